@@ -1,0 +1,177 @@
+"""Read a feedback list (反馈问题清单) from YAML or CSV for ``rectify add --from FILE``.
+
+YAML: a list of mappings, or a mapping with a ``findings:`` list, each item having
+``aspect``, ``title`` and optionally ``detail``, ``measures`` (list), ``leader``,
+``department``, ``owner``, ``deadline`` (YYYY-MM-DD).
+
+CSV (UTF-8, BOM accepted): a header row with those names or their Chinese forms
+(方面, 问题, 问题描述, 整改措施, 责任领导, 责任部门, 责任人, 整改时限); several measures in one
+cell are separated by new lines or ``；``/``;``.
+
+Every problem in the file is reported at once as ``file:line:col``; nothing is added
+when there is any.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from rectify import yamldoc
+from rectify.errors import LedgerError, Problem, UsageError
+from rectify.model import CalendarDate, Text, _Strict
+from rectify.store import display, schema_problems
+from rectify.workflow import NewFinding
+
+HEADERS = {
+    "aspect": "aspect",
+    "方面": "aspect",
+    "问题类别": "aspect",
+    "title": "title",
+    "问题": "title",
+    "具体问题": "title",
+    "存在问题": "title",
+    "detail": "detail",
+    "问题描述": "detail",
+    "详细描述": "detail",
+    "measures": "measures",
+    "整改措施": "measures",
+    "leader": "leader",
+    "责任领导": "leader",
+    "department": "department",
+    "责任部门": "department",
+    "牵头部门": "department",
+    "owner": "owner",
+    "责任人": "owner",
+    "具体责任人": "owner",
+    "deadline": "deadline",
+    "整改时限": "deadline",
+    "完成时限": "deadline",
+}
+
+
+class FeedbackItem(_Strict):
+    """One problem of a feedback list, before it gets an id (same names as a Finding)."""
+
+    aspect: Text
+    title: Text
+    detail: str | None = None
+    measures: list[Text] = Field(default_factory=list)
+    leader: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    deadline: CalendarDate | None = None
+
+    def to_new(self) -> NewFinding:
+        """Return the item as the :class:`NewFinding` the workflow adds."""
+        return NewFinding(
+            aspect=self.aspect,
+            title=self.title,
+            detail=self.detail,
+            measures=tuple(self.measures),
+            leader=self.leader,
+            department=self.department,
+            owner=self.owner,
+            deadline=self.deadline,
+        )
+
+
+def read_feedback(path: Path) -> list[NewFinding]:
+    """Return the problems of the feedback file at ``path`` (``.csv`` or YAML) in order.
+
+    Raises :class:`LedgerError` with every problem found, :class:`UsageError` when the
+    file cannot be read or holds no problem.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {display(path)}: {exc.strerror}") from None
+    items = _read_csv(raw, path) if path.suffix.lower() == ".csv" else _read_yaml(raw, path)
+    if not items:
+        raise UsageError(f"{display(path)} holds no problem to add")
+    return [item.to_new() for item in items]
+
+
+def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
+    name = display(path)
+    doc = yamldoc.parse(raw, name)
+    data = doc.data
+    prefix: tuple[str | int, ...] = ()
+    if isinstance(data, dict) and set(data) == {"findings"}:
+        data, prefix = data["findings"], ("findings",)
+    if not isinstance(data, list):
+        raise LedgerError(
+            [Problem(name, 1, 1, "expected a list of problems (each with aspect and title)")]
+        )
+    items: list[FeedbackItem] = []
+    problems: list[Problem] = []
+    for index, entry in enumerate(data):
+        try:
+            items.append(FeedbackItem.model_validate(entry))
+        except ValidationError as exc:
+            problems.extend(schema_problems(doc, exc, (*prefix, index)))
+    if problems:
+        raise LedgerError(problems)
+    return items
+
+
+def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
+    name = display(path)
+    text, _, _ = yamldoc.decode(raw, name)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return []
+    columns = []
+    problems: list[Problem] = []
+    for col, cell in enumerate(header, start=1):
+        key = HEADERS.get(cell.strip())
+        if key is None and cell.strip():
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    col,
+                    f"unknown column {cell.strip()!r}; known: "
+                    + ", ".join(sorted(set(HEADERS.values()))),
+                )
+            )
+        columns.append(key)
+    if problems:
+        raise LedgerError(problems)
+    items: list[FeedbackItem] = []
+    line = reader.line_num
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        record: dict[str, Any] = {}
+        for key, cell in zip(columns, row, strict=False):
+            if key is None or not cell.strip():
+                continue
+            record[key] = (
+                [m.strip() for m in re.split(r"[\n；;]", cell) if m.strip()]
+                if key == "measures"
+                else cell.strip()
+            )
+        try:
+            items.append(FeedbackItem.model_validate(record))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                field = str(err["loc"][0]) if err["loc"] else ""
+                col = columns.index(field) + 1 if field in columns else 1
+                what = (
+                    "is missing"
+                    if err["type"] == "missing"
+                    else str(err.get("ctx", {}).get("error", err["msg"]))
+                )
+                problems.append(Problem(name, start, col, f"row {start}: {field}: {what}"))
+    if problems:
+        raise LedgerError(problems)
+    return items

@@ -1,0 +1,205 @@
+"""Pydantic models of one unit's rectification ledger (整改台账). No I/O here.
+
+A ledger file holds one unit (单位), the inspection that found its problems (巡察), and
+its findings (问题), each with a dated history of events. Names follow
+``shared/DOMAIN.md`` (glossary and "States of a finding").
+
+Every model forbids unknown keys (``extra="forbid"``), so a typo such as ``staus:`` is
+reported instead of silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+UNIT_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FINDING_ID_RE = re.compile(r"^(?P<unit>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<number>\d{3,})$")
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> Any:
+    """Turn ``YYYY-MM-DD`` text into a :class:`datetime.date`; pass dates through.
+
+    Raises ``ValueError`` ("expected a date written YYYY-MM-DD" or "... is not a real
+    date") for anything else, so 2024-02-30 or 2021/10/31 never slips in as a
+    timestamp or a guess. DOMAIN.md, "Dates": calendar dates, not datetimes.
+    """
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE_RE.match(value.strip()):
+        raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value.strip()!r} is not a real date") from None
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+CalendarDate = Annotated[date, BeforeValidator(parse_date)]
+"""A calendar date, read only from ``YYYY-MM-DD``."""
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+"""Free text that must not be empty or only spaces."""
+
+
+class Status(StrEnum):
+    """The state of a finding (DOMAIN.md, "States of a finding")."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    CLOSED = "closed"
+    LONG_TERM = "long_term"
+
+
+class Action(StrEnum):
+    """What one event in a finding's history did.
+
+    ``add`` puts the finding on the ledger (挂账); ``close`` crosses it off with a named
+    approver (销号审签); the others follow DOMAIN.md's state diagram.
+    """
+
+    ADD = "add"
+    START = "start"
+    PROGRESS = "progress"
+    SUBMIT = "submit"
+    RETURN = "return"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    EXTEND = "extend"
+    LONG_TERM = "long_term"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Evidence(_Strict):
+    """One piece of evidence (佐证材料): a file path relative to the repository and its sha256 hex digest."""
+
+    path: Text
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
+class Event(_Strict):
+    """One dated step in a finding's history.
+
+    ``date`` is a calendar date in the ledger's time zone; ``by`` is who acted;
+    ``approver`` who signed off (for ``close``); ``to`` the new deadline (for ``extend``).
+    """
+
+    date: CalendarDate
+    action: Action
+    by: str | None = None
+    role: str | None = None
+    approver: str | None = None
+    note: str | None = None
+    to: CalendarDate | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Accountability(_Strict):
+    """The "three 到位" counters of one finding (DOMAIN.md, glossary).
+
+    ``people``: persons held accountable by kind (e.g. ``{"批评教育": 2}``), counts >= 0;
+    ``funds_yuan``: funds recovered, in 元, an exact ``Decimal`` written as text;
+    ``rules``: rules made or revised (项).
+    """
+
+    people: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    funds_yuan: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] = Decimal("0")
+    rules: Annotated[int, Field(ge=0)] = 0
+
+    def is_empty(self) -> bool:
+        """Return True when nobody, no money and no rule is recorded."""
+        return not self.people and self.funds_yuan == 0 and self.rules == 0
+
+
+class Finding(_Strict):
+    """One concrete problem (具体问题) handed over by the inspection group.
+
+    ``id`` is ``<unit-id>-NNN``; ``measures`` is a list of text (整改措施); ``deadline`` the
+    original 整改时限 (extensions live in ``history`` as ``extend`` events, so the original
+    is kept); ``status`` must agree with the last event of ``history``.
+    """
+
+    id: Annotated[str, Field(pattern=FINDING_ID_RE.pattern)]
+    aspect: Text
+    title: Text
+    detail: str | None = None
+    measures: list[Text] = Field(default_factory=list)
+    leader: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    deadline: CalendarDate | None = None
+    status: Status = Status.OPEN
+    history: list[Event] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    accountability: Accountability = Field(default_factory=Accountability)
+
+    @property
+    def number(self) -> int:
+        """The NNN part of the id, as an int."""
+        match = FINDING_ID_RE.match(self.id)
+        return int(match.group("number")) if match else 0
+
+
+class Unit(_Strict):
+    """The inspected unit (单位): slug ``id`` (= the file's stem), display ``name``,
+    optional ``parent`` unit id and ``supervisor`` (督导组)."""
+
+    id: Annotated[str, Field(pattern=UNIT_ID_RE.pattern)]
+    name: Text
+    parent: str | None = None
+    supervisor: str | None = None
+
+
+class Inspection(_Strict):
+    """The inspection that produced the findings: ``round`` (巡察轮次), ``group`` (巡察组),
+    ``feedback_date`` (反馈日期)."""
+
+    round: str | None = None
+    group: str | None = None
+    feedback_date: CalendarDate | None = None
+
+
+class Ledger(_Strict):
+    """One unit's ledger file: the unit, its inspection, and its findings.
+
+    ``last_number`` is the highest finding number ever issued in this ledger, so a number
+    is never reused after a finding is deleted.
+    """
+
+    unit: Unit
+    inspection: Inspection = Field(default_factory=Inspection)
+    last_number: Annotated[int, Field(ge=0)] = 0
+    findings: list[Finding] = Field(default_factory=list)
+
+    def next_number(self) -> int:
+        """Return the number the next added finding gets: one past every number issued."""
+        highest = max((f.number for f in self.findings), default=0)
+        return max(highest, self.last_number) + 1
+
+    def finding(self, finding_id: str) -> Finding | None:
+        """Return the finding with this id, or None."""
+        for f in self.findings:
+            if f.id == finding_id:
+                return f
+        return None
+
+
+def unit_of(finding_id: str) -> str | None:
+    """Return the unit id a finding id belongs to (``jinhua-012`` -> ``jinhua``), or None."""
+    match = FINDING_ID_RE.match(finding_id)
+    return match.group("unit") if match else None

@@ -1,0 +1,307 @@
+"""Tables and text for people and programs. The only module that imports rich or tabulate.
+
+Formats: ``table`` (rich on a terminal, an aligned plain-text table otherwise), ``csv``,
+``json`` (English keys) and ``markdown``. Plain-text tables are made by tabulate with its
+wide-character support, so Chinese columns line up (every line has the same display width).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from rectify.errors import Problem
+from rectify.model import Finding
+from rectify.report import Counts, Row
+
+FORMATS = ("table", "csv", "json", "markdown")
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "unit": "Unit",
+        "aspect": "Aspect",
+        "findings": "Findings",
+        "closed": "Closed",
+        "in_progress": "In progress",
+        "long_term": "Long-term",
+        "overdue": "Overdue",
+        "rate": "Rate",
+        "total": "Total",
+        "id": "ID",
+        "status": "Status",
+        "deadline": "Deadline",
+        "title": "Title",
+        "owner": "Owner",
+        "as_of": "as of",
+    },
+    "zh": {
+        "unit": "单位",
+        "aspect": "方面",
+        "findings": "问题数",
+        "closed": "已销号",
+        "in_progress": "整改中",
+        "long_term": "长期坚持",
+        "overdue": "逾期",
+        "rate": "整改完成率",
+        "total": "合计",
+        "id": "编号",
+        "status": "状态",
+        "deadline": "整改时限",
+        "title": "问题",
+        "owner": "责任人",
+        "as_of": "截至",
+    },
+}
+
+STATUS_ZH = {
+    "open": "未整改",
+    "in_progress": "整改中",
+    "submitted": "申请销号",
+    "closed": "已销号",
+    "long_term": "长期坚持",
+}
+
+
+def default_lang() -> str:
+    """Return ``zh`` when the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese, else ``en``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+    import tabulate as tabulate_module
+
+    tabulate_module.WIDE_CHARS_MODE = True
+    style = {"markdown": "github", "table": "simple"}[fmt]
+    return tabulate_module.tabulate(
+        rows, headers=list(headers), tablefmt=style, disable_numparse=True, stralign="left"
+    )
+
+
+def _csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+def emit(text: str) -> None:
+    """Write ``text`` and a newline to stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: str,
+    records: list[dict[str, Any]],
+    title: str | None = None,
+    numeric: Sequence[int] = (),
+    footer_rows: int = 0,
+) -> None:
+    """Print a table in ``fmt``: ``table`` (rich on a terminal, else plain text),
+    ``markdown``, ``csv`` (``headers`` then ``rows``) or ``json`` (``records``).
+
+    ``numeric`` are the column indexes to right-align on a terminal; the last
+    ``footer_rows`` rows are set apart (the total row).
+    """
+    if fmt == "json":
+        emit(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        emit(_csv(headers, rows))
+        return
+    if fmt == "table" and sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        grid = Table(title=title, show_footer=False)
+        for index, header in enumerate(headers):
+            grid.add_column(header, justify="right" if index in numeric else "left")
+        for index, row in enumerate(rows):
+            grid.add_row(
+                *(str(cell) for cell in row),
+                end_section=index == len(rows) - footer_rows - 1 and footer_rows > 0,
+                style="bold" if index >= len(rows) - footer_rows else None,
+            )
+        Console().print(grid)
+        return
+    if title:
+        emit(title)
+    emit(_text_table(headers, rows, fmt))
+
+
+def status_table(
+    rows: list[Row],
+    total: Counts,
+    *,
+    kind: str,
+    fmt: str,
+    lang: str,
+    precision: int,
+    as_of: date,
+    title: str | None = None,
+) -> None:
+    """Print the completion-rate table: one row per unit (or aspect) and the total row.
+
+    Columns: name, findings, closed, in progress, long-term, overdue, and the rate as
+    ``36/37 97.3%``. JSON records have English keys and the rate both as a number string
+    (``"97.3"``, null when there is no finding) and as text.
+    """
+    words = LABELS[lang]
+    headers = [
+        words[kind],
+        words["findings"],
+        words["closed"],
+        words["in_progress"],
+        words["long_term"],
+        words["overdue"],
+        words["rate"],
+    ]
+    body: list[list[Any]] = []
+    records: list[dict[str, Any]] = []
+    for row in [*rows, Row("", words["total"], total)]:
+        counts = row.counts
+        name = ("  " * row.depth) + row.label
+        body.append(
+            [
+                name,
+                counts.findings,
+                counts.closed,
+                counts.in_progress,
+                counts.long_term,
+                counts.overdue,
+                counts.rate_text(precision),
+            ]
+        )
+        rate = counts.rate(precision)
+        records.append(
+            {
+                kind: row.key or None,
+                "name": row.label,
+                "depth": row.depth,
+                "findings": counts.findings,
+                "closed": counts.closed,
+                "in_progress": counts.in_progress,
+                "long_term": counts.long_term,
+                "overdue": counts.overdue,
+                "rate": None if rate is None else str(rate),
+                "rate_text": counts.rate_text(precision),
+                "as_of": as_of.isoformat(),
+                "total": row.key == "",
+            }
+        )
+    heading = f"{title} ({words['as_of']} {as_of})" if title else f"{words['as_of']} {as_of}"
+    table(
+        headers,
+        body,
+        fmt,
+        records,
+        title=heading if fmt == "table" else None,
+        numeric=range(1, 6),
+        footer_rows=1,
+    )
+
+
+def status_word(status: str, lang: str) -> str:
+    """Return a status as shown to people: the English word, or the Chinese term in zh."""
+    return STATUS_ZH.get(status, status) if lang == "zh" else status
+
+
+def finding_list(findings: list[tuple[Finding, str, bool]], fmt: str, lang: str) -> None:
+    """Print findings, one row each: id, status (with "overdue"), deadline in force,
+    aspect, title, owner. ``findings`` holds (finding, status on the date, overdue)."""
+    words = LABELS[lang]
+    headers = [
+        words["id"],
+        words["status"],
+        words["deadline"],
+        words["aspect"],
+        words["title"],
+        words["owner"],
+    ]
+    rows = []
+    records = []
+    for finding, status, overdue in findings:
+        shown = status_word(status, lang) + (f" ({words['overdue']})" if overdue else "")
+        rows.append(
+            [
+                finding.id,
+                shown,
+                finding.deadline or "",
+                finding.aspect,
+                finding.title,
+                finding.owner or "",
+            ]
+        )
+        record = finding.model_dump(mode="json")
+        record["status"] = status
+        record["overdue"] = overdue
+        records.append(record)
+    table(headers, rows, fmt, records)
+
+
+def finding_detail(finding: Finding, unit_name: str, lang: str) -> None:
+    """Print one finding: its fields, then its history as a dated timeline."""
+    lines = [
+        f"{finding.id}  {finding.title}",
+        f"  unit        {unit_name}",
+        f"  aspect      {finding.aspect}",
+        f"  status      {status_word(finding.status.value, lang)}",
+    ]
+    for name in ("leader", "department", "owner", "deadline"):
+        value = getattr(finding, name)
+        if value:
+            lines.append(f"  {name:<11} {value}")
+    if finding.detail:
+        lines.append("  detail      " + finding.detail.replace("\n", "\n              "))
+    if finding.measures:
+        lines.append("  measures")
+        lines.extend(f"    {i}. {m}" for i, m in enumerate(finding.measures, start=1))
+    if finding.evidence:
+        lines.append("  evidence")
+        lines.extend(f"    {e.path}  sha256:{(e.sha256 or '')[:12]}" for e in finding.evidence)
+    people = finding.accountability
+    if not people.is_empty():
+        kinds = ", ".join(f"{k} {v}" for k, v in people.people.items())
+        lines.append(
+            f"  accountability  people: {kinds or 0}; funds: {people.funds_yuan} 元; rules: {people.rules}"
+        )
+    if finding.history:
+        lines.append("  history")
+        for event in finding.history:
+            parts = [f"    {event.date}  {event.action.value}"]
+            if event.by:
+                parts.append(f"by {event.by}")
+            if event.approver:
+                parts.append(f"approved by {event.approver}")
+            if event.to:
+                parts.append(f"to {event.to}")
+            if event.note:
+                parts.append(f"— {event.note}")
+            lines.append("  ".join(parts))
+    emit("\n".join(lines))
+
+
+def problems(found: list[Problem], fmt: str) -> None:
+    """Print problems as ``path:line:col: message`` lines (or a JSON list) on stdout."""
+    if fmt == "json":
+        emit(json.dumps([p.as_dict() for p in found], ensure_ascii=False, indent=2))
+        return
+    for problem in found:
+        emit(str(problem))
+
+
+def error(message: str) -> None:
+    """Print an error message to stderr."""
+    sys.stderr.write(message.rstrip("\n") + "\n")

@@ -1,0 +1,721 @@
+"""Find, read, check and write ledger files: YAML in, models out, edits back out.
+
+* Where the ledgers are: ``--ledgers DIR``, else ``$RECTIFY_LEDGERS``, else the nearest
+  ``ledgers/`` folder upward from the current directory (STYLE.md, pattern 7).
+* Reading turns every problem into a :class:`~rectify.errors.Problem` at ``file:line:col``.
+* Writing splices only the lines of the findings a command touched into the file, so
+  comments and hand formatting elsewhere survive and ``git diff`` shows just that change.
+  Every write holds the ledgers' lock, goes to a temporary file in the same folder which
+  is flushed, fsynced and renamed over the ledger, and is refused when the file changed
+  on disk since it was read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from filelock import Timeout as FileLockTimeout
+from pydantic import BaseModel, ValidationError
+
+from rectify import workflow, yamldoc
+from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WriteError
+from rectify.model import FINDING_ID_RE, Finding, Ledger, unit_of
+
+LEDGER_SUFFIX = ".yaml"
+LOCK_NAME = ".rectify.lock"
+LOCK_TIMEOUT_SECONDS = 60.0
+
+
+# ---------------------------------------------------------------- where
+
+
+def find_ledgers_dir(
+    option: str | os.PathLike[str] | None = None, start: Path | None = None
+) -> Path:
+    """Return the ledger folder: ``option``, else ``$RECTIFY_LEDGERS``, else the nearest
+    ``ledgers/`` at or above ``start`` (default: the current directory).
+
+    Raises :class:`UsageError` when none is found or the named one is not a folder.
+    """
+    chosen = option or os.environ.get("RECTIFY_LEDGERS")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_dir():
+            raise UsageError(f"ledger folder not found: {path}")
+        return path
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "ledgers"
+        if candidate.is_dir():
+            return candidate
+    raise UsageError(
+        "no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR "
+        "or RECTIFY_LEDGERS"
+    )
+
+
+def ledger_paths(folder: Path) -> list[Path]:
+    """Return the ledger files of ``folder`` (``*.yaml``, hidden files left out), sorted."""
+    return sorted(
+        p for p in folder.glob(f"*{LEDGER_SUFFIX}") if p.is_file() and not p.name.startswith(".")
+    )
+
+
+def display(path: Path) -> str:
+    """Return ``path`` as the user should see it: relative to the current directory when below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)
+
+
+def repository_root(folder: Path) -> Path:
+    """Return the repository the ledgers belong to: the nearest folder above ``folder``
+    holding ``.git``, else ``folder``'s parent. Evidence paths are relative to it."""
+    resolved = folder.resolve()
+    for candidate in (resolved, *resolved.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return resolved.parent
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class Loaded:
+    """One ledger file read and validated: where it is, its raw bytes, the parsed
+    :class:`~rectify.yamldoc.Doc` (text and positions) and the :class:`Ledger` model."""
+
+    path: Path
+    name: str
+    raw: bytes
+    doc: yamldoc.Doc
+    ledger: Ledger
+
+    def where(self, finding_id: str, field: str | None = None) -> tuple[int, int]:
+        """Return the 1-based (line, col) of a finding (or one of its fields)."""
+        for index, finding in enumerate(self.ledger.findings):
+            if finding.id == finding_id:
+                path: tuple[str | int, ...] = ("findings", index)
+                return self.doc.where((*path, field) if field else path)
+        return (1, 1)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def _fields_of(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """Return the field names of the model at ``loc`` (for "did you mean" hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        annotation = fields[part].annotation
+        args = getattr(annotation, "__args__", ())
+        inner = next(
+            (a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)),
+            None,
+        )
+        if inner is None:
+            return []
+        current = inner
+    return list(getattr(current, "model_fields", {}))
+
+
+def label(loc: tuple[str | int, ...]) -> str:
+    """Return a model location as people read it: ``findings[3].deadline`` (1-based)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+_PATTERN_HINTS = {
+    "id": "must look like <unit-id>-NNN, e.g. jinhua-007",
+    "sha256": "must be a sha256 of 64 hex digits",
+}
+
+
+def _message(err: Any, loc: tuple[str | int, ...]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    name = str(loc[-1]) if loc else "value"
+    if kind == "missing":
+        return f"missing required field {name!r}"
+    if kind == "extra_forbidden":
+        hint = difflib.get_close_matches(name, _fields_of(Ledger, loc[:-1]), n=1)
+        return f"unknown field {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if kind == "string_type":
+        return f"expected text, got {_describe(value)}"
+    if kind == "list_type":
+        return f"expected a list, got {_describe(value)}"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"expected a mapping of fields (key: value), got {_describe(value)}"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"expected a whole number, got {_describe(value)}"
+    if kind in {"decimal_parsing", "decimal_type", "finite_number"}:
+        return (
+            f'expected an amount in 元 written as text such as "12000.00", got {_describe(value)}'
+        )
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"must not be negative, got {_describe(value)}"
+    if kind == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{_describe(value)} is not allowed here; expected one of {expected}"
+    if kind == "string_pattern_mismatch":
+        if len(loc) == 2 and loc[0] == "unit":
+            return f"unit id {value!r} must be lowercase letters, digits and hyphens, e.g. jinhua"
+        return f"{value!r} " + _PATTERN_HINTS.get(name, "is not in the expected form")
+    return f"{err['msg']} (got {_describe(value)})"
+
+
+def schema_problems(
+    doc: yamldoc.Doc, exc: ValidationError, base: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    """Turn a pydantic error into plain-word problems at the offending line and column,
+    each naming the 1-based location and the finding id (never raw pydantic text).
+
+    ``base`` is the path in ``doc`` of the value that was validated (default: the root).
+    """
+    problems = []
+    findings = doc.data.get("findings") if isinstance(doc.data, dict) else None
+    for err in exc.errors(include_url=False):
+        loc = (*base, *err["loc"])
+        if err["type"] == "extra_forbidden":
+            line, col = doc.where(loc, key=True)
+        elif err["type"] == "missing":
+            line, col = doc.where(loc[:-1])
+        else:
+            line, col = doc.where(loc)
+        finding = ""
+        if len(loc) >= 2 and loc[0] == "findings" and isinstance(loc[1], int):
+            if isinstance(findings, list) and isinstance(findings[loc[1]], dict):
+                finding_id = findings[loc[1]].get("id")
+                finding = finding_id if isinstance(finding_id, str) else ""
+        where = label(loc) or "ledger"
+        ident = f" ({finding})" if finding else ""
+        problems.append(
+            Problem(doc.path, line, col, f"{where}{ident}: {_message(err, loc)}", finding)
+        )
+    return problems
+
+
+def _validate(doc: yamldoc.Doc) -> Ledger:
+    if not isinstance(doc.data, dict):
+        raise LedgerError(
+            [
+                Problem(
+                    doc.path,
+                    1,
+                    1,
+                    f"a ledger is a mapping with unit, inspection and findings, not {_describe(doc.data)}",
+                )
+            ]
+        )
+    try:
+        return Ledger.model_validate(doc.data)
+    except ValidationError as exc:
+        raise LedgerError(schema_problems(doc, exc)) from None
+
+
+def parse_ledger(raw: bytes, path: Path) -> Loaded:
+    """Parse and validate one ledger's bytes; raise :class:`LedgerError` with every
+    problem of the file (syntax, schema, and the per-file rules of :data:`FILE_RULES`)."""
+    name = display(path)
+    doc = yamldoc.parse(raw, name)
+    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=_validate(doc))
+    problems = run_rules(FILE_RULES, loaded)
+    if problems:
+        raise LedgerError(problems)
+    return loaded
+
+
+def read_ledger(path: Path) -> Loaded:
+    """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no ledger file {display(path)}") from None
+    except OSError as exc:
+        raise LedgerError(
+            [Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]
+        ) from None
+    return parse_ledger(raw, path)
+
+
+def check_folder(folder: Path) -> tuple[list[Loaded], list[Problem]]:
+    """Read every ledger of ``folder`` and run every rule, per file and across files.
+
+    Returns ``(the ledgers that could be read, every problem found)``; never raises for
+    a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`.
+    """
+    loaded: list[Loaded] = []
+    problems: list[Problem] = []
+    for path in ledger_paths(folder):
+        try:
+            loaded.append(read_ledger(path))
+        except LedgerError as exc:
+            problems.extend(exc.problems)
+    for rule in FOLDER_RULES:
+        problems.extend(_safe(rule, loaded, rule.__name__))
+    return loaded, sorted(set(problems))
+
+
+def read_folder(folder: Path) -> list[Loaded]:
+    """Read every ledger of ``folder``; raise :class:`LedgerError` listing every problem
+    when any ledger is broken (the same problems ``rectify check`` reports)."""
+    loaded, problems = check_folder(folder)
+    if problems:
+        raise LedgerError(problems)
+    return loaded
+
+
+def ledger_path(folder: Path, unit_id: str) -> Path:
+    """Return the file of unit ``unit_id`` in ``folder`` (``<unit-id>.yaml``)."""
+    return folder / f"{unit_id}{LEDGER_SUFFIX}"
+
+
+def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
+    """Return the ledger holding ``finding_id`` and the finding, reading only its unit's
+    file (the unit is the id's prefix). Raises :class:`UsageError` when there is none."""
+    unit_id = unit_of(finding_id)
+    if unit_id is None:
+        raise UsageError(
+            f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)"
+        )
+    path = ledger_path(folder, unit_id)
+    if not path.exists():
+        raise UsageError(f"no finding {finding_id}: there is no ledger {display(path)}")
+    loaded = read_ledger(path)
+    finding = loaded.ledger.finding(finding_id)
+    if finding is None:
+        raise UsageError(f"no finding {finding_id} in {loaded.name}")
+    return loaded, finding
+
+
+# ---------------------------------------------------------------- rules
+
+FileRule = Callable[[Loaded], list[Problem]]
+FolderRule = Callable[[list[Loaded]], list[Problem]]
+
+
+def _safe(rule: Callable[[Any], list[Problem]], arg: Any, name: str) -> list[Problem]:
+    """Run a rule; a rule that crashes becomes a Problem, not a traceback (STYLE.md, 4)."""
+    try:
+        return rule(arg)
+    except Exception as exc:  # noqa: BLE001 - by design: report, do not crash
+        where = arg.name if isinstance(arg, Loaded) else "ledgers"
+        return [Problem(where, 1, 1, f"internal error in check rule {name}: {exc!r}")]
+
+
+def run_rules(rules: list[FileRule], loaded: Loaded) -> list[Problem]:
+    """Run each per-file rule on ``loaded`` and return all their problems."""
+    out: list[Problem] = []
+    for rule in rules:
+        out.extend(_safe(rule, loaded, rule.__name__))
+    return out
+
+
+def rule_stem_is_unit_id(loaded: Loaded) -> list[Problem]:
+    """The file's name (stem) must be its unit's id: ``jinhua.yaml`` holds unit ``jinhua``."""
+    stem, unit_id = loaded.path.stem, loaded.ledger.unit.id
+    if stem == unit_id:
+        return []
+    line, col = loaded.doc.where(("unit", "id"))
+    return [
+        Problem(
+            loaded.name,
+            line,
+            col,
+            f"the file is named {stem!r} but holds unit {unit_id!r}; rename the file to "
+            f"{unit_id}{LEDGER_SUFFIX} or fix the id",
+        )
+    ]
+
+
+def rule_finding_ids(loaded: Loaded) -> list[Problem]:
+    """Each finding id starts with the unit's id and appears once in the file."""
+    problems = []
+    first: dict[str, int] = {}
+    unit_id = loaded.ledger.unit.id
+    for index, finding in enumerate(loaded.ledger.findings):
+        line, col = loaded.doc.where(("findings", index, "id"))
+        match = FINDING_ID_RE.match(finding.id)
+        if match and match.group("unit") != unit_id:
+            problems.append(
+                Problem(
+                    loaded.name,
+                    line,
+                    col,
+                    f"findings[{index + 1}].id: {finding.id!r} does not belong to unit {unit_id!r} "
+                    f"(expected {unit_id}-NNN)",
+                    finding.id,
+                )
+            )
+        if finding.id in first:
+            problems.append(
+                Problem(
+                    loaded.name,
+                    line,
+                    col,
+                    f"findings[{index + 1}].id: duplicate finding id {finding.id!r} "
+                    f"(also at line {first[finding.id]})",
+                    finding.id,
+                )
+            )
+        else:
+            first[finding.id] = line
+    return problems
+
+
+def rule_history(loaded: Loaded) -> list[Problem]:
+    """Events are in date order, each step is allowed by the state diagram, and the
+    stored status is the one the events lead to (DOMAIN.md, "States of a finding")."""
+    problems = []
+    for index, finding in enumerate(loaded.ledger.findings):
+        base: tuple[str | int, ...] = ("findings", index)
+        if not finding.history:
+            continue
+        previous = None
+        status = None
+        broken = False
+        for number, event in enumerate(finding.history):
+            line, col = loaded.doc.where((*base, "history", number))
+            if previous is not None and event.date < previous:
+                problems.append(
+                    Problem(
+                        loaded.name,
+                        line,
+                        col,
+                        f"findings[{index + 1}].history[{number + 1}] ({finding.id}): event dated "
+                        f"{event.date} comes after one dated {previous}; events must be in date order",
+                        finding.id,
+                    )
+                )
+            previous = event.date
+            try:
+                status = workflow.next_status(status, event.action)
+            except Exception as exc:  # WorkflowError
+                problems.append(
+                    Problem(
+                        loaded.name,
+                        line,
+                        col,
+                        f"findings[{index + 1}].history[{number + 1}] ({finding.id}): {exc}",
+                        finding.id,
+                    )
+                )
+                broken = True
+                break
+        if not broken and status is not finding.status:
+            line, col = loaded.doc.where((*base, "status"))
+            problems.append(
+                Problem(
+                    loaded.name,
+                    line,
+                    col,
+                    f"findings[{index + 1}].status ({finding.id}): status is {finding.status.value} "
+                    f"but its history leads to {status.value if status else 'nothing'}",
+                    finding.id,
+                )
+            )
+    return problems
+
+
+def rule_unique_ids_across_files(ledgers: list[Loaded]) -> list[Problem]:
+    """A finding id appears in one ledger only (ids are unique across all ledgers)."""
+    seen: dict[str, tuple[Loaded, int]] = {}
+    problems = []
+    for loaded in ledgers:
+        for finding in loaded.ledger.findings:
+            line, _ = loaded.where(finding.id)
+            if finding.id in seen and seen[finding.id][0] is not loaded:
+                other, other_line = seen[finding.id]
+                line, col = loaded.where(finding.id, "id")
+                problems.append(
+                    Problem(
+                        loaded.name,
+                        line,
+                        col,
+                        f"duplicate finding id {finding.id!r}: also in {other.name}:{other_line}",
+                        finding.id,
+                    )
+                )
+            else:
+                seen.setdefault(finding.id, (loaded, line))
+    return problems
+
+
+def rule_parents(ledgers: list[Loaded]) -> list[Problem]:
+    """A parent names a unit that has a ledger, and parents never form a cycle."""
+    units = {loaded.ledger.unit.id: loaded for loaded in ledgers}
+    problems = []
+    for loaded in ledgers:
+        parent = loaded.ledger.unit.parent
+        if parent is None:
+            continue
+        line, col = loaded.doc.where(("unit", "parent"))
+        if parent not in units:
+            problems.append(
+                Problem(
+                    loaded.name,
+                    line,
+                    col,
+                    f"unit.parent: unknown unit {parent!r} (no ledger {parent}{LEDGER_SUFFIX})",
+                )
+            )
+            continue
+        chain = [loaded.ledger.unit.id]
+        current: str | None = parent
+        while current is not None and current in units:
+            if current in chain:
+                problems.append(
+                    Problem(
+                        loaded.name,
+                        line,
+                        col,
+                        "unit.parent: parents form a cycle: " + " -> ".join([*chain, current]),
+                    )
+                )
+                break
+            chain.append(current)
+            current = units[current].ledger.unit.parent
+    return problems
+
+
+FILE_RULES: list[FileRule] = [rule_stem_is_unit_id, rule_finding_ids, rule_history]
+"""Rules run on every ledger read; a new rule is one function added here."""
+
+FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parents]
+"""Rules run across all ledgers by ``rectify check`` and the commands that read them all."""
+
+
+# ---------------------------------------------------------------- writing
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the ledgers' write lock (``<folder>/.rectify.lock``) for the block.
+
+    Raises :class:`LockTimeout` after :data:`LOCK_TIMEOUT_SECONDS`, :class:`WriteError`
+    when the lock file cannot be made (read-only folder).
+    """
+    lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        lock.acquire()
+    except FileLockTimeout:
+        raise LockTimeout(
+            f"another rectify command has been writing in {display(folder)} for over "
+            f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
+        ) from None
+    except OSError as exc:
+        raise WriteError(
+            f"cannot lock {display(folder)} for writing: {exc.strerror}; nothing was written"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def atomic_write(path: Path, data: bytes, expect: bytes | None) -> None:
+    """Replace ``path`` with ``data`` atomically: temporary file in the same folder,
+    flushed and fsynced, then renamed over ``path``.
+
+    ``expect`` is the content the caller read (None: the file must not exist yet); when
+    the file on disk differs, nothing is written. Raises :class:`WriteError` and leaves
+    the old file as it was on any failure (disk full, read-only, changed by someone else).
+    """
+    try:
+        current: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise WriteError(f"{display(path)}: cannot read before writing: {exc.strerror}") from None
+    if current != expect:
+        what = "was created" if expect is None else "changed on disk"
+        raise WriteError(
+            f"{display(path)} {what} since it was read; nothing was written, run the command again"
+        )
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if current is not None:
+            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise WriteError(
+            f"{display(path)}: could not write ({exc.strerror}); the ledger is unchanged"
+        ) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Edit:
+    """Changes to one ledger, spliced into its text line by line.
+
+    ``replace`` swaps a finding's lines for its new rendering; ``append`` adds findings
+    after the last one. Nothing is written until :meth:`save`.
+    """
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        self.ledger = loaded.ledger
+        self._replaced: dict[str, Finding] = {}
+        self._appended: list[Finding] = []
+
+    def replace(self, finding: Finding) -> None:
+        """Put ``finding`` in place of the finding with the same id."""
+        if self.ledger.finding(finding.id) is None:
+            raise UsageError(f"no finding {finding.id} in {self.loaded.name}")
+        self._replaced[finding.id] = finding
+        self.ledger = self.ledger.model_copy(
+            update={
+                "findings": [finding if f.id == finding.id else f for f in self.ledger.findings]
+            }
+        )
+
+    def append(self, findings: list[Finding]) -> None:
+        """Add ``findings`` at the end of the ledger and raise ``last_number`` past them."""
+        self._appended.extend(findings)
+        all_findings = [*self.ledger.findings, *findings]
+        last = max([self.ledger.last_number, *(f.number for f in all_findings)])
+        self.ledger = self.ledger.model_copy(update={"findings": all_findings, "last_number": last})
+
+    def text(self) -> str:
+        """Return the new file text (with ``\\n`` line ends)."""
+        doc = self.loaded.doc
+        lines = list(doc.lines)
+        edits: list[tuple[int, int, list[str]]] = []  # (start, end exclusive, new lines)
+        by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
+        for finding_id, finding in self._replaced.items():
+            span = doc.spans[by_id[finding_id]]
+            edits.append((span.start, span.end + 1, yamldoc.render_finding(finding, span.indent)))
+        if self._appended:
+            new_lines = [
+                line
+                for finding in self._appended
+                for line in yamldoc.render_finding(
+                    finding, doc.spans[-1].indent if doc.spans else 2
+                )
+            ]
+            if doc.spans:
+                end = doc.spans[-1].end + 1
+                edits.append((end, end, new_lines))
+            elif doc.findings_key_line is not None:
+                key_line = doc.findings_key_line
+                edits.append((key_line, key_line + 1, ["findings:", *new_lines]))
+            else:
+                end = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+                edits.append((end, end, ["findings:", *new_lines]))
+            edits.append(self._last_number_edit())
+        for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            lines[start:end] = new
+        return "\n".join(lines)
+
+    def _last_number_edit(self) -> tuple[int, int, list[str]]:
+        doc = self.loaded.doc
+        number = self.ledger.last_number
+        if doc.last_number_span is not None:
+            line, start, end = doc.last_number_span
+            old = doc.lines[line]
+            return (line, line + 1, [old[:start] + str(number) + old[end:]])
+        at = doc.findings_key_line if doc.findings_key_line is not None else len(doc.lines)
+        return (at, at, [f"last_number: {number}"])
+
+    def save(self) -> None:
+        """Write the ledger if anything changed, after checking that the new text reads
+        back as exactly the intended ledger. Raises :class:`WriteError` otherwise."""
+        if not self._replaced and not self._appended:
+            return
+        text = self.text()
+        doc = self.loaded.doc
+        data = (doc.newline.join(text.split("\n"))).encode("utf-8")
+        if doc.bom:
+            data = b"\xef\xbb\xbf" + data
+        try:
+            again = parse_ledger(data, self.loaded.path)
+        except LedgerError as exc:
+            raise WriteError(
+                f"{self.loaded.name}: the edited ledger would not read back ({exc}); nothing was written"
+            ) from None
+        if again.ledger != self.ledger:
+            raise WriteError(
+                f"{self.loaded.name}: the edited ledger would not read back as intended; nothing was written"
+            )
+        atomic_write(self.loaded.path, data, expect=self.loaded.raw)
+
+
+@contextmanager
+def editing(path: Path) -> Iterator[Edit]:
+    """Lock the ledgers, read ``path`` and yield an :class:`Edit`; save it when the block
+    ends without an exception (nothing is written when it raises)."""
+    with locked(path.parent):
+        edit = Edit(read_ledger(path))
+        yield edit
+        edit.save()
+
+
+def create_ledger(path: Path, ledger: Ledger, header: str = "") -> None:
+    """Write a new ledger file for ``ledger`` (refused when the file exists).
+
+    Raises :class:`UsageError` when it exists, :class:`WriteError` when it cannot be written.
+    """
+    with locked(path.parent):
+        if path.exists():
+            raise UsageError(f"{display(path)} already exists")
+        data = yamldoc.render_ledger(ledger, header).encode("utf-8")
+        parse_ledger(data, path)  # what we write must read back
+        atomic_write(path, data, expect=None)

@@ -1,0 +1,251 @@
+"""What a command does to a finding: the state machine, add and close, and "as of" replay.
+
+The states and their moves are DOMAIN.md's "States of a finding". A finding's status on
+any date is the result of replaying its events up to that date, so "as of" figures need
+no other store. Functions here are pure: they take models and return new models; the
+store writes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rectify.errors import UsageError, WorkflowError
+from rectify.model import Action, Event, Evidence, Finding, Ledger, Status
+
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+"""The ledger's time zone unless configured otherwise (DOMAIN.md, "Dates")."""
+
+_ANY_OPEN = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.LONG_TERM})
+
+# action -> (states it is allowed from, resulting state; None keeps the state)
+TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
+    Action.ADD: (frozenset({None}), Status.OPEN),
+    Action.START: (frozenset({Status.OPEN}), Status.IN_PROGRESS),
+    Action.PROGRESS: (frozenset({Status.OPEN, Status.IN_PROGRESS, Status.LONG_TERM}), None),
+    Action.SUBMIT: (
+        frozenset({Status.OPEN, Status.IN_PROGRESS, Status.LONG_TERM}),
+        Status.SUBMITTED,
+    ),
+    Action.RETURN: (frozenset({Status.SUBMITTED}), Status.IN_PROGRESS),
+    Action.CLOSE: (frozenset(_ANY_OPEN), Status.CLOSED),
+    Action.REOPEN: (frozenset({Status.CLOSED}), Status.IN_PROGRESS),
+    Action.EXTEND: (frozenset(_ANY_OPEN), None),
+    Action.LONG_TERM: (
+        frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED}),
+        Status.LONG_TERM,
+    ),
+}
+
+
+def today(time_zone: str = DEFAULT_TIME_ZONE) -> date:
+    """Return today's calendar date in ``time_zone`` (default Asia/Shanghai), not UTC.
+
+    ``RECTIFY_TODAY=YYYY-MM-DD`` in the environment fixes the date (for scripts and tests).
+    """
+    fixed = os.environ.get("RECTIFY_TODAY")
+    if fixed:
+        return date.fromisoformat(fixed)
+    return datetime.now(ZoneInfo(time_zone)).date()
+
+
+def allowed_actions(status: Status | None) -> list[Action]:
+    """Return the actions DOMAIN.md's state diagram allows from ``status`` (None: not yet added)."""
+    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+
+
+def next_status(status: Status | None, action: Action) -> Status:
+    """Return the state after ``action`` from ``status``.
+
+    Raises :class:`WorkflowError` naming the steps that are allowed from ``status``.
+    """
+    sources, target = TRANSITIONS[action]
+    if status not in sources:
+        allowed = ", ".join(a.value for a in allowed_actions(status)) or "none"
+        state = status.value if status else "not yet on the ledger"
+        raise WorkflowError(
+            f"cannot {action.value} a finding that is {state}; allowed from {state}: {allowed}"
+        )
+    if target is not None:
+        return target
+    assert status is not None
+    return Status.IN_PROGRESS if status is Status.OPEN and action is Action.PROGRESS else status
+
+
+def replay(events: Iterable[Event], as_of: date | None = None) -> Status | None:
+    """Return the status that ``events`` (in order) lead to, counting only those on or
+    before ``as_of`` (all when None). None means the finding was not on the ledger yet.
+
+    Raises :class:`WorkflowError` at the first step the state diagram does not allow.
+    """
+    status: Status | None = None
+    for event in events:
+        if as_of is not None and event.date > as_of:
+            break
+        status = next_status(status, event.action)
+    return status
+
+
+def status_on(finding: Finding, as_of: date | None) -> Status | None:
+    """Return the finding's status on ``as_of`` (its stored status when None).
+
+    A finding whose history is empty (written by hand without events) counts as being in
+    its stored status on every date. None: the finding was added after ``as_of``.
+    """
+    if as_of is None or not finding.history:
+        return finding.status
+    try:
+        return replay(finding.history, as_of)
+    except WorkflowError:
+        return finding.status  # `check` reports the broken history
+
+
+def deadline_on(finding: Finding, as_of: date | None) -> date | None:
+    """Return the deadline in force on ``as_of``: the last approved extension up to that
+    date (``extend`` event's ``to``), else the original deadline."""
+    deadline = finding.deadline
+    for event in finding.history:
+        if as_of is not None and event.date > as_of:
+            break
+        if event.action is Action.EXTEND and event.to is not None:
+            deadline = event.to
+    return deadline
+
+
+def is_overdue(finding: Finding, as_of: date) -> bool:
+    """True when the finding is not closed on ``as_of`` and ``as_of`` is after the deadline
+    in force (DOMAIN.md, 逾期)."""
+    status = status_on(finding, as_of)
+    if status is None or status is Status.CLOSED:
+        return False
+    deadline = deadline_on(finding, as_of)
+    return deadline is not None and as_of > deadline
+
+
+@dataclass(frozen=True)
+class NewFinding:
+    """The fields of a finding to add (everything but id, status and history).
+
+    ``measures`` is a list of text; ``deadline`` a calendar date or None.
+    """
+
+    aspect: str
+    title: str
+    detail: str | None = None
+    measures: tuple[str, ...] = ()
+    leader: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    deadline: date | None = None
+
+
+def add_findings(
+    ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None
+) -> list[Finding]:
+    """Return new findings for ``ledger``, numbered from :meth:`Ledger.next_number` on.
+
+    Each gets status ``open`` and one ``add`` event (挂账) dated ``on``. Raises
+    :class:`UsageError` when a deadline is before ``on`` or a text field is blank.
+    """
+    number = ledger.next_number()
+    made: list[Finding] = []
+    for item in items:
+        if not item.aspect.strip() or not item.title.strip():
+            raise UsageError("a finding needs a non-empty aspect and title")
+        if item.deadline is not None and item.deadline < on:
+            raise UsageError(
+                f"deadline {item.deadline} is before the date the finding is added ({on})"
+            )
+        finding = Finding(
+            id=f"{ledger.unit.id}-{number:03d}",
+            aspect=item.aspect,
+            title=item.title,
+            detail=item.detail,
+            measures=[m for m in item.measures if m.strip()],
+            leader=item.leader,
+            department=item.department,
+            owner=item.owner,
+            deadline=item.deadline,
+            status=Status.OPEN,
+            history=[Event(date=on, action=Action.ADD, by=by)],
+        )
+        made.append(finding)
+        number += 1
+    return made
+
+
+def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
+    """Return an :class:`Evidence` (path relative to ``root``, sha256 hex) per file.
+
+    Raises :class:`UsageError` when a file is missing, unreadable or outside ``root``.
+    """
+    out = []
+    for given in paths:
+        path = given.resolve()
+        if not path.is_file():
+            raise UsageError(f"evidence file not found: {given}")
+        try:
+            relative = path.relative_to(root.resolve())
+        except ValueError:
+            raise UsageError(
+                f"evidence file {given} is outside the repository ({root}); copy it in first"
+            ) from None
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as exc:
+            raise UsageError(f"cannot read evidence file {given}: {exc.strerror}") from None
+        out.append(Evidence(path=relative.as_posix(), sha256=digest.hexdigest()))
+    return out
+
+
+def _same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def close(
+    finding: Finding,
+    by: str,
+    approver: str,
+    on: date,
+    evidence: list[Evidence] | None = None,
+    note: str | None = None,
+) -> Finding:
+    """Return ``finding`` closed (销号) on ``on`` with ``approver``'s sign-off (审签).
+
+    Appends one ``close`` event (by, approver, note, evidence) and adds the evidence to
+    the finding's list. Raises :class:`WorkflowError` when the approver is missing or is
+    the person closing, when the finding's state does not allow closing, or when ``on`` is
+    before its last event.
+    """
+    if not by.strip():
+        raise WorkflowError("closing needs the name of the person closing (--by)")
+    if not approver.strip():
+        raise WorkflowError("closing needs a named approver (--approver): 销号 requires 审签")
+    if _same_person(by, approver):
+        raise WorkflowError(
+            f"the approver must be someone other than the person closing ({by}); 审签 is a second person's check"
+        )
+    status = next_status(finding.status, Action.CLOSE)
+    if finding.history and on < finding.history[-1].date:
+        raise WorkflowError(
+            f"close date {on} is before the finding's last event ({finding.history[-1].date})"
+        )
+    event = Event(
+        date=on, action=Action.CLOSE, by=by, approver=approver, note=note, evidence=evidence or []
+    )
+    return finding.model_copy(
+        update={
+            "status": status,
+            "history": [*finding.history, event],
+            "evidence": [*finding.evidence, *(evidence or [])],
+        }
+    )

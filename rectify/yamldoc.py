@@ -1,0 +1,375 @@
+"""YAML text in and out, keeping line and column of every value.
+
+Reading composes the file into PyYAML nodes (libyaml's C parser when present) and builds
+plain Python values from them *without* YAML 1.1 type guessing: every scalar is text
+(``no``, ``0017``, ``3.10``, ``10:00`` stay exactly what was typed) except an empty value
+or ``null``/``~``, which is ``None``. The pydantic models then ask for dates, numbers or
+amounts where they want them. Along the way every value's position is recorded so that a
+schema error can be reported at ``file:line:col``.
+
+Writing renders one finding at a time as a block of lines, so a command can splice only
+the lines of the findings it touched into the file (see :mod:`rectify.store`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from rectify.errors import LedgerError, Problem
+from rectify.model import Finding, Ledger
+
+try:  # libyaml's C parser is ~10x faster; fall back to the pure-Python one.
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+NULL_TAG = "tag:yaml.org,2002:null"
+MAX_DEPTH = 64
+"""Deepest nesting a ledger may have; a real ledger needs 6."""
+
+Path = tuple[str | int, ...]
+
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)")
+
+
+@dataclass
+class Span:
+    """Where one finding stands in the file: 0-based ``start``/``end`` lines (inclusive)
+    of its sequence entry, and ``indent``, the column of its ``-``."""
+
+    start: int
+    end: int
+    indent: int
+
+
+@dataclass
+class Doc:
+    """A parsed ledger file: its text split into lines and the positions of its values.
+
+    ``marks`` maps a value's path (``("findings", 2, "deadline")``) to its 1-based
+    (line, col); ``key_marks`` the same for the key that names it. ``spans`` gives each
+    finding's lines in file order, ``findings_key_line`` the 0-based line of
+    ``findings:`` (or None), ``findings_empty`` whether that list is written empty
+    (``findings: []`` or nothing), and ``top_keys`` the 0-based line of each top-level key.
+    """
+
+    path: str
+    lines: list[str]
+    newline: str
+    bom: bool
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    findings_key_line: int | None = None
+    findings_empty: bool = True
+    top_keys: dict[str, int] = field(default_factory=dict)
+    last_number_span: tuple[int, int, int] | None = None  # line, start col, end col
+    seen: set[int] = field(default_factory=set, repr=False)
+
+    def where(self, path: Path, key: bool = False) -> tuple[int, int]:
+        """Return the 1-based (line, col) of ``path``, or of its nearest recorded parent."""
+        table = self.key_marks if key else self.marks
+        probe = path
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get((), (1, 1))
+
+
+def decode(data: bytes, path: str) -> tuple[str, str, bool]:
+    """Decode a ledger's bytes as UTF-8 (an initial BOM is accepted and remembered).
+
+    Returns ``(text with "\\n" line ends, the file's newline "\\n" or "\\r\\n", had_bom)``.
+    Raises :class:`LedgerError` naming the first byte that is not UTF-8, and saying
+    UTF-16 when the file starts with a UTF-16 byte-order mark.
+    """
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LedgerError([Problem(path, 1, 1, "the file is UTF-16 encoded; save it as UTF-8")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        raise LedgerError(
+            [
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read; "
+                    "GBK or another encoding?); save it as UTF-8",
+                )
+            ]
+        ) from None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return text, newline, bom
+
+
+def conflict_markers(text: str, path: str) -> list[Problem]:
+    """Return a problem for each unresolved git conflict marker line (``<<<<<<<``,
+    ``=======``, ``>>>>>>>``, ``|||||||``), found anywhere, multi-line text included."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        if _CONFLICT_RE.match(stripped):
+            col = len(line) - len(stripped) + 1
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    col,
+                    "unresolved git merge conflict marker "
+                    f"{stripped[:7]!r}; resolve the conflict and remove the marker",
+                )
+            )
+    return problems
+
+
+def parse(data: bytes, path: str) -> Doc:
+    """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
+
+    Raises :class:`LedgerError` with every problem found at this level: encoding, git
+    conflict markers, YAML syntax (at libyaml's line and column), duplicate keys,
+    anchors/aliases (refused: they can expand without bound), nesting deeper than
+    :data:`MAX_DEPTH`, and an empty file.
+    """
+    text, newline, bom = decode(data, path)
+    markers = conflict_markers(text, path)
+    if markers:
+        raise LedgerError(markers)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "not valid YAML"
+        if "\t" in text.split("\n")[line - 1 if line - 1 < len(text.split("\n")) else -1]:
+            what += " (a tab is used for indentation; indent with spaces)"
+        context = f" ({exc.context})" if exc.context and exc.context != exc.problem else ""
+        raise LedgerError(
+            [Problem(path, line, col, f"YAML syntax error: {what}{context}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise LedgerError([Problem(path, 1, 1, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise LedgerError(
+            [Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]
+        ) from None
+    if root is None:
+        raise LedgerError(
+            [Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")]
+        )
+    doc = Doc(path=path, lines=text.split("\n"), newline=newline, bom=bom, data=None)
+    problems: list[Problem] = []
+    doc.data = _build(root, (), doc, problems, 0)
+    _locate_findings(root, doc)
+    if problems:
+        raise LedgerError(problems)
+    return doc
+
+
+def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth: int) -> Any:
+    """Turn a node into plain values (str/None, list, dict), recording positions."""
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if depth > MAX_DEPTH:
+        if depth == MAX_DEPTH + 1:
+            problems.append(
+                Problem(doc.path, *doc.marks[path], f"nested more than {MAX_DEPTH} levels deep")
+            )
+        return None
+    if id(node) in doc.seen:
+        problems.append(
+            Problem(
+                doc.path,
+                *doc.marks[path],
+                "anchors and aliases (& and *) are not allowed in a ledger; write the value out",
+            )
+        )
+        return None
+    doc.seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == NULL_TAG and node.style is None:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, (*path, index), doc, problems, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(doc.path, *key_where, "a key must be a plain word"))
+            continue
+        key = key_node.value
+        if key in result:
+            first = doc.key_marks.get((*path, key), key_where)
+            problems.append(
+                Problem(
+                    doc.path,
+                    *key_where,
+                    f"duplicate key {key!r} (first given at line {first[0]}); keep one of them",
+                )
+            )
+            continue
+        doc.key_marks[(*path, key)] = key_where
+        result[key] = _build(value_node, (*path, key), doc, problems, depth + 1)
+    return result
+
+
+def _last_line(node: yaml.Node) -> int:
+    """0-based line of the last character that belongs to ``node``."""
+    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
+        end = node.end_mark
+        return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+    if isinstance(node, yaml.SequenceNode):
+        return max((_last_line(n) for n in node.value), default=node.start_mark.line)
+    if isinstance(node, yaml.MappingNode):
+        return max(
+            (max(_last_line(k), _last_line(v)) for k, v in node.value),
+            default=node.start_mark.line,
+        )
+    return node.start_mark.line
+
+
+def _locate_findings(root: yaml.Node, doc: Doc) -> None:
+    """Record top-level key lines, ``last_number``'s value and each finding's line span."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        doc.top_keys[key_node.value] = key_node.start_mark.line
+        if key_node.value == "last_number" and isinstance(value_node, yaml.ScalarNode):
+            if value_node.start_mark.line == value_node.end_mark.line:
+                doc.last_number_span = (
+                    value_node.start_mark.line,
+                    value_node.start_mark.column,
+                    value_node.end_mark.column,
+                )
+        if key_node.value != "findings":
+            continue
+        doc.findings_key_line = key_node.start_mark.line
+        if not isinstance(value_node, yaml.SequenceNode) or not value_node.value:
+            doc.findings_empty = True
+            continue
+        doc.findings_empty = bool(value_node.flow_style)
+        if value_node.flow_style:
+            continue
+        for item in value_node.value:
+            start = item.start_mark.line
+            line = doc.lines[start]
+            dash = line.rfind("-", 0, item.start_mark.column)
+            while dash < 0 or line[:dash].strip():
+                start -= 1  # the "-" stands alone on a line above the item
+                line = doc.lines[start]
+                dash = line.find("-")
+            doc.spans.append(Span(start=start, end=_last_line(item), indent=dash))
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, lists indented under their key, multi-line text as ``|`` blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value.rstrip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+        indent=2,
+    )
+
+
+def plain(value: Any) -> Any:
+    """Turn model output into YAML-ready values: Decimal as text, empty values dropped."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            item = plain(item)
+            if item is None or item == [] or item == {}:
+                continue
+            out[key] = item
+        return out
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | str | int):
+        return value
+    return value
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """Return a finding as the plain mapping written to YAML (empty fields left out)."""
+    data = finding.model_dump(mode="python")
+    data["status"] = finding.status.value
+    for event in data["history"]:
+        event["action"] = str(event["action"])
+    if finding.accountability.is_empty():
+        del data["accountability"]
+    result: dict[str, Any] = plain(data)
+    return result
+
+
+def render_finding(finding: Finding, indent: int) -> list[str]:
+    """Return the lines of one finding as a sequence entry whose ``-`` is at ``indent``."""
+    text = _dump([finding_data(finding)])
+    pad = " " * indent
+    return [pad + line if line else line for line in text.rstrip("\n").split("\n")]
+
+
+def render_ledger(ledger: Ledger, header: str = "") -> str:
+    """Return the whole text of a new ledger file (``header`` is prepended as is)."""
+    head = plain(
+        {
+            "unit": ledger.unit.model_dump(mode="python"),
+            "inspection": ledger.inspection.model_dump(mode="python"),
+        }
+    )
+    if "inspection" not in head:
+        head["inspection"] = {}
+    if ledger.last_number:
+        head["last_number"] = ledger.last_number
+    out = header + _dump(head)
+    if ledger.findings:
+        out += "findings:\n"
+        for finding in ledger.findings:
+            out += "\n".join(render_finding(finding, 2)) + "\n"
+    else:
+        out += "findings: []\n"
+    return out
