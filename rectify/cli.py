@@ -37,7 +37,7 @@ class RectifyGroup(TyperGroup):
             message = str(exc)
             if isinstance(exc, LedgerError):
                 count = len(exc.problems)
-                message += f"\nrectify: {count} problem{'s' if count != 1 else ''} in the ledgers; nothing was written"
+                message += f"\nrectify: {count} problem{'s' if count != 1 else ''} found; nothing was written"
             else:
                 message = f"rectify: error: {message}"
             typer.echo(message, err=True)

@@ -217,7 +217,7 @@ def schema_problems(
             if isinstance(findings, list) and isinstance(findings[loc[1]], dict):
                 finding_id = findings[loc[1]].get("id")
                 finding = finding_id if isinstance(finding_id, str) else ""
-        where = label(loc) or "ledger"
+        where = label(loc[:-1] if err["type"] == "missing" else loc) or "ledger"
         ident = f" ({finding})" if finding else ""
         problems.append(
             Problem(doc.path, line, col, f"{where}{ident}: {_message(err, loc)}", finding)

@@ -205,7 +205,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
         return None
     doc.seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == NULL_TAG and node.style is None:
+        if node.tag == NULL_TAG and not node.style:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
