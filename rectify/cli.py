@@ -466,7 +466,7 @@ def check(
             if found
             else f"ok: {files} ledgers, {findings} findings in {display(folder)}"
         )
-        typer.echo(summary, err=bool(found))
+        typer.echo(summary, err=True)
     if found:
         raise typer.Exit(1)
 

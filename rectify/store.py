@@ -246,26 +246,37 @@ def _validate(doc: yamldoc.Doc) -> Ledger:
 def parse_ledger(raw: bytes, path: Path) -> Loaded:
     """Parse and validate one ledger's bytes; raise :class:`LedgerError` with every
     problem of the file (syntax, schema, and the per-file rules of :data:`FILE_RULES`)."""
-    name = display(path)
-    doc = yamldoc.parse(raw, name)
-    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=_validate(doc))
-    problems = run_rules(FILE_RULES, loaded)
+    loaded, problems = _parse_with_rules(raw, path)
     if problems:
         raise LedgerError(problems)
     return loaded
 
 
-def read_ledger(path: Path) -> Loaded:
-    """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
+def _parse_with_rules(raw: bytes, path: Path) -> tuple[Loaded, list[Problem]]:
+    """Parse and validate; return the ledger and the problems the file rules find.
+
+    Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
+    """
+    name = display(path)
+    doc = yamldoc.parse(raw, name)
+    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=_validate(doc))
+    return loaded, run_rules(FILE_RULES, loaded)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"no ledger file {display(path)}") from None
     except OSError as exc:
         raise LedgerError(
             [Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]
         ) from None
-    return parse_ledger(raw, path)
+
+
+def read_ledger(path: Path) -> Loaded:
+    """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
+    return parse_ledger(_read_bytes(path), path)
 
 
 def check_folder(folder: Path) -> tuple[list[Loaded], list[Problem]]:
@@ -278,9 +289,12 @@ def check_folder(folder: Path) -> tuple[list[Loaded], list[Problem]]:
     problems: list[Problem] = []
     for path in ledger_paths(folder):
         try:
-            loaded.append(read_ledger(path))
+            item, found = _parse_with_rules(_read_bytes(path), path)
         except LedgerError as exc:
             problems.extend(exc.problems)
+            continue
+        loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
+        problems.extend(found)
     for rule in FOLDER_RULES:
         problems.extend(_safe(rule, loaded, rule.__name__))
     return loaded, sorted(set(problems))
@@ -471,36 +485,35 @@ def rule_unique_ids_across_files(ledgers: list[Loaded]) -> list[Problem]:
     return problems
 
 
-def rule_parents(ledgers: list[Loaded]) -> list[Problem]:
-    """A parent names a unit that has a ledger, and parents never form a cycle."""
+def rule_parent_exists(loaded: Loaded) -> list[Problem]:
+    """A unit's parent names a unit that has a ledger in the same folder (one stat, no read)."""
+    parent = loaded.ledger.unit.parent
+    if parent is None or ledger_path(loaded.path.parent, parent).is_file():
+        return []
+    line, col = loaded.doc.where(("unit", "parent"))
+    return [
+        Problem(
+            loaded.name,
+            line,
+            col,
+            f"unit.parent: unknown unit {parent!r} (no ledger {parent}{LEDGER_SUFFIX})",
+        )
+    ]
+
+
+def rule_parent_cycles(ledgers: list[Loaded]) -> list[Problem]:
+    """Parents never form a cycle (a unit is not its own ancestor)."""
     units = {loaded.ledger.unit.id: loaded for loaded in ledgers}
     problems = []
     for loaded in ledgers:
-        parent = loaded.ledger.unit.parent
-        if parent is None:
-            continue
-        line, col = loaded.doc.where(("unit", "parent"))
-        if parent not in units:
-            problems.append(
-                Problem(
-                    loaded.name,
-                    line,
-                    col,
-                    f"unit.parent: unknown unit {parent!r} (no ledger {parent}{LEDGER_SUFFIX})",
-                )
-            )
-            continue
         chain = [loaded.ledger.unit.id]
-        current: str | None = parent
+        current = loaded.ledger.unit.parent
         while current is not None and current in units:
             if current in chain:
+                line, col = loaded.doc.where(("unit", "parent"))
+                cycle = " -> ".join([*chain, current])
                 problems.append(
-                    Problem(
-                        loaded.name,
-                        line,
-                        col,
-                        "unit.parent: parents form a cycle: " + " -> ".join([*chain, current]),
-                    )
+                    Problem(loaded.name, line, col, f"unit.parent: parents form a cycle: {cycle}")
                 )
                 break
             chain.append(current)
@@ -508,10 +521,15 @@ def rule_parents(ledgers: list[Loaded]) -> list[Problem]:
     return problems
 
 
-FILE_RULES: list[FileRule] = [rule_stem_is_unit_id, rule_finding_ids, rule_history]
+FILE_RULES: list[FileRule] = [
+    rule_stem_is_unit_id,
+    rule_parent_exists,
+    rule_finding_ids,
+    rule_history,
+]
 """Rules run on every ledger read; a new rule is one function added here."""
 
-FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parents]
+FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parent_cycles]
 """Rules run across all ledgers by ``rectify check`` and the commands that read them all."""
 
 

@@ -160,12 +160,15 @@ def parse(data: bytes, path: str) -> Doc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "not valid YAML"
-        if "\t" in text.split("\n")[line - 1 if line - 1 < len(text.split("\n")) else -1]:
-            what += " (a tab is used for indentation; indent with spaces)"
-        context = f" ({exc.context})" if exc.context and exc.context != exc.problem else ""
-        raise LedgerError(
-            [Problem(path, line, col, f"YAML syntax error: {what}{context}")]
-        ) from None
+        if exc.context and exc.context != exc.problem:
+            started = exc.context_mark.line + 1 if exc.context_mark else line
+            what += (
+                f" ({exc.context} at line {started})" if started != line else f" ({exc.context})"
+            )
+        lines = text.split("\n")
+        if "\t" in lines[min(line, len(lines)) - 1]:
+            what += "; a tab is used for indentation: indent with spaces"
+        raise LedgerError([Problem(path, line, col, f"YAML syntax error: {what}")]) from None
     except yaml.YAMLError as exc:
         raise LedgerError([Problem(path, 1, 1, f"YAML error: {exc}")]) from None
     except RecursionError:

@@ -17,24 +17,77 @@ def _status_json(run: Run, *args: str) -> list[dict[str, object]]:
 
 def test_init_unit_add_add_close_status(run: Run, tmp_path: Path) -> None:
     assert run("init").exit_code == 0
-    assert (tmp_path / "ledgers" / ".gitignore").read_text(encoding="utf-8").startswith(".rectify.lock")
-    result = run("unit", "add", "jinhua", "--name", "金华市人民检察院", "--group", "市委第三巡察组",
-                 "--feedback-date", "2021-07-28")
+    assert (
+        (tmp_path / "ledgers" / ".gitignore")
+        .read_text(encoding="utf-8")
+        .startswith(".rectify.lock")
+    )
+    result = run(
+        "unit",
+        "add",
+        "jinhua",
+        "--name",
+        "金华市人民检察院",
+        "--group",
+        "市委第三巡察组",
+        "--feedback-date",
+        "2021-07-28",
+    )
     assert result.exit_code == 0, result.output
-    result = run("add", "--unit", "jinhua", "--aspect", "政治建设方面", "--title", "数字检察理念不强、基础薄弱",
-                 "--measure", "制定数字检察工作方案", "--measure", "开展培训", "--deadline", "2021-10-31",
-                 "--date", "2021-07-28", "--owner", "王某")
+    result = run(
+        "add",
+        "--unit",
+        "jinhua",
+        "--aspect",
+        "政治建设方面",
+        "--title",
+        "数字检察理念不强、基础薄弱",
+        "--measure",
+        "制定数字检察工作方案",
+        "--measure",
+        "开展培训",
+        "--deadline",
+        "2021-10-31",
+        "--date",
+        "2021-07-28",
+        "--owner",
+        "王某",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "jinhua-001\n"
-    assert run("add", "-u", "jinhua", "-a", "组织建设方面", "-t", "干部人事管理制度不到位",
-               "--date", "2021-07-28", "--deadline", "2021-11-30").stdout == "jinhua-002\n"
+    assert (
+        run(
+            "add",
+            "-u",
+            "jinhua",
+            "-a",
+            "组织建设方面",
+            "-t",
+            "干部人事管理制度不到位",
+            "--date",
+            "2021-07-28",
+            "--deadline",
+            "2021-11-30",
+        ).stdout
+        == "jinhua-002\n"
+    )
 
     [row, total] = _status_json(run)
     assert (row["findings"], row["closed"], row["in_progress"], row["overdue"]) == (2, 0, 2, 2)
     assert total["rate_text"] == "0/2 0.0%"
 
-    result = run("close", "jinhua-001", "--by", "王某", "--approver", "钟某", "--date", "2021-09-30",
-                 "--note", "方案已印发")
+    result = run(
+        "close",
+        "jinhua-001",
+        "--by",
+        "王某",
+        "--approver",
+        "钟某",
+        "--date",
+        "2021-09-30",
+        "--note",
+        "方案已印发",
+    )
     assert result.exit_code == 0, result.output
     [row, total] = _status_json(run)
     assert (row["findings"], row["closed"], row["in_progress"], row["overdue"]) == (2, 1, 1, 1)
@@ -62,7 +115,12 @@ def test_close_requires_a_different_approver(run: Run, demo: Path) -> None:
 
 
 def test_close_twice_is_refused_with_allowed_steps(run: Run, demo: Path) -> None:
-    assert run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01").exit_code == 0
+    assert (
+        run(
+            "close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01"
+        ).exit_code
+        == 0
+    )
     before = demo.read_bytes()
     again = run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-02")
     assert again.exit_code == 1
@@ -80,8 +138,18 @@ def test_close_records_evidence_with_sha256(run: Run, demo: Path, tmp_path: Path
     proof = tmp_path / "evidence" / "方案.pdf"
     proof.parent.mkdir()
     proof.write_bytes(b"%PDF-1.4 demo")
-    result = run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01",
-                 "--evidence", str(proof))
+    result = run(
+        "close",
+        "demo-001",
+        "--by",
+        "张某",
+        "--approver",
+        "李某",
+        "--date",
+        "2021-10-01",
+        "--evidence",
+        str(proof),
+    )
     assert result.exit_code == 0, result.output
     text = demo.read_text(encoding="utf-8")
     assert "path: evidence/方案.pdf" in text
@@ -89,7 +157,9 @@ def test_close_records_evidence_with_sha256(run: Run, demo: Path, tmp_path: Path
     import hashlib
 
     assert f"sha256: {hashlib.sha256(b'%PDF-1.4 demo').hexdigest()}" in text
-    missing = run("close", "demo-002", "--by", "张某", "--approver", "李某", "--evidence", "nope.pdf")
+    missing = run(
+        "close", "demo-002", "--by", "张某", "--approver", "李某", "--evidence", "nope.pdf"
+    )
     assert missing.exit_code == 2
     assert "evidence file not found: nope.pdf" in missing.stderr
 
@@ -122,8 +192,22 @@ def test_add_with_invalid_dates(run: Run, demo: Path) -> None:
     assert "--deadline: '2024-02-30' is not a real date" in result.stderr
     result = run("add", "-u", "demo", "-a", "a", "-t", "t", "--deadline", "2021/10/31")
     assert "expected a date written YYYY-MM-DD" in result.stderr
-    result = run("add", "-u", "demo", "-a", "a", "-t", "t", "--date", "2021-08-01", "--deadline", "2021-07-01")
-    assert "deadline 2021-07-01 is before the date the finding is added (2021-08-01)" in result.stderr
+    result = run(
+        "add",
+        "-u",
+        "demo",
+        "-a",
+        "a",
+        "-t",
+        "t",
+        "--date",
+        "2021-08-01",
+        "--deadline",
+        "2021-07-01",
+    )
+    assert (
+        "deadline 2021-07-01 is before the date the finding is added (2021-08-01)" in result.stderr
+    )
     assert demo.read_bytes() == before
 
 
@@ -141,7 +225,9 @@ def test_add_from_yaml_feedback_list(run: Run, demo: Path, tmp_path: Path) -> No
     assert row["findings"] == 4
 
 
-def test_add_from_file_reports_every_problem_and_adds_nothing(run: Run, demo: Path, tmp_path: Path) -> None:
+def test_add_from_file_reports_every_problem_and_adds_nothing(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "feedback.yaml"
     source.write_text(
         "- aspect: 作风建设方面\n  title: 服务企业举措不多\n  deadline: 2021-11-31\n"

@@ -26,7 +26,12 @@ def _changed_lines(before: str, after: str) -> list[tuple[str, int, str]]:
 
 def test_close_changes_only_that_findings_lines(run: Run, demo: Path) -> None:
     before = demo.read_text(encoding="utf-8")
-    assert run("close", "demo-002", "--by", "王某", "--approver", "钟某", "--date", "2021-12-20").exit_code == 0
+    assert (
+        run(
+            "close", "demo-002", "--by", "王某", "--approver", "钟某", "--date", "2021-12-20"
+        ).exit_code
+        == 0
+    )
     after = demo.read_text(encoding="utf-8")
     changes = _changed_lines(before, after)
     assert changes == [
@@ -52,9 +57,20 @@ def test_git_diff_shows_only_the_closed_finding(run: Run, tmp_path: Path) -> Non
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "start"], check=True)
-    assert run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01").exit_code == 0
-    diff = subprocess.run([*git, "diff", "-U0", "--no-color"], check=True, capture_output=True, text=True).stdout
-    body = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert (
+        run(
+            "close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01"
+        ).exit_code
+        == 0
+    )
+    diff = subprocess.run(
+        [*git, "diff", "-U0", "--no-color"], check=True, capture_output=True, text=True
+    ).stdout
+    body = [
+        line
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert body == [
         "-    status: open",
         "+    status: closed",
@@ -67,7 +83,20 @@ def test_git_diff_shows_only_the_closed_finding(run: Run, tmp_path: Path) -> Non
 
 def test_add_appends_and_bumps_last_number_only(run: Run, demo: Path) -> None:
     before = demo.read_text(encoding="utf-8")
-    assert run("add", "-u", "demo", "-a", "作风建设方面", "-t", "服务企业举措不多", "--date", "2021-08-01").exit_code == 0
+    assert (
+        run(
+            "add",
+            "-u",
+            "demo",
+            "-a",
+            "作风建设方面",
+            "-t",
+            "服务企业举措不多",
+            "--date",
+            "2021-08-01",
+        ).exit_code
+        == 0
+    )
     changes = _changed_lines(before, demo.read_text(encoding="utf-8"))
     assert changes[0] == ("+", 9, "last_number: 3")
     assert [line for _, _, line in changes[1:]] == [
@@ -79,7 +108,12 @@ def test_add_appends_and_bumps_last_number_only(run: Run, demo: Path) -> None:
         "      - date: 2021-08-01",
         "        action: add",
     ]
-    assert run("add", "-u", "demo", "-a", "作风建设方面", "-t", "第四个问题", "--date", "2021-08-01").exit_code == 0
+    assert (
+        run(
+            "add", "-u", "demo", "-a", "作风建设方面", "-t", "第四个问题", "--date", "2021-08-01"
+        ).exit_code
+        == 0
+    )
     changes = _changed_lines(before, demo.read_text(encoding="utf-8"))
     assert changes[0] == ("+", 9, "last_number: 4")
 
@@ -116,7 +150,10 @@ findings:
 def test_hand_typed_values_stay_text_after_a_rewrite(run: Run, folder: Path) -> None:
     ledger = folder / "demo.yaml"
     ledger.write_text(HAND_TYPED, encoding="utf-8")
-    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
+    assert (
+        run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code
+        == 0
+    )
     assert run("add", "-u", "demo", "-a", "x", "-t", "y").exit_code == 0
     from rectify.store import read_ledger
 
@@ -124,7 +161,13 @@ def test_hand_typed_values_stay_text_after_a_rewrite(run: Run, folder: Path) -> 
     assert ledger_model.inspection.round == "no"
     assert ledger_model.inspection.group == "0017"
     first = ledger_model.findings[0]
-    assert (first.aspect, first.title, first.detail, first.owner, first.leader) == ("off", "3.10", "10:00", "yes", "0x1F")
+    assert (first.aspect, first.title, first.detail, first.owner, first.leader) == (
+        "off",
+        "3.10",
+        "10:00",
+        "yes",
+        "0x1F",
+    )
     assert first.department is None
     assert first.measures == ["1e3", "true", "#tag", "a: b"]
     assert first.history[0].note == "007"
@@ -137,7 +180,10 @@ def test_crlf_and_bom_are_kept(run: Run, folder: Path) -> None:
     ledger = folder / "demo.yaml"
     ledger.write_bytes(b"\xef\xbb\xbf" + MINIMAL.replace("\n", "\r\n").encode("utf-8"))
     assert run("check").exit_code == 0
-    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
+    assert (
+        run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code
+        == 0
+    )
     data = ledger.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfunit:") is False
     assert data.startswith(b"\xef\xbb\xbf# hand-written")
@@ -148,10 +194,16 @@ def test_crlf_and_bom_are_kept(run: Run, folder: Path) -> None:
 def test_multiline_text_round_trips(run: Run, folder: Path) -> None:
     ledger = folder / "demo.yaml"
     ledger.write_text(
-        MINIMAL.replace("    owner: 张某\n", "    detail: |\n      第一行\n      # 不是注释\n\n      第三行\n    owner: 张某\n"),
+        MINIMAL.replace(
+            "    owner: 张某\n",
+            "    detail: |\n      第一行\n      # 不是注释\n\n      第三行\n    owner: 张某\n",
+        ),
         encoding="utf-8",
     )
-    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
+    assert (
+        run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code
+        == 0
+    )
     from rectify.store import read_ledger
 
     assert read_ledger(ledger).ledger.findings[0].detail == "第一行\n# 不是注释\n\n第三行\n"
@@ -161,14 +213,19 @@ def test_multiline_text_round_trips(run: Run, folder: Path) -> None:
 def test_no_temporary_files_are_left(run: Run, demo: Path) -> None:
     run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01")
     run("add", "-u", "demo", "-a", "x", "-t", "y")
-    assert sorted(p.name for p in demo.parent.iterdir() if p.name != ".rectify.lock") == ["demo.yaml"]
+    assert sorted(p.name for p in demo.parent.iterdir() if p.name != ".rectify.lock") == [
+        "demo.yaml"
+    ]
 
 
 def test_findings_written_empty_get_a_block(run: Run, folder: Path) -> None:
     assert run("unit", "add", "solo", "--name", "单位").exit_code == 0
     ledger = folder / "solo.yaml"
     assert ledger.read_text(encoding="utf-8").endswith("findings: []\n")
-    assert run("add", "-u", "solo", "-a", "方面", "-t", "问题", "--date", "2021-08-01").stdout == "solo-001\n"
+    assert (
+        run("add", "-u", "solo", "-a", "方面", "-t", "问题", "--date", "2021-08-01").stdout
+        == "solo-001\n"
+    )
     text = ledger.read_text(encoding="utf-8")
     assert "last_number: 1\nfindings:\n  - id: solo-001\n" in text
     assert run("check").exit_code == 0

@@ -1,0 +1,248 @@
+"""Bad input: every kind of broken ledger is reported at its line and column, and nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL, Run
+
+
+def _sub(old: str, new: str) -> str:
+    assert old in MINIMAL
+    return MINIMAL.replace(old, new, 1)
+
+
+CASES = [
+    pytest.param(
+        _sub("    title: 制度执行不严格\n", "    title: [制度执行不严格\n"),
+        "ledgers/demo.yaml:23:13: YAML syntax error: did not find expected ',' or ']' "
+        "(while parsing a flow sequence at line 22)",
+        id="yaml-syntax",
+    ),
+    pytest.param(
+        _sub("    owner: 张某\n", "\towner: 张某\n"),
+        "ledgers/demo.yaml:13:1: YAML syntax error: found a tab character that violates indentation "
+        "(while scanning a plain scalar at line 12); a tab is used for indentation: indent with spaces",
+        id="tab-indent",
+    ),
+    pytest.param(
+        _sub("    deadline: 2021-12-31\n", "    deadline: 2021-12-31\n    title: 重复\n"),
+        "ledgers/demo.yaml:24:5: duplicate key 'title' (first given at line 22); keep one of them",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        _sub(
+            "    deadline: 2021-12-31\n    status: open\n",
+            "    deadline: 2021-12-31\n    staus: open\n",
+        ),
+        "ledgers/demo.yaml:24:5: findings[2].staus (demo-002): unknown field 'staus'; did you mean 'status'?",
+        id="unknown-field",
+    ),
+    pytest.param(
+        _sub("    owner: 张某\n", "    owner: 张某\n    measures: 制定方案\n"),
+        "ledgers/demo.yaml:14:15: findings[1].measures (demo-001): expected a list, got '制定方案'",
+        id="wrong-type",
+    ),
+    pytest.param(
+        _sub("    deadline: 2021-10-31\n", "    deadline: 2024-02-30\n"),
+        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2024-02-30' is not a real date",
+        id="impossible-date",
+    ),
+    pytest.param(
+        _sub(
+            "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+            "    status: done\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+        ),
+        "ledgers/demo.yaml:15:13: findings[1].status (demo-001): 'done' is not allowed here; expected one of "
+        "'open', 'in_progress', 'submitted', 'closed' or 'long_term'",
+        id="bad-status",
+    ),
+    pytest.param(
+        _sub(
+            "  # a comment between findings, written by hand\n",
+            "<<<<<<< HEAD\n  - id: demo-003\n=======\n  - id: demo-004\n>>>>>>> branch\n",
+        ),
+        "ledgers/demo.yaml:19:1: unresolved git merge conflict marker '<<<<<<<'; resolve the conflict and "
+        "remove the marker",
+        id="conflict-between-items",
+    ),
+    pytest.param(
+        _sub(
+            "    owner: 张某\n",
+            "    detail: |\n      第一行\n      =======\n      第二行\n    owner: 张某\n",
+        ),
+        "ledgers/demo.yaml:15:7: unresolved git merge conflict marker '======='; resolve the conflict and "
+        "remove the marker",
+        id="conflict-inside-text",
+    ),
+    pytest.param(
+        _sub(
+            "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+            "    status: closed\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+        ),
+        "ledgers/demo.yaml:15:13: findings[1].status (demo-001): status is closed but its history leads to open",
+        id="status-disagrees-with-history",
+    ),
+    pytest.param(
+        _sub("  id: demo\n", "  id: other\n"),
+        "ledgers/demo.yaml:3:7: the file is named 'demo' but holds unit 'other'; rename the file to "
+        "other.yaml or fix the id",
+        id="stem-not-unit-id",
+    ),
+    pytest.param(
+        _sub("  name: 示例单位\n", "  name: 示例单位\n  parent: nowhere\n"),
+        "ledgers/demo.yaml:5:11: unit.parent: unknown unit 'nowhere' (no ledger nowhere.yaml)",
+        id="unknown-parent",
+    ),
+    pytest.param(
+        _sub("  - id: demo-002\n", "  - id: demo-001\n"),
+        "ledgers/demo.yaml:20:9: findings[2].id: duplicate finding id 'demo-001' (also at line 10)",
+        id="duplicate-id-in-file",
+    ),
+    pytest.param(
+        _sub("  group: 市委第一巡察组\n", "  group: &g 市委第一巡察组\n  round2: *g\n"),
+        "ledgers/demo.yaml:7:10: anchors and aliases (& and *) are not allowed in a ledger; write the value out",
+        id="alias",
+    ),
+    pytest.param(
+        "",
+        "ledgers/demo.yaml:1:1: the ledger is empty; it needs unit, inspection and findings",
+        id="empty",
+    ),
+    pytest.param(
+        "# only a comment\n\n# and another\n",
+        "ledgers/demo.yaml:1:1: the ledger is empty; it needs unit, inspection and findings",
+        id="only-comments",
+    ),
+    pytest.param(
+        MINIMAL[:300],
+        "ledgers/demo.yaml:17:15: findings[1].history[1].date (demo-001): expected a date written "
+        "YYYY-MM-DD, got '2021-07-'",
+        id="truncated",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_check_reports_problem_at_its_line(
+    run: Run, folder: Path, text: str, expected: str
+) -> None:
+    ledger = folder / "demo.yaml"
+    ledger.write_text(text, encoding="utf-8")
+    before = ledger.read_bytes()
+    result = run("check")
+    assert result.exit_code == 1
+    assert expected in result.stdout.splitlines(), result.stdout
+    assert "Traceback" not in result.output
+    # every other command stops with the same message and writes nothing
+    for args in (
+        ("status",),
+        ("add", "-u", "demo", "-a", "x", "-t", "y"),
+        ("close", "demo-001", "--by", "甲", "--approver", "乙"),
+    ):
+        other = run(*args)
+        assert other.exit_code != 0, (args, other.output)
+        if args[0] == "status":
+            assert expected in other.stderr.splitlines(), other.stderr
+        assert ledger.read_bytes() == before, args
+
+
+def test_every_problem_in_every_file_is_reported(run: Run, folder: Path) -> None:
+    (folder / "demo.yaml").write_text(
+        _sub("    deadline: 2021-10-31\n", "    deadline: 2021-02-29\n").replace(
+            "    owner: 张某\n", "    ownr: 张某\n"
+        ),
+        encoding="utf-8",
+    )
+    (folder / "other.yaml").write_text(
+        MINIMAL.replace("demo", "other").replace("    title: 理论学习不深入\n", ""),
+        encoding="utf-8",
+    )
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ledgers/demo.yaml:13:5: findings[1].ownr (demo-001): unknown field 'ownr'; did you mean 'owner'?",
+        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2021-02-29' is not a real date",
+        "ledgers/other.yaml:10:5: findings[1] (other-001): missing required field 'title'",
+    ]
+    assert result.stderr == "3 problems in ledgers\n"
+
+
+def test_duplicate_finding_id_across_files(run: Run, folder: Path) -> None:
+    (folder / "demo.yaml").write_text(MINIMAL, encoding="utf-8")
+    other = MINIMAL.replace("  id: demo\n", "  id: other\n").replace("demo-001", "other-001")
+    (folder / "other.yaml").write_text(other, encoding="utf-8")
+    assert run("check").exit_code == 1  # demo-002 stays in other.yaml: wrong unit and a duplicate
+    lines = run("check").stdout.splitlines()
+    assert (
+        "ledgers/other.yaml:20:9: findings[2].id: 'demo-002' does not belong to unit 'other' (expected other-NNN)"
+        in lines
+    )
+    assert (
+        "ledgers/other.yaml:20:9: duplicate finding id 'demo-002': also in ledgers/demo.yaml:20"
+        in lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            MINIMAL.encode("gbk"),
+            "ledgers/demo.yaml:4:10: the file is not UTF-8 text (byte 0xc0 cannot be read; GBK or another encoding?); "
+            "save it as UTF-8",
+        ),
+        (
+            MINIMAL.encode("utf-16"),
+            "ledgers/demo.yaml:1:1: the file is UTF-16 encoded; save it as UTF-8",
+        ),
+    ],
+    ids=["gbk", "utf-16"],
+)
+def test_other_encodings_are_a_clear_error(
+    run: Run, folder: Path, data: bytes, expected: str
+) -> None:
+    (folder / "demo.yaml").write_bytes(data)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [expected]
+
+
+def test_check_json_and_ok(run: Run, demo: Path) -> None:
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "ok: 1 ledgers, 2 findings in ledgers\n"
+    demo.write_text(
+        _sub("    deadline: 2021-10-31\n", "    deadline: 2021-13-01\n"), encoding="utf-8"
+    )
+    import json
+
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {
+            "path": "ledgers/demo.yaml",
+            "line": 14,
+            "col": 15,
+            "finding": "demo-001",
+            "message": "findings[1].deadline (demo-001): '2021-13-01' is not a real date",
+        }
+    ]
+
+
+def test_parent_cycle(run: Run, folder: Path) -> None:
+    a = MINIMAL.replace("  name: 示例单位\n", "  name: 示例单位\n  parent: other\n")
+    b = MINIMAL.replace("  id: demo\n", "  id: other\n  parent: demo\n").replace(
+        "demo-00", "other-00"
+    )
+    (folder / "demo.yaml").write_text(a, encoding="utf-8")
+    (folder / "other.yaml").write_text(b, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ledgers/demo.yaml:5:11: unit.parent: parents form a cycle: demo -> other -> demo",
+        "ledgers/other.yaml:4:11: unit.parent: parents form a cycle: other -> demo -> other",
+    ]
