@@ -58,11 +58,18 @@ unit_app = typer.Typer(
 app.add_typer(unit_app, name="unit")
 
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="Output format: table, csv, json or markdown.")
+    str,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="Output format: table, csv, json or markdown."
+    ),
 ]
 LangOption = Annotated[
     str | None,
-    typer.Option("--lang", help="Labels in zh or en (default: zh when the locale is Chinese)."),
+    typer.Option(
+        "--lang",
+        metavar="LANG",
+        help="Labels in zh or en (default: zh when the locale is Chinese).",
+    ),
 ]
 
 
@@ -180,17 +187,27 @@ def unit_add(
             metavar="ID", help="Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml."
         ),
     ],
-    name: Annotated[str, typer.Option("--name", help="Display name, e.g. 金华市人民检察院.")],
-    parent: Annotated[str | None, typer.Option("--parent", help="Parent unit id.")] = None,
+    name: Annotated[
+        str, typer.Option("--name", metavar="NAME", help="Display name, e.g. 金华市人民检察院.")
+    ],
+    parent: Annotated[
+        str | None, typer.Option("--parent", metavar="ID", help="Parent unit id.")
+    ] = None,
     supervisor: Annotated[
-        str | None, typer.Option("--supervisor", help="Supervision group (督导组).")
+        str | None,
+        typer.Option("--supervisor", metavar="GROUP", help="Supervision group (督导组)."),
     ] = None,
     round_: Annotated[
-        str | None, typer.Option("--round", help="Inspection round (巡察轮次).")
+        str | None, typer.Option("--round", metavar="ROUND", help="Inspection round (巡察轮次).")
     ] = None,
-    group: Annotated[str | None, typer.Option("--group", help="Inspection group (巡察组).")] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", metavar="GROUP", help="Inspection group (巡察组).")
+    ] = None,
     feedback_date: Annotated[
-        str | None, typer.Option("--feedback-date", help="Feedback date (反馈日期), YYYY-MM-DD.")
+        str | None,
+        typer.Option(
+            "--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."
+        ),
     ] = None,
 ) -> None:
     """Start a unit's ledger: ledgers/ID.yaml with no findings yet."""
@@ -224,40 +241,55 @@ def unit_add(
 @app.command()
 def add(
     ctx: typer.Context,
-    unit: Annotated[str, typer.Option("--unit", "-u", help="Unit id.")],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="Unit id.")],
     aspect: Annotated[
         str | None,
-        typer.Option("--aspect", "-a", help="Aspect (方面) the problem is listed under."),
+        typer.Option(
+            "--aspect", "-a", metavar="ASPECT", help="Aspect (方面) the problem is listed under."
+        ),
     ] = None,
     title: Annotated[
-        str | None, typer.Option("--title", "-t", help="The problem (问题), one line.")
+        str | None,
+        typer.Option("--title", "-t", metavar="TEXT", help="The problem (问题), one line."),
     ] = None,
-    detail: Annotated[str | None, typer.Option("--detail", help="Longer description.")] = None,
+    detail: Annotated[
+        str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")
+    ] = None,
     measure: Annotated[
         list[str] | None,
         typer.Option(
-            "--measure", "-m", help="A rectification measure (整改措施); repeat for several."
+            "--measure",
+            "-m",
+            metavar="TEXT",
+            help="A rectification measure (整改措施); repeat for several.",
         ),
     ] = None,
     leader: Annotated[
-        str | None, typer.Option("--leader", help="Responsible leader (责任领导).")
+        str | None, typer.Option("--leader", metavar="NAME", help="Responsible leader (责任领导).")
     ] = None,
     department: Annotated[
-        str | None, typer.Option("--department", help="Responsible department (责任部门).")
+        str | None,
+        typer.Option("--department", metavar="NAME", help="Responsible department (责任部门)."),
     ] = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Responsible person (责任人).")
+        str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")
     ] = None,
     deadline: Annotated[
-        str | None, typer.Option("--deadline", help="Deadline (整改时限), YYYY-MM-DD.")
+        str | None,
+        typer.Option("--deadline", metavar="DATE", help="Deadline (整改时限), YYYY-MM-DD."),
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--date", help="Date put on the ledger (default: today).")
+        str | None,
+        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: today)."),
     ] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who puts it on the ledger.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", metavar="NAME", help="Who puts it on the ledger.")
+    ] = None,
     from_file: Annotated[
         Path | None,
-        typer.Option("--from", help="Add a whole feedback list from a YAML or CSV file."),
+        typer.Option(
+            "--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."
+        ),
     ] = None,
 ) -> None:
     """Add one finding (or a feedback list with --from) and print the new id(s)."""
@@ -303,18 +335,25 @@ def add(
 def close(
     ctx: typer.Context,
     finding_id: Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")],
-    by: Annotated[str, typer.Option("--by", help="Who closes it (销号).")],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who closes it (销号).")],
     approver: Annotated[
-        str, typer.Option("--approver", help="Who signs it off (审签); not the person closing.")
+        str,
+        typer.Option(
+            "--approver", metavar="NAME", help="Who signs it off (审签); not the person closing."
+        ),
     ],
     on: Annotated[
-        str | None, typer.Option("--date", help="Date of closing (default: today).")
+        str | None, typer.Option("--date", metavar="DATE", help="Date of closing (default: today).")
     ] = None,
     evidence: Annotated[
         list[Path] | None,
-        typer.Option("--evidence", "-e", help="Evidence file (佐证材料); repeat for several."),
+        typer.Option(
+            "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note kept with the event.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")
+    ] = None,
 ) -> None:
     """Close (销号) a finding with a second person's sign-off (审签)."""
     from rectify import workflow
@@ -336,13 +375,18 @@ def close(
 def status(
     ctx: typer.Context,
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", help="Show one unit's findings by aspect.")
+        str | None,
+        typer.Option("--unit", "-u", metavar="ID", help="Show one unit's findings by aspect."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Figures as of this date (default: today).")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Figures as of this date (default: today)."),
     ] = None,
     precision: Annotated[
-        int, typer.Option("--precision", "-p", min=0, max=4, help="Decimals of the rate (0-4).")
+        int,
+        typer.Option(
+            "--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4)."
+        ),
     ] = 1,
     tree: Annotated[
         bool, typer.Option("--tree", help="Roll each parent unit up over its children.")
@@ -380,7 +424,9 @@ def status(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="Only this unit.")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")
+    ] = None,
     status_: Annotated[
         str | None,
         typer.Option(
@@ -389,10 +435,13 @@ def list_(
             help="Only this status (open, in_progress, submitted, closed, long_term).",
         ),
     ] = None,
-    aspect: Annotated[str | None, typer.Option("--aspect", "-a", help="Only this aspect.")] = None,
+    aspect: Annotated[
+        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help="Only this aspect.")
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue findings.")] = False,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="States as of this date (default: today).")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today)."),
     ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
@@ -446,7 +495,10 @@ def show(
 def check(
     ctx: typer.Context,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (path:line:col: message) or json.")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="text (path:line:col: message) or json."
+        ),
     ] = "text",
 ) -> None:
     """Validate every ledger and report every problem as path:line:col: message."""
