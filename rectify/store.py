@@ -26,8 +26,8 @@ from filelock import Timeout as FileLockTimeout
 from pydantic import BaseModel, ValidationError
 
 from rectify import workflow, yamldoc
-from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WriteError
-from rectify.model import FINDING_ID_RE, Finding, Ledger, unit_of
+from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WorkflowError, WriteError
+from rectify.model import Finding, Ledger, unit_of
 
 LEDGER_SUFFIX = ".yaml"
 LOCK_NAME = ".rectify.lock"
@@ -101,6 +101,21 @@ class Loaded:
     raw: bytes
     doc: yamldoc.Doc
     ledger: Ledger
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
+
+        A path into a finding is prefixed as ``findings[3].status (jinhua-003): `` and
+        the Problem carries the finding id.
+        """
+        line, col = self.doc.where(path)
+        finding = ""
+        if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            finding = self.ledger.findings[path[1]].id
+            message = f"{label(path)} ({finding}): {message}"
+        elif path:
+            message = f"{label(path)}: {message}"
+        return Problem(self.name, line, col, message, finding)
 
     def where(self, finding_id: str, field: str | None = None) -> tuple[int, int]:
         """Return the 1-based (line, col) of a finding (or one of its fields)."""
@@ -361,15 +376,11 @@ def rule_stem_is_unit_id(loaded: Loaded) -> list[Problem]:
     if stem == unit_id:
         return []
     line, col = loaded.doc.where(("unit", "id"))
-    return [
-        Problem(
-            loaded.name,
-            line,
-            col,
-            f"the file is named {stem!r} but holds unit {unit_id!r}; rename the file to "
-            f"{unit_id}{LEDGER_SUFFIX} or fix the id",
-        )
-    ]
+    message = (
+        f"the file is named {stem!r} but holds unit {unit_id!r}; rename the file to "
+        f"{unit_id}{LEDGER_SUFFIX} or fix the id"
+    )
+    return [Problem(loaded.name, line, col, message)]
 
 
 def rule_finding_ids(loaded: Loaded) -> list[Problem]:
@@ -378,30 +389,18 @@ def rule_finding_ids(loaded: Loaded) -> list[Problem]:
     first: dict[str, int] = {}
     unit_id = loaded.ledger.unit.id
     for index, finding in enumerate(loaded.ledger.findings):
-        line, col = loaded.doc.where(("findings", index, "id"))
-        match = FINDING_ID_RE.match(finding.id)
-        if match and match.group("unit") != unit_id:
+        path = ("findings", index, "id")
+        line, _ = loaded.doc.where(path)
+        if unit_of(finding.id) != unit_id:
             problems.append(
-                Problem(
-                    loaded.name,
-                    line,
-                    col,
-                    f"findings[{index + 1}].id: {finding.id!r} does not belong to unit {unit_id!r} "
-                    f"(expected {unit_id}-NNN)",
-                    finding.id,
+                loaded.problem(
+                    path,
+                    f"{finding.id!r} does not belong to unit {unit_id!r} (expected {unit_id}-NNN)",
                 )
             )
         if finding.id in first:
-            problems.append(
-                Problem(
-                    loaded.name,
-                    line,
-                    col,
-                    f"findings[{index + 1}].id: duplicate finding id {finding.id!r} "
-                    f"(also at line {first[finding.id]})",
-                    finding.id,
-                )
-            )
+            message = f"duplicate finding id {finding.id!r} (also at line {first[finding.id]})"
+            problems.append(loaded.problem(path, message))
         else:
             first[finding.id] = line
     return problems
@@ -412,52 +411,26 @@ def rule_history(loaded: Loaded) -> list[Problem]:
     stored status is the one the events lead to (DOMAIN.md, "States of a finding")."""
     problems = []
     for index, finding in enumerate(loaded.ledger.findings):
-        base: tuple[str | int, ...] = ("findings", index)
         if not finding.history:
             continue
         previous = None
         status = None
-        broken = False
         for number, event in enumerate(finding.history):
-            line, col = loaded.doc.where((*base, "history", number))
+            path = ("findings", index, "history", number)
             if previous is not None and event.date < previous:
-                problems.append(
-                    Problem(
-                        loaded.name,
-                        line,
-                        col,
-                        f"findings[{index + 1}].history[{number + 1}] ({finding.id}): event dated "
-                        f"{event.date} comes after one dated {previous}; events must be in date order",
-                        finding.id,
-                    )
-                )
+                message = f"event dated {event.date} comes after one dated {previous}; events must be in date order"
+                problems.append(loaded.problem(path, message))
             previous = event.date
             try:
                 status = workflow.next_status(status, event.action)
-            except Exception as exc:  # WorkflowError
-                problems.append(
-                    Problem(
-                        loaded.name,
-                        line,
-                        col,
-                        f"findings[{index + 1}].history[{number + 1}] ({finding.id}): {exc}",
-                        finding.id,
-                    )
-                )
-                broken = True
+            except WorkflowError as exc:
+                problems.append(loaded.problem(path, str(exc)))
                 break
-        if not broken and status is not finding.status:
-            line, col = loaded.doc.where((*base, "status"))
-            problems.append(
-                Problem(
-                    loaded.name,
-                    line,
-                    col,
-                    f"findings[{index + 1}].status ({finding.id}): status is {finding.status.value} "
-                    f"but its history leads to {status.value if status else 'nothing'}",
-                    finding.id,
-                )
-            )
+        else:
+            if status is not finding.status:
+                leads = status.value if status else "nothing"
+                message = f"status is {finding.status.value} but its history leads to {leads}"
+                problems.append(loaded.problem(("findings", index, "status"), message))
     return problems
 
 
@@ -466,22 +439,13 @@ def rule_unique_ids_across_files(ledgers: list[Loaded]) -> list[Problem]:
     seen: dict[str, tuple[Loaded, int]] = {}
     problems = []
     for loaded in ledgers:
-        for finding in loaded.ledger.findings:
-            line, _ = loaded.where(finding.id)
-            if finding.id in seen and seen[finding.id][0] is not loaded:
-                other, other_line = seen[finding.id]
-                line, col = loaded.where(finding.id, "id")
-                problems.append(
-                    Problem(
-                        loaded.name,
-                        line,
-                        col,
-                        f"duplicate finding id {finding.id!r}: also in {other.name}:{other_line}",
-                        finding.id,
-                    )
-                )
-            else:
-                seen.setdefault(finding.id, (loaded, line))
+        for index, finding in enumerate(loaded.ledger.findings):
+            path = ("findings", index, "id")
+            line, col = loaded.doc.where(path)
+            other = seen.setdefault(finding.id, (loaded, line))
+            if other[0] is not loaded:
+                message = f"duplicate finding id {finding.id!r}: also in {other[0].name}:{other[1]}"
+                problems.append(Problem(loaded.name, line, col, message, finding.id))
     return problems
 
 
@@ -490,13 +454,9 @@ def rule_parent_exists(loaded: Loaded) -> list[Problem]:
     parent = loaded.ledger.unit.parent
     if parent is None or ledger_path(loaded.path.parent, parent).is_file():
         return []
-    line, col = loaded.doc.where(("unit", "parent"))
     return [
-        Problem(
-            loaded.name,
-            line,
-            col,
-            f"unit.parent: unknown unit {parent!r} (no ledger {parent}{LEDGER_SUFFIX})",
+        loaded.problem(
+            ("unit", "parent"), f"unknown unit {parent!r} (no ledger {parent}{LEDGER_SUFFIX})"
         )
     ]
 
@@ -510,10 +470,9 @@ def rule_parent_cycles(ledgers: list[Loaded]) -> list[Problem]:
         current = loaded.ledger.unit.parent
         while current is not None and current in units:
             if current in chain:
-                line, col = loaded.doc.where(("unit", "parent"))
                 cycle = " -> ".join([*chain, current])
                 problems.append(
-                    Problem(loaded.name, line, col, f"unit.parent: parents form a cycle: {cycle}")
+                    loaded.problem(("unit", "parent"), f"parents form a cycle: {cycle}")
                 )
                 break
             chain.append(current)

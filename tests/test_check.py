@@ -98,7 +98,7 @@ CASES = [
     ),
     pytest.param(
         _sub("  - id: demo-002\n", "  - id: demo-001\n"),
-        "ledgers/demo.yaml:20:9: findings[2].id: duplicate finding id 'demo-001' (also at line 10)",
+        "ledgers/demo.yaml:20:9: findings[2].id (demo-001): duplicate finding id 'demo-001' (also at line 10)",
         id="duplicate-id-in-file",
     ),
     pytest.param(
@@ -177,7 +177,7 @@ def test_duplicate_finding_id_across_files(run: Run, folder: Path) -> None:
     assert run("check").exit_code == 1  # demo-002 stays in other.yaml: wrong unit and a duplicate
     lines = run("check").stdout.splitlines()
     assert (
-        "ledgers/other.yaml:20:9: findings[2].id: 'demo-002' does not belong to unit 'other' (expected other-NNN)"
+        "ledgers/other.yaml:20:9: findings[2].id (demo-002): 'demo-002' does not belong to unit 'other' (expected other-NNN)"
         in lines
     )
     assert (
