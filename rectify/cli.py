@@ -447,34 +447,26 @@ def list_(
     lang: LangOption = None,
 ) -> None:
     """List findings, filtered by unit, status, aspect or overdue."""
-    from rectify import render, workflow
+    from rectify import render, report
     from rectify.model import Status
     from rectify.store import read_folder
 
     output, words = _format(fmt), _lang(lang)
     day = _today_or(as_of, "--as-of")
-    if status_ is not None and status_ not in {s.value for s in Status}:
-        raise UsageError(
-            f"--status must be one of {', '.join(s.value for s in Status)}, not {status_!r}"
-        )
+    statuses = {s.value: s for s in Status}
+    if status_ is not None and status_ not in statuses:
+        raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
     loaded = read_folder(_folder(ctx))
     if unit is not None:
         loaded = [_unit(loaded, unit)]
-    rows = []
-    for item in loaded:
-        for finding in item.ledger.findings:
-            state = workflow.status_on(finding, day)
-            if state is None:
-                continue
-            late = workflow.is_overdue(finding, day)
-            if (
-                (status_ and state.value != status_)
-                or (aspect and finding.aspect != aspect)
-                or (overdue and not late)
-            ):
-                continue
-            rows.append((finding, state.value, late))
-    render.finding_list(rows, output, words)
+    states = report.finding_states(
+        (item.ledger for item in loaded),
+        day,
+        status=statuses[status_] if status_ else None,
+        aspect=aspect,
+        overdue=overdue,
+    )
+    render.finding_list(states, output, words)
 
 
 @app.command()

@@ -18,7 +18,7 @@ from typing import Any
 
 from rectify.errors import Problem
 from rectify.model import Finding
-from rectify.report import Counts, Row
+from rectify.report import Counts, FindingState, Row
 
 FORMATS = ("table", "csv", "json", "markdown")
 
@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "Title",
         "owner": "Owner",
         "as_of": "as of",
+        "with_children": "(with units below)",
     },
     "zh": {
         "unit": "单位",
@@ -56,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "问题",
         "owner": "责任人",
         "as_of": "截至",
+        "with_children": "（含下级单位）",
     },
 }
 
@@ -83,7 +85,12 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
     tabulate_module.WIDE_CHARS_MODE = True
     style = {"markdown": "github", "table": "simple"}[fmt]
     return tabulate_module.tabulate(
-        rows, headers=list(headers), tablefmt=style, disable_numparse=True, stralign="left"
+        rows,
+        headers=list(headers),
+        tablefmt=style,
+        disable_numparse=True,
+        stralign="left",
+        preserve_whitespace=True,  # keep the indent of child units
     )
 
 
@@ -173,6 +180,8 @@ def status_table(
     for row in [*rows, Row("", words["total"], total)]:
         counts = row.counts
         name = ("  " * row.depth) + row.label
+        if row.children:
+            name += " " + words["with_children"] if lang == "en" else words["with_children"]
         body.append(
             [
                 name,
@@ -218,35 +227,28 @@ def status_word(status: str, lang: str) -> str:
     return STATUS_ZH.get(status, status) if lang == "zh" else status
 
 
-def finding_list(findings: list[tuple[Finding, str, bool]], fmt: str, lang: str) -> None:
-    """Print findings, one row each: id, status (with "overdue"), deadline in force,
-    aspect, title, owner. ``findings`` holds (finding, status on the date, overdue)."""
+def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
+    """Print findings, one row each: id, status on the date (marked when overdue), the
+    deadline in force, aspect, title, owner. JSON records hold every field of the
+    finding, with ``status``, ``deadline_in_force`` and ``overdue`` as of the date."""
     words = LABELS[lang]
-    headers = [
-        words["id"],
-        words["status"],
-        words["deadline"],
-        words["aspect"],
-        words["title"],
-        words["owner"],
-    ]
+    keys = ("id", "status", "deadline", "aspect", "title", "owner")
+    headers = [words[key] for key in keys]
     rows = []
     records = []
-    for finding, status, overdue in findings:
-        shown = status_word(status, lang) + (f" ({words['overdue']})" if overdue else "")
+    for state in states:
+        finding = state.finding
+        shown = status_word(state.status.value, lang)
+        if state.overdue:
+            shown += f" ({words['overdue']})"
+        deadline = state.deadline or ""
         rows.append(
-            [
-                finding.id,
-                shown,
-                finding.deadline or "",
-                finding.aspect,
-                finding.title,
-                finding.owner or "",
-            ]
+            [finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""]
         )
         record = finding.model_dump(mode="json")
-        record["status"] = status
-        record["overdue"] = overdue
+        record.update(
+            status=state.status.value, deadline_in_force=state.deadline, overdue=state.overdue
+        )
         records.append(record)
     table(headers, rows, fmt, records)
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from rectify.model import Finding, Ledger, Status
-from rectify.workflow import is_overdue, status_on
+from rectify.workflow import deadline_on, is_overdue, status_on
 
 
 def completion_rate(closed: int, total: int, precision: int = 1) -> Decimal | None:
@@ -147,3 +147,40 @@ def aspect_rows(ledger: Ledger, as_of: date) -> tuple[list[Row], Counts]:
         groups.setdefault(finding.aspect, []).append(finding)
     rows = [Row(aspect, aspect, count(items, as_of)) for aspect, items in groups.items()]
     return rows, count(ledger.findings, as_of)
+
+
+@dataclass(frozen=True)
+class FindingState:
+    """A finding as it stood on one date: its ``status``, the ``deadline`` in force
+    (extensions applied) and whether it was ``overdue``."""
+
+    finding: Finding
+    status: Status
+    deadline: date | None
+    overdue: bool
+
+
+def finding_states(
+    ledgers: Iterable[Ledger],
+    as_of: date,
+    *,
+    status: Status | None = None,
+    aspect: str | None = None,
+    overdue: bool = False,
+) -> list[FindingState]:
+    """Return the findings of ``ledgers`` as they stood on ``as_of``, in file order,
+    keeping only those with ``status``, in ``aspect`` and (``overdue=True``) overdue.
+    Findings added after ``as_of`` are left out."""
+    out = []
+    for ledger in ledgers:
+        for finding in ledger.findings:
+            state = status_on(finding, as_of)
+            if state is None or (status is not None and state is not status):
+                continue
+            if aspect is not None and finding.aspect != aspect:
+                continue
+            late = is_overdue(finding, as_of)
+            if overdue and not late:
+                continue
+            out.append(FindingState(finding, state, deadline_on(finding, as_of), late))
+    return out

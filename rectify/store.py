@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from rectify import workflow, yamldoc
 from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WorkflowError, WriteError
-from rectify.model import Finding, Ledger, unit_of
+from rectify.model import Action, Finding, Ledger, unit_of
 
 LEDGER_SUFFIX = ".yaml"
 LOCK_NAME = ".rectify.lock"
@@ -434,6 +434,31 @@ def rule_history(loaded: Loaded) -> list[Problem]:
     return problems
 
 
+def rule_sign_off(loaded: Loaded) -> list[Problem]:
+    """Every ``close`` event names who closed and an approver who is someone else
+    (DOMAIN.md: closed only with a named approver; 销号审签)."""
+    problems = []
+    for index, finding in enumerate(loaded.ledger.findings):
+        for number, event in enumerate(finding.history):
+            if event.action is not Action.CLOSE:
+                continue
+            path = ("findings", index, "history", number)
+            by, approver = (event.by or "").strip(), (event.approver or "").strip()
+            if not by:
+                problems.append(
+                    loaded.problem(path, "a close event needs 'by': who closed the finding")
+                )
+            if not approver:
+                problems.append(
+                    loaded.problem(path, "a close event needs 'approver': 销号 requires 审签")
+                )
+            elif by and workflow.same_person(by, approver):
+                problems.append(
+                    loaded.problem(path, f"the approver ({approver}) is the person who closed it")
+                )
+    return problems
+
+
 def rule_unique_ids_across_files(ledgers: list[Loaded]) -> list[Problem]:
     """A finding id appears in one ledger only (ids are unique across all ledgers)."""
     seen: dict[str, tuple[Loaded, int]] = {}
@@ -485,6 +510,7 @@ FILE_RULES: list[FileRule] = [
     rule_parent_exists,
     rule_finding_ids,
     rule_history,
+    rule_sign_off,
 ]
 """Rules run on every ledger read; a new rule is one function added here."""
 

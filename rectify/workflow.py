@@ -207,7 +207,8 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
     return out
 
 
-def _same_person(a: str, b: str) -> bool:
+def same_person(a: str, b: str) -> bool:
+    """True when two names are the same person's, ignoring case and extra spaces."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
@@ -230,7 +231,7 @@ def close(
         raise WorkflowError("closing needs the name of the person closing (--by)")
     if not approver.strip():
         raise WorkflowError("closing needs a named approver (--approver): 销号 requires 审签")
-    if _same_person(by, approver):
+    if same_person(by, approver):
         raise WorkflowError(
             f"the approver must be someone other than the person closing ({by}); 审签 is a second person's check"
         )

@@ -295,7 +295,12 @@ class _Dumper(yaml.SafeDumper):
     """Block style, lists indented under their key, multi-line text as ``|`` blocks."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Indent a list under its key (PyYAML's default leaves it flush)."""
         super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write anchors or aliases: the reader refuses them, so write every value out."""
+        return True
 
 
 _YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
@@ -351,6 +356,11 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         event["action"] = str(event["action"])
     if finding.accountability.is_empty():
         del data["accountability"]
+    else:  # write only the counters that hold something
+        counters = data["accountability"]
+        for key in ("funds_yuan", "rules"):
+            if not counters[key]:
+                del counters[key]
     result: dict[str, Any] = plain(data)
     return result
 

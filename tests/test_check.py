@@ -246,3 +246,35 @@ def test_parent_cycle(run: Run, folder: Path) -> None:
         "ledgers/demo.yaml:5:11: unit.parent: parents form a cycle: demo -> other -> demo",
         "ledgers/other.yaml:4:11: unit.parent: parents form a cycle: other -> demo -> other",
     ]
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (
+            "        by: 张某\n",
+            "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): a close event needs 'approver': 销号 requires 审签",
+        ),
+        (
+            "        by: 张某\n        approver: 张某\n",
+            "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): the approver (张某) is the person who closed it",
+        ),
+        (
+            "        approver: 李某\n",
+            "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): a close event needs 'by': who closed the finding",
+        ),
+    ],
+    ids=["no-approver", "self-approved", "no-closer"],
+)
+def test_a_close_by_hand_needs_a_second_persons_sign_off(
+    run: Run, folder: Path, event: str, expected: str
+) -> None:
+    text = MINIMAL.replace(
+        "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+        "    status: closed\n    history:\n      - date: 2021-07-28\n        action: add\n"
+        f"      - date: 2021-09-01\n        action: close\n{event}  #",
+    )
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [expected]

@@ -293,3 +293,33 @@ def test_version_and_no_traceback_without_debug(run: Run, demo: Path) -> None:
     result = run("status")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+
+
+def test_list_shows_the_deadline_in_force_after_an_extension(run: Run, demo: Path) -> None:
+    text = demo.read_text(encoding="utf-8").replace(
+        "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+        "    status: in_progress\n    history:\n      - date: 2021-07-28\n        action: add\n"
+        "      - date: 2021-08-02\n        action: start\n"
+        "      - date: 2021-10-20\n        action: extend\n        to: 2022-03-31\n        approver: 钟某\n  #",
+    )
+    demo.write_text(text, encoding="utf-8")
+    rows = json.loads(run("list", "--format", "json", "--as-of", "2021-12-31").stdout)
+    assert (rows[0]["deadline"], rows[0]["deadline_in_force"], rows[0]["overdue"]) == (
+        "2021-10-31",
+        "2022-03-31",
+        False,
+    )
+    assert rows[1]["overdue"] is False  # due 2021-12-31: not yet late on that day
+    # before the extension was approved the original deadline was in force
+    rows = json.loads(run("list", "--format", "json", "--as-of", "2021-10-19").stdout)
+    assert rows[0]["deadline_in_force"] == "2021-10-31"
+    assert "2022-03-31" in run("list", "--as-of", "2021-12-31").stdout
+    assert run("list", "--overdue", "--as-of", "2022-01-01", "--format", "csv").stdout.splitlines()[
+        1:
+    ] == ["demo-002,open (Overdue),2021-12-31,政治建设方面,制度执行不严格,"]
+
+
+def test_tree_marks_rolled_up_rows(run: Run, shipped: Path) -> None:
+    zh = run("status", "--tree", "--lang", "zh").stdout.splitlines()
+    assert zh[3].startswith("金华市人民检察院（含下级单位）  315")
+    assert zh[4].startswith("  ")

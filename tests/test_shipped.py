@@ -12,7 +12,18 @@ from pathlib import Path
 
 from tests.conftest import SHIPPED, Run
 
-UNITS = ["jinhua", "wucheng", "jindong", "lanxi", "dongyang", "yiwu", "yongkang", "pujiang", "wuyi", "panan"]
+UNITS = [
+    "jinhua",
+    "wucheng",
+    "jindong",
+    "lanxi",
+    "dongyang",
+    "yiwu",
+    "yongkang",
+    "pujiang",
+    "wuyi",
+    "panan",
+]
 
 
 def _last_line(text: str) -> list[str]:
@@ -23,7 +34,9 @@ def test_city_unit_is_36_of_37_at_97_percent(run: Run, shipped: Path) -> None:
     result = run("status", "--unit", "jinhua", "--precision", "0", "--as-of", "2021-12-31")
     assert result.exit_code == 0, result.output
     assert _last_line(result.stdout) == ["Total", "37", "36", "1", "0", "1", "36/37", "97%"]
-    rows = json.loads(run("status", "--unit", "jinhua", "--format", "json", "--as-of", "2021-12-31").stdout)
+    rows = json.loads(
+        run("status", "--unit", "jinhua", "--format", "json", "--as-of", "2021-12-31").stdout
+    )
     assert len(rows) == 5  # 4 aspects and the total
     assert sum(r["findings"] for r in rows[:4]) == 37
     assert rows[-1]["rate"] == "97.3"
@@ -45,16 +58,32 @@ def test_city_wide_total_is_296_of_315(run: Run, shipped: Path) -> None:
 def test_tree_rolls_the_city_up_over_its_nine_units(run: Run, shipped: Path) -> None:
     rows = json.loads(run("status", "--tree", "--format", "json", "--as-of", "2021-12-31").stdout)
     assert rows[0]["unit"] == "jinhua" and rows[0]["depth"] == 0
-    assert (rows[0]["findings"], rows[0]["closed"], rows[0]["rate_text"]) == (315, 296, "296/315 94.0%")
+    assert (rows[0]["findings"], rows[0]["closed"], rows[0]["rate_text"]) == (
+        315,
+        296,
+        "296/315 94.0%",
+    )
     assert [r["depth"] for r in rows[1:-1]] == [1] * 9
     assert rows[-1]["findings"] == 315  # the total counts each finding once
 
 
 def test_the_open_city_finding_is_the_cadre_management_one(run: Run, shipped: Path) -> None:
-    result = run("list", "--unit", "jinhua", "--status", "in_progress", "--format", "json", "--as-of", "2021-12-31")
+    result = run(
+        "list",
+        "--unit",
+        "jinhua",
+        "--status",
+        "in_progress",
+        "--format",
+        "json",
+        "--as-of",
+        "2021-12-31",
+    )
     [finding] = json.loads(result.stdout)
     assert finding["title"] == "干部人事管理制度不到位"
-    closed = json.loads(run("list", "--unit", "jinhua", "--status", "closed", "--format", "json").stdout)
+    closed = json.loads(
+        run("list", "--unit", "jinhua", "--status", "closed", "--format", "json").stdout
+    )
     titles = {f["title"] for f in closed}
     assert {"数字检察理念不强、基础薄弱", "刑事检察体量大质量不优", "信访化解成效不明显"} <= titles
 

@@ -229,3 +229,26 @@ def test_findings_written_empty_get_a_block(run: Run, folder: Path) -> None:
     text = ledger.read_text(encoding="utf-8")
     assert "last_number: 1\nfindings:\n  - id: solo-001\n" in text
     assert run("check").exit_code == 0
+
+
+def test_shared_values_are_written_out_not_aliased(tmp_path: Path) -> None:
+    from datetime import date
+
+    from rectify import yamldoc
+    from rectify.model import Accountability, Event, Finding, Ledger, Unit
+
+    day = date(2021, 7, 28)
+    finding = Finding(
+        id="demo-001",
+        aspect="a",
+        title="t",
+        deadline=day,
+        history=[Event(date=day, action="add")],
+        accountability=Accountability(people={"批评教育": 2}),
+    )
+    text = yamldoc.render_ledger(
+        Ledger(unit=Unit(id="demo", name="n"), findings=[finding, finding])
+    )
+    assert "&" not in text and "*" not in text
+    assert "    accountability:\n      people:\n        批评教育: 2\n" in text
+    assert "funds_yuan" not in text and "rules:" not in text
