@@ -74,6 +74,7 @@ class Action(StrEnum):
     START = "start"
     PROGRESS = "progress"
     SUBMIT = "submit"
+    SIGN = "sign"
     RETURN = "return"
     CLOSE = "close"
     REOPEN = "reopen"
@@ -96,7 +97,10 @@ class Event(_Strict):
     """One dated step in a finding's history.
 
     ``date`` is a calendar date in the ledger's time zone; ``by`` is who acted;
-    ``approver`` who signed off (for ``close``); ``to`` the new deadline (for ``extend``).
+    ``role`` the sign-off level they signed at (``sign``); ``approver`` who signed off
+    (``close``) or approved (``extend``); ``note`` the progress note, opinion or reason;
+    ``to`` the new deadline (``extend``); ``chain`` the sign-off levels a ``submit``
+    needs, in order; ``evidence`` the files it rests on.
     """
 
     date: CalendarDate
@@ -106,6 +110,7 @@ class Event(_Strict):
     approver: str | None = None
     note: str | None = None
     to: CalendarDate | None = None
+    chain: list[Text] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
 

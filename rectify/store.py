@@ -17,7 +17,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,9 @@ from filelock import Timeout as FileLockTimeout
 from pydantic import BaseModel, ValidationError
 
 from rectify import workflow, yamldoc
+from rectify.config import CONFIG_NAME, Config, load_config
 from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WorkflowError, WriteError
-from rectify.model import Action, Finding, Ledger, unit_of
+from rectify.model import Action, Evidence, Finding, Ledger, unit_of
 
 LEDGER_SUFFIX = ".yaml"
 LOCK_NAME = ".rectify.lock"
@@ -101,6 +102,12 @@ class Loaded:
     raw: bytes
     doc: yamldoc.Doc
     ledger: Ledger
+    config: Config = field(default_factory=Config)
+
+    @property
+    def root(self) -> Path:
+        """The repository the ledger belongs to (evidence paths are relative to it)."""
+        return repository_root(self.path.parent)
 
     def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
         """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
@@ -272,10 +279,30 @@ def _parse_with_rules(raw: bytes, path: Path) -> tuple[Loaded, list[Problem]]:
 
     Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
     """
+    config = config_for(path.parent)
     name = display(path)
     doc = yamldoc.parse(raw, name)
-    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=_validate(doc))
+    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=_validate(doc), config=config)
     return loaded, run_rules(FILE_RULES, loaded)
+
+
+_CONFIGS: dict[tuple[Path, int, int], Config] = {}
+
+
+def config_for(folder: Path) -> Config:
+    """Return the settings (``rectify.yaml``) of the repository holding ``folder``.
+
+    Read once per process and file version. Raises :class:`LedgerError` when it is broken.
+    """
+    root = repository_root(folder)
+    try:
+        stat = (root / CONFIG_NAME).stat()
+        key = (root, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (root, 0, -1)
+    if key not in _CONFIGS:
+        _CONFIGS[key] = load_config(root)
+    return _CONFIGS[key]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -407,14 +434,17 @@ def rule_finding_ids(loaded: Loaded) -> list[Problem]:
 
 
 def rule_history(loaded: Loaded) -> list[Problem]:
-    """Events are in date order, each step is allowed by the state diagram, and the
-    stored status is the one the events lead to (DOMAIN.md, "States of a finding")."""
+    """Events are in date order, each step is allowed by the state diagram and the
+    approval chain (rectify.yaml), and the stored status is the one the events lead to
+    (DOMAIN.md, "States of a finding"). A closed finding without the chain's signatures
+    is reported at the step that closed it."""
     problems = []
+    chain = tuple(loaded.config.chain)
     for index, finding in enumerate(loaded.ledger.findings):
         if not finding.history:
             continue
         previous = None
-        status = None
+        track = workflow.Track()
         for number, event in enumerate(finding.history):
             path = ("findings", index, "history", number)
             if previous is not None and event.date < previous:
@@ -422,15 +452,47 @@ def rule_history(loaded: Loaded) -> list[Problem]:
                 problems.append(loaded.problem(path, message))
             previous = event.date
             try:
-                status = workflow.next_status(status, event.action)
+                track = workflow.step(track, event, chain)
             except WorkflowError as exc:
                 problems.append(loaded.problem(path, str(exc)))
                 break
         else:
-            if status is not finding.status:
-                leads = status.value if status else "nothing"
+            if track.status is not finding.status:
+                leads = track.status.value if track.status else "nothing"
                 message = f"status is {finding.status.value} but its history leads to {leads}"
                 problems.append(loaded.problem(("findings", index, "status"), message))
+    return problems
+
+
+def rule_evidence(loaded: Loaded) -> list[Problem]:
+    """Every evidence file exists in the repository and its sha256 is the recorded one,
+    so a file changed after sign-off shows (全程可溯)."""
+    problems = []
+    root = loaded.root
+    digests: dict[str, str | None] = {}
+    for index, finding in enumerate(loaded.ledger.findings):
+        places: list[tuple[tuple[str | int, ...], Evidence]] = [
+            (("findings", index, "evidence", n), item) for n, item in enumerate(finding.evidence)
+        ]
+        for number, event in enumerate(finding.history):
+            places += [
+                (("findings", index, "history", number, "evidence", n), item)
+                for n, item in enumerate(event.evidence)
+            ]
+        for path, item in places:
+            if item.path not in digests:
+                digests[item.path] = workflow.file_sha256(root / item.path)
+            actual = digests[item.path]
+            if actual is None:
+                problems.append(loaded.problem(path, f"evidence file {item.path} is missing"))
+            elif item.sha256 is not None and actual != item.sha256:
+                problems.append(
+                    loaded.problem(
+                        path,
+                        f"evidence file {item.path} has changed since it was recorded "
+                        f"(sha256 {actual[:12]}…, recorded {item.sha256[:12]}…)",
+                    )
+                )
     return problems
 
 
@@ -511,6 +573,7 @@ FILE_RULES: list[FileRule] = [
     rule_finding_ids,
     rule_history,
     rule_sign_off,
+    rule_evidence,
 ]
 """Rules run on every ledger read; a new rule is one function added here."""
 

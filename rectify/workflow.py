@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,6 +33,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
         frozenset({Status.OPEN, Status.IN_PROGRESS, Status.LONG_TERM}),
         Status.SUBMITTED,
     ),
+    Action.SIGN: (frozenset({Status.SUBMITTED}), None),
     Action.RETURN: (frozenset({Status.SUBMITTED}), Status.IN_PROGRESS),
     Action.CLOSE: (frozenset(_ANY_OPEN), Status.CLOSED),
     Action.REOPEN: (frozenset({Status.CLOSED}), Status.IN_PROGRESS),
@@ -60,36 +61,112 @@ def allowed_actions(status: Status | None) -> list[Action]:
     return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
 
 
+def _refuse(status: Status | None, action: Action, why: str = "") -> WorkflowError:
+    allowed = ", ".join(a.value for a in allowed_actions(status)) or "none"
+    state = status.value if status else "not yet on the ledger"
+    reason = f"cannot {action.value} a finding that is {state}" if not why else why
+    return WorkflowError(f"{reason}; allowed from {state}: {allowed}")
+
+
 def next_status(status: Status | None, action: Action) -> Status:
-    """Return the state after ``action`` from ``status``.
+    """Return the state after ``action`` from ``status``, by the state diagram alone.
 
     Raises :class:`WorkflowError` naming the steps that are allowed from ``status``.
     """
     sources, target = TRANSITIONS[action]
     if status not in sources:
-        allowed = ", ".join(a.value for a in allowed_actions(status)) or "none"
-        state = status.value if status else "not yet on the ledger"
-        raise WorkflowError(
-            f"cannot {action.value} a finding that is {state}; allowed from {state}: {allowed}"
-        )
+        raise _refuse(status, action)
     if target is not None:
         return target
     assert status is not None
     return Status.IN_PROGRESS if status is Status.OPEN and action is Action.PROGRESS else status
 
 
-def replay(events: Iterable[Event], as_of: date | None = None) -> Status | None:
-    """Return the status that ``events`` (in order) lead to, counting only those on or
-    before ``as_of`` (all when None). None means the finding was not on the ledger yet.
+def same_person(a: str, b: str) -> bool:
+    """True when two names are the same person's, ignoring case and extra spaces."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
-    Raises :class:`WorkflowError` at the first step the state diagram does not allow.
+
+@dataclass(frozen=True)
+class Track:
+    """Where a finding stands after some of its events.
+
+    ``status`` (None before ``add``); ``submitter`` of the pending submission; ``chain``,
+    the sign-off roles recorded with it; ``signed``, the roles that have signed it so far.
     """
+
     status: Status | None = None
+    submitter: str | None = None
+    chain: tuple[str, ...] = ()
+    signed: tuple[str, ...] = ()
+
+    def next_role(self) -> str | None:
+        """Return the role whose signature is due next, or None."""
+        return self.chain[len(self.signed)] if len(self.signed) < len(self.chain) else None
+
+
+def step(track: Track, event: Event, chain: tuple[str, ...] | None = None) -> Track:
+    """Return the track after ``event``. Raises :class:`WorkflowError` when the step is
+    not allowed, saying which steps are.
+
+    ``chain`` is the approval chain in force (rectify.yaml); when given, a one-step
+    ``close`` is refused for a chain of more than one level, and a ``submit`` without a
+    recorded chain takes it. Sign-off rules (issue "sign-off workflow", DOMAIN.md): a
+    signature follows the chain in order, each level once, never by the submitter; the
+    last level's signature closes the finding.
+    """
+    status = next_status(track.status, event.action)
+    action = event.action
+    if action is Action.SUBMIT:
+        roles = tuple(event.chain) or chain or ("审签",)
+        return Track(status, (event.by or "").strip() or None, roles, ())
+    if action is Action.SIGN:
+        due = track.next_role()
+        role = event.role or due
+        if role is None or due is None:
+            raise _refuse(
+                track.status, action, "every level of the chain has signed this submission"
+            )
+        if role in track.signed:
+            raise _refuse(
+                track.status, action, f"level {role!r} has already signed this submission"
+            )
+        if role != track.next_role():
+            levels = " -> ".join(track.chain)
+            raise _refuse(
+                track.status,
+                action,
+                f"the next signature due is {track.next_role()!r} (chain: {levels}), not {role!r}",
+            )
+        if track.submitter and event.by and same_person(track.submitter, event.by):
+            raise _refuse(
+                track.status, action, f"{event.by} submitted this finding and cannot sign it off"
+            )
+        signed = (*track.signed, role)
+        done = len(signed) == len(track.chain)
+        return replace(track, status=Status.CLOSED if done else status, signed=signed)
+    if action is Action.CLOSE and chain is not None and len(chain) > 1:
+        raise _refuse(
+            track.status,
+            action,
+            f"the approval chain has {len(chain)} levels ({' -> '.join(chain)}): close is for one level; "
+            "use submit, then sign at each level",
+        )
+    if action in (Action.RETURN, Action.REOPEN, Action.CLOSE):
+        return Track(status)
+    return replace(track, status=status)
+
+
+def replay(events: Iterable[Event], as_of: date | None = None) -> Track:
+    """Return the :class:`Track` that ``events`` (in order) lead to, counting only those
+    on or before ``as_of`` (all when None); its status is None when the finding was not
+    on the ledger yet. Raises :class:`WorkflowError` at the first step not allowed."""
+    track = Track()
     for event in events:
         if as_of is not None and event.date > as_of:
             break
-        status = next_status(status, event.action)
-    return status
+        track = step(track, event)
+    return track
 
 
 def status_on(finding: Finding, as_of: date | None) -> Status | None:
@@ -101,7 +178,7 @@ def status_on(finding: Finding, as_of: date | None) -> Status | None:
     if as_of is None or not finding.history:
         return finding.status
     try:
-        return replay(finding.history, as_of)
+        return replay(finding.history, as_of).status
     except WorkflowError:
         return finding.status  # `check` reports the broken history
 
@@ -180,6 +257,18 @@ def add_findings(
     return made
 
 
+def file_sha256(path: Path) -> str | None:
+    """Return the sha256 hex digest of the file at ``path``, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
     """Return an :class:`Evidence` (path relative to ``root``, sha256 hex) per file.
 
@@ -196,20 +285,42 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
             raise UsageError(
                 f"evidence file {given} is outside the repository ({root}); copy it in first"
             ) from None
-        digest = hashlib.sha256()
-        try:
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-        except OSError as exc:
-            raise UsageError(f"cannot read evidence file {given}: {exc.strerror}") from None
-        out.append(Evidence(path=relative.as_posix(), sha256=digest.hexdigest()))
+        digest = file_sha256(path)
+        if digest is None:
+            raise UsageError(f"cannot read evidence file {given}")
+        out.append(Evidence(path=relative.as_posix(), sha256=digest))
     return out
 
 
-def same_person(a: str, b: str) -> bool:
-    """True when two names are the same person's, ignoring case and extra spaces."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+def apply(finding: Finding, event: Event, chain: tuple[str, ...] | None = None) -> Finding:
+    """Return ``finding`` with ``event`` appended and its status moved on.
+
+    Raises :class:`WorkflowError` when the step is not allowed from the finding's state
+    (the message lists the steps that are), or when ``event`` is dated before the
+    finding's last event. Evidence of the event is added to the finding's list.
+    """
+    if finding.history and event.date < finding.history[-1].date:
+        raise WorkflowError(
+            f"{event.action.value} date {event.date} is before the finding's last event ({finding.history[-1].date})"
+        )
+    try:
+        track = replay(finding.history)
+    except WorkflowError:
+        track = Track(finding.status)
+    if track.status is not finding.status:
+        track = Track(finding.status)
+    if event.action is Action.SUBMIT and not event.chain:
+        event = event.model_copy(update={"chain": list(chain or ("审签",))})
+    after = step(track, event, chain)
+    known = {e.path for e in finding.evidence}
+    added = [e for e in event.evidence if e.path not in known]
+    return finding.model_copy(
+        update={
+            "status": after.status,
+            "history": [*finding.history, event],
+            "evidence": [*finding.evidence, *added],
+        }
+    )
 
 
 def close(
@@ -219,13 +330,15 @@ def close(
     on: date,
     evidence: list[Evidence] | None = None,
     note: str | None = None,
+    chain: tuple[str, ...] | None = None,
 ) -> Finding:
-    """Return ``finding`` closed (销号) on ``on`` with ``approver``'s sign-off (审签).
+    """Return ``finding`` closed (销号) on ``on`` with ``approver``'s sign-off (审签): the
+    one-step form of submit and sign for an approval chain of one level.
 
-    Appends one ``close`` event (by, approver, note, evidence) and adds the evidence to
-    the finding's list. Raises :class:`WorkflowError` when the approver is missing or is
-    the person closing, when the finding's state does not allow closing, or when ``on`` is
-    before its last event.
+    Appends one ``close`` event (by, approver, note, evidence). Raises
+    :class:`WorkflowError` when the approver is missing or is the person closing, when
+    the chain has more than one level, when the finding's state does not allow closing,
+    or when ``on`` is before its last event.
     """
     if not by.strip():
         raise WorkflowError("closing needs the name of the person closing (--by)")
@@ -233,20 +346,10 @@ def close(
         raise WorkflowError("closing needs a named approver (--approver): 销号 requires 审签")
     if same_person(by, approver):
         raise WorkflowError(
-            f"the approver must be someone other than the person closing ({by}); 审签 is a second person's check"
-        )
-    status = next_status(finding.status, Action.CLOSE)
-    if finding.history and on < finding.history[-1].date:
-        raise WorkflowError(
-            f"close date {on} is before the finding's last event ({finding.history[-1].date})"
+            f"the approver must be someone other than the person closing ({by}); "
+            "审签 is a second person's check"
         )
     event = Event(
         date=on, action=Action.CLOSE, by=by, approver=approver, note=note, evidence=evidence or []
     )
-    return finding.model_copy(
-        update={
-            "status": status,
-            "history": [*finding.history, event],
-            "evidence": [*finding.evidence, *(evidence or [])],
-        }
-    )
+    return apply(finding, event, chain)

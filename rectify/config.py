@@ -1,0 +1,106 @@
+"""The optional ``rectify.yaml`` at the repository root: approval chain, time zone, language, git.
+
+Example::
+
+    chain: [单位主要负责人, 督导组, 巡察办]   # ordered sign-off levels (审签); default one level
+    time_zone: Asia/Shanghai                  # "today" and "overdue" use its local date
+    lang: zh                                  # default labels (zh or en)
+    git:
+      autocommit: true                        # each command makes one commit
+
+It is validated like a ledger: every problem is reported as ``rectify.yaml:line:col:``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, ValidationError
+
+from rectify import yamldoc
+from rectify.errors import LedgerError, Problem
+from rectify.model import Text, _Strict
+
+CONFIG_NAME = "rectify.yaml"
+DEFAULT_CHAIN = ("审签",)
+"""One level of sign-off unless configured (DOMAIN.md: closed only with a named approver)."""
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)"
+        ) from None
+    return name
+
+
+def _distinct(roles: list[str]) -> list[str]:
+    if not roles:
+        raise ValueError("the approval chain needs at least one level")
+    seen = set()
+    for role in roles:
+        if role in seen:
+            raise ValueError(f"the approval chain names {role!r} twice")
+        seen.add(role)
+    return roles
+
+
+class GitConfig(_Strict):
+    """Git settings: ``autocommit`` makes every changing command one commit of its files."""
+
+    autocommit: bool = False
+
+
+class Config(_Strict):
+    """The settings of one ledger repository (``rectify.yaml``).
+
+    ``chain``: ordered sign-off roles, first signs first; ``time_zone``: IANA name of the
+    ledgers' time zone; ``lang``: default labels, or None for the locale's.
+    """
+
+    chain: Annotated[list[Text], AfterValidator(_distinct)] = Field(
+        default_factory=lambda: list(DEFAULT_CHAIN)
+    )
+    time_zone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
+    lang: Literal["zh", "en"] | None = None
+    git: GitConfig = Field(default_factory=GitConfig)
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/rectify.yaml``; the defaults when there is none.
+
+    Raises :class:`LedgerError` with every problem of the file at its line and column.
+    """
+    from rectify.store import display, schema_problems
+
+    path = root / CONFIG_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise LedgerError(
+            [Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]
+        ) from None
+    name = display(path)
+    try:
+        doc = yamldoc.parse(raw, name)
+    except LedgerError as exc:
+        if all("the ledger is empty" in p.message for p in exc.problems):
+            return Config()  # an empty or comment-only file: defaults
+        raise
+    if not isinstance(doc.data, dict):
+        raise LedgerError([Problem(name, 1, 1, "rectify.yaml must be a mapping of settings")])
+    if isinstance(doc.data.get("git"), dict) and "autocommit" in doc.data["git"]:
+        value = doc.data["git"]["autocommit"]
+        truth = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+        if isinstance(value, str) and value.lower() in truth:
+            doc.data["git"]["autocommit"] = truth[value.lower()]
+    try:
+        return Config.model_validate(doc.data)
+    except ValidationError as exc:
+        raise LedgerError(schema_problems(doc, exc)) from None
