@@ -10,6 +10,7 @@ commands that need them, so ``rectify --version`` starts fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,6 +22,7 @@ from rectify import __version__
 from rectify.errors import LedgerError, RectifyError, UsageError
 
 if TYPE_CHECKING:
+    from rectify.model import Event, Evidence, Finding
     from rectify.store import Loaded
 
 
@@ -112,13 +114,22 @@ def _folder(ctx: typer.Context) -> Path:
     return find_ledgers_dir(option)
 
 
-def _date(value: str | None, option: str, default_today: bool = True) -> date | None:
-    """Parse an option's YYYY-MM-DD value; None gives today (ledger time zone) or None."""
+def _date(
+    value: str | None, option: str, default_today: bool = True, folder: Path | None = None
+) -> date | None:
+    """Parse an option's YYYY-MM-DD value; None gives today in the ledgers' time zone
+    (rectify.yaml, default Asia/Shanghai) or None."""
     from rectify.model import parse_date
     from rectify.workflow import today
 
     if value is None:
-        return today() if default_today else None
+        if not default_today:
+            return None
+        if folder is None:
+            return today()
+        from rectify.store import config_for
+
+        return today(config_for(folder).time_zone)
     try:
         parsed: date = parse_date(value)
     except ValueError as exc:
@@ -126,8 +137,8 @@ def _date(value: str | None, option: str, default_today: bool = True) -> date | 
     return parsed
 
 
-def _today_or(value: str | None, option: str) -> date:
-    parsed = _date(value, option)
+def _today_or(value: str | None, option: str, folder: Path | None = None) -> date:
+    parsed = _date(value, option, True, folder)
     assert parsed is not None
     return parsed
 
@@ -140,10 +151,16 @@ def _format(value: str) -> str:
     return value
 
 
-def _lang(value: str | None) -> str:
+def _lang(value: str | None, folder: Path | None = None) -> str:
     from rectify.render import LABELS, default_lang
 
     if value is None:
+        if folder is not None:
+            from rectify.store import config_for
+
+            configured = config_for(folder).lang
+            if configured:
+                return configured
         return default_lang()
     if value not in LABELS:
         raise UsageError(f"--lang must be zh or en, not {value!r}")
@@ -163,19 +180,75 @@ def _unit(loaded: list[Loaded], unit_id: str) -> Loaded:
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create.")] = Path("ledgers"),
+    directory: Annotated[Path, typer.Argument(help="Ledger folder to create.")] = Path("ledgers"),
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git", help="Install rectify's merge driver for the ledgers in this git repository."
+        ),
+    ] = False,
 ) -> None:
-    """Make an empty ledger folder (default ./ledgers)."""
+    """Make an empty ledger folder (default ./ledgers); with --git, set up merging."""
     from rectify.store import LOCK_NAME, display
 
-    if directory.exists() and any(directory.iterdir()):
-        raise UsageError(f"{display(directory)} exists and is not empty")
     try:
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"{display(directory)} exists and is not a folder")
+        created = not directory.exists()
         directory.mkdir(parents=True, exist_ok=True)
-        (directory / ".gitignore").write_text(f"{LOCK_NAME}\n.*.tmp\n", encoding="utf-8")
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot create {display(directory)}: {exc.strerror}") from None
-    typer.echo(f"created {display(directory)}/; next: rectify unit add ID --name NAME")
+    typer.echo(f"{'created' if created else 'using'} {display(directory)}/")
+    if git:
+        from rectify.gitops import install_merge_driver
+
+        where = install_merge_driver(directory)
+        typer.echo(f"merge driver installed: {display(where)} and the repository's git config")
+    if created:
+        typer.echo("next: rectify unit add ID --name NAME")
+
+
+@app.command("merge-driver", hidden=False)
+def merge_driver(
+    base: Annotated[
+        Path, typer.Argument(metavar="BASE", help="%O: the common ancestor's version.")
+    ],
+    ours: Annotated[
+        Path, typer.Argument(metavar="OURS", help="%A: our version; the result is written here.")
+    ],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="%B: their version.")],
+) -> None:
+    """Git merge driver: merge two versions of a ledger finding by finding (see `init --git`).
+
+    Exits 0 on a clean merge, 1 when a real conflict is left (marked in the file).
+    """
+    from rectify.errors import WriteError
+    from rectify.gitops import merge_file
+    from rectify.merge import merge_ledgers
+
+    data = [p.read_bytes() for p in (base, ours, theirs)]
+    try:
+        result = merge_ledgers(data[0], data[1], data[2], ours)
+    except LedgerError as exc:
+        typer.echo(
+            f"rectify merge-driver: a version is not a valid ledger ({exc}); merging as text",
+            err=True,
+        )
+        raise typer.Exit(merge_file(ours, base, theirs)) from None
+    for note in result.notes:
+        typer.echo(f"rectify merge-driver: {note}", err=True)
+    for conflict in result.conflicts:
+        typer.echo(f"rectify merge-driver: conflict in {conflict}", err=True)
+    text = result.text if result.text.endswith("\n") else result.text + "\n"
+    try:
+        ours.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise WriteError(f"cannot write {ours}: {exc.strerror}") from None
+    if result.conflicts:
+        raise typer.Exit(1)
 
 
 @unit_app.command("add")
@@ -331,10 +404,84 @@ def add(
         typer.echo(finding.id)
 
 
+CommitOption = Annotated[
+    bool,
+    typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")
+]
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")]
+EvidenceOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
+    ),
+]
+
+
+def _record(
+    ctx: typer.Context,
+    finding_id: str,
+    on: str | None,
+    make: Callable[[Finding, date, tuple[str, ...]], Finding],
+    summary: str,
+    commit: bool,
+) -> None:
+    """Apply one step to a finding under the lock, commit it when asked, print ``summary``.
+
+    ``make(finding, date, chain)`` returns the finding after the step (it raises
+    WorkflowError when the step is not allowed; nothing is written then).
+    """
+    from rectify.store import editing, find_finding
+
+    folder = _folder(ctx)
+    when = _today_or(on, "--date", folder)
+    loaded, _ = find_finding(folder, finding_id)
+    wants_commit = commit or loaded.config.git.autocommit
+    if wants_commit:
+        _require_git(loaded.path)
+    chain = tuple(loaded.config.chain)
+    with editing(loaded.path) as edit:
+        current = edit.ledger.finding(finding_id)
+        if current is None:
+            raise UsageError(f"no finding {finding_id}")
+        edit.replace(make(current, when, chain))
+    if wants_commit:
+        from rectify.gitops import commit as git_commit
+
+        git_commit([loaded.path], summary)
+    typer.echo(f"{summary} ({when})")
+
+
+def _require_git(path: Path) -> None:
+    from rectify.gitops import toplevel
+
+    if toplevel(path.parent) is None:
+        raise UsageError(
+            f"--commit: {path.parent} is not in a git repository; run `git init` first"
+        )
+
+
+def _event(action: str, when: date, **fields: Any) -> Event:
+    from rectify.model import Action, Event
+
+    return Event(
+        date=when, action=Action(action), **{k: v for k, v in fields.items() if v not in (None, [])}
+    )
+
+
+def _evidence(ctx: typer.Context, paths: list[Path] | None) -> list[Evidence]:
+    from rectify import workflow
+    from rectify.store import repository_root
+
+    return workflow.evidence_for(paths or [], repository_root(_folder(ctx)))
+
+
 @app.command()
 def close(
     ctx: typer.Context,
-    finding_id: Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")],
+    finding_id: IdArgument,
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who closes it (销号).")],
     approver: Annotated[
         str,
@@ -342,33 +489,242 @@ def close(
             "--approver", metavar="NAME", help="Who signs it off (审签); not the person closing."
         ),
     ],
-    on: Annotated[
-        str | None, typer.Option("--date", metavar="DATE", help="Date of closing (default: today).")
-    ] = None,
-    evidence: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
-        ),
-    ] = None,
+    on: DateOption = None,
+    evidence: EvidenceOption = None,
     note: Annotated[
         str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")
     ] = None,
+    commit: CommitOption = False,
 ) -> None:
-    """Close (销号) a finding with a second person's sign-off (审签)."""
-    from rectify import workflow
-    from rectify.store import editing, find_finding, repository_root
+    """Close (销号) a finding with a second person's sign-off (审签), in one step.
 
-    folder = _folder(ctx)
-    when = _today_or(on, "--date")
-    loaded, _ = find_finding(folder, finding_id)
-    proof = workflow.evidence_for(evidence or [], repository_root(folder))
-    with editing(loaded.path) as edit:
-        current = edit.ledger.finding(finding_id)
-        if current is None:
-            raise UsageError(f"no finding {finding_id}")
-        edit.replace(workflow.close(current, by, approver, when, proof, note))
-    typer.echo(f"closed {finding_id} on {when} (审签 {approver})")
+    For an approval chain of one level; with more levels use submit and sign.
+    """
+    from rectify import workflow
+
+    proof = _evidence(ctx, evidence)
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: workflow.close(f, by, approver, when, proof, note, chain),
+        f"close {finding_id}: 审签 {approver}",
+        commit,
+    )
+
+
+@app.command()
+def start(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[
+        str | None, typer.Option("--by", metavar="NAME", help="Who starts the work.")
+    ] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Start work on an open finding (open -> in_progress)."""
+    from rectify.workflow import apply
+
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: apply(f, _event("start", when, by=by), chain),
+        f"start {finding_id}" + (f": {by}" if by else ""),
+        commit,
+    )
+
+
+@app.command()
+def progress(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who reports the progress.")],
+    note: Annotated[str, typer.Option("--note", metavar="TEXT", help="What was done (整改进展).")],
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Record progress (整改进展) on a finding; an open finding becomes in_progress."""
+    from rectify.workflow import apply
+
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: apply(f, _event("progress", when, by=by, note=note), chain),
+        f"progress {finding_id}: {by}",
+        commit,
+    )
+
+
+@app.command()
+def submit(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who asks for close (申请销号).")],
+    evidence: Annotated[
+        list[Path],
+        typer.Option(
+            "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
+        ),
+    ],
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="A note for the reviewers.")
+    ] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Ask for close with evidence (申请销号): records each file's path and sha256."""
+    from rectify.workflow import apply
+
+    proof = _evidence(ctx, evidence)
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: apply(
+            f, _event("submit", when, by=by, note=note, evidence=proof), chain
+        ),
+        f"submit {finding_id}: 申请销号 {by}",
+        commit,
+    )
+
+
+@app.command()
+def sign(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who signs (审签).")],
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role", metavar="ROLE", help="The level signed at (default: the next level due)."
+        ),
+    ] = None,
+    opinion: Annotated[
+        str | None, typer.Option("--opinion", metavar="TEXT", help="The signer's opinion.")
+    ] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Sign a submitted finding at one level of the approval chain; the last level closes it."""
+    from rectify.workflow import apply
+
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: apply(
+            f, _event("sign", when, by=by, role=role, note=opinion), chain
+        ),
+        f"sign {finding_id}: 审签 {by}" + (f" ({role})" if role else ""),
+        commit,
+    )
+
+
+@app.command("return")
+def return_(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="The reviewer sending it back.")],
+    opinion: Annotated[
+        str, typer.Option("--opinion", metavar="TEXT", help="Why it goes back (退回意见).")
+    ],
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Send a submitted finding back (退回) with an opinion: it is in_progress again."""
+    from rectify.workflow import apply
+
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: apply(f, _event("return", when, by=by, note=opinion), chain),
+        f"return {finding_id}: 退回 {by}",
+        commit,
+    )
+
+
+@app.command()
+def reopen(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who reopens it.")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why it was not really fixed.")
+    ],
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Reopen a closed finding found not really fixed (回炉): it is in_progress again."""
+    from rectify.workflow import apply
+
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: apply(f, _event("reopen", when, by=by, note=reason), chain),
+        f"reopen {finding_id}: 回炉 {by}",
+        commit,
+    )
+
+
+@app.command()
+def extend(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    to: Annotated[str, typer.Option("--to", metavar="DATE", help="The new deadline.")],
+    approver: Annotated[
+        str, typer.Option("--approver", metavar="NAME", help="Who approved the extension.")
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why more time is needed.")
+    ],
+    by: Annotated[
+        str | None, typer.Option("--by", metavar="NAME", help="Who asked for it.")
+    ] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Extend a deadline with approval (延期); the original deadline is kept."""
+    from rectify.workflow import extend as extend_finding
+
+    new_deadline = _date(to, "--to", False)
+    assert new_deadline is not None
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: extend_finding(f, new_deadline, approver, reason, when, by, chain),
+        f"extend {finding_id}: 延期至 {new_deadline} {approver}",
+        commit,
+    )
+
+
+@app.command("long-term")
+def long_term(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who decides it.")],
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="What stays in place and why.")
+    ],
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Put a finding on a long-term footing (需长期坚持): measures in place, work continues."""
+    from rectify.workflow import apply
+
+    _record(
+        ctx,
+        finding_id,
+        on,
+        lambda f, when, chain: apply(f, _event("long_term", when, by=by, note=note), chain),
+        f"long-term {finding_id}: 长期坚持 {by}",
+        commit,
+    )
 
 
 @app.command()
@@ -478,9 +834,29 @@ def show(
     """Show one finding with its history."""
     from rectify import render
     from rectify.store import find_finding
+    from rectify.workflow import deadline_on
 
-    loaded, finding = find_finding(_folder(ctx), finding_id)
-    render.finding_detail(finding, loaded.ledger.unit.name, _lang(lang))
+    folder = _folder(ctx)
+    loaded, finding = find_finding(folder, finding_id)
+    render.finding_detail(
+        finding, loaded.ledger.unit.name, _lang(lang, folder), deadline_on(finding, None)
+    )
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+) -> None:
+    """Show the git commits that changed a finding (author, date, message), newest first."""
+    from rectify import render
+    from rectify.store import find_finding, finding_versions
+
+    loaded, _ = find_finding(_folder(ctx), finding_id)
+    found = finding_versions(loaded.path, finding_id)
+    if not found:
+        raise UsageError(f"no commit has changed {finding_id} yet")
+    render.commits([(c.sha, c.date, c.author, c.subject) for c in found])
 
 
 @app.command()

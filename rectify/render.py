@@ -253,18 +253,29 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
     table(headers, rows, fmt, records)
 
 
-def finding_detail(finding: Finding, unit_name: str, lang: str) -> None:
-    """Print one finding: its fields, then its history as a dated timeline."""
+def finding_detail(
+    finding: Finding, unit_name: str, lang: str, deadline: date | None = None
+) -> None:
+    """Print one finding: its fields, then its history as a dated timeline.
+
+    ``deadline`` is the deadline in force; when an extension changed it, the original
+    is shown beside it.
+    """
     lines = [
         f"{finding.id}  {finding.title}",
         f"  unit        {unit_name}",
         f"  aspect      {finding.aspect}",
         f"  status      {status_word(finding.status.value, lang)}",
     ]
-    for name in ("leader", "department", "owner", "deadline"):
+    for name in ("leader", "department", "owner"):
         value = getattr(finding, name)
         if value:
             lines.append(f"  {name:<11} {value}")
+    if finding.deadline or deadline:
+        shown = str(deadline or finding.deadline)
+        if deadline and finding.deadline and deadline != finding.deadline:
+            shown += f" (extended; original {finding.deadline})"
+        lines.append(f"  deadline    {shown}")
     if finding.detail:
         lines.append("  detail      " + finding.detail.replace("\n", "\n              "))
     if finding.measures:
@@ -283,6 +294,8 @@ def finding_detail(finding: Finding, unit_name: str, lang: str) -> None:
         lines.append("  history")
         for event in finding.history:
             parts = [f"    {event.date}  {event.action.value}"]
+            if event.role:
+                parts.append(f"[{event.role}]")
             if event.by:
                 parts.append(f"by {event.by}")
             if event.approver:
@@ -291,8 +304,16 @@ def finding_detail(finding: Finding, unit_name: str, lang: str) -> None:
                 parts.append(f"to {event.to}")
             if event.note:
                 parts.append(f"— {event.note}")
+            if event.evidence:
+                parts.append("evidence: " + ", ".join(e.path for e in event.evidence))
             lines.append("  ".join(parts))
     emit("\n".join(lines))
+
+
+def commits(found: list[tuple[str, str, str, str]]) -> None:
+    """Print commits, one a line: short sha, date, author, subject."""
+    for sha, day, author, subject in found:
+        emit(f"{sha[:10]}  {day}  {author:<12}  {subject}")
 
 
 def problems(found: list[Problem], fmt: str) -> None:

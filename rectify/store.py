@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from rectify import workflow, yamldoc
 from rectify.config import CONFIG_NAME, Config, load_config
 from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WorkflowError, WriteError
+from rectify.gitops import Commit
 from rectify.model import Action, Evidence, Finding, Ledger, unit_of
 
 LEDGER_SUFFIX = ".yaml"
@@ -374,6 +375,44 @@ def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
     return loaded, finding
 
 
+def finding_versions(path: Path, finding_id: str) -> list[Commit]:
+    """Return the commits (newest first) in which the finding ``finding_id`` of the ledger
+    at ``path`` changed: added, edited or removed, compared with the commit before.
+
+    Raises :class:`~rectify.gitops.GitError` outside a git repository. Versions of the
+    file that cannot be read as a ledger count as unknown and are skipped.
+    """
+    from rectify.gitops import blob_at, file_history
+
+    def version(sha: str) -> Any:
+        raw = blob_at(path, sha)
+        if raw is None:
+            return None
+        try:
+            data = yamldoc.parse(raw, display(path)).data
+        except LedgerError:
+            return _UNKNOWN
+        findings = data.get("findings") if isinstance(data, dict) else None
+        for item in findings if isinstance(findings, list) else []:
+            if isinstance(item, dict) and item.get("id") == finding_id:
+                return item
+        return None
+
+    history = file_history(path)
+    found = []
+    newer = None
+    for index, item in enumerate(history):
+        current = version(item.sha) if newer is None else newer
+        older = version(history[index + 1].sha) if index + 1 < len(history) else None
+        if current is not _UNKNOWN and older is not _UNKNOWN and current != older:
+            found.append(item)
+        newer = older
+    return found
+
+
+_UNKNOWN = object()
+
+
 # ---------------------------------------------------------------- rules
 
 FileRule = Callable[[Loaded], list[Problem]]
@@ -681,6 +720,7 @@ class Edit:
         self.ledger = loaded.ledger
         self._replaced: dict[str, Finding] = {}
         self._appended: list[Finding] = []
+        self._removed: set[str] = set()
 
     def replace(self, finding: Finding) -> None:
         """Put ``finding`` in place of the finding with the same id."""
@@ -690,6 +730,20 @@ class Edit:
         self.ledger = self.ledger.model_copy(
             update={
                 "findings": [finding if f.id == finding.id else f for f in self.ledger.findings]
+            }
+        )
+
+    def remove(self, finding_id: str) -> None:
+        """Take the finding ``finding_id`` out of the ledger (its number stays used)."""
+        if self.ledger.finding(finding_id) is None:
+            raise UsageError(f"no finding {finding_id} in {self.loaded.name}")
+        self._removed.add(finding_id)
+        self._replaced.pop(finding_id, None)
+        last = max([self.ledger.last_number, *(f.number for f in self.ledger.findings)])
+        self.ledger = self.ledger.model_copy(
+            update={
+                "findings": [f for f in self.ledger.findings if f.id != finding_id],
+                "last_number": last,
             }
         )
 
@@ -709,6 +763,11 @@ class Edit:
         for finding_id, finding in self._replaced.items():
             span = doc.spans[by_id[finding_id]]
             edits.append((span.start, span.end + 1, yamldoc.render_finding(finding, span.indent)))
+        for finding_id in self._removed:
+            span = doc.spans[by_id[finding_id]]
+            edits.append((span.start, span.end + 1, []))
+        if self._appended or self._removed:
+            edits.append(self._last_number_edit())
         if self._appended:
             new_lines = [
                 line
@@ -726,7 +785,6 @@ class Edit:
             else:
                 end = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
                 edits.append((end, end, ["findings:", *new_lines]))
-            edits.append(self._last_number_edit())
         for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             lines[start:end] = new
         return "\n".join(lines)
@@ -744,7 +802,7 @@ class Edit:
     def save(self) -> None:
         """Write the ledger if anything changed, after checking that the new text reads
         back as exactly the intended ledger. Raises :class:`WriteError` otherwise."""
-        if not self._replaced and not self._appended:
+        if not self._replaced and not self._appended and not self._removed:
             return
         text = self.text()
         doc = self.loaded.doc

@@ -353,3 +353,29 @@ def close(
         date=on, action=Action.CLOSE, by=by, approver=approver, note=note, evidence=evidence or []
     )
     return apply(finding, event, chain)
+
+
+def extend(
+    finding: Finding,
+    to: date,
+    approver: str,
+    reason: str,
+    on: date,
+    by: str | None = None,
+    chain: tuple[str, ...] | None = None,
+) -> Finding:
+    """Return ``finding`` with its deadline extended to ``to`` (延期) on ``on``.
+
+    The original ``deadline`` is kept; the ``extend`` event holds the new one. Raises
+    :class:`WorkflowError` without an approver or a reason, when ``to`` is not after the
+    deadline in force, or when the finding is closed.
+    """
+    if not approver.strip():
+        raise WorkflowError("an extension needs the approver's name (--approver)")
+    if not reason.strip():
+        raise WorkflowError("an extension needs a reason (--reason)")
+    current = deadline_on(finding, None)
+    if current is not None and to <= current:
+        raise WorkflowError(f"the new deadline {to} is not after the deadline in force ({current})")
+    event = Event(date=on, action=Action.EXTEND, by=by, approver=approver, note=reason, to=to)
+    return apply(finding, event, chain)

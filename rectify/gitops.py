@@ -1,0 +1,147 @@
+"""The few git operations rectify needs, through the ``git`` command itself.
+
+Only used when asked: ``--commit`` / ``git.autocommit``, ``rectify log`` and the merge
+driver. Without git installed or outside a repository, every other command works.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from rectify.errors import RectifyError
+
+
+class GitError(RectifyError):
+    """git is missing, the folder is not in a repository, or a git command failed."""
+
+
+def _git(args: list[str], cwd: Path, input_bytes: bytes | None = None) -> bytes:
+    if shutil.which("git") is None:
+        raise GitError("git is not installed")
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, input=input_bytes, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+        raise GitError(f"git {args[0]}: {message}")
+    return result.stdout
+
+
+def toplevel(folder: Path) -> Path | None:
+    """Return the root of the git work tree holding ``folder``, or None outside one."""
+    if shutil.which("git") is None:
+        return None
+    result = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        return None
+    return Path(result.stdout.decode("utf-8").strip())
+
+
+def commit(paths: list[Path], message: str) -> str:
+    """Commit exactly ``paths`` (their content in the work tree) with ``message``; other
+    staged or unstaged changes stay out of the commit. Returns the new commit's short hash.
+
+    Raises :class:`GitError` outside a repository or when git refuses.
+    """
+    if not paths:
+        raise GitError("nothing to commit")
+    root = toplevel(paths[0].parent)
+    if root is None:
+        raise GitError(
+            f"{paths[0].parent} is not in a git repository; run `git init` or drop --commit"
+        )
+    names = [str(p.resolve().relative_to(root.resolve())) for p in paths]
+    _git(["add", "--", *names], root)
+    _git(["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names], root)
+    return _git(["rev-parse", "--short", "HEAD"], root).decode().strip()
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit: full ``sha``, ``author`` name, author ``date`` (YYYY-MM-DD) and ``subject``."""
+
+    sha: str
+    author: str
+    date: str
+    subject: str
+
+
+def file_history(path: Path) -> list[Commit]:
+    """Return the commits that changed ``path``, newest first (following renames)."""
+    root = toplevel(path.parent)
+    if root is None:
+        raise GitError(f"{path.parent} is not in a git repository")
+    name = str(path.resolve().relative_to(root.resolve()))
+    out = _git(
+        ["log", "--follow", "--format=%H%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root
+    )
+    commits = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        sha, author, day, subject = line.split("\x1f", 3)
+        commits.append(Commit(sha, author, day, subject))
+    return commits
+
+
+def blob_at(path: Path, sha: str) -> bytes | None:
+    """Return the content of ``path`` in commit ``sha``, or None when it did not exist there."""
+    root = toplevel(path.parent)
+    if root is None:
+        return None
+    name = path.resolve().relative_to(root.resolve()).as_posix()
+    try:
+        return _git(["show", f"{sha}:{name}"], root)
+    except GitError:
+        return None
+
+
+ATTRIBUTES_LINE = "*.yaml merge=rectify"
+
+
+def install_merge_driver(folder: Path) -> Path:
+    """Install the ledger merge driver for ``folder``: ``*.yaml merge=rectify`` in
+    ``folder/.gitattributes`` and ``merge.rectify.*`` in the repository's git config.
+
+    Returns the .gitattributes path. Raises :class:`GitError` outside a repository.
+    """
+    import sys
+
+    root = toplevel(folder)
+    if root is None:
+        raise GitError(f"{folder} is not in a git repository; run `git init` first")
+    attributes = folder / ".gitattributes"
+    lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
+    if ATTRIBUTES_LINE not in lines:
+        attributes.write_text("\n".join([*lines, ATTRIBUTES_LINE]) + "\n", encoding="utf-8")
+    program = "rectify" if shutil.which("rectify") else f'"{sys.executable}" -m rectify'
+    _git(["config", "merge.rectify.name", "rectify: merge ledgers finding by finding"], root)
+    _git(["config", "merge.rectify.driver", f"{program} merge-driver %O %A %B"], root)
+    return attributes
+
+
+def merge_file(ours: Path, base: Path, theirs: Path) -> int:
+    """Merge as plain text with ``git merge-file`` into ``ours``; return 0 when clean, 1 otherwise."""
+    if shutil.which("git") is None:
+        return 1
+    result = subprocess.run(
+        [
+            "git",
+            "merge-file",
+            "-L",
+            "ours",
+            "-L",
+            "base",
+            "-L",
+            "theirs",
+            str(ours),
+            str(base),
+            str(theirs),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    return 0 if result.returncode == 0 else 1

@@ -1,0 +1,222 @@
+"""A git merge driver for ledgers: merge two versions finding by finding.
+
+Installed by ``rectify init --git`` as ``merge=rectify`` for ``ledgers/*.yaml``; git runs
+``rectify merge-driver %O %A %B`` (base, ours, theirs) and takes what it leaves in ``%A``.
+
+* A finding changed on one side only takes that side's version; different findings
+  changed on both sides merge cleanly; a finding added on both sides under the same id
+  with different content keeps ours and gives theirs the next free number.
+* Events added on both sides to the same finding are united in date order, and the
+  status is what the united history leads to.
+* Only a real conflict (the same field set to two different values, a finding deleted on
+  one side and changed on the other, or united events the state diagram does not allow)
+  is left as a conflict: the finding is written between git's conflict markers, ours
+  then theirs, and a message names the finding and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rectify import workflow, yamldoc
+from rectify.errors import LedgerError, WorkflowError
+from rectify.model import Event, Finding, Ledger
+from rectify.store import Edit, Loaded, _validate, display
+
+
+@dataclass
+class MergeResult:
+    """What a merge gives: the ``text`` to write, the ``conflicts`` (one message each)
+    and ``notes`` (e.g. a renumbered finding)."""
+
+    text: str
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _load(raw: bytes, path: Path) -> Loaded:
+    doc = yamldoc.parse(raw, display(path))
+    return Loaded(path=path, name=display(path), raw=raw, doc=doc, ledger=_validate(doc))
+
+
+def _data(finding: Finding | None) -> dict[str, Any] | None:
+    return None if finding is None else yamldoc.finding_data(finding)
+
+
+def _three_way(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """Return (merged value, conflict?) for one value."""
+    if ours == theirs:
+        return ours, False
+    if base == ours:
+        return theirs, False
+    if base == theirs:
+        return ours, False
+    return ours, True
+
+
+def _union(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
+    out = list(base)
+    for item in [*ours, *theirs]:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _merge_finding(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Merge one finding field by field; return the merged data and the conflicting fields."""
+    merged: dict[str, Any] = {}
+    conflicts: list[str] = []
+    keys = list(dict.fromkeys([*ours, *theirs, *base]))
+    for key in keys:
+        if key in ("history", "evidence", "status"):
+            continue
+        value, clash = _three_way(base.get(key), ours.get(key), theirs.get(key))
+        if clash:
+            conflicts.append(f"{key}: ours {ours.get(key)!r}, theirs {theirs.get(key)!r}")
+        if value is not None:
+            merged[key] = value
+    history = _union(base.get("history", []), ours.get("history", []), theirs.get("history", []))
+    history.sort(key=lambda event: str(event["date"]))  # stable: base, ours, theirs on a day
+    merged["history"] = history
+    evidence = _union(
+        base.get("evidence", []), ours.get("evidence", []), theirs.get("evidence", [])
+    )
+    if evidence:
+        merged["evidence"] = evidence
+    try:
+        track = workflow.replay(Event.model_validate(e) for e in history)
+        merged["status"] = track.status.value if track.status else ours.get("status")
+    except WorkflowError as exc:
+        conflicts.append(f"history: the events of both sides together are not allowed ({exc})")
+        merged["status"] = ours.get("status")
+    ordered = {key: merged[key] for key in [*ours, *merged] if key in merged}
+    return ordered, conflicts
+
+
+def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Path) -> MergeResult:
+    """Merge three versions of one ledger (see the module's rules).
+
+    ``path`` is where ours lives (its text is the starting point, so its comments and
+    layout are kept). Raises :class:`LedgerError` when a version is not a valid ledger.
+    """
+    ours = _load(ours_raw, path)
+    theirs = _load(theirs_raw, path).ledger
+    try:
+        base = _load(base_raw, path).ledger if base_raw.strip() else None
+    except LedgerError:
+        base = None
+    result = MergeResult(text="")
+    base_map = {f.id: f for f in base.findings} if base else {}
+    ours_map = {f.id: f for f in ours.ledger.findings}
+    theirs_map = {f.id: f for f in theirs.findings}
+    edit = Edit(ours)
+    clashes: dict[str, Finding] = {}
+    next_number = max(ours.ledger.next_number(), theirs.next_number())
+    for finding_id in dict.fromkeys([*ours_map, *theirs_map]):
+        b, o, t = base_map.get(finding_id), ours_map.get(finding_id), theirs_map.get(finding_id)
+        bd, od, td = _data(b), _data(o), _data(t)
+        if od == td or bd == td:
+            continue  # ours already holds the result
+        if bd == od:
+            if t is None:
+                edit.remove(finding_id)
+            elif o is None:
+                edit.append([t])
+            else:
+                edit.replace(t)
+            continue
+        if o is None or t is None:
+            side = "ours" if o is None else "theirs"
+            result.conflicts.append(f"{finding_id}: deleted in {side} but changed in the other")
+            if o is None and t is not None:
+                edit.append([t])
+            continue
+        if b is None:  # added on both sides under one id
+            renumbered = t.model_copy(update={"id": f"{ours.ledger.unit.id}-{next_number:03d}"})
+            next_number += 1
+            edit.append([renumbered])
+            result.notes.append(
+                f"{finding_id} was added on both sides: theirs is now {renumbered.id}"
+            )
+            continue
+        assert bd is not None and od is not None and td is not None
+        data, conflicts = _merge_finding(bd, od, td)
+        merged = Finding.model_validate(data)
+        if conflicts:
+            result.conflicts.extend(f"{finding_id}: {c}" for c in conflicts)
+            clashes[finding_id] = t
+            continue
+        edit.replace(merged)
+    head = _merge_head(base, ours.ledger, theirs, result)
+    text = edit.text()
+    if head is not None:
+        merged_ledger = edit.ledger.model_copy(
+            update={"unit": head.unit, "inspection": head.inspection}
+        )
+        text = yamldoc.render_ledger(merged_ledger, _leading_comments(ours.doc.lines))
+    if clashes:
+        text = _mark_conflicts(text, path, clashes)
+    result.text = text
+    return result
+
+
+def _merge_head(
+    base: Ledger | None, ours: Ledger, theirs: Ledger, result: MergeResult
+) -> Ledger | None:
+    """Merge unit and inspection; return a ledger holding them when they differ from ours."""
+    changed = False
+    parts: dict[str, Any] = {}
+    for name in ("unit", "inspection"):
+        mine: dict[str, Any] = getattr(ours, name).model_dump()
+        other: dict[str, Any] = getattr(theirs, name).model_dump()
+        old: dict[str, Any] = getattr(base, name).model_dump() if base else {}
+        merged: dict[str, Any] = {}
+        for key in mine:
+            value, clash = _three_way(old.get(key), mine[key], other[key])
+            if clash:
+                result.conflicts.append(f"{name}.{key}: ours {mine[key]!r}, theirs {other[key]!r}")
+            merged[key] = value
+        changed = changed or merged != mine
+        parts[name] = merged
+    if not changed:
+        return None
+    return ours.model_copy(
+        update={
+            "unit": type(ours.unit).model_validate(parts["unit"]),
+            "inspection": type(ours.inspection).model_validate(parts["inspection"]),
+        }
+    )
+
+
+def _leading_comments(lines: list[str]) -> str:
+    head = []
+    for line in lines:
+        if line.startswith("#") or not line.strip():
+            head.append(line)
+        else:
+            break
+    return "\n".join(head) + "\n" if head else ""
+
+
+def _mark_conflicts(text: str, path: Path, clashes: dict[str, Finding]) -> str:
+    """Wrap each clashing finding's lines in git conflict markers: ours, then theirs."""
+    doc = yamldoc.parse(text.encode("utf-8"), display(path))
+    lines = doc.lines
+    ledger = _validate(doc)
+    order = [f.id for f in ledger.findings]
+    for finding_id, theirs in sorted(clashes.items(), key=lambda kv: -order.index(kv[0])):
+        span = doc.spans[order.index(finding_id)]
+        ours_lines = lines[span.start : span.end + 1]
+        theirs_lines = yamldoc.render_finding(theirs, span.indent)
+        lines[span.start : span.end + 1] = [
+            "<<<<<<< ours",
+            *ours_lines,
+            "=======",
+            *theirs_lines,
+            f">>>>>>> theirs ({finding_id})",
+        ]
+    return "\n".join(lines)
