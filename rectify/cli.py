@@ -177,6 +177,21 @@ def _unit(loaded: list[Loaded], unit_id: str) -> Loaded:
 
 # ---------------------------------------------------------------- commands
 
+CommitOption = Annotated[
+    bool,
+    typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")
+]
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")]
+EvidenceOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
+    ),
+]
+
 
 @app.command()
 def init(
@@ -364,13 +379,14 @@ def add(
             "--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."
         ),
     ] = None,
+    commit: CommitOption = False,
 ) -> None:
     """Add one finding (or a feedback list with --from) and print the new id(s)."""
-    from rectify.store import editing, ledger_path
+    from rectify.store import config_for, editing, ledger_path
     from rectify.workflow import NewFinding, add_findings
 
     folder = _folder(ctx)
-    when = _today_or(on, "--date")
+    when = _today_or(on, "--date", folder)
     if from_file is not None:
         if aspect or title:
             raise UsageError("give either --from FILE or --aspect/--title, not both")
@@ -397,27 +413,21 @@ def add(
         raise UsageError(
             f"no unit {unit!r}: start its ledger with `rectify unit add {unit} --name NAME`"
         )
+    config = config_for(folder)
+    wants_commit = commit or config.git.autocommit
+    if wants_commit:
+        _require_git(path)
     with editing(path) as edit:
         made = add_findings(edit.ledger, items, when, by)
         edit.append(made)
+    if wants_commit:
+        from rectify.gitops import commit as git_commit
+
+        what = made[0].title if len(made) == 1 else f"{len(made)} findings"
+        ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
+        git_commit([path], f"add {ids}: {what}")
     for finding in made:
         typer.echo(finding.id)
-
-
-CommitOption = Annotated[
-    bool,
-    typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
-]
-DateOption = Annotated[
-    str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")
-]
-IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")]
-EvidenceOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
-    ),
-]
 
 
 def _record(
@@ -754,9 +764,10 @@ def status(
     from rectify import render, report
     from rectify.store import read_folder
 
-    output, words = _format(fmt), _lang(lang)
-    day = _today_or(as_of, "--as-of")
-    loaded = read_folder(_folder(ctx))
+    folder = _folder(ctx)
+    output, words = _format(fmt), _lang(lang, folder)
+    day = _today_or(as_of, "--as-of", folder)
+    loaded = read_folder(folder)
     if unit is not None:
         chosen = _unit(loaded, unit)
         rows, total = report.aspect_rows(chosen.ledger, day)
@@ -807,12 +818,13 @@ def list_(
     from rectify.model import Status
     from rectify.store import read_folder
 
-    output, words = _format(fmt), _lang(lang)
-    day = _today_or(as_of, "--as-of")
+    folder = _folder(ctx)
+    output, words = _format(fmt), _lang(lang, folder)
+    day = _today_or(as_of, "--as-of", folder)
     statuses = {s.value: s for s in Status}
     if status_ is not None and status_ not in statuses:
         raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
-    loaded = read_folder(_folder(ctx))
+    loaded = read_folder(folder)
     if unit is not None:
         loaded = [_unit(loaded, unit)]
     states = report.finding_states(

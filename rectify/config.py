@@ -103,4 +103,4 @@ def load_config(root: Path) -> Config:
     try:
         return Config.model_validate(doc.data)
     except ValidationError as exc:
-        raise LedgerError(schema_problems(doc, exc)) from None
+        raise LedgerError(schema_problems(doc, exc, model=Config)) from None

@@ -114,7 +114,7 @@ def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
         try:
             items.append(FeedbackItem.model_validate(entry))
         except ValidationError as exc:
-            problems.extend(schema_problems(doc, exc, (*prefix, index)))
+            problems.extend(schema_problems(doc, exc, (*prefix, index), FeedbackItem))
     if problems:
         raise LedgerError(problems)
     return items

@@ -17,6 +17,7 @@ Installed by ``rectify init --git`` as ``merge=rectify`` for ``ledgers/*.yaml``;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,15 @@ def _load(raw: bytes, path: Path) -> Loaded:
 
 def _data(finding: Finding | None) -> dict[str, Any] | None:
     return None if finding is None else yamldoc.finding_data(finding)
+
+
+def _shown(value: Any) -> str:
+    """A value as it reads in YAML: dates and text quoted, nothing as null."""
+    if value is None:
+        return "null"
+    if isinstance(value, date | str):
+        return repr(str(value))
+    return str(value)
 
 
 def _three_way(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
@@ -76,7 +86,9 @@ def _merge_finding(
             continue
         value, clash = _three_way(base.get(key), ours.get(key), theirs.get(key))
         if clash:
-            conflicts.append(f"{key}: ours {ours.get(key)!r}, theirs {theirs.get(key)!r}")
+            conflicts.append(
+                f"{key}: ours {_shown(ours.get(key))}, theirs {_shown(theirs.get(key))}"
+            )
         if value is not None:
             merged[key] = value
     history = _union(base.get("history", []), ours.get("history", []), theirs.get("history", []))
@@ -178,7 +190,9 @@ def _merge_head(
         for key in mine:
             value, clash = _three_way(old.get(key), mine[key], other[key])
             if clash:
-                result.conflicts.append(f"{name}.{key}: ours {mine[key]!r}, theirs {other[key]!r}")
+                result.conflicts.append(
+                    f"{name}.{key}: ours {_shown(mine[key])}, theirs {_shown(other[key])}"
+                )
             merged[key] = value
         changed = changed or merged != mine
         parts[name] = merged

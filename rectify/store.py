@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -182,14 +183,16 @@ _PATTERN_HINTS = {
 }
 
 
-def _message(err: Any, loc: tuple[str | int, ...]) -> str:
+def _message(
+    err: Any, loc: tuple[str | int, ...], model: type[BaseModel] = Ledger, skip: int = 0
+) -> str:
     kind = err["type"]
     value = err.get("input")
     name = str(loc[-1]) if loc else "value"
     if kind == "missing":
         return f"missing required field {name!r}"
     if kind == "extra_forbidden":
-        hint = difflib.get_close_matches(name, _fields_of(Ledger, loc[:-1]), n=1)
+        hint = difflib.get_close_matches(name, _fields_of(model, loc[skip:-1]), n=1)
         return f"unknown field {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
@@ -207,7 +210,7 @@ def _message(err: Any, loc: tuple[str | int, ...]) -> str:
         )
     if kind in {"greater_than_equal", "greater_than"}:
         return f"must not be negative, got {_describe(value)}"
-    if kind == "enum":
+    if kind in {"enum", "literal_error"}:
         expected = err.get("ctx", {}).get("expected", "")
         return f"{_describe(value)} is not allowed here; expected one of {expected}"
     if kind == "string_pattern_mismatch":
@@ -218,12 +221,16 @@ def _message(err: Any, loc: tuple[str | int, ...]) -> str:
 
 
 def schema_problems(
-    doc: yamldoc.Doc, exc: ValidationError, base: tuple[str | int, ...] = ()
+    doc: yamldoc.Doc,
+    exc: ValidationError,
+    base: tuple[str | int, ...] = (),
+    model: type[BaseModel] = Ledger,
 ) -> list[Problem]:
     """Turn a pydantic error into plain-word problems at the offending line and column,
     each naming the 1-based location and the finding id (never raw pydantic text).
 
-    ``base`` is the path in ``doc`` of the value that was validated (default: the root).
+    ``base`` is the path in ``doc`` of the value that was validated (default: the root);
+    ``model`` the model validated there, for "did you mean" hints.
     """
     problems = []
     findings = doc.data.get("findings") if isinstance(doc.data, dict) else None
@@ -243,7 +250,13 @@ def schema_problems(
         where = label(loc[:-1] if err["type"] == "missing" else loc) or "ledger"
         ident = f" ({finding})" if finding else ""
         problems.append(
-            Problem(doc.path, line, col, f"{where}{ident}: {_message(err, loc)}", finding)
+            Problem(
+                doc.path,
+                line,
+                col,
+                f"{where}{ident}: {_message(err, loc, model, len(base))}",
+                finding,
+            )
         )
     return problems
 
@@ -623,14 +636,29 @@ FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parent_cycl
 # ---------------------------------------------------------------- writing
 
 
+def lock_path(folder: Path) -> Path:
+    """Return the lock file for writes to ``folder``: inside the repository's ``.git``
+    folder when there is one (so it never shows in ``git status``), else
+    ``<folder>/.rectify.lock``. Every process computes the same path for one folder."""
+    resolved = folder.resolve()
+    for candidate in (resolved, *resolved.parents):
+        git_dir = candidate / ".git"
+        if git_dir.is_dir():
+            digest = hashlib.sha256(str(resolved).encode("utf-8")).hexdigest()[:16]
+            return git_dir / f"rectify-{digest}.lock"
+        if git_dir.exists():
+            break
+    return folder / LOCK_NAME
+
+
 @contextmanager
 def locked(folder: Path) -> Iterator[None]:
-    """Hold the ledgers' write lock (``<folder>/.rectify.lock``) for the block.
+    """Hold the ledgers' write lock (see :func:`lock_path`) for the block.
 
     Raises :class:`LockTimeout` after :data:`LOCK_TIMEOUT_SECONDS`, :class:`WriteError`
     when the lock file cannot be made (read-only folder).
     """
-    lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS)
+    lock = FileLock(str(lock_path(folder)), timeout=LOCK_TIMEOUT_SECONDS)
     try:
         lock.acquire()
     except FileLockTimeout:

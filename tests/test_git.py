@@ -1,0 +1,244 @@
+"""Git: one commit per command with --commit / autocommit, `rectify log`, and the merge
+driver tried with real `git merge` runs of two branches."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo: Path) -> Path:
+    """tmp_path as a git repository holding ledgers/demo.yaml, committed."""
+    for key, value in {
+        "GIT_AUTHOR_NAME": "王某",
+        "GIT_AUTHOR_EMAIL": "wang@example.org",
+        "GIT_COMMITTER_NAME": "王某",
+        "GIT_COMMITTER_EMAIL": "wang@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(tmp_path / "home"),
+    }.items():
+        monkeypatch.setenv(key, value)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "start")
+    return tmp_path
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(result.stderr + result.stdout)
+    return result.stdout
+
+
+def _subjects(root: Path) -> list[str]:
+    return git(root, "log", "--format=%s").splitlines()
+
+
+def test_commit_makes_one_commit_of_the_changed_ledger_only(run: Run, repo: Path) -> None:
+    (repo / "notes.txt").write_text("unrelated\n", encoding="utf-8")
+    git(repo, "add", "notes.txt")  # staged but not ours to commit
+    result = run("start", "demo-001", "--by", "王某", "--date", "2021-08-02", "--commit")
+    assert result.exit_code == 0, result.output
+    assert _subjects(repo) == ["start demo-001: 王某", "start"]
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["ledgers/demo.yaml"]
+    assert git(repo, "status", "--porcelain").splitlines() == ["A  notes.txt"]
+
+
+def test_autocommit_from_rectify_yaml(run: Run, repo: Path) -> None:
+    (repo / "rectify.yaml").write_text("git:\n  autocommit: true\n", encoding="utf-8")
+    run("start", "demo-001", "--date", "2021-08-02")
+    run("progress", "demo-001", "--by", "王某", "--note", "推进", "--date", "2021-08-03")
+    run("close", "demo-001", "--by", "王某", "--approver", "钟某", "--date", "2021-09-01")
+    refused = run("close", "demo-001", "--by", "王某", "--approver", "钟某")
+    assert refused.exit_code == 1
+    assert _subjects(repo) == [
+        "close demo-001: 审签 钟某",
+        "progress demo-001: 王某",
+        "start demo-001",
+        "start",
+    ]
+    assert git(repo, "status", "--porcelain").splitlines() == ["?? rectify.yaml"]
+
+
+def test_commit_outside_git_is_refused_before_writing(run: Run, demo: Path) -> None:
+    before = demo.read_bytes()
+    result = run("start", "demo-001", "--commit")
+    assert result.exit_code == 2
+    assert "is not in a git repository" in result.stderr
+    assert demo.read_bytes() == before
+
+
+def test_log_lists_the_commits_that_touched_the_finding(run: Run, repo: Path) -> None:
+    run("start", "demo-001", "--date", "2021-08-02", "--commit")
+    run("start", "demo-002", "--date", "2021-08-03", "--commit")
+    run(
+        "close",
+        "demo-001",
+        "--by",
+        "王某",
+        "--approver",
+        "钟某",
+        "--date",
+        "2021-09-01",
+        "--commit",
+    )
+    lines = run("log", "demo-001").stdout.splitlines()
+    assert [line.rsplit("  ", 1)[-1] for line in lines] == [
+        "close demo-001: 审签 钟某",
+        "start demo-001",
+        "start",
+    ]
+    assert "王某" in lines[0]
+    lines = run("log", "demo-002").stdout.splitlines()
+    assert [line.rsplit("  ", 1)[-1] for line in lines] == ["start demo-002", "start"]
+
+
+def _branches(repo: Path, run: Run) -> None:
+    result = run("init", "--git")
+    assert result.exit_code == 0, result.output
+    assert (repo / "ledgers" / ".gitattributes").read_text(
+        encoding="utf-8"
+    ) == "*.yaml merge=rectify\n"
+    assert "merge-driver %O %A %B" in git(repo, "config", "merge.rectify.driver")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "merge driver")
+    git(repo, "checkout", "-qb", "theirs")
+
+
+def test_merge_of_different_findings_and_events_on_both_sides(run: Run, repo: Path) -> None:
+    _branches(repo, run)
+    run("start", "demo-001", "--by", "李某", "--date", "2021-08-05", "--commit")
+    run(
+        "progress",
+        "demo-001",
+        "--by",
+        "李某",
+        "--note",
+        "theirs",
+        "--date",
+        "2021-08-07",
+        "--commit",
+    )
+    run(
+        "progress",
+        "demo-002",
+        "--by",
+        "李某",
+        "--note",
+        "theirs",
+        "--date",
+        "2021-08-06",
+        "--commit",
+    )
+    git(repo, "checkout", "-q", "main")
+    run(
+        "start", "demo-001", "--by", "李某", "--date", "2021-08-05", "--commit"
+    )  # the same event on both sides
+    run(
+        "progress", "demo-001", "--by", "王某", "--note", "ours", "--date", "2021-08-06", "--commit"
+    )
+    run(
+        "add",
+        "-u",
+        "demo",
+        "-a",
+        "作风建设方面",
+        "-t",
+        "ours new",
+        "--date",
+        "2021-08-07",
+        "--commit",
+    )
+    merged = subprocess.run(
+        ["git", "merge", "-q", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True
+    )
+    assert merged.returncode == 0, merged.stderr + merged.stdout
+    assert run("check").exit_code == 0
+    from rectify.store import read_ledger
+
+    ledger = read_ledger(repo / "ledgers" / "demo.yaml").ledger
+    first, second, third = ledger.findings
+    assert [(e.date.isoformat(), e.action.value, e.note) for e in first.history] == [
+        ("2021-07-28", "add", None),
+        ("2021-08-05", "start", None),
+        ("2021-08-06", "progress", "ours"),
+        ("2021-08-07", "progress", "theirs"),
+    ]
+    assert first.status.value == "in_progress"
+    assert [e.note for e in second.history] == [None, "theirs"]
+    assert third.title == "ours new"
+    text = (repo / "ledgers" / "demo.yaml").read_text(encoding="utf-8")
+    assert "  # a comment between findings, written by hand\n" in text
+
+
+def test_merge_with_a_real_conflict_names_the_finding_and_field(run: Run, repo: Path) -> None:
+    _branches(repo, run)
+    ledger = repo / "ledgers" / "demo.yaml"
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace("deadline: 2021-10-31", "deadline: 2021-11-15"),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "theirs: deadline")
+    git(repo, "checkout", "-q", "main")
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace("deadline: 2021-10-31", "deadline: 2021-11-30"),
+        encoding="utf-8",
+    )
+    run("start", "demo-002", "--date", "2021-08-02")
+    git(repo, "commit", "-qam", "ours: deadline")
+    merged = subprocess.run(
+        ["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True
+    )
+    assert merged.returncode != 0
+    assert (
+        "rectify merge-driver: conflict in demo-001: deadline: ours '2021-11-30', theirs '2021-11-15'"
+        in merged.stderr + merged.stdout
+    )
+    text = ledger.read_text(encoding="utf-8")
+    assert "<<<<<<< ours\n  - id: demo-001\n" in text
+    assert ">>>>>>> theirs (demo-001)\n" in text
+    result = run("check")
+    assert result.exit_code == 1
+    assert "unresolved git merge conflict marker" in result.stdout
+
+
+def test_merge_renumbers_a_finding_added_on_both_sides(run: Run, repo: Path) -> None:
+    _branches(repo, run)
+    assert (
+        run(
+            "add", "-u", "demo", "-a", "a", "-t", "theirs new", "--date", "2021-08-01", "--commit"
+        ).stdout
+        == "demo-003\n"
+    )
+    git(repo, "checkout", "-q", "main")
+    assert (
+        run(
+            "add", "-u", "demo", "-a", "a", "-t", "ours new", "--date", "2021-08-01", "--commit"
+        ).stdout
+        == "demo-003\n"
+    )
+    merged = subprocess.run(
+        ["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True
+    )
+    assert merged.returncode == 0, merged.stderr
+    assert (
+        "demo-003 was added on both sides: theirs is now demo-004" in merged.stderr + merged.stdout
+    )
+    from rectify.store import read_ledger
+
+    ledger = read_ledger(repo / "ledgers" / "demo.yaml").ledger
+    assert [(f.id, f.title) for f in ledger.findings[2:]] == [
+        ("demo-003", "ours new"),
+        ("demo-004", "theirs new"),
+    ]
+    assert ledger.last_number == 4
+    assert run("check").exit_code == 0
