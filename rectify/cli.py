@@ -39,7 +39,7 @@ class RectifyGroup(TyperGroup):
             message = str(exc)
             if isinstance(exc, LedgerError):
                 count = len(exc.problems)
-                message += f"\nrectify: {count} problem{'s' if count != 1 else ''} found; nothing was written"
+                message += f"\nrectify: {_plural(count, 'problem')} found; nothing was written"
             else:
                 message = f"rectify: error: {message}"
             typer.echo(message, err=True)
@@ -165,6 +165,10 @@ def _lang(value: str | None, folder: Path | None = None) -> str:
     if value not in LABELS:
         raise UsageError(f"--lang must be zh or en, not {value!r}")
     return value
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _unit(loaded: list[Loaded], unit_id: str) -> Loaded:
@@ -888,15 +892,15 @@ def check(
     if fmt not in {"text", "json"}:
         raise UsageError(f"--format must be text or json, not {fmt!r}")
     folder = _folder(ctx)
-    loaded, found = check_folder(folder)
+    loaded, found = check_folder(folder, audit=True)
     render.problems(found, fmt)
     files = len(ledger_paths(folder))
     findings = sum(len(item.ledger.findings) for item in loaded)
     if fmt == "text":
         summary = (
-            f"{len(found)} problem{'s' if len(found) != 1 else ''} in {display(folder)}"
+            f"{_plural(len(found), 'problem')} in {display(folder)}"
             if found
-            else f"ok: {files} ledgers, {findings} findings in {display(folder)}"
+            else f"ok: {_plural(files, 'ledger')}, {_plural(findings, 'finding')} in {display(folder)}"
         )
         typer.echo(summary, err=True)
     if found:

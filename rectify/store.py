@@ -295,9 +295,13 @@ def _parse_with_rules(raw: bytes, path: Path) -> tuple[Loaded, list[Problem]]:
     """
     config = config_for(path.parent)
     name = display(path)
-    doc = yamldoc.parse(raw, name)
-    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=_validate(doc), config=config)
-    return loaded, run_rules(FILE_RULES, loaded)
+    doc = yamldoc.parse(raw, name, strict=False)
+    try:
+        ledger = _validate(doc)
+    except LedgerError as exc:
+        raise LedgerError([*doc.problems, *exc.problems]) from None
+    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=ledger, config=config)
+    return loaded, [*doc.problems, *run_rules(FILE_RULES, loaded)]
 
 
 _CONFIGS: dict[tuple[Path, int, int], Config] = {}
@@ -335,11 +339,12 @@ def read_ledger(path: Path) -> Loaded:
     return parse_ledger(_read_bytes(path), path)
 
 
-def check_folder(folder: Path) -> tuple[list[Loaded], list[Problem]]:
+def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[Problem]]:
     """Read every ledger of ``folder`` and run every rule, per file and across files.
 
     Returns ``(the ledgers that could be read, every problem found)``; never raises for
-    a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`.
+    a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`, and with
+    ``audit`` (``rectify check``) also :data:`AUDIT_RULES`.
     """
     loaded: list[Loaded] = []
     problems: list[Problem] = []
@@ -351,6 +356,8 @@ def check_folder(folder: Path) -> tuple[list[Loaded], list[Problem]]:
             continue
         loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
         problems.extend(found)
+        if audit:
+            problems.extend(run_rules(AUDIT_RULES, item))
     for rule in FOLDER_RULES:
         problems.extend(_safe(rule, loaded, rule.__name__))
     return loaded, sorted(set(problems))
@@ -625,9 +632,12 @@ FILE_RULES: list[FileRule] = [
     rule_finding_ids,
     rule_history,
     rule_sign_off,
-    rule_evidence,
 ]
 """Rules run on every ledger read; a new rule is one function added here."""
+
+AUDIT_RULES: list[FileRule] = [rule_evidence]
+"""Rules only ``rectify check`` runs: they look beyond the ledger (evidence files), so a
+missing attachment does not stop the daily commands."""
 
 FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parent_cycles]
 """Rules run across all ledgers by ``rectify check`` and the commands that read them all."""

@@ -72,6 +72,7 @@ class Doc:
     top_keys: dict[str, int] = field(default_factory=dict)
     last_number_span: tuple[int, int, int] | None = None  # line, start col, end col
     seen: set[int] = field(default_factory=set, repr=False)
+    problems: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, col) of ``path``, or of its nearest recorded parent."""
@@ -142,13 +143,15 @@ def conflict_markers(text: str, path: str) -> list[Problem]:
     return problems
 
 
-def parse(data: bytes, path: str) -> Doc:
+def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
     Raises :class:`LedgerError` with every problem found at this level: encoding, git
     conflict markers, YAML syntax (at libyaml's line and column), duplicate keys,
     anchors/aliases (refused: they can expand without bound), nesting deeper than
-    :data:`MAX_DEPTH`, and an empty file.
+    :data:`MAX_DEPTH`, and an empty file. With ``strict=False`` the problems found while
+    building values (duplicate keys, aliases, nesting) are left in ``Doc.problems`` and
+    the first value of a duplicate key is kept, so later checks can report more.
     """
     text, newline, bom = decode(data, path)
     markers = conflict_markers(text, path)
@@ -183,7 +186,8 @@ def parse(data: bytes, path: str) -> Doc:
     problems: list[Problem] = []
     doc.data = _build(root, (), doc, problems, 0)
     _locate_findings(root, doc)
-    if problems:
+    doc.problems = problems
+    if problems and strict:
         raise LedgerError(problems)
     return doc
 

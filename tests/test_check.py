@@ -214,7 +214,7 @@ def test_check_json_and_ok(run: Run, demo: Path) -> None:
     result = run("check")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "ok: 1 ledgers, 2 findings in ledgers\n"
+    assert result.stderr == "ok: 1 ledger, 2 findings in ledgers\n"
     demo.write_text(
         _sub("    deadline: 2021-10-31\n", "    deadline: 2021-13-01\n"), encoding="utf-8"
     )
@@ -278,3 +278,23 @@ def test_a_close_by_hand_needs_a_second_persons_sign_off(
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [expected]
+
+
+def test_a_duplicate_key_does_not_hide_the_other_problems(run: Run, folder: Path) -> None:
+    text = _sub("    deadline: 2021-12-31\n", "    deadline: 2021-12-31\n    title: 重复\n").replace(
+        "    deadline: 2021-10-31\n", "    deadline: 2021-10-32\n"
+    )
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    assert run("check").stdout.splitlines() == [
+        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2021-10-32' is not a real date",
+        "ledgers/demo.yaml:24:5: duplicate key 'title' (first given at line 22); keep one of them",
+    ]
+
+
+def test_missing_evidence_is_found_by_check_but_does_not_stop_status(run: Run, demo: Path, tmp_path: Path) -> None:
+    proof = tmp_path / "p.pdf"
+    proof.write_bytes(b"x")
+    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01", "-e", str(proof)).exit_code == 0
+    proof.unlink()
+    assert run("check").exit_code == 1
+    assert run("status").exit_code == 0
