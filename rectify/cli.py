@@ -143,6 +143,22 @@ def _today_or(value: str | None, option: str, folder: Path | None = None) -> dat
     return parsed
 
 
+def _event_date(value: str | None, folder: Path) -> date:
+    """The date of a step: --date, else today; a date after today is refused (a ledger
+    records what happened, and a future event would make "as of" figures disagree)."""
+    from rectify.store import config_for
+    from rectify.workflow import today
+
+    zone = config_for(folder).time_zone
+    now = today(zone)
+    when = _today_or(value, "--date", folder)
+    if when > now:
+        raise UsageError(
+            f"--date {when} is after today ({now} in {zone}); record a step once it has happened"
+        )
+    return when
+
+
 def _format(value: str) -> str:
     from rectify.render import FORMATS
 
@@ -390,7 +406,7 @@ def add(
     from rectify.workflow import NewFinding, add_findings
 
     folder = _folder(ctx)
-    when = _today_or(on, "--date", folder)
+    when = _event_date(on, folder)
     if from_file is not None:
         if aspect or title:
             raise UsageError("give either --from FILE or --aspect/--title, not both")
@@ -450,7 +466,7 @@ def _record(
     from rectify.store import editing, find_finding
 
     folder = _folder(ctx)
-    when = _today_or(on, "--date", folder)
+    when = _event_date(on, folder)
     loaded, _ = find_finding(folder, finding_id)
     wants_commit = commit or loaded.config.git.autocommit
     if wants_commit:

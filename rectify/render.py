@@ -40,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owner": "Owner",
         "as_of": "as of",
         "with_children": "(with units below)",
+        "own": "(own)",
     },
     "zh": {
         "unit": "单位",
@@ -58,6 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owner": "责任人",
         "as_of": "截至",
         "with_children": "（含下级单位）",
+        "own": "（本级）",
     },
 }
 
@@ -94,11 +96,13 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
     )
 
 
-def _csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def _csv(records: Sequence[dict[str, Any]]) -> str:
+    """CSV for programs: a header of English keys, then one line a record."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    if records:
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
     return buffer.getvalue().rstrip("\n")
 
 
@@ -115,9 +119,12 @@ def table(
     title: str | None = None,
     numeric: Sequence[int] = (),
     footer_rows: int = 0,
+    flat: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Print a table in ``fmt``: ``table`` (rich on a terminal, else plain text),
-    ``markdown``, ``csv`` (``headers`` then ``rows``) or ``json`` (``records``).
+    """Print a table in ``fmt``: ``table`` (rich on a terminal, else plain text) or
+    ``markdown`` for people (``headers`` and ``rows``, labels in the chosen language);
+    ``json`` (``records``) or ``csv`` (``flat``, else ``records``: English keys, one
+    value a cell) for programs.
 
     ``numeric`` are the column indexes to right-align on a terminal; the last
     ``footer_rows`` rows are set apart (the total row).
@@ -126,7 +133,7 @@ def table(
         emit(json.dumps(records, ensure_ascii=False, indent=2, default=str))
         return
     if fmt == "csv":
-        emit(_csv(headers, rows))
+        emit(_csv(flat if flat is not None else records))
         return
     if fmt == "table" and sys.stdout.isatty():
         from rich.console import Console
@@ -180,8 +187,9 @@ def status_table(
     for row in [*rows, Row("", words["total"], total)]:
         counts = row.counts
         name = ("  " * row.depth) + row.label
-        if row.children:
-            name += " " + words["with_children"] if lang == "en" else words["with_children"]
+        suffix = {"rollup": words["with_children"], "own": words["own"]}.get(row.part)
+        if suffix:
+            name += (" " if lang == "en" else "") + suffix
         body.append(
             [
                 name,
@@ -199,6 +207,7 @@ def status_table(
                 kind: row.key or None,
                 "name": row.label,
                 "depth": row.depth,
+                "row": "total" if not row.key else row.part,
                 "findings": counts.findings,
                 "closed": counts.closed,
                 "in_progress": counts.in_progress,
@@ -230,12 +239,14 @@ def status_word(status: str, lang: str) -> str:
 def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
     """Print findings, one row each: id, status on the date (marked when overdue), the
     deadline in force, aspect, title, owner. JSON records hold every field of the
-    finding, with ``status``, ``deadline_in_force`` and ``overdue`` as of the date."""
+    finding, with ``status``, ``deadline_in_force`` and ``overdue`` as of the date; CSV
+    rows the same flattened (measures joined with "；")."""
     words = LABELS[lang]
     keys = ("id", "status", "deadline", "aspect", "title", "owner")
     headers = [words[key] for key in keys]
     rows = []
     records = []
+    flat: list[dict[str, Any]] = []
     for state in states:
         finding = state.finding
         shown = status_word(state.status.value, lang)
@@ -250,7 +261,22 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
             status=state.status.value, deadline_in_force=state.deadline, overdue=state.overdue
         )
         records.append(record)
-    table(headers, rows, fmt, records)
+        flat.append(
+            {
+                "id": finding.id,
+                "aspect": finding.aspect,
+                "title": finding.title,
+                "status": state.status.value,
+                "overdue": state.overdue,
+                "deadline": finding.deadline or "",
+                "deadline_in_force": state.deadline or "",
+                "leader": finding.leader or "",
+                "department": finding.department or "",
+                "owner": finding.owner or "",
+                "measures": "；".join(finding.measures),
+            }
+        )
+    table(headers, rows, fmt, records, flat=flat)
 
 
 def finding_detail(

@@ -106,14 +106,18 @@ class Row:
     counts: Counts
     depth: int = 0
     children: list[str] = field(default_factory=list)
+    part: str = "unit"
+    """``unit`` (a unit's own findings), ``rollup`` (a parent with its descendants) or
+    ``own`` (a parent's own findings, 本级, shown under its rolled-up row)."""
 
 
 def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[list[Row], Counts]:
     """Return one row per unit and the total (合计) of all units.
 
-    Flat (``tree=False``): units in file order, each with its own findings. Tree: each
-    unit followed by its descendants, its row rolled up over them (its own findings plus
-    theirs); the total is the same either way, each finding counted once.
+    Flat (``tree=False``): units in file order, each with its own findings. Tree: a
+    parent's row is rolled up over its descendants (its own findings plus theirs), then
+    come its own findings alone (本级) and its children, indented; the total is the same
+    either way, each finding counted once.
     """
     own = {ledger.unit.id: count(ledger.findings, as_of) for ledger in ledgers}
     names = {ledger.unit.id: ledger.unit.name for ledger in ledgers}
@@ -131,8 +135,13 @@ def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[l
         return sum((rolled(child) for child in children.get(uid, [])), own[uid])
 
     def walk(uid: str, depth: int) -> None:
-        rows.append(Row(uid, names[uid], rolled(uid), depth, list(children.get(uid, []))))
-        for child in children.get(uid, []):
+        below = list(children.get(uid, []))
+        if not below:
+            rows.append(Row(uid, names[uid], own[uid], depth))
+            return
+        rows.append(Row(uid, names[uid], rolled(uid), depth, below, part="rollup"))
+        rows.append(Row(uid, names[uid], own[uid], depth + 1, part="own"))
+        for child in below:
             walk(child, depth + 1)
 
     for root in children.get(None, []):

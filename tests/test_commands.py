@@ -266,8 +266,9 @@ def test_add_from_csv_with_chinese_headers(run: Run, demo: Path, tmp_path: Path)
 
 def test_list_filters(run: Run, demo: Path) -> None:
     run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01")
-    assert run("list", "--status", "closed", "--format", "csv").stdout.splitlines()[1:] == [
-        "demo-001,closed,2021-10-31,政治建设方面,理论学习不深入,张某"
+    assert run("list", "--status", "closed", "--format", "csv").stdout.splitlines() == [
+        "id,aspect,title,status,overdue,deadline,deadline_in_force,leader,department,owner,measures",
+        "demo-001,政治建设方面,理论学习不深入,closed,False,2021-10-31,2021-10-31,,,张某,",
     ]
     overdue = run("list", "--overdue", "--as-of", "2022-01-01", "--format", "json")
     assert [f["id"] for f in json.loads(overdue.stdout)] == ["demo-002"]
@@ -314,12 +315,24 @@ def test_list_shows_the_deadline_in_force_after_an_extension(run: Run, demo: Pat
     rows = json.loads(run("list", "--format", "json", "--as-of", "2021-10-19").stdout)
     assert rows[0]["deadline_in_force"] == "2021-10-31"
     assert "2022-03-31" in run("list", "--as-of", "2021-12-31").stdout
-    assert run("list", "--overdue", "--as-of", "2022-01-01", "--format", "csv").stdout.splitlines()[
-        1:
-    ] == ["demo-002,open (Overdue),2021-12-31,政治建设方面,制度执行不严格,"]
+    overdue_csv = run("list", "--overdue", "--as-of", "2022-01-01", "--format", "csv").stdout
+    assert overdue_csv.splitlines()[1:] == ["demo-002,政治建设方面,制度执行不严格,open,True,2021-12-31,2021-12-31,,,,"]
 
 
 def test_tree_marks_rolled_up_rows(run: Run, shipped: Path) -> None:
     zh = run("status", "--tree", "--lang", "zh").stdout.splitlines()
     assert zh[3].startswith("金华市人民检察院（含下级单位）  315")
-    assert zh[4].startswith("  ")
+    assert zh[4].startswith("  金华市人民检察院（本级）      37        36")
+    assert zh[5].startswith("  东阳市人民检察院")
+
+
+def test_a_future_date_is_refused(run: Run, demo: Path) -> None:
+    before = demo.read_bytes()
+    result = run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2022-01-01")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "rectify: error: --date 2022-01-01 is after today (2021-12-31 in Asia/Shanghai); "
+        "record a step once it has happened\n"
+    )
+    assert run("add", "-u", "demo", "-a", "a", "-t", "t", "--date", "2022-01-01").exit_code == 2
+    assert demo.read_bytes() == before

@@ -63,7 +63,9 @@ def test_tree_rolls_the_city_up_over_its_nine_units(run: Run, shipped: Path) -> 
         296,
         "296/315 94.0%",
     )
-    assert [r["depth"] for r in rows[1:-1]] == [1] * 9
+    assert rows[0]["row"] == "rollup"
+    assert (rows[1]["unit"], rows[1]["row"], rows[1]["rate_text"]) == ("jinhua", "own", "36/37 97.3%")
+    assert [r["depth"] for r in rows[1:-1]] == [1] * 10
     assert rows[-1]["findings"] == 315  # the total counts each finding once
 
 
@@ -102,3 +104,9 @@ def test_shipped_ledgers_pass_check_and_say_what_is_illustrative(run: Run, shipp
     for unit in UNITS:
         head = (SHIPPED / f"{unit}.yaml").read_text(encoding="utf-8").split("\nunit:", 1)[0]
         assert "illustrative" in head, unit
+
+
+def test_status_csv_is_for_programs(run: Run, shipped: Path) -> None:
+    lines = run("status", "--format", "csv", "--as-of", "2021-12-31", "--lang", "zh").stdout.splitlines()
+    assert lines[0] == "unit,name,depth,row,findings,closed,in_progress,long_term,overdue,rate,rate_text,as_of,total"
+    assert lines[-1] == ",合计,0,total,315,296,10,9,1,94.0,296/315 94.0%,2021-12-31,True"
