@@ -53,17 +53,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 unit_app = typer.Typer(
-    cls=RectifyGroup, help="Start and manage units' ledgers.", no_args_is_help=True
+    cls=RectifyGroup,
+    help="Start units' ledgers.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(unit_app, name="unit")
 
 FormatOption = Annotated[
     str,
-    typer.Option(
-        "--format", "-f", metavar="FORMAT", help="Output format: table, csv, json or markdown."
-    ),
+    typer.Option("--format", "-f", metavar="FORMAT", help="Output format: table, csv, json or markdown."),
 ]
 LangOption = Annotated[
     str | None,
@@ -95,9 +97,7 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """rectify: inspection rectification ledgers (巡察整改台账) in plain YAML."""
@@ -114,9 +114,7 @@ def _folder(ctx: typer.Context) -> Path:
     return find_ledgers_dir(option)
 
 
-def _date(
-    value: str | None, option: str, default_today: bool = True, folder: Path | None = None
-) -> date | None:
+def _date(value: str | None, option: str, default_today: bool = True, folder: Path | None = None) -> date | None:
     """Parse an option's YYYY-MM-DD value; None gives today in the ledgers' time zone
     (rectify.yaml, default Asia/Shanghai) or None."""
     from rectify.model import parse_date
@@ -153,9 +151,7 @@ def _event_date(value: str | None, folder: Path) -> date:
     now = today(zone)
     when = _today_or(value, "--date", folder)
     if when > now:
-        raise UsageError(
-            f"--date {when} is after today ({now} in {zone}); record a step once it has happened"
-        )
+        raise UsageError(f"--date {when} is after today ({now} in {zone}); record a step once it has happened")
     return when
 
 
@@ -201,31 +197,34 @@ CommitOption = Annotated[
     bool,
     typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
 ]
-DateOption = Annotated[
-    str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")
-]
+DateOption = Annotated[str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")]
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")]
 EvidenceOption = Annotated[
     list[Path] | None,
-    typer.Option(
-        "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
-    ),
+    typer.Option("--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."),
 ]
 
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Ledger folder to create.")] = Path("ledgers"),
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="[DIR]", help="Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers)."),
+    ] = None,
     git: Annotated[
         bool,
-        typer.Option(
-            "--git", help="Install rectify's merge driver for the ledgers in this git repository."
-        ),
+        typer.Option("--git", help="Install rectify's merge driver for the ledgers in this git repository."),
     ] = False,
 ) -> None:
     """Make an empty ledger folder (default ./ledgers); with --git, set up merging."""
+    import os
+
     from rectify.store import LOCK_NAME, display
 
+    if directory is None:
+        chosen = (ctx.obj or {}).get("ledgers") or os.environ.get("RECTIFY_LEDGERS")
+        directory = Path(chosen) if chosen else Path("ledgers")
     try:
         if directory.exists() and not directory.is_dir():
             raise UsageError(f"{display(directory)} exists and is not a folder")
@@ -248,12 +247,8 @@ def init(
 
 @app.command("merge-driver", hidden=False)
 def merge_driver(
-    base: Annotated[
-        Path, typer.Argument(metavar="BASE", help="%O: the common ancestor's version.")
-    ],
-    ours: Annotated[
-        Path, typer.Argument(metavar="OURS", help="%A: our version; the result is written here.")
-    ],
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="%O: the common ancestor's version.")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="%A: our version; the result is written here.")],
     theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="%B: their version.")],
 ) -> None:
     """Git merge driver: merge two versions of a ledger finding by finding (see `init --git`).
@@ -291,44 +286,30 @@ def unit_add(
     ctx: typer.Context,
     unit_id: Annotated[
         str,
-        typer.Argument(
-            metavar="ID", help="Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml."
-        ),
+        typer.Argument(metavar="ID", help="Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml."),
     ],
-    name: Annotated[
-        str, typer.Option("--name", metavar="NAME", help="Display name, e.g. 金华市人民检察院.")
-    ],
-    parent: Annotated[
-        str | None, typer.Option("--parent", metavar="ID", help="Parent unit id.")
-    ] = None,
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Display name, e.g. 金华市人民检察院.")],
+    parent: Annotated[str | None, typer.Option("--parent", metavar="ID", help="Parent unit id.")] = None,
     supervisor: Annotated[
         str | None,
         typer.Option("--supervisor", metavar="GROUP", help="Supervision group (督导组)."),
     ] = None,
-    round_: Annotated[
-        str | None, typer.Option("--round", metavar="ROUND", help="Inspection round (巡察轮次).")
-    ] = None,
-    group: Annotated[
-        str | None, typer.Option("--group", metavar="GROUP", help="Inspection group (巡察组).")
-    ] = None,
+    round_: Annotated[str | None, typer.Option("--round", metavar="ROUND", help="Inspection round (巡察轮次).")] = None,
+    group: Annotated[str | None, typer.Option("--group", metavar="GROUP", help="Inspection group (巡察组).")] = None,
     feedback_date: Annotated[
         str | None,
-        typer.Option(
-            "--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."
-        ),
+        typer.Option("--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."),
     ] = None,
 ) -> None:
     """Start a unit's ledger: ledgers/ID.yaml with no findings yet."""
     from pydantic import ValidationError
 
-    from rectify.model import Inspection, Ledger, Unit
+    from rectify.model import UNIT_ID_RE, Inspection, Ledger, Unit
     from rectify.store import create_ledger, display, ledger_path
 
     folder = _folder(ctx)
     if parent is not None and not ledger_path(folder, parent).exists():
-        raise UsageError(
-            f"unknown parent unit {parent!r}: there is no {display(ledger_path(folder, parent))}"
-        )
+        raise UsageError(f"unknown parent unit {parent!r}: there is no {display(ledger_path(folder, parent))}")
     try:
         ledger = Ledger(
             unit=Unit(id=unit_id, name=name, parent=parent, supervisor=supervisor),
@@ -339,8 +320,12 @@ def unit_add(
             ),
         )
     except ValidationError as exc:
+        if not UNIT_ID_RE.match(unit_id):
+            raise UsageError(
+                f"unit id {unit_id!r} must be lowercase letters, digits and hyphens, e.g. jinhua or wucheng-wlt"
+            ) from None
         first = exc.errors(include_url=False)[0]
-        raise UsageError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
     path = ledger_path(folder, unit_id)
     create_ledger(path, ledger)
     typer.echo(f"created {display(path)}")
@@ -352,17 +337,13 @@ def add(
     unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="Unit id.")],
     aspect: Annotated[
         str | None,
-        typer.Option(
-            "--aspect", "-a", metavar="ASPECT", help="Aspect (方面) the problem is listed under."
-        ),
+        typer.Option("--aspect", "-a", metavar="ASPECT", help="Aspect (方面) the problem is listed under."),
     ] = None,
     title: Annotated[
         str | None,
         typer.Option("--title", "-t", metavar="TEXT", help="The problem (问题), one line."),
     ] = None,
-    detail: Annotated[
-        str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")
-    ] = None,
+    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")] = None,
     measure: Annotated[
         list[str] | None,
         typer.Option(
@@ -379,9 +360,7 @@ def add(
         str | None,
         typer.Option("--department", metavar="NAME", help="Responsible department (责任部门)."),
     ] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")
-    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")] = None,
     deadline: Annotated[
         str | None,
         typer.Option("--deadline", metavar="DATE", help="Deadline (整改时限), YYYY-MM-DD."),
@@ -390,14 +369,10 @@ def add(
         str | None,
         typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: today)."),
     ] = None,
-    by: Annotated[
-        str | None, typer.Option("--by", metavar="NAME", help="Who puts it on the ledger.")
-    ] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who puts it on the ledger.")] = None,
     from_file: Annotated[
         Path | None,
-        typer.Option(
-            "--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."
-        ),
+        typer.Option("--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."),
     ] = None,
     commit: CommitOption = False,
 ) -> None:
@@ -430,9 +405,7 @@ def add(
         ]
     path = ledger_path(folder, unit)
     if not path.exists():
-        raise UsageError(
-            f"no unit {unit!r}: start its ledger with `rectify unit add {unit} --name NAME`"
-        )
+        raise UsageError(f"no unit {unit!r}: start its ledger with `rectify unit add {unit} --name NAME`")
     config = config_for(folder)
     wants_commit = commit or config.git.autocommit
     if wants_commit:
@@ -488,17 +461,13 @@ def _require_git(path: Path) -> None:
     from rectify.gitops import toplevel
 
     if toplevel(path.parent) is None:
-        raise UsageError(
-            f"--commit: {path.parent} is not in a git repository; run `git init` first"
-        )
+        raise UsageError(f"--commit: {path.parent} is not in a git repository; run `git init` first")
 
 
 def _event(action: str, when: date, **fields: Any) -> Event:
     from rectify.model import Action, Event
 
-    return Event(
-        date=when, action=Action(action), **{k: v for k, v in fields.items() if v not in (None, [])}
-    )
+    return Event(date=when, action=Action(action), **{k: v for k, v in fields.items() if v not in (None, [])})
 
 
 def _evidence(ctx: typer.Context, paths: list[Path] | None) -> list[Evidence]:
@@ -515,15 +484,11 @@ def close(
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who closes it (销号).")],
     approver: Annotated[
         str,
-        typer.Option(
-            "--approver", metavar="NAME", help="Who signs it off (审签); not the person closing."
-        ),
+        typer.Option("--approver", metavar="NAME", help="Who signs it off (审签); not the person closing."),
     ],
     on: DateOption = None,
     evidence: EvidenceOption = None,
-    note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")
-    ] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
     commit: CommitOption = False,
 ) -> None:
     """Close (销号) a finding with a second person's sign-off (审签), in one step.
@@ -547,9 +512,7 @@ def close(
 def start(
     ctx: typer.Context,
     finding_id: IdArgument,
-    by: Annotated[
-        str | None, typer.Option("--by", metavar="NAME", help="Who starts the work.")
-    ] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who starts the work.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
 ) -> None:
@@ -595,13 +558,9 @@ def submit(
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who asks for close (申请销号).")],
     evidence: Annotated[
         list[Path],
-        typer.Option(
-            "--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."
-        ),
+        typer.Option("--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."),
     ],
-    note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="A note for the reviewers.")
-    ] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note for the reviewers.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
 ) -> None:
@@ -613,9 +572,7 @@ def submit(
         ctx,
         finding_id,
         on,
-        lambda f, when, chain: apply(
-            f, _event("submit", when, by=by, note=note, evidence=proof), chain
-        ),
+        lambda f, when, chain: apply(f, _event("submit", when, by=by, note=note, evidence=proof), chain),
         f"submit {finding_id}: 申请销号 {by}",
         commit,
     )
@@ -628,13 +585,9 @@ def sign(
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who signs (审签).")],
     role: Annotated[
         str | None,
-        typer.Option(
-            "--role", metavar="ROLE", help="The level signed at (default: the next level due)."
-        ),
+        typer.Option("--role", metavar="ROLE", help="The level signed at (default: the next level due)."),
     ] = None,
-    opinion: Annotated[
-        str | None, typer.Option("--opinion", metavar="TEXT", help="The signer's opinion.")
-    ] = None,
+    opinion: Annotated[str | None, typer.Option("--opinion", metavar="TEXT", help="The signer's opinion.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
 ) -> None:
@@ -645,9 +598,7 @@ def sign(
         ctx,
         finding_id,
         on,
-        lambda f, when, chain: apply(
-            f, _event("sign", when, by=by, role=role, note=opinion), chain
-        ),
+        lambda f, when, chain: apply(f, _event("sign", when, by=by, role=role, note=opinion), chain),
         f"sign {finding_id}: 审签 {by}" + (f" ({role})" if role else ""),
         commit,
     )
@@ -658,9 +609,7 @@ def return_(
     ctx: typer.Context,
     finding_id: IdArgument,
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="The reviewer sending it back.")],
-    opinion: Annotated[
-        str, typer.Option("--opinion", metavar="TEXT", help="Why it goes back (退回意见).")
-    ],
+    opinion: Annotated[str, typer.Option("--opinion", metavar="TEXT", help="Why it goes back (退回意见).")],
     on: DateOption = None,
     commit: CommitOption = False,
 ) -> None:
@@ -682,9 +631,7 @@ def reopen(
     ctx: typer.Context,
     finding_id: IdArgument,
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who reopens it.")],
-    reason: Annotated[
-        str, typer.Option("--reason", metavar="TEXT", help="Why it was not really fixed.")
-    ],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it was not really fixed.")],
     on: DateOption = None,
     commit: CommitOption = False,
 ) -> None:
@@ -706,15 +653,9 @@ def extend(
     ctx: typer.Context,
     finding_id: IdArgument,
     to: Annotated[str, typer.Option("--to", metavar="DATE", help="The new deadline.")],
-    approver: Annotated[
-        str, typer.Option("--approver", metavar="NAME", help="Who approved the extension.")
-    ],
-    reason: Annotated[
-        str, typer.Option("--reason", metavar="TEXT", help="Why more time is needed.")
-    ],
-    by: Annotated[
-        str | None, typer.Option("--by", metavar="NAME", help="Who asked for it.")
-    ] = None,
+    approver: Annotated[str, typer.Option("--approver", metavar="NAME", help="Who approved the extension.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why more time is needed.")],
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who asked for it.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
 ) -> None:
@@ -738,9 +679,7 @@ def long_term(
     ctx: typer.Context,
     finding_id: IdArgument,
     by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who decides it.")],
-    note: Annotated[
-        str, typer.Option("--note", metavar="TEXT", help="What stays in place and why.")
-    ],
+    note: Annotated[str, typer.Option("--note", metavar="TEXT", help="What stays in place and why.")],
     on: DateOption = None,
     commit: CommitOption = False,
 ) -> None:
@@ -770,13 +709,9 @@ def status(
     ] = None,
     precision: Annotated[
         int,
-        typer.Option(
-            "--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4)."
-        ),
+        typer.Option("--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4)."),
     ] = 1,
-    tree: Annotated[
-        bool, typer.Option("--tree", help="Roll each parent unit up over its children.")
-    ] = False,
+    tree: Annotated[bool, typer.Option("--tree", help="Roll each parent unit up over its children.")] = False,
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
@@ -803,17 +738,13 @@ def status(
         )
         return
     rows, total = report.unit_rows([item.ledger for item in loaded], day, tree=tree)
-    render.status_table(
-        rows, total, kind="unit", fmt=output, lang=words, precision=precision, as_of=day
-    )
+    render.status_table(rows, total, kind="unit", fmt=output, lang=words, precision=precision, as_of=day)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    unit: Annotated[
-        str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")
-    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")] = None,
     status_: Annotated[
         str | None,
         typer.Option(
@@ -823,7 +754,7 @@ def list_(
         ),
     ] = None,
     aspect: Annotated[
-        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help="Only this aspect.")
+        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help="Only aspects containing this text.")
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue findings.")] = False,
     as_of: Annotated[
@@ -841,7 +772,9 @@ def list_(
     folder = _folder(ctx)
     output, words = _format(fmt), _lang(lang, folder)
     day = _today_or(as_of, "--as-of", folder)
-    statuses = {s.value: s for s in Status}
+    from rectify.render import STATUS_ZH
+
+    statuses = {s.value: s for s in Status} | {STATUS_ZH[s.value]: s for s in Status}
     if status_ is not None and status_ not in statuses:
         raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
     loaded = read_folder(folder)
@@ -870,9 +803,7 @@ def show(
 
     folder = _folder(ctx)
     loaded, finding = find_finding(folder, finding_id)
-    render.finding_detail(
-        finding, loaded.ledger.unit.name, _lang(lang, folder), deadline_on(finding, None)
-    )
+    render.finding_detail(finding, loaded.ledger.unit.name, _lang(lang, folder), deadline_on(finding, None))
 
 
 @app.command()
@@ -896,9 +827,7 @@ def check(
     ctx: typer.Context,
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", "-f", metavar="FORMAT", help="text (path:line:col: message) or json."
-        ),
+        typer.Option("--format", "-f", metavar="FORMAT", help="text (path:line:col: message) or json."),
     ] = "text",
 ) -> None:
     """Validate every ledger and report every problem as path:line:col: message."""

@@ -32,9 +32,7 @@ def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)"
-        ) from None
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from None
     return name
 
 
@@ -62,9 +60,7 @@ class Config(_Strict):
     ledgers' time zone; ``lang``: default labels, or None for the locale's.
     """
 
-    chain: Annotated[list[Text], AfterValidator(_distinct)] = Field(
-        default_factory=lambda: list(DEFAULT_CHAIN)
-    )
+    chain: Annotated[list[Text], AfterValidator(_distinct)] = Field(default_factory=lambda: list(DEFAULT_CHAIN))
     time_zone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
     lang: Literal["zh", "en"] | None = None
     git: GitConfig = Field(default_factory=GitConfig)
@@ -83,9 +79,7 @@ def load_config(root: Path) -> Config:
     except FileNotFoundError:
         return Config()
     except OSError as exc:
-        raise LedgerError(
-            [Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]
-        ) from None
+        raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
     name = display(path)
     try:
         doc = yamldoc.parse(raw, name)

@@ -105,9 +105,7 @@ def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
     if isinstance(data, dict) and set(data) == {"findings"}:
         data, prefix = data["findings"], ("findings",)
     if not isinstance(data, list):
-        raise LedgerError(
-            [Problem(name, 1, 1, "expected a list of problems (each with aspect and title)")]
-        )
+        raise LedgerError([Problem(name, 1, 1, "expected a list of problems (each with aspect and title)")])
     items: list[FeedbackItem] = []
     problems: list[Problem] = []
     for index, entry in enumerate(data):
@@ -138,8 +136,7 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
                     name,
                     1,
                     col,
-                    f"unknown column {cell.strip()!r}; known: "
-                    + ", ".join(sorted(set(HEADERS.values()))),
+                    f"unknown column {cell.strip()!r}; known: " + ", ".join(sorted(set(HEADERS.values()))),
                 )
             )
         columns.append(key)
@@ -156,9 +153,7 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
             if key is None or not cell.strip():
                 continue
             record[key] = (
-                [m.strip() for m in re.split(r"[\n；;]", cell) if m.strip()]
-                if key == "measures"
-                else cell.strip()
+                [m.strip() for m in re.split(r"[\n；;]", cell) if m.strip()] if key == "measures" else cell.strip()
             )
         try:
             items.append(FeedbackItem.model_validate(record))
@@ -166,11 +161,7 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
             for err in exc.errors(include_url=False):
                 field = str(err["loc"][0]) if err["loc"] else ""
                 col = columns.index(field) + 1 if field in columns else 1
-                what = (
-                    "is missing"
-                    if err["type"] == "missing"
-                    else str(err.get("ctx", {}).get("error", err["msg"]))
-                )
+                what = "is missing" if err["type"] == "missing" else str(err.get("ctx", {}).get("error", err["msg"]))
                 problems.append(Problem(name, start, col, f"row {start}: {field}: {what}"))
     if problems:
         raise LedgerError(problems)

@@ -21,9 +21,7 @@ class GitError(RectifyError):
 def _git(args: list[str], cwd: Path, input_bytes: bytes | None = None) -> bytes:
     if shutil.which("git") is None:
         raise GitError("git is not installed")
-    result = subprocess.run(
-        ["git", *args], cwd=cwd, input=input_bytes, capture_output=True, check=False
-    )
+    result = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True, check=False)
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
         raise GitError(f"git {args[0]}: {message}")
@@ -34,9 +32,7 @@ def toplevel(folder: Path) -> Path | None:
     """Return the root of the git work tree holding ``folder``, or None outside one."""
     if shutil.which("git") is None:
         return None
-    result = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, check=False
-    )
+    result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, check=False)
     if result.returncode != 0:
         return None
     return Path(result.stdout.decode("utf-8").strip())
@@ -52,9 +48,7 @@ def commit(paths: list[Path], message: str) -> str:
         raise GitError("nothing to commit")
     root = toplevel(paths[0].parent)
     if root is None:
-        raise GitError(
-            f"{paths[0].parent} is not in a git repository; run `git init` or drop --commit"
-        )
+        raise GitError(f"{paths[0].parent} is not in a git repository; run `git init` or drop --commit")
     names = [str(p.resolve().relative_to(root.resolve())) for p in paths]
     _git(["add", "--", *names], root)
     _git(["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names], root)
@@ -77,9 +71,7 @@ def file_history(path: Path) -> list[Commit]:
     if root is None:
         raise GitError(f"{path.parent} is not in a git repository")
     name = str(path.resolve().relative_to(root.resolve()))
-    out = _git(
-        ["log", "--follow", "--format=%H%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root
-    )
+    out = _git(["log", "--follow", "--format=%H%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root)
     commits = []
     for line in out.decode("utf-8", "replace").splitlines():
         sha, author, day, subject = line.split("\x1f", 3)

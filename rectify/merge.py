@@ -86,17 +86,13 @@ def _merge_finding(
             continue
         value, clash = _three_way(base.get(key), ours.get(key), theirs.get(key))
         if clash:
-            conflicts.append(
-                f"{key}: ours {_shown(ours.get(key))}, theirs {_shown(theirs.get(key))}"
-            )
+            conflicts.append(f"{key}: ours {_shown(ours.get(key))}, theirs {_shown(theirs.get(key))}")
         if value is not None:
             merged[key] = value
     history = _union(base.get("history", []), ours.get("history", []), theirs.get("history", []))
     history.sort(key=lambda event: str(event["date"]))  # stable: base, ours, theirs on a day
     merged["history"] = history
-    evidence = _union(
-        base.get("evidence", []), ours.get("evidence", []), theirs.get("evidence", [])
-    )
+    evidence = _union(base.get("evidence", []), ours.get("evidence", []), theirs.get("evidence", []))
     if evidence:
         merged["evidence"] = evidence
     try:
@@ -151,9 +147,7 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
             renumbered = t.model_copy(update={"id": f"{ours.ledger.unit.id}-{next_number:03d}"})
             next_number += 1
             edit.append([renumbered])
-            result.notes.append(
-                f"{finding_id} was added on both sides: theirs is now {renumbered.id}"
-            )
+            result.notes.append(f"{finding_id} was added on both sides: theirs is now {renumbered.id}")
             continue
         assert bd is not None and od is not None and td is not None
         data, conflicts = _merge_finding(bd, od, td)
@@ -166,9 +160,7 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
     head = _merge_head(base, ours.ledger, theirs, result)
     text = edit.text()
     if head is not None:
-        merged_ledger = edit.ledger.model_copy(
-            update={"unit": head.unit, "inspection": head.inspection}
-        )
+        merged_ledger = edit.ledger.model_copy(update={"unit": head.unit, "inspection": head.inspection})
         text = yamldoc.render_ledger(merged_ledger, _leading_comments(ours.doc.lines))
     if clashes:
         text = _mark_conflicts(text, path, clashes)
@@ -176,9 +168,7 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
     return result
 
 
-def _merge_head(
-    base: Ledger | None, ours: Ledger, theirs: Ledger, result: MergeResult
-) -> Ledger | None:
+def _merge_head(base: Ledger | None, ours: Ledger, theirs: Ledger, result: MergeResult) -> Ledger | None:
     """Merge unit and inspection; return a ledger holding them when they differ from ours."""
     changed = False
     parts: dict[str, Any] = {}
@@ -190,9 +180,7 @@ def _merge_head(
         for key in mine:
             value, clash = _three_way(old.get(key), mine[key], other[key])
             if clash:
-                result.conflicts.append(
-                    f"{name}.{key}: ours {_shown(mine[key])}, theirs {_shown(other[key])}"
-                )
+                result.conflicts.append(f"{name}.{key}: ours {_shown(mine[key])}, theirs {_shown(other[key])}")
             merged[key] = value
         changed = changed or merged != mine
         parts[name] = merged

@@ -120,14 +120,15 @@ def table(
     numeric: Sequence[int] = (),
     footer_rows: int = 0,
     flat: list[dict[str, Any]] | None = None,
+    keep: Sequence[int] = (0,),
 ) -> None:
     """Print a table in ``fmt``: ``table`` (rich on a terminal, else plain text) or
     ``markdown`` for people (``headers`` and ``rows``, labels in the chosen language);
     ``json`` (``records``) or ``csv`` (``flat``, else ``records``: English keys, one
     value a cell) for programs.
 
-    ``numeric`` are the column indexes to right-align on a terminal; the last
-    ``footer_rows`` rows are set apart (the total row).
+    ``numeric`` are the column indexes to right-align on a terminal, ``keep`` those never
+    squeezed (names, ids, rates); the last ``footer_rows`` rows are set apart (the total row).
     """
     if fmt == "json":
         emit(json.dumps(records, ensure_ascii=False, indent=2, default=str))
@@ -136,12 +137,18 @@ def table(
         emit(_csv(flat if flat is not None else records))
         return
     if fmt == "table" and sys.stdout.isatty():
+        from rich.cells import cell_len
         from rich.console import Console
         from rich.table import Table
 
         grid = Table(title=title, show_footer=False)
         for index, header in enumerate(headers):
-            grid.add_column(header, justify="right" if index in numeric else "left")
+            widest = max((cell_len(str(row[index])) for row in rows), default=0)
+            grid.add_column(
+                header,
+                justify="right" if index in numeric else "left",
+                min_width=min(widest, 30) if index in keep else None,  # kept whole; others wrap
+            )
         for index, row in enumerate(rows):
             grid.add_row(
                 *(str(cell) for cell in row),
@@ -228,6 +235,7 @@ def status_table(
         title=heading if fmt == "table" else None,
         numeric=range(1, 6),
         footer_rows=1,
+        keep=(6,),
     )
 
 
@@ -253,13 +261,9 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
         if state.overdue:
             shown += f" ({words['overdue']})"
         deadline = state.deadline or ""
-        rows.append(
-            [finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""]
-        )
+        rows.append([finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""])
         record = finding.model_dump(mode="json")
-        record.update(
-            status=state.status.value, deadline_in_force=state.deadline, overdue=state.overdue
-        )
+        record.update(status=state.status.value, deadline_in_force=state.deadline, overdue=state.overdue)
         records.append(record)
         flat.append(
             {
@@ -276,12 +280,10 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
                 "measures": "；".join(finding.measures),
             }
         )
-    table(headers, rows, fmt, records, flat=flat)
+    table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2))
 
 
-def finding_detail(
-    finding: Finding, unit_name: str, lang: str, deadline: date | None = None
-) -> None:
+def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None) -> None:
     """Print one finding: its fields, then its history as a dated timeline.
 
     ``deadline`` is the deadline in force; when an extension changed it, the original
@@ -313,9 +315,7 @@ def finding_detail(
     people = finding.accountability
     if not people.is_empty():
         kinds = ", ".join(f"{k} {v}" for k, v in people.people.items())
-        lines.append(
-            f"  accountability  people: {kinds or 0}; funds: {people.funds_yuan} 元; rules: {people.rules}"
-        )
+        lines.append(f"  accountability  people: {kinds or 0}; funds: {people.funds_yuan} 元; rules: {people.rules}")
     if finding.history:
         lines.append("  history")
         for event in finding.history:

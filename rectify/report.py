@@ -178,7 +178,8 @@ def finding_states(
     overdue: bool = False,
 ) -> list[FindingState]:
     """Return the findings of ``ledgers`` as they stood on ``as_of``, in file order,
-    keeping only those with ``status``, in ``aspect`` and (``overdue=True``) overdue.
+    keeping only those with ``status``, whose aspect contains ``aspect``, and (with
+    ``overdue=True``) overdue ones.
     Findings added after ``as_of`` are left out."""
     out = []
     for ledger in ledgers:
@@ -186,7 +187,7 @@ def finding_states(
             state = status_on(finding, as_of)
             if state is None or (status is not None and state is not status):
                 continue
-            if aspect is not None and finding.aspect != aspect:
+            if aspect is not None and aspect not in finding.aspect:
                 continue
             late = is_overdue(finding, as_of)
             if overdue and not late:

@@ -40,9 +40,7 @@ LOCK_TIMEOUT_SECONDS = 60.0
 # ---------------------------------------------------------------- where
 
 
-def find_ledgers_dir(
-    option: str | os.PathLike[str] | None = None, start: Path | None = None
-) -> Path:
+def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
     """Return the ledger folder: ``option``, else ``$RECTIFY_LEDGERS``, else the nearest
     ``ledgers/`` at or above ``start`` (default: the current directory).
 
@@ -59,17 +57,12 @@ def find_ledgers_dir(
         candidate = folder / "ledgers"
         if candidate.is_dir():
             return candidate
-    raise UsageError(
-        "no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR "
-        "or RECTIFY_LEDGERS"
-    )
+    raise UsageError("no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR or RECTIFY_LEDGERS")
 
 
 def ledger_paths(folder: Path) -> list[Path]:
     """Return the ledger files of ``folder`` (``*.yaml``, hidden files left out), sorted."""
-    return sorted(
-        p for p in folder.glob(f"*{LEDGER_SUFFIX}") if p.is_file() and not p.name.startswith(".")
-    )
+    return sorted(p for p in folder.glob(f"*{LEDGER_SUFFIX}") if p.is_file() and not p.name.startswith("."))
 
 
 def display(path: Path) -> str:
@@ -183,9 +176,7 @@ _PATTERN_HINTS = {
 }
 
 
-def _message(
-    err: Any, loc: tuple[str | int, ...], model: type[BaseModel] = Ledger, skip: int = 0
-) -> str:
+def _message(err: Any, loc: tuple[str | int, ...], model: type[BaseModel] = Ledger, skip: int = 0) -> str:
     kind = err["type"]
     value = err.get("input")
     name = str(loc[-1]) if loc else "value"
@@ -205,9 +196,7 @@ def _message(
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return f"expected a whole number, got {_describe(value)}"
     if kind in {"decimal_parsing", "decimal_type", "finite_number"}:
-        return (
-            f'expected an amount in 元 written as text such as "12000.00", got {_describe(value)}'
-        )
+        return f'expected an amount in 元 written as text such as "12000.00", got {_describe(value)}'
     if kind in {"greater_than_equal", "greater_than"}:
         return f"must not be negative, got {_describe(value)}"
     if kind in {"enum", "literal_error"}:
@@ -329,9 +318,7 @@ def _read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise UsageError(f"no ledger file {display(path)}") from None
     except OSError as exc:
-        raise LedgerError(
-            [Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]
-        ) from None
+        raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
 
 
 def read_ledger(path: Path) -> Loaded:
@@ -382,9 +369,7 @@ def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
     file (the unit is the id's prefix). Raises :class:`UsageError` when there is none."""
     unit_id = unit_of(finding_id)
     if unit_id is None:
-        raise UsageError(
-            f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)"
-        )
+        raise UsageError(f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)")
     path = ledger_path(folder, unit_id)
     if not path.exists():
         raise UsageError(f"no finding {finding_id}: there is no ledger {display(path)}")
@@ -535,8 +520,7 @@ def rule_evidence(loaded: Loaded) -> list[Problem]:
         ]
         for number, event in enumerate(finding.history):
             places += [
-                (("findings", index, "history", number, "evidence", n), item)
-                for n, item in enumerate(event.evidence)
+                (("findings", index, "history", number, "evidence", n), item) for n, item in enumerate(event.evidence)
             ]
         for path, item in places:
             if item.path not in digests:
@@ -566,17 +550,11 @@ def rule_sign_off(loaded: Loaded) -> list[Problem]:
             path = ("findings", index, "history", number)
             by, approver = (event.by or "").strip(), (event.approver or "").strip()
             if not by:
-                problems.append(
-                    loaded.problem(path, "a close event needs 'by': who closed the finding")
-                )
+                problems.append(loaded.problem(path, "a close event needs 'by': who closed the finding"))
             if not approver:
-                problems.append(
-                    loaded.problem(path, "a close event needs 'approver': 销号 requires 审签")
-                )
+                problems.append(loaded.problem(path, "a close event needs 'approver': 销号 requires 审签"))
             elif by and workflow.same_person(by, approver):
-                problems.append(
-                    loaded.problem(path, f"the approver ({approver}) is the person who closed it")
-                )
+                problems.append(loaded.problem(path, f"the approver ({approver}) is the person who closed it"))
     return problems
 
 
@@ -600,11 +578,7 @@ def rule_parent_exists(loaded: Loaded) -> list[Problem]:
     parent = loaded.ledger.unit.parent
     if parent is None or ledger_path(loaded.path.parent, parent).is_file():
         return []
-    return [
-        loaded.problem(
-            ("unit", "parent"), f"unknown unit {parent!r} (no ledger {parent}{LEDGER_SUFFIX})"
-        )
-    ]
+    return [loaded.problem(("unit", "parent"), f"unknown unit {parent!r} (no ledger {parent}{LEDGER_SUFFIX})")]
 
 
 def rule_parent_cycles(ledgers: list[Loaded]) -> list[Problem]:
@@ -617,9 +591,7 @@ def rule_parent_cycles(ledgers: list[Loaded]) -> list[Problem]:
         while current is not None and current in units:
             if current in chain:
                 cycle = " -> ".join([*chain, current])
-                problems.append(
-                    loaded.problem(("unit", "parent"), f"parents form a cycle: {cycle}")
-                )
+                problems.append(loaded.problem(("unit", "parent"), f"parents form a cycle: {cycle}"))
                 break
             chain.append(current)
             current = units[current].ledger.unit.parent
@@ -677,9 +649,7 @@ def locked(folder: Path) -> Iterator[None]:
             f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
         ) from None
     except OSError as exc:
-        raise WriteError(
-            f"cannot lock {display(folder)} for writing: {exc.strerror}; nothing was written"
-        ) from None
+        raise WriteError(f"cannot lock {display(folder)} for writing: {exc.strerror}; nothing was written") from None
     try:
         yield
     finally:
@@ -702,9 +672,7 @@ def atomic_write(path: Path, data: bytes, expect: bytes | None) -> None:
         raise WriteError(f"{display(path)}: cannot read before writing: {exc.strerror}") from None
     if current != expect:
         what = "was created" if expect is None else "changed on disk"
-        raise WriteError(
-            f"{display(path)} {what} since it was read; nothing was written, run the command again"
-        )
+        raise WriteError(f"{display(path)} {what} since it was read; nothing was written, run the command again")
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -722,9 +690,7 @@ def atomic_write(path: Path, data: bytes, expect: bytes | None) -> None:
         tmp_name = None
         _fsync_dir(path.parent)
     except OSError as exc:
-        raise WriteError(
-            f"{display(path)}: could not write ({exc.strerror}); the ledger is unchanged"
-        ) from None
+        raise WriteError(f"{display(path)}: could not write ({exc.strerror}); the ledger is unchanged") from None
     finally:
         if tmp_name is not None:
             try:
@@ -766,9 +732,7 @@ class Edit:
             raise UsageError(f"no finding {finding.id} in {self.loaded.name}")
         self._replaced[finding.id] = finding
         self.ledger = self.ledger.model_copy(
-            update={
-                "findings": [finding if f.id == finding.id else f for f in self.ledger.findings]
-            }
+            update={"findings": [finding if f.id == finding.id else f for f in self.ledger.findings]}
         )
 
     def remove(self, finding_id: str) -> None:
@@ -810,9 +774,7 @@ class Edit:
             new_lines = [
                 line
                 for finding in self._appended
-                for line in yamldoc.render_finding(
-                    finding, doc.spans[-1].indent if doc.spans else 2
-                )
+                for line in yamldoc.render_finding(finding, doc.spans[-1].indent if doc.spans else 2)
             ]
             if doc.spans:
                 end = doc.spans[-1].end + 1

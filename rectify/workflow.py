@@ -124,13 +124,9 @@ def step(track: Track, event: Event, chain: tuple[str, ...] | None = None) -> Tr
         due = track.next_role()
         role = event.role or due
         if role is None or due is None:
-            raise _refuse(
-                track.status, action, "every level of the chain has signed this submission"
-            )
+            raise _refuse(track.status, action, "every level of the chain has signed this submission")
         if role in track.signed:
-            raise _refuse(
-                track.status, action, f"level {role!r} has already signed this submission"
-            )
+            raise _refuse(track.status, action, f"level {role!r} has already signed this submission")
         if role != track.next_role():
             levels = " -> ".join(track.chain)
             raise _refuse(
@@ -139,9 +135,7 @@ def step(track: Track, event: Event, chain: tuple[str, ...] | None = None) -> Tr
                 f"the next signature due is {track.next_role()!r} (chain: {levels}), not {role!r}",
             )
         if track.submitter and event.by and same_person(track.submitter, event.by):
-            raise _refuse(
-                track.status, action, f"{event.by} submitted this finding and cannot sign it off"
-            )
+            raise _refuse(track.status, action, f"{event.by} submitted this finding and cannot sign it off")
         signed = (*track.signed, role)
         done = len(signed) == len(track.chain)
         return replace(track, status=Status.CLOSED if done else status, signed=signed)
@@ -222,9 +216,7 @@ class NewFinding:
     deadline: date | None = None
 
 
-def add_findings(
-    ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None
-) -> list[Finding]:
+def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None) -> list[Finding]:
     """Return new findings for ``ledger``, numbered from :meth:`Ledger.next_number` on.
 
     Each gets status ``open`` and one ``add`` event (挂账) dated ``on``. Raises
@@ -236,9 +228,7 @@ def add_findings(
         if not item.aspect.strip() or not item.title.strip():
             raise UsageError("a finding needs a non-empty aspect and title")
         if item.deadline is not None and item.deadline < on:
-            raise UsageError(
-                f"deadline {item.deadline} is before the date the finding is added ({on})"
-            )
+            raise UsageError(f"deadline {item.deadline} is before the date the finding is added ({on})")
         finding = Finding(
             id=f"{ledger.unit.id}-{number:03d}",
             aspect=item.aspect,
@@ -282,9 +272,7 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         try:
             relative = path.relative_to(root.resolve())
         except ValueError:
-            raise UsageError(
-                f"evidence file {given} is outside the repository ({root}); copy it in first"
-            ) from None
+            raise UsageError(f"evidence file {given} is outside the repository ({root}); copy it in first") from None
         digest = file_sha256(path)
         if digest is None:
             raise UsageError(f"cannot read evidence file {given}")
@@ -346,12 +334,9 @@ def close(
         raise WorkflowError("closing needs a named approver (--approver): 销号 requires 审签")
     if same_person(by, approver):
         raise WorkflowError(
-            f"the approver must be someone other than the person closing ({by}); "
-            "审签 is a second person's check"
+            f"the approver must be someone other than the person closing ({by}); 审签 is a second person's check"
         )
-    event = Event(
-        date=on, action=Action.CLOSE, by=by, approver=approver, note=note, evidence=evidence or []
-    )
+    event = Event(date=on, action=Action.CLOSE, by=by, approver=approver, note=note, evidence=evidence or [])
     return apply(finding, event, chain)
 
 

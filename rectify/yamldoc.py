@@ -165,9 +165,7 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
         what = exc.problem or "not valid YAML"
         if exc.context and exc.context != exc.problem:
             started = exc.context_mark.line + 1 if exc.context_mark else line
-            what += (
-                f" ({exc.context} at line {started})" if started != line else f" ({exc.context})"
-            )
+            what += f" ({exc.context} at line {started})" if started != line else f" ({exc.context})"
         lines = text.split("\n")
         if "\t" in lines[min(line, len(lines)) - 1]:
             what += "; a tab is used for indentation: indent with spaces"
@@ -175,13 +173,9 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     except yaml.YAMLError as exc:
         raise LedgerError([Problem(path, 1, 1, f"YAML error: {exc}")]) from None
     except RecursionError:
-        raise LedgerError(
-            [Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]
-        ) from None
+        raise LedgerError([Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]) from None
     if root is None:
-        raise LedgerError(
-            [Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")]
-        )
+        raise LedgerError([Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")])
     doc = Doc(path=path, lines=text.split("\n"), newline=newline, bom=bom, data=None)
     problems: list[Problem] = []
     doc.data = _build(root, (), doc, problems, 0)
@@ -197,9 +191,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
         if depth == MAX_DEPTH + 1:
-            problems.append(
-                Problem(doc.path, *doc.marks[path], f"nested more than {MAX_DEPTH} levels deep")
-            )
+            problems.append(Problem(doc.path, *doc.marks[path], f"nested more than {MAX_DEPTH} levels deep"))
         return None
     if id(node) in doc.seen:
         problems.append(
@@ -216,10 +208,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, (*path, index), doc, problems, depth + 1)
-            for index, item in enumerate(node.value)
-        ]
+        return [_build(item, (*path, index), doc, problems, depth + 1) for index, item in enumerate(node.value)]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key_where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)

@@ -126,9 +126,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
-def test_check_reports_problem_at_its_line(
-    run: Run, folder: Path, text: str, expected: str
-) -> None:
+def test_check_reports_problem_at_its_line(run: Run, folder: Path, text: str, expected: str) -> None:
     ledger = folder / "demo.yaml"
     ledger.write_text(text, encoding="utf-8")
     before = ledger.read_bytes()
@@ -180,10 +178,7 @@ def test_duplicate_finding_id_across_files(run: Run, folder: Path) -> None:
         "ledgers/other.yaml:20:9: findings[2].id (demo-002): 'demo-002' does not belong to unit 'other' (expected other-NNN)"
         in lines
     )
-    assert (
-        "ledgers/other.yaml:20:9: duplicate finding id 'demo-002': also in ledgers/demo.yaml:20"
-        in lines
-    )
+    assert "ledgers/other.yaml:20:9: duplicate finding id 'demo-002': also in ledgers/demo.yaml:20" in lines
 
 
 @pytest.mark.parametrize(
@@ -201,9 +196,7 @@ def test_duplicate_finding_id_across_files(run: Run, folder: Path) -> None:
     ],
     ids=["gbk", "utf-16"],
 )
-def test_other_encodings_are_a_clear_error(
-    run: Run, folder: Path, data: bytes, expected: str
-) -> None:
+def test_other_encodings_are_a_clear_error(run: Run, folder: Path, data: bytes, expected: str) -> None:
     (folder / "demo.yaml").write_bytes(data)
     result = run("check")
     assert result.exit_code == 1
@@ -215,9 +208,7 @@ def test_check_json_and_ok(run: Run, demo: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == "ok: 1 ledger, 2 findings in ledgers\n"
-    demo.write_text(
-        _sub("    deadline: 2021-10-31\n", "    deadline: 2021-13-01\n"), encoding="utf-8"
-    )
+    demo.write_text(_sub("    deadline: 2021-10-31\n", "    deadline: 2021-13-01\n"), encoding="utf-8")
     import json
 
     result = run("check", "--format", "json")
@@ -235,9 +226,7 @@ def test_check_json_and_ok(run: Run, demo: Path) -> None:
 
 def test_parent_cycle(run: Run, folder: Path) -> None:
     a = MINIMAL.replace("  name: 示例单位\n", "  name: 示例单位\n  parent: other\n")
-    b = MINIMAL.replace("  id: demo\n", "  id: other\n  parent: demo\n").replace(
-        "demo-00", "other-00"
-    )
+    b = MINIMAL.replace("  id: demo\n", "  id: other\n  parent: demo\n").replace("demo-00", "other-00")
     (folder / "demo.yaml").write_text(a, encoding="utf-8")
     (folder / "other.yaml").write_text(b, encoding="utf-8")
     result = run("check")
@@ -266,9 +255,7 @@ def test_parent_cycle(run: Run, folder: Path) -> None:
     ],
     ids=["no-approver", "self-approved", "no-closer"],
 )
-def test_a_close_by_hand_needs_a_second_persons_sign_off(
-    run: Run, folder: Path, event: str, expected: str
-) -> None:
+def test_a_close_by_hand_needs_a_second_persons_sign_off(run: Run, folder: Path, event: str, expected: str) -> None:
     text = MINIMAL.replace(
         "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
         "    status: closed\n    history:\n      - date: 2021-07-28\n        action: add\n"
@@ -294,7 +281,10 @@ def test_a_duplicate_key_does_not_hide_the_other_problems(run: Run, folder: Path
 def test_missing_evidence_is_found_by_check_but_does_not_stop_status(run: Run, demo: Path, tmp_path: Path) -> None:
     proof = tmp_path / "p.pdf"
     proof.write_bytes(b"x")
-    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01", "-e", str(proof)).exit_code == 0
+    assert (
+        run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01", "-e", str(proof)).exit_code
+        == 0
+    )
     proof.unlink()
     assert run("check").exit_code == 1
     assert run("status").exit_code == 0

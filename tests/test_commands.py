@@ -17,11 +17,7 @@ def _status_json(run: Run, *args: str) -> list[dict[str, object]]:
 
 def test_init_unit_add_add_close_status(run: Run, tmp_path: Path) -> None:
     assert run("init").exit_code == 0
-    assert (
-        (tmp_path / "ledgers" / ".gitignore")
-        .read_text(encoding="utf-8")
-        .startswith(".rectify.lock")
-    )
+    assert (tmp_path / "ledgers" / ".gitignore").read_text(encoding="utf-8").startswith(".rectify.lock")
     result = run(
         "unit",
         "add",
@@ -115,12 +111,7 @@ def test_close_requires_a_different_approver(run: Run, demo: Path) -> None:
 
 
 def test_close_twice_is_refused_with_allowed_steps(run: Run, demo: Path) -> None:
-    assert (
-        run(
-            "close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01"
-        ).exit_code
-        == 0
-    )
+    assert run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01").exit_code == 0
     before = demo.read_bytes()
     again = run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-02")
     assert again.exit_code == 1
@@ -157,9 +148,7 @@ def test_close_records_evidence_with_sha256(run: Run, demo: Path, tmp_path: Path
     import hashlib
 
     assert f"sha256: {hashlib.sha256(b'%PDF-1.4 demo').hexdigest()}" in text
-    missing = run(
-        "close", "demo-002", "--by", "张某", "--approver", "李某", "--evidence", "nope.pdf"
-    )
+    missing = run("close", "demo-002", "--by", "张某", "--approver", "李某", "--evidence", "nope.pdf")
     assert missing.exit_code == 2
     assert "evidence file not found: nope.pdf" in missing.stderr
 
@@ -205,9 +194,7 @@ def test_add_with_invalid_dates(run: Run, demo: Path) -> None:
         "--deadline",
         "2021-07-01",
     )
-    assert (
-        "deadline 2021-07-01 is before the date the finding is added (2021-08-01)" in result.stderr
-    )
+    assert "deadline 2021-07-01 is before the date the finding is added (2021-08-01)" in result.stderr
     assert demo.read_bytes() == before
 
 
@@ -225,9 +212,7 @@ def test_add_from_yaml_feedback_list(run: Run, demo: Path, tmp_path: Path) -> No
     assert row["findings"] == 4
 
 
-def test_add_from_file_reports_every_problem_and_adds_nothing(
-    run: Run, demo: Path, tmp_path: Path
-) -> None:
+def test_add_from_file_reports_every_problem_and_adds_nothing(run: Run, demo: Path, tmp_path: Path) -> None:
     source = tmp_path / "feedback.yaml"
     source.write_text(
         "- aspect: 作风建设方面\n  title: 服务企业举措不多\n  deadline: 2021-11-31\n"
@@ -336,3 +321,33 @@ def test_a_future_date_is_refused(run: Run, demo: Path) -> None:
     )
     assert run("add", "-u", "demo", "-a", "a", "-t", "t", "--date", "2022-01-01").exit_code == 2
     assert demo.read_bytes() == before
+
+
+def test_short_help_and_version(run: Run) -> None:
+    assert "[OPTIONS] COMMAND [ARGS]..." in run("-h").stdout.splitlines()[0]
+    assert "status [OPTIONS]" in run("status", "-h").stdout.splitlines()[0]
+    assert run("-V").stdout == run("--version").stdout
+
+
+def test_init_uses_the_ledgers_option_and_can_run_twice(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "ledgers"
+    result = run("--ledgers", str(target), "init")
+    assert result.exit_code == 0, result.output
+    assert (target / ".gitignore").exists()
+    again = run("--ledgers", str(target), "init")
+    assert again.exit_code == 0
+    assert again.stdout.startswith("using ")
+
+
+def test_unit_add_explains_a_bad_id(run: Run, folder: Path) -> None:
+    result = run("unit", "add", "Yiwu2", "--name", "义乌")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "rectify: error: unit id 'Yiwu2' must be lowercase letters, digits and hyphens, e.g. jinhua or wucheng-wlt\n"
+    )
+
+
+def test_list_takes_chinese_status_words_and_part_of_an_aspect(run: Run, demo: Path) -> None:
+    rows = json.loads(run("list", "-s", "未整改", "-a", "政治建设", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == ["demo-001", "demo-002"]
+    assert json.loads(run("list", "-a", "组织", "--format", "json").stdout) == []

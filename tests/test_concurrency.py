@@ -31,8 +31,7 @@ def test_two_processes_adding_twenty_each(folder: Path) -> None:
     ledger = folder / "demo.yaml"
     ledger.write_text(MINIMAL, encoding="utf-8")
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, name], stderr=subprocess.PIPE, text=True)
-        for name in ("a", "b")
+        subprocess.Popen([sys.executable, "-c", WORKER, name], stderr=subprocess.PIPE, text=True) for name in ("a", "b")
     ]
     for worker in workers:
         _, err = worker.communicate(timeout=120)

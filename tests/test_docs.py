@@ -34,9 +34,7 @@ def reference() -> str:
     runner = CliRunner()
     parts = []
     for words in COMMANDS:
-        result = runner.invoke(
-            app, [*words, "--help"], env={"COLUMNS": "80", "TERM": "dumb"}, prog_name="rectify"
-        )
+        result = runner.invoke(app, [*words, "--help"], env={"COLUMNS": "80", "TERM": "dumb"}, prog_name="rectify")
         assert result.exit_code == 0, result.output
         title = " ".join(["rectify", *words])
         parts.append(f"### `{title}`\n\n```text\n{result.stdout.rstrip()}\n```\n")
@@ -66,8 +64,6 @@ if __name__ == "__main__":
     os.environ["COLUMNS"] = "80"
     text = README.read_text(encoding="utf-8")
     block = f"{START}\n{reference()}\n{END}"
-    new = re.sub(
-        re.escape(START) + r"\n.*" + re.escape(END), lambda _: block, text, count=1, flags=re.S
-    )
+    new = re.sub(re.escape(START) + r"\n.*" + re.escape(END), lambda _: block, text, count=1, flags=re.S)
     README.write_text(new, encoding="utf-8")
     sys.stdout.write("README.md command reference updated\n")

@@ -105,9 +105,7 @@ def test_log_lists_the_commits_that_touched_the_finding(run: Run, repo: Path) ->
 def _branches(repo: Path, run: Run) -> None:
     result = run("init", "--git")
     assert result.exit_code == 0, result.output
-    assert (repo / "ledgers" / ".gitattributes").read_text(
-        encoding="utf-8"
-    ) == "*.yaml merge=rectify\n"
+    assert (repo / "ledgers" / ".gitattributes").read_text(encoding="utf-8") == "*.yaml merge=rectify\n"
     assert "merge-driver %O %A %B" in git(repo, "config", "merge.rectify.driver")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "merge driver")
@@ -140,12 +138,8 @@ def test_merge_of_different_findings_and_events_on_both_sides(run: Run, repo: Pa
         "--commit",
     )
     git(repo, "checkout", "-q", "main")
-    run(
-        "start", "demo-001", "--by", "李某", "--date", "2021-08-05", "--commit"
-    )  # the same event on both sides
-    run(
-        "progress", "demo-001", "--by", "王某", "--note", "ours", "--date", "2021-08-06", "--commit"
-    )
+    run("start", "demo-001", "--by", "李某", "--date", "2021-08-05", "--commit")  # the same event on both sides
+    run("progress", "demo-001", "--by", "王某", "--note", "ours", "--date", "2021-08-06", "--commit")
     run(
         "add",
         "-u",
@@ -158,9 +152,7 @@ def test_merge_of_different_findings_and_events_on_both_sides(run: Run, repo: Pa
         "2021-08-07",
         "--commit",
     )
-    merged = subprocess.run(
-        ["git", "merge", "-q", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True
-    )
+    merged = subprocess.run(["git", "merge", "-q", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr + merged.stdout
     assert run("check").exit_code == 0
     from rectify.store import read_ledger
@@ -195,9 +187,7 @@ def test_merge_with_a_real_conflict_names_the_finding_and_field(run: Run, repo: 
     )
     run("start", "demo-002", "--date", "2021-08-02")
     git(repo, "commit", "-qam", "ours: deadline")
-    merged = subprocess.run(
-        ["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True
-    )
+    merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
     assert merged.returncode != 0
     assert (
         "rectify merge-driver: conflict in demo-001: deadline: ours '2021-11-30', theirs '2021-11-15'"
@@ -214,25 +204,16 @@ def test_merge_with_a_real_conflict_names_the_finding_and_field(run: Run, repo: 
 def test_merge_renumbers_a_finding_added_on_both_sides(run: Run, repo: Path) -> None:
     _branches(repo, run)
     assert (
-        run(
-            "add", "-u", "demo", "-a", "a", "-t", "theirs new", "--date", "2021-08-01", "--commit"
-        ).stdout
+        run("add", "-u", "demo", "-a", "a", "-t", "theirs new", "--date", "2021-08-01", "--commit").stdout
         == "demo-003\n"
     )
     git(repo, "checkout", "-q", "main")
     assert (
-        run(
-            "add", "-u", "demo", "-a", "a", "-t", "ours new", "--date", "2021-08-01", "--commit"
-        ).stdout
-        == "demo-003\n"
+        run("add", "-u", "demo", "-a", "a", "-t", "ours new", "--date", "2021-08-01", "--commit").stdout == "demo-003\n"
     )
-    merged = subprocess.run(
-        ["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True
-    )
+    merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr
-    assert (
-        "demo-003 was added on both sides: theirs is now demo-004" in merged.stderr + merged.stdout
-    )
+    assert "demo-003 was added on both sides: theirs is now demo-004" in merged.stderr + merged.stdout
     from rectify.store import read_ledger
 
     ledger = read_ledger(repo / "ledgers" / "demo.yaml").ledger

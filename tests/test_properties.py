@@ -12,22 +12,14 @@ from rectify.model import Ledger, Unit
 from rectify.store import Edit, create_ledger, read_ledger
 
 # Text as people type it: Chinese, emoji, quotes, colons, '#', leading zeros, yes/no, new lines.
-PIECES = st.sampled_from(
-    ["整改", "😀", "'", '"', ": ", "#", "0017", "no", "yes", "\n", "  ", "- ", "3.10", "~", "|"]
-)
-TEXT = st.lists(st.one_of(PIECES, st.text(min_size=1, max_size=5)), min_size=1, max_size=8).map(
-    "".join
-)
+PIECES = st.sampled_from(["整改", "😀", "'", '"', ": ", "#", "0017", "no", "yes", "\n", "  ", "- ", "3.10", "~", "|"])
+TEXT = st.lists(st.one_of(PIECES, st.text(min_size=1, max_size=5)), min_size=1, max_size=8).map("".join)
 NONBLANK = TEXT.filter(lambda s: s.strip() != "")
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=NONBLANK, detail=TEXT, owner=TEXT, measure=NONBLANK)
-def test_text_survives_add_and_rewrite(
-    tmp_path: Path, title: str, detail: str, owner: str, measure: str
-) -> None:
+def test_text_survives_add_and_rewrite(tmp_path: Path, title: str, detail: str, owner: str, measure: str) -> None:
     folder = tmp_path / "p"
     folder.mkdir(exist_ok=True)
     path = folder / "demo.yaml"
@@ -36,9 +28,7 @@ def test_text_survives_add_and_rewrite(
     from datetime import date
 
     edit = Edit(read_ledger(path))
-    new = workflow.NewFinding(
-        aspect="方面", title=title, detail=detail, measures=(measure,), owner=owner
-    )
+    new = workflow.NewFinding(aspect="方面", title=title, detail=detail, measures=(measure,), owner=owner)
     edit.append(workflow.add_findings(edit.ledger, [new, new], date(2021, 8, 1)))
     edit.save()
     edit = Edit(read_ledger(path))

@@ -34,9 +34,7 @@ def test_city_unit_is_36_of_37_at_97_percent(run: Run, shipped: Path) -> None:
     result = run("status", "--unit", "jinhua", "--precision", "0", "--as-of", "2021-12-31")
     assert result.exit_code == 0, result.output
     assert _last_line(result.stdout) == ["Total", "37", "36", "1", "0", "1", "36/37", "97%"]
-    rows = json.loads(
-        run("status", "--unit", "jinhua", "--format", "json", "--as-of", "2021-12-31").stdout
-    )
+    rows = json.loads(run("status", "--unit", "jinhua", "--format", "json", "--as-of", "2021-12-31").stdout)
     assert len(rows) == 5  # 4 aspects and the total
     assert sum(r["findings"] for r in rows[:4]) == 37
     assert rows[-1]["rate"] == "97.3"
@@ -83,9 +81,7 @@ def test_the_open_city_finding_is_the_cadre_management_one(run: Run, shipped: Pa
     )
     [finding] = json.loads(result.stdout)
     assert finding["title"] == "干部人事管理制度不到位"
-    closed = json.loads(
-        run("list", "--unit", "jinhua", "--status", "closed", "--format", "json").stdout
-    )
+    closed = json.loads(run("list", "--unit", "jinhua", "--status", "closed", "--format", "json").stdout)
     titles = {f["title"] for f in closed}
     assert {"数字检察理念不强、基础薄弱", "刑事检察体量大质量不优", "信访化解成效不明显"} <= titles
 

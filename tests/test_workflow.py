@@ -66,9 +66,7 @@ def test_the_whole_path_with_one_level(run: Run, demo: Path, evidence: Path) -> 
         "2021-09-03",
     )
     _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-10-01")
-    out = _ok(
-        run, "sign", "demo-001", "--by", "钟某", "--opinion", "同意销号", "--date", "2021-10-02"
-    )
+    out = _ok(run, "sign", "demo-001", "--by", "钟某", "--opinion", "同意销号", "--date", "2021-10-02")
     assert out == "sign demo-001: 审签 钟某 (2021-10-02)\n"
     assert _status(run, "demo-001") == "closed"
     _ok(
@@ -156,12 +154,8 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("args", "message"), REFUSALS, ids=lambda v: v[0] if isinstance(v, list) else ""
-)
-def test_illegal_steps_are_refused_and_nothing_is_written(
-    run: Run, demo: Path, args: list[str], message: str
-) -> None:
+@pytest.mark.parametrize(("args", "message"), REFUSALS, ids=lambda v: v[0] if isinstance(v, list) else "")
+def test_illegal_steps_are_refused_and_nothing_is_written(run: Run, demo: Path, args: list[str], message: str) -> None:
     before = demo.read_bytes()
     result = run(*args)
     assert result.exit_code == 1
@@ -183,10 +177,7 @@ def test_refusals_after_submit_and_close(run: Run, demo: Path, evidence: Path) -
     _ok(run, "sign", "demo-001", "--by", "钟某", "--date", "2021-09-02")
     before = demo.read_bytes()
     result = run("extend", "demo-001", "--to", "2022-01-01", "--approver", "钟某", "--reason", "x")
-    assert (
-        result.stderr
-        == "rectify: error: cannot extend a finding that is closed; allowed from closed: reopen\n"
-    )
+    assert result.stderr == "rectify: error: cannot extend a finding that is closed; allowed from closed: reopen\n"
     result = run("sign", "demo-001", "--by", "李某")
     assert "cannot sign a finding that is closed; allowed from closed: reopen" in result.stderr
     assert demo.read_bytes() == before
@@ -197,8 +188,7 @@ def test_a_three_level_chain(run: Run, demo: Path, evidence: Path, tmp_path: Pat
     _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-09-01")
     refused = run("close", "demo-002", "--by", "王某", "--approver", "钟某")
     assert (
-        "the approval chain has 3 levels (单位主要负责人 -> 督导组 -> 巡察办): close is for one level"
-        in refused.stderr
+        "the approval chain has 3 levels (单位主要负责人 -> 督导组 -> 巡察办): close is for one level" in refused.stderr
     )
     wrong = run("sign", "demo-001", "--by", "督导组长", "--role", "督导组", "--date", "2021-09-02")
     assert (
@@ -207,36 +197,27 @@ def test_a_three_level_chain(run: Run, demo: Path, evidence: Path, tmp_path: Pat
     )
     _ok(run, "sign", "demo-001", "--by", "钟某", "--date", "2021-09-02")
     assert _status(run, "demo-001") == "submitted"
-    again = run(
-        "sign", "demo-001", "--by", "另一人", "--role", "单位主要负责人", "--date", "2021-09-03"
-    )
+    again = run("sign", "demo-001", "--by", "另一人", "--role", "单位主要负责人", "--date", "2021-09-03")
     assert "level '单位主要负责人' has already signed this submission" in again.stderr
     _ok(run, "sign", "demo-001", "--by", "督导组长", "--role", "督导组", "--date", "2021-09-03")
     assert _status(run, "demo-001") == "submitted"
     _ok(run, "sign", "demo-001", "--by", "巡察办主任", "--date", "2021-09-04")
     assert _status(run, "demo-001") == "closed"
     text = demo.read_text(encoding="utf-8")
-    assert (
-        "        chain:\n          - 单位主要负责人\n          - 督导组\n          - 巡察办\n"
-        in text
-    )
+    assert "        chain:\n          - 单位主要负责人\n          - 督导组\n          - 巡察办\n" in text
     assert "        role: 巡察办\n" not in text  # the role due is implied when not given
     assert run("check").exit_code == 0
     # a return clears the signatures: the chain starts again after the next submit
     _ok(run, "reopen", "demo-001", "--by", "巡察办", "--reason", "回炉", "--date", "2021-10-01")
     _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-10-02")
     _ok(run, "sign", "demo-001", "--by", "钟某", "--date", "2021-10-03")
-    _ok(
-        run, "return", "demo-001", "--by", "督导组长", "--opinion", "不充分", "--date", "2021-10-04"
-    )
+    _ok(run, "return", "demo-001", "--by", "督导组长", "--opinion", "不充分", "--date", "2021-10-04")
     _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-10-05")
     wrong = run("sign", "demo-001", "--by", "督导组长", "--role", "督导组", "--date", "2021-10-06")
     assert "the next signature due is '单位主要负责人'" in wrong.stderr
 
 
-def test_check_reports_a_close_without_the_chains_signatures(
-    run: Run, demo: Path, tmp_path: Path
-) -> None:
+def test_check_reports_a_close_without_the_chains_signatures(run: Run, demo: Path, tmp_path: Path) -> None:
     _ok(run, "close", "demo-001", "--by", "王某", "--approver", "钟某", "--date", "2021-10-02")
     (tmp_path / "rectify.yaml").write_text(CHAIN3, encoding="utf-8")
     result = run("check")
@@ -261,10 +242,7 @@ def test_evidence_tampering_shows(run: Run, demo: Path, evidence: Path) -> None:
         "ledgers/demo.yaml:25:13: findings[1].history[2].evidence[1] (demo-001): evidence file "
         "evidence/制度文件.pdf has changed since it was recorded (sha256 "
     )
-    assert (
-        ": findings[1].evidence[1] (demo-001): evidence file evidence/制度文件.pdf has changed"
-        in lines[1]
-    )
+    assert ": findings[1].evidence[1] (demo-001): evidence file evidence/制度文件.pdf has changed" in lines[1]
     evidence.unlink()
     lines = run("check").stdout.splitlines()
     assert lines[0] == (
@@ -274,9 +252,7 @@ def test_evidence_tampering_shows(run: Run, demo: Path, evidence: Path) -> None:
 
 
 def test_rectify_yaml_is_validated_like_a_ledger(run: Run, demo: Path, tmp_path: Path) -> None:
-    (tmp_path / "rectify.yaml").write_text(
-        "chian: [a]\ntime_zone: Mars/Base\nlang: fr\n", encoding="utf-8"
-    )
+    (tmp_path / "rectify.yaml").write_text("chian: [a]\ntime_zone: Mars/Base\nlang: fr\n", encoding="utf-8")
     result = run("status")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:3] == [

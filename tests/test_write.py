@@ -26,12 +26,7 @@ def _changed_lines(before: str, after: str) -> list[tuple[str, int, str]]:
 
 def test_close_changes_only_that_findings_lines(run: Run, demo: Path) -> None:
     before = demo.read_text(encoding="utf-8")
-    assert (
-        run(
-            "close", "demo-002", "--by", "王某", "--approver", "钟某", "--date", "2021-12-20"
-        ).exit_code
-        == 0
-    )
+    assert run("close", "demo-002", "--by", "王某", "--approver", "钟某", "--date", "2021-12-20").exit_code == 0
     after = demo.read_text(encoding="utf-8")
     changes = _changed_lines(before, after)
     assert changes == [
@@ -57,20 +52,9 @@ def test_git_diff_shows_only_the_closed_finding(run: Run, tmp_path: Path) -> Non
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "start"], check=True)
-    assert (
-        run(
-            "close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01"
-        ).exit_code
-        == 0
-    )
-    diff = subprocess.run(
-        [*git, "diff", "-U0", "--no-color"], check=True, capture_output=True, text=True
-    ).stdout
-    body = [
-        line
-        for line in diff.splitlines()
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
+    assert run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01").exit_code == 0
+    diff = subprocess.run([*git, "diff", "-U0", "--no-color"], check=True, capture_output=True, text=True).stdout
+    body = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert body == [
         "-    status: open",
         "+    status: closed",
@@ -108,12 +92,7 @@ def test_add_appends_and_bumps_last_number_only(run: Run, demo: Path) -> None:
         "      - date: 2021-08-01",
         "        action: add",
     ]
-    assert (
-        run(
-            "add", "-u", "demo", "-a", "作风建设方面", "-t", "第四个问题", "--date", "2021-08-01"
-        ).exit_code
-        == 0
-    )
+    assert run("add", "-u", "demo", "-a", "作风建设方面", "-t", "第四个问题", "--date", "2021-08-01").exit_code == 0
     changes = _changed_lines(before, demo.read_text(encoding="utf-8"))
     assert changes[0] == ("+", 9, "last_number: 4")
 
@@ -150,10 +129,7 @@ findings:
 def test_hand_typed_values_stay_text_after_a_rewrite(run: Run, folder: Path) -> None:
     ledger = folder / "demo.yaml"
     ledger.write_text(HAND_TYPED, encoding="utf-8")
-    assert (
-        run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code
-        == 0
-    )
+    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
     assert run("add", "-u", "demo", "-a", "x", "-t", "y").exit_code == 0
     from rectify.store import read_ledger
 
@@ -180,10 +156,7 @@ def test_crlf_and_bom_are_kept(run: Run, folder: Path) -> None:
     ledger = folder / "demo.yaml"
     ledger.write_bytes(b"\xef\xbb\xbf" + MINIMAL.replace("\n", "\r\n").encode("utf-8"))
     assert run("check").exit_code == 0
-    assert (
-        run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code
-        == 0
-    )
+    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
     data = ledger.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfunit:") is False
     assert data.startswith(b"\xef\xbb\xbf# hand-written")
@@ -200,10 +173,7 @@ def test_multiline_text_round_trips(run: Run, folder: Path) -> None:
         ),
         encoding="utf-8",
     )
-    assert (
-        run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code
-        == 0
-    )
+    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
     from rectify.store import read_ledger
 
     assert read_ledger(ledger).ledger.findings[0].detail == "第一行\n# 不是注释\n\n第三行\n"
@@ -213,19 +183,14 @@ def test_multiline_text_round_trips(run: Run, folder: Path) -> None:
 def test_no_temporary_files_are_left(run: Run, demo: Path) -> None:
     run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01")
     run("add", "-u", "demo", "-a", "x", "-t", "y")
-    assert sorted(p.name for p in demo.parent.iterdir() if p.name != ".rectify.lock") == [
-        "demo.yaml"
-    ]
+    assert sorted(p.name for p in demo.parent.iterdir() if p.name != ".rectify.lock") == ["demo.yaml"]
 
 
 def test_findings_written_empty_get_a_block(run: Run, folder: Path) -> None:
     assert run("unit", "add", "solo", "--name", "单位").exit_code == 0
     ledger = folder / "solo.yaml"
     assert ledger.read_text(encoding="utf-8").endswith("findings: []\n")
-    assert (
-        run("add", "-u", "solo", "-a", "方面", "-t", "问题", "--date", "2021-08-01").stdout
-        == "solo-001\n"
-    )
+    assert run("add", "-u", "solo", "-a", "方面", "-t", "问题", "--date", "2021-08-01").stdout == "solo-001\n"
     text = ledger.read_text(encoding="utf-8")
     assert "last_number: 1\nfindings:\n  - id: solo-001\n" in text
     assert run("check").exit_code == 0
@@ -246,9 +211,7 @@ def test_shared_values_are_written_out_not_aliased(tmp_path: Path) -> None:
         history=[Event(date=day, action="add")],
         accountability=Accountability(people={"批评教育": 2}),
     )
-    text = yamldoc.render_ledger(
-        Ledger(unit=Unit(id="demo", name="n"), findings=[finding, finding])
-    )
+    text = yamldoc.render_ledger(Ledger(unit=Unit(id="demo", name="n"), findings=[finding, finding]))
     assert "&" not in text and "*" not in text
     assert "    accountability:\n      people:\n        批评教育: 2\n" in text
     assert "funds_yuan" not in text and "rules:" not in text
