@@ -470,6 +470,17 @@ def _event(action: str, when: date, **fields: Any) -> Event:
     return Event(date=when, action=Action(action), **{k: v for k, v in fields.items() if v not in (None, [])})
 
 
+def _step(
+    ctx: typer.Context, finding_id: str, on: str | None, commit: bool, action: str, summary: str, **fields: Any
+) -> None:
+    """Record one plain workflow step: an event of ``action`` with ``fields`` (by, note, ...)."""
+    from rectify.workflow import apply
+
+    _record(
+        ctx, finding_id, on, lambda f, when, chain: apply(f, _event(action, when, **fields), chain), summary, commit
+    )
+
+
 def _evidence(ctx: typer.Context, paths: list[Path] | None) -> list[Evidence]:
     from rectify import workflow
     from rectify.store import repository_root
@@ -517,16 +528,7 @@ def start(
     commit: CommitOption = False,
 ) -> None:
     """Start work on an open finding (open -> in_progress)."""
-    from rectify.workflow import apply
-
-    _record(
-        ctx,
-        finding_id,
-        on,
-        lambda f, when, chain: apply(f, _event("start", when, by=by), chain),
-        f"start {finding_id}" + (f": {by}" if by else ""),
-        commit,
-    )
+    _step(ctx, finding_id, on, commit, "start", f"start {finding_id}" + (f": {by}" if by else ""), by=by)
 
 
 @app.command()
@@ -539,16 +541,7 @@ def progress(
     commit: CommitOption = False,
 ) -> None:
     """Record progress (整改进展) on a finding; an open finding becomes in_progress."""
-    from rectify.workflow import apply
-
-    _record(
-        ctx,
-        finding_id,
-        on,
-        lambda f, when, chain: apply(f, _event("progress", when, by=by, note=note), chain),
-        f"progress {finding_id}: {by}",
-        commit,
-    )
+    _step(ctx, finding_id, on, commit, "progress", f"progress {finding_id}: {by}", by=by, note=note)
 
 
 @app.command()
@@ -592,15 +585,16 @@ def sign(
     commit: CommitOption = False,
 ) -> None:
     """Sign a submitted finding at one level of the approval chain; the last level closes it."""
-    from rectify.workflow import apply
-
-    _record(
+    _step(
         ctx,
         finding_id,
         on,
-        lambda f, when, chain: apply(f, _event("sign", when, by=by, role=role, note=opinion), chain),
-        f"sign {finding_id}: 审签 {by}" + (f" ({role})" if role else ""),
         commit,
+        "sign",
+        f"sign {finding_id}: 审签 {by}" + (f" ({role})" if role else ""),
+        by=by,
+        role=role,
+        note=opinion,
     )
 
 
@@ -614,16 +608,7 @@ def return_(
     commit: CommitOption = False,
 ) -> None:
     """Send a submitted finding back (退回) with an opinion: it is in_progress again."""
-    from rectify.workflow import apply
-
-    _record(
-        ctx,
-        finding_id,
-        on,
-        lambda f, when, chain: apply(f, _event("return", when, by=by, note=opinion), chain),
-        f"return {finding_id}: 退回 {by}",
-        commit,
-    )
+    _step(ctx, finding_id, on, commit, "return", f"return {finding_id}: 退回 {by}", by=by, note=opinion)
 
 
 @app.command()
@@ -636,16 +621,7 @@ def reopen(
     commit: CommitOption = False,
 ) -> None:
     """Reopen a closed finding found not really fixed (回炉): it is in_progress again."""
-    from rectify.workflow import apply
-
-    _record(
-        ctx,
-        finding_id,
-        on,
-        lambda f, when, chain: apply(f, _event("reopen", when, by=by, note=reason), chain),
-        f"reopen {finding_id}: 回炉 {by}",
-        commit,
-    )
+    _step(ctx, finding_id, on, commit, "reopen", f"reopen {finding_id}: 回炉 {by}", by=by, note=reason)
 
 
 @app.command()
@@ -684,16 +660,7 @@ def long_term(
     commit: CommitOption = False,
 ) -> None:
     """Put a finding on a long-term footing (需长期坚持): measures in place, work continues."""
-    from rectify.workflow import apply
-
-    _record(
-        ctx,
-        finding_id,
-        on,
-        lambda f, when, chain: apply(f, _event("long_term", when, by=by, note=note), chain),
-        f"long-term {finding_id}: 长期坚持 {by}",
-        commit,
-    )
+    _step(ctx, finding_id, on, commit, "long_term", f"long-term {finding_id}: 长期坚持 {by}", by=by, note=note)
 
 
 @app.command()
