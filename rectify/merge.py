@@ -161,7 +161,7 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
     text = edit.text()
     if head is not None:
         merged_ledger = edit.ledger.model_copy(update={"unit": head.unit, "inspection": head.inspection})
-        text = yamldoc.render_ledger(merged_ledger, _leading_comments(ours.doc.lines))
+        text = yamldoc.render_ledger(merged_ledger, yamldoc.leading_comments(ours.doc.lines))
     if clashes:
         text = _mark_conflicts(text, path, clashes)
     result.text = text
@@ -192,16 +192,6 @@ def _merge_head(base: Ledger | None, ours: Ledger, theirs: Ledger, result: Merge
             "inspection": type(ours.inspection).model_validate(parts["inspection"]),
         }
     )
-
-
-def _leading_comments(lines: list[str]) -> str:
-    head = []
-    for line in lines:
-        if line.startswith("#") or not line.strip():
-            head.append(line)
-        else:
-            break
-    return "\n".join(head) + "\n" if head else ""
 
 
 def _mark_conflicts(text: str, path: Path, clashes: dict[str, Finding]) -> str:

@@ -757,9 +757,13 @@ class Edit:
         self.ledger = self.ledger.model_copy(update={"findings": all_findings, "last_number": last})
 
     def text(self) -> str:
-        """Return the new file text (with ``\\n`` line ends)."""
+        """Return the new file text. Untouched lines keep their own line ends (LF or
+        CRLF); new lines take the file's usual one. A ledger whose findings are not a
+        block list (``findings: [{...}]``) is written out anew in rectify's layout."""
         doc = self.loaded.doc
-        lines = list(doc.lines)
+        if doc.data.get("findings") and len(doc.spans) != len(self.loaded.ledger.findings):
+            return yamldoc.render_ledger(self.ledger, yamldoc.leading_comments(doc.lines))
+        lines = list(zip(doc.lines, [*doc.endings, ""], strict=True))
         edits: list[tuple[int, int, list[str]]] = []  # (start, end exclusive, new lines)
         by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
         for finding_id, finding in self._replaced.items():
@@ -771,11 +775,8 @@ class Edit:
         if self._appended or self._removed:
             edits.append(self._last_number_edit())
         if self._appended:
-            new_lines = [
-                line
-                for finding in self._appended
-                for line in yamldoc.render_finding(finding, doc.spans[-1].indent if doc.spans else 2)
-            ]
+            indent = doc.spans[-1].indent if doc.spans else 2
+            new_lines = [line for finding in self._appended for line in yamldoc.render_finding(finding, indent)]
             if doc.spans:
                 end = doc.spans[-1].end + 1
                 edits.append((end, end, new_lines))
@@ -783,11 +784,12 @@ class Edit:
                 key_line = doc.findings_key_line
                 edits.append((key_line, key_line + 1, ["findings:", *new_lines]))
             else:
-                end = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+                end = len(lines) - 1 if lines and lines[-1][0] == "" else len(lines)
                 edits.append((end, end, ["findings:", *new_lines]))
         for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-            lines[start:end] = new
-        return "\n".join(lines)
+            lines[start:end] = [(line, doc.newline) for line in new]
+        text = "".join(line + ending for line, ending in lines)
+        return text if text.endswith("\n") else text + doc.newline
 
     def _last_number_edit(self) -> tuple[int, int, list[str]]:
         doc = self.loaded.doc
@@ -806,7 +808,7 @@ class Edit:
             return
         text = self.text()
         doc = self.loaded.doc
-        data = (doc.newline.join(text.split("\n"))).encode("utf-8")
+        data = text.encode("utf-8")
         if doc.bom:
             data = b"\xef\xbb\xbf" + data
         try:

@@ -64,6 +64,7 @@ class Doc:
     newline: str
     bom: bool
     data: Any
+    endings: list[str] = field(default_factory=list)
     marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
@@ -87,12 +88,27 @@ class Doc:
         return self.marks.get((), (1, 1))
 
 
-def decode(data: bytes, path: str) -> tuple[str, str, bool]:
+_YAML_ONLY_BREAKS = {
+    "\r": "a carriage return (CR) without a line feed",
+    "\x85": "a NEXT LINE (U+0085) character",
+    "\u2028": "a LINE SEPARATOR (U+2028)",
+    "\u2029": "a PARAGRAPH SEPARATOR (U+2029)",
+}
+
+
+_NOT_PRINTABLE = re.compile("[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML 1.1 does not allow in a stream (its "printable" set, inverted)."""
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
     """Decode a ledger's bytes as UTF-8 (an initial BOM is accepted and remembered).
 
-    Returns ``(text with "\\n" line ends, the file's newline "\\n" or "\\r\\n", had_bom)``.
-    Raises :class:`LedgerError` naming the first byte that is not UTF-8, and saying
-    UTF-16 when the file starts with a UTF-16 byte-order mark.
+    Returns ``(text with LF line ends, each line's own ending LF or CRLF, had_bom)``; the
+    endings let a rewrite keep untouched lines byte for byte. Raises :class:`LedgerError`
+    naming the first byte that is not UTF-8, saying UTF-16 when the file starts with a
+    UTF-16 byte-order mark, and at every character YAML would read as a line break
+    although it is not a line feed (a lone CR, U+0085, U+2028, U+2029: text pasted from a
+    word processor), since lines and positions would no longer agree.
     """
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
@@ -117,10 +133,22 @@ def decode(data: bytes, path: str) -> tuple[str, str, bool]:
                 )
             ]
         ) from None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    return text, newline, bom
+    raw_lines = text.split("\n")
+    endings = ["\r\n" if line.endswith("\r") else "\n" for line in raw_lines[:-1]]
+    lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines[:-1]] + raw_lines[-1:]
+    problems = []
+    for number, content in enumerate(lines, start=1):
+        for col, char in enumerate(content, start=1):
+            if char in _YAML_ONLY_BREAKS:
+                what = _YAML_ONLY_BREAKS[char]
+                message = f"{what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
+                problems.append(Problem(path, number, col, message))
+            elif _NOT_PRINTABLE.match(char):
+                message = f"the control character U+{ord(char):04X} is not allowed in a ledger; remove it"
+                problems.append(Problem(path, number, col, message))
+    if problems:
+        raise LedgerError(problems)
+    return "\n".join(lines), endings, bom
 
 
 def conflict_markers(text: str, path: str) -> list[Problem]:
@@ -153,7 +181,7 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     building values (duplicate keys, aliases, nesting) are left in ``Doc.problems`` and
     the first value of a duplicate key is kept, so later checks can report more.
     """
-    text, newline, bom = decode(data, path)
+    text, endings, bom = decode(data, path)
     markers = conflict_markers(text, path)
     if markers:
         raise LedgerError(markers)
@@ -170,13 +198,21 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
         if "\t" in lines[min(line, len(lines)) - 1]:
             what += "; a tab is used for indentation: indent with spaces"
         raise LedgerError([Problem(path, line, col, f"YAML syntax error: {what}")]) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"the control character {what} is not allowed in a ledger; remove it"
+        raise LedgerError([Problem(path, line, col, message)]) from None
     except yaml.YAMLError as exc:
-        raise LedgerError([Problem(path, 1, 1, f"YAML error: {exc}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else "not valid YAML"
+        raise LedgerError([Problem(path, 1, 1, f"YAML error: {first}")]) from None
     except RecursionError:
         raise LedgerError([Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]) from None
     if root is None:
         raise LedgerError([Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")])
-    doc = Doc(path=path, lines=text.split("\n"), newline=newline, bom=bom, data=None)
+    newline = "\r\n" if endings.count("\r\n") > len(endings) // 2 else "\n"
+    doc = Doc(path=path, lines=text.split("\n"), newline=newline, bom=bom, data=None, endings=endings)
     problems: list[Problem] = []
     doc.data = _build(root, (), doc, problems, 0)
     _locate_findings(root, doc)
@@ -232,18 +268,30 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
 
 
 def _last_line(node: yaml.Node) -> int:
-    """0-based line of the last character that belongs to ``node``."""
-    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
-        end = node.end_mark
-        return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
-    if isinstance(node, yaml.SequenceNode):
-        return max((_last_line(n) for n in node.value), default=node.start_mark.line)
-    if isinstance(node, yaml.MappingNode):
-        return max(
-            (max(_last_line(k), _last_line(v)) for k, v in node.value),
-            default=node.start_mark.line,
-        )
-    return node.start_mark.line
+    """0-based line of the last character that belongs to ``node``.
+
+    Iterative and visiting each node once, so aliases (refused elsewhere) and deep
+    nesting cannot make it explode.
+    """
+    last = node.start_mark.line
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.ScalarNode) or getattr(item, "flow_style", False):
+            end = item.end_mark
+            line = end.line - 1 if end.column == 0 and end.line > item.start_mark.line else end.line
+            last = max(last, line)
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            for key, value in item.value:
+                stack.append(key)
+                stack.append(value)
+    return last
 
 
 def _locate_findings(root: yaml.Node, doc: Doc) -> None:
@@ -300,8 +348,11 @@ _YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if any(ch in value for ch in _YAML_BREAKS):
-        style: str | None = '"'  # line breaks YAML would fold: write them as escapes
+    if any(ch in value for ch in _YAML_BREAKS) or any(
+        _CONFLICT_RE.match(line.lstrip(" ")) for line in value.split("\n")[1:]
+    ):
+        # line breaks YAML would fold, or a line that would look like a git conflict marker
+        style: str | None = '"'
     else:
         style = "|" if "\n" in value.rstrip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
@@ -363,6 +414,17 @@ def render_finding(finding: Finding, indent: int) -> list[str]:
     text = _dump([finding_data(finding)])
     pad = " " * indent
     return [pad + line if line else line for line in text.rstrip("\n").split("\n")]
+
+
+def leading_comments(lines: list[str]) -> str:
+    """Return the comment block at the top of a file (comment and blank lines), as text."""
+    head = []
+    for line in lines:
+        if line.startswith("#") or not line.strip():
+            head.append(line)
+        else:
+            break
+    return "\n".join(head) + "\n" if head else ""
 
 
 def render_ledger(ledger: Ledger, header: str = "") -> str:

@@ -288,3 +288,53 @@ def test_missing_evidence_is_found_by_check_but_does_not_stop_status(run: Run, d
     proof.unlink()
     assert run("check").exit_code == 1
     assert run("status").exit_code == 0
+
+
+def _bomb(levels: int) -> str:
+    lines = ["    x0: &x0", "      - lol"]
+    for level in range(1, levels):
+        lines.append(f"    x{level}: &x{level}")
+        lines.extend([f"      - *x{level - 1}"] * 6)
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_inside_a_finding_is_refused_at_once(run: Run, folder: Path) -> None:
+    (folder / "demo.yaml").write_text(_sub("    owner: 张某\n", "    owner: 张某\n" + _bomb(14)), encoding="utf-8")
+    result = run("check")  # 6**13 copies if expanded: it must not be
+    assert result.exit_code == 1
+    assert "anchors and aliases (& and *) are not allowed in a ledger; write the value out" in result.stdout
+
+
+def test_deep_nesting_inside_a_finding_is_a_plain_error(run: Run, folder: Path) -> None:
+    deep = "".join("      " + "  " * i + "-\n" for i in range(300)) + "      " + "  " * 300 + "- x\n"
+    (folder / "demo.yaml").write_text(_sub("    owner: 张某\n", "    owner: 张某\n    x:\n" + deep), encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "nested more than 64 levels deep" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("char", "what"),
+    [
+        ("\u2028", "a LINE SEPARATOR (U+2028)"),
+        ("\x85", "a NEXT LINE (U+0085) character"),
+        ("\r", "a carriage return (CR) without a line feed"),
+    ],
+)
+def test_characters_yaml_reads_as_line_breaks_are_refused(run: Run, folder: Path, char: str, what: str) -> None:
+    (folder / "demo.yaml").write_text(
+        _sub("    title: 制度执行不严格\n", f"    title: 制度{char}执行不严格\n"), encoding="utf-8"
+    )
+    assert run("check").stdout.splitlines() == [
+        f"ledgers/demo.yaml:22:14: {what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
+    ]
+
+
+def test_a_control_character_is_reported_at_its_place(run: Run, folder: Path) -> None:
+    (folder / "demo.yaml").write_text(
+        _sub("    title: 制度执行不严格\n", "    title: 制度\x07执行不严格\n"), encoding="utf-8"
+    )
+    assert run("check").stdout.splitlines() == [
+        "ledgers/demo.yaml:22:14: the control character U+0007 is not allowed in a ledger; remove it"
+    ]

@@ -215,3 +215,39 @@ def test_shared_values_are_written_out_not_aliased(tmp_path: Path) -> None:
     assert "&" not in text and "*" not in text
     assert "    accountability:\n      people:\n        批评教育: 2\n" in text
     assert "funds_yuan" not in text and "rules:" not in text
+
+
+def test_flow_style_findings_are_written_out_anew(run: Run, folder: Path) -> None:
+    ledger = folder / "demo.yaml"
+    ledger.write_text(
+        "# top comment\nunit: {id: demo, name: 示例}\nfindings: [{id: demo-001, aspect: a, title: t, "
+        "history: [{date: 2021-07-28, action: add}]}]\n",
+        encoding="utf-8",
+    )
+    assert run("check").exit_code == 0
+    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
+    text = ledger.read_text(encoding="utf-8")
+    assert text.startswith("# top comment\nunit:\n  id: demo\n")
+    assert "    status: closed\n" in text
+    assert run("check").exit_code == 0
+
+
+def test_mixed_line_ends_are_kept_line_by_line(run: Run, folder: Path) -> None:
+    ledger = folder / "demo.yaml"
+    lines = MINIMAL.split("\n")
+    mixed = "\r\n".join(lines[:9]) + "\r\n" + "\n".join(lines[9:])  # header CRLF, findings LF
+    ledger.write_bytes(mixed.encode("utf-8"))
+    assert run("close", "demo-002", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
+    data = ledger.read_bytes().decode("utf-8")
+    assert data.count("\r\n") == 9
+    assert data.startswith("\r\n".join(lines[:9]) + "\r\n")
+
+
+def test_text_that_looks_like_a_conflict_marker_is_stored(run: Run, demo: Path) -> None:
+    detail = "一、总体情况\n=======\n二、具体问题"
+    result = run("add", "-u", "demo", "-a", "a", "-t", "t", "--detail", detail, "--date", "2021-08-01")
+    assert result.exit_code == 0, result.output
+    assert run("check").exit_code == 0
+    from rectify.store import read_ledger
+
+    assert read_ledger(demo).ledger.findings[-1].detail == detail
