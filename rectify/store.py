@@ -98,6 +98,9 @@ class Loaded:
     doc: yamldoc.Doc
     ledger: Ledger
     config: Config = field(default_factory=Config)
+    positions: list[int] | None = None
+    """For a ledger read in part (``check`` after schema errors): the place in the file of
+    each finding in ``ledger.findings``; None when every finding was read."""
 
     @property
     def root(self) -> Path:
@@ -110,21 +113,31 @@ class Loaded:
         A path into a finding is prefixed as ``findings[3].status (jinhua-003): `` and
         the Problem carries the finding id.
         """
-        line, col = self.doc.where(path)
+        line, col = self.at(path)
         finding = ""
         if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
             finding = self.ledger.findings[path[1]].id
-            message = f"{label(path)} ({finding}): {message}"
+            message = f"{label(self._in_file(path))} ({finding}): {message}"
         elif path:
             message = f"{label(path)}: {message}"
         return Problem(self.name, line, col, message, finding)
+
+    def _in_file(self, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """Translate a path into ``ledger.findings`` to the same place in the file."""
+        if self.positions is not None and len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            return ("findings", self.positions[path[1]], *path[2:])
+        return path
+
+    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """Return the 1-based (line, col) in the file of the value at ``path`` of the model."""
+        return self.doc.where(self._in_file(path))
 
     def where(self, finding_id: str, field: str | None = None) -> tuple[int, int]:
         """Return the 1-based (line, col) of a finding (or one of its fields)."""
         for index, finding in enumerate(self.ledger.findings):
             if finding.id == finding_id:
                 path: tuple[str | int, ...] = ("findings", index)
-                return self.doc.where((*path, field) if field else path)
+                return self.at((*path, field) if field else path)
         return (1, 1)
 
 
@@ -285,12 +298,40 @@ def _parse_with_rules(raw: bytes, path: Path) -> tuple[Loaded, list[Problem]]:
     config = config_for(path.parent)
     name = display(path)
     doc = yamldoc.parse(raw, name, strict=False)
+    positions = None
+    schema: list[Problem] = []
     try:
         ledger = _validate(doc)
     except LedgerError as exc:
-        raise LedgerError([*doc.problems, *exc.problems]) from None
-    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=ledger, config=config)
-    return loaded, [*doc.problems, *run_rules(FILE_RULES, loaded)]
+        partial = _validate_partial(doc)
+        if partial is None:
+            raise LedgerError([*doc.problems, *exc.problems]) from None
+        ledger, positions = partial
+        schema = exc.problems
+    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=ledger, config=config, positions=positions)
+    return loaded, [*doc.problems, *schema, *run_rules(FILE_RULES, loaded)]
+
+
+def _validate_partial(doc: yamldoc.Doc) -> tuple[Ledger, list[int]] | None:
+    """Validate a ledger leaving out the findings that have schema errors, so the rules
+    can still look at the rest (``check`` reports every problem). Returns the ledger and
+    the file position of each finding kept, or None when the errors are not only inside
+    findings."""
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("findings"), list):
+        return None
+    try:
+        Ledger.model_validate({**doc.data, "findings": []})
+    except ValidationError:
+        return None
+    keep = []
+    for index, item in enumerate(doc.data["findings"]):
+        try:
+            Finding.model_validate(item)
+        except ValidationError:
+            continue
+        keep.append(index)
+    ledger = Ledger.model_validate({**doc.data, "findings": [doc.data["findings"][i] for i in keep]})
+    return ledger, keep
 
 
 _CONFIGS: dict[tuple[Path, int, int], Config] = {}
@@ -461,7 +502,7 @@ def rule_finding_ids(loaded: Loaded) -> list[Problem]:
     unit_id = loaded.ledger.unit.id
     for index, finding in enumerate(loaded.ledger.findings):
         path = ("findings", index, "id")
-        line, _ = loaded.doc.where(path)
+        line, _ = loaded.at(path)
         if unit_of(finding.id) != unit_id:
             problems.append(
                 loaded.problem(
@@ -565,7 +606,7 @@ def rule_unique_ids_across_files(ledgers: list[Loaded]) -> list[Problem]:
     for loaded in ledgers:
         for index, finding in enumerate(loaded.ledger.findings):
             path = ("findings", index, "id")
-            line, col = loaded.doc.where(path)
+            line, col = loaded.at(path)
             other = seen.setdefault(finding.id, (loaded, line))
             if other[0] is not loaded:
                 message = f"duplicate finding id {finding.id!r}: also in {other[0].name}:{other[1]}"

@@ -338,3 +338,17 @@ def test_a_control_character_is_reported_at_its_place(run: Run, folder: Path) ->
     assert run("check").stdout.splitlines() == [
         "ledgers/demo.yaml:22:14: the control character U+0007 is not allowed in a ledger; remove it"
     ]
+
+
+def test_a_schema_error_does_not_hide_the_rules_problems(run: Run, folder: Path) -> None:
+    text = (
+        _sub("    deadline: 2021-10-31\n", "    deadline: 2021-13-01\n")
+        .replace("  - id: demo-002\n", "  - id: other-002\n")
+        .replace("    deadline: 2021-12-31\n    status: open\n", "    deadline: 2021-12-31\n    status: closed\n")
+    )
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    assert run("check").stdout.splitlines() == [
+        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2021-13-01' is not a real date",
+        "ledgers/demo.yaml:20:9: findings[2].id (other-002): 'other-002' does not belong to unit 'demo' (expected demo-NNN)",
+        "ledgers/demo.yaml:24:13: findings[2].status (other-002): status is closed but its history leads to open",
+    ]
