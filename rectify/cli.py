@@ -31,19 +31,28 @@ class RectifyGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; print a core error to stderr and exit with its code."""
+        debug = bool(ctx.obj and ctx.obj.get("debug"))
         try:
             return super().invoke(ctx)
         except RectifyError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
+            if debug:
                 raise
             message = str(exc)
             if isinstance(exc, LedgerError):
-                count = len(exc.problems)
-                message += f"\nrectify: {_plural(count, 'problem')} found; nothing was written"
+                message += f"\nrectify: {_plural(len(exc.problems), 'problem')} found; nothing was written"
             else:
                 message = f"rectify: error: {message}"
             typer.echo(message, err=True)
             raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            if debug or type(exc).__name__ != "ValidationError":
+                raise
+            # a value given on the command line that a model refuses
+            first = exc.errors(include_url=False)[0]  # type: ignore[attr-defined]
+            where = ".".join(str(part) for part in first["loc"]) or "value"
+            reason = first.get("ctx", {}).get("error") or first["msg"]
+            typer.echo(f"rectify: error: {where}: {reason}", err=True)
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(

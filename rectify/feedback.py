@@ -121,32 +121,45 @@ def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
 def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
     name = display(path)
     text, _, _ = yamldoc.decode(raw, name)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return []
-    columns = []
+    except csv.Error as exc:
+        raise LedgerError([Problem(name, reader.line_num or 1, 1, f"not valid CSV: {exc}")]) from None
+    columns: list[str | None] = []
     problems: list[Problem] = []
+    known = ", ".join(sorted(set(HEADERS.values())))
     for col, cell in enumerate(header, start=1):
         key = HEADERS.get(cell.strip())
         if key is None and cell.strip():
-            problems.append(
-                Problem(
-                    name,
-                    1,
-                    col,
-                    f"unknown column {cell.strip()!r}; known: " + ", ".join(sorted(set(HEADERS.values()))),
-                )
-            )
+            problems.append(Problem(name, 1, col, f"unknown column {cell.strip()!r}; known: {known}"))
+        elif key is not None and key in columns:
+            first = columns.index(key) + 1
+            problems.append(Problem(name, 1, col, f"column {cell.strip()!r} is {key} again (as column {first})"))
         columns.append(key)
     if problems:
         raise LedgerError(problems)
     items: list[FeedbackItem] = []
     line = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            where = line + 1
+            problems.append(Problem(name, where, 1, f"not valid CSV from here: {exc} (an unclosed quote?)"))
+            break
         start, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
+            extra = len(columns) + 1
+            problems.append(
+                Problem(name, start, extra, f"row {start} has {len(row)} cells but the header names {len(columns)}")
+            )
             continue
         record: dict[str, Any] = {}
         for key, cell in zip(columns, row, strict=False):

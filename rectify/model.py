@@ -19,8 +19,10 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 UNIT_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FINDING_ID_RE = re.compile(r"^(?P<unit>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<number>\d{3,})$")
-_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FINDING_ID_RE = re.compile(r"^(?P<unit>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<number>[0-9]{3,})$")
+MAX_UNIT_ID = 64
+"""Longest unit id: it is a file name."""
+_ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def parse_date(value: Any) -> Any:
@@ -40,10 +42,29 @@ def parse_date(value: Any) -> Any:
         raise ValueError(f"{value.strip()!r} is not a real date") from None
 
 
+def _clean(value: str) -> str:
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("holds bytes that are not UTF-8 text (a GBK terminal?); type it again as UTF-8")
+    return value
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
-    return value
+    return _clean(value)
+
+
+_AMOUNT_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
+def _amount(value: Any) -> Any:
+    if isinstance(value, str) and not _AMOUNT_RE.match(value.strip()):
+        raise ValueError(f'expected an amount in 元 written with digits, such as "12000.00", got {value!r}')
+    return value.strip() if isinstance(value, str) else value
+
+
+def _none_is_empty(value: Any) -> Any:
+    return [] if value is None else value
 
 
 CalendarDate = Annotated[date, BeforeValidator(parse_date)]
@@ -51,6 +72,9 @@ CalendarDate = Annotated[date, BeforeValidator(parse_date)]
 
 Text = Annotated[str, AfterValidator(_not_blank)]
 """Free text that must not be empty or only spaces."""
+
+Note = Annotated[str, AfterValidator(_clean)]
+"""Free text that may be empty."""
 
 
 class Status(StrEnum):
@@ -105,10 +129,10 @@ class Event(_Strict):
 
     date: CalendarDate
     action: Action
-    by: str | None = None
-    role: str | None = None
-    approver: str | None = None
-    note: str | None = None
+    by: Note | None = None
+    role: Note | None = None
+    approver: Note | None = None
+    note: Note | None = None
     to: CalendarDate | None = None
     chain: list[Text] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
@@ -123,7 +147,7 @@ class Accountability(_Strict):
     """
 
     people: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
-    funds_yuan: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] = Decimal("0")
+    funds_yuan: Annotated[Decimal, BeforeValidator(_amount), Field(ge=0, allow_inf_nan=False)] = Decimal("0")
     rules: Annotated[int, Field(ge=0)] = 0
 
     def is_empty(self) -> bool:
@@ -142,11 +166,11 @@ class Finding(_Strict):
     id: Annotated[str, Field(pattern=FINDING_ID_RE.pattern)]
     aspect: Text
     title: Text
-    detail: str | None = None
+    detail: Note | None = None
     measures: list[Text] = Field(default_factory=list)
-    leader: str | None = None
-    department: str | None = None
-    owner: str | None = None
+    leader: Note | None = None
+    department: Note | None = None
+    owner: Note | None = None
     deadline: CalendarDate | None = None
     status: Status = Status.OPEN
     history: list[Event] = Field(default_factory=list)
@@ -164,18 +188,18 @@ class Unit(_Strict):
     """The inspected unit (单位): slug ``id`` (= the file's stem), display ``name``,
     optional ``parent`` unit id and ``supervisor`` (督导组)."""
 
-    id: Annotated[str, Field(pattern=UNIT_ID_RE.pattern)]
+    id: Annotated[str, Field(pattern=UNIT_ID_RE.pattern, max_length=MAX_UNIT_ID)]
     name: Text
-    parent: str | None = None
-    supervisor: str | None = None
+    parent: Annotated[str, Field(pattern=UNIT_ID_RE.pattern, max_length=MAX_UNIT_ID)] | None = None
+    supervisor: Note | None = None
 
 
 class Inspection(_Strict):
     """The inspection that produced the findings: ``round`` (巡察轮次), ``group`` (巡察组),
     ``feedback_date`` (反馈日期)."""
 
-    round: str | None = None
-    group: str | None = None
+    round: Note | None = None
+    group: Note | None = None
     feedback_date: CalendarDate | None = None
 
 
@@ -189,7 +213,7 @@ class Ledger(_Strict):
     unit: Unit
     inspection: Inspection = Field(default_factory=Inspection)
     last_number: Annotated[int, Field(ge=0)] = 0
-    findings: list[Finding] = Field(default_factory=list)
+    findings: Annotated[list[Finding], BeforeValidator(_none_is_empty)] = Field(default_factory=list)
 
     def next_number(self) -> int:
         """Return the number the next added finding gets: one past every number issued."""

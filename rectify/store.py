@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ from rectify import workflow, yamldoc
 from rectify.config import CONFIG_NAME, Config, load_config
 from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WorkflowError, WriteError
 from rectify.gitops import Commit
-from rectify.model import Action, Evidence, Finding, Ledger, unit_of
+from rectify.model import MAX_UNIT_ID, UNIT_ID_RE, Action, Evidence, Finding, Ledger, Status, unit_of
 
 LEDGER_SUFFIX = ".yaml"
 LOCK_NAME = ".rectify.lock"
@@ -58,6 +59,16 @@ def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path |
         if candidate.is_dir():
             return candidate
     raise UsageError("no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR or RECTIFY_LEDGERS")
+
+
+def stray_files(folder: Path) -> list[Path]:
+    """Return files of ``folder`` that look like ledgers but are not read as ones
+    (``.yml``, ``.YAML``): ``check`` reports them so no unit silently drops out."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in {".yml", ".yaml"} and p.suffix != LEDGER_SUFFIX
+    )
 
 
 def ledger_paths(folder: Path) -> list[Path]:
@@ -206,6 +217,8 @@ def _message(err: Any, loc: tuple[str | int, ...], model: type[BaseModel] = Ledg
         return f"expected a list, got {_describe(value)}"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return f"expected a mapping of fields (key: value), got {_describe(value)}"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"expected true or false, got {_describe(value)}"
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return f"expected a whole number, got {_describe(value)}"
     if kind in {"decimal_parsing", "decimal_type", "finite_number"}:
@@ -388,6 +401,11 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
             problems.extend(run_rules(AUDIT_RULES, item))
     for rule in FOLDER_RULES:
         problems.extend(_safe(rule, loaded, rule.__name__))
+    for stray in stray_files(folder):
+        name = display(stray)
+        problems.append(
+            Problem(name, 1, 1, f"ledger files end in {LEDGER_SUFFIX}; rename it to {stray.stem}{LEDGER_SUFFIX}")
+        )
     return loaded, sorted(set(problems))
 
 
@@ -401,7 +419,16 @@ def read_folder(folder: Path) -> list[Loaded]:
 
 
 def ledger_path(folder: Path, unit_id: str) -> Path:
-    """Return the file of unit ``unit_id`` in ``folder`` (``<unit-id>.yaml``)."""
+    """Return the file of unit ``unit_id`` in ``folder`` (``<unit-id>.yaml``).
+
+    Raises :class:`UsageError` when ``unit_id`` is not a unit id (so no path can lead
+    outside the folder).
+    """
+    if not UNIT_ID_RE.match(unit_id) or len(unit_id) > MAX_UNIT_ID:
+        raise UsageError(
+            f"{unit_id[:80]!r} is not a unit id: lowercase letters, digits and hyphens, "
+            f"at most {MAX_UNIT_ID} characters (e.g. jinhua)"
+        )
     return folder / f"{unit_id}{LEDGER_SUFFIX}"
 
 
@@ -527,6 +554,9 @@ def rule_history(loaded: Loaded) -> list[Problem]:
     chain = tuple(loaded.config.chain)
     for index, finding in enumerate(loaded.ledger.findings):
         if not finding.history:
+            if finding.status is not Status.OPEN:
+                message = f"status is {finding.status.value} but the finding has no history; record its steps"
+                problems.append(loaded.problem(("findings", index, "status"), message))
             continue
         previous = None
         track = workflow.Track()
@@ -711,6 +741,8 @@ def atomic_write(path: Path, data: bytes, expect: bytes | None) -> None:
         current = None
     except OSError as exc:
         raise WriteError(f"{display(path)}: cannot read before writing: {exc.strerror}") from None
+    if current is not None and not path.stat().st_mode & stat.S_IWUSR:
+        raise WriteError(f"{display(path)} is read-only; make it writable (chmod u+w) to change it")
     if current != expect:
         what = "was created" if expect is None else "changed on disk"
         raise WriteError(f"{display(path)} {what} since it was read; nothing was written, run the command again")

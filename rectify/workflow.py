@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -52,7 +53,10 @@ def today(time_zone: str = DEFAULT_TIME_ZONE) -> date:
     """
     fixed = os.environ.get("RECTIFY_TODAY")
     if fixed:
-        return date.fromisoformat(fixed)
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            raise UsageError(f"RECTIFY_TODAY={fixed!r} is not a date written YYYY-MM-DD") from None
     return datetime.now(ZoneInfo(time_zone)).date()
 
 
@@ -82,9 +86,16 @@ def next_status(status: Status | None, action: Action) -> Status:
     return Status.IN_PROGRESS if status is Status.OPEN and action is Action.PROGRESS else status
 
 
+def _name_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in {"Cf", "Cc", "Zs"})
+
+
 def same_person(a: str, b: str) -> bool:
-    """True when two names are the same person's, ignoring case and extra spaces."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    """True when two names are the same person's: compared after NFKC normalisation
+    (fullwidth letters), ignoring case, all spaces (the ideographic space used to pad
+    two-character names too) and invisible characters such as zero-width spaces."""
+    return _name_key(a) == _name_key(b)
 
 
 @dataclass(frozen=True)
@@ -266,7 +277,10 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
     """
     out = []
     for given in paths:
-        path = given.resolve()
+        try:
+            path = given.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            raise UsageError(f"evidence file {given} cannot be followed: {exc}") from None
         if not path.is_file():
             raise UsageError(f"evidence file not found: {given}")
         try:
@@ -287,7 +301,10 @@ def apply(finding: Finding, event: Event, chain: tuple[str, ...] | None = None) 
     (the message lists the steps that are), or when ``event`` is dated before the
     finding's last event. Evidence of the event is added to the finding's list.
     """
-    if finding.history and event.date < finding.history[-1].date:
+    if not finding.history:  # written by hand without events: start its trail here
+        started = Event(date=event.date, action=Action.ADD, note="history started by rectify")
+        finding = finding.model_copy(update={"history": [started]})
+    if event.date < finding.history[-1].date:
         raise WorkflowError(
             f"{event.action.value} date {event.date} is before the finding's last event ({finding.history[-1].date})"
         )
