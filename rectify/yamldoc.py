@@ -25,9 +25,22 @@ from rectify.errors import LedgerError, Problem
 from rectify.model import Finding, Ledger
 
 try:  # libyaml's C parser is ~10x faster; fall back to the pure-Python one.
-    _Loader: Any = yaml.CSafeLoader
+    _Base: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """Composes nodes without YAML 1.1 type guessing: a plain scalar is text or null."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """Return the tag of a node: null for an empty/``~``/``null`` plain scalar, else
+        str, seq or map (no int, float, bool or timestamp guessing)."""
+        if kind is yaml.ScalarNode:
+            return NULL_TAG if implicit[0] and value in _NULLS else "tag:yaml.org,2002:str"
+        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
 
 NULL_TAG = "tag:yaml.org,2002:null"
 MAX_DEPTH = 64
@@ -98,6 +111,7 @@ _YAML_ONLY_BREAKS = {
 
 _NOT_PRINTABLE = re.compile("[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters YAML 1.1 does not allow in a stream (its "printable" set, inverted)."""
+_UNREADABLE = re.compile("[\r\x85\u2028\u2029]|" + _NOT_PRINTABLE.pattern)
 
 
 def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
@@ -136,19 +150,21 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
     raw_lines = text.split("\n")
     endings = ["\r\n" if line.endswith("\r") else "\n" for line in raw_lines[:-1]]
     lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines[:-1]] + raw_lines[-1:]
+    joined = "\n".join(lines)
     problems = []
-    for number, content in enumerate(lines, start=1):
-        for col, char in enumerate(content, start=1):
-            if char in _YAML_ONLY_BREAKS:
-                what = _YAML_ONLY_BREAKS[char]
-                message = f"{what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
-                problems.append(Problem(path, number, col, message))
-            elif _NOT_PRINTABLE.match(char):
-                message = f"the control character U+{ord(char):04X} is not allowed in a ledger; remove it"
-                problems.append(Problem(path, number, col, message))
+    for match in _UNREADABLE.finditer(joined):
+        char, at = match.group(), match.start()
+        number = joined.count("\n", 0, at) + 1
+        col = at - (joined.rfind("\n", 0, at) + 1) + 1
+        if char in _YAML_ONLY_BREAKS:
+            what = _YAML_ONLY_BREAKS[char]
+            message = f"{what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
+        else:
+            message = f"the control character U+{ord(char):04X} is not allowed in a ledger; remove it"
+        problems.append(Problem(path, number, col, message))
     if problems:
         raise LedgerError(problems)
-    return "\n".join(lines), endings, bom
+    return joined, endings, bom
 
 
 def conflict_markers(text: str, path: str) -> list[Problem]:
