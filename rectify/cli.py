@@ -290,6 +290,21 @@ def merge_driver(
         raise typer.Exit(1)
 
 
+@unit_app.command("list")
+def unit_list(
+    ctx: typer.Context,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """List the units: id, name, parent, supervision group, inspection group, findings."""
+    from rectify import render
+    from rectify.store import read_folder
+
+    folder = _folder(ctx)
+    output, words = _format(fmt), _lang(lang, folder)
+    render.unit_list([item.ledger for item in read_folder(folder)], output, words)
+
+
 @unit_app.command("add")
 def unit_add(
     ctx: typer.Context,

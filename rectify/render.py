@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from rectify.errors import Problem
-from rectify.model import Finding
+from rectify.model import Finding, Ledger
 from rectify.report import Counts, FindingState, Row
 
 FORMATS = ("table", "csv", "json", "markdown")
@@ -239,6 +239,31 @@ def status_table(
     )
 
 
+def unit_list(ledgers: list[Ledger], fmt: str, lang: str) -> None:
+    """Print one row per unit: id, name, parent, supervision group (督导组), inspection
+    group (巡察组), feedback date and number of findings."""
+    zh = lang == "zh"
+    headers = (
+        ["编号", "单位", "上级单位", "督导组", "巡察组", "反馈日期", "问题数"]
+        if zh
+        else ["ID", "Name", "Parent", "Supervisor", "Group", "Feedback", "Findings"]
+    )
+    records = [
+        {
+            "unit": ledger.unit.id,
+            "name": ledger.unit.name,
+            "parent": ledger.unit.parent or "",
+            "supervisor": ledger.unit.supervisor or "",
+            "group": ledger.inspection.group or "",
+            "feedback_date": ledger.inspection.feedback_date.isoformat() if ledger.inspection.feedback_date else "",
+            "findings": len(ledger.findings),
+        }
+        for ledger in ledgers
+    ]
+    rows = [list(record.values()) for record in records]
+    table(headers, rows, fmt, records, numeric=(6,))
+
+
 def status_word(status: str, lang: str) -> str:
     """Return a status as shown to people: the English word, or the Chinese term in zh."""
     return STATUS_ZH.get(status, status) if lang == "zh" else status
@@ -283,55 +308,88 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
     table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2))
 
 
-def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None) -> None:
-    """Print one finding: its fields, then its history as a dated timeline.
+FIELD_ZH = {
+    "unit": "单位",
+    "aspect": "方面",
+    "status": "状态",
+    "leader": "责任领导",
+    "department": "责任部门",
+    "owner": "责任人",
+    "deadline": "整改时限",
+    "detail": "问题描述",
+    "measures": "整改措施",
+    "evidence": "佐证材料",
+    "accountability": "三个到位",
+    "history": "整改过程",
+}
+ACTION_ZH = {
+    "add": "挂账",
+    "start": "开始整改",
+    "progress": "整改进展",
+    "submit": "申请销号",
+    "sign": "审签",
+    "return": "退回",
+    "close": "销号",
+    "reopen": "回炉",
+    "extend": "延期",
+    "long_term": "长期坚持",
+}
 
-    ``deadline`` is the deadline in force; when an extension changed it, the original
-    is shown beside it.
-    """
-    lines = [
-        f"{finding.id}  {finding.title}",
-        f"  unit        {unit_name}",
-        f"  aspect      {finding.aspect}",
-        f"  status      {status_word(finding.status.value, lang)}",
-    ]
+
+def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None) -> None:
+    """Print one finding: its fields, then its history as a dated timeline, with labels
+    in ``lang``. ``deadline`` is the deadline in force; when an extension changed it, the
+    original is shown beside it."""
+    from rich.cells import cell_len
+
+    zh = lang == "zh"
+
+    def label(name: str) -> str:
+        word = FIELD_ZH[name] if zh else name
+        return "  " + word + " " * max(1, 12 - cell_len(word))
+
+    lines = [f"{finding.id}  {finding.title}", label("unit") + unit_name, label("aspect") + finding.aspect]
+    lines.append(label("status") + status_word(finding.status.value, lang))
     for name in ("leader", "department", "owner"):
         value = getattr(finding, name)
         if value:
-            lines.append(f"  {name:<11} {value}")
+            lines.append(label(name) + value)
     if finding.deadline or deadline:
         shown = str(deadline or finding.deadline)
         if deadline and finding.deadline and deadline != finding.deadline:
-            shown += f" (extended; original {finding.deadline})"
-        lines.append(f"  deadline    {shown}")
+            shown += f"（延期，原时限 {finding.deadline}）" if zh else f" (extended; original {finding.deadline})"
+        lines.append(label("deadline") + shown)
     if finding.detail:
-        lines.append("  detail      " + finding.detail.replace("\n", "\n              "))
+        lines.append(label("detail") + finding.detail.replace("\n", "\n" + " " * 14))
     if finding.measures:
-        lines.append("  measures")
+        lines.append(label("measures").rstrip())
         lines.extend(f"    {i}. {m}" for i, m in enumerate(finding.measures, start=1))
     if finding.evidence:
-        lines.append("  evidence")
+        lines.append(label("evidence").rstrip())
         lines.extend(f"    {e.path}  sha256:{(e.sha256 or '')[:12]}" for e in finding.evidence)
-    people = finding.accountability
-    if not people.is_empty():
-        kinds = ", ".join(f"{k} {v}" for k, v in people.people.items())
-        lines.append(f"  accountability  people: {kinds or 0}; funds: {people.funds_yuan} 元; rules: {people.rules}")
+    counters = finding.accountability
+    if not counters.is_empty():
+        kinds = ", ".join(f"{k} {v}" for k, v in counters.people.items()) or "0"
+        lines.append(
+            label("accountability") + f"people: {kinds}; funds: {counters.funds_yuan} 元; rules: {counters.rules}"
+        )
     if finding.history:
-        lines.append("  history")
+        lines.append(label("history").rstrip())
         for event in finding.history:
-            parts = [f"    {event.date}  {event.action.value}"]
+            action = ACTION_ZH.get(event.action.value, event.action.value) if zh else event.action.value
+            parts = [f"    {event.date}  {action}"]
             if event.role:
                 parts.append(f"[{event.role}]")
             if event.by:
-                parts.append(f"by {event.by}")
+                parts.append(f"by {event.by}" if not zh else event.by)
             if event.approver:
-                parts.append(f"approved by {event.approver}")
+                parts.append(f"approved by {event.approver}" if not zh else f"审批 {event.approver}")
             if event.to:
-                parts.append(f"to {event.to}")
+                parts.append(f"to {event.to}" if not zh else f"至 {event.to}")
             if event.note:
                 parts.append(f"— {event.note}")
             if event.evidence:
-                parts.append("evidence: " + ", ".join(e.path for e in event.evidence))
+                parts.append(("evidence: " if not zh else "佐证: ") + ", ".join(e.path for e in event.evidence))
             lines.append("  ".join(parts))
     emit("\n".join(lines))
 

@@ -42,6 +42,7 @@ class _Loader(_Base):  # type: ignore[misc]
             return NULL_TAG if implicit[0] and value in _NULLS else "tag:yaml.org,2002:str"
         return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
 
+
 NULL_TAG = "tag:yaml.org,2002:null"
 MAX_DEPTH = 64
 """Deepest nesting a ledger may have; a real ledger needs 6."""

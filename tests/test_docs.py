@@ -16,16 +16,10 @@ from rectify.cli import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 COMMANDS = [
-    [],
-    ["init"],
-    ["unit", "add"],
-    ["add"],
-    ["close"],
-    ["status"],
-    ["list"],
-    ["show"],
-    ["check"],
-]
+    [], ["init"], ["unit", "add"], ["unit", "list"], ["add"], ["start"], ["progress"], ["submit"], ["sign"],
+    ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["status"], ["list"], ["show"], ["log"],
+    ["check"], ["merge-driver"],
+]  # fmt: skip
 START, END = "<!-- commands: start -->", "<!-- commands: end -->"
 
 

@@ -106,3 +106,24 @@ def test_status_csv_is_for_programs(run: Run, shipped: Path) -> None:
     lines = run("status", "--format", "csv", "--as-of", "2021-12-31", "--lang", "zh").stdout.splitlines()
     assert lines[0] == "unit,name,depth,row,findings,closed,in_progress,long_term,overdue,rate,rate_text,as_of,total"
     assert lines[-1] == ",合计,0,total,315,296,10,9,1,94.0,296/315 94.0%,2021-12-31,True"
+
+
+def test_unit_list(run: Run, shipped: Path) -> None:
+    rows = json.loads(run("unit", "list", "--format", "json").stdout)
+    assert len(rows) == 10
+    assert sum(r["findings"] for r in rows) == 315
+    jinhua = next(r for r in rows if r["unit"] == "jinhua")
+    assert (jinhua["name"], jinhua["parent"], jinhua["group"], jinhua["findings"]) == (
+        "金华市人民检察院",
+        "",
+        "市委第三巡察组",
+        37,
+    )
+    assert {r["parent"] for r in rows if r["unit"] != "jinhua"} == {"jinhua"}
+
+
+def test_show_in_chinese(run: Run, shipped: Path) -> None:
+    shown = run("show", "jinhua-025", "--lang", "zh").stdout
+    assert shown.startswith("jinhua-025  干部人事管理制度不到位\n  单位        金华市人民检察院\n")
+    assert "  状态        整改中\n" in shown
+    assert "  整改过程\n    2021-07-28  挂账" in shown
