@@ -692,7 +692,13 @@ def status(
     ctx: typer.Context,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", "-u", metavar="ID", help="Show one unit's findings by aspect."),
+        typer.Option("--unit", "-u", metavar="ID", help="Only this unit (its findings by aspect unless --by)."),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", metavar="GROUP", help="Group by unit, aspect, title, supervisor, department, owner or round."
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
@@ -703,10 +709,68 @@ def status(
         typer.Option("--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4)."),
     ] = 1,
     tree: Annotated[bool, typer.Option("--tree", help="Roll each parent unit up over its children.")] = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", "-w", help="Add on-time rate, days to close and the three 到位 counters.")
+    ] = False,
+    money: Annotated[str, typer.Option("--money", metavar="UNIT", help="Funds in yuan (元) or wan (万元).")] = "yuan",
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
-    """Completion-rate table (整改完成率): one row per unit and the total (合计)."""
+    """Completion-rate table (整改完成率): one row per unit (or group) and the total (合计)."""
+    from rectify import render, report
+    from rectify.store import read_folder
+
+    folder = _folder(ctx)
+    output, words = _format(fmt), _lang(lang, folder)
+    if by is not None and by not in report.GROUPS:
+        raise UsageError(f"--by must be one of {', '.join(report.GROUPS)}, not {by!r}")
+    if money not in render.MONEY:
+        raise UsageError(f"--money must be yuan or wan, not {money!r}")
+    if tree and by not in (None, "unit"):
+        raise UsageError("--tree rolls up units; it does not go with --by " + str(by))
+    day = _today_or(as_of, "--as-of", folder)
+    loaded = read_folder(folder)
+    ledgers = [item.ledger for item in loaded]
+    title = None
+    if unit is not None:
+        chosen = _unit(loaded, unit)
+        ledgers, title = [chosen.ledger], chosen.ledger.unit.name
+        by = by or "aspect"
+        if tree:
+            raise UsageError("--tree shows every unit; it does not go with --unit")
+    if by in (None, "unit"):
+        rows, total = report.unit_rows(ledgers, day, tree=tree)
+    else:
+        rows, total = report.group_rows(ledgers, day, by)
+    render.status_table(
+        rows,
+        total,
+        kind=by or "unit",
+        fmt=output,
+        lang=words,
+        precision=precision,
+        as_of=day,
+        title=title,
+        wide=wide,
+        money=money,
+        units=by not in (None, "unit") and unit is None,
+    )
+
+
+@app.command()
+def overdue(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="As of this date (default: today).")
+    ] = None,
+    within: Annotated[
+        int, typer.Option("--within", min=0, metavar="DAYS", help="Also list findings due within DAYS days.")
+    ] = 0,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")] = None,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """Overdue findings (逾期), most overdue first, with who is responsible; --within adds those due soon."""
     from rectify import render, report
     from rectify.store import read_folder
 
@@ -715,21 +779,43 @@ def status(
     day = _today_or(as_of, "--as-of", folder)
     loaded = read_folder(folder)
     if unit is not None:
-        chosen = _unit(loaded, unit)
-        rows, total = report.aspect_rows(chosen.ledger, day)
-        render.status_table(
-            rows,
-            total,
-            kind="aspect",
-            fmt=output,
-            lang=words,
-            precision=precision,
-            as_of=day,
-            title=chosen.ledger.unit.name,
-        )
-        return
-    rows, total = report.unit_rows([item.ledger for item in loaded], day, tree=tree)
-    render.status_table(rows, total, kind="unit", fmt=output, lang=words, precision=precision, as_of=day)
+        loaded = [_unit(loaded, unit)]
+    render.overdue_list(report.overdue((item.ledger for item in loaded), day, within), output, words, day)
+
+
+@app.command()
+def trend(
+    ctx: typer.Context,
+    every: Annotated[str, typer.Option("--every", metavar="PERIOD", help="week or month.")] = "week",
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="First point (default: the earliest feedback date)."),
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last point (default: today).")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")] = None,
+    precision: Annotated[
+        int, typer.Option("--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4).")
+    ] = 1,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """How the rate and counts moved: one point a week or month, from the events, with a chart."""
+    from rectify import render, report
+    from rectify.store import read_folder
+
+    folder = _folder(ctx)
+    output, words = _format(fmt), _lang(lang, folder)
+    loaded = read_folder(folder)
+    if unit is not None:
+        loaded = [_unit(loaded, unit)]
+    ledgers = [item.ledger for item in loaded]
+    end = _today_or(to, "--to", folder)
+    start = _date(from_, "--from", False) or report.first_day(ledgers) or end
+    try:
+        days = report.trend_days(start, end, every)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    render.trend_table(report.trend(ledgers, days), output, words, precision)
 
 
 @app.command("list")
@@ -844,7 +930,16 @@ def check(
 
 
 def main() -> None:
-    """Console-script entry point: run the app; a closed pipe ends quietly."""
+    """Console-script entry point: run the app.
+
+    A console that cannot show a character (a GBK terminal and an emoji) gets a
+    replacement character, never a traceback; a closed pipe (``rectify list | head``)
+    ends quietly with exit 0.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     try:
         app(prog_name="rectify")
     except BrokenPipeError:

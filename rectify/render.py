@@ -14,13 +14,18 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from rectify.errors import Problem
 from rectify.model import Finding, Ledger
-from rectify.report import Counts, FindingState, Row
+from rectify.report import Counts, FindingState, Late, Point, Row
 
-FORMATS = ("table", "csv", "json", "markdown")
+FORMATS = ("table", "plain", "simple", "github", "grid", "markdown", "csv", "tsv", "json")
+"""Output formats: for people (a rich table on a terminal; tabulate's plain, simple,
+github, grid; markdown = github) and for programs (csv, tsv, json, English keys)."""
+MONEY = ("yuan", "wan")
+"""Funds shown in 元 or 万元 (exact either way)."""
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -82,11 +87,14 @@ def default_lang() -> str:
 
 
 def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+    """A text table by tabulate (wide characters measured by wcwidth), every line padded
+    to the same display width so Chinese columns line up in any viewer."""
     import tabulate as tabulate_module
+    from wcwidth import wcswidth
 
     tabulate_module.WIDE_CHARS_MODE = True
-    style = {"markdown": "github", "table": "simple"}[fmt]
-    return tabulate_module.tabulate(
+    style = {"markdown": "github", "table": "simple"}.get(fmt, fmt)
+    text = tabulate_module.tabulate(
         rows,
         headers=list(headers),
         tablefmt=style,
@@ -94,13 +102,22 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         stralign="left",
         preserve_whitespace=True,  # keep the indent of child units
     )
+    lines = text.split("\n")
+    widths = [max(wcswidth(line), 0) for line in lines]
+    widest = max(widths, default=0)
+    return "\n".join(line + " " * (widest - width) for line, width in zip(lines, widths, strict=True))
 
 
-def _csv(records: Sequence[dict[str, Any]]) -> str:
-    """CSV for programs: a header of English keys, then one line a record."""
+def _csv(records: Sequence[dict[str, Any]], delimiter: str = ",") -> str:
+    """CSV (or TSV) for programs: a header of English keys, then one line a record;
+    nested values (people by kind) are written as JSON."""
     buffer = io.StringIO()
     if records:
-        writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
+        records = [
+            {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
+            for r in records
+        ]
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n", delimiter=delimiter)
         writer.writeheader()
         writer.writerows(records)
     return buffer.getvalue().rstrip("\n")
@@ -133,12 +150,16 @@ def table(
     if fmt == "json":
         emit(json.dumps(records, ensure_ascii=False, indent=2, default=str))
         return
-    if fmt == "csv":
-        emit(_csv(flat if flat is not None else records))
+    if fmt in ("csv", "tsv"):
+        emit(_csv(flat if flat is not None else records, "," if fmt == "csv" else "\t"))
         return
-    if fmt == "table" and sys.stdout.isatty():
-        from rich.cells import cell_len
+    console = None
+    if fmt == "table":
         from rich.console import Console
+
+        console = Console()
+    if console is not None and console.is_terminal:
+        from rich.cells import cell_len
         from rich.table import Table
 
         grid = Table(title=title, show_footer=False)
@@ -155,11 +176,61 @@ def table(
                 end_section=index == len(rows) - footer_rows - 1 and footer_rows > 0,
                 style="bold" if index >= len(rows) - footer_rows else None,
             )
-        Console().print(grid)
+        console.print(grid)
         return
-    if title:
+    if title and fmt == "table":
         emit(title)
     emit(_text_table(headers, rows, fmt))
+
+
+GROUP_LABELS = {
+    "en": {"unit": "Unit", "aspect": "Aspect", "title": "Problem", "supervisor": "Supervisor",
+           "department": "Department", "owner": "Owner", "round": "Round"},
+    "zh": {"unit": "单位", "aspect": "方面", "title": "问题", "supervisor": "督导组",
+           "department": "责任部门", "owner": "责任人", "round": "巡察轮次"},
+}  # fmt: skip
+WIDE_LABELS = {
+    "en": {"units": "Units", "on_time": "On time", "days": "Avg days", "people": "People",
+           "yuan": "Funds (yuan)", "wan": "Funds (10k yuan)", "rules": "Rules", "none": "(none)"},
+    "zh": {"units": "涉及单位", "on_time": "按期完成率", "days": "平均整改天数", "people": "问责人数",
+           "yuan": "清退资金（元）", "wan": "清退资金（万元）", "rules": "建章立制（项）", "none": "（未填）"},
+}  # fmt: skip
+
+
+def money_text(amount: Decimal, unit: str = "yuan") -> str:
+    """Return an amount of 元 as text, exactly: ``71320.00`` in 元, ``7.132`` in 万元."""
+    if unit == "wan":
+        text = format(amount.scaleb(-4).normalize(), "f")
+        return text if "." not in text else text.rstrip("0").rstrip(".")
+    return format(amount.quantize(Decimal("0.01")) if amount.as_tuple().exponent >= -2 else amount, "f")  # type: ignore[operator]
+
+
+def status_record(row: Row, precision: int, as_of: date, kind: str) -> dict[str, Any]:
+    """Return one row of the status table as a JSON-ready mapping with English keys."""
+    counts = row.counts
+    rate, on_time, days = counts.rate(precision), counts.on_time_rate(precision), counts.average_days()
+    return {
+        kind: row.key if row.part != "total" else None,
+        "name": row.label,
+        "depth": row.depth,
+        "row": row.part,
+        "findings": counts.findings,
+        "closed": counts.closed,
+        "in_progress": counts.in_progress,
+        "long_term": counts.long_term,
+        "overdue": counts.overdue,
+        "rate": None if rate is None else str(rate),
+        "rate_text": counts.rate_text(precision),
+        "units": len(counts.units),
+        "on_time": counts.on_time,
+        "on_time_rate": None if on_time is None else str(on_time),
+        "average_days": None if days is None else str(days),
+        "people": dict(counts.people),
+        "people_total": counts.people_total,
+        "funds_yuan": money_text(counts.funds_yuan),
+        "rules": counts.rules,
+        "as_of": as_of.isoformat(),
+    }
 
 
 def status_table(
@@ -172,70 +243,53 @@ def status_table(
     precision: int,
     as_of: date,
     title: str | None = None,
+    wide: bool = False,
+    money: str = "yuan",
+    units: bool = False,
 ) -> None:
-    """Print the completion-rate table: one row per unit (or aspect) and the total row.
+    """Print the completion-rate table: one row per unit (or per ``kind`` group) and the
+    total row (合计).
 
-    Columns: name, findings, closed, in progress, long-term, overdue, and the rate as
-    ``36/37 97.3%``. JSON records have English keys and the rate both as a number string
-    (``"97.3"``, null when there is no finding) and as text.
+    Columns: name, (with ``units``: the number of units a group occurs in), findings, closed,
+    in progress, long-term, overdue, and the rate as ``36/37 97.3%``; ``wide`` adds the
+    on-time rate, average days to close and the three 到位 counters, funds in ``money``
+    (yuan or wan). JSON/CSV records always hold every figure, with English keys.
     """
-    words = LABELS[lang]
-    headers = [
-        words[kind],
-        words["findings"],
-        words["closed"],
-        words["in_progress"],
-        words["long_term"],
-        words["overdue"],
-        words["rate"],
-    ]
+    words, extra = LABELS[lang], WIDE_LABELS[lang]
+    headers = [GROUP_LABELS[lang][kind]]
+    if units:
+        headers.append(extra["units"])
+    headers += [words[k] for k in ("findings", "closed", "in_progress", "long_term", "overdue", "rate")]
+    if wide:
+        headers += [extra["on_time"], extra["days"], extra["people"], extra[money], extra["rules"]]
     body: list[list[Any]] = []
     records: list[dict[str, Any]] = []
-    for row in [*rows, Row("", words["total"], total)]:
+    for row in [*rows, Row("", words["total"], total, part="total")]:
         counts = row.counts
-        name = ("  " * row.depth) + row.label
+        name = ("  " * row.depth) + (row.label or extra["none"])
         suffix = {"rollup": words["with_children"], "own": words["own"]}.get(row.part)
         if suffix:
             name += (" " if lang == "en" else "") + suffix
-        body.append(
-            [
-                name,
-                counts.findings,
-                counts.closed,
-                counts.in_progress,
-                counts.long_term,
-                counts.overdue,
-                counts.rate_text(precision),
+        line: list[Any] = [name]
+        if units:
+            line.append(len(counts.units))
+        line += [counts.findings, counts.closed, counts.in_progress, counts.long_term, counts.overdue]
+        line.append(counts.rate_text(precision))
+        if wide:
+            on_time, days = counts.on_time_rate(precision), counts.average_days()
+            line += [
+                "—" if on_time is None else f"{on_time}%",
+                "—" if days is None else str(days),
+                counts.people_total,
+                money_text(counts.funds_yuan, money),
+                counts.rules,
             ]
-        )
-        rate = counts.rate(precision)
-        records.append(
-            {
-                kind: row.key or None,
-                "name": row.label,
-                "depth": row.depth,
-                "row": "total" if not row.key else row.part,
-                "findings": counts.findings,
-                "closed": counts.closed,
-                "in_progress": counts.in_progress,
-                "long_term": counts.long_term,
-                "overdue": counts.overdue,
-                "rate": None if rate is None else str(rate),
-                "rate_text": counts.rate_text(precision),
-                "as_of": as_of.isoformat(),
-                "total": row.key == "",
-            }
-        )
+        body.append(line)
+        records.append(status_record(row, precision, as_of, kind))
     heading = f"{title} ({words['as_of']} {as_of})" if title else f"{words['as_of']} {as_of}"
+    numeric = range(1, len(headers))
     table(
-        headers,
-        body,
-        fmt,
-        records,
-        title=heading if fmt == "table" else None,
-        numeric=range(1, 6),
-        footer_rows=1,
-        keep=(6,),
+        headers, body, fmt, records, title=heading, numeric=numeric, footer_rows=1, keep=(headers.index(words["rate"]),)
     )
 
 
@@ -262,6 +316,89 @@ def unit_list(ledgers: list[Ledger], fmt: str, lang: str) -> None:
     ]
     rows = [list(record.values()) for record in records]
     table(headers, rows, fmt, records, numeric=(6,))
+
+
+def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
+    """Print overdue and soon-due findings: id, unit, title, deadline in force, days
+    overdue (negative: days left), status, leader, department, owner."""
+    zh = lang == "zh"
+    headers = (
+        ["编号", "单位", "问题", "整改时限", "逾期天数", "状态", "责任领导", "责任部门", "责任人"]
+        if zh
+        else ["ID", "Unit", "Title", "Deadline", "Days late", "Status", "Leader", "Department", "Owner"]
+    )
+    records = [
+        {
+            "id": late.finding.id,
+            "unit": late.unit.id,
+            "unit_name": late.unit.name,
+            "title": late.finding.title,
+            "deadline": late.deadline.isoformat(),
+            "days_overdue": late.days,
+            "status": late.status.value,
+            "leader": late.finding.leader or "",
+            "department": late.finding.department or "",
+            "owner": late.finding.owner or "",
+            "as_of": as_of.isoformat(),
+        }
+        for late in found
+    ]
+    rows = [
+        [r["id"], r["unit_name"], r["title"], r["deadline"], r["days_overdue"], status_word(str(r["status"]), lang),
+         r["leader"], r["department"], r["owner"]]
+        for r in records
+    ]  # fmt: skip
+    title = f"{'截至' if zh else 'as of'} {as_of}"
+    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4))
+
+
+BAR_WIDTH = 30
+
+
+def bar(value: Decimal | None, width: int = BAR_WIDTH) -> str:
+    """Return a bar of block characters for a percentage (eighths of a cell), e.g. ``█████▌``."""
+    if value is None:
+        return ""
+    eighths = int((value * width * 8 / 100).to_integral_value())
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+
+
+def trend_table(points: list[Point], fmt: str, lang: str, precision: int) -> None:
+    """Print a trend: one row a point (date, findings, closed, in progress, overdue, rate)
+    and, for people, a bar of the rate."""
+    words = LABELS[lang]
+    zh = lang == "zh"
+    headers = ["日期" if zh else "Date"] + [words[k] for k in ("findings", "closed", "in_progress", "overdue", "rate")]
+    records = []
+    rows = []
+    for point in points:
+        counts = point.counts
+        rate = counts.rate(precision)
+        records.append(
+            {
+                "date": point.day.isoformat(),
+                "findings": counts.findings,
+                "closed": counts.closed,
+                "in_progress": counts.in_progress,
+                "long_term": counts.long_term,
+                "overdue": counts.overdue,
+                "rate": None if rate is None else str(rate),
+            }
+        )
+        rows.append(
+            [point.day.isoformat(), counts.findings, counts.closed, counts.in_progress, counts.overdue,
+             rate_text_of(counts, precision), bar(counts.rate(precision))]
+        )  # fmt: skip
+    if fmt in ("json", "csv", "tsv"):
+        table(headers, rows, fmt, records)
+        return
+    table([*headers, ""], rows, fmt, records, numeric=(1, 2, 3, 4), keep=(0, 5, 6))
+
+
+def rate_text_of(counts: Counts, precision: int) -> str:
+    """Return the percentage alone, e.g. ``94.0%`` (``—`` without findings)."""
+    rate = counts.rate(precision)
+    return "—" if rate is None else f"{rate:.{precision}f}%"
 
 
 def status_word(status: str, lang: str) -> str:

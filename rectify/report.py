@@ -7,13 +7,14 @@ closed findings over all findings of the row, from integer counts, rounded half-
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from rectify.model import Finding, Ledger, Status
-from rectify.workflow import deadline_on, is_overdue, status_on
+from rectify.model import Finding, Ledger, Status, Unit
+from rectify.workflow import closed_on, deadline_on, is_overdue, status_on
 
 
 def completion_rate(closed: int, total: int, precision: int = 1) -> Decimal | None:
@@ -46,10 +47,14 @@ def rate_text(closed: int, total: int, precision: int = 1) -> str:
 
 @dataclass
 class Counts:
-    """How many findings a row holds, by state on one date.
+    """What a row holds, by state on one date.
 
     ``findings`` = ``closed`` + ``in_progress`` + ``long_term``; ``in_progress`` counts
     open, in-progress and submitted findings; ``overdue`` (逾期) overlaps the others.
+    ``on_time``: closed findings closed on or before the deadline in force then;
+    ``close_days``: days from feedback to close, summed over the closed findings;
+    ``people`` (persons held accountable, by kind), ``funds_yuan`` (元, exact) and
+    ``rules`` (项): the three 到位 counters; ``units``: the units the findings belong to.
     """
 
     findings: int = 0
@@ -57,15 +62,30 @@ class Counts:
     in_progress: int = 0
     long_term: int = 0
     overdue: int = 0
+    on_time: int = 0
+    close_days: int = 0
+    people: dict[str, int] = field(default_factory=dict)
+    funds_yuan: Decimal = Decimal("0")
+    rules: int = 0
+    units: frozenset[str] = frozenset()
 
     def __add__(self, other: Counts) -> Counts:
-        """Return the field-by-field sum of two counts."""
+        """Return the field-by-field sum of two counts (people added by kind, units united)."""
+        people = dict(self.people)
+        for kind, number in other.people.items():
+            people[kind] = people.get(kind, 0) + number
         return Counts(
             self.findings + other.findings,
             self.closed + other.closed,
             self.in_progress + other.in_progress,
             self.long_term + other.long_term,
             self.overdue + other.overdue,
+            self.on_time + other.on_time,
+            self.close_days + other.close_days,
+            people,
+            self.funds_yuan + other.funds_yuan,
+            self.rules + other.rules,
+            self.units | other.units,
         )
 
     def rate(self, precision: int = 1) -> Decimal | None:
@@ -76,23 +96,64 @@ class Counts:
         """Return ``"36/37 97.3%"``: the counts beside the percentage, as published."""
         return f"{self.closed}/{self.findings} {rate_text(self.closed, self.findings, precision)}"
 
+    def on_time_rate(self, precision: int = 1) -> Decimal | None:
+        """Return the share of closed findings closed on time (same rounding as the rate);
+        None when nothing is closed."""
+        return completion_rate(self.on_time, self.closed, precision)
 
-def count(findings: Iterable[Finding], as_of: date) -> Counts:
-    """Count ``findings`` by their state on ``as_of``; findings added later are left out."""
+    def average_days(self, precision: int = 1) -> Decimal | None:
+        """Return the average days from feedback to close over the closed findings,
+        rounded half-up to ``precision`` decimals; None when nothing is closed."""
+        if not self.closed:
+            return None
+        scale = 10**precision
+        units = (2 * self.close_days * scale + self.closed) // (2 * self.closed)
+        return Decimal(units).scaleb(-precision)
+
+    @property
+    def people_total(self) -> int:
+        """Persons held accountable, all kinds together (人)."""
+        return sum(self.people.values())
+
+
+def _items(ledger: Ledger) -> list[tuple[Ledger, Finding]]:
+    return [(ledger, finding) for finding in ledger.findings]
+
+
+def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
+    """Count findings (each with its ledger) by their state on ``as_of``; findings added
+    later are left out. Days to close run from the inspection's feedback date (else the
+    day the finding was put on the ledger) to the day it was last closed."""
     counts = Counts()
-    for finding in findings:
+    people: dict[str, int] = {}
+    units: set[str] = set()
+    for ledger, finding in items:
         status = status_on(finding, as_of)
         if status is None:
             continue
+        units.add(ledger.unit.id)
         counts.findings += 1
         if status is Status.CLOSED:
             counts.closed += 1
+            closed = closed_on(finding, as_of)
+            if closed is not None:
+                deadline = deadline_on(finding, closed)
+                if deadline is None or closed <= deadline:
+                    counts.on_time += 1
+                start = ledger.inspection.feedback_date or (finding.history[0].date if finding.history else closed)
+                counts.close_days += max(0, (closed - start).days)
         elif status is Status.LONG_TERM:
             counts.long_term += 1
         else:
             counts.in_progress += 1
         if is_overdue(finding, as_of):
             counts.overdue += 1
+        for kind, number in finding.accountability.people.items():
+            people[kind] = people.get(kind, 0) + number
+        counts.funds_yuan += finding.accountability.funds_yuan
+        counts.rules += finding.accountability.rules
+    counts.people = people
+    counts.units = frozenset(units)
     return counts
 
 
@@ -119,7 +180,7 @@ def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[l
     come its own findings alone (本级) and its children, indented; the total is the same
     either way, each finding counted once.
     """
-    own = {ledger.unit.id: count(ledger.findings, as_of) for ledger in ledgers}
+    own = {ledger.unit.id: count(_items(ledger), as_of) for ledger in ledgers}
     names = {ledger.unit.id: ledger.unit.name for ledger in ledgers}
     total = sum(own.values(), Counts())
     if not tree:
@@ -149,13 +210,49 @@ def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[l
     return rows, total
 
 
+GROUPS = ("unit", "aspect", "title", "supervisor", "department", "owner", "round")
+"""What ``status --by`` groups findings by."""
+
+
+def _key(by: str, ledger: Ledger, finding: Finding) -> str | None:
+    if by == "aspect":
+        return finding.aspect
+    if by == "title":
+        return finding.title
+    if by == "supervisor":
+        return ledger.unit.supervisor
+    if by in ("department", "owner"):
+        value: str | None = getattr(finding, by)
+        return value
+    if by == "round":
+        return ledger.inspection.round
+    raise ValueError(f"cannot group by {by!r}")
+
+
+def group_rows(ledgers: Iterable[Ledger], as_of: date, by: str) -> tuple[list[Row], Counts]:
+    """Return one row per value of ``by`` (aspect, title, supervisor, department, owner or
+    round) across ``ledgers``, and the total. Findings without a value form one row with
+    an empty key. Rows are ordered by the number of units they occur in, then by
+    findings (the high-frequency view, 高频问题, comes first), then by first appearance."""
+    groups: dict[str | None, list[tuple[Ledger, Finding]]] = {}
+    everything: list[tuple[Ledger, Finding]] = []
+    for ledger in ledgers:
+        for item in _items(ledger):
+            groups.setdefault(_key(by, *item), []).append(item)
+            everything.append(item)
+    rows = [Row(key or "", key or "", count(items, as_of)) for key, items in groups.items()]
+    rows = [row for row in rows if row.counts.findings]
+    rows.sort(key=lambda row: (-len(row.counts.units), -row.counts.findings))
+    return rows, count(everything, as_of)
+
+
 def aspect_rows(ledger: Ledger, as_of: date) -> tuple[list[Row], Counts]:
     """Return one row per aspect (方面) of one unit, in order of first appearance, and the unit's total."""
-    groups: dict[str, list[Finding]] = {}
-    for finding in ledger.findings:
-        groups.setdefault(finding.aspect, []).append(finding)
+    groups: dict[str, list[tuple[Ledger, Finding]]] = {}
+    for item in _items(ledger):
+        groups.setdefault(item[1].aspect, []).append(item)
     rows = [Row(aspect, aspect, count(items, as_of)) for aspect, items in groups.items()]
-    return rows, count(ledger.findings, as_of)
+    return rows, count(_items(ledger), as_of)
 
 
 @dataclass(frozen=True)
@@ -194,3 +291,80 @@ def finding_states(
                 continue
             out.append(FindingState(finding, state, deadline_on(finding, as_of), late))
     return out
+
+
+@dataclass(frozen=True)
+class Late:
+    """One overdue or soon-due finding: ``days`` past the deadline in force (negative:
+    days left), with its unit."""
+
+    finding: Finding
+    unit: Unit
+    status: Status
+    deadline: date
+    days: int
+
+
+def overdue(ledgers: Iterable[Ledger], as_of: date, within: int = 0) -> list[Late]:
+    """Return the findings overdue on ``as_of`` and, with ``within`` > 0, those not closed
+    whose deadline in force falls within that many days; most overdue first. Long-term
+    findings count too (DOMAIN.md, 逾期: not closed and past the deadline)."""
+    out = []
+    for ledger in ledgers:
+        for finding in ledger.findings:
+            status = status_on(finding, as_of)
+            deadline = deadline_on(finding, as_of)
+            if status is None or status is Status.CLOSED or deadline is None:
+                continue
+            days = (as_of - deadline).days
+            if days > 0 or -days <= within and within > 0:
+                out.append(Late(finding, ledger.unit, status, deadline, days))
+    out.sort(key=lambda late: (-late.days, late.finding.id))
+    return out
+
+
+@dataclass(frozen=True)
+class Point:
+    """The figures of all ledgers on one ``day`` of a trend."""
+
+    day: date
+    counts: Counts
+
+
+def trend_days(start: date, end: date, every: str) -> list[date]:
+    """Return the days of a trend from ``start`` to ``end`` (both included): every 7 days
+    from ``start`` for ``week``, the last day of each month for ``month``; ``end`` is
+    always the last point. Raises ValueError for another ``every`` or ``end < start``."""
+    if end < start:
+        raise ValueError(f"the trend ends ({end}) before it starts ({start})")
+    days: list[date] = []
+    if every == "week":
+        day = start
+        while day < end:
+            days.append(day)
+            day += timedelta(days=7)
+    elif every == "month":
+        year, month = start.year, start.month
+        while True:
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            if last >= end:
+                break
+            days.append(last)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        raise ValueError(f"--every must be week or month, not {every!r}")
+    days.append(end)
+    return days
+
+
+def trend(ledgers: list[Ledger], days: Iterable[date]) -> list[Point]:
+    """Return the figures of ``ledgers`` on each of ``days``, computed from the events."""
+    items = [item for ledger in ledgers for item in _items(ledger)]
+    return [Point(day, count(items, day)) for day in days]
+
+
+def first_day(ledgers: Iterable[Ledger]) -> date | None:
+    """Return the earliest feedback date or event date of ``ledgers``, or None."""
+    days = [ledger.inspection.feedback_date for ledger in ledgers if ledger.inspection.feedback_date]
+    days += [f.history[0].date for ledger in ledgers for f in ledger.findings if f.history]
+    return min(days, default=None)

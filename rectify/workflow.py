@@ -188,6 +188,24 @@ def status_on(finding: Finding, as_of: date | None) -> Status | None:
         return finding.status  # `check` reports the broken history
 
 
+def closed_on(finding: Finding, as_of: date | None) -> date | None:
+    """Return the day the finding was (last) closed, counting events on or before
+    ``as_of``; None when it was not closed then (or its history is broken)."""
+    track = Track()
+    day = None
+    try:
+        for event in finding.history:
+            if as_of is not None and event.date > as_of:
+                break
+            before = track.status
+            track = step(track, event)
+            if track.status is Status.CLOSED and before is not Status.CLOSED:
+                day = event.date
+    except WorkflowError:
+        return None
+    return day if track.status is Status.CLOSED else None
+
+
 def deadline_on(finding: Finding, as_of: date | None) -> date | None:
     """Return the deadline in force on ``as_of``: the last approved extension up to that
     date (``extend`` event's ``to``), else the original deadline."""
