@@ -452,13 +452,15 @@ def _record(
     finding_id: str,
     on: str | None,
     make: Callable[[Finding, date, tuple[str, ...]], Finding],
-    summary: str,
+    summary: str | Callable[[Finding], str],
     commit: bool,
+    files: list[Path] | None = None,
 ) -> None:
     """Apply one step to a finding under the lock, commit it when asked, print ``summary``.
 
     ``make(finding, date, chain)`` returns the finding after the step (it raises
-    WorkflowError when the step is not allowed; nothing is written then).
+    WorkflowError when the step is not allowed; nothing is written then). ``files``
+    (evidence) go into the same commit.
     """
     from rectify.store import editing, find_finding
 
@@ -473,19 +475,30 @@ def _record(
         current = edit.ledger.finding(finding_id)
         if current is None:
             raise UsageError(f"no finding {finding_id}")
-        edit.replace(make(current, when, chain))
+        changed = make(current, when, chain)
+        edit.replace(changed)
+    if callable(summary):
+        summary = summary(changed)
     if wants_commit:
         from rectify.gitops import commit as git_commit
 
-        git_commit([loaded.path], summary)
+        git_commit([loaded.path, *(files or [])], summary)
     typer.echo(f"{summary} ({when})")
 
 
 def _require_git(path: Path) -> None:
-    from rectify.gitops import toplevel
+    """Refuse --commit outside git, and when the ledger already holds changes not yet
+    committed (they would be swept into this command's commit)."""
+    from rectify.gitops import toplevel, uncommitted
+    from rectify.store import display
 
     if toplevel(path.parent) is None:
         raise UsageError(f"--commit: {path.parent} is not in a git repository; run `git init` first")
+    if path.exists() and uncommitted(path):
+        raise UsageError(
+            f"--commit: {display(path)} has changes that are not committed; commit them first, "
+            "so this command's commit holds only its own change"
+        )
 
 
 def _event(action: str, when: date, **fields: Any) -> Event:
@@ -495,7 +508,13 @@ def _event(action: str, when: date, **fields: Any) -> Event:
 
 
 def _step(
-    ctx: typer.Context, finding_id: str, on: str | None, commit: bool, action: str, summary: str, **fields: Any
+    ctx: typer.Context,
+    finding_id: str,
+    on: str | None,
+    commit: bool,
+    action: str,
+    summary: str | Callable[[Finding], str],
+    **fields: Any,
 ) -> None:
     """Record one plain workflow step: an event of ``action`` with ``fields`` (by, note, ...)."""
     from rectify.workflow import apply
@@ -540,6 +559,7 @@ def close(
         lambda f, when, chain: workflow.close(f, by, approver, when, proof, note, chain),
         f"close {finding_id}: 审签 {approver}",
         commit,
+        list(evidence or []),
     )
 
 
@@ -592,6 +612,7 @@ def submit(
         lambda f, when, chain: apply(f, _event("submit", when, by=by, note=note, evidence=proof), chain),
         f"submit {finding_id}: 申请销号 {by}",
         commit,
+        list(evidence),
     )
 
 
@@ -615,7 +636,7 @@ def sign(
         on,
         commit,
         "sign",
-        f"sign {finding_id}: 审签 {by}" + (f" ({role})" if role else ""),
+        lambda f: f"sign {finding_id}: 审签 {by} ({f.history[-1].role})",
         by=by,
         role=role,
         note=opinion,

@@ -55,6 +55,16 @@ def commit(paths: list[Path], message: str) -> str:
     return _git(["rev-parse", "--short", "HEAD"], root).decode().strip()
 
 
+def uncommitted(path: Path) -> bool:
+    """True when ``path`` is tracked by git and has changes not committed (staged or not)."""
+    root = toplevel(path.parent)
+    if root is None:
+        return False
+    name = str(path.resolve().relative_to(root.resolve()))
+    out = _git(["status", "--porcelain", "--", name], root).decode("utf-8", "replace")
+    return any(line and not line.startswith("??") for line in out.splitlines())
+
+
 @dataclass(frozen=True)
 class Commit:
     """One commit: full ``sha``, ``author`` name, author ``date`` (YYYY-MM-DD) and ``subject``."""
@@ -109,7 +119,8 @@ def install_merge_driver(folder: Path) -> Path:
     lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
     if ATTRIBUTES_LINE not in lines:
         attributes.write_text("\n".join([*lines, ATTRIBUTES_LINE]) + "\n", encoding="utf-8")
-    program = "rectify" if shutil.which("rectify") else f'"{sys.executable}" -m rectify'
+    found = shutil.which("rectify")  # a full path: git runs the driver without the user's venv
+    program = f'"{Path(found).resolve()}"' if found else f'"{sys.executable}" -m rectify'
     _git(["config", "merge.rectify.name", "rectify: merge ledgers finding by finding"], root)
     _git(["config", "merge.rectify.driver", f"{program} merge-driver %O %A %B"], root)
     return attributes

@@ -5,7 +5,8 @@ Installed by ``rectify init --git`` as ``merge=rectify`` for ``ledgers/*.yaml``;
 
 * A finding changed on one side only takes that side's version; different findings
   changed on both sides merge cleanly; a finding added on both sides under the same id
-  with different content keeps ours and gives theirs the next free number.
+  with different content: theirs (in a ``git pull``, the one already pushed) keeps the
+  id and ours gets the next free number.
 * Events added on both sides to the same finding are united in date order, and the
   status is what the united history leads to.
 * Only a real conflict (the same field set to two different values, a finding deleted on
@@ -143,11 +144,12 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
             if o is None and t is not None:
                 edit.append([t])
             continue
-        if b is None:  # added on both sides under one id
-            renumbered = t.model_copy(update={"id": f"{ours.ledger.unit.id}-{next_number:03d}"})
+        if b is None:  # added on both sides under one id: theirs (already shared) keeps it
+            renumbered = o.model_copy(update={"id": f"{ours.ledger.unit.id}-{next_number:03d}"})
             next_number += 1
+            edit.replace(t)
             edit.append([renumbered])
-            result.notes.append(f"{finding_id} was added on both sides: theirs is now {renumbered.id}")
+            result.notes.append(f"{finding_id} was added on both sides: theirs keeps it, ours is now {renumbered.id}")
             continue
         assert bd is not None and od is not None and td is not None
         data, conflicts = _merge_finding(bd, od, td)

@@ -546,12 +546,11 @@ def rule_finding_ids(loaded: Loaded) -> list[Problem]:
 
 
 def rule_history(loaded: Loaded) -> list[Problem]:
-    """Events are in date order, each step is allowed by the state diagram and the
-    approval chain (rectify.yaml), and the stored status is the one the events lead to
-    (DOMAIN.md, "States of a finding"). A closed finding without the chain's signatures
-    is reported at the step that closed it."""
+    """Events are in date order, each step is allowed by the state diagram and by the
+    approval chain recorded with its submission, and the stored status is the one the
+    events lead to (DOMAIN.md, "States of a finding"); a finding marked closed whose
+    signatures do not cover its chain is reported as such."""
     problems = []
-    chain = tuple(loaded.config.chain)
     for index, finding in enumerate(loaded.ledger.findings):
         if not finding.history:
             if finding.status is not Status.OPEN:
@@ -567,7 +566,7 @@ def rule_history(loaded: Loaded) -> list[Problem]:
                 problems.append(loaded.problem(path, message))
             previous = event.date
             try:
-                track = workflow.step(track, event, chain)
+                track = workflow.step(track, event)
             except WorkflowError as exc:
                 problems.append(loaded.problem(path, str(exc)))
                 break
@@ -575,6 +574,9 @@ def rule_history(loaded: Loaded) -> list[Problem]:
             if track.status is not finding.status:
                 leads = track.status.value if track.status else "nothing"
                 message = f"status is {finding.status.value} but its history leads to {leads}"
+                if finding.status is Status.CLOSED and track.status is Status.SUBMITTED:
+                    missing = ", ".join(track.chain[len(track.signed) :])
+                    message = f"closed without the approval chain's signatures (missing: {missing})"
                 problems.append(loaded.problem(("findings", index, "status"), message))
     return problems
 

@@ -103,13 +103,15 @@ class Track:
     """Where a finding stands after some of its events.
 
     ``status`` (None before ``add``); ``submitter`` of the pending submission; ``chain``,
-    the sign-off roles recorded with it; ``signed``, the roles that have signed it so far.
+    the sign-off roles recorded with it; ``signed``, the roles that have signed it so far,
+    and ``signers``, who signed them.
     """
 
     status: Status | None = None
     submitter: str | None = None
     chain: tuple[str, ...] = ()
     signed: tuple[str, ...] = ()
+    signers: tuple[str, ...] = ()
 
     def next_role(self) -> str | None:
         """Return the role whose signature is due next, or None."""
@@ -120,11 +122,13 @@ def step(track: Track, event: Event, chain: tuple[str, ...] | None = None) -> Tr
     """Return the track after ``event``. Raises :class:`WorkflowError` when the step is
     not allowed, saying which steps are.
 
-    ``chain`` is the approval chain in force (rectify.yaml); when given, a one-step
-    ``close`` is refused for a chain of more than one level, and a ``submit`` without a
-    recorded chain takes it. Sign-off rules (issue "sign-off workflow", DOMAIN.md): a
-    signature follows the chain in order, each level once, never by the submitter; the
-    last level's signature closes the finding.
+    ``chain`` is the approval chain in force (rectify.yaml) when the step is taken now;
+    when given, a one-step ``close`` is refused for a chain of more than one level, and a
+    ``submit`` without a recorded chain takes it. Replaying history passes no chain: a
+    step is judged by the rules in force when it was taken (a submit records its chain).
+    Sign-off rules (issue "sign-off workflow", DOMAIN.md): a signature follows the chain
+    in order, each level once, by a different person at each level, never by the
+    submitter; the last level's signature closes the finding.
     """
     status = next_status(track.status, event.action)
     action = event.action
@@ -146,16 +150,20 @@ def step(track: Track, event: Event, chain: tuple[str, ...] | None = None) -> Tr
                 f"the next signature due is {track.next_role()!r} (chain: {levels}), not {role!r}",
             )
         if track.submitter and event.by and same_person(track.submitter, event.by):
-            raise _refuse(track.status, action, f"{event.by} submitted this finding and cannot sign it off")
+            raise WorkflowError(f"{event.by} submitted this finding and cannot sign it off (审签 is another's check)")
+        for level, signer in zip(track.signed, track.signers, strict=True):
+            if event.by and same_person(signer, event.by):
+                raise WorkflowError(
+                    f"{event.by} already signed this submission at level {level!r}; each level needs another person"
+                )
         signed = (*track.signed, role)
         done = len(signed) == len(track.chain)
-        return replace(track, status=Status.CLOSED if done else status, signed=signed)
+        status = Status.CLOSED if done else status
+        return replace(track, status=status, signed=signed, signers=(*track.signers, (event.by or "").strip()))
     if action is Action.CLOSE and chain is not None and len(chain) > 1:
-        raise _refuse(
-            track.status,
-            action,
-            f"the approval chain has {len(chain)} levels ({' -> '.join(chain)}): close is for one level; "
-            "use submit, then sign at each level",
+        raise WorkflowError(
+            f"the approval chain has {len(chain)} levels ({' -> '.join(chain)}): close is the one-step form "
+            "for one level; use submit, then sign at each level"
         )
     if action in (Action.RETURN, Action.REOPEN, Action.CLOSE):
         return Track(status)
@@ -334,6 +342,11 @@ def apply(finding: Finding, event: Event, chain: tuple[str, ...] | None = None) 
         track = Track(finding.status)
     if event.action is Action.SUBMIT and not event.chain:
         event = event.model_copy(update={"chain": list(chain or ("审签",))})
+    if event.action is Action.SIGN and not event.role and track.next_role():
+        event = event.model_copy(update={"role": track.next_role()})  # the level signed is always recorded
+    checker = event.by if event.action is Action.SIGN else event.approver if event.action is Action.CLOSE else None
+    if checker and finding.owner and same_person(checker, finding.owner):
+        raise WorkflowError(f"{checker} is this finding's owner (责任人) and cannot sign it off")
     after = step(track, event, chain)
     known = {e.path for e in finding.evidence}
     added = [e for e in event.evidence if e.path not in known]
@@ -397,5 +410,7 @@ def extend(
     current = deadline_on(finding, None)
     if current is not None and to <= current:
         raise WorkflowError(f"the new deadline {to} is not after the deadline in force ({current})")
+    if to <= on:
+        raise WorkflowError(f"the new deadline {to} has already passed on the day of the extension ({on})")
     event = Event(date=on, action=Action.EXTEND, by=by, approver=approver, note=reason, to=to)
     return apply(finding, event, chain)

@@ -213,13 +213,32 @@ def test_merge_renumbers_a_finding_added_on_both_sides(run: Run, repo: Path) -> 
     )
     merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr
-    assert "demo-003 was added on both sides: theirs is now demo-004" in merged.stderr + merged.stdout
+    assert "demo-003 was added on both sides: theirs keeps it, ours is now demo-004" in merged.stderr + merged.stdout
     from rectify.store import read_ledger
 
     ledger = read_ledger(repo / "ledgers" / "demo.yaml").ledger
-    assert [(f.id, f.title) for f in ledger.findings[2:]] == [
-        ("demo-003", "ours new"),
-        ("demo-004", "theirs new"),
-    ]
+    assert [(f.id, f.title) for f in ledger.findings[2:]] == [("demo-003", "theirs new"), ("demo-004", "ours new")]
     assert ledger.last_number == 4
     assert run("check").exit_code == 0
+
+
+def test_commit_refuses_a_ledger_with_uncommitted_changes(run: Run, repo: Path) -> None:
+    ledger = repo / "ledgers" / "demo.yaml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("owner: 张某", "owner: 李某"), encoding="utf-8")
+    before = ledger.read_bytes()
+    result = run("start", "demo-002", "--date", "2021-08-02", "--commit")
+    assert result.exit_code == 2
+    assert "ledgers/demo.yaml has changes that are not committed; commit them first" in result.stderr
+    assert ledger.read_bytes() == before
+
+
+def test_commit_takes_the_evidence_along(run: Run, repo: Path) -> None:
+    proof = repo / "evidence" / "方案.pdf"
+    proof.parent.mkdir()
+    proof.write_bytes(b"%PDF")
+    result = run("submit", "demo-001", "--by", "王某", "-e", str(proof), "--date", "2021-09-01", "--commit")
+    assert result.exit_code == 0, result.output
+    assert len(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == 2
+    assert git(repo, "status", "--porcelain").strip() == ""
+    run("sign", "demo-001", "--by", "钟某", "--date", "2021-09-02", "--commit")
+    assert git(repo, "log", "-1", "--format=%s").strip() == "sign demo-001: 审签 钟某 (审签)"

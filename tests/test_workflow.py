@@ -67,7 +67,7 @@ def test_the_whole_path_with_one_level(run: Run, demo: Path, evidence: Path) -> 
     )
     _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-10-01")
     out = _ok(run, "sign", "demo-001", "--by", "钟某", "--opinion", "同意销号", "--date", "2021-10-02")
-    assert out == "sign demo-001: 审签 钟某 (2021-10-02)\n"
+    assert out == "sign demo-001: 审签 钟某 (审签) (2021-10-02)\n"
     assert _status(run, "demo-001") == "closed"
     _ok(
         run,
@@ -100,7 +100,7 @@ def test_the_whole_path_with_one_level(run: Run, demo: Path, evidence: Path) -> 
     shown = _ok(run, "show", "demo-001")
     assert "  deadline    2021-11-30 (extended; original 2021-10-31)" in shown
     assert "2021-09-02  return  by 钟某  — 佐证不足" in shown
-    assert "2021-10-02  sign  by 钟某  — 同意销号" in shown
+    assert "2021-10-02  sign  [审签]  by 钟某  — 同意销号" in shown
     assert "2021-09-01  submit  by 王某  evidence: evidence/制度文件.pdf" in shown
 
 
@@ -165,8 +165,7 @@ def test_refusals_after_submit_and_close(run: Run, demo: Path, evidence: Path) -
     before = demo.read_bytes()
     result = run("sign", "demo-001", "--by", " 王某 ", "--date", "2021-09-02")
     assert result.stderr == (
-        "rectify: error:  王某  submitted this finding and cannot sign it off; "
-        "allowed from submitted: sign, return, close, extend, long_term\n"
+        "rectify: error:  王某  submitted this finding and cannot sign it off (审签 is another's check)\n"
     )
     result = run("start", "demo-001")
     assert "cannot start a finding that is submitted" in result.stderr
@@ -185,7 +184,8 @@ def test_a_three_level_chain(run: Run, demo: Path, evidence: Path, tmp_path: Pat
     _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-09-01")
     refused = run("close", "demo-002", "--by", "王某", "--approver", "钟某")
     assert (
-        "the approval chain has 3 levels (单位主要负责人 -> 督导组 -> 巡察办): close is for one level" in refused.stderr
+        "the approval chain has 3 levels (单位主要负责人 -> 督导组 -> 巡察办): close is the one-step form"
+        in refused.stderr
     )
     wrong = run("sign", "demo-001", "--by", "督导组长", "--role", "督导组", "--date", "2021-09-02")
     assert (
@@ -194,6 +194,10 @@ def test_a_three_level_chain(run: Run, demo: Path, evidence: Path, tmp_path: Pat
     )
     _ok(run, "sign", "demo-001", "--by", "钟某", "--date", "2021-09-02")
     assert _status(run, "demo-001") == "submitted"
+    twice = run("sign", "demo-001", "--by", "钟某", "--date", "2021-09-03")
+    assert twice.stderr == (
+        "rectify: error: 钟某 already signed this submission at level '单位主要负责人'; each level needs another person\n"
+    )
     again = run("sign", "demo-001", "--by", "另一人", "--role", "单位主要负责人", "--date", "2021-09-03")
     assert "level '单位主要负责人' has already signed this submission" in again.stderr
     _ok(run, "sign", "demo-001", "--by", "督导组长", "--role", "督导组", "--date", "2021-09-03")
@@ -202,7 +206,7 @@ def test_a_three_level_chain(run: Run, demo: Path, evidence: Path, tmp_path: Pat
     assert _status(run, "demo-001") == "closed"
     text = demo.read_text(encoding="utf-8")
     assert "        chain:\n          - 单位主要负责人\n          - 督导组\n          - 巡察办\n" in text
-    assert "        role: 巡察办\n" not in text  # the role due is implied when not given
+    assert text.count("        role: ") == 3  # the level signed is recorded even when not given
     assert run("check").exit_code == 0
     # a return clears the signatures: the chain starts again after the next submit
     _ok(run, "reopen", "demo-001", "--by", "巡察办", "--reason", "回炉", "--date", "2021-10-01")
@@ -214,16 +218,46 @@ def test_a_three_level_chain(run: Run, demo: Path, evidence: Path, tmp_path: Pat
     assert "the next signature due is '单位主要负责人'" in wrong.stderr
 
 
-def test_check_reports_a_close_without_the_chains_signatures(run: Run, demo: Path, tmp_path: Path) -> None:
+def test_a_chain_adopted_later_keeps_earlier_closes_valid(run: Run, demo: Path, tmp_path: Path) -> None:
     _ok(run, "close", "demo-001", "--by", "王某", "--approver", "钟某", "--date", "2021-10-02")
     (tmp_path / "rectify.yaml").write_text(CHAIN3, encoding="utf-8")
+    assert run("check").exit_code == 0
+    assert run("status").exit_code == 0
+
+
+def test_check_reports_a_close_without_the_chains_signatures(
+    run: Run, demo: Path, evidence: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "rectify.yaml").write_text(CHAIN3, encoding="utf-8")
+    _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-09-01")
+    _ok(run, "sign", "demo-001", "--by", "钟某", "--date", "2021-09-02")
+    demo.write_text(
+        demo.read_text(encoding="utf-8").replace("    status: submitted\n", "    status: closed\n"), encoding="utf-8"
+    )
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): the approval chain has 3 levels "
-        "(单位主要负责人 -> 督导组 -> 巡察办): close is for one level; use submit, then sign at each level; "
-        "allowed from open: start, progress, submit, close, extend, long_term"
+        "ledgers/demo.yaml:15:13: findings[1].status (demo-001): closed without the approval chain's signatures "
+        "(missing: 督导组, 巡察办)"
     ]
+
+
+def test_separation_of_duties(run: Run, demo: Path, evidence: Path) -> None:
+    refused = run("close", "demo-001", "--by", "王某", "--approver", "张某")  # 张某 is demo-001's owner
+    assert refused.stderr == "rectify: error: 张某 is this finding's owner (责任人) and cannot sign it off\n"
+    _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-09-01")
+    refused = run("sign", "demo-001", "--by", "张某", "--date", "2021-09-02")
+    assert "张某 is this finding's owner (责任人) and cannot sign it off" in refused.stderr
+    late = run(
+        "extend", "demo-002", "--to", "2021-12-31", "--approver", "钟某", "--reason", "x", "--date", "2021-12-31"
+    )
+    assert late.exit_code == 1  # the deadline in force is 2021-12-31 already
+    past = run(
+        "extend", "demo-001", "--to", "2021-11-30", "--approver", "钟某", "--reason", "x", "--date", "2021-12-01"
+    )
+    assert past.stderr == (
+        "rectify: error: the new deadline 2021-11-30 has already passed on the day of the extension (2021-12-01)\n"
+    )
 
 
 def test_evidence_tampering_shows(run: Run, demo: Path, evidence: Path) -> None:
