@@ -66,7 +66,7 @@ app = typer.Typer(
 )
 unit_app = typer.Typer(
     cls=RectifyGroup,
-    help="Start units' ledgers.",
+    help="Start and list units' ledgers.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -855,6 +855,13 @@ def list_(
         str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help="Only aspects containing this text.")
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue findings.")] = False,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Only owners (责任人) containing this text.")
+    ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", metavar="NAME", help="Only departments (责任部门) containing this text."),
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today)."),
@@ -862,7 +869,7 @@ def list_(
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
-    """List findings, filtered by unit, status, aspect or overdue."""
+    """List findings, filtered by unit, status, aspect, owner, department or overdue."""
     from rectify import render, report
     from rectify.model import Status
     from rectify.store import read_folder
@@ -884,6 +891,8 @@ def list_(
         status=statuses[status_] if status_ else None,
         aspect=aspect,
         overdue=overdue,
+        owner=owner,
+        department=department,
     )
     render.finding_list(states, output, words)
 

@@ -53,6 +53,19 @@ HEADERS = {
     "整改时限": "deadline",
     "完成时限": "deadline",
 }
+IGNORED = {"序号", "编号", "备注", "no", "number", "note", "notes"}
+"""Columns a feedback sheet often has that rectify does not keep (it numbers findings itself)."""
+_DATE_FORMS = re.compile(r"^\s*([0-9]{4})\s*(?:[-/.年])\s*([0-9]{1,2})\s*(?:[-/.月])\s*([0-9]{1,2})\s*日?\s*$")
+
+
+def normal_date(text: str) -> str:
+    """Return a date typed as 2021-10-31, 2021/10/31, 2021.10.31 or 2021年10月31日 as
+    ``YYYY-MM-DD`` (other text unchanged, for the model to refuse with a message)."""
+    match = _DATE_FORMS.match(text)
+    if not match:
+        return text
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 class FeedbackItem(_Strict):
@@ -132,8 +145,10 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
     problems: list[Problem] = []
     known = ", ".join(sorted(set(HEADERS.values())))
     for col, cell in enumerate(header, start=1):
-        key = HEADERS.get(cell.strip())
-        if key is None and cell.strip():
+        key = HEADERS.get(cell.strip()) or HEADERS.get(cell.strip().lower())
+        if cell.strip().lower() in IGNORED:
+            key = None
+        elif key is None and cell.strip():
             problems.append(Problem(name, 1, col, f"unknown column {cell.strip()!r}; known: {known}"))
         elif key is not None and key in columns:
             first = columns.index(key) + 1
@@ -165,9 +180,10 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
         for key, cell in zip(columns, row, strict=False):
             if key is None or not cell.strip():
                 continue
-            record[key] = (
-                [m.strip() for m in re.split(r"[\n；;]", cell) if m.strip()] if key == "measures" else cell.strip()
-            )
+            if key == "measures":
+                record[key] = [m.strip() for m in re.split(r"[\n；;]", cell) if m.strip()]
+            else:
+                record[key] = normal_date(cell.strip()) if key == "deadline" else cell.strip()
         try:
             items.append(FeedbackItem.model_validate(record))
         except ValidationError as exc:

@@ -167,6 +167,7 @@ def table(
             widest = max((cell_len(str(row[index])) for row in rows), default=0)
             grid.add_column(
                 header,
+                overflow="fold",  # a long name wraps rather than losing its end
                 justify="right" if index in numeric else "left",
                 min_width=min(widest, 30) if index in keep else None,  # kept whole; others wrap
             )
@@ -180,6 +181,8 @@ def table(
         return
     if title and fmt == "table":
         emit(title)
+    if title and fmt == "markdown":
+        emit(f"**{title}**\n")
     emit(_text_table(headers, rows, fmt))
 
 
@@ -266,7 +269,8 @@ def status_table(
     records: list[dict[str, Any]] = []
     for row in [*rows, Row("", words["total"], total, part="total")]:
         counts = row.counts
-        name = ("  " * row.depth) + (row.label or extra["none"])
+        indent = "　" if fmt in ("markdown", "github") else "  "  # markdown would drop plain spaces
+        name = (indent * row.depth) + (row.label or extra["none"])
         suffix = {"rollup": words["with_children"], "own": words["own"]}.get(row.part)
         if suffix:
             name += (" " if lang == "en" else "") + suffix
@@ -424,12 +428,13 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
             shown += f" ({words['overdue']})"
         deadline = state.deadline or ""
         rows.append([finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""])
-        record = finding.model_dump(mode="json")
+        record = {"unit": state.unit, **finding.model_dump(mode="json")}
         record.update(status=state.status.value, deadline_in_force=state.deadline, overdue=state.overdue)
         records.append(record)
         flat.append(
             {
                 "id": finding.id,
+                "unit": state.unit,
                 "aspect": finding.aspect,
                 "title": finding.title,
                 "status": state.status.value,

@@ -168,7 +168,8 @@ class Row:
     depth: int = 0
     children: list[str] = field(default_factory=list)
     part: str = "unit"
-    """``unit`` (a unit's own findings), ``rollup`` (a parent with its descendants) or
+    """``unit`` (a unit's own findings), ``group`` (findings grouped by aspect, owner, ...),
+    ``total``, ``rollup`` (a parent with its descendants) or
     ``own`` (a parent's own findings, 本级, shown under its rolled-up row)."""
 
 
@@ -240,7 +241,7 @@ def group_rows(ledgers: Iterable[Ledger], as_of: date, by: str) -> tuple[list[Ro
         for item in _items(ledger):
             groups.setdefault(_key(by, *item), []).append(item)
             everything.append(item)
-    rows = [Row(key or "", key or "", count(items, as_of)) for key, items in groups.items()]
+    rows = [Row(key or "", key or "", count(items, as_of), part="group") for key, items in groups.items()]
     rows = [row for row in rows if row.counts.findings]
     rows.sort(key=lambda row: (-len(row.counts.units), -row.counts.findings))
     return rows, count(everything, as_of)
@@ -251,7 +252,7 @@ def aspect_rows(ledger: Ledger, as_of: date) -> tuple[list[Row], Counts]:
     groups: dict[str, list[tuple[Ledger, Finding]]] = {}
     for item in _items(ledger):
         groups.setdefault(item[1].aspect, []).append(item)
-    rows = [Row(aspect, aspect, count(items, as_of)) for aspect, items in groups.items()]
+    rows = [Row(aspect, aspect, count(items, as_of), part="group") for aspect, items in groups.items()]
     return rows, count(_items(ledger), as_of)
 
 
@@ -264,6 +265,7 @@ class FindingState:
     status: Status
     deadline: date | None
     overdue: bool
+    unit: str = ""
 
 
 def finding_states(
@@ -273,10 +275,12 @@ def finding_states(
     status: Status | None = None,
     aspect: str | None = None,
     overdue: bool = False,
+    owner: str | None = None,
+    department: str | None = None,
 ) -> list[FindingState]:
     """Return the findings of ``ledgers`` as they stood on ``as_of``, in file order,
-    keeping only those with ``status``, whose aspect contains ``aspect``, and (with
-    ``overdue=True``) overdue ones.
+    keeping only those with ``status``, whose aspect, owner and department contain the
+    given text, and (with ``overdue=True``) overdue ones.
     Findings added after ``as_of`` are left out."""
     out = []
     for ledger in ledgers:
@@ -286,10 +290,14 @@ def finding_states(
                 continue
             if aspect is not None and aspect not in finding.aspect:
                 continue
+            if owner is not None and owner not in (finding.owner or ""):
+                continue
+            if department is not None and department not in (finding.department or ""):
+                continue
             late = is_overdue(finding, as_of)
             if overdue and not late:
                 continue
-            out.append(FindingState(finding, state, deadline_on(finding, as_of), late))
+            out.append(FindingState(finding, state, deadline_on(finding, as_of), late, ledger.unit.id))
     return out
 
 

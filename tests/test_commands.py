@@ -252,8 +252,8 @@ def test_add_from_csv_with_chinese_headers(run: Run, demo: Path, tmp_path: Path)
 def test_list_filters(run: Run, demo: Path) -> None:
     run("close", "demo-001", "--by", "张某", "--approver", "李某", "--date", "2021-10-01")
     assert run("list", "--status", "closed", "--format", "csv").stdout.splitlines() == [
-        "id,aspect,title,status,overdue,deadline,deadline_in_force,leader,department,owner,measures",
-        "demo-001,政治建设方面,理论学习不深入,closed,False,2021-10-31,2021-10-31,,,张某,",
+        "id,unit,aspect,title,status,overdue,deadline,deadline_in_force,leader,department,owner,measures",
+        "demo-001,demo,政治建设方面,理论学习不深入,closed,False,2021-10-31,2021-10-31,,,张某,",
     ]
     overdue = run("list", "--overdue", "--as-of", "2022-01-01", "--format", "json")
     assert [f["id"] for f in json.loads(overdue.stdout)] == ["demo-002"]
@@ -301,7 +301,9 @@ def test_list_shows_the_deadline_in_force_after_an_extension(run: Run, demo: Pat
     assert rows[0]["deadline_in_force"] == "2021-10-31"
     assert "2022-03-31" in run("list", "--as-of", "2021-12-31").stdout
     overdue_csv = run("list", "--overdue", "--as-of", "2022-01-01", "--format", "csv").stdout
-    assert overdue_csv.splitlines()[1:] == ["demo-002,政治建设方面,制度执行不严格,open,True,2021-12-31,2021-12-31,,,,"]
+    assert overdue_csv.splitlines()[1:] == [
+        "demo-002,demo,政治建设方面,制度执行不严格,open,True,2021-12-31,2021-12-31,,,,"
+    ]
 
 
 def test_tree_marks_rolled_up_rows(run: Run, shipped: Path) -> None:
@@ -351,3 +353,27 @@ def test_list_takes_chinese_status_words_and_part_of_an_aspect(run: Run, demo: P
     rows = json.loads(run("list", "-s", "未整改", "-a", "政治建设", "--format", "json").stdout)
     assert [r["id"] for r in rows] == ["demo-001", "demo-002"]
     assert json.loads(run("list", "-a", "组织", "--format", "json").stdout) == []
+
+
+def test_list_by_owner_and_department_with_units(run: Run, shipped: Path) -> None:
+    rows = json.loads(run("list", "--owner", "李某", "--department", "政治部", "--format", "json").stdout)
+    assert rows and all("李某" in r["owner"] and "政治部" in r["department"] for r in rows)
+    assert all(r["unit"] == r["id"].rsplit("-", 1)[0] for r in rows)
+
+
+def test_csv_feedback_with_office_columns_and_date_forms(run: Run, demo: Path, tmp_path: Path) -> None:
+    source = tmp_path / "反馈.csv"
+    source.write_text(
+        "序号,方面,问题,整改时限,备注\n1,作风建设方面,服务企业举措不多,2021/11/30,无\n2,作风建设方面,法律监督质效不高,2021年12月1日,\n",
+        encoding="utf-8",
+    )
+    result = run("add", "--unit", "demo", "--from", str(source), "--date", "2021-08-01")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("list", "--format", "json").stdout)
+    assert [(r["id"], r["deadline"]) for r in rows[2:]] == [("demo-003", "2021-11-30"), ("demo-004", "2021-12-01")]
+
+
+def test_markdown_keeps_the_title_and_the_tree(run: Run, shipped: Path) -> None:
+    lines = run("status", "--tree", "--format", "markdown", "--lang", "zh").stdout.splitlines()
+    assert lines[0] == "**截至 2021-12-31**"
+    assert lines[5].startswith("| 　金华市人民检察院（本级）")
