@@ -839,6 +839,47 @@ def trend(
     render.trend_table(report.trend(ledgers, days), output, words, precision)
 
 
+@app.command()
+def report(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the bulletin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md or html.")] = "html",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="Figures as of this date (default: today).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Show what changed after this date (the last bulletin)."),
+    ] = None,
+    precision: Annotated[
+        int, typer.Option("--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4).")
+    ] = 1,
+    lang: LangOption = None,
+) -> None:
+    """Write the progress bulletin (巡察整改进展情况通报) as Markdown or one self-contained HTML page."""
+    from rectify import bulletin
+    from rectify import report as reports
+    from rectify.errors import WriteError
+    from rectify.store import display, read_folder
+
+    if fmt not in ("md", "html"):
+        raise UsageError(f"--format must be md or html, not {fmt!r}")
+    folder = _folder(ctx)
+    words = _lang(lang, folder)
+    day = _today_or(as_of, "--as-of", folder)
+    ledgers = [item.ledger for item in read_folder(folder)]
+    try:
+        data = reports.bulletin(ledgers, day, _date(since, "--since", False))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    text = bulletin.html(data, words, precision) if fmt == "html" else bulletin.markdown(data, words, precision)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WriteError(f"cannot write {display(output)}: {exc.strerror}") from None
+    typer.echo(f"wrote {display(output)}: {data.total.rate_text(precision)} as of {day}")
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,

@@ -108,6 +108,11 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
     return "\n".join(line + " " * (widest - width) for line, width in zip(lines, widths, strict=True))
 
 
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "github") -> str:
+    """Return a text table in a tabulate format (``github`` for Markdown), lined up."""
+    return _text_table(headers, rows, fmt)
+
+
 def _csv(records: Sequence[dict[str, Any]], delimiter: str = ",") -> str:
     """CSV (or TSV) for programs: a header of English keys, then one line a record;
     nested values (people by kind) are written as JSON."""

@@ -17,8 +17,8 @@ from rectify.cli import app
 README = Path(__file__).resolve().parent.parent / "README.md"
 COMMANDS = [
     [], ["init"], ["unit", "add"], ["unit", "list"], ["add"], ["start"], ["progress"], ["submit"], ["sign"],
-    ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["status"], ["list"], ["show"], ["log"],
-    ["check"], ["merge-driver"],
+    ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["status"], ["overdue"], ["trend"],
+    ["report"], ["list"], ["show"], ["log"], ["check"], ["merge-driver"],
 ]  # fmt: skip
 START, END = "<!-- commands: start -->", "<!-- commands: end -->"
 

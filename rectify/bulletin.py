@@ -1,0 +1,335 @@
+"""The progress bulletin (巡察整改进展情况通报) as Markdown or one self-contained HTML page.
+
+The structure follows published bulletins: the summary line (findings, closed, in
+progress, rate and the three 到位 counters), the per-unit table, what changed since the
+last bulletin, the overdue list, the trend, then the findings by aspect with their
+measures and state. Figures come from :func:`rectify.report.bulletin`, the same
+functions as ``rectify status``, so the two always agree.
+
+The HTML page has no script, no external font, image or style sheet: it can be mailed,
+put on a screen (挂图作战) or printed; the progress bars keep their colours in print
+(blue done, yellow in progress, red overdue).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from rectify.model import Finding, Status
+from rectify.render import LABELS, money_text, status_word, text_table
+from rectify.report import Bulletin, Counts, Late, Row
+from rectify.workflow import deadline_on, is_overdue, status_on
+
+WORDS = {
+    "zh": {
+        "title": "巡察整改进展情况通报",
+        "as_of": "截至",
+        "summary": "总体情况",
+        "units": "各单位整改进展",
+        "changes": "本期变化",
+        "closed_since": "新完成销号",
+        "newly_overdue": "新增逾期",
+        "overdue": "逾期问题",
+        "trend": "整改进度",
+        "findings": "问题清单",
+        "none": "无",
+        "measures": "整改措施",
+        "state": "整改状态",
+        "deadline": "整改时限",
+        "owner": "责任人",
+        "since": "自",
+        "days_late": "逾期天数",
+        "unit": "单位",
+        "problem": "问题",
+        "date": "日期",
+        "rate": "整改完成率",
+    },
+    "en": {
+        "title": "Rectification progress bulletin",
+        "as_of": "as of",
+        "summary": "Summary",
+        "units": "Progress by unit",
+        "changes": "Since the last bulletin",
+        "closed_since": "Closed",
+        "newly_overdue": "Newly overdue",
+        "overdue": "Overdue findings",
+        "trend": "Progress over time",
+        "findings": "Findings",
+        "none": "none",
+        "measures": "Measures",
+        "state": "State",
+        "deadline": "Deadline",
+        "owner": "Owner",
+        "since": "since",
+        "days_late": "Days late",
+        "unit": "Unit",
+        "problem": "Problem",
+        "date": "Date",
+        "rate": "Rate",
+    },
+}
+
+
+def title(data: Bulletin, lang: str) -> str:
+    """Return the bulletin's title, e.g. ``巡察整改进展情况通报（截至 2021-12-31）``."""
+    words = WORDS[lang]
+    if lang == "zh":
+        return f"{words['title']}（{words['as_of']} {data.as_of}）"
+    return f"{words['title']} ({words['as_of']} {data.as_of})"
+
+
+def summary(total: Counts, lang: str, precision: int = 1) -> str:
+    """Return the summary line: findings, closed, in progress (overdue among them),
+    long-term, the rate, and the three 到位 counters (people by kind, funds in 万元, rules)."""
+    rate = total.rate(precision)
+    rate_text = "—" if rate is None else f"{rate}%"
+    funds = money_text(total.funds_yuan, "wan")
+    kinds = "、".join(f"{kind}{number}人" for kind, number in total.people.items() if number)
+    if lang == "zh":
+        people = f"人员责任追究{total.people_total}人" + (f"（{kinds}）" if kinds else "")
+        return (
+            f"共反馈问题{total.findings}个，已完成整改{total.closed}个，正在整改{total.in_progress}个，"
+            f"需长期坚持{total.long_term}个，逾期{total.overdue}个，整改完成率{rate_text}；"
+            f"{people}，清退资金{funds}万元，建章立制{total.rules}项。"
+        )
+    kinds_en = ", ".join(f"{kind} {number}" for kind, number in total.people.items() if number)
+    return (
+        f"{total.findings} findings: {total.closed} closed, {total.in_progress} in progress, "
+        f"{total.long_term} long-term, {total.overdue} overdue; completion rate {rate_text}. "
+        f"{total.people_total} people held accountable"
+        + (f" ({kinds_en})" if kinds_en else "")
+        + f", funds recovered {funds} (10k yuan), {total.rules} rules made or revised."
+    )
+
+
+def _unit_table(rows: list[Row], total: Counts, lang: str, precision: int) -> tuple[list[str], list[list[str]]]:
+    words = LABELS[lang]
+    headers = [words[k] for k in ("unit", "findings", "closed", "in_progress", "long_term", "overdue", "rate")]
+    body = []
+    for row in [*rows, Row("", words["total"], total, part="total")]:
+        c = row.counts
+        body.append(
+            [row.label, str(c.findings), str(c.closed), str(c.in_progress), str(c.long_term), str(c.overdue),
+             c.rate_text(precision)]
+        )  # fmt: skip
+    return headers, body
+
+
+def _late_rows(found: list[Late], lang: str) -> list[list[str]]:
+    return [
+        [late.finding.id, late.unit.name, late.finding.title, str(late.deadline), str(late.days),
+         late.finding.owner or ""]
+        for late in found
+    ]  # fmt: skip
+
+
+def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
+    """Return the bulletin as Markdown (tables by tabulate's github format)."""
+    words = WORDS[lang]
+    late_headers = ["ID", words["unit"], words["problem"], words["deadline"], words["days_late"], words["owner"]]
+    out = [f"# {title(data, lang)}", "", f"## {words['summary']}", "", summary(data.total, lang, precision), ""]
+    headers, body = _unit_table(data.rows, data.total, lang, precision)
+    out += [f"## {words['units']}", "", text_table(headers, body, "github"), ""]
+    if data.since is not None:
+        out += [f"## {words['changes']}（{words['since']} {data.since}）" if lang == "zh" else
+                f"## {words['changes']} ({words['since']} {data.since})", ""]  # fmt: skip
+        out += [f"### {words['closed_since']}: {len(data.closed_since)}", ""]
+        out += [f"- {c.day} {c.finding.id} {c.unit.name}：{c.finding.title}" for c in data.closed_since] or [
+            words["none"]
+        ]
+        out += ["", f"### {words['newly_overdue']}: {len(data.newly_overdue)}", ""]
+        out += [f"- {late.finding.id} {late.unit.name}：{late.finding.title}" for late in data.newly_overdue] or [
+            words["none"]
+        ]
+        out.append("")
+    out += [f"## {words['overdue']}: {len(data.overdue)}", ""]
+    out.append(text_table(late_headers, _late_rows(data.overdue, lang), "github") if data.overdue else words["none"])
+    out += ["", f"## {words['trend']}", ""]
+    points = [
+        [str(p.day), str(p.counts.findings), str(p.counts.closed), p.counts.rate_text(precision)] for p in data.trend
+    ]
+    out += [
+        text_table([words["date"], LABELS[lang]["findings"], LABELS[lang]["closed"], words["rate"]], points, "github"),
+        "",
+    ]
+    out += [f"## {words['findings']}", ""]
+    for ledger in data.ledgers:
+        out += [f"### {ledger.unit.name}", ""]
+        for aspect, findings in _by_aspect(ledger.findings).items():
+            out += [f"#### {aspect}", ""]
+            for finding in findings:
+                state = _state(finding, data, lang)
+                out.append(f"- **{finding.id} {finding.title}**（{state}）" if lang == "zh" else
+                           f"- **{finding.id} {finding.title}** ({state})")  # fmt: skip
+                out += [f"  - {measure}" for measure in finding.measures]
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _by_aspect(findings: list[Finding]) -> dict[str, list[Finding]]:
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.aspect, []).append(finding)
+    return groups
+
+
+def _state(finding: Finding, data: Bulletin, lang: str) -> str:
+    status = status_on(finding, data.as_of)
+    if status is None:
+        return ""
+    text = status_word(status.value, lang)
+    if status is not Status.CLOSED and is_overdue(finding, data.as_of):
+        text += "，逾期" if lang == "zh" else ", overdue"
+    deadline = deadline_on(finding, data.as_of)
+    if deadline is not None:
+        text += f"，{WORDS[lang]['deadline']} {deadline}" if lang == "zh" else f", due {deadline}"
+    return text
+
+
+CSS = """
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
+       "SimSun", sans-serif; margin: 2em auto; max-width: 60em; color: #222; line-height: 1.5; }
+h1 { text-align: center; font-size: 1.6em; }
+h2 { border-bottom: 2px solid #1f5fbf; padding-bottom: .2em; margin-top: 1.6em; }
+table { border-collapse: collapse; width: 100%; margin: .5em 0; }
+th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; }
+tr.total td { font-weight: bold; background: #f2f2f2; }
+.bar { display: flex; height: 1em; width: 12em; background: #e6e6e6; border: 1px solid #999; }
+.bar span { display: block; height: 100%; }
+.bar .done { background: #1f5fbf; }
+.bar .doing { background: #f2c200; }
+.bar .late { background: #d62828; }
+.legend span { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin: 0 .3em 0 1em; }
+.summary { font-size: 1.1em; background: #f5f8fd; border-left: 4px solid #1f5fbf; padding: .6em 1em; }
+svg text { font-size: 11px; fill: #333; }
+@media print {
+  body { margin: 0; max-width: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2 { break-after: avoid; }
+  tr { break-inside: avoid; }
+}
+"""
+
+
+def _bar(counts: Counts) -> str:
+    """A stacked bar: closed (blue), in progress and long-term not overdue (yellow), overdue (red)."""
+    if not counts.findings:
+        return '<div class="bar"></div>'
+    done = counts.closed * 100 / counts.findings
+    late = counts.overdue * 100 / counts.findings
+    doing = max(0.0, 100 - done - late)
+    return (
+        f'<div class="bar" title="{escape(counts.rate_text())}">'
+        f'<span class="done" style="width:{done:.2f}%"></span>'
+        f'<span class="doing" style="width:{doing:.2f}%"></span>'
+        f'<span class="late" style="width:{late:.2f}%"></span></div>'
+    )
+
+
+def _svg_trend(data: Bulletin, precision: int) -> str:
+    """An inline SVG line of the completion rate over the trend's points."""
+    points = data.trend
+    if len(points) < 2:
+        return ""
+    width, height, left, bottom = 640, 220, 40, 30
+    span = len(points) - 1
+    coords = []
+    for index, point in enumerate(points):
+        rate = point.counts.rate(precision) or 0
+        x = left + index * (width - left - 10) / span
+        y = height - bottom - float(rate) * (height - bottom - 10) / 100
+        coords.append((x, y, point))
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in coords)
+    ticks = "".join(
+        f'<line x1="{left}" x2="{width - 10}" y1="{height - bottom - v * (height - bottom - 10) / 100:.1f}" '
+        f'y2="{height - bottom - v * (height - bottom - 10) / 100:.1f}" stroke="#ddd"/>'
+        f'<text x="4" y="{height - bottom - v * (height - bottom - 10) / 100 + 4:.1f}">{v}%</text>'
+        for v in (0, 25, 50, 75, 100)
+    )
+    step = max(1, len(coords) // 6)
+    labels = "".join(
+        f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">{point.day.strftime("%m-%d")}</text>'
+        for i, (x, _, point) in enumerate(coords)
+        if i % step == 0 or i == len(coords) - 1
+    )
+    last_x, last_y, last = coords[-1]
+    return (
+        f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="trend">{ticks}<polyline fill="none" stroke="#1f5fbf" stroke-width="2.5" points="{line}"/>'
+        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="4" fill="#1f5fbf"/>'
+        f'<text x="{last_x - 4:.1f}" y="{last_y - 8:.1f}" text-anchor="end">'
+        f"{escape(last.counts.rate_text(precision))}</text>{labels}</svg>"
+    )
+
+
+def _table(headers: list[str], body: list[list[str]], numeric: set[int], total_last: bool = False) -> str:
+    head = "".join(f'<th class="{"num" if i in numeric else ""}">{escape(h)}</th>' for i, h in enumerate(headers))
+    rows = []
+    for index, row in enumerate(body):
+        css = ' class="total"' if total_last and index == len(body) - 1 else ""
+        cells = "".join(f'<td class="{"num" if i in numeric else ""}">{cell}</td>' for i, cell in enumerate(row))
+        rows.append(f"<tr{css}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def html(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
+    """Return the bulletin as one self-contained HTML page (no script, no external file)."""
+    words = WORDS[lang]
+    heading = escape(title(data, lang))
+    headers, body = _unit_table(data.rows, data.total, lang, precision)
+    counts = [*(row.counts for row in data.rows), data.total]
+    escaped = [[escape(cell) for cell in row] for row in body]
+    for row, count in zip(escaped, counts, strict=True):
+        row.append(_bar(count))
+    parts = [
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{heading}</title>',
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{heading}</h1>",
+        f"<h2>{escape(words['summary'])}</h2>",
+        f'<p class="summary" id="summary">{escape(summary(data.total, lang, precision))}</p>',
+        f"<h2>{escape(words['units'])}</h2>",
+        '<p class="legend"><span style="background:#1f5fbf"></span>'
+        + ("已完成" if lang == "zh" else "closed")
+        + '<span style="background:#f2c200"></span>'
+        + ("整改中" if lang == "zh" else "in progress")
+        + '<span style="background:#d62828"></span>'
+        + ("逾期" if lang == "zh" else "overdue")
+        + "</p>",
+        _table([*headers, ""], escaped, {1, 2, 3, 4, 5, 6}, total_last=True),
+    ]
+    late_headers = ["ID", words["unit"], words["problem"], words["deadline"], words["days_late"], words["owner"]]
+    if data.since is not None:
+        since = f"（{words['since']} {data.since}）" if lang == "zh" else f" ({words['since']} {data.since})"
+        parts.append(f"<h2>{escape(words['changes'] + since)}</h2>")
+        parts.append(f"<h3>{escape(words['closed_since'])}: {len(data.closed_since)}</h3><ul>")
+        parts += [
+            f"<li>{c.day} {escape(c.finding.id)} {escape(c.unit.name)}：{escape(c.finding.title)}</li>"
+            for c in data.closed_since
+        ]
+        parts.append(f"</ul><h3>{escape(words['newly_overdue'])}: {len(data.newly_overdue)}</h3><ul>")
+        parts += [
+            f"<li>{escape(late.finding.id)} {escape(late.unit.name)}：{escape(late.finding.title)}</li>"
+            for late in data.newly_overdue
+        ]
+        parts.append("</ul>")
+    parts.append(f"<h2>{escape(words['overdue'])}: {len(data.overdue)}</h2>")
+    late_rows = [[escape(cell) for cell in row] for row in _late_rows(data.overdue, lang)]
+    parts.append(_table(late_headers, late_rows, {4}) if late_rows else f"<p>{escape(words['none'])}</p>")
+    parts.append(f"<h2>{escape(words['trend'])}</h2>{_svg_trend(data, precision)}")
+    parts.append(f"<h2>{escape(words['findings'])}</h2>")
+    for ledger in data.ledgers:
+        parts.append(f"<h3>{escape(ledger.unit.name)}</h3>")
+        for aspect, findings in _by_aspect(ledger.findings).items():
+            rows = []
+            for finding in findings:
+                measures = "<br>".join(escape(m) for m in finding.measures)
+                rows.append(
+                    [escape(finding.id), escape(finding.title), measures,
+                     escape(_state(finding, data, lang))]
+                )  # fmt: skip
+            parts.append(f"<h4>{escape(aspect)}</h4>")
+            parts.append(_table(["ID", words["problem"], words["measures"], words["state"]], rows, set()))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
