@@ -501,9 +501,24 @@ def _require_git(path: Path) -> None:
         )
 
 
+def _filled(value: str | None, option: str, person: bool = False) -> str | None:
+    """Refuse an option given as blank text (spaces or invisible characters only)."""
+    from rectify.workflow import _name_key
+
+    if value is not None and not _name_key(value):
+        raise UsageError(f"{option} must name a person" if person else f"{option} must not be empty")
+    return value
+
+
+_OPTION_OF = {"by": "--by", "approver": "--approver", "note": "--note", "role": "--role"}
+
+
 def _event(action: str, when: date, **fields: Any) -> Event:
+    """Build an event; a person or text given blank is a usage error."""
     from rectify.model import Action, Event
 
+    for key in ("by", "approver", "note", "role"):
+        _filled(fields.get(key), _OPTION_OF[key], person=key in ("by", "approver"))
     return Event(date=when, action=Action(action), **{k: v for k, v in fields.items() if v not in (None, [])})
 
 
@@ -551,6 +566,9 @@ def close(
     """
     from rectify import workflow
 
+    _filled(by, "--by", person=True)
+    _filled(approver, "--approver", person=True)
+    _filled(note, "--note")
     proof = _evidence(ctx, evidence)
     _record(
         ctx,
@@ -683,6 +701,9 @@ def extend(
     """Extend a deadline with approval (延期); the original deadline is kept."""
     from rectify.workflow import extend as extend_finding
 
+    _filled(approver, "--approver", person=True)
+    _filled(reason, "--reason")
+    _filled(by, "--by", person=True)
     new_deadline = _date(to, "--to", False)
     assert new_deadline is not None
     _record(

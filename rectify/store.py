@@ -566,7 +566,7 @@ def rule_history(loaded: Loaded) -> list[Problem]:
                 problems.append(loaded.problem(path, message))
             previous = event.date
             try:
-                track = workflow.step(track, event)
+                track = workflow.step(track, event, submit_chain=tuple(loaded.config.chain))
             except WorkflowError as exc:
                 problems.append(loaded.problem(path, str(exc)))
                 break
@@ -582,26 +582,33 @@ def rule_history(loaded: Loaded) -> list[Problem]:
 
 
 def rule_evidence(loaded: Loaded) -> list[Problem]:
-    """Every evidence file exists in the repository and its sha256 is the recorded one,
-    so a file changed after sign-off shows (全程可溯)."""
+    """Every evidence file lies inside the repository and exists, and its sha256 is the
+    one last recorded for it (the finding's ``evidence`` list), so a file changed after it
+    was submitted shows (全程可溯). Events keep the digest of what was submitted then; a
+    file submitted again after a return legitimately differs from the older event."""
     problems = []
-    root = loaded.root
+    root = loaded.root.resolve()
     digests: dict[str, str | None] = {}
     for index, finding in enumerate(loaded.ledger.findings):
-        places: list[tuple[tuple[str | int, ...], Evidence]] = [
-            (("findings", index, "evidence", n), item) for n, item in enumerate(finding.evidence)
+        places: list[tuple[tuple[str | int, ...], Evidence, bool]] = [
+            (("findings", index, "evidence", n), item, True) for n, item in enumerate(finding.evidence)
         ]
         for number, event in enumerate(finding.history):
             places += [
-                (("findings", index, "history", number, "evidence", n), item) for n, item in enumerate(event.evidence)
+                (("findings", index, "history", number, "evidence", n), item, False)
+                for n, item in enumerate(event.evidence)
             ]
-        for path, item in places:
+        for path, item, latest in places:
+            target = (root / item.path).resolve()
+            if target != root and root not in target.parents:
+                problems.append(loaded.problem(path, f"evidence path {item.path} lies outside the repository"))
+                continue
             if item.path not in digests:
-                digests[item.path] = workflow.file_sha256(root / item.path)
+                digests[item.path] = workflow.file_sha256(target)
             actual = digests[item.path]
             if actual is None:
                 problems.append(loaded.problem(path, f"evidence file {item.path} is missing"))
-            elif item.sha256 is not None and actual != item.sha256:
+            elif latest and item.sha256 is not None and actual != item.sha256:
                 problems.append(
                     loaded.problem(
                         path,
@@ -614,13 +621,30 @@ def rule_evidence(loaded: Loaded) -> list[Problem]:
 
 def rule_sign_off(loaded: Loaded) -> list[Problem]:
     """Every ``close`` event names who closed and an approver who is someone else
-    (DOMAIN.md: closed only with a named approver; 销号审签)."""
+    (DOMAIN.md: closed only with a named approver; 销号审签); every submit and sign names
+    its person; every extension names its approver and moves the deadline later; no
+    event is dated after today (in the ledgers' time zone)."""
     problems = []
+    today = workflow.today(loaded.config.time_zone)
     for index, finding in enumerate(loaded.ledger.findings):
+        deadline = finding.deadline
         for number, event in enumerate(finding.history):
+            path = ("findings", index, "history", number)
+            if event.date > today:
+                problems.append(loaded.problem(path, f"dated {event.date}, after today ({today})"))
+            if event.action in (Action.SUBMIT, Action.SIGN) and not (event.by or "").strip():
+                problems.append(loaded.problem(path, f"a {event.action.value} event needs 'by': who did it"))
+            if event.action is Action.EXTEND:
+                if not (event.approver or "").strip():
+                    problems.append(loaded.problem(path, "an extension needs 'approver': who approved it"))
+                if event.to is None:
+                    problems.append(loaded.problem(path, "an extension needs 'to': the new deadline"))
+                elif deadline is not None and event.to <= deadline:
+                    message = f"the extension to {event.to} does not move the deadline in force ({deadline}) later"
+                    problems.append(loaded.problem(path, message))
+                deadline = event.to or deadline
             if event.action is not Action.CLOSE:
                 continue
-            path = ("findings", index, "history", number)
             by, approver = (event.by or "").strip(), (event.approver or "").strip()
             if not by:
                 problems.append(loaded.problem(path, "a close event needs 'by': who closed the finding"))

@@ -118,7 +118,9 @@ class Track:
         return self.chain[len(self.signed)] if len(self.signed) < len(self.chain) else None
 
 
-def step(track: Track, event: Event, chain: tuple[str, ...] | None = None) -> Track:
+def step(
+    track: Track, event: Event, chain: tuple[str, ...] | None = None, submit_chain: tuple[str, ...] | None = None
+) -> Track:
     """Return the track after ``event``. Raises :class:`WorkflowError` when the step is
     not allowed, saying which steps are.
 
@@ -128,14 +130,17 @@ def step(track: Track, event: Event, chain: tuple[str, ...] | None = None) -> Tr
     step is judged by the rules in force when it was taken (a submit records its chain).
     Sign-off rules (issue "sign-off workflow", DOMAIN.md): a signature follows the chain
     in order, each level once, by a different person at each level, never by the
-    submitter; the last level's signature closes the finding.
+    submitter; the last level's signature closes the finding. ``submit_chain`` is the
+    chain a submit written by hand without one is held to (the configured chain).
     """
     status = next_status(track.status, event.action)
     action = event.action
     if action is Action.SUBMIT:
-        roles = tuple(event.chain) or chain or ("审签",)
+        roles = tuple(event.chain) or chain or submit_chain or ("审签",)
         return Track(status, (event.by or "").strip() or None, roles, ())
     if action is Action.SIGN:
+        if not (event.by or "").strip():
+            raise WorkflowError("a signature needs the signer's name (by)")
         due = track.next_role()
         role = event.role or due
         if role is None or due is None:
@@ -299,16 +304,21 @@ def file_sha256(path: Path) -> str | None:
 def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
     """Return an :class:`Evidence` (path relative to ``root``, sha256 hex) per file.
 
-    Raises :class:`UsageError` when a file is missing, unreadable or outside ``root``.
+    Raises :class:`UsageError` when a file is missing, a folder, unreadable, outside
+    ``root``, or a ledger itself. A file given twice is recorded once.
     """
-    out = []
+    out: list[Evidence] = []
     for given in paths:
         try:
             path = given.resolve()
         except (OSError, RuntimeError) as exc:  # a symlink loop
             raise UsageError(f"evidence file {given} cannot be followed: {exc}") from None
+        if path.is_dir():
+            raise UsageError(f"evidence {given} is a folder; name the files in it")
         if not path.is_file():
             raise UsageError(f"evidence file not found: {given}")
+        if path.suffix == ".yaml" and path.parent.name == "ledgers":
+            raise UsageError(f"{given} is a ledger, not evidence")
         try:
             relative = path.relative_to(root.resolve())
         except ValueError:
@@ -316,7 +326,8 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         digest = file_sha256(path)
         if digest is None:
             raise UsageError(f"cannot read evidence file {given}")
-        out.append(Evidence(path=relative.as_posix(), sha256=digest))
+        if all(item.path != relative.as_posix() for item in out):
+            out.append(Evidence(path=relative.as_posix(), sha256=digest))
     return out
 
 
@@ -324,8 +335,11 @@ def apply(finding: Finding, event: Event, chain: tuple[str, ...] | None = None) 
     """Return ``finding`` with ``event`` appended and its status moved on.
 
     Raises :class:`WorkflowError` when the step is not allowed from the finding's state
-    (the message lists the steps that are), or when ``event`` is dated before the
-    finding's last event. Evidence of the event is added to the finding's list.
+    (the message lists the steps that are), when ``event`` is dated before the finding's
+    last event, or when sign-off would not be a second person's check (the owner, or the
+    submitter approving a close; one person asking for and approving an extension).
+    Evidence of the event is added to the finding's list; a file recorded again takes
+    its new sha256 there (the event keeps what was submitted then).
     """
     if not finding.history:  # written by hand without events: start its trail here
         started = Event(date=event.date, action=Action.ADD, note="history started by rectify")
@@ -347,14 +361,18 @@ def apply(finding: Finding, event: Event, chain: tuple[str, ...] | None = None) 
     checker = event.by if event.action is Action.SIGN else event.approver if event.action is Action.CLOSE else None
     if checker and finding.owner and same_person(checker, finding.owner):
         raise WorkflowError(f"{checker} is this finding's owner (责任人) and cannot sign it off")
+    if event.action is Action.CLOSE and track.submitter and checker and same_person(checker, track.submitter):
+        raise WorkflowError(f"{checker} submitted this finding and cannot approve its close (审签 is another's check)")
+    if event.action is Action.EXTEND and event.by and event.approver and same_person(event.by, event.approver):
+        raise WorkflowError(f"{event.by} asked for the extension and cannot approve it too")
     after = step(track, event, chain)
-    known = {e.path for e in finding.evidence}
-    added = [e for e in event.evidence if e.path not in known]
+    latest = {e.path: e for e in event.evidence}  # a file recorded again replaces its old digest
+    kept = [latest.pop(e.path, e) for e in finding.evidence]
     return finding.model_copy(
         update={
             "status": after.status,
             "history": [*finding.history, event],
-            "evidence": [*finding.evidence, *added],
+            "evidence": [*kept, *latest.values()],
         }
     )
 

@@ -267,18 +267,37 @@ def test_evidence_tampering_shows(run: Run, demo: Path, evidence: Path) -> None:
     evidence.write_bytes(b"%PDF-1.4 rules, edited after sign-off")
     result = run("check")
     assert result.exit_code == 1
-    lines = result.stdout.splitlines()
-    assert len(lines) == 2  # the submit event and the finding's evidence list
-    assert lines[0].startswith(
-        "ledgers/demo.yaml:25:13: findings[1].history[2].evidence[1] (demo-001): evidence file "
-        "evidence/制度文件.pdf has changed since it was recorded (sha256 "
-    )
-    assert ": findings[1].evidence[1] (demo-001): evidence file evidence/制度文件.pdf has changed" in lines[1]
+    assert result.stdout.splitlines() == [
+        "ledgers/demo.yaml:32:9: findings[1].evidence[1] (demo-001): evidence file evidence/制度文件.pdf has changed "
+        "since it was recorded (sha256 2f78330d6b43…, recorded 6023683875cb…)"
+    ]
     evidence.unlink()
     lines = run("check").stdout.splitlines()
     assert lines[0] == (
         "ledgers/demo.yaml:25:13: findings[1].history[2].evidence[1] (demo-001): "
         "evidence file evidence/制度文件.pdf is missing"
+    )
+
+
+def test_evidence_revised_after_a_return_is_recorded_again(run: Run, demo: Path, evidence: Path) -> None:
+    _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "-e", str(evidence), "--date", "2021-09-01")
+    _ok(run, "return", "demo-001", "--by", "钟某", "--opinion", "佐证材料不足", "--date", "2021-09-02")
+    evidence.write_bytes(b"%PDF-1.4 rules, revised as asked")
+    _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-09-03")
+    _ok(run, "sign", "demo-001", "--by", "钟某", "--date", "2021-09-04")
+    assert run("check").exit_code == 0
+    text = demo.read_text(encoding="utf-8")
+    assert text.count("path: evidence/制度文件.pdf") == 3  # two submits and the finding's own list
+
+
+def test_blank_names_and_self_approval_through_close_are_refused(run: Run, demo: Path, evidence: Path) -> None:
+    _ok(run, "submit", "demo-001", "--by", "李四", "-e", str(evidence), "--date", "2021-09-01")
+    blank = run("sign", "demo-001", "--by", " ", "--date", "2021-09-02")
+    assert blank.exit_code == 2 and "--by must name a person" in blank.stderr
+    own = run("close", "demo-001", "--by", "赵五", "--approver", "李四", "--date", "2021-09-02")
+    assert (
+        own.stderr
+        == "rectify: error: 李四 submitted this finding and cannot approve its close (审签 is another's check)\n"
     )
 
 
