@@ -276,7 +276,16 @@ def merge_driver(
             f"rectify merge-driver: a version is not a valid ledger ({exc}); merging as text",
             err=True,
         )
-        raise typer.Exit(merge_file(ours, base, theirs)) from None
+        code = merge_file(ours, base, theirs)
+        if code == 0:  # a clean text merge still has to be a ledger, or git must not commit it
+            from rectify.yamldoc import parse
+
+            try:
+                parse(ours.read_bytes(), str(ours))
+            except LedgerError:
+                typer.echo("rectify merge-driver: the text merge is not a valid ledger; left as a conflict", err=True)
+                code = 1
+        raise typer.Exit(code) from None
     for note in result.notes:
         typer.echo(f"rectify merge-driver: {note}", err=True)
     for conflict in result.conflicts:

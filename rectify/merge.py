@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from rectify import workflow, yamldoc
-from rectify.errors import LedgerError, WorkflowError
-from rectify.model import Event, Finding, Ledger
+from rectify.errors import WorkflowError
+from rectify.model import Action, Event, Finding, Inspection, Ledger, Unit
 from rectify.store import Edit, Loaded, _validate, display
 
 
@@ -81,6 +81,14 @@ def _merge_finding(
     """Merge one finding field by field; return the merged data and the conflicting fields."""
     merged: dict[str, Any] = {}
     conflicts: list[str] = []
+    retitled = [side for side in (ours, theirs) if side.get("title") != base.get("title")]
+    if len(retitled) == 1 and ours != base and theirs != base:
+        # the title is a problem's identity: renamed (or renumbered) on one side while the
+        # other side worked on it, the events may belong to another problem
+        conflicts.append(
+            f"title: ours {_shown(ours.get('title'))}, theirs {_shown(theirs.get('title'))}; "
+            "one side renamed it while the other changed it"
+        )
     keys = list(dict.fromkeys([*ours, *theirs, *base]))
     for key in keys:
         if key in ("history", "evidence", "status"):
@@ -96,12 +104,22 @@ def _merge_finding(
     evidence = _union(base.get("evidence", []), ours.get("evidence", []), theirs.get("evidence", []))
     if evidence:
         merged["evidence"] = evidence
+    events = [Event.model_validate(e) for e in history]
     try:
-        track = workflow.replay(Event.model_validate(e) for e in history)
+        track = workflow.replay(events)
         merged["status"] = track.status.value if track.status else ours.get("status")
     except WorkflowError as exc:
         conflicts.append(f"history: the events of both sides together are not allowed ({exc})")
         merged["status"] = ours.get("status")
+    deadline = merged.get("deadline")
+    for event in events:
+        if event.action is Action.EXTEND and event.to is not None:
+            if deadline is not None and event.to <= deadline:
+                conflicts.append(
+                    f"history: the extensions of both sides together would move the deadline back to {event.to}"
+                )
+                break
+            deadline = event.to
     ordered = {key: merged[key] for key in [*ours, *merged] if key in merged}
     return ordered, conflicts
 
@@ -110,21 +128,19 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
     """Merge three versions of one ledger (see the module's rules).
 
     ``path`` is where ours lives (its text is the starting point, so its comments and
-    layout are kept). Raises :class:`LedgerError` when a version is not a valid ledger.
+    layout are kept). Raises :class:`LedgerError` when a version (the base included, when
+    there is one) is not a valid ledger, so the caller can fall back to a text merge.
     """
     ours = _load(ours_raw, path)
     theirs = _load(theirs_raw, path).ledger
-    try:
-        base = _load(base_raw, path).ledger if base_raw.strip() else None
-    except LedgerError:
-        base = None
+    base = _load(base_raw, path).ledger if base_raw.strip() else None
     result = MergeResult(text="")
     base_map = {f.id: f for f in base.findings} if base else {}
     ours_map = {f.id: f for f in ours.ledger.findings}
     theirs_map = {f.id: f for f in theirs.findings}
     edit = Edit(ours)
-    clashes: dict[str, Finding] = {}
-    next_number = max(ours.ledger.next_number(), theirs.next_number())
+    clashes: dict[str, tuple[Finding | None, Finding | None]] = {}
+    next_number = max(ours.ledger.next_number(), theirs.next_number(), base.next_number() if base else 1)
     for finding_id in dict.fromkeys([*ours_map, *theirs_map]):
         b, o, t = base_map.get(finding_id), ours_map.get(finding_id), theirs_map.get(finding_id)
         bd, od, td = _data(b), _data(o), _data(t)
@@ -143,6 +159,7 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
             result.conflicts.append(f"{finding_id}: deleted in {side} but changed in the other")
             if o is None and t is not None:
                 edit.append([t])
+            clashes[finding_id] = (o, t)
             continue
         if b is None:  # added on both sides under one id: theirs (already shared) keeps it
             renumbered = o.model_copy(update={"id": f"{ours.ledger.unit.id}-{next_number:03d}"})
@@ -153,64 +170,69 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
             continue
         assert bd is not None and od is not None and td is not None
         data, conflicts = _merge_finding(bd, od, td)
-        merged = Finding.model_validate(data)
         if conflicts:
             result.conflicts.extend(f"{finding_id}: {c}" for c in conflicts)
-            clashes[finding_id] = t
+            clashes[finding_id] = (o, t)
             continue
-        edit.replace(merged)
-    head = _merge_head(base, ours.ledger, theirs, result)
+        edit.replace(Finding.model_validate(data))
+    edit.raise_last_number(max(ours.ledger.last_number, theirs.last_number, base.last_number if base else 0))
+    head_clash = _merge_head(base, ours.ledger, theirs, result, edit)
     text = edit.text()
-    if head is not None:
-        merged_ledger = edit.ledger.model_copy(update={"unit": head.unit, "inspection": head.inspection})
-        text = yamldoc.render_ledger(merged_ledger, yamldoc.leading_comments(ours.doc.lines))
-    if clashes:
-        text = _mark_conflicts(text, path, clashes)
+    if clashes or head_clash:
+        text = _mark_conflicts(text, path, clashes, theirs, head_clash)
     result.text = text
     return result
 
 
-def _merge_head(base: Ledger | None, ours: Ledger, theirs: Ledger, result: MergeResult) -> Ledger | None:
-    """Merge unit and inspection; return a ledger holding them when they differ from ours."""
-    changed = False
+def _merge_head(base: Ledger | None, ours: Ledger, theirs: Ledger, result: MergeResult, edit: Edit) -> list[str]:
+    """Merge unit and inspection field by field into ``edit``; return the sections with a
+    conflict (they are then written between conflict markers)."""
     parts: dict[str, Any] = {}
+    clash: list[str] = []
     for name in ("unit", "inspection"):
         mine: dict[str, Any] = getattr(ours, name).model_dump()
         other: dict[str, Any] = getattr(theirs, name).model_dump()
         old: dict[str, Any] = getattr(base, name).model_dump() if base else {}
         merged: dict[str, Any] = {}
         for key in mine:
-            value, clash = _three_way(old.get(key), mine[key], other[key])
-            if clash:
+            value, conflict = _three_way(old.get(key), mine[key], other[key])
+            if conflict:
+                clash.append(name)
                 result.conflicts.append(f"{name}.{key}: ours {_shown(mine[key])}, theirs {_shown(other[key])}")
             merged[key] = value
-        changed = changed or merged != mine
         parts[name] = merged
-    if not changed:
-        return None
-    return ours.model_copy(
-        update={
-            "unit": type(ours.unit).model_validate(parts["unit"]),
-            "inspection": type(ours.inspection).model_validate(parts["inspection"]),
-        }
-    )
+    edit.set_head(Unit.model_validate(parts["unit"]), Inspection.model_validate(parts["inspection"]))
+    return clash
 
 
-def _mark_conflicts(text: str, path: Path, clashes: dict[str, Finding]) -> str:
-    """Wrap each clashing finding's lines in git conflict markers: ours, then theirs."""
+def _mark_conflicts(
+    text: str,
+    path: Path,
+    clashes: dict[str, tuple[Finding | None, Finding | None]],
+    theirs_ledger: Ledger,
+    sections: list[str],
+) -> str:
+    """Put git conflict markers around each clash, ours then theirs: a finding changed on
+    both sides (or deleted on one), and each of ``sections`` (unit, inspection)."""
     doc = yamldoc.parse(text.encode("utf-8"), display(path))
     lines = doc.lines
     ledger = _validate(doc)
     order = [f.id for f in ledger.findings]
-    for finding_id, theirs in sorted(clashes.items(), key=lambda kv: -order.index(kv[0])):
+    blocks: list[tuple[int, int, list[str], list[str], str]] = []
+    for finding_id, (mine, theirs) in clashes.items():
         span = doc.spans[order.index(finding_id)]
-        ours_lines = lines[span.start : span.end + 1]
-        theirs_lines = yamldoc.render_finding(theirs, span.indent)
-        lines[span.start : span.end + 1] = [
-            "<<<<<<< ours",
-            *ours_lines,
-            "=======",
-            *theirs_lines,
-            f">>>>>>> theirs ({finding_id})",
-        ]
-    return "\n".join(lines)
+        present = lines[span.start : span.end + 1]  # ours, or theirs when ours deleted it
+        if mine is None:
+            blocks.append((span.start, span.end, [], present, finding_id))
+        elif theirs is None:
+            blocks.append((span.start, span.end, present, [], finding_id))
+        else:
+            blocks.append((span.start, span.end, present, yamldoc.render_finding(theirs, span.indent), finding_id))
+    for key in dict.fromkeys(sections):
+        if key in doc.top_spans:
+            start, end = doc.top_spans[key]
+            value = getattr(theirs_ledger, key).model_dump(mode="python")
+            blocks.append((start, end, lines[start : end + 1], yamldoc.render_block(key, value), key))
+    for start, end, ours_lines, theirs_lines, what in sorted(blocks, key=lambda block: -block[0]):
+        lines[start : end + 1] = ["<<<<<<< ours", *ours_lines, "=======", *theirs_lines, f">>>>>>> theirs ({what})"]
+    return doc.newline.join(lines)

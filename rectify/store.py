@@ -31,7 +31,18 @@ from rectify import workflow, yamldoc
 from rectify.config import CONFIG_NAME, Config, load_config
 from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WorkflowError, WriteError
 from rectify.gitops import Commit
-from rectify.model import MAX_UNIT_ID, UNIT_ID_RE, Action, Evidence, Finding, Ledger, Status, unit_of
+from rectify.model import (
+    MAX_UNIT_ID,
+    UNIT_ID_RE,
+    Action,
+    Evidence,
+    Finding,
+    Inspection,
+    Ledger,
+    Status,
+    Unit,
+    unit_of,
+)
 
 LEDGER_SUFFIX = ".yaml"
 LOCK_NAME = ".rectify.lock"
@@ -824,6 +835,8 @@ class Edit:
         self._replaced: dict[str, Finding] = {}
         self._appended: list[Finding] = []
         self._removed: set[str] = set()
+        self._head: dict[str, Any] = {}
+        self._last_number = False
 
     def replace(self, finding: Finding) -> None:
         """Put ``finding`` in place of the finding with the same id."""
@@ -833,6 +846,20 @@ class Edit:
         self.ledger = self.ledger.model_copy(
             update={"findings": [finding if f.id == finding.id else f for f in self.ledger.findings]}
         )
+
+    def set_head(self, unit: Unit, inspection: Inspection) -> None:
+        """Put ``unit`` and ``inspection`` in place of the ledger's (their blocks are rewritten)."""
+        if unit != self.ledger.unit:
+            self._head["unit"] = unit.model_dump(mode="python")
+        if inspection != self.ledger.inspection:
+            self._head["inspection"] = inspection.model_dump(mode="python")
+        self.ledger = self.ledger.model_copy(update={"unit": unit, "inspection": inspection})
+
+    def raise_last_number(self, number: int) -> None:
+        """Make sure ``last_number`` is at least ``number`` (ids are never reused)."""
+        if number > self.ledger.last_number:
+            self.ledger = self.ledger.model_copy(update={"last_number": number})
+            self._last_number = True
 
     def remove(self, finding_id: str) -> None:
         """Take the finding ``finding_id`` out of the ledger (its number stays used)."""
@@ -871,8 +898,14 @@ class Edit:
         for finding_id in self._removed:
             span = doc.spans[by_id[finding_id]]
             edits.append((span.start, span.end + 1, []))
-        if self._appended or self._removed:
+        if self._appended or self._removed or self._last_number:
             edits.append(self._last_number_edit())
+        for key, value in self._head.items():
+            if key in doc.top_spans:
+                start, end = doc.top_spans[key]
+                edits.append((start, end + 1, yamldoc.render_block(key, value)))
+            else:
+                edits.append((0, 0, yamldoc.render_block(key, value)))
         if self._appended:
             indent = doc.spans[-1].indent if doc.spans else 2
             new_lines = [line for finding in self._appended for line in yamldoc.render_finding(finding, indent)]
@@ -903,7 +936,7 @@ class Edit:
     def save(self) -> None:
         """Write the ledger if anything changed, after checking that the new text reads
         back as exactly the intended ledger. Raises :class:`WriteError` otherwise."""
-        if not self._replaced and not self._appended and not self._removed:
+        if not (self._replaced or self._appended or self._removed or self._head or self._last_number):
             return
         text = self.text()
         doc = self.loaded.doc

@@ -85,6 +85,7 @@ class Doc:
     findings_key_line: int | None = None
     findings_empty: bool = True
     top_keys: dict[str, int] = field(default_factory=dict)
+    top_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     last_number_span: tuple[int, int, int] | None = None  # line, start col, end col
     seen: set[int] = field(default_factory=set, repr=False)
     problems: list[Problem] = field(default_factory=list)
@@ -319,6 +320,10 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         doc.top_keys[key_node.value] = key_node.start_mark.line
+        doc.top_spans[key_node.value] = (
+            key_node.start_mark.line,
+            max(key_node.start_mark.line, _last_line(value_node)),
+        )
         if key_node.value == "last_number" and isinstance(value_node, yaml.ScalarNode):
             if value_node.start_mark.line == value_node.end_mark.line:
                 doc.last_number_span = (
@@ -424,6 +429,11 @@ def finding_data(finding: Finding) -> dict[str, Any]:
                 del counters[key]
     result: dict[str, Any] = plain(data)
     return result
+
+
+def render_block(key: str, value: Any) -> list[str]:
+    """Return the lines of one top-level key and its (plain) value, e.g. ``unit:`` and its fields."""
+    return _dump({key: plain(value)}).rstrip("\n").split("\n")
 
 
 def render_finding(finding: Finding, indent: int) -> list[str]:

@@ -242,3 +242,94 @@ def test_commit_takes_the_evidence_along(run: Run, repo: Path) -> None:
     assert git(repo, "status", "--porcelain").strip() == ""
     run("sign", "demo-001", "--by", "钟某", "--date", "2021-09-02", "--commit")
     assert git(repo, "log", "-1", "--format=%s").strip() == "sign demo-001: 审签 钟某 (审签)"
+
+
+def test_a_renamed_finding_worked_on_elsewhere_is_a_conflict(run: Run, repo: Path) -> None:
+    ledger = repo / "ledgers" / "demo.yaml"
+    _branches(repo, run)
+    run("start", "demo-001", "--date", "2021-08-02")
+    git(repo, "commit", "-qam", "theirs: work on demo-001")
+    git(repo, "checkout", "-q", "main")
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("理论学习不深入", "别的问题"), encoding="utf-8")
+    git(repo, "commit", "-qam", "ours: retitle")
+    merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
+    assert merged.returncode != 0
+    assert "conflict in demo-001: title: ours '别的问题', theirs '理论学习不深入'; one side renamed it" in merged.stderr
+
+
+def test_head_conflicts_and_deletions_leave_markers(run: Run, repo: Path) -> None:
+    ledger = repo / "ledgers" / "demo.yaml"
+    _branches(repo, run)
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(
+        text.replace("name: 示例单位", "name: 他方名称").replace("    owner: 张某\n", "    owner: 李某\n"),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "theirs")
+    git(repo, "checkout", "-q", "main")
+    start = text.index("  - id: demo-001")
+    end = text.index("  # a comment between findings")
+    ledger.write_text((text[:start] + text[end:]).replace("name: 示例单位", "name: 我方名称"), encoding="utf-8")
+    git(repo, "commit", "-qam", "ours")
+    merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
+    assert merged.returncode != 0
+    assert "conflict in unit.name: ours '我方名称', theirs '他方名称'" in merged.stderr
+    assert "conflict in demo-001: deleted in ours but changed in the other" in merged.stderr
+    result = ledger.read_text(encoding="utf-8")
+    assert result.count("<<<<<<< ours") == 2
+    assert ">>>>>>> theirs (unit)" in result and ">>>>>>> theirs (demo-001)" in result
+
+
+def test_a_head_change_keeps_comments_and_line_ends(run: Run, repo: Path) -> None:
+    ledger = repo / "ledgers" / "demo.yaml"
+    _branches(repo, run)
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace("  group: 市委第一巡察组", "  group: 市委第二巡察组"),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "theirs: group")
+    git(repo, "checkout", "-q", "main")
+    run("start", "demo-002", "--date", "2021-08-02")
+    git(repo, "commit", "-qam", "ours: start")
+    merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
+    assert merged.returncode == 0, merged.stderr
+    text = ledger.read_text(encoding="utf-8")
+    assert text.startswith("# hand-written ledger used by the tests\n")
+    assert "  # a comment between findings, written by hand\n" in text
+    assert "  group: 市委第二巡察组\n" in text
+    assert run("check").exit_code == 0
+
+
+def test_merging_never_lowers_last_number(run: Run, repo: Path) -> None:
+    ledger = repo / "ledgers" / "demo.yaml"
+    _branches(repo, run)
+    run("add", "-u", "demo", "-a", "a", "-t", "short-lived", "--date", "2021-08-01")
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(text[: text.index("  - id: demo-003")], encoding="utf-8")  # removed again
+    git(repo, "commit", "-qam", "theirs: add and remove demo-003")
+    git(repo, "checkout", "-q", "main")
+    run("start", "demo-001", "--date", "2021-08-02")
+    git(repo, "commit", "-qam", "ours")
+    assert subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True).returncode == 0
+    assert run("add", "-u", "demo", "-a", "a", "-t", "next", "--date", "2021-08-03").stdout == "demo-004\n"
+
+
+def test_an_unreadable_base_falls_back_to_a_conflict(run: Run, repo: Path) -> None:
+    ledger = repo / "ledgers" / "demo.yaml"
+    good = ledger.read_text(encoding="utf-8")
+    ledger.write_text(good.replace("title: 理论学习不深入", "title: [broken"), encoding="utf-8")
+    git(repo, "commit", "-qam", "broken")
+    _branches(repo, run)
+    ledger.write_text(good.replace("owner: 张某", "owner: 李某"), encoding="utf-8")
+    git(repo, "commit", "-qam", "theirs fixes")
+    git(repo, "checkout", "-q", "main")
+    ledger.write_text(good.replace("deadline: 2021-12-31", "deadline: 2022-01-31"), encoding="utf-8")
+    git(repo, "commit", "-qam", "ours fixes")
+    merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
+    assert "not a valid ledger" in merged.stderr
+    from rectify.store import read_ledger
+
+    if merged.returncode == 0:  # a clean text merge must be a valid ledger with nothing doubled
+        assert len(read_ledger(ledger).ledger.findings) == 2
+    else:
+        assert run("check").exit_code == 1
