@@ -333,12 +333,13 @@ def unit_add(
         str | None,
         typer.Option("--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."),
     ] = None,
+    commit: CommitOption = False,
 ) -> None:
     """Start a unit's ledger: ledgers/ID.yaml with no findings yet."""
     from pydantic import ValidationError
 
     from rectify.model import UNIT_ID_RE, Inspection, Ledger, Unit
-    from rectify.store import create_ledger, display, ledger_path
+    from rectify.store import config_for, create_ledger, display, ledger_path
 
     folder = _folder(ctx)
     if parent is not None and not ledger_path(folder, parent).exists():
@@ -360,7 +361,12 @@ def unit_add(
         first = exc.errors(include_url=False)[0]
         raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
     path = ledger_path(folder, unit_id)
+    wants_commit = commit or config_for(folder).git.autocommit
+    if wants_commit:
+        _require_git(path)
     create_ledger(path, ledger)
+    if wants_commit:
+        _commit([path], f"unit add {unit_id}: {name}")
     typer.echo(f"created {display(path)}")
 
 
@@ -446,12 +452,10 @@ def add(
     with editing(path) as edit:
         made = add_findings(edit.ledger, items, when, by)
         edit.append(made)
-    if wants_commit:
-        from rectify.gitops import commit as git_commit
-
-        what = made[0].title if len(made) == 1 else f"{len(made)} findings"
-        ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
-        git_commit([path], f"add {ids}: {what}")
+        if wants_commit:
+            what = made[0].title if len(made) == 1 else f"{len(made)} findings"
+            ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
+            edit.then = lambda: _commit([path], f"add {ids}: {what}")
     for finding in made:
         typer.echo(finding.id)
 
@@ -478,7 +482,7 @@ def _record(
     loaded, _ = find_finding(folder, finding_id)
     wants_commit = commit or loaded.config.git.autocommit
     if wants_commit:
-        _require_git(loaded.path)
+        _require_git(loaded.path, files)
     chain = tuple(loaded.config.chain)
     with editing(loaded.path) as edit:
         current = edit.ledger.finding(finding_id)
@@ -486,23 +490,33 @@ def _record(
             raise UsageError(f"no finding {finding_id}")
         changed = make(current, when, chain)
         edit.replace(changed)
-    if callable(summary):
-        summary = summary(changed)
-    if wants_commit:
-        from rectify.gitops import commit as git_commit
-
-        git_commit([loaded.path, *(files or [])], summary)
+        if callable(summary):
+            summary = summary(changed)
+        if wants_commit:
+            edit.then = lambda: _commit([loaded.path, *(files or [])], str(summary))
     typer.echo(f"{summary} ({when})")
 
 
-def _require_git(path: Path) -> None:
-    """Refuse --commit outside git, and when the ledger already holds changes not yet
-    committed (they would be swept into this command's commit)."""
-    from rectify.gitops import toplevel, uncommitted
+def _commit(paths: list[Path], message: str) -> None:
+    """Commit ``paths``; when git refuses after the ledger was written, say so plainly."""
+    from rectify.gitops import GitError, commit
+
+    try:
+        commit(paths, message)
+    except GitError as exc:
+        raise GitError(f"the step was recorded in the ledger but not committed: {exc}") from None
+
+
+def _require_git(path: Path, files: list[Path] | None = None) -> None:
+    """Refuse --commit before anything is written when the commit could not be made
+    (outside git, no git identity, an ignored evidence file) or when the ledger already
+    holds changes not yet committed (they would be swept into this command's commit)."""
+    from rectify.gitops import can_commit, uncommitted
     from rectify.store import display
 
-    if toplevel(path.parent) is None:
-        raise UsageError(f"--commit: {path.parent} is not in a git repository; run `git init` first")
+    problem = can_commit(path.parent, [path, *(files or [])])
+    if problem is not None:
+        raise UsageError(f"--commit: {problem}")
     if path.exists() and uncommitted(path):
         raise UsageError(
             f"--commit: {display(path)} has changes that are not committed; commit them first, "
@@ -989,12 +1003,19 @@ def log(
     ctx: typer.Context,
     finding_id: IdArgument,
 ) -> None:
-    """Show the git commits that changed a finding (author, date, message), newest first."""
+    """Show the git commits that changed a finding (author, date, message), newest first;
+    works for a finding removed since, too."""
     from rectify import render
-    from rectify.store import find_finding, finding_versions
+    from rectify.model import unit_of
+    from rectify.store import display, finding_versions, ledger_path
 
-    loaded, _ = find_finding(_folder(ctx), finding_id)
-    found = finding_versions(loaded.path, finding_id)
+    unit_id = unit_of(finding_id)
+    if unit_id is None:
+        raise UsageError(f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)")
+    path = ledger_path(_folder(ctx), unit_id)
+    if not path.exists():
+        raise UsageError(f"no ledger {display(path)}")
+    found = finding_versions(path, finding_id)  # a finding removed since still has its commits
     if not found:
         raise UsageError(f"no commit has changed {finding_id} yet")
     render.commits([(c.sha, c.date, c.author, c.subject) for c in found])

@@ -55,6 +55,20 @@ def commit(paths: list[Path], message: str) -> str:
     return _git(["rev-parse", "--short", "HEAD"], root).decode().strip()
 
 
+def can_commit(folder: Path, paths: list[Path]) -> str | None:
+    """Return why a commit of ``paths`` would fail (no identity, an ignored file), or None."""
+    root = toplevel(folder)
+    if root is None:
+        return f"{folder} is not in a git repository; run `git init` first"
+    if subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=root, capture_output=True).returncode != 0:
+        return "git does not know who you are; set user.name and user.email (git config)"
+    for path in paths:
+        name = str(path.resolve().relative_to(root.resolve()))
+        if subprocess.run(["git", "check-ignore", "-q", "--", name], cwd=root, capture_output=True).returncode == 0:
+            return f"{name} is ignored by git (.gitignore), so it cannot go into the commit"
+    return None
+
+
 def uncommitted(path: Path) -> bool:
     """True when ``path`` is tracked by git and has changes not committed (staged or not)."""
     root = toplevel(path.parent)
@@ -67,25 +81,27 @@ def uncommitted(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class Commit:
-    """One commit: full ``sha``, ``author`` name, author ``date`` (YYYY-MM-DD) and ``subject``."""
+    """One commit: full ``sha``, ``author`` name, author ``date`` (YYYY-MM-DD), ``subject``
+    and the shas of its ``parents``."""
 
     sha: str
     author: str
     date: str
     subject: str
+    parents: tuple[str, ...] = ()
 
 
 def file_history(path: Path) -> list[Commit]:
-    """Return the commits that changed ``path``, newest first (following renames)."""
+    """Return the commits that changed ``path``, newest first, each with its parents."""
     root = toplevel(path.parent)
     if root is None:
         raise GitError(f"{path.parent} is not in a git repository")
     name = str(path.resolve().relative_to(root.resolve()))
-    out = _git(["log", "--follow", "--format=%H%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root)
+    out = _git(["log", "--format=%H%x1f%P%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root)
     commits = []
     for line in out.decode("utf-8", "replace").splitlines():
-        sha, author, day, subject = line.split("\x1f", 3)
-        commits.append(Commit(sha, author, day, subject))
+        sha, parents, author, day, subject = line.split("\x1f", 4)
+        commits.append(Commit(sha, author, day, subject, tuple(parents.split())))
     return commits
 
 

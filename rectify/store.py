@@ -361,12 +361,26 @@ def _validate_partial(doc: yamldoc.Doc) -> tuple[Ledger, list[int]] | None:
 _CONFIGS: dict[tuple[Path, int, int], Config] = {}
 
 
+def config_root(folder: Path) -> Path:
+    """Return the folder whose ``rectify.yaml`` applies to the ledgers in ``folder``: the
+    nearest one holding it from the ledgers' parent up to the repository root, else the
+    repository root."""
+    top = repository_root(folder)
+    start = folder.resolve().parent
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+        if candidate == top:
+            break
+    return top
+
+
 def config_for(folder: Path) -> Config:
     """Return the settings (``rectify.yaml``) of the repository holding ``folder``.
 
     Read once per process and file version. Raises :class:`LedgerError` when it is broken.
     """
-    root = repository_root(folder)
+    root = config_root(folder)
     try:
         stat = (root / CONFIG_NAME).stat()
         key = (root, stat.st_mtime_ns, stat.st_size)
@@ -463,8 +477,9 @@ def finding_versions(path: Path, finding_id: str) -> list[Commit]:
     """Return the commits (newest first) in which the finding ``finding_id`` of the ledger
     at ``path`` changed: added, edited or removed, compared with the commit before.
 
-    Raises :class:`~rectify.gitops.GitError` outside a git repository. Versions of the
-    file that cannot be read as a ledger count as unknown and are skipped.
+    Each commit is compared with its parents; a merge counts only when its version
+    differs from every parent's. Raises :class:`~rectify.gitops.GitError` outside a git
+    repository. Versions of the file that cannot be read as a ledger are skipped.
     """
     from rectify.gitops import blob_at, file_history
 
@@ -482,15 +497,21 @@ def finding_versions(path: Path, finding_id: str) -> list[Commit]:
                 return item
         return None
 
-    history = file_history(path)
+    cache: dict[str, Any] = {}
+
+    def cached(sha: str) -> Any:
+        if sha not in cache:
+            cache[sha] = version(sha)
+        return cache[sha]
+
     found = []
-    newer = None
-    for index, item in enumerate(history):
-        current = version(item.sha) if newer is None else newer
-        older = version(history[index + 1].sha) if index + 1 < len(history) else None
-        if current is not _UNKNOWN and older is not _UNKNOWN and current != older:
+    for item in file_history(path):
+        current = cached(item.sha)
+        before = [cached(parent) for parent in item.parents] or [None]
+        if current is _UNKNOWN or any(old is _UNKNOWN for old in before):
+            continue
+        if all(current != old for old in before):  # a merge that took one side's version changed nothing
             found.append(item)
-        newer = older
     return found
 
 
@@ -837,6 +858,8 @@ class Edit:
         self._removed: set[str] = set()
         self._head: dict[str, Any] = {}
         self._last_number = False
+        self.then: Callable[[], None] | None = None
+        """Run after the ledger is saved, still under the lock (a git commit)."""
 
     def replace(self, finding: Finding) -> None:
         """Put ``finding`` in place of the finding with the same id."""
@@ -959,11 +982,14 @@ class Edit:
 @contextmanager
 def editing(path: Path) -> Iterator[Edit]:
     """Lock the ledgers, read ``path`` and yield an :class:`Edit`; save it when the block
-    ends without an exception (nothing is written when it raises)."""
+    ends without an exception (nothing is written when it raises), then run its ``then``
+    (a git commit) while the lock is still held, so commits never mix."""
     with locked(path.parent):
         edit = Edit(read_ledger(path))
         yield edit
         edit.save()
+        if edit.then is not None:
+            edit.then()
 
 
 def create_ledger(path: Path, ledger: Ledger, header: str = "") -> None:

@@ -333,3 +333,52 @@ def test_an_unreadable_base_falls_back_to_a_conflict(run: Run, repo: Path) -> No
         assert len(read_ledger(ledger).ledger.findings) == 2
     else:
         assert run("check").exit_code == 1
+
+
+def test_log_follows_merges_and_removed_findings(run: Run, repo: Path) -> None:
+    _branches(repo, run)
+    run("start", "demo-001", "--date", "2021-08-02", "--commit")
+    git(repo, "checkout", "-q", "main")
+    run("start", "demo-002", "--date", "2021-08-03", "--commit")
+    git(repo, "merge", "-q", "--no-edit", "theirs")
+    subjects = [line.rsplit("  ", 1)[-1] for line in run("log", "demo-001").stdout.splitlines()]
+    assert subjects == ["start demo-001", "start"]  # not ours' start of demo-002, nor the merge
+    ledger = repo / "ledgers" / "demo.yaml"
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(text[: text.index("  # a comment between findings")] + "\n", encoding="utf-8")
+    git(repo, "commit", "-qam", "remove demo-002")
+    subjects = [line.rsplit("  ", 1)[-1] for line in run("log", "demo-002").stdout.splitlines()]
+    assert subjects[0] == "remove demo-002"
+
+
+def test_unit_add_commits_and_config_next_to_the_ledgers(run: Run, repo: Path) -> None:
+    assert run("unit", "add", "other", "--name", "另一单位", "--commit").exit_code == 0
+    assert git(repo, "log", "-1", "--format=%s").strip() == "unit add other: 另一单位"
+
+
+def test_no_git_identity_is_refused_before_writing(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(repo / "no-such-config"))
+    monkeypatch.setenv("EMAIL", "")
+    ledger = repo / "ledgers" / "demo.yaml"
+    before = ledger.read_bytes()
+    result = run("start", "demo-001", "--date", "2021-08-02", "--commit")
+    if result.exit_code == 0:  # git found a name on this machine after all (e.g. from the host name)
+        pytest.skip("git could make up an identity here")
+    assert result.exit_code == 2
+    assert "git does not know who you are" in result.stderr
+    assert ledger.read_bytes() == before
+
+
+def test_rectify_yaml_next_to_ledgers_in_a_subfolder_of_the_repository(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sub = repo / "sub"
+    (sub / "ledgers").mkdir(parents=True)
+    (sub / "ledgers" / "demo.yaml").write_bytes((repo / "ledgers" / "demo.yaml").read_bytes())
+    (sub / "rectify.yaml").write_text("chain: [一级, 二级, 三级]\n", encoding="utf-8")
+    monkeypatch.setenv("RECTIFY_LEDGERS", str(sub / "ledgers"))
+    result = run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01")
+    assert result.exit_code == 1
+    assert "the approval chain has 3 levels (一级 -> 二级 -> 三级)" in result.stderr
