@@ -924,6 +924,112 @@ def report(
     typer.echo(f"wrote {display(output)}: {data.total.rate_text(precision)} as of {day}")
 
 
+@app.command()
+def export(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="xlsx, csv or json (default: from FILE).")
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+    ] = None,
+) -> None:
+    """Export the ledgers: an xlsx workbook (汇总 and one 整改销号表 per unit), or csv/json with every field."""
+    import json
+
+    from rectify import excel
+    from rectify.errors import WriteError
+    from rectify.store import display, read_folder
+
+    kind = fmt or output.suffix.lower().lstrip(".")
+    if kind not in ("xlsx", "csv", "json"):
+        raise UsageError(f"--format must be xlsx, csv or json, not {kind!r}")
+    folder = _folder(ctx)
+    day = _today_or(as_of, "--as-of", folder)
+    loaded = read_folder(folder)
+    if unit is not None:
+        loaded = [_unit(loaded, unit)]
+    ledgers = [item.ledger for item in loaded]
+    try:
+        if kind == "xlsx":
+            excel.write_xlsx(ledgers, day, output)
+        elif kind == "csv":
+            excel.write_csv(excel.records(ledgers, day), output)
+        else:
+            text = json.dumps(excel.records(ledgers, day), ensure_ascii=False, indent=2, default=str)
+            output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise WriteError(f"cannot write {display(output)}: {exc.strerror}") from None
+    findings = sum(len(ledger.findings) for ledger in ledgers)
+    typer.echo(f"wrote {display(output)}: {len(ledgers)} units, {findings} findings as of {day}")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx or .csv ledger sheet.")],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="The unit whose ledger receives them.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet to read (xlsx).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be added; write nothing.")] = False,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: the unit's feedback date)."),
+    ] = None,
+    approver: Annotated[
+        str | None, typer.Option("--approver", metavar="NAME", help="审签人 for closed rows that name none.")
+    ] = None,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """Import an office's Excel (or CSV) rectification sheet into a unit's ledger."""
+    from rectify import excel, render
+    from rectify.report import FindingState
+    from rectify.store import config_for, editing, ledger_path, read_ledger
+    from rectify.workflow import today
+
+    folder = _folder(ctx)
+    path = ledger_path(folder, unit)
+    if not path.exists():
+        raise UsageError(f"no unit {unit!r}: start its ledger with `rectify unit add {unit} --name NAME`")
+    if not source.is_file():
+        raise UsageError(f"no file {source}")
+    name, grid = excel.read_grid(source, sheet)
+    items = excel.interpret(excel.sheet_rows(name, grid), _filled(approver, "--approver", person=True))
+    if not items:
+        raise UsageError(f"{source.name}: no problem found under the header")
+    now = today(config_for(folder).time_zone)
+
+    def made_for(ledger: Any) -> list[Finding]:
+        added = _date(on, "--date", False) or ledger.inspection.feedback_date or now
+        return excel.build(ledger, items, added, now)
+
+    if dry_run:
+        made = made_for(read_ledger(path).ledger)
+        states = [FindingState(f, f.status, f.deadline, False, unit) for f in made]
+        render.finding_list(states, _format(fmt), _lang(lang, folder))
+        typer.echo(f"dry run: {len(made)} findings would be added to {unit}; nothing was written", err=True)
+        return
+    with editing(path) as edit:
+        made = made_for(edit.ledger)
+        edit.append(made)
+    typer.echo(f"imported {len(made)} findings into {unit}: {made[0].id}..{made[-1].id}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a ledger file, for editors that validate YAML as it is typed."""
+    import json
+
+    from rectify.model import Ledger
+
+    document = Ledger.model_json_schema(mode="validation")
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "rectify ledger (巡察整改台账)"
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,

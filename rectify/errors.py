@@ -24,10 +24,13 @@ class Problem:
     col: int
     message: str
     finding: str = ""
+    cell: str = ""
+    """For a problem in a spreadsheet: the cell (``C7``); ``path`` is then the sheet."""
 
     def __str__(self) -> str:
-        """Return ``path:line:col: message``, naming the finding when there is one."""
-        where = f"{self.path}:{self.line}:{self.col}"
+        """Return ``path:line:col: message``, naming the finding when there is one; a
+        problem in a spreadsheet cell reads ``sheet!C7: message``."""
+        where = f"{self.path}!{self.cell}" if self.cell else f"{self.path}:{self.line}:{self.col}"
         if self.finding and self.finding not in self.message:
             return f"{where}: {self.finding}: {self.message}"
         return f"{where}: {self.message}"

@@ -1,0 +1,212 @@
+"""Excel in and out: the exported workbook opened again with openpyxl, office-style sheets
+imported (tests/data/), the round trip on the shipped ledgers, and `rectify schema`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from tests.conftest import SHIPPED, Run
+
+DATA = Path(__file__).resolve().parent / "data"
+HEADERS = [
+    "序号",
+    "方面",
+    "问题",
+    "整改措施",
+    "责任领导",
+    "责任部门",
+    "责任人",
+    "整改时限",
+    "整改进展",
+    "状态",
+    "销号日期",
+    "审签人",
+    "佐证材料",
+]
+
+
+@pytest.fixture
+def workbook(run: Run, shipped: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "台账.xlsx"
+    result = run("export", "-o", str(out), "--as-of", "2021-12-31")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "wrote 台账.xlsx: 10 units, 315 findings as of 2021-12-31\n"
+    return out
+
+
+def test_the_summary_sheet(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    assert book.sheetnames[0] == "汇总" and len(book.sheetnames) == 11
+    ws = book["汇总"]
+    assert ws["A1"].value == "巡察整改进展情况汇总（截至 2021-12-31）"
+    assert [c.value for c in ws[2]] == ["单位", "问题数", "已销号", "整改中", "长期坚持", "逾期", "整改完成率"]
+    assert [c.value for c in ws[ws.max_row]] == ["合计", 315, 296, 10, 9, 1, "296/315 94.0%"]
+    assert ws.freeze_panes == "A3"
+
+
+def test_a_unit_sheet_is_a_printable_rectification_form(workbook: Path) -> None:
+    ws = load_workbook(workbook)["金华市人民检察院"]
+    assert ws["A1"].value == "金华市人民检察院巡察反馈意见整改销号表（截至 2021-12-31）"
+    assert [c.value for c in ws[2]] == HEADERS
+    assert ws.max_row == 2 + 37
+    assert ws.freeze_panes == "A3"
+    assert ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    merged_b = sorted(str(r) for r in ws.merged_cells.ranges if r.min_col == 2)
+    assert len(merged_b) == 4  # one merged 方面 block per aspect
+    assert ws["C3"].alignment.wrap_text
+    assert ws.column_dimensions["C"].width >= 36  # wide enough for Chinese problem text
+    deadline = ws["H3"]
+    assert isinstance(deadline.value, datetime) and deadline.number_format == "yyyy-mm-dd"
+    statuses = [ws.cell(row=r, column=10).value for r in range(3, ws.max_row + 1)]
+    assert statuses.count("已销号") == 36 and statuses.count("整改中") == 1
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(row=r, column=3).value == "干部人事管理制度不到位")
+    assert ws.cell(row=row, column=11).value is None  # not closed: no 销号日期
+
+
+def test_csv_and_json_exports(run: Run, shipped: Path, tmp_path: Path) -> None:
+    assert run("export", "-o", str(tmp_path / "a.csv"), "--as-of", "2021-12-31").exit_code == 0
+    data = (tmp_path / "a.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,unit,unit_name,aspect,title,")
+    assert data.decode("utf-8-sig").count("\r\njinhua-") == 37
+    assert run("export", "-o", str(tmp_path / "a.json"), "--unit", "jinhua", "--as-of", "2021-12-31").exit_code == 0
+    rows = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert len(rows) == 37 and rows[0]["unit_name"] == "金华市人民检察院"
+    assert sum(r["status"] == "closed" for r in rows) == 36
+
+
+def _fields(record: dict[str, Any]) -> tuple[Any, ...]:
+    keys = ("aspect", "title", "measures", "leader", "department", "owner", "deadline_in_force", "status", "closed_on")
+    return tuple(record[k] for k in keys) + (record["approver"],)
+
+
+def test_round_trip_on_the_shipped_ledgers(
+    run: Run, workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rectify import excel
+    from rectify.store import read_ledger
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.setenv("RECTIFY_LEDGERS", str(fresh))
+    ledgers = sorted((read_ledger(p).ledger for p in SHIPPED.glob("*.yaml")), key=lambda led: led.unit.parent or "")
+    for ledger in ledgers:  # parents first
+        args = ["unit", "add", ledger.unit.id, "--name", ledger.unit.name]
+        if ledger.unit.parent:
+            args += ["--parent", ledger.unit.parent]
+        if ledger.inspection.feedback_date:
+            args += ["--feedback-date", ledger.inspection.feedback_date.isoformat()]
+        assert run(*args).exit_code == 0
+    for source in sorted(SHIPPED.glob("*.yaml")):
+        unit = read_ledger(source).ledger.unit
+        result = run("import", str(workbook), "--unit", unit.id, "--sheet", unit.name)
+        assert result.exit_code == 0, result.output
+    assert run("check").exit_code == 0
+    day = date(2021, 12, 31)
+    for source in sorted(SHIPPED.glob("*.yaml")):
+        original = read_ledger(source).ledger
+        again = read_ledger(fresh / source.name).ledger
+        assert [_fields(excel.finding_record(original, f, day)) for f in original.findings] == [
+            _fields(excel.finding_record(again, f, day)) for f in again.findings
+        ]
+    rows = json.loads(run("status", "--format", "json").stdout)
+    assert rows[-1]["rate_text"] == "296/315 94.0%"
+
+
+def test_import_an_office_sheet(run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-06-30")
+    assert (
+        run("unit", "add", "wucheng-wlt", "--name", "婺城区文化和旅游体育局", "--feedback-date", "2023-01-17").exit_code
+        == 0
+    )
+    result = run("import", str(DATA / "office_a.xlsx"), "--unit", "wucheng-wlt")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("list", "--format", "json").stdout)
+    assert [(r["aspect"], r["title"], r["status"], r["deadline"]) for r in rows] == [
+        ("党的领导方面", "理论学习中心组学习不深入", "closed", "2023-03-31"),
+        ("党的领导方面", "意识形态工作责任制落实不到位", "closed", "2023-04-30"),
+        ("党的领导方面", "文物安全巡查不到位", "in_progress", "2023-06-30"),
+        ("全面从严治党方面", "公务接待管理不规范", "long_term", "2023-05-31"),
+        ("全面从严治党方面", "专项资金监管不严", "closed", "2023-04-15"),
+        ("全面从严治党方面", "体育场馆对外开放不足", "long_term", None),
+    ]
+    assert rows[0]["measures"] == ["制定年度学习计划", "开展专题研讨"]
+    assert rows[1]["measures"] == ["健全意识形态工作责任清单", "定期研判"]
+    assert (rows[0]["leader"], rows[0]["department"], rows[0]["owner"]) == ("王某", "办公室", "李某")
+    closes = [e for e in rows[0]["history"] if e["action"] == "close"]
+    assert closes[0]["approver"] == "局长钟某"
+    assert run("check").exit_code == 0
+
+
+def test_import_aspect_rows_and_a_dry_run(run: Run, demo: Path) -> None:
+    before = demo.read_bytes()
+    result = run("import", str(DATA / "office_b.xlsx"), "--unit", "demo", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["id"], r["aspect"], r["title"], r["deadline"]) for r in rows] == [
+        ("demo-003", "贯彻落实党中央决策部署方面", "服务企业举措不多", "2021-11-30"),
+        ("demo-004", "贯彻落实党中央决策部署方面", "数字化改革工作不到位", "2021-12-31"),
+        ("demo-005", "落实全面从严治党方面", "法律监督质效不高", "2021-12-31"),
+    ]
+    assert "nothing was written" in result.stderr
+    assert demo.read_bytes() == before
+
+
+def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: Path) -> None:
+    before = demo.read_bytes()
+    result = run("import", str(DATA / "office_bad.xlsx"), "--unit", "demo")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "台账!D2: '2021-13-01' is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)",
+        "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、正在整改、整改中、推进中、"
+        "未完成、持续推进、长期坚持、需长期坚持、阶段性完成、持续整改、未整改、未开始、申请销号、待审签、待销号)",
+        "台账!E4: a closed problem needs its 审签人 (column, or --approver)",
+        "台账!C5: no 方面 for this problem (no aspect column or aspect row above)",
+        "rectify: 4 problems found; nothing was written",
+    ]
+    assert demo.read_bytes() == before
+    missing = run("import", str(DATA / "office_a.xlsx"), "--unit", "demo", "--sheet", "无此表")
+    assert missing.exit_code == 2 and "has no sheet '无此表' (sheets: 整改台账)" in missing.stderr
+
+
+def test_import_a_csv_sheet(run: Run, demo: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text(
+        "\ufeff序号,方面,问题,整改时限,完成情况,审签人\n1,作风方面,会风不正,2021年10月31日,已完成,钟某\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(sheet), "--unit", "demo")
+    assert result.exit_code == 0, result.output
+    assert json.loads(run("list", "-s", "closed", "--format", "json").stdout)[0]["title"] == "会风不正"
+
+
+def _plain(path: Path) -> Any:
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+def test_schema_accepts_the_shipped_ledgers_and_rejects_a_broken_one(run: Run, tmp_path: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for ledger in sorted(SHIPPED.glob("*.yaml")):
+        assert list(validator.iter_errors(_plain(ledger))) == [], ledger.name
+    broken = tmp_path / "broken.yaml"
+    shutil.copy(SHIPPED / "jinhua.yaml", broken)
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("    status: closed\n", "    staus: closed\n", 1),
+        encoding="utf-8",
+    )
+    errors = [e.message for e in validator.iter_errors(_plain(broken))]
+    assert any("staus" in message for message in errors)
