@@ -17,6 +17,7 @@ Installed by ``rectify init --git`` as ``merge=rectify`` for ``ledgers/*.yaml``;
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,7 +41,7 @@ class MergeResult:
 
 def _load(raw: bytes, path: Path) -> Loaded:
     doc = yamldoc.parse(raw, display(path))
-    return Loaded(path=path, name=display(path), raw=raw, doc=doc, ledger=_validate(doc))
+    return Loaded(path=path, name=display(path), digest=hashlib.sha256(raw).hexdigest(), doc=doc, ledger=_validate(doc))
 
 
 def _data(finding: Finding | None) -> dict[str, Any] | None:

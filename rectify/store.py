@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import os
 import stat
@@ -111,12 +112,12 @@ def repository_root(folder: Path) -> Path:
 
 @dataclass
 class Loaded:
-    """One ledger file read and validated: where it is, its raw bytes, the parsed
+    """One ledger file read and validated: where it is, the sha256 of its bytes, the parsed
     :class:`~rectify.yamldoc.Doc` (text and positions) and the :class:`Ledger` model."""
 
     path: Path
     name: str
-    raw: bytes
+    digest: str
     doc: yamldoc.Doc
     ledger: Ledger
     config: Config = field(default_factory=Config)
@@ -332,8 +333,12 @@ def _parse_with_rules(raw: bytes, path: Path) -> tuple[Loaded, list[Problem]]:
             raise LedgerError([*doc.problems, *exc.problems]) from None
         ledger, positions = partial
         schema = exc.problems
-    loaded = Loaded(path=path, name=name, raw=raw, doc=doc, ledger=ledger, config=config, positions=positions)
-    return loaded, [*doc.problems, *schema, *run_rules(FILE_RULES, loaded)]
+    digest = hashlib.sha256(raw).hexdigest()
+    loaded = Loaded(path=path, name=name, digest=digest, doc=doc, ledger=ledger, config=config, positions=positions)
+    found = [*doc.problems, *schema, *run_rules(FILE_RULES, loaded)]
+    doc.data = None  # the model holds the values now; the plain copy would only take memory
+    doc.source = path
+    return loaded, found
 
 
 def _validate_partial(doc: yamldoc.Doc) -> tuple[Ledger, list[int]] | None:
@@ -402,7 +407,24 @@ def _read_bytes(path: Path) -> bytes:
 
 def read_ledger(path: Path) -> Loaded:
     """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
-    return parse_ledger(_read_bytes(path), path)
+    with _bulk():
+        return parse_ledger(_read_bytes(path), path)
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are built.
+
+    Reading a ledger makes hundreds of thousands of nodes and values and no cycles; the
+    collector would walk them again and again (measured: a third of a province's status
+    time, bench/province.py). It runs once at the end instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[Problem]]:
@@ -416,7 +438,8 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
     problems: list[Problem] = []
     for path in ledger_paths(folder):
         try:
-            item, found = _parse_with_rules(_read_bytes(path), path)
+            with _bulk():
+                item, found = _parse_with_rules(_read_bytes(path), path)
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
@@ -424,6 +447,7 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
         problems.extend(found)
         if audit:
             problems.extend(run_rules(AUDIT_RULES, item))
+        item.doc.release()  # read again from the file should a position be needed
     for rule in FOLDER_RULES:
         problems.extend(_safe(rule, loaded, rule.__name__))
     for stray in stray_files(folder):
@@ -561,19 +585,15 @@ def rule_finding_ids(loaded: Loaded) -> list[Problem]:
     unit_id = loaded.ledger.unit.id
     for index, finding in enumerate(loaded.ledger.findings):
         path = ("findings", index, "id")
-        line, _ = loaded.at(path)
         if unit_of(finding.id) != unit_id:
-            problems.append(
-                loaded.problem(
-                    path,
-                    f"{finding.id!r} does not belong to unit {unit_id!r} (expected {unit_id}-NNN)",
-                )
-            )
-        if finding.id in first:
-            message = f"duplicate finding id {finding.id!r} (also at line {first[finding.id]})"
+            message = f"{finding.id!r} does not belong to unit {unit_id!r} (expected {unit_id}-NNN)"
+            problems.append(loaded.problem(path, message))
+        if finding.id in first:  # positions are looked up only for a problem
+            line, _ = loaded.at(("findings", first[finding.id], "id"))
+            message = f"duplicate finding id {finding.id!r} (also at line {line})"
             problems.append(loaded.problem(path, message))
         else:
-            first[finding.id] = line
+            first[finding.id] = index
     return problems
 
 
@@ -693,11 +713,11 @@ def rule_unique_ids_across_files(ledgers: list[Loaded]) -> list[Problem]:
     problems = []
     for loaded in ledgers:
         for index, finding in enumerate(loaded.ledger.findings):
-            path = ("findings", index, "id")
-            line, col = loaded.at(path)
-            other = seen.setdefault(finding.id, (loaded, line))
-            if other[0] is not loaded:
-                message = f"duplicate finding id {finding.id!r}: also in {other[0].name}:{other[1]}"
+            other, at = seen.setdefault(finding.id, (loaded, index))
+            if other is not loaded:  # positions are looked up only for a problem
+                line, col = loaded.at(("findings", index, "id"))
+                other_line, _ = other.at(("findings", at, "id"))
+                message = f"duplicate finding id {finding.id!r}: also in {other.name}:{other_line}"
                 problems.append(Problem(loaded.name, line, col, message, finding.id))
     return problems
 
@@ -785,12 +805,12 @@ def locked(folder: Path) -> Iterator[None]:
         lock.release()
 
 
-def atomic_write(path: Path, data: bytes, expect: bytes | None) -> None:
+def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
     """Replace ``path`` with ``data`` atomically: temporary file in the same folder,
     flushed and fsynced, then renamed over ``path``.
 
-    ``expect`` is the content the caller read (None: the file must not exist yet); when
-    the file on disk differs, nothing is written. Raises :class:`WriteError` and leaves
+    ``expect`` is the sha256 of the content the caller read (None: the file must not
+    exist yet); when the file on disk differs, nothing is written. Raises :class:`WriteError` and leaves
     the old file as it was on any failure (disk full, read-only, changed by someone else).
     """
     try:
@@ -801,7 +821,7 @@ def atomic_write(path: Path, data: bytes, expect: bytes | None) -> None:
         raise WriteError(f"{display(path)}: cannot read before writing: {exc.strerror}") from None
     if current is not None and not path.stat().st_mode & stat.S_IWUSR:
         raise WriteError(f"{display(path)} is read-only; make it writable (chmod u+w) to change it")
-    if current != expect:
+    if (None if current is None else hashlib.sha256(current).hexdigest()) != expect:
         what = "was created" if expect is None else "changed on disk"
         raise WriteError(f"{display(path)} {what} since it was read; nothing was written, run the command again")
     tmp_name = None
@@ -910,9 +930,10 @@ class Edit:
         CRLF); new lines take the file's usual one. A ledger whose findings are not a
         block list (``findings: [{...}]``) is written out anew in rectify's layout."""
         doc = self.loaded.doc
-        if doc.data.get("findings") and len(doc.spans) != len(self.loaded.ledger.findings):
+        if self.loaded.ledger.findings and len(doc.spans) != len(self.loaded.ledger.findings):
             return yamldoc.render_ledger(self.ledger, yamldoc.leading_comments(doc.lines))
-        lines = list(zip(doc.lines, [*doc.endings, ""], strict=True))
+        endings = doc.endings or ["\n"] * (len(doc.lines) - 1)
+        lines = list(zip(doc.lines, [*endings, ""], strict=True))
         edits: list[tuple[int, int, list[str]]] = []  # (start, end exclusive, new lines)
         by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
         for finding_id, finding in self._replaced.items():
@@ -976,7 +997,7 @@ class Edit:
             raise WriteError(
                 f"{self.loaded.name}: the edited ledger would not read back as intended; nothing was written"
             )
-        atomic_write(self.loaded.path, data, expect=self.loaded.raw)
+        atomic_write(self.loaded.path, data, expect=self.loaded.digest)
 
 
 @contextmanager

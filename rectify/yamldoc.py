@@ -64,31 +64,118 @@ class Span:
 
 @dataclass
 class Doc:
-    """A parsed ledger file: its text split into lines and the positions of its values.
+    """A parsed ledger file: its text, its plain values and (computed when first asked
+    for, since only errors and edits need them) the positions of its values.
 
     ``marks`` maps a value's path (``("findings", 2, "deadline")``) to its 1-based
     (line, col); ``key_marks`` the same for the key that names it. ``spans`` gives each
     finding's lines in file order, ``findings_key_line`` the 0-based line of
     ``findings:`` (or None), ``findings_empty`` whether that list is written empty
-    (``findings: []`` or nothing), and ``top_keys`` the 0-based line of each top-level key.
+    (``findings: []`` or nothing), ``top_keys``/``top_spans`` the 0-based line (and
+    last line) of each top-level key, ``last_number_span`` where its value stands.
     """
 
     path: str
-    lines: list[str]
+    _text: str | None
     newline: str
     bom: bool
     data: Any
     endings: list[str] = field(default_factory=list)
-    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    spans: list[Span] = field(default_factory=list)
-    findings_key_line: int | None = None
-    findings_empty: bool = True
-    top_keys: dict[str, int] = field(default_factory=dict)
-    top_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
-    last_number_span: tuple[int, int, int] | None = None  # line, start col, end col
-    seen: set[int] = field(default_factory=set, repr=False)
+    source: Any = None
+    """The file the text came from: :meth:`release` drops the text, which is read again
+    from there if positions are ever needed (a problem found later, an edit)."""
     problems: list[Problem] = field(default_factory=list)
+    _lines: list[str] | None = field(default=None, repr=False)
+    _located: bool = field(default=False, repr=False)
+    _marks: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _spans: list[Span] = field(default_factory=list, repr=False)
+    _findings_key_line: int | None = field(default=None, repr=False)
+    _findings_empty: bool = field(default=True, repr=False)
+    _top_keys: dict[str, int] = field(default_factory=dict, repr=False)
+    _top_spans: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _last_number_span: tuple[int, int, int] | None = field(default=None, repr=False)
+    _seen: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The file's text with LF line ends (read again from ``source`` after :meth:`release`)."""
+        if self._text is None:
+            text, _, _ = decode(self.source.read_bytes(), self.path)
+            self._text = text
+        return self._text
+
+    def release(self) -> None:
+        """Drop the text (it can be read again): a province's texts need not stay in memory."""
+        if self.source is not None and not self._located:
+            self._text = None
+            self._lines = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, without their line ends."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def _locate(self) -> None:
+        """Compose the text again and record every position (once)."""
+        if self._located:
+            return
+        self._located = True
+        root = yaml.compose(self.text, Loader=_Loader)
+        if root is not None:
+            self._seen = set()
+            _build(root, (), self, [], 0)
+            _locate_findings(root, self)
+
+    @property
+    def marks(self) -> dict[Path, tuple[int, int]]:
+        """1-based (line, col) of each value, by path."""
+        self._locate()
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[Path, tuple[int, int]]:
+        """1-based (line, col) of each key, by the path of its value."""
+        self._locate()
+        return self._key_marks
+
+    @property
+    def spans(self) -> list[Span]:
+        """Each finding's lines, in file order (empty for a flow-style list)."""
+        self._locate()
+        return self._spans
+
+    @property
+    def findings_key_line(self) -> int | None:
+        """0-based line of ``findings:``, or None."""
+        self._locate()
+        return self._findings_key_line
+
+    @property
+    def findings_empty(self) -> bool:
+        """True when the findings are written as nothing or ``[]``."""
+        self._locate()
+        return self._findings_empty
+
+    @property
+    def top_keys(self) -> dict[str, int]:
+        """0-based line of each top-level key."""
+        self._locate()
+        return self._top_keys
+
+    @property
+    def top_spans(self) -> dict[str, tuple[int, int]]:
+        """0-based first and last line of each top-level key and its value."""
+        self._locate()
+        return self._top_spans
+
+    @property
+    def last_number_span(self) -> tuple[int, int, int] | None:
+        """(line, start col, end col) of ``last_number``'s value when on one line."""
+        self._locate()
+        return self._last_number_span
 
     def where(self, path: Path, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, col) of ``path``, or of its nearest recorded parent."""
@@ -119,8 +206,9 @@ _UNREADABLE = re.compile("[\r\x85\u2028\u2029]|" + _NOT_PRINTABLE.pattern)
 def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
     """Decode a ledger's bytes as UTF-8 (an initial BOM is accepted and remembered).
 
-    Returns ``(text with LF line ends, each line's own ending LF or CRLF, had_bom)``; the
-    endings let a rewrite keep untouched lines byte for byte. Raises :class:`LedgerError`
+    Returns ``(text with LF line ends, each line's own ending LF or CRLF — an empty list
+    when every line ends in LF —, had_bom)``; the endings let a rewrite keep untouched
+    lines byte for byte. Raises :class:`LedgerError`
     naming the first byte that is not UTF-8, saying UTF-16 when the file starts with a
     UTF-16 byte-order mark, and at every character YAML would read as a line break
     although it is not a line feed (a lone CR, U+0085, U+2028, U+2029: text pasted from a
@@ -149,10 +237,13 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
                 )
             ]
         ) from None
-    raw_lines = text.split("\n")
-    endings = ["\r\n" if line.endswith("\r") else "\n" for line in raw_lines[:-1]]
-    lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines[:-1]] + raw_lines[-1:]
-    joined = "\n".join(lines)
+    endings: list[str] = []  # empty: every line ends in LF (the usual case, kept small)
+    joined = text
+    if "\r" in text:
+        raw_lines = text.split("\n")
+        endings = ["\r\n" if line.endswith("\r") else "\n" for line in raw_lines[:-1]]
+        lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines[:-1]] + raw_lines[-1:]
+        joined = "\n".join(lines)
     problems = []
     for match in _UNREADABLE.finditer(joined):
         char, at = match.group(), match.start()
@@ -229,34 +320,62 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
         raise LedgerError([Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]) from None
     if root is None:
         raise LedgerError([Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")])
-    newline = "\r\n" if endings.count("\r\n") > len(endings) // 2 else "\n"
-    doc = Doc(path=path, lines=text.split("\n"), newline=newline, bom=bom, data=None, endings=endings)
+    newline = "\r\n" if endings and endings.count("\r\n") > len(endings) // 2 else "\n"
+    doc = Doc(path=path, _text=text, newline=newline, bom=bom, data=None, endings=endings)
     problems: list[Problem] = []
-    doc.data = _build(root, (), doc, problems, 0)
-    _locate_findings(root, doc)
+    try:
+        doc.data = _values(root, 0, set())
+    except _NeedsPositions:  # a duplicate key, an alias, deep nesting: build again, noting where
+        doc._located = True
+        doc.data = _build(root, (), doc, problems, 0)
+        _locate_findings(root, doc)
     doc.problems = problems
     if problems and strict:
         raise LedgerError(problems)
     return doc
 
 
+class _NeedsPositions(Exception):
+    """Raised by the fast build when the file has a problem that must be located."""
+
+
+def _values(node: yaml.Node, depth: int, seen: set[int]) -> Any:
+    """Turn a node into plain values (str/None, list, dict) without recording positions.
+
+    Raises :class:`_NeedsPositions` at anything :func:`_build` reports (an alias, a
+    duplicate or non-scalar key, nesting deeper than :data:`MAX_DEPTH`)."""
+    if depth > MAX_DEPTH or id(node) in seen:
+        raise _NeedsPositions
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.tag == NULL_TAG and not node.style else node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_values(item, depth + 1, seen) for item in node.value]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value in result:
+            raise _NeedsPositions
+        result[key_node.value] = _values(value_node, depth + 1, seen)
+    return result
+
+
 def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth: int) -> Any:
     """Turn a node into plain values (str/None, list, dict), recording positions."""
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    doc._marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
         if depth == MAX_DEPTH + 1:
-            problems.append(Problem(doc.path, *doc.marks[path], f"nested more than {MAX_DEPTH} levels deep"))
+            problems.append(Problem(doc.path, *doc._marks[path], f"nested more than {MAX_DEPTH} levels deep"))
         return None
-    if id(node) in doc.seen:
+    if id(node) in doc._seen:
         problems.append(
             Problem(
                 doc.path,
-                *doc.marks[path],
+                *doc._marks[path],
                 "anchors and aliases (& and *) are not allowed in a ledger; write the value out",
             )
         )
         return None
-    doc.seen.add(id(node))
+    doc._seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == NULL_TAG and not node.style:
             return None
@@ -271,7 +390,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
             continue
         key = key_node.value
         if key in result:
-            first = doc.key_marks.get((*path, key), key_where)
+            first = doc._key_marks.get((*path, key), key_where)
             problems.append(
                 Problem(
                     doc.path,
@@ -280,7 +399,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
                 )
             )
             continue
-        doc.key_marks[(*path, key)] = key_where
+        doc._key_marks[(*path, key)] = key_where
         result[key] = _build(value_node, (*path, key), doc, problems, depth + 1)
     return result
 
@@ -319,25 +438,25 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
     for key_node, value_node in root.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
-        doc.top_keys[key_node.value] = key_node.start_mark.line
-        doc.top_spans[key_node.value] = (
+        doc._top_keys[key_node.value] = key_node.start_mark.line
+        doc._top_spans[key_node.value] = (
             key_node.start_mark.line,
             max(key_node.start_mark.line, _last_line(value_node)),
         )
         if key_node.value == "last_number" and isinstance(value_node, yaml.ScalarNode):
             if value_node.start_mark.line == value_node.end_mark.line:
-                doc.last_number_span = (
+                doc._last_number_span = (
                     value_node.start_mark.line,
                     value_node.start_mark.column,
                     value_node.end_mark.column,
                 )
         if key_node.value != "findings":
             continue
-        doc.findings_key_line = key_node.start_mark.line
+        doc._findings_key_line = key_node.start_mark.line
         if not isinstance(value_node, yaml.SequenceNode) or not value_node.value:
-            doc.findings_empty = True
+            doc._findings_empty = True
             continue
-        doc.findings_empty = bool(value_node.flow_style)
+        doc._findings_empty = bool(value_node.flow_style)
         if value_node.flow_style:
             continue
         for item in value_node.value:
@@ -348,7 +467,7 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
                 start -= 1  # the "-" stands alone on a line above the item
                 line = doc.lines[start]
                 dash = line.find("-")
-            doc.spans.append(Span(start=start, end=_last_line(item), indent=dash))
+            doc._spans.append(Span(start=start, end=_last_line(item), indent=dash))
 
 
 # ---------------------------------------------------------------- writing

@@ -1,0 +1,201 @@
+"""Province-scale benchmark: a generated corpus of 100 units × 200 findings, timed.
+
+Run by hand (not a test): ``python bench/province.py [--runs N] [--units U] [--findings F]``.
+It generates the corpus deterministically (seeded) under ``bench/.corpus/`` (ignored by
+git), then prints the median of several runs for each measurement and each target of
+the benchmark as a ratio with pass/fail:
+
+* warm ``status``  <= 1.5  x ``rectify --version``
+* cold ``status``  <= 1.25 x parsing the corpus with PyYAML's libyaml loader alone
+* ``close``        <= 1.5  x ``rectify --version`` (never re-reading other units' files)
+* ``--version``    <= 1.3  x ``python -c "import typer"``
+* peak memory of ``status`` <= 200 MB
+
+Every measurement runs a fresh process, as a user's command does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / ".corpus"
+PYTHON = sys.executable
+
+ASPECTS = [
+    "贯彻落实党的路线方针政策和党中央决策部署方面",
+    "落实全面从严治党战略部署方面",
+    "落实新时代党的组织路线方面",
+    "落实巡视巡察整改和主题教育检视问题整改方面",
+]
+SUBJECTS = ["理论学习", "意识形态工作", "民主集中制", "选人用人", "财务管理", "公务接待", "项目建设", "资金监管",
+            "信访工作", "法律监督", "数字化改革", "作风建设", "基层党建", "干部队伍", "制度执行", "风险防控"]  # fmt: skip
+FLAWS = ["不够深入", "落实不到位", "执行不严格", "存在薄弱环节", "质效不高", "机制不健全", "监管不严", "推进缓慢"]
+VERBS = ["制定", "修订", "健全", "开展", "落实", "建立", "完善", "组织"]
+OBJECTS = ["专项整治方案", "工作责任清单", "管理办法", "督查机制", "培训计划", "考核细则", "风险台账", "长效机制"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+
+
+def generate(folder: Path, units: int, findings: int, seed: int = 20220118) -> None:
+    """Write ``units`` ledgers of ``findings`` findings each into ``folder`` (seeded)."""
+    sys.path.insert(0, str(HERE.parent))
+    from rectify.model import Action, Event, Finding, Inspection, Ledger, Status, Unit
+    from rectify.yamldoc import render_ledger
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    start = date(2022, 3, 1)
+    for u in range(units):
+        unit_id = f"unit{u:03d}"
+        feedback = start + timedelta(days=rng.randrange(0, 60))
+        items = []
+        for n in range(1, findings + 1):
+            person = lambda: rng.choice(SURNAMES) + "某" * rng.randint(1, 2)  # noqa: E731
+            owner, approver = person(), person()
+            while approver == owner:
+                approver = person()
+            day = feedback
+            history = [Event(date=day, action=Action.ADD, by=person(), note="巡察组反馈，挂账")]
+            day += timedelta(days=rng.randint(1, 10))
+            history.append(Event(date=day, action=Action.START, by=owner))
+            for _ in range(rng.randint(0, 2)):
+                day += timedelta(days=rng.randint(3, 30))
+                history.append(
+                    Event(date=day, action=Action.PROGRESS, by=owner, note=f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}")
+                )
+            status = Status.IN_PROGRESS
+            if rng.random() < 0.85:
+                day += timedelta(days=rng.randint(3, 40))
+                history.append(Event(date=day, action=Action.CLOSE, by=owner, approver=approver, note="经审签同意销号"))
+                status = Status.CLOSED
+            subject = rng.choice(SUBJECTS)
+            items.append(
+                Finding(
+                    id=f"{unit_id}-{n:03d}",
+                    aspect=rng.choice(ASPECTS),
+                    title=f"{subject}{rng.choice(FLAWS)}",
+                    detail=f"{subject}方面{rng.choice(FLAWS)}，{rng.choice(SUBJECTS)}{rng.choice(FLAWS)}。",
+                    measures=[f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}" for _ in range(rng.randint(1, 3))],
+                    leader=person(),
+                    department=rng.choice(["办公室", "政治部", "财务科", "业务一科", "业务二科", "机关党委"]),
+                    owner=owner,
+                    deadline=feedback + timedelta(days=rng.choice([60, 90, 120, 180])),
+                    status=status,
+                    history=history,
+                )
+            )
+        ledger = Ledger(
+            unit=Unit(id=unit_id, name=f"第{u + 1}单位", supervisor=f"督导{u % 8 + 1}组"),
+            inspection=Inspection(round="省委巡视整改", group=f"第{u % 12 + 1}巡视组", feedback_date=feedback),
+            last_number=findings,
+            findings=items,
+        )
+        (folder / f"{unit_id}.yaml").write_text(render_ledger(ledger, "# generated for the benchmark\n"), "utf-8")
+
+
+def timed(command: list[str], env: dict[str, str], runs: int, before: list[str] | None = None) -> float:
+    """Median wall time (s) of ``runs`` fresh runs of ``command``; ``before`` runs first each time, untimed."""
+    times = []
+    for _ in range(runs):
+        if before:
+            subprocess.run(before, env=env, check=True, capture_output=True)
+        began = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def peak_mb(command: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory (MB) of one run of ``command``."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([PYTHON, "-c", probe, *command], env=env, check=True, capture_output=True, text=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def main() -> None:
+    """Generate the corpus if needed, measure, print figures and targets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--units", type=int, default=100)
+    parser.add_argument("--findings", type=int, default=200)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+    folder = CORPUS / f"{args.units}x{args.findings}" / "ledgers"
+    if args.regenerate and folder.exists():
+        shutil.rmtree(folder)
+    if not folder.exists():
+        print(f"generating {args.units} units x {args.findings} findings in {folder} ...", flush=True)
+        generate(folder, args.units, args.findings)
+    files = sorted(folder.glob("*.yaml"))
+    size = sum(f.stat().st_size for f in files) / 1e6
+    events = sum(f.read_text(encoding="utf-8").count("action:") for f in files)
+    print(f"corpus: {len(files)} ledgers, {args.units * args.findings} findings, {events} events, {size:.1f} MB")
+
+    env = {**os.environ, "RECTIFY_LEDGERS": str(folder), "RECTIFY_TODAY": "2023-06-30", "LANG": "C.UTF-8"}
+    cache = os.environ.get("RECTIFY_CACHE_DIR")
+    rectify = [PYTHON, "-m", "rectify"]
+    clear = [PYTHON, "-m", "rectify", "cache", "clear"]
+    parse = (
+        "import sys, yaml; [yaml.load(open(p, encoding='utf-8').read(), Loader=yaml.CSafeLoader) "
+        "for p in sys.argv[1:]]"
+    )
+    victim = files[len(files) // 2].stem
+    work = CORPUS / "close-work"
+
+    def fresh_close() -> list[str]:
+        if work.exists():
+            shutil.rmtree(work)
+        shutil.copytree(folder, work / "ledgers")
+        return [*rectify, "--ledgers", str(work / "ledgers"), "close", f"{victim}-{args.findings:03d}"]
+
+    figures: dict[str, float] = {}
+    figures["import typer"] = timed([PYTHON, "-c", "import typer"], env, args.runs)
+    figures["rectify --version"] = timed([*rectify, "--version"], env, args.runs)
+    figures["libyaml parse alone"] = timed([PYTHON, "-c", parse, *map(str, files)], env, args.runs)
+    figures["status cold"] = timed([*rectify, "status"], env, args.runs, before=clear)
+    subprocess.run([*rectify, "status"], env=env, check=True, capture_output=True)
+    figures["status warm"] = timed([*rectify, "status"], env, args.runs)
+    close_times = []
+    for _ in range(args.runs):
+        command = fresh_close()
+        command += ["--by", "王某", "--approver", "李某", "--date", "2023-06-30"]
+        subprocess.run([*rectify, "--ledgers", str(work / "ledgers"), "status"], env=env, capture_output=True)
+        began = time.perf_counter()
+        subprocess.run(command, env=env, capture_output=True)  # may be refused if already closed: still timed
+        close_times.append(time.perf_counter() - began)
+    figures["close (one ledger)"] = statistics.median(close_times)
+    memory = peak_mb([*rectify, "status"], env)
+
+    print(f"\nmedian of {args.runs} runs (seconds){'; cache in ' + cache if cache else ''}")
+    for name, value in figures.items():
+        print(f"  {name:<22} {value:8.3f}")
+    print(f"  {'peak memory of status':<22} {memory:8.1f} MB")
+    version = figures["rectify --version"]
+    targets = [
+        ("warm status <= 1.5 x --version", figures["status warm"] / version, 1.5),
+        ("cold status <= 1.25 x libyaml parse", figures["status cold"] / figures["libyaml parse alone"], 1.25),
+        ("close <= 1.5 x --version", figures["close (one ledger)"] / version, 1.5),
+        ("--version <= 1.3 x import typer", version / figures["import typer"], 1.3),
+        ("peak memory of status <= 200 MB", memory / 200, 1.0),
+    ]
+    print("\ntargets")
+    for name, ratio, limit in targets:
+        print(f"  {name:<38} {ratio:6.2f} {'pass' if ratio <= limit else 'FAIL'}")
+    if work.exists():
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
