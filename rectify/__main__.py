@@ -1,5 +1,5 @@
 """``python -m rectify``: the same as the ``rectify`` command."""
 
-from rectify.cli import main
+from rectify.entry import main
 
 main()

@@ -377,3 +377,14 @@ def test_markdown_keeps_the_title_and_the_tree(run: Run, shipped: Path) -> None:
     lines = run("status", "--tree", "--format", "markdown", "--lang", "zh").stdout.splitlines()
     assert lines[0] == "**截至 2021-12-31**"
     assert lines[5].startswith("| 　金华市人民检察院（本级）")
+
+
+def test_the_console_script_answers_version_without_loading_the_cli() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys; sys.argv = ['rectify', '--version']; from rectify.entry import main; main(); print(sorted(m for m in sys.modules if m in ('typer', 'pydantic', 'yaml')))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["rectify 0.1.0", "[]"]
+    module = subprocess.run([sys.executable, "-m", "rectify", "-V"], capture_output=True, text=True, check=True)
+    assert module.stdout == "rectify 0.1.0\n"

@@ -300,8 +300,9 @@ def test_a_failed_write_leaves_the_old_ledger_and_no_temporary_file(
     before = demo.read_bytes()
     seen: list[list[str]] = []
     name, stand_in = _fault(kind, seen)
-    monkeypatch.setattr(store, name, stand_in)
-    result = run(*args)
+    with monkeypatch.context() as patch:
+        patch.setattr(store, name, stand_in)
+        result = run(*args)
     assert seen, "the fault was never hit"
     if kind != "temp-file-refused":
         assert any(TEMP.match(name) for name in seen[0]), seen  # the temporary file existed when it failed
@@ -312,8 +313,8 @@ def test_a_failed_write_leaves_the_old_ledger_and_no_temporary_file(
     assert result.stdout == ""
     assert demo.read_bytes() == before
     assert _others(demo.parent) == []
-    monkeypatch.undo()
     assert run("check").exit_code == 0
+    assert run(*args).exit_code == 0  # the same command goes through once the fault is gone
 
 
 def test_a_disk_full_while_starting_a_ledger_leaves_no_file(
@@ -436,8 +437,9 @@ def test_a_ledger_changed_on_disk_after_it_was_read_is_not_overwritten(
         written.append(other)
         return loaded
 
-    monkeypatch.setattr(store, "read_ledger", read_then_someone_writes)
-    result = run(*args)
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "read_ledger", read_then_someone_writes)
+        result = run(*args)
     assert result.exit_code == 1
     assert result.stderr == (
         "rectify: error: ledgers/demo.yaml changed on disk since it was read; nothing was written, "
@@ -445,7 +447,6 @@ def test_a_ledger_changed_on_disk_after_it_was_read_is_not_overwritten(
     )
     assert written and demo.read_bytes() == written[-1]  # the other writer's bytes stay
     assert _others(demo.parent) == []
-    monkeypatch.undo()
     assert run("check").exit_code == 0
     assert run(*args).exit_code == 0  # run again, it goes through
 
