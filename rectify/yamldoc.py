@@ -490,7 +490,7 @@ _YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if any(ch in value for ch in _YAML_BREAKS) or any(
-        _CONFLICT_RE.match(line.lstrip(" ")) for line in value.split("\n")[1:]
+        "\n" in value and _CONFLICT_RE.match(line.lstrip(" ")) for line in value.split("\n")
     ):
         # line breaks YAML would fold, or a line that would look like a git conflict marker
         style: str | None = '"'
