@@ -229,7 +229,7 @@ def test_a_50_mb_ledger_of_findings_is_read_within_a_minute(big: tuple[Path, int
 
 @pytest.mark.xfail(
     strict=True,
-    reason="rectify needs about 2.6 GB to read a 50 MB ledger; under a 1 GB limit it ends in a "
+    reason="rectify needs about 2.4 GB to read a 50 MB ledger; under a 1 GB limit it ends in a "
     "MemoryError traceback from yaml.compose instead of a plain message (or a size limit)",
 )
 def test_a_50_mb_ledger_under_a_1_gb_memory_limit_gets_a_plain_answer(big: tuple[Path, int]) -> None:

@@ -128,6 +128,106 @@ def test_a_command_killed_at_any_moment_leaves_the_old_or_the_new_ledger(
     assert time.monotonic() - started < 10
 
 
+KILLED_AT = r"""
+import os, signal, sys
+from rectify import store
+
+point, args = sys.argv[1], sys.argv[2:]
+calls = []
+
+def die(*_):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+class HalfWritten:
+    def __init__(self, handle):
+        self.handle = handle
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self.handle.close()
+    def write(self, data):
+        self.handle.write(data[: len(data) // 2])
+        self.handle.flush()
+        die()
+
+class Os:
+    def __getattr__(self, name):
+        return getattr(os, name)
+    def fdopen(self, fd, *a, **k):
+        handle = os.fdopen(fd, *a, **k)
+        return HalfWritten(handle) if point == "mid-write" else handle
+    def fsync(self, fd):
+        calls.append(fd)
+        if (point, len(calls)) in (("before-fsync", 1), ("after-rename", 2)):
+            die()
+        os.fsync(fd)
+    def replace(self, *a):
+        if point == "before-rename":
+            die()
+        os.replace(*a)
+
+store.os = Os()
+from rectify.cli import main
+sys.argv = ["rectify", *args]
+main()
+"""
+"""Runs rectify and kills it with SIGKILL at one point of its write (the first fsync is the
+temporary file's, the second the folder's, after the rename)."""
+
+
+@pytest.mark.parametrize(
+    ("point", "lands"),
+    [("mid-write", False), ("before-fsync", False), ("before-rename", False), ("after-rename", True)],
+)
+@pytest.mark.parametrize("args", COMMANDS)
+def test_a_command_killed_at_each_point_of_its_write(
+    run: Run, demo: Path, tmp_path: Path, point: str, lands: bool, args: tuple[str, ...]
+) -> None:
+    """The same as above, at the moments a random kill rarely hits."""
+    old = demo.read_bytes()
+    process = subprocess.run(
+        [sys.executable, "-c", KILLED_AT, point, *args], cwd=tmp_path, env=_env(demo.parent), timeout=60
+    )
+    assert process.returncode == -signal.SIGKILL
+    after = demo.read_bytes()
+    if lands:
+        assert after != old and _others(demo.parent) == []
+    else:
+        assert after == old
+        # the temporary file stays behind (nothing can remove it after a SIGKILL); it is
+        # hidden, so no command reads it as a ledger and check does not report it
+        assert [TEMP.match(name) is not None for name in _others(demo.parent)] == [True]
+    assert store.ledger_paths(demo.parent) == [demo]
+    assert run("check").exit_code == 0
+    assert run(*ADD).exit_code == 0  # the lock was not left held
+    assert run("check").exit_code == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="atomic_write renames the temporary file over the symbolic link itself: the link becomes a "
+    "plain file holding the new version, and the ledger it pointed to silently keeps the old one",
+)
+@pytest.mark.parametrize("args", COMMANDS)
+def test_a_ledger_that_is_a_symbolic_link_stays_one(
+    run: Run, folder: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """ledgers/demo.yaml -> ../shared/demo.yaml: a write goes through the link, or is refused."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "demo.yaml"
+    target.write_text(MINIMAL, encoding="utf-8")
+    link = folder / "demo.yaml"
+    link.symlink_to(os.path.join("..", "shared", "demo.yaml"))
+    result = run(*args)
+    assert link.is_symlink(), "the link was replaced by a plain file"
+    if result.exit_code == 0:
+        assert target.read_text(encoding="utf-8") != MINIMAL  # the write went to the ledger linked to
+    else:
+        assert result.stderr.startswith("rectify: error: ledgers/demo.yaml ")
+        assert target.read_text(encoding="utf-8") == MINIMAL
+
+
 # ---------------------------------------------------------------- a write that fails
 
 
@@ -146,6 +246,14 @@ def test_a_read_only_ledger_file_is_refused(run: Run, demo: Path, args: tuple[st
     )
     assert demo.read_bytes() == before
     assert _others(demo.parent) == []
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_a_write_keeps_the_ledgers_permissions(run: Run, demo: Path, args: tuple[str, ...]) -> None:
+    """The temporary file renamed over the ledger takes its mode (mkstemp makes it 0o600)."""
+    demo.chmod(0o664)  # a ledger the office group shares
+    assert run(*args).exit_code == 0
+    assert demo.stat().st_mode & 0o7777 == 0o664
 
 
 def _read_only_mount(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
