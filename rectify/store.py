@@ -396,8 +396,19 @@ def config_for(folder: Path) -> Config:
     return _CONFIGS[key]
 
 
+MAX_LEDGER_BYTES = 16 * 1024 * 1024
+"""A ledger holds one unit: 200 findings take about 160 KB, so 16 MB is far beyond any."""
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_LEDGER_BYTES:
+            message = (
+                f"the file is {size / 1024 / 1024:.1f} MB; a ledger holds one unit and may be at most "
+                f"{MAX_LEDGER_BYTES // 1024 // 1024} MB (split it, one file per unit)"
+            )
+            raise LedgerError([Problem(display(path), 1, 1, message)])
         return path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"no ledger file {display(path)}") from None
@@ -813,6 +824,9 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
     exist yet); when the file on disk differs, nothing is written. Raises :class:`WriteError` and leaves
     the old file as it was on any failure (disk full, read-only, changed by someone else).
     """
+    if path.is_symlink():  # write the ledger the link points to; the link stays a link
+        path = path.resolve()
+    _remove_stale_temporaries(path)
     try:
         current: bytes | None = path.read_bytes()
     except FileNotFoundError:
@@ -848,6 +862,16 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove temporary files a killed writer left beside ``path`` (called under the lock,
+    so none of them belongs to a running command)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -219,9 +219,27 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LedgerError([Problem(path, 1, 1, "the file is UTF-16 encoded; save it as UTF-8")])
+    if b"\x00" in data[:4096]:
+        raise LedgerError(
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "the file holds NUL bytes: UTF-16 without a byte-order mark, or not text; save it as UTF-8",
+                )
+            ]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            before = data[: exc.start]
+            line = before.count(b"\n") + 1
+            col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+            raise LedgerError(
+                [Problem(path, line, col, "the file ends in the middle of a character: it was cut short")]
+            ) from None
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1

@@ -203,11 +203,6 @@ def test_a_command_killed_at_each_point_of_its_write(
     assert run("check").exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="atomic_write renames the temporary file over the symbolic link itself: the link becomes a "
-    "plain file holding the new version, and the ledger it pointed to silently keeps the old one",
-)
 @pytest.mark.parametrize("args", COMMANDS)
 def test_a_ledger_that_is_a_symbolic_link_stays_one(
     run: Run, folder: Path, tmp_path: Path, args: tuple[str, ...]
