@@ -13,10 +13,11 @@ put on a screen (挂图作战) or printed; the progress bars keep their colours 
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from rectify.model import Finding, Status
-from rectify.render import LABELS, money_text, status_word, text_table
+from rectify.render import LABELS, md_text, money_text, status_word, text_table
 from rectify.report import Bulletin, Counts, Late, Row
 from rectify.workflow import deadline_on, is_overdue, status_on
 
@@ -134,13 +135,13 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
         out += [f"## {words['changes']}（{words['since']} {data.since}）" if lang == "zh" else
                 f"## {words['changes']} ({words['since']} {data.since})", ""]  # fmt: skip
         out += [f"### {words['closed_since']}: {len(data.closed_since)}", ""]
-        out += [f"- {c.day} {c.finding.id} {c.unit.name}：{c.finding.title}" for c in data.closed_since] or [
+        out += [md_text(f"- {c.day} {c.finding.id} {c.unit.name}：{c.finding.title}") for c in data.closed_since] or [
             words["none"]
         ]
         out += ["", f"### {words['newly_overdue']}: {len(data.newly_overdue)}", ""]
-        out += [f"- {late.finding.id} {late.unit.name}：{late.finding.title}" for late in data.newly_overdue] or [
-            words["none"]
-        ]
+        out += [
+            md_text(f"- {late.finding.id} {late.unit.name}：{late.finding.title}") for late in data.newly_overdue
+        ] or [words["none"]]
         out.append("")
     out += [f"## {words['overdue']}: {len(data.overdue)}", ""]
     out.append(text_table(late_headers, _late_rows(data.overdue, lang), "github") if data.overdue else words["none"])
@@ -155,21 +156,23 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     out += [f"## {words['findings']}", ""]
     for ledger in data.ledgers:
         out += [f"### {ledger.unit.name}", ""]
-        for aspect, findings in _by_aspect(ledger.findings).items():
+        for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
             out += [f"#### {aspect}", ""]
             for finding in findings:
                 state = _state(finding, data, lang)
-                out.append(f"- **{finding.id} {finding.title}**（{state}）" if lang == "zh" else
-                           f"- **{finding.id} {finding.title}** ({state})")  # fmt: skip
-                out += [f"  - {measure}" for measure in finding.measures]
+                name = md_text(f"{finding.id} {finding.title}")
+                out.append(f"- **{name}**（{state}）" if lang == "zh" else f"- **{name}** ({state})")
+                out += [f"  - {md_text(measure)}" for measure in finding.measures]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _by_aspect(findings: list[Finding]) -> dict[str, list[Finding]]:
+def _by_aspect(findings: list[Finding], as_of: date) -> dict[str, list[Finding]]:
+    """The findings on the ledger by ``as_of``, by aspect in feedback order."""
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
-        groups.setdefault(finding.aspect, []).append(finding)
+        if status_on(finding, as_of) is not None:
+            groups.setdefault(finding.aspect, []).append(finding)
     return groups
 
 
@@ -212,7 +215,7 @@ svg text { font-size: 11px; fill: #333; }
 """
 
 
-def _bar(counts: Counts) -> str:
+def _bar(counts: Counts, precision: int = 1) -> str:
     """A stacked bar: closed (blue), in progress and long-term not overdue (yellow), overdue (red)."""
     if not counts.findings:
         return '<div class="bar"></div>'
@@ -220,7 +223,7 @@ def _bar(counts: Counts) -> str:
     late = counts.overdue * 100 / counts.findings
     doing = max(0.0, 100 - done - late)
     return (
-        f'<div class="bar" title="{escape(counts.rate_text())}">'
+        f'<div class="bar" title="{escape(counts.rate_text(precision))}">'
         f'<span class="done" style="width:{done:.2f}%"></span>'
         f'<span class="doing" style="width:{doing:.2f}%"></span>'
         f'<span class="late" style="width:{late:.2f}%"></span></div>'
@@ -281,7 +284,7 @@ def html(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     counts = [*(row.counts for row in data.rows), data.total]
     escaped = [[escape(cell) for cell in row] for row in body]
     for row, count in zip(escaped, counts, strict=True):
-        row.append(_bar(count))
+        row.append(_bar(count, precision))
     parts = [
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{heading}</title>',
@@ -293,7 +296,7 @@ def html(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
         '<p class="legend"><span style="background:#1f5fbf"></span>'
         + ("已完成" if lang == "zh" else "closed")
         + '<span style="background:#f2c200"></span>'
-        + ("整改中" if lang == "zh" else "in progress")
+        + ("整改中（含长期坚持）" if lang == "zh" else "in progress or long-term")
         + '<span style="background:#d62828"></span>'
         + ("逾期" if lang == "zh" else "overdue")
         + "</p>",
@@ -321,7 +324,7 @@ def html(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     parts.append(f"<h2>{escape(words['findings'])}</h2>")
     for ledger in data.ledgers:
         parts.append(f"<h3>{escape(ledger.unit.name)}</h3>")
-        for aspect, findings in _by_aspect(ledger.findings).items():
+        for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
             rows = []
             for finding in findings:
                 measures = "<br>".join(escape(m) for m in finding.measures)

@@ -34,6 +34,12 @@ class RectifyGroup(TyperGroup):
         debug = bool(ctx.obj and ctx.obj.get("debug"))
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # `rectify list | head`: the reader has all it wanted
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except RectifyError as exc:
             if debug:
                 raise
@@ -141,6 +147,8 @@ def _date(value: str | None, option: str, default_today: bool = True, folder: Pa
         parsed: date = parse_date(value)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
+    if not 1900 <= parsed.year <= 2999:
+        raise UsageError(f"{option}: {parsed} is too far from our time to be a ledger's date")
     return parsed
 
 
@@ -805,6 +813,8 @@ def status(
             raise UsageError("--tree shows every unit; it does not go with --unit")
     if by in (None, "unit"):
         rows, total = report.unit_rows(ledgers, day, tree=tree)
+    elif by == "aspect" and unit is not None:
+        rows, total = report.aspect_rows(ledgers[0], day)  # one unit: its aspects in feedback order
     else:
         rows, total = report.group_rows(ledgers, day, by)
     render.status_table(

@@ -103,9 +103,31 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         preserve_whitespace=True,  # keep the indent of child units
     )
     lines = text.split("\n")
+    if style == "github":  # a | inside a cell would start a new column in Markdown
+        escaped = [[md_cell(cell) for cell in row] for row in rows]
+        text = tabulate_module.tabulate(
+            escaped, headers=list(headers), tablefmt=style, disable_numparse=True, stralign="left",
+            preserve_whitespace=True,
+        )  # fmt: skip
+        lines = text.split("\n")
     widths = [max(wcswidth(line), 0) for line in lines]
     widest = max(widths, default=0)
     return "\n".join(line + " " * (widest - width) for line, width in zip(lines, widths, strict=True))
+
+
+def md_cell(value: Any) -> str:
+    """Return a value for a Markdown table cell: ``|`` escaped, ``<``/``>`` as entities,
+    line breaks as ``<br>``."""
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\n", "<br>")
+
+
+def md_text(value: str) -> str:
+    """Return text for Markdown prose: characters Markdown would act on are escaped."""
+    text = md_cell(value).replace("<br>", " ")
+    for char in "*_`[]#":
+        text = text.replace(char, "\\" + char)
+    return text
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "github") -> str:
@@ -113,10 +135,12 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
     return _text_table(headers, rows, fmt)
 
 
-def _csv(records: Sequence[dict[str, Any]], delimiter: str = ",") -> str:
+def _csv(records: Sequence[dict[str, Any]], delimiter: str = ",", keys: Sequence[str] = ()) -> str:
     """CSV (or TSV) for programs: a header of English keys, then one line a record;
     nested values (people by kind) are written as JSON."""
     buffer = io.StringIO()
+    if not records and keys:  # no row: the header alone, so programs still know the columns
+        csv.writer(buffer, lineterminator="\n", delimiter=delimiter).writerow(keys)
     if records:
         records = [
             {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
@@ -143,6 +167,7 @@ def table(
     footer_rows: int = 0,
     flat: list[dict[str, Any]] | None = None,
     keep: Sequence[int] = (0,),
+    keys: Sequence[str] = (),
 ) -> None:
     """Print a table in ``fmt``: ``table`` (rich on a terminal, else plain text) or
     ``markdown`` for people (``headers`` and ``rows``, labels in the chosen language);
@@ -156,7 +181,7 @@ def table(
         emit(json.dumps(records, ensure_ascii=False, indent=2, default=str))
         return
     if fmt in ("csv", "tsv"):
-        emit(_csv(flat if flat is not None else records, "," if fmt == "csv" else "\t"))
+        emit(_csv(flat if flat is not None else records, "," if fmt == "csv" else "\t", keys))
         return
     console = None
     if fmt == "table":
@@ -168,22 +193,29 @@ def table(
         from rich.table import Table
 
         grid = Table(title=title, show_footer=False)
+        minimums: list[int] = []
         for index, header in enumerate(headers):
-            widest = max((cell_len(str(row[index])) for row in rows), default=0)
+            widest = max((cell_len(str(row[index])) for row in [headers, *rows]), default=0)
+            whole = index in numeric or index in keep  # figures, ids and rates are never broken
             grid.add_column(
                 header,
                 overflow="fold",  # a long name wraps rather than losing its end
                 justify="right" if index in numeric else "left",
-                min_width=min(widest, 30) if index in keep else None,  # kept whole; others wrap
+                no_wrap=whole,
+                min_width=min(widest, 30) if whole else min(widest, 6),
             )
+            minimums.append(widest if whole else min(widest, 6))
         for index, row in enumerate(rows):
             grid.add_row(
                 *(str(cell) for cell in row),
                 end_section=index == len(rows) - footer_rows - 1 and footer_rows > 0,
                 style="bold" if index >= len(rows) - footer_rows else None,
             )
-        console.print(grid)
-        return
+        needed = sum(width + 3 for width in minimums) + 1  # cells, padding and borders
+        if needed <= console.width:
+            console.print(grid)
+            return
+        fmt = "table"  # too wide for this terminal: the plain table, which never cuts a cell
     if title and fmt == "table":
         emit(title)
     if title and fmt == "markdown":
@@ -358,7 +390,9 @@ def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
         for r in records
     ]  # fmt: skip
     title = f"{'截至' if zh else 'as of'} {as_of}"
-    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4))
+    keys = ["id", "unit", "unit_name", "title", "deadline", "days_overdue", "status", "leader", "department",
+            "owner", "as_of"]  # fmt: skip
+    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys)
 
 
 BAR_WIDTH = 30
@@ -377,7 +411,9 @@ def trend_table(points: list[Point], fmt: str, lang: str, precision: int) -> Non
     and, for people, a bar of the rate."""
     words = LABELS[lang]
     zh = lang == "zh"
-    headers = ["日期" if zh else "Date"] + [words[k] for k in ("findings", "closed", "in_progress", "overdue", "rate")]
+    headers = ["日期" if zh else "Date"] + [
+        words[k] for k in ("findings", "closed", "in_progress", "long_term", "overdue", "rate")
+    ]
     records = []
     rows = []
     for point in points:
@@ -395,13 +431,13 @@ def trend_table(points: list[Point], fmt: str, lang: str, precision: int) -> Non
             }
         )
         rows.append(
-            [point.day.isoformat(), counts.findings, counts.closed, counts.in_progress, counts.overdue,
-             rate_text_of(counts, precision), bar(counts.rate(precision))]
+            [point.day.isoformat(), counts.findings, counts.closed, counts.in_progress, counts.long_term,
+             counts.overdue, rate_text_of(counts, precision), bar(counts.rate(precision))]
         )  # fmt: skip
     if fmt in ("json", "csv", "tsv"):
         table(headers, rows, fmt, records)
         return
-    table([*headers, ""], rows, fmt, records, numeric=(1, 2, 3, 4), keep=(0, 5, 6))
+    table([*headers, ""], rows, fmt, records, numeric=(1, 2, 3, 4, 5), keep=(0, 6, 7))
 
 
 def rate_text_of(counts: Counts, precision: int) -> str:
@@ -452,7 +488,9 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
                 "measures": "；".join(finding.measures),
             }
         )
-    table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2))
+    csv_keys = ["id", "unit", "aspect", "title", "status", "overdue", "deadline", "deadline_in_force", "leader",
+                "department", "owner", "measures"]  # fmt: skip
+    table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2), keys=csv_keys)
 
 
 FIELD_ZH = {

@@ -239,7 +239,9 @@ def group_rows(ledgers: Iterable[Ledger], as_of: date, by: str) -> tuple[list[Ro
     everything: list[tuple[Ledger, Finding]] = []
     for ledger in ledgers:
         for item in _items(ledger):
-            groups.setdefault(_key(by, *item), []).append(item)
+            key = _key(by, *item)
+            key = " ".join(key.split()) if key else key  # spaces typed around a name are the same name
+            groups.setdefault(key, []).append(item)
             everything.append(item)
     rows = [Row(key or "", key or "", count(items, as_of), part="group") for key, items in groups.items()]
     rows = [row for row in rows if row.counts.findings]
@@ -341,8 +343,9 @@ class Point:
 
 def trend_days(start: date, end: date, every: str) -> list[date]:
     """Return the days of a trend from ``start`` to ``end`` (both included): every 7 days
-    from ``start`` for ``week``, the last day of each month for ``month``; ``end`` is
-    always the last point. Raises ValueError for another ``every`` or ``end < start``."""
+    from ``start`` for ``week``; ``start`` and the last day of each month for ``month``;
+    ``end`` is always the last point. Raises ValueError for another ``every`` or
+    ``end < start``."""
     if end < start:
         raise ValueError(f"the trend ends ({end}) before it starts ({start})")
     days: list[date] = []
@@ -352,12 +355,14 @@ def trend_days(start: date, end: date, every: str) -> list[date]:
             days.append(day)
             day += timedelta(days=7)
     elif every == "month":
+        days.append(start)
         year, month = start.year, start.month
         while True:
             last = date(year, month, calendar.monthrange(year, month)[1])
             if last >= end:
                 break
-            days.append(last)
+            if last > start:
+                days.append(last)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     else:
         raise ValueError(f"--every must be week or month, not {every!r}")

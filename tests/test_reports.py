@@ -169,6 +169,7 @@ def test_overdue_list(run: Run, shipped: Path) -> None:
 def test_trend_points_agree_with_an_independent_count(run: Run, shipped: Path) -> None:
     rows = _json(run, "trend", "--every", "month", "--to", "2021-12-31")
     assert [r["date"] for r in rows] == [
+        "2021-07-28",
         "2021-07-31",
         "2021-08-31",
         "2021-09-30",
@@ -249,3 +250,44 @@ def test_a_gbk_console_gets_a_replacement_not_a_traceback(folder: Path) -> None:
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "理论学习不深入?".encode("gbk") in out
+
+
+def test_review_fixes_for_reports(run: Run, shipped: Path, tmp_path: Path) -> None:
+    # a unit's aspects keep their feedback order (一、二、三、四)
+    rows = _json(run, "status", "--unit", "lanxi", "--as-of", "2021-12-31")
+    ledger = yaml.load((SHIPPED / "lanxi.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert [r["aspect"] for r in rows[:-1]] == list(dict.fromkeys(f["aspect"] for f in ledger["findings"]))
+    # the same text with stray spaces is one group
+    assert run("add", "-u", "lanxi", "-a", " 落实新时代党的组织路线方面 ", "-t", "服务企业举措不多 ").exit_code == 0
+    titles = [r["title"] for r in _json(run, "status", "--by", "title")[:-1]]
+    assert titles.count("服务企业举措不多") == 1
+    # the trend counts long-term findings in a column of their own
+    point = _json(run, "trend", "--every", "month", "--to", "2021-12-31")[-1]
+    assert point["closed"] + point["in_progress"] + point["long_term"] == point["findings"]
+    header = run("trend", "--every", "month", "--to", "2021-12-31", "--lang", "zh").stdout.splitlines()[0]
+    assert "长期坚持" in header
+    # no row: programs still get the header
+    assert run("overdue", "--as-of", "2021-07-01", "-f", "csv").stdout.startswith("id,unit,unit_name,title,")
+    # a date of another millennium is a usage error, not a traceback
+    far = run("trend", "--to", "9999-12-31")
+    assert far.exit_code == 2 and "too far from our time" in far.stderr
+
+
+def test_the_bulletin_lists_only_findings_on_the_ledger_by_its_date(run: Run, shipped: Path, tmp_path: Path) -> None:
+    assert run("add", "-u", "jinhua", "-a", "新方面", "-t", "含|竖线的*问题*", "--date", "2021-12-31").exit_code == 0
+    out = tmp_path / "b.md"
+    assert run("report", "-f", "md", "-o", str(out), "--as-of", "2021-12-30").exit_code == 0
+    assert "含" not in out.read_text(encoding="utf-8")
+    assert run("report", "-f", "md", "-o", str(out), "--as-of", "2021-12-31").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert r"含\|竖线的\*问题\*" in text
+    table = run("status", "--by", "title", "-f", "markdown").stdout
+    assert r"含\|竖线的*问题*" in table
+
+
+def test_a_pipe_closed_before_the_first_line_ends_quietly(shipped: Path) -> None:
+    process = _rectify("status")
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == b""
