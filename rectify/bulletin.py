@@ -235,12 +235,12 @@ def _svg_trend(data: Bulletin, precision: int) -> str:
     points = data.trend
     if len(points) < 2:
         return ""
-    width, height, left, bottom = 640, 220, 40, 30
+    width, height, left, bottom = 680, 220, 40, 30
     span = len(points) - 1
     coords = []
     for index, point in enumerate(points):
         rate = point.counts.rate(precision) or 0
-        x = left + index * (width - left - 10) / span
+        x = left + index * (width - left - 40) / span  # room on the right for the last label
         y = height - bottom - float(rate) * (height - bottom - 10) / 100
         coords.append((x, y, point))
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in coords)
@@ -250,11 +250,19 @@ def _svg_trend(data: Bulletin, precision: int) -> str:
         f'<text x="4" y="{height - bottom - v * (height - bottom - 10) / 100 + 4:.1f}">{v}%</text>'
         for v in (0, 25, 50, 75, 100)
     )
-    step = max(1, len(coords) // 6)
+    shown: list[tuple[float, str]] = []
+    for i, (x, _, point) in enumerate(coords):  # first and last always; others when there is room
+        text = point.day.isoformat() if i == 0 else point.day.strftime("%m-%d")
+        final = i == len(coords) - 1
+        room = 90 if len(shown) == 1 else 48  # the first label carries the year and is wider
+        if shown and x - shown[-1][0] < room and not final:
+            continue
+        if final and len(shown) > 1 and x - shown[-1][0] < 48:
+            shown.pop()
+        shown.append((x, text))
     labels = "".join(
-        f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">{point.day.strftime("%m-%d")}</text>'
-        for i, (x, _, point) in enumerate(coords)
-        if i % step == 0 or i == len(coords) - 1
+        f'<text x="{x:.1f}" y="{height - 8}" text-anchor="{"start" if i == 0 else "middle"}">{text}</text>'
+        for i, (x, text) in enumerate(shown)
     )
     last_x, last_y, last = coords[-1]
     return (
