@@ -245,21 +245,30 @@ def money_text(amount: Decimal, unit: str = "yuan") -> str:
     return format(amount.quantize(Decimal("0.01")) if amount.as_tuple().exponent >= -2 else amount, "f")  # type: ignore[operator]
 
 
-def status_record(row: Row, precision: int, as_of: date, kind: str) -> dict[str, Any]:
-    """Return one row of the status table as a JSON-ready mapping with English keys."""
-    counts = row.counts
-    rate, on_time, days = counts.rate(precision), counts.on_time_rate(precision), counts.average_days()
+def counts_fields(counts: Counts, precision: int) -> dict[str, Any]:
+    """Return the core figures of a row with English keys: findings, closed, in_progress,
+    long_term, overdue, and the rate as a decimal string (None without findings)."""
+    rate = counts.rate(precision)
     return {
-        kind: row.key if row.part != "total" else None,
-        "name": row.label,
-        "depth": row.depth,
-        "row": row.part,
         "findings": counts.findings,
         "closed": counts.closed,
         "in_progress": counts.in_progress,
         "long_term": counts.long_term,
         "overdue": counts.overdue,
         "rate": None if rate is None else str(rate),
+    }
+
+
+def status_record(row: Row, precision: int, as_of: date, kind: str) -> dict[str, Any]:
+    """Return one row of the status table as a JSON-ready mapping with English keys."""
+    counts = row.counts
+    on_time, days = counts.on_time_rate(precision), counts.average_days()
+    return {
+        kind: row.key if row.part != "total" else None,
+        "name": row.label,
+        "depth": row.depth,
+        "row": row.part,
+        **counts_fields(counts, precision),
         "rate_text": counts.rate_text(precision),
         "units": len(counts.units),
         "on_time": counts.on_time,
@@ -418,18 +427,7 @@ def trend_table(points: list[Point], fmt: str, lang: str, precision: int) -> Non
     rows = []
     for point in points:
         counts = point.counts
-        rate = counts.rate(precision)
-        records.append(
-            {
-                "date": point.day.isoformat(),
-                "findings": counts.findings,
-                "closed": counts.closed,
-                "in_progress": counts.in_progress,
-                "long_term": counts.long_term,
-                "overdue": counts.overdue,
-                "rate": None if rate is None else str(rate),
-            }
-        )
+        records.append({"date": point.day.isoformat(), **counts_fields(counts, precision)})
         rows.append(
             [point.day.isoformat(), counts.findings, counts.closed, counts.in_progress, counts.long_term,
              counts.overdue, rate_text_of(counts, precision), bar(counts.rate(precision))]
