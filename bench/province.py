@@ -128,10 +128,10 @@ def peak_mb(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     """Generate the corpus if needed, measure, print figures and targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--units", type=int, default=100)
-    parser.add_argument("--findings", type=int, default=200)
-    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (median), default 5")
+    parser.add_argument("--units", type=int, default=100, help="units in the corpus, default 100")
+    parser.add_argument("--findings", type=int, default=200, help="findings per unit, default 200")
+    parser.add_argument("--regenerate", action="store_true", help="make the corpus again")
     args = parser.parse_args()
     folder = CORPUS / f"{args.units}x{args.findings}" / "ledgers"
     if args.regenerate and folder.exists():
@@ -186,7 +186,7 @@ def main() -> None:
     memory = peak_mb([*rectify, "status"], env)
 
     figures["import pydantic"] = timed([PYTHON, "-c", "import pydantic"], env, args.runs)
-    print(f"\nmedian of {args.runs} runs (seconds)")
+    print(f"\nmedian of {args.runs} run{'s' if args.runs != 1 else ''} (seconds)")
     for name, value in figures.items():
         print(f"  {name:<22} {value:8.3f}")
     print(f"  {'peak memory of status':<22} {memory:8.1f} MB")

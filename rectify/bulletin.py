@@ -252,7 +252,8 @@ def _svg_trend(data: Bulletin, precision: int) -> str:
     )
     shown: list[tuple[float, str]] = []
     for i, (x, _, point) in enumerate(coords):  # first and last always; others when there is room
-        text = point.day.isoformat() if i == 0 else point.day.strftime("%m-%d")
+        year_changed = i > 0 and point.day.year != coords[i - 1][2].day.year
+        text = point.day.isoformat() if i == 0 or year_changed else point.day.strftime("%m-%d")
         final = i == len(coords) - 1
         room = 90 if len(shown) == 1 else 48  # the first label carries the year and is wider
         if shown and x - shown[-1][0] < room and not final:
@@ -302,7 +303,7 @@ def html(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
         f'<p class="summary" id="summary">{escape(summary(data.total, lang, precision))}</p>',
         f"<h2>{escape(words['units'])}</h2>",
         '<p class="legend"><span style="background:#1f5fbf"></span>'
-        + ("已完成" if lang == "zh" else "closed")
+        + ("已销号" if lang == "zh" else "closed")
         + '<span style="background:#f2c200"></span>'
         + ("整改中（含长期坚持）" if lang == "zh" else "in progress or long-term")
         + '<span style="background:#d62828"></span>'

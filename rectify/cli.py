@@ -80,7 +80,12 @@ app.add_typer(unit_app, name="unit")
 
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", metavar="FORMAT", help="Output format: table, csv, json or markdown."),
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, plain, simple, github, grid, markdown (for people); csv, tsv, json (for programs).",
+    ),
 ]
 LangOption = Annotated[
     str | None,
@@ -972,8 +977,8 @@ def export(
             output.write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise WriteError(f"cannot write {display(output)}: {exc.strerror}") from None
-    findings = sum(len(ledger.findings) for ledger in ledgers)
-    typer.echo(f"wrote {display(output)}: {len(ledgers)} units, {findings} findings as of {day}")
+    findings = len(excel.records(ledgers, day))  # those on the ledgers by that day
+    typer.echo(f"wrote {display(output)}: {_plural(len(ledgers), 'unit')}, {_plural(findings, 'finding')} as of {day}")
 
 
 @app.command("import")
@@ -1006,13 +1011,16 @@ def import_(
     if not source.is_file():
         raise UsageError(f"no file {source}")
     name, grid = excel.read_grid(source, sheet)
+    if sheet is None and len(names := excel.sheet_names(source)) > 1:
+        typer.echo(f"reading sheet {name!r} of {len(names)} ({', '.join(names)}); choose one with --sheet", err=True)
     items = excel.interpret(excel.sheet_rows(name, grid), _filled(approver, "--approver", person=True))
     if not items:
         raise UsageError(f"{source.name}: no problem found under the header")
     now = today(config_for(folder).time_zone)
 
     def made_for(ledger: Any) -> list[Finding]:
-        added = _date(on, "--date", False) or ledger.inspection.feedback_date or now
+        earliest = min((item.closed_on for item in items if item.closed_on), default=now)
+        added = _date(on, "--date", False) or ledger.inspection.feedback_date or min(earliest, now)
         return excel.build(ledger, items, added, now)
 
     if dry_run:
@@ -1027,6 +1035,20 @@ def import_(
     typer.echo(f"imported {len(made)} findings into {unit}: {made[0].id}..{made[-1].id}")
 
 
+def _plain_descriptions(node: Any) -> Any:
+    """Descriptions an editor shows on hover: without reStructuredText quotes or references
+    to notes outside the repository."""
+    if isinstance(node, dict):
+        return {
+            key: (value.replace("``", "`").replace("DOMAIN.md", "the rectify domain notes") if key == "description"
+                  and isinstance(value, str) else _plain_descriptions(value))
+            for key, value in node.items()
+        }  # fmt: skip
+    if isinstance(node, list):
+        return [_plain_descriptions(item) for item in node]
+    return node
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a ledger file, for editors that validate YAML as it is typed."""
@@ -1034,7 +1056,7 @@ def schema() -> None:
 
     from rectify.model import Ledger
 
-    document = Ledger.model_json_schema(mode="validation")
+    document = _plain_descriptions(Ledger.model_json_schema(mode="validation"))
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "rectify ledger (巡察整改台账)"
     typer.echo(json.dumps(document, ensure_ascii=False, indent=2))

@@ -22,6 +22,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,10 @@ HEADER_NAMES: dict[str, str] = {
     "销号日期": "closed_on", "完成日期": "closed_on", "销号时间": "closed_on",
     "审签人": "approver", "销号审签人": "approver", "审核人": "approver",
     "佐证材料": "evidence", "备注": "remark",
+    # the English keys of rectify's own CSV export
+    "id": "number", "aspect": "aspect", "title": "title", "detail": "detail", "measures": "measures",
+    "leader": "leader", "department": "department", "owner": "owner", "deadline_in_force": "deadline",
+    "status": "status", "closed_on": "closed_on", "approver": "approver", "progress": "progress",
 }  # fmt: skip
 """Header texts offices use, mapped to rectify's fields (spaces and line breaks ignored)."""
 
@@ -118,7 +123,9 @@ def finding_record(ledger: Ledger, finding: Finding, as_of: date) -> dict[str, A
         "progress": progress,
         "evidence": [e.path for e in finding.evidence],
         "people": dict(finding.accountability.people),
-        "funds_yuan": str(finding.accountability.funds_yuan),
+        "funds_yuan": format(finding.accountability.funds_yuan.quantize(Decimal("0.01")), "f")
+        if finding.accountability.funds_yuan.as_tuple().exponent >= -2  # type: ignore[operator]
+        else str(finding.accountability.funds_yuan),
         "rules": finding.accountability.rules,
         "as_of": as_of,
     }
@@ -303,6 +310,19 @@ def _text(value: Any) -> str:
 def _header_key(text: str) -> str | None:
     cleaned = re.sub(r"\s+", "", text)
     return HEADER_NAMES.get(cleaned) or HEADER_NAMES.get(cleaned.lower())
+
+
+def sheet_names(path: Path) -> list[str]:
+    """Return the sheet names of an .xlsx file (``[stem]`` for a CSV)."""
+    if path.suffix.lower() == ".csv":
+        return [path.stem]
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def _find_header(grid: list[list[Any]]) -> int | None:
@@ -497,14 +517,18 @@ def build(ledger: Ledger, items: list[Imported], added_on: date, today: date) ->
     state needs ``start``, a ``progress`` note, ``submit``, ``long_term`` or ``close``
     (dated the sheet's 销号日期, else ``added_on``, approved by its 审签人).
 
-    Raises :class:`UsageError` when a close date is before ``added_on`` or after ``today``.
+    Raises :class:`UsageError` when a close date is before ``added_on`` or after ``today``
+    (the message suggests ``--date``).
     """
     number = ledger.next_number()
     made = []
     for item in items:
         closed = item.closed_on or added_on
         if item.status is Status.CLOSED and not added_on <= closed <= today:
-            raise UsageError(f"{item.title}: 销号日期 {closed} is not between {added_on} and today ({today})")
+            raise UsageError(
+                f"{item.title}: 销号日期 {closed} is not between {added_on} (the day put on the ledger) and "
+                f"today ({today}); give the day the findings were handed over with --date"
+            )
         history = [Event(date=added_on, action=Action.ADD, by=IMPORTER)]
         if item.status is not Status.OPEN:
             history.append(Event(date=added_on, action=Action.START, by=item.owner))

@@ -197,14 +197,15 @@ def table(
         for index, header in enumerate(headers):
             widest = max((cell_len(str(row[index])) for row in [headers, *rows]), default=0)
             whole = index in numeric or index in keep  # figures, ids and rates are never broken
+            head = max((cell_len(word) for word in str(header).split()), default=0)  # no word of a header split
             grid.add_column(
                 header,
                 overflow="fold",  # a long name wraps rather than losing its end
                 justify="right" if index in numeric else "left",
                 no_wrap=whole,
-                min_width=min(widest, 30) if whole else min(widest, 6),
+                min_width=min(widest, 30) if whole else max(head, min(widest, 6)),
             )
-            minimums.append(widest if whole else min(widest, 6))
+            minimums.append(widest if whole else max(head, min(widest, 6)))
         for index, row in enumerate(rows):
             grid.add_row(
                 *(str(cell) for cell in row),
@@ -393,9 +394,19 @@ def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
         }
         for late in found
     ]
+    for record in records:
+        record["overdue"] = int(record["days_overdue"]) > 0
+
+    def lateness(days: int) -> str:
+        if days > 0:
+            return str(days)
+        if days == 0:
+            return "今天到期" if zh else "due today"
+        return f"还有{-days}天" if zh else f"due in {-days} d"
+
     rows = [
-        [r["id"], r["unit_name"], r["title"], r["deadline"], r["days_overdue"], status_word(str(r["status"]), lang),
-         r["leader"], r["department"], r["owner"]]
+        [r["id"], r["unit_name"], r["title"], r["deadline"], lateness(int(r["days_overdue"])),
+         status_word(str(r["status"]), lang), r["leader"], r["department"], r["owner"]]
         for r in records
     ]  # fmt: skip
     title = f"{'截至' if zh else 'as of'} {as_of}"

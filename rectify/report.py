@@ -122,8 +122,10 @@ def _items(ledger: Ledger) -> list[tuple[Ledger, Finding]]:
 
 def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
     """Count findings (each with its ledger) by their state on ``as_of``; findings added
-    later are left out. Days to close run from the inspection's feedback date (else the
-    day the finding was put on the ledger) to the day it was last closed."""
+    later are left out. The three 到位 counters (people, funds, rules) are those of the
+    findings closed by ``as_of``: they are recorded without dates, as results of a close.
+    Days to close run from the inspection's feedback date (else the day the finding was
+    put on the ledger) to the day it was last closed."""
     counts = Counts()
     people: dict[str, int] = {}
     units: set[str] = set()
@@ -148,6 +150,8 @@ def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
             counts.in_progress += 1
         if is_overdue(finding, as_of):
             counts.overdue += 1
+        if status is not Status.CLOSED:
+            continue  # the three 到位 counters are results: they count from the day of the close
         for kind, number in finding.accountability.people.items():
             people[kind] = people.get(kind, 0) + number
         counts.funds_yuan += finding.accountability.funds_yuan

@@ -210,3 +210,19 @@ def test_schema_accepts_the_shipped_ledgers_and_rejects_a_broken_one(run: Run, t
     )
     errors = [e.message for e in validator.iter_errors(_plain(broken))]
     assert any("staus" in message for message in errors)
+
+
+def test_the_csv_export_imports_back(run: Run, shipped: Path, tmp_path: Path) -> None:
+    out = tmp_path / "j.csv"
+    assert run("export", "-o", str(out), "--unit", "jinhua", "--as-of", "2021-12-31").exit_code == 0
+    assert run("unit", "add", "copy", "--name", "副本", "--feedback-date", "2021-07-28").exit_code == 0
+    result = run("import", str(out), "--unit", "copy")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("status", "--unit", "copy", "--format", "json").stdout)
+    assert rows[-1]["rate_text"] == "36/37 97.3%"
+
+
+def test_import_says_which_sheet_it_read(run: Run, workbook: Path) -> None:
+    assert run("unit", "add", "copy", "--name", "副本", "--feedback-date", "2021-07-28").exit_code == 0
+    result = run("import", str(workbook), "--unit", "copy", "--dry-run")
+    assert result.stderr.startswith("reading sheet '东阳市人民检察院' of 11 (汇总, 东阳市人民检察院,")
