@@ -120,6 +120,14 @@ def _items(ledger: Ledger) -> list[tuple[Ledger, Finding]]:
     return [(ledger, finding) for finding in ledger.findings]
 
 
+def state_on(ledger: Ledger, finding: Finding, as_of: date) -> Status | None:
+    """The finding's status on ``as_of`` (see :func:`rectify.workflow.status_on`); a finding
+    written by hand without history is on the ledger from the inspection's feedback date."""
+    if not finding.history and ledger.inspection.feedback_date and as_of < ledger.inspection.feedback_date:
+        return None
+    return status_on(finding, as_of)
+
+
 def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
     """Count findings (each with its ledger) by their state on ``as_of``; findings added
     later are left out. The three 到位 counters (people, funds, rules) are those of the
@@ -130,7 +138,7 @@ def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
     people: dict[str, int] = {}
     units: set[str] = set()
     for ledger, finding in items:
-        status = status_on(finding, as_of)
+        status = state_on(ledger, finding, as_of)
         if status is None:
             continue
         units.add(ledger.unit.id)
@@ -291,7 +299,7 @@ def finding_states(
     out = []
     for ledger in ledgers:
         for finding in ledger.findings:
-            state = status_on(finding, as_of)
+            state = state_on(ledger, finding, as_of)
             if state is None or (status is not None and state is not status):
                 continue
             if aspect is not None and aspect not in finding.aspect:
@@ -326,7 +334,7 @@ def overdue(ledgers: Iterable[Ledger], as_of: date, within: int = 0) -> list[Lat
     out = []
     for ledger in ledgers:
         for finding in ledger.findings:
-            status = status_on(finding, as_of)
+            status = state_on(ledger, finding, as_of)
             deadline = deadline_on(finding, as_of)
             if status is None or status is Status.CLOSED or deadline is None:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -138,3 +139,11 @@ def test_an_empty_findings_key_is_an_empty_ledger(run: Run, folder: Path) -> Non
     assert run("check").exit_code == 0
     assert run("add", "-u", "demo", "-a", "a", "-t", "t", "--date", "2021-08-01").stdout == "demo-001\n"
     assert (folder / "demo.yaml").read_text(encoding="utf-8").endswith("        action: add\n")
+
+
+def test_a_finding_without_history_is_counted_from_the_feedback_date(run: Run, folder: Path) -> None:
+    text = MINIMAL.replace("    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #", "  #")
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    before = json.loads(run("status", "--format", "json", "--as-of", "2021-07-27").stdout)
+    after = json.loads(run("status", "--format", "json", "--as-of", "2021-07-28").stdout)
+    assert (before[0]["findings"], after[0]["findings"]) == (0, 2)
