@@ -1018,9 +1018,13 @@ def import_(
         raise UsageError(f"{source.name}: no problem found under the header")
     now = today(config_for(folder).time_zone)
 
+    given = _date(on, "--date", False)
+    if given is not None and given > now:
+        raise UsageError(f"--date {given} is after today ({now}); findings are put on a ledger once handed over")
+
     def made_for(ledger: Any) -> list[Finding]:
         earliest = min((item.closed_on for item in items if item.closed_on), default=now)
-        added = _date(on, "--date", False) or ledger.inspection.feedback_date or min(earliest, now)
+        added = given or ledger.inspection.feedback_date or min(earliest, now)
         return excel.build(ledger, items, added, now)
 
     if dry_run:

@@ -81,6 +81,8 @@ STATUS_WORDS: dict[str, Status] = {
     "持续整改": Status.LONG_TERM, "long_term": Status.LONG_TERM,
     "未整改": Status.OPEN, "未开始": Status.OPEN, "open": Status.OPEN,
     "申请销号": Status.SUBMITTED, "待审签": Status.SUBMITTED, "待销号": Status.SUBMITTED, "submitted": Status.SUBMITTED,
+    "是": Status.CLOSED, "√": Status.CLOSED, "✓": Status.CLOSED, "否": Status.IN_PROGRESS,
+    "进行中": Status.IN_PROGRESS, "持续整改中": Status.LONG_TERM,
 }  # fmt: skip
 """Status words found in office sheets, mapped to DOMAIN.md's states."""
 
@@ -161,13 +163,23 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
+def _fits(name: str, limit: int) -> str:
+    while len(name.encode("utf-16-le")) // 2 > limit:  # Excel counts UTF-16 units
+        name = name[:-1]
+    return name
+
+
 def _sheet_name(name: str, taken: set[str]) -> str:
-    cleaned = re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "sheet"
-    candidate, n = cleaned, 2
-    while candidate in taken:
+    r"""A sheet name Excel accepts: no []:*?/\, no apostrophe at either end, not History,
+    at most 31 UTF-16 units, unique without regard to case."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "sheet"
+    if cleaned.lower() == "history":
+        cleaned += "_"
+    candidate, n = _fits(cleaned, 31), 2
+    while candidate.lower() in taken:
         suffix = f"({n})"
-        candidate, n = cleaned[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(candidate)
+        candidate, n = _fits(cleaned, 31 - len(suffix)) + suffix, n + 1
+    taken.add(candidate.lower())
     return candidate
 
 
@@ -213,7 +225,7 @@ def write_xlsx(ledgers: list[Ledger], as_of: date, path: Path) -> None:
     summary.freeze_panes = "A3"
     _print_setup(summary, "2:2")
 
-    taken = {"汇总"}
+    taken = {"汇总"}  # lower-case names in use
     for ledger in ledgers:
         sheet = book.create_sheet(_sheet_name(ledger.unit.name, taken))
         sheet.append([f"{ledger.unit.name}巡察反馈意见整改销号表（截至 {as_of.isoformat()}）"])
@@ -247,16 +259,19 @@ def write_xlsx(ledgers: list[Ledger], as_of: date, path: Path) -> None:
                 "evidence": "\n".join(record["evidence"]),
             }
             sheet.append([values[key] for key, _, _ in COLUMNS])
-            row = sheet.max_row
+            at = 2 + number
+            for cell in sheet[at]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, not a formula
             for key, _, _ in COLUMNS:
                 value = values[key]
                 if isinstance(value, str):
                     widths[key] = min(max(widths[key], _width(value) + 2), 60)
             if finding.aspect != last_aspect:
-                if last_aspect is not None and row - 1 > start:
-                    sheet.merge_cells(start_row=start, start_column=2, end_row=row - 1, end_column=2)
-                last_aspect, start = finding.aspect, row
-                first_of_aspect.setdefault(finding.aspect, row)
+                if last_aspect is not None and at - 1 > start:
+                    sheet.merge_cells(start_row=start, start_column=2, end_row=at - 1, end_column=2)
+                last_aspect, start = finding.aspect, at
+                first_of_aspect.setdefault(finding.aspect, at)
         if last_aspect is not None and sheet.max_row > start:
             sheet.merge_cells(start_row=start, start_column=2, end_row=sheet.max_row, end_column=2)
         for cells in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
@@ -347,18 +362,48 @@ def read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
 
     try:
         book = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise UsageError(f"{path.name} has no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+        hint = " (an encrypted workbook or an old .xls? save it as .xlsx)" if "zip" in str(exc).lower() else ""
+        raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}{hint}") from None
+    sheets = list(book.worksheets)  # chart sheets hold no cells
+    names = [ws.title for ws in sheets]
+    if sheet is not None and sheet not in names:
+        what = f"{sheet!r} is a chart sheet" if sheet in book.sheetnames else f"{path.name} has no sheet {sheet!r}"
+        raise UsageError(f"{what} (sheets: {', '.join(names)})")
     if sheet is not None:
-        ws = book[sheet]
-    else:  # the first sheet that looks like a ledger
-        ws = next(
-            (book[name] for name in book.sheetnames if _find_header(_values(book[name])) is not None),
-            book[book.sheetnames[0]],
+        ws = next(w for w in sheets if w.title == sheet)
+    else:  # the first visible sheet that looks like a ledger, else the first visible one
+        ordered = sorted(sheets, key=lambda w: w.sheet_state != "visible")
+        if not ordered:
+            raise UsageError(f"{path.name} has no sheet with cells")
+        ws = next((w for w in ordered if _find_header(_values(w)) is not None), ordered[0])
+    grid = _values(ws)
+    unsaved = _unsaved_formulas(formulas[ws.title], grid)
+    if unsaved:
+        raise LedgerError(
+            [
+                Problem(
+                    ws.title, row, col, "a formula with no saved value; open the file in Excel and save it", cell=ref
+                )
+                for row, col, ref in unsaved[:50]
+            ]
         )
-    return ws.title, _values(ws)
+    return ws.title, grid
+
+
+def _unsaved_formulas(ws: Any, grid: list[list[Any]]) -> list[tuple[int, int, str]]:
+    """Cells holding a formula whose value was never saved (written by a script): their
+    value reads as empty, which would silently lose a problem or its state."""
+    found = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" and (
+                cell.row - 1 >= len(grid) or cell.column - 1 >= len(grid[cell.row - 1])
+                or grid[cell.row - 1][cell.column - 1] is None
+            ):  # fmt: skip
+                found.append((cell.row, cell.column, cell.coordinate))
+    return found
 
 
 def _values(ws: Any) -> list[list[Any]]:
@@ -382,10 +427,27 @@ def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
     if header is None:
         raise LedgerError([Problem(name, 1, 1, "no header row with 问题 and other known columns in the first 30 rows")])
     columns = [_header_key(_text(cell)) for cell in grid[header]]
+    start = header + 1
+    if start < len(grid):  # a second header row under a merged group header (整改情况 → 状态, 销号日期)
+        below = [_header_key(_text(cell)) for cell in grid[start]]
+        if sum(1 for key in below if key) >= 2 and not any(
+            _text(cell) and not _header_key(_text(cell)) for cell in grid[start]
+        ):
+            columns = [b or c for c, b in zip(columns, below + [None] * (len(columns) - len(below)), strict=False)]
+            start += 1
+    problems = []
+    for col, key in enumerate(columns):
+        if key is not None and key not in ("number", "remark") and key in columns[:col]:
+            first = columns.index(key)
+            ref = f"{get_column_letter(col + 1)}{header + 1}"
+            message = f"this column is {key} again (as column {get_column_letter(first + 1)}); keep one"
+            problems.append(Problem(name, header + 1, col + 1, message, cell=ref))
+    if problems:
+        raise LedgerError(problems)
     has_title = "title" in columns
     out: list[SheetRow] = []
     aspect = ""
-    for index in range(header + 1, len(grid)):
+    for index in range(start, len(grid)):
         cells = grid[index]
         values: dict[str, str] = {}
         where: dict[str, str] = {}
@@ -400,15 +462,21 @@ def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
                 where.setdefault(key, f"{name}!{get_column_letter(col + 1)}{index + 1}")
         if not values:
             continue
-        filled = [v for v in values.values() if v]
-        lone = set(values) <= {"number", "aspect", "title"} and len(set(filled)) == 1
-        if lone and (_ASPECT_ROW.match(filled[0]) or filled[0].endswith("方面")):
-            aspect = re.sub(r"^\s*[（(]?[一二三四五六七八九十]+[）)、.．]\s*", "", filled[0])
+        texts = set(values.values())
+        one = next(iter(texts)) if len(texts) == 1 else None  # a row of one text (often merged across)
+        if one and (_ASPECT_ROW.match(one) or one.endswith("方面")):
+            aspect = re.sub(r"^\s*[（(]?[一二三四五六七八九十]+[）)、.．]\s*", "", one)
             continue
+        numbered = set(values) <= {"number", "aspect", "title"} and re.fullmatch(
+            r"[（(]?[一二三四五六七八九十]+[）)、.．]?", values.get("number", "一")
+        )
+        if numbered and values.get("title", values.get("aspect", "")).endswith("方面"):
+            aspect = values.get("title", values.get("aspect", ""))  # 一 | 政治建设方面
+            continue
+        if one and re.match(r"^\s*(注|备注|说明|填表|附)", one):
+            continue  # a note under the table
         if "title" not in values:
             continue  # a row of notes or a sub-total
-        if set(values) == {"title"} and re.match(r"^\s*(注|备注|说明|填表|附)", values["title"]):
-            continue  # a note under the table
         values.setdefault("aspect", aspect)
         if not values["aspect"]:
             values.pop("aspect")
@@ -432,6 +500,8 @@ class Imported:
     closed_on: date | None
     approver: str | None
     progress: str | None
+    where: str = ""
+    """``sheet!row`` the problem was read from."""
 
 
 def _cell_problem(row: SheetRow, key: str, message: str) -> Problem:
@@ -465,9 +535,9 @@ def interpret(rows: list[SheetRow], default_approver: str | None = None) -> list
                     _cell_problem(row, key, f"{text!r} is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)")
                 )
         status = Status.OPEN
-        word = re.sub(r"\s+", "", f.get("status", ""))
+        word = re.sub(r"[\s。．.，,；;！!、]+", "", f.get("status", ""))
         if word:
-            found = STATUS_WORDS.get(word) or next((s for w, s in STATUS_WORDS.items() if w in word), None)
+            found = STATUS_WORDS.get(word) or STATUS_WORDS.get(word.lower())  # whole words only: 未完成 is not 完成
             if found is None:
                 known = "、".join(k for k in STATUS_WORDS if not k.isascii())
                 problems.append(_cell_problem(row, "status", f"{word!r} is not a status word ({known})"))
@@ -500,6 +570,7 @@ def interpret(rows: list[SheetRow], default_approver: str | None = None) -> list
                 closed_on=dates.get("closed_on"),
                 approver=approver,
                 progress=f.get("progress"),
+                where=row.where,
             )
         )
     if problems:
@@ -517,18 +588,33 @@ def build(ledger: Ledger, items: list[Imported], added_on: date, today: date) ->
     state needs ``start``, a ``progress`` note, ``submit``, ``long_term`` or ``close``
     (dated the sheet's 销号日期, else ``added_on``, approved by its 审签人).
 
-    Raises :class:`UsageError` when a close date is before ``added_on`` or after ``today``
-    (the message suggests ``--date``).
+    Raises :class:`LedgerError` listing every row whose close date is not between
+    ``added_on`` and ``today``, whose deadline is before ``added_on``, or which has a
+    close date without being closed.
     """
     number = ledger.next_number()
     made = []
+    problems: list[Problem] = []
     for item in items:
+        sheet, _, row = item.where.partition("!")
         closed = item.closed_on or added_on
         if item.status is Status.CLOSED and not added_on <= closed <= today:
-            raise UsageError(
-                f"{item.title}: 销号日期 {closed} is not between {added_on} (the day put on the ledger) and "
-                f"today ({today}); give the day the findings were handed over with --date"
-            )
+            problems.append(
+                Problem(sheet, int(row or 0), 0, f"销号日期 {closed} is not between {added_on} (the day put on the "
+                        f"ledger; --date) and today ({today})", cell=row)
+            )  # fmt: skip
+        if item.deadline is not None and item.deadline < added_on:
+            problems.append(
+                Problem(sheet, int(row or 0), 0, f"整改时限 {item.deadline} is before {added_on}, the day put on "
+                        "the ledger (--date)", cell=row)
+            )  # fmt: skip
+        if item.closed_on is not None and item.status is not Status.CLOSED:
+            problems.append(
+                Problem(sheet, int(row or 0), 0, f"a 销号日期 ({item.closed_on}) on a problem that is "
+                        f"{item.status.value}; one of the two is wrong", cell=row)
+            )  # fmt: skip
+        if problems:
+            continue
         history = [Event(date=added_on, action=Action.ADD, by=IMPORTER)]
         if item.status is not Status.OPEN:
             history.append(Event(date=added_on, action=Action.START, by=item.owner))
@@ -557,6 +643,8 @@ def build(ledger: Ledger, items: list[Imported], added_on: date, today: date) ->
         assert replay(finding.history).status is item.status
         made.append(finding)
         number += 1
+    if problems:
+        raise LedgerError(problems)
     return made
 
 

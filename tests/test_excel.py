@@ -168,7 +168,8 @@ def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: P
     assert result.stderr.splitlines() == [
         "台账!D2: '2021-13-01' is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)",
         "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、正在整改、整改中、推进中、"
-        "未完成、持续推进、长期坚持、需长期坚持、阶段性完成、持续整改、未整改、未开始、申请销号、待审签、待销号)",
+        "未完成、持续推进、长期坚持、需长期坚持、阶段性完成、持续整改、未整改、未开始、申请销号、待审签、待销号、是、√、✓、否、进行中、"
+        "持续整改中)",
         "台账!E4: a closed problem needs its 审签人 (column, or --approver)",
         "台账!C5: no 方面 for this problem (no aspect column or aspect row above)",
         "rectify: 4 problems found; nothing was written",
@@ -226,3 +227,90 @@ def test_import_says_which_sheet_it_read(run: Run, workbook: Path) -> None:
     assert run("unit", "add", "copy", "--name", "副本", "--feedback-date", "2021-07-28").exit_code == 0
     result = run("import", str(workbook), "--unit", "copy", "--dry-run")
     assert result.stderr.startswith("reading sheet '东阳市人民检察院' of 11 (汇总, 东阳市人民检察院,")
+
+
+def _sheet(tmp_path: Path, rows: list[list[Any]], merges: list[str] = (), name: str = "台账") -> Path:  # type: ignore[assignment]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = name
+    for row in rows:
+        ws.append(row)
+    for span in merges:
+        ws.merge_cells(span)
+    path = tmp_path / f"{name}-{len(rows)}.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("word", ["尚未完成", "未完成。", "部分完成", "完成率50%", "整改中（已完成80%）"])
+def test_a_negated_or_partial_status_word_is_never_closed(run: Run, demo: Path, tmp_path: Path, word: str) -> None:
+    path = _sheet(tmp_path, [["方面", "问题", "状态", "审签人"], ["党的领导方面", "学习不深入", word, "钟某"]])
+    result = run("import", str(path), "--unit", "demo", "--dry-run", "--format", "json")
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)[0]["status"] != "closed"
+    else:
+        assert "台账!C2:" in result.stderr and "is not a status word" in result.stderr
+
+
+def test_office_layouts_merged_aspect_rows_two_row_headers_and_notes(run: Run, demo: Path, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path,
+        [
+            ["序号", "方面", "问题", "责任人", "整改情况", None, "审签人"],
+            [None, None, None, None, "状态", "销号日期", None],
+            ["（一）政治建设方面"],
+            [1, None, "学习不深入", "李某", "已完成", datetime(2021, 9, 1), "钟某"],
+            ["一", "全面从严治党方面"],
+            [1, None, "接待不规范", "王某", "整改中", None, None],
+            ["注：本表由各单位填报"],
+        ],
+        ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1", "G1:G2", "A3:G3", "A7:G7"],
+    )
+    result = run("import", str(path), "--unit", "demo", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["aspect"], r["title"], r["status"]) for r in rows] == [
+        ("政治建设方面", "学习不深入", "closed"),
+        ("全面从严治党方面", "接待不规范", "in_progress"),
+    ]
+
+
+def test_text_starting_with_equals_stays_text_and_formulas_without_values_are_reported(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
+    assert run("add", "-u", "demo", "-a", "纪律方面", "-t", "=1+1", "--date", "2021-08-01").exit_code == 0
+    out = tmp_path / "eq.xlsx"
+    assert run("export", "-o", str(out)).exit_code == 0
+    cell = next(c for row in load_workbook(out)["示例单位"].iter_rows() for c in row if c.value == "=1+1")
+    assert cell.data_type == "s"
+    path = _sheet(tmp_path, [["方面", "问题", "状态"], ["党的领导方面", '="学习"&"不深入"', "整改中"]], name="公式")
+    result = run("import", str(path), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert "公式!B2: a formula with no saved value; open the file in Excel and save it" in result.stderr
+
+
+def test_rows_that_contradict_their_dates_are_all_reported(run: Run, demo: Path, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path,
+        [
+            ["方面", "问题", "整改时限", "状态", "销号日期", "审签人"],
+            ["党的领导方面", "时限过早", datetime(2020, 1, 1), "整改中", None, None],
+            ["党的领导方面", "未销号却有销号日期", datetime(2021, 12, 31), "整改中", datetime(2021, 9, 1), None],
+            ["党的领导方面", "未来销号", datetime(2021, 12, 31), "已完成", datetime(2022, 3, 1), "钟某"],
+        ],
+        name="日期",
+    )
+    before = demo.read_bytes()
+    result = run("import", str(path), "--unit", "demo", "--date", "2021-07-28")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "日期!2: 整改时限 2020-01-01 is before 2021-07-28, the day put on the ledger (--date)",
+        "日期!3: a 销号日期 (2021-09-01) on a problem that is in_progress; one of the two is wrong",
+        "日期!4: 销号日期 2022-03-01 is not between 2021-07-28 (the day put on the ledger; --date) and today (2021-12-31)",
+    ]
+    assert demo.read_bytes() == before
+    future = run("import", str(path), "--unit", "demo", "--date", "2022-05-01", "--dry-run")
+    assert future.exit_code == 2 and "--date 2022-05-01 is after today" in future.stderr
