@@ -958,6 +958,8 @@ def export(
     from rectify.errors import WriteError
     from rectify.store import display, read_folder
 
+    if output.is_dir():
+        raise UsageError(f"{output} is a folder; name the file to write, e.g. {output / '台账.xlsx'}")
     kind = fmt or output.suffix.lower().lstrip(".")
     if kind not in ("xlsx", "csv", "json"):
         raise UsageError(f"--format must be xlsx, csv or json, not {kind!r}")

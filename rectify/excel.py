@@ -446,6 +446,7 @@ def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
         raise LedgerError(problems)
     has_title = "title" in columns
     out: list[SheetRow] = []
+    conflicts: list[Problem] = []
     aspect = ""
     for index in range(start, len(grid)):
         cells = grid[index]
@@ -480,7 +481,27 @@ def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
         values.setdefault("aspect", aspect)
         if not values["aspect"]:
             values.pop("aspect")
+        previous = out[-1] if out else None
+        if previous and (previous.fields.get("title"), previous.fields.get("aspect")) == (
+            values["title"],
+            values.get("aspect"),
+        ):  # one problem over several rows (its 问题 cell merged down): one finding
+            for key, text in values.items():
+                if key in ("measures", "progress", "evidence"):
+                    joined = [previous.fields[key]] if key in previous.fields else []
+                    previous.fields[key] = "\n".join([*joined, text])
+                elif previous.fields.get(key, text) != text and key != "number":
+                    ref = where[key]
+                    sheet, _, cell = ref.partition("!")
+                    message = f"the problem above goes on in this row but its {key} differs ({text!r}); make them agree"
+                    conflicts.append(Problem(sheet, index + 1, 0, message, cell=cell))
+                else:
+                    previous.fields.setdefault(key, text)
+                    previous.cells.setdefault(key, where[key])
+            continue
         out.append(SheetRow(f"{name}!{index + 1}", values, where))
+    if conflicts:
+        raise LedgerError(conflicts)
     return out
 
 

@@ -314,3 +314,21 @@ def test_rows_that_contradict_their_dates_are_all_reported(run: Run, demo: Path,
     assert demo.read_bytes() == before
     future = run("import", str(path), "--unit", "demo", "--date", "2022-05-01", "--dry-run")
     assert future.exit_code == 2 and "--date 2022-05-01 is after today" in future.stderr
+
+
+def test_a_problem_merged_over_several_rows_is_one_finding(run: Run, demo: Path, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path,
+        [
+            ["方面", "问题", "整改措施", "状态"],
+            ["党的领导方面", "学习不深入", "制定计划", "整改中"],
+            [None, None, "开展研讨", "整改中"],
+        ],
+        ["A2:A3", "B2:B3"],
+        name="合并",
+    )
+    rows = json.loads(run("import", str(path), "--unit", "demo", "--dry-run", "--format", "json").stdout)
+    assert [(r["title"], r["measures"], r["status"]) for r in rows] == [
+        ("学习不深入", ["制定计划", "开展研讨"], "in_progress")
+    ]
+    assert run("export", "-o", str(tmp_path)).exit_code == 2
