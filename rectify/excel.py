@@ -30,7 +30,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.feedback import normal_date
 from rectify.model import Action, Event, Finding, Ledger, Status, parse_date
 from rectify.render import STATUS_ZH
-from rectify.report import Row, count, unit_rows
+from rectify.report import Row, unit_rows
 from rectify.workflow import closed_on, deadline_on, replay, status_on
 
 COLUMNS = [
@@ -238,7 +238,6 @@ def write_xlsx(ledgers: list[Ledger], as_of: date, path: Path) -> None:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = box
         widths = {key: width for key, _, width in COLUMNS}
-        first_of_aspect: dict[str, int] = {}
         last_aspect, start = None, 3
         items = [f for f in ledger.findings if status_on(f, as_of) is not None]
         for number, finding in enumerate(items, start=1):
@@ -271,7 +270,6 @@ def write_xlsx(ledgers: list[Ledger], as_of: date, path: Path) -> None:
                 if last_aspect is not None and at - 1 > start:
                     sheet.merge_cells(start_row=start, start_column=2, end_row=at - 1, end_column=2)
                 last_aspect, start = finding.aspect, at
-                first_of_aspect.setdefault(finding.aspect, at)
         if last_aspect is not None and sheet.max_row > start:
             sheet.merge_cells(start_row=start, start_column=2, end_row=sheet.max_row, end_column=2)
         for cells in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
@@ -667,8 +665,3 @@ def build(ledger: Ledger, items: list[Imported], added_on: date, today: date) ->
     if problems:
         raise LedgerError(problems)
     return made
-
-
-def summary_counts(ledger: Ledger, as_of: date) -> str:
-    """Return ``closed/findings rate`` of one ledger (for import's closing line)."""
-    return count([(ledger, f) for f in ledger.findings], as_of).rate_text()

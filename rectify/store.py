@@ -155,13 +155,6 @@ class Loaded:
         """Return the 1-based (line, col) in the file of the value at ``path`` of the model."""
         return self.doc.where(self._in_file(path))
 
-    def where(self, finding_id: str, field: str | None = None) -> tuple[int, int]:
-        """Return the 1-based (line, col) of a finding (or one of its fields)."""
-        for index, finding in enumerate(self.ledger.findings):
-            if finding.id == finding_id:
-                path: tuple[str | int, ...] = ("findings", index)
-                return self.at((*path, field) if field else path)
-        return (1, 1)
 
 
 def _describe(value: Any) -> str:
