@@ -31,7 +31,7 @@ from rectify.feedback import normal_date
 from rectify.model import Action, Event, Finding, Ledger, Status, parse_date
 from rectify.render import STATUS_ZH
 from rectify.report import Row, unit_rows
-from rectify.workflow import closed_on, deadline_on, replay, status_on
+from rectify.workflow import NewFinding, closed_on, deadline_on, replay, status_on
 
 COLUMNS = [
     ("number", "序号", 6),
@@ -646,19 +646,10 @@ def build(ledger: Ledger, items: list[Imported], added_on: date, today: date) ->
         elif item.status is Status.CLOSED:
             closer = item.owner if item.owner and item.owner != item.approver else IMPORTER
             history.append(Event(date=closed, action=Action.CLOSE, by=closer, approver=item.approver))
-        finding = Finding(
-            id=f"{ledger.unit.id}-{number:03d}",
-            aspect=item.aspect,
-            title=item.title,
-            detail=item.detail,
-            measures=list(item.measures),
-            leader=item.leader,
-            department=item.department,
-            owner=item.owner,
-            deadline=item.deadline,
-            status=item.status,
-            history=history,
+        fields = NewFinding(
+            item.aspect, item.title, item.detail, item.measures, item.leader, item.department, item.owner, item.deadline
         )
+        finding = fields.to_finding(f"{ledger.unit.id}-{number:03d}", item.status, history)
         assert replay(finding.history).status is item.status
         made.append(finding)
         number += 1

@@ -156,7 +156,6 @@ class Loaded:
         return self.doc.where(self._in_file(path))
 
 
-
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"

@@ -257,6 +257,23 @@ class NewFinding:
     owner: str | None = None
     deadline: date | None = None
 
+    def to_finding(self, finding_id: str, status: Status, history: list[Event]) -> Finding:
+        """Return the finding with these fields, ``finding_id``, ``status`` and ``history``
+        (blank measures left out)."""
+        return Finding(
+            id=finding_id,
+            aspect=self.aspect,
+            title=self.title,
+            detail=self.detail,
+            measures=[m for m in self.measures if m.strip()],
+            leader=self.leader,
+            department=self.department,
+            owner=self.owner,
+            deadline=self.deadline,
+            status=status,
+            history=history,
+        )
+
 
 def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None) -> list[Finding]:
     """Return new findings for ``ledger``, numbered from :meth:`Ledger.next_number` on.
@@ -271,20 +288,9 @@ def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str 
             raise UsageError("a finding needs a non-empty aspect and title")
         if item.deadline is not None and item.deadline < on:
             raise UsageError(f"deadline {item.deadline} is before the date the finding is added ({on})")
-        finding = Finding(
-            id=f"{ledger.unit.id}-{number:03d}",
-            aspect=item.aspect,
-            title=item.title,
-            detail=item.detail,
-            measures=[m for m in item.measures if m.strip()],
-            leader=item.leader,
-            department=item.department,
-            owner=item.owner,
-            deadline=item.deadline,
-            status=Status.OPEN,
-            history=[Event(date=on, action=Action.ADD, by=by)],
+        made.append(
+            item.to_finding(f"{ledger.unit.id}-{number:03d}", Status.OPEN, [Event(date=on, action=Action.ADD, by=by)])
         )
-        made.append(finding)
         number += 1
     return made
 
