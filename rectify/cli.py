@@ -9,6 +9,7 @@ commands that need them, so ``rectify --version`` starts fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -77,6 +78,13 @@ unit_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(unit_app, name="unit")
+server_app = typer.Typer(
+    cls=RectifyGroup,
+    help="Keep a resident server: commands start at once and ledgers are read once.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(server_app, name="server")
 
 FormatOption = Annotated[
     str,
@@ -310,6 +318,61 @@ def merge_driver(
         raise WriteError(f"cannot write {ours}: {exc.strerror}") from None
     if result.conflicts:
         raise typer.Exit(1)
+
+
+@server_app.command("start")
+def server_start(
+    idle: Annotated[
+        int,
+        typer.Option("--idle", min=1, metavar="MINUTES", help="Stop after this many minutes without a command."),
+    ] = 180,
+) -> None:
+    """Start the server in the background; rectify commands then run in it.
+
+    Commands behave exactly as without it; they start at once, and ledgers unchanged
+    since the last command are not read again. It serves only you, and stops after
+    --idle minutes without a command, when rectify is upgraded, or with
+    `rectify server stop`. RECTIFY_SERVER=off runs a command without it.
+    """
+    from rectify import server
+
+    if server.in_server():
+        typer.echo(f"rectify server: running (pid {os.getppid()})")
+        return
+    try:
+        pid, started = server.start(idle)
+    except (OSError, RuntimeError) as exc:
+        raise UsageError(f"cannot start the server: {exc}") from None
+    typer.echo(f"rectify server: {'started' if started else 'running'} (pid {pid})")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the server; commands run on their own again. Nothing is lost: it holds no data."""
+    from rectify import server
+
+    if server.in_server():
+        server.request_stop()
+        typer.echo(f"rectify server: stopped (pid {os.getppid()})")
+        return
+    pid = server.stop()
+    typer.echo("rectify server: not running" if pid is None else f"rectify server: stopped (pid {pid})")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say whether the server runs, and what it holds in memory. Exit 1 when it does not run."""
+    from rectify import server
+
+    if server.in_server():
+        files, findings = server.remembered()
+        typer.echo(
+            f"rectify server: running (pid {os.getppid()}), holding {_plural(files, 'ledger')} "
+            f"with {_plural(findings, 'finding')}"
+        )
+        return
+    typer.echo("rectify server: not running")
+    raise typer.Exit(1)
 
 
 @unit_app.command("list")
@@ -1195,6 +1258,18 @@ def check(
         raise typer.Exit(1)
 
 
+_command: Any = None
+
+
+def command() -> Any:
+    """Return the click command typer makes of :data:`app`, made once per process
+    (typer would make it anew on each call; the server makes it before forking)."""
+    global _command
+    if _command is None:
+        _command = typer.main.get_command(app)
+    return _command
+
+
 def main() -> None:
     """Console-script entry point: run the app.
 
@@ -1207,7 +1282,7 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="replace")
     try:
-        app(prog_name="rectify")
+        command()(prog_name="rectify")
     except BrokenPipeError:
         import os
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from rectify import memo
 from rectify.model import Finding, Ledger, Status, Unit
 from rectify.workflow import closed_on, deadline_on, is_overdue, status_on
 
@@ -169,6 +170,13 @@ def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
     return counts
 
 
+def _own_counts(ledger: Ledger, as_of: date) -> Counts:
+    """:func:`count` of one ledger's findings; remembered by the resident server for a
+    ledger it holds (:func:`rectify.memo.derived`: by the ledger object, so never for a
+    ledger changed since it was read)."""
+    return memo.derived(ledger, ("count", as_of), lambda: count(_items(ledger), as_of))  # type: ignore[no-any-return]
+
+
 @dataclass
 class Row:
     """One table row: ``key`` (unit id or aspect), ``label`` (display name), ``depth``
@@ -193,7 +201,7 @@ def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[l
     come its own findings alone (本级) and its children, indented; the total is the same
     either way, each finding counted once.
     """
-    own = {ledger.unit.id: count(_items(ledger), as_of) for ledger in ledgers}
+    own = {ledger.unit.id: _own_counts(ledger, as_of) for ledger in ledgers}
     names = {ledger.unit.id: ledger.unit.name for ledger in ledgers}
     total = sum(own.values(), Counts())
     if not tree:

@@ -18,6 +18,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from filelock import FileLock
 from filelock import Timeout as FileLockTimeout
 from pydantic import BaseModel, ValidationError
 
-from rectify import workflow, yamldoc
+from rectify import memo, workflow, yamldoc
 from rectify.config import CONFIG_NAME, Config, load_config
 from rectify.errors import LedgerError, LockTimeout, Problem, UsageError, WorkflowError, WriteError
 from rectify.gitops import Commit
@@ -307,14 +308,45 @@ def parse_ledger(raw: bytes, path: Path) -> Loaded:
     return loaded
 
 
-def _parse_with_rules(raw: bytes, path: Path) -> tuple[Loaded, list[Problem]]:
+def _context(path: Path, config: Config) -> tuple[str, str, Any]:
+    """What a ledger's problems depend on besides its bytes: the name it is shown by,
+    the settings, and today's date (no event may be dated after it)."""
+    return (display(path), _settings_key(config), workflow.today(config.time_zone))
+
+
+def _remember(path: Path, began: int, loaded: Loaded) -> None:
+    """Keep ``loaded``, the ledger just written to ``path`` (writing began at ``began``,
+    ns), for the next command of the server (:mod:`rectify.memo`)."""
+    try:
+        after = os.stat(path)
+    except OSError:
+        return
+    context = _context(path, loaded.config)
+    loaded.doc.release()
+    memo.keep(os.path.abspath(path), memo.identity(after), began, loaded.digest, context, (loaded, ()))
+
+
+def _settings_key(config: Config) -> str:
+    """The settings as text, to compare (remembered per settings object: it is made once
+    per process and version of ``rectify.yaml``)."""
+    key = _SETTINGS_KEYS.get(id(config))
+    if key is None or key[0] is not config:
+        key = _SETTINGS_KEYS[id(config)] = (config, config.model_dump_json())
+    return key[1]
+
+
+_SETTINGS_KEYS: dict[int, tuple[Config, str]] = {}
+
+
+def _parse_with_rules(raw: bytes, path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
     """Parse and validate; return the ledger and the problems the file rules find.
+    ``config`` is the settings of ``path``'s folder (looked up when None).
 
     Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
     """
-    config = config_for(path.parent)
+    config = config or config_for(path.parent)
     name = display(path)
-    doc = yamldoc.parse(raw, name, strict=False)
+    doc = yamldoc.parse(raw, name, strict=False, spans=memo.active)
     positions = None
     schema: list[Problem] = []
     try:
@@ -410,8 +442,44 @@ def _read_bytes(path: Path) -> bytes:
 
 def read_ledger(path: Path) -> Loaded:
     """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
+    loaded, problems = _read_parsed(path)
+    if problems:
+        raise LedgerError(problems)
+    return loaded
+
+
+def _read_parsed(path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
+    """Read and parse ``path``: the ledger and the problems of :data:`FILE_RULES`.
+
+    In a command run by the resident server (:mod:`rectify.memo`), a file read before
+    and unchanged since (same identity, and same bytes when racily clean) is not parsed
+    again, provided it would be named and checked the same way (display name, settings,
+    today's date: the rules look at it). ``config`` is the settings of ``path``'s folder
+    when the caller has them already. Raises :class:`LedgerError` or
+    :class:`UsageError` as reading does; a file that cannot be parsed is never
+    remembered (one the rules find problems in is, with its problems).
+    """
+    if not memo.active:
+        with _bulk():
+            return _parse_with_rules(_read_bytes(path), path, config)
+    try:
+        before = os.stat(path)
+    except OSError:
+        with _bulk():
+            return _parse_with_rules(_read_bytes(path), path, config)  # raises the usual error
+    key = os.path.abspath(path)
+    config = config or config_for(path.parent)
+    context = _context(path, config)
+    entry = memo.lookup(key, before, context, lambda: hashlib.sha256(_read_bytes(path)).hexdigest())
+    if entry is not None:
+        loaded, problems = entry.value
+        return loaded, list(problems)
+    began = time.time_ns()
+    raw = _read_bytes(path)
     with _bulk():
-        return parse_ledger(_read_bytes(path), path)
+        loaded, problems = _parse_with_rules(raw, path, config)
+    memo.keep(key, memo.identity(before), began, loaded.digest, context, (loaded, tuple(problems)))
+    return loaded, problems
 
 
 @contextmanager
@@ -439,10 +507,10 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
     """
     loaded: list[Loaded] = []
     problems: list[Problem] = []
+    config = config_for(folder)
     for path in ledger_paths(folder):
         try:
-            with _bulk():
-                item, found = _parse_with_rules(_read_bytes(path), path)
+            item, found = _read_parsed(path, config)
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
@@ -451,14 +519,20 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
         if audit:
             problems.extend(run_rules(AUDIT_RULES, item))
         item.doc.release()  # read again from the file should a position be needed
-    for rule in FOLDER_RULES:
-        problems.extend(_safe(rule, loaded, rule.__name__))
+    versions = ("folder rules", tuple((item.name, item.digest) for item in loaded))
+    problems.extend(memo.result(versions, lambda: _folder_rules(loaded)))
     for stray in stray_files(folder):
         name = display(stray)
         problems.append(
             Problem(name, 1, 1, f"ledger files end in {LEDGER_SUFFIX}; rename it to {stray.stem}{LEDGER_SUFFIX}")
         )
     return loaded, sorted(set(problems))
+
+
+def _folder_rules(loaded: list[Loaded]) -> list[Problem]:
+    """Run :data:`FOLDER_RULES` over ``loaded``; what they find depends only on each
+    file's name and bytes (remembered by the server under those)."""
+    return [problem for rule in FOLDER_RULES for problem in _safe(rule, loaded, rule.__name__)]
 
 
 def read_folder(folder: Path) -> list[Loaded]:
@@ -894,6 +968,7 @@ class Edit:
         self._removed: set[str] = set()
         self._head: dict[str, Any] = {}
         self._last_number = False
+        self._blocks: dict[tuple[str, int], list[str]] = {}
         self.then: Callable[[], None] | None = None
         """Run after the ledger is saved, still under the lock (a git commit)."""
 
@@ -952,9 +1027,9 @@ class Edit:
         lines = list(zip(doc.lines, [*endings, ""], strict=True))
         edits: list[tuple[int, int, list[str]]] = []  # (start, end exclusive, new lines)
         by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
-        for finding_id, finding in self._replaced.items():
+        for finding_id in self._replaced:
             span = doc.spans[by_id[finding_id]]
-            edits.append((span.start, span.end + 1, yamldoc.render_finding(finding, span.indent)))
+            edits.append((span.start, span.end + 1, self._block(finding_id, span.indent)))
         for finding_id in self._removed:
             span = doc.spans[by_id[finding_id]]
             edits.append((span.start, span.end + 1, []))
@@ -983,6 +1058,13 @@ class Edit:
         text = "".join(line + ending for line, ending in lines)
         return text if text.endswith("\n") else text + doc.newline
 
+    def _block(self, finding_id: str, indent: int) -> list[str]:
+        """The new lines of replaced finding ``finding_id`` with its ``-`` at ``indent`` (made once)."""
+        key = (finding_id, indent)
+        if key not in self._blocks:
+            self._blocks[key] = yamldoc.render_finding(self._replaced[finding_id], indent)
+        return self._blocks[key]
+
     def _last_number_edit(self) -> tuple[int, int, list[str]]:
         doc = self.loaded.doc
         number = self.ledger.last_number
@@ -995,7 +1077,9 @@ class Edit:
 
     def save(self) -> None:
         """Write the ledger if anything changed, after checking that the new text reads
-        back as exactly the intended ledger. Raises :class:`WriteError` otherwise."""
+        back as exactly the intended ledger (block by block when that is sure, see
+        :meth:`_reads_back_in_place`; else the whole text). Raises :class:`WriteError`
+        otherwise."""
         if not (self._replaced or self._appended or self._removed or self._head or self._last_number):
             return
         text = self.text()
@@ -1003,17 +1087,99 @@ class Edit:
         data = text.encode("utf-8")
         if doc.bom:
             data = b"\xef\xbb\xbf" + data
-        try:
-            again = parse_ledger(data, self.loaded.path)
-        except LedgerError as exc:
-            raise WriteError(
-                f"{self.loaded.name}: the edited ledger would not read back ({exc}); nothing was written"
-            ) from None
-        if again.ledger != self.ledger:
-            raise WriteError(
-                f"{self.loaded.name}: the edited ledger would not read back as intended; nothing was written"
-            )
+        if self._reads_back_in_place():
+            again = None
+        else:
+            try:
+                again = parse_ledger(data, self.loaded.path)
+            except LedgerError as exc:
+                raise WriteError(
+                    f"{self.loaded.name}: the edited ledger would not read back ({exc}); nothing was written"
+                ) from None
+            if again.ledger != self.ledger:
+                raise WriteError(
+                    f"{self.loaded.name}: the edited ledger would not read back as intended; nothing was written"
+                )
+        began = time.time_ns()
         atomic_write(self.loaded.path, data, expect=self.loaded.digest)
+        if memo.active:  # the server: the next command finds this version without reading it
+            written = again or self._written(text, hashlib.sha256(data).hexdigest())
+            _remember(self.loaded.path, began, written)
+
+    def _written(self, text: str, digest: str) -> Loaded:
+        """The ledger as just written by an in-place edit (:meth:`_reads_back_in_place`),
+        as reading ``text`` would give it: the findings' lines moved by the replaced
+        blocks' change in length, the rest as it was."""
+        old = self.loaded.doc
+        by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
+        moves = [
+            (old.spans[by_id[finding_id]], len(self._block(finding_id, old.spans[by_id[finding_id]].indent)))
+            for finding_id in self._replaced
+        ]
+
+        def moved(line: int, last: bool) -> int:
+            """Where line ``line`` is now; ``last``: it ends a block (a replaced block's end moves)."""
+            shift = 0
+            for span, length in moves:
+                if span.end < line or (last and span.end == line):
+                    shift += length - (span.end - span.start + 1)
+            return line + shift
+
+        if old.endings:  # CRLF lines kept: split them again as a fresh read does
+            plain, endings, _ = yamldoc.decode(text.encode("utf-8"), old.path)
+        else:
+            plain, endings = text, []
+        doc = yamldoc.Doc(path=old.path, _text=plain, newline=old.newline, bom=old.bom, data=None, endings=endings)
+        doc.source = old.source
+        doc._spanned = True
+        doc._spans = [yamldoc.Span(moved(s.start, False), moved(s.end, True), s.indent) for s in old.spans]
+        doc._findings_key_line = None if old.findings_key_line is None else moved(old.findings_key_line, False)
+        doc._findings_empty = old.findings_empty
+        doc._top_keys = {key: moved(line, False) for key, line in old.top_keys.items()}
+        doc._top_spans = {key: (moved(a, False), moved(b, True)) for key, (a, b) in old.top_spans.items()}
+        if old.last_number_span is not None:
+            line, start, end = old.last_number_span
+            doc._last_number_span = (moved(line, False), start, end)
+        doc.release()
+        return Loaded(self.loaded.path, self.loaded.name, digest, doc, self.ledger, self.loaded.config)
+
+    def _reads_back_in_place(self) -> bool:
+        """True when the edit is sure to read back as intended without parsing the whole
+        new text again: only findings were replaced, each new block reads back on its own
+        as exactly its finding, no line after a replaced block could be taken into it (a
+        block scalar at its end would swallow a deeper-indented comment that follows), and
+        the file rules find nothing in the new findings (each rule looks at one finding at
+        a time, and the ids are the ones the file had). Otherwise (False) :meth:`save`
+        parses the whole new text, as it always may: this only spares a province's
+        ``close`` from reading its whole ledger twice (bench/province.py)."""
+        doc = self.loaded.doc
+        if self._appended or self._removed or self._head or self._last_number or not self._replaced:
+            return False
+        if len(doc.spans) != len(self.loaded.ledger.findings):
+            return False
+        lines = doc.lines
+        by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
+        for finding_id, finding in self._replaced.items():
+            span = doc.spans[by_id[finding_id]]
+            for line in lines[span.end + 1 :]:
+                if not line.strip():
+                    continue
+                if len(line) - len(line.lstrip(" ")) > span.indent:
+                    return False
+                break
+            block = "\n".join(self._block(finding_id, span.indent)) + "\n"
+            try:
+                alone = yamldoc.parse(block.encode("utf-8"), self.loaded.name)
+                if not isinstance(alone.data, list) or len(alone.data) != 1:
+                    return False
+                if Finding.model_validate(alone.data[0]) != finding:
+                    return False
+            except (LedgerError, ValidationError):
+                return False
+        # the rules look at each finding alone (ids stay the same): the new findings suffice
+        changed = self.ledger.model_copy(update={"findings": list(self._replaced.values())})
+        candidate = Loaded(self.loaded.path, self.loaded.name, "", doc, changed, self.loaded.config)
+        return not run_rules(FILE_RULES, candidate)
 
 
 @contextmanager

@@ -87,6 +87,7 @@ class Doc:
     problems: list[Problem] = field(default_factory=list)
     _lines: list[str] | None = field(default=None, repr=False)
     _located: bool = field(default=False, repr=False)
+    _spanned: bool = field(default=False, repr=False)
     _marks: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
     _key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
     _spans: list[Span] = field(default_factory=list, repr=False)
@@ -127,7 +128,18 @@ class Doc:
         if root is not None:
             self._seen = set()
             _build(root, (), self, [], 0)
+            if not self._spanned:
+                _locate_findings(root, self)
+        self._spanned = True
+
+    def _locate_spans(self) -> None:
+        """Compose the text again and record the findings' spans and the top-level keys (once)."""
+        if self._spanned:
+            return
+        root = yaml.compose(self.text, Loader=_Loader)
+        if root is not None:
             _locate_findings(root, self)
+        self._spanned = True
 
     @property
     def marks(self) -> dict[Path, tuple[int, int]]:
@@ -144,37 +156,37 @@ class Doc:
     @property
     def spans(self) -> list[Span]:
         """Each finding's lines, in file order (empty for a flow-style list)."""
-        self._locate()
+        self._locate_spans()
         return self._spans
 
     @property
     def findings_key_line(self) -> int | None:
         """0-based line of ``findings:``, or None."""
-        self._locate()
+        self._locate_spans()
         return self._findings_key_line
 
     @property
     def findings_empty(self) -> bool:
         """True when the findings are written as nothing or ``[]``."""
-        self._locate()
+        self._locate_spans()
         return self._findings_empty
 
     @property
     def top_keys(self) -> dict[str, int]:
         """0-based line of each top-level key."""
-        self._locate()
+        self._locate_spans()
         return self._top_keys
 
     @property
     def top_spans(self) -> dict[str, tuple[int, int]]:
         """0-based first and last line of each top-level key and its value."""
-        self._locate()
+        self._locate_spans()
         return self._top_spans
 
     @property
     def last_number_span(self) -> tuple[int, int, int] | None:
         """(line, start col, end col) of ``last_number``'s value when on one line."""
-        self._locate()
+        self._locate_spans()
         return self._last_number_span
 
     def where(self, path: Path, key: bool = False) -> tuple[int, int]:
@@ -298,7 +310,7 @@ def conflict_markers(text: str, path: str) -> list[Problem]:
     return problems
 
 
-def parse(data: bytes, path: str, strict: bool = True) -> Doc:
+def parse(data: bytes, path: str, strict: bool = True, spans: bool = False) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
     Raises :class:`LedgerError` with every problem found at this level: encoding, git
@@ -306,7 +318,9 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     anchors/aliases (refused: they can expand without bound), nesting deeper than
     :data:`MAX_DEPTH`, and an empty file. With ``strict=False`` the problems found while
     building values (duplicate keys, aliases, nesting) are left in ``Doc.problems`` and
-    the first value of a duplicate key is kept, so later checks can report more.
+    the first value of a duplicate key is kept, so later checks can report more. With
+    ``spans`` the findings' lines are found at once (cheaper than again later, for a
+    ledger about to be kept in memory and edited).
     """
     text, endings, bom = decode(data, path)
     markers = conflict_markers(text, path)
@@ -344,9 +358,12 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     try:
         doc.data = _values(root, 0, set())
     except _NeedsPositions:  # a duplicate key, an alias, deep nesting: build again, noting where
-        doc._located = True
+        doc._located = doc._spanned = True
         doc.data = _build(root, (), doc, problems, 0)
         _locate_findings(root, doc)
+    if spans and not doc._spanned:
+        _locate_findings(root, doc)
+        doc._spanned = True
     doc.problems = problems
     if problems and strict:
         raise LedgerError(problems)

@@ -1,0 +1,134 @@
+"""Hand a command to the resident server when one is running (``rectify server start``).
+
+This module runs in every ``rectify`` command before anything else, so it imports only
+what Python itself starts with, plus ``zlib`` and, once a server is there, ``_socket``.
+The command runs in a process forked from the server, given this process's standard
+input, output and error (the file descriptors themselves, passed over a Unix socket), its
+arguments, working directory, environment and umask: it behaves as if run here, prints
+straight to the terminal or pipe, and its exit code becomes this process's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ENV_SWITCH = "RECTIFY_SERVER"
+"""``RECTIFY_SERVER=off`` runs every command in its own process, server or not."""
+
+
+def runtime_dir() -> str:
+    """Return the private folder of the user's servers: ``$RECTIFY_RUNTIME_DIR``, else
+    ``$XDG_RUNTIME_DIR/rectify``, else ``$TMPDIR/rectify-<uid>`` (``/tmp`` by default)."""
+    chosen = os.environ.get("RECTIFY_RUNTIME_DIR")
+    if chosen:
+        return chosen
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg:
+        return os.path.join(xdg, "rectify")
+    return os.path.join(os.environ.get("TMPDIR") or "/tmp", f"rectify-{os.getuid()}")
+
+
+def fingerprint() -> str:
+    """Return a name for this installation of rectify: its version, the Python running
+    it, the size and time of each of its modules and the time of each ``site-packages``
+    folder (installing a package changes it). A server answers only for the code it was
+    started with; after any change a new one is needed and the old one is not used."""
+    import zlib  # not hashlib: loading OpenSSL would cost more than the rest of this module
+
+    import rectify
+
+    here = os.path.dirname(os.path.abspath(rectify.__file__))
+    parts = [rectify.__version__, sys.executable, sys.version]
+    with os.scandir(here) as found:
+        for item in sorted(found, key=lambda e: e.name):
+            if item.name.endswith(".py"):
+                info = item.stat()
+                parts.append(f"{item.name}:{info.st_size}:{info.st_mtime_ns}")
+    for folder in sys.path:
+        if folder.endswith("-packages"):
+            try:
+                parts.append(f"{folder}:{os.stat(folder).st_mtime_ns}")
+            except OSError:
+                pass
+    data = "\n".join(parts).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.crc32(data[::-1]):08x}{zlib.adler32(data):08x}"
+
+
+def socket_path() -> str:
+    """Return the socket of the server for this installation (see :func:`fingerprint`)."""
+    return os.path.join(runtime_dir(), f"server-{fingerprint()}.sock")
+
+
+def _stream(stream: object, fallback: str) -> tuple[str, str]:
+    return (getattr(stream, "encoding", None) or fallback, getattr(stream, "errors", None) or "strict")
+
+
+def run_remote(argv: list[str]) -> int | None:
+    """Run ``rectify argv`` in the server and return its exit code; None when no server
+    is running for this installation (the caller runs the command itself).
+
+    Ctrl-C is passed on to the command. Returns 75 (EX_TEMPFAIL) after a message on
+    stderr when the server goes away after starting the command and before it ends.
+    """
+    if os.environ.get(ENV_SWITCH, "").lower() in ("off", "0", "no", "false"):
+        return None
+    path = socket_path()
+    if not os.path.exists(path):
+        return None
+    import _socket  # the C module: ``socket`` would add its enums to every command's start
+    import marshal
+
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        conn.connect(path)
+    except OSError:
+        conn.close()
+        return None  # a server that ended without cleaning up: run here
+    fds = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            fds.append(os.open(os.devnull, os.O_RDWR))  # a closed stream reads as empty
+    mask = os.umask(0o022)
+    os.umask(mask)
+    request = {
+        "argv": argv,
+        "cwd": os.getcwd(),
+        "env": dict(os.environ),
+        "umask": mask,
+        "streams": [_stream(sys.stdin, "utf-8"), _stream(sys.stdout, "utf-8"), _stream(sys.stderr, "utf-8")],
+    }
+    payload = marshal.dumps(request)  # the server is this same Python (see fingerprint)
+    rights = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in fds)
+    try:
+        conn.sendmsg([len(payload).to_bytes(8, "big") + payload], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, rights)])
+    except OSError:
+        conn.close()
+        return None  # the server is stopping: run here
+    reply = b""
+    pid = 0
+    while True:
+        try:
+            chunk = conn.recv(64)
+        except KeyboardInterrupt:
+            if pid:
+                os.kill(pid, 2)  # SIGINT: the command stops as it would here
+            continue
+        if not chunk:
+            break
+        reply += chunk
+        lines = reply.split(b"\n")
+        if not pid and len(lines) > 1:
+            pid = int(lines[0])
+        if len(lines) > 2:
+            return int(lines[1])
+    if not pid:
+        return None  # the server closed before starting the command: run it here
+    sys.stderr.write(
+        "rectify: the server stopped before the command ended; check with `rectify server status`, "
+        f"or run without it ({ENV_SWITCH}=off)\n"
+    )
+    return 75

@@ -1,0 +1,402 @@
+"""The resident server (``rectify server start``): commands without start-up cost, and
+ledgers read once.
+
+Python, typer and pydantic take longer to start than a province's ``close`` takes to
+run. The server starts once, imports everything, and keeps one spare process forked from
+itself waiting on a Unix socket in the user's private runtime folder
+(:func:`rectify.client.runtime_dir`). A ``rectify`` command finding the socket
+(:mod:`rectify.client`) hands its arguments, working directory, environment, umask and
+standard streams to the spare, which runs the command exactly as the command line would
+(the same code: :func:`rectify.cli.main`) and reports the exit code. Then, the user
+having the answer, the spare sends back what it learnt (:mod:`rectify.memo`: ledgers
+read, figures counted) and exits; the server takes it in and forks the next spare. One
+command runs at a time; others wait their turn.
+
+Only the user who started the server may use it (checked on each connection). It stops
+after ``--idle`` minutes without a command, when its code or its socket changes, or on
+``rectify server stop``. Nothing is stored on disk but the socket and a pid file.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from rectify import client, memo
+
+IDLE_MINUTES = 180
+"""Default minutes without a command after which the server stops."""
+
+_PRELOAD = (
+    "rectify.cli",
+    "rectify.store",
+    "rectify.report",
+    "rectify.render",
+    "rectify.workflow",
+    "rectify.bulletin",
+    "rectify.excel",
+    "rectify.feedback",
+    "rectify.gitops",
+    "rectify.merge",
+    "rich.console",
+    "rich.table",
+    "rich.cells",
+    "tabulate",
+    "csv",
+    "zoneinfo",
+)
+
+
+def pid_path(sock: str) -> str:
+    """Return the pid file beside the socket ``sock``."""
+    return sock[: -len(".sock")] + ".pid"
+
+
+def running(sock: str | None = None) -> int | None:
+    """Return the pid of the server listening on ``sock`` (default: this installation's),
+    or None when none answers there."""
+    sock = sock or client.socket_path()
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(sock)
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    try:
+        return int(Path(pid_path(sock)).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _private_dir(folder: str) -> None:
+    """Make ``folder`` (mode 0700) or check that it is the user's own and private.
+
+    Raises OSError when it belongs to someone else or others may write in it."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    info = os.lstat(folder)
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise OSError(f"{folder} is not a private folder of this user (owner or mode); remove it or fix it")
+
+
+def start(idle_minutes: int = IDLE_MINUTES, wait_seconds: float = 30.0) -> tuple[int, bool]:
+    """Start the server in the background unless one runs; return ``(pid, started)``.
+
+    Raises OSError when the runtime folder is not private, RuntimeError when the server
+    does not answer within ``wait_seconds`` (its log, beside the socket, says why)."""
+    import subprocess
+
+    sock = client.socket_path()
+    pid = running(sock)
+    if pid is not None:
+        return pid, False
+    _private_dir(os.path.dirname(sock))
+    log = sock[: -len(".sock")] + ".log"
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rectify.server", sock, str(idle_minutes)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd="/",
+            start_new_session=True,
+            close_fds=True,
+        )
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server ended at start (exit {process.returncode}); see {log}")
+        pid = running(sock)
+        if pid is not None:
+            return pid, True
+        time.sleep(0.02)
+    process.terminate()
+    raise RuntimeError(f"the server did not answer within {wait_seconds:.0f} s; see {log}")
+
+
+def stop(sock: str | None = None, wait_seconds: float = 10.0) -> int | None:
+    """Stop the server on ``sock`` (default: this installation's); return its pid, or
+    None when none was running. Waits until it has gone."""
+    sock = sock or client.socket_path()
+    pid = running(sock)
+    if pid is None:
+        return None
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline and os.path.exists(sock):
+        time.sleep(0.02)
+    return pid
+
+
+def request_stop() -> None:
+    """Stop the server once the command running in it has answered (``rectify server stop``
+    run by the server itself)."""
+    global _stop_requested
+    _stop_requested = True
+
+
+def in_server() -> bool:
+    """True in a command run by the server."""
+    return memo.active
+
+
+def remembered() -> tuple[int, int]:
+    """Return (ledgers, findings) the server holds in memory (in a command it runs)."""
+    findings = 0
+    for entry in memo.entries.values():
+        loaded = entry.value[0]
+        findings += len(loaded.ledger.findings)
+    return len(memo.entries), findings
+
+
+# ---------------------------------------------------------------- the server process
+
+
+def serve(sock: str, idle_minutes: int) -> None:
+    """Run the server on ``sock`` until idle for ``idle_minutes``, stopped, or outdated.
+
+    This process only supervises: it imports everything once, then forks the worker
+    that takes the commands, and forks a new one should that one die (a crash loses
+    nothing but what it remembered)."""
+    for name in _PRELOAD:
+        __import__(name)
+    from rectify import cli, workflow
+
+    workflow.today()  # time-zone data in memory
+    cli.command()
+    _private_dir(os.path.dirname(sock))
+    code = client.fingerprint()
+    if os.path.exists(sock):
+        if running(sock) is not None:
+            print(f"rectify server: another server answers on {sock}", file=sys.stderr)
+            return
+        os.unlink(sock)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(sock)
+    listener.listen(64)
+    ours = os.stat(sock).st_ino
+    pidfile = pid_path(sock)
+    Path(pidfile).write_text(f"{os.getpid()}\n", encoding="ascii")
+    print(f"rectify server {os.getpid()}: serving on {sock}", file=sys.stderr, flush=True)
+    worker = 0
+    crashes: list[float] = []
+    signal.signal(signal.SIGTERM, _stop_signal)
+    signal.signal(signal.SIGHUP, _stop_signal)
+    try:
+        gc.freeze()  # the worker shares these pages; its collections leave them alone
+        while True:
+            worker = os.fork()
+            if worker == 0:
+                _worker(listener, sock, ours, code, idle_minutes)  # never returns
+            _, status = os.waitpid(worker, 0)
+            worker = 0
+            if os.waitstatus_to_exitcode(status) == 0:
+                return  # stopped, idle, or outdated
+            crashes = [t for t in crashes if time.monotonic() - t < 60] + [time.monotonic()]
+            print(f"rectify server {os.getpid()}: the worker ended ({status}); starting another", file=sys.stderr)
+            if len(crashes) >= 5:
+                print(f"rectify server {os.getpid()}: 5 workers ended within a minute; stopping", file=sys.stderr)
+                return
+    finally:
+        if worker:  # stopped by a signal: the worker ends the command it is running first
+            os.kill(worker, signal.SIGTERM)
+            os.waitpid(worker, 0)
+        if _still_ours(sock, ours, None):
+            os.unlink(sock)
+            try:
+                os.unlink(pidfile)
+            except OSError:
+                pass
+        print(f"rectify server {os.getpid()}: stopped", file=sys.stderr, flush=True)
+
+
+def _stop_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
+
+
+def _still_ours(sock: str, inode: int, code: str | None) -> bool:
+    """True while ``sock`` is still the socket this server made and (with ``code``) the
+    installed code is still the code it runs."""
+    try:
+        if os.stat(sock).st_ino != inode:
+            return False
+    except OSError:
+        return False
+    return code is None or client.fingerprint() == code
+
+
+class _Stop(Exception):
+    """The worker is asked to stop (SIGTERM) while waiting for a command."""
+
+
+_busy = False
+_stop_requested = False
+
+
+def _worker_signal(signum: int, frame: Any) -> None:
+    global _stop_requested
+    _stop_requested = True
+    if not _busy:
+        raise _Stop
+
+
+def _worker(listener: socket.socket, sock: str, inode: int, code: str, idle_minutes: int) -> None:
+    """The worker: take commands one after the other until stopped, idle or outdated;
+    exit 0 then (the server stops), 1 on a failure (the server starts another)."""
+    global _busy
+    status = 1
+    try:
+        signal.signal(signal.SIGTERM, _worker_signal)
+        signal.signal(signal.SIGHUP, _worker_signal)
+        listener.settimeout(60.0)
+        last = time.monotonic()
+        home = os.getcwd()
+        while not _stop_requested:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                if time.monotonic() - last > idle_minutes * 60 or not _still_ours(sock, inode, code):
+                    break
+                continue
+            conn.settimeout(None)
+            _busy = True
+            try:
+                _serve_one(conn)
+            finally:
+                _busy = False
+                os.chdir(home)
+            last = time.monotonic()
+            if not _still_ours(sock, inode, code):
+                break
+        status = 0
+    except _Stop:
+        status = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(status)
+
+
+def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+    if not data:
+        raise ConnectionError("nothing was asked")
+    if len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        raise ConnectionError("the command sent no standard streams")
+    while len(data) < 8:
+        more = conn.recv(1 << 16)
+        if not more:
+            raise ConnectionError("the command went away")
+        data += more
+    size = int.from_bytes(data[:8], "big")
+    while len(data) < 8 + size:
+        more = conn.recv(1 << 20)
+        if not more:
+            raise ConnectionError("the command went away")
+        data += more
+    request = marshal.loads(data[8 : 8 + size])
+    if not isinstance(request, dict):
+        raise ValueError("not a command")
+    return request, fds
+
+
+def _serve_one(conn: socket.socket) -> None:
+    """Take one connection: a probe (:func:`running`) or a command from another user is
+    closed at once; a command is run with the client's streams."""
+    with conn:
+        credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        _, uid, _ = struct.unpack("3i", credentials)
+        if uid != os.getuid():
+            return  # only the user who started the server
+        try:
+            request, fds = _receive(conn)
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        _run(conn, request, fds)
+
+
+def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
+    """Run the command ``request`` (argv, cwd, env, umask, stream encodings) with the
+    standard streams ``fds`` for the client on ``conn``, and send it the exit code."""
+    saved_env = dict(os.environ)
+    saved_mask = os.umask(request["umask"])
+    try:
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        time.tzset()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        (in_enc, in_err), (out_enc, out_err), (err_enc, err_err) = request["streams"]
+        sys.stdin = open(0, encoding=in_enc, errors=in_err, closefd=False)  # noqa: SIM115
+        lines = 1 if os.isatty(1) else -1  # line-buffered on a terminal, as Python does
+        sys.stdout = open(1, "w", lines, out_enc, out_err, closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", 1, err_enc, err_err, closefd=False)  # noqa: SIM115
+        sys.argv = ["rectify", *request["argv"]]
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        conn.sendall(f"{os.getpid()}\n".encode("ascii"))
+        memo.active = True
+        status = _exit_code()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a late Ctrl-C is for this command only
+        # the answer is complete: let go of the user's streams before saying so, so that
+        # a pipe reading the output sees its end now
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for target in (0, 1, 2):
+            os.dup2(devnull, target)
+        os.close(devnull)
+        conn.sendall(f"{status}\n".encode("ascii"))
+    finally:  # the next command starts from the server's own settings
+        os.umask(saved_mask)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        time.tzset()
+
+
+def _exit_code() -> int:
+    """Run the command line in this process as ``rectify`` would; return its exit code."""
+    from rectify.cli import main
+
+    status: int = 0
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is None:
+            status = 0
+        elif isinstance(exc.code, int):
+            status = exc.code
+        else:
+            print(exc.code, file=sys.stderr)
+            status = 1
+    except KeyboardInterrupt:
+        status = 130
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    return status
+
+
+def main() -> None:
+    """``python -m rectify.server SOCKET IDLE_MINUTES`` (started by :func:`start`)."""
+    sock, idle = sys.argv[1], int(sys.argv[2])
+    serve(sock, idle)
+
+
+if __name__ == "__main__":
+    main()
