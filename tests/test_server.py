@@ -1,0 +1,345 @@
+"""The resident server (rectify server): the same answers as without it, never stale.
+
+A server is started once for this module in a private runtime folder of its own; each
+command runs as a user's does, ``python -m rectify ...`` in a fresh process, once through
+the server and once with ``RECTIFY_SERVER=off``, and the two must agree byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rectify import client, memo, store
+from tests.conftest import MINIMAL, SHIPPED
+
+RUNTIME = ""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def server() -> Iterator[str]:
+    """Start a server for this module's tests in a short private folder (a Unix socket's
+    path is at most 107 bytes); stop it after them."""
+    global RUNTIME
+    RUNTIME = tempfile.mkdtemp(prefix="rectify-test-")
+    os.chmod(RUNTIME, 0o700)
+    started = _rectify("server", "start", "--idle", "10", server=False)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.startswith("rectify server: started (pid ")
+    yield RUNTIME
+    _rectify("server", "stop", server=False)
+    shutil.rmtree(RUNTIME, ignore_errors=True)
+
+
+def _rectify(
+    *args: str, server: bool = True, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m rectify args`` as a user would, through the server or not."""
+    environment = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME, **(env or {})}
+    if not server:
+        environment["RECTIFY_SERVER"] = "off"
+    return subprocess.run(
+        [sys.executable, "-m", "rectify", *args],
+        env=environment,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _same(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a read-only command three times (without the server, then twice with it: read,
+    then remembered) and check that all three agree; return the answer."""
+    alone = _rectify(*args, server=False, cwd=cwd)
+    for _ in range(2):
+        served = _rectify(*args, cwd=cwd)
+        assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    return alone
+
+
+def _holding() -> str:
+    answer = _rectify("server", "status")
+    assert answer.returncode == 0, answer.stderr
+    return answer.stdout
+
+
+def test_reports_agree_with_and_without_the_server(shipped: Path) -> None:
+    for args in (
+        ["status"],
+        ["status", "--unit", "jinhua", "--precision", "0"],
+        ["status", "--by", "aspect", "--format", "json"],
+        ["status", "--tree", "--wide", "--format", "csv"],
+        ["status", "--as-of", "2021-09-30", "--lang", "zh"],
+        ["list", "--status", "in_progress"],
+        ["overdue"],
+        ["trend", "--every", "month"],
+        ["show", "jinhua-025"],
+        ["check"],
+        ["unit", "list"],
+        ["--help"],
+        ["status", "--unit", "nosuch"],
+        ["status", "--by", "colour"],
+    ):
+        _same(*args)
+    jinhua = _same("status", "--unit", "jinhua", "--precision", "0").stdout
+    assert "36/37 97%" in jinhua
+    assert "holding 10 ledgers with 315 findings" in _holding()
+
+
+def test_a_hand_edit_is_seen_at_once_even_with_the_same_size_and_time(demo: Path) -> None:
+    assert "理论学习不深入" in _rectify("list", "--format", "csv").stdout
+    before = demo.stat()
+    text = demo.read_text(encoding="utf-8")
+    demo.write_text(text.replace("理论学习不深入", "理论学习不深化"), encoding="utf-8")
+    os.utime(demo, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime
+    assert demo.stat().st_size == before.st_size
+    assert "理论学习不深化" in _rectify("list", "--format", "csv").stdout
+
+
+def test_a_hand_edit_is_seen_after_the_racy_window_too(demo: Path) -> None:
+    assert "理论学习不深入" in _rectify("list", "--format", "csv").stdout
+    time.sleep(memo.RACY_NS / 1e9 + 0.2)
+    assert "理论学习不深入" in _rectify("list", "--format", "csv").stdout  # now remembered as clean
+    before = demo.stat()
+    demo.write_text(demo.read_text(encoding="utf-8").replace("理论学习不深入", "理论学习不深化"), encoding="utf-8")
+    os.utime(demo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert "理论学习不深化" in _rectify("list", "--format", "csv").stdout
+
+
+def test_check_reports_the_same_problems_with_and_without_the_server(demo: Path) -> None:
+    folder = demo.parent
+    (folder / "broken.yaml").write_text("unit: [\n", encoding="utf-8")
+    bad = MINIMAL.replace("demo-002", "demo-001").replace("2021-07-28\n        action: add\n", "2022-07-28\n        action: add\n", 1)  # fmt: skip
+    (folder / "twice.yaml").write_text(bad.replace("id: demo\n", "id: twice\n"), encoding="utf-8")
+    answer = _same("check")
+    assert answer.returncode == 1
+    assert "broken.yaml:2:1: YAML syntax error" in answer.stdout
+    assert "duplicate finding id 'demo-001'" in answer.stdout
+    answer = _same("status")
+    assert answer.returncode == 1
+    assert "nothing was written" in answer.stderr
+
+
+def test_steps_write_the_same_bytes_with_and_without_the_server(tmp_path: Path) -> None:
+    with_server, without = tmp_path / "a" / "ledgers", tmp_path / "b" / "ledgers"
+    shutil.copytree(SHIPPED, with_server)
+    shutil.copytree(SHIPPED, without)
+    steps = [
+        ["status"],
+        ["close", "jinhua-025", "--by", "王某", "--approver", "李某", "--date", "2021-12-30"],
+        ["close", "jinhua-025", "--by", "王某", "--approver", "李某"],  # refused: closed already
+        ["reopen", "jinhua-025", "--by", "李某", "--note", "复查发现反弹", "--date", "2021-12-31"],
+        ["add", "--unit", "jinhua", "--aspect", "新方面", "--title", "新问题", "--date", "2021-12-31"],
+        ["start", "jinhua-038", "--by", "张某", "--date", "2021-12-31"],
+        ["progress", "jinhua-038", "--by", "张某", "--note", "第一行\n第二行: 含冒号 # 井号", "--date", "2021-12-31"],
+        ["status", "--unit", "jinhua", "--precision", "0"],
+        ["list", "--unit", "jinhua", "--format", "csv"],
+    ]
+    for args in steps:
+        served = _rectify("--ledgers", str(with_server), *args)
+        alone = _rectify("--ledgers", str(without), *args, server=False)
+        assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
+        assert served.stderr.replace(str(with_server), "X") == alone.stderr.replace(str(without), "X"), args
+    for path in sorted(without.glob("*.yaml")):
+        assert (with_server / path.name).read_bytes() == path.read_bytes(), path.name
+    assert _rectify("--ledgers", str(with_server), "check").returncode == 0
+
+
+def test_commands_at_once_through_the_server_lose_nothing(demo: Path) -> None:
+    env = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME}
+    script = "import subprocess, sys\nfor i in range(8):\n    subprocess.run([sys.executable, '-m', 'rectify', 'add', '--unit', 'demo', '--aspect', '并发', '--title', f'{sys.argv[1]}-{i}', '--date', '2021-08-01'], check=True, capture_output=True)\n"  # noqa: E501
+    workers = [subprocess.Popen([sys.executable, "-c", script, name], env=env) for name in "abcd"]
+    for worker in workers:
+        assert worker.wait(timeout=120) == 0
+    findings = store.read_ledger(demo).ledger.findings
+    assert sorted(f.title for f in findings if f.aspect == "并发") == sorted(
+        f"{n}-{i}" for n in "abcd" for i in range(8)
+    )
+    assert len({f.id for f in findings}) == 34
+
+
+def test_exit_codes_and_streams_come_back(demo: Path) -> None:
+    refused = _rectify("close", "demo-009", "--by", "a", "--approver", "b")
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr == "rectify: error: no finding demo-009 in ledgers/demo.yaml\n"
+    assert _rectify("close", "demo-009", "--by", "a", "--approver", "b", server=False).stderr == refused.stderr
+    piped = subprocess.run(
+        f"{sys.executable} -m rectify list --format csv | head -1",
+        shell=True,
+        env={**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert piped.stdout.startswith("id,unit,")
+    assert piped.stderr == ""
+
+
+def test_the_environment_of_each_command_is_its_own(demo: Path) -> None:
+    chinese = _rectify("status", env={"LANG": "zh_CN.UTF-8"})
+    english = _rectify("status", env={"LANG": "en_US.UTF-8"})
+    assert "完成率" in chinese.stdout
+    assert "Rate" in english.stdout
+    assert _rectify("status", "--as-of", "2021-07-01", env={"RECTIFY_TODAY": "2021-07-01"}).stdout != english.stdout
+
+
+def test_status_and_stop_through_the_command() -> None:
+    assert _holding().startswith("rectify server: running (pid ")
+    assert _rectify("server", "start").stdout.startswith("rectify server: running (pid ")
+    assert _rectify("server", "status", env={"RECTIFY_SERVER": "off"}).stdout == "rectify server: not running\n"
+
+
+def test_a_socket_nobody_answers_on_is_passed_over(demo: Path, tmp_path: Path) -> None:
+    runtime = Path(tempfile.mkdtemp(prefix="rectify-dead-"))
+    try:
+        os.chmod(runtime, 0o700)
+        environment = {**os.environ, "RECTIFY_RUNTIME_DIR": str(runtime)}
+        dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        path = subprocess.run(
+            [sys.executable, "-c", "from rectify.client import socket_path; print(socket_path())"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dead.bind(path)
+        dead.close()  # the file stays; nothing listens
+        answer = subprocess.run(
+            [sys.executable, "-m", "rectify", "status", "--format", "csv"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert answer.returncode == 0, answer.stderr
+        assert answer.stdout.splitlines()[1].startswith("demo,")
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_a_change_of_code_names_another_server(tmp_path: Path) -> None:
+    module = Path(client.__file__)
+    before = module.stat()
+    name = client.fingerprint()
+    try:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        assert client.fingerprint() != name
+    finally:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert client.fingerprint() == name
+
+
+def test_the_runtime_folder_must_be_private(tmp_path: Path) -> None:
+    from rectify.server import _private_dir
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    os.chmod(shared, 0o777)
+    with pytest.raises(OSError, match="not a private folder"):
+        _private_dir(str(shared))
+    _private_dir(str(tmp_path / "mine"))
+    assert (tmp_path / "mine").stat().st_mode & 0o777 == 0o700
+
+
+# ---------------------------------------------------------------- the memo itself
+
+
+def _stat(path: Path) -> os.stat_result:
+    return os.stat(path)
+
+
+def test_memo_serves_only_the_same_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "active", True)
+    memo.clear()
+    path = tmp_path / "x.yaml"
+    path.write_text("one\n", encoding="utf-8")
+    began = time.time_ns()
+    first = _stat(path)
+    memo.keep(str(path), memo.identity(first), began, "d1", "ctx", ("value",))
+    reads: list[int] = []
+
+    def digest() -> str:
+        reads.append(1)
+        return "d1" if path.read_text(encoding="utf-8") == "one\n" else "d2"
+
+    assert memo.lookup(str(path), _stat(path), "ctx", digest) is not None
+    assert reads == [1]  # just written: racily clean, so compared by content
+    assert memo.lookup(str(path), _stat(path), "other context", digest) is None
+    path.write_text("two\n", encoding="utf-8")
+    assert memo.lookup(str(path), _stat(path), "ctx", digest) is None
+    entry = memo.entries[str(path)]
+    entry.identity = memo.identity(_stat(path))  # as if the change left the identity alone
+    assert memo.lookup(str(path), _stat(path), "ctx", digest) is None  # the content says no
+    memo.clear()
+
+
+def test_memo_trusts_identity_once_the_racy_window_has_passed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "active", True)
+    memo.clear()
+    path = tmp_path / "x.yaml"
+    path.write_text("one\n", encoding="utf-8")
+    info = _stat(path)
+    later = max(info.st_ctime_ns, info.st_mtime_ns) + memo.RACY_NS + 1
+    memo.keep(str(path), memo.identity(info), later, "d1", "ctx", ("value",))
+    assert memo.lookup(str(path), info, "ctx", lambda: pytest.fail("read although clean")) is not None
+    memo.clear()
+
+
+def test_memo_is_off_outside_the_server(tmp_path: Path) -> None:
+    assert memo.active is False
+    path = tmp_path / "x.yaml"
+    path.write_text("one\n", encoding="utf-8")
+    memo.keep(str(path), memo.identity(_stat(path)), 0, "d1", "ctx", ("value",))
+    assert memo.entries == {}
+    assert memo.derived(object(), "k", lambda: 42) == 42
+
+
+# ---------------------------------------------------------------- edits in place
+
+
+DEEP_COMMENT = MINIMAL.replace(
+    "        action: add\n  # a comment between findings",
+    "        action: add\n        # a comment indented as deep as the events\n  # a comment between findings",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "newline"),
+    [(MINIMAL, "\n"), (MINIMAL, "\r\n"), (MINIMAL + "# the end\n", "\n"), (DEEP_COMMENT, "\n")],
+    ids=["plain", "crlf", "trailing-comment", "deep-comment"],
+)
+def test_an_edit_kept_in_memory_is_what_reading_the_file_gives(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, text: str, newline: str
+) -> None:
+    monkeypatch.setattr(memo, "active", True)
+    memo.clear()
+    path = folder / "demo.yaml"
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    for finding_id, detail in (("demo-001", "第一行\n第二行\n第三行"), ("demo-002", "一行"), ("demo-001", "")):
+        with store.editing(path) as edit:
+            finding = edit.ledger.finding(finding_id)
+            assert finding is not None
+            edit.replace(finding.model_copy(update={"detail": detail or None}))
+            in_place = edit._reads_back_in_place()
+        assert in_place is (text is not DEEP_COMMENT or finding_id == "demo-002")
+        kept = memo.entries[os.path.abspath(path)].value[0]
+        fresh = store.parse_ledger(path.read_bytes(), path)
+        assert kept.ledger == fresh.ledger
+        assert kept.digest == fresh.digest
+        for name in ("spans", "findings_key_line", "top_keys", "top_spans", "last_number_span", "lines", "endings"):
+            assert getattr(kept.doc, name) == getattr(fresh.doc, name), name
+    memo.clear()
