@@ -30,8 +30,8 @@ def runtime_dir() -> str:
 
 
 def fingerprint() -> str:
-    """Return a name for this installation of rectify: its version, the Python running
-    it, the size and time of each of its modules and the time of each ``site-packages``
+    """Return a name for this installation of rectify: its version, the Python (and
+    virtual environment) running it, the size and time of each of its modules and the time of each ``site-packages``
     folder (installing a package changes it). A server answers only for the code it was
     started with; after any change a new one is needed and the old one is not used."""
     import zlib  # not hashlib: loading OpenSSL would cost more than the rest of this module
@@ -39,7 +39,7 @@ def fingerprint() -> str:
     import rectify
 
     here = os.path.dirname(os.path.abspath(rectify.__file__))
-    parts = [rectify.__version__, sys.executable, sys.version]
+    parts = [rectify.__version__, sys.prefix, sys.version]
     with os.scandir(here) as found:
         for item in sorted(found, key=lambda e: e.name):
             if item.name.endswith(".py"):

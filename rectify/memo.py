@@ -28,16 +28,17 @@ active = False
 RACY_NS = 2_000_000_000
 """A file changed less than 2 s before it was read is compared by content, not identity."""
 
-MAX_ENTRIES = 5000
-"""Files remembered at most (a province of 100 units is 100); the oldest go first."""
+MAX_BYTES = 32 * 1024 * 1024
+"""Ledger bytes remembered at most, the least recently used going first: twice a
+province of 100 units x 200 findings (16 MB of YAML, about 180 MB in memory)."""
 
 Identity = tuple[int, int, int, int, int]
 
 
 @dataclass
 class Entry:
-    """One file as read: its absolute ``path``, ``identity`` and ``digest`` (sha256 hex of its bytes) when
-    read at ``read_ns`` (ns since the epoch, taken before reading), ``context`` (what else
+    """One file as read: its absolute ``path``, ``identity`` and ``digest`` (sha256 hex of
+    its bytes) when read at ``read_ns`` (ns since the epoch, taken before reading), ``context`` (what else
     the result depends on: display name, settings, today), the ``value`` made from it, and
     ``derived`` results computed from that value (figures as of a date), by key."""
 
@@ -60,6 +61,7 @@ version (see :func:`result`)."""
 MAX_RESULTS = 64
 
 _by_value: dict[int, Entry] = {}
+_bytes = 0
 
 
 def identity(stat: os.stat_result) -> Identity:
@@ -85,6 +87,7 @@ def lookup(
     entry = entries.get(path)
     if entry is None or entry.identity != identity(stat) or entry.context != context:
         return None
+    entries[path] = entries.pop(path)  # the most recently used goes last
     if stat.st_ctime_ns >= entry.read_ns - RACY_NS or stat.st_mtime_ns >= entry.read_ns - RACY_NS:
         began = time.time_ns()
         if digest_now() != entry.digest:
@@ -127,17 +130,23 @@ def result(key: Hashable, compute: Callable[[], Any]) -> Any:
 
 
 def _put(path: str, entry: Entry) -> None:
-    old = entries.pop(path, None)
-    if old is not None:
-        for part in _parts(old.value):
-            _by_value.pop(id(part), None)
+    global _bytes
+    if path in entries:
+        _drop(path)
     entries[path] = entry
+    _bytes += entry.identity[2]
     for part in _parts(entry.value):
         _by_value[id(part)] = entry
-    while len(entries) > MAX_ENTRIES:
-        oldest = next(iter(entries))
-        for part in _parts(entries.pop(oldest).value):
-            _by_value.pop(id(part), None)
+    while _bytes > MAX_BYTES and len(entries) > 1:
+        _drop(next(iter(entries)))
+
+
+def _drop(path: str) -> None:
+    global _bytes
+    entry = entries.pop(path)
+    _bytes -= entry.identity[2]
+    for part in _parts(entry.value):
+        _by_value.pop(id(part), None)
 
 
 def _parts(value: Any) -> list[Any]:
@@ -150,7 +159,9 @@ def _parts(value: Any) -> list[Any]:
 
 
 def clear() -> None:
-    """Forget everything (``rectify server`` after a code change, and tests)."""
+    """Forget everything (tests)."""
+    global _bytes
+    _bytes = 0
     entries.clear()
     results.clear()
     _by_value.clear()

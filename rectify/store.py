@@ -322,7 +322,6 @@ def _remember(path: Path, began: int, loaded: Loaded) -> None:
     except OSError:
         return
     context = _context(path, loaded.config)
-    loaded.doc.release()
     memo.keep(os.path.abspath(path), memo.identity(after), began, loaded.digest, context, (loaded, ()))
 
 
@@ -518,7 +517,8 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
         problems.extend(found)
         if audit:
             problems.extend(run_rules(AUDIT_RULES, item))
-        item.doc.release()  # read again from the file should a position be needed
+        if not memo.active:  # the server keeps the text: an edit needs it (read again: 1 ms)
+            item.doc.release()  # read again from the file should a position be needed
     versions = ("folder rules", tuple((item.name, item.digest) for item in loaded))
     problems.extend(memo.result(versions, lambda: _folder_rules(loaded)))
     for stray in stray_files(folder):
@@ -1023,8 +1023,6 @@ class Edit:
         doc = self.loaded.doc
         if self.loaded.ledger.findings and len(doc.spans) != len(self.loaded.ledger.findings):
             return yamldoc.render_ledger(self.ledger, yamldoc.leading_comments(doc.lines))
-        endings = doc.endings or ["\n"] * (len(doc.lines) - 1)
-        lines = list(zip(doc.lines, [*endings, ""], strict=True))
         edits: list[tuple[int, int, list[str]]] = []  # (start, end exclusive, new lines)
         by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
         for finding_id in self._replaced:
@@ -1051,9 +1049,17 @@ class Edit:
                 key_line = doc.findings_key_line
                 edits.append((key_line, key_line + 1, ["findings:", *new_lines]))
             else:
-                end = len(lines) - 1 if lines and lines[-1][0] == "" else len(lines)
+                end = len(doc.lines) - 1 if doc.lines and doc.lines[-1] == "" else len(doc.lines)
                 edits.append((end, end, ["findings:", *new_lines]))
-        for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        edits.sort(key=lambda e: (e[0], e[1]), reverse=True)
+        if not doc.endings:  # every line ends in LF, the usual case: splice plain lines
+            plain = list(doc.lines)
+            for start, end, new in edits:
+                plain[start:end] = new
+            text = "\n".join(plain)
+            return text if text.endswith("\n") else text + "\n"
+        lines = list(zip(doc.lines, [*doc.endings, ""], strict=True))
+        for start, end, new in edits:
             lines[start:end] = [(line, doc.newline) for line in new]
         text = "".join(line + ending for line, ending in lines)
         return text if text.endswith("\n") else text + doc.newline
@@ -1140,7 +1146,6 @@ class Edit:
         if old.last_number_span is not None:
             line, start, end = old.last_number_span
             doc._last_number_span = (moved(line, False), start, end)
-        doc.release()
         return Loaded(self.loaded.path, self.loaded.name, digest, doc, self.ledger, self.loaded.config)
 
     def _reads_back_in_place(self) -> bool:

@@ -299,6 +299,25 @@ def test_memo_trusts_identity_once_the_racy_window_has_passed(tmp_path: Path, mo
     memo.clear()
 
 
+def test_memo_forgets_the_least_recently_used_beyond_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "active", True)
+    monkeypatch.setattr(memo, "MAX_BYTES", 10)
+    memo.clear()
+    paths = []
+    for name in "abc":
+        path = tmp_path / name
+        path.write_text("four", encoding="utf-8")  # 4 bytes each: two fit
+        paths.append(path)
+    old = time.time_ns() + memo.RACY_NS * 2  # taken as read long after the files were written
+    a, b, c = (str(p) for p in paths)
+    memo.keep(a, memo.identity(_stat(paths[0])), old, "d", "ctx", ("a",))
+    memo.keep(b, memo.identity(_stat(paths[1])), old, "d", "ctx", ("b",))
+    assert memo.lookup(a, _stat(paths[0]), "ctx", lambda: "d") is not None  # a is now the most recent
+    memo.keep(c, memo.identity(_stat(paths[2])), old, "d", "ctx", ("c",))
+    assert list(memo.entries) == [a, c]
+    memo.clear()
+
+
 def test_memo_is_off_outside_the_server(tmp_path: Path) -> None:
     assert memo.active is False
     path = tmp_path / "x.yaml"
