@@ -94,9 +94,14 @@ def run_remote(argv: list[str]) -> int | None:
             fds.append(os.open(os.devnull, os.O_RDWR))  # a closed stream reads as empty
     mask = os.umask(0o022)
     os.umask(mask)
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working folder is gone: let the command itself say so
+        conn.close()
+        return None
     request = {
         "argv": argv,
-        "cwd": os.getcwd(),
+        "cwd": cwd,
         "env": dict(os.environ),
         "umask": mask,
         "streams": [_stream(sys.stdin, "utf-8"), _stream(sys.stdout, "utf-8"), _stream(sys.stderr, "utf-8")],

@@ -19,6 +19,7 @@ after ``--idle`` minutes without a command, when its code or its socket changes,
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import marshal
 import os
@@ -100,7 +101,10 @@ def start(idle_minutes: int = IDLE_MINUTES, wait_seconds: float = 30.0) -> tuple
     if pid is not None:
         return pid, False
     _private_dir(os.path.dirname(sock))
+    _tidy(os.path.dirname(sock))
     log = sock[: -len(".sock")] + ".log"
+    if os.path.exists(log) and os.path.getsize(log) > 1024 * 1024:
+        os.truncate(log, 0)
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "rectify.server", sock, str(idle_minutes)],
@@ -121,6 +125,22 @@ def start(idle_minutes: int = IDLE_MINUTES, wait_seconds: float = 30.0) -> tuple
         time.sleep(0.02)
     process.terminate()
     raise RuntimeError(f"the server did not answer within {wait_seconds:.0f} s; see {log}")
+
+
+def _tidy(folder: str) -> None:
+    """Remove the log, pid and lock files of servers that no longer run (an older
+    version's, say) from the runtime folder."""
+    for name in os.listdir(folder):
+        stem, dot, suffix = name.rpartition(".")
+        if not (stem.startswith("server-") and dot and suffix in ("log", "pid", "lock")):
+            continue
+        sock = os.path.join(folder, stem + ".sock")
+        if os.path.exists(sock) and running(sock) is not None:
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))
+        except OSError:
+            pass
 
 
 def stop(sock: str | None = None, wait_seconds: float = 10.0) -> int | None:
@@ -175,14 +195,16 @@ def serve(sock: str, idle_minutes: int) -> None:
     cli.command()
     _private_dir(os.path.dirname(sock))
     code = client.fingerprint()
-    if os.path.exists(sock):
-        if running(sock) is not None:
-            print(f"rectify server: another server answers on {sock}", file=sys.stderr)
-            return
-        os.unlink(sock)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(sock)
-    listener.listen(64)
+    with open(sock[: -len(".sock")] + ".lock", "w", encoding="ascii") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)  # two starts at once: one binds, the other sees it
+        if os.path.exists(sock):
+            if running(sock) is not None:
+                print(f"rectify server: another server answers on {sock}", file=sys.stderr)
+                return
+            os.unlink(sock)
+        listener.bind(sock)
+        listener.listen(64)
     ours = os.stat(sock).st_ino
     pidfile = pid_path(sock)
     Path(pidfile).write_text(f"{os.getpid()}\n", encoding="ascii")
@@ -257,6 +279,7 @@ def _worker(listener: socket.socket, sock: str, inode: int, code: str, idle_minu
     try:
         signal.signal(signal.SIGTERM, _worker_signal)
         signal.signal(signal.SIGHUP, _worker_signal)
+        _own_streams[:] = [os.dup(0), os.dup(1), os.dup(2)]
         listener.settimeout(60.0)
         served = 0
         last = time.monotonic()
@@ -349,23 +372,35 @@ def _serve_one(conn: socket.socket) -> None:
 
 def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
     """Run the command ``request`` (argv, cwd, env, umask, stream encodings) with the
-    standard streams ``fds`` for the client on ``conn``, and send it the exit code."""
+    standard streams ``fds`` for the client on ``conn``, and send it the exit code.
+
+    When the command cannot be set up (its working directory is gone, an encoding is
+    unknown), the connection is closed before the command starts and the client runs
+    it itself, so the user sees the usual answer."""
     saved_env = dict(os.environ)
-    saved_mask = os.umask(request["umask"])
+    saved_mask = os.umask(0o022)
     try:
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        time.tzset()
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
-            os.close(fd)
-        (in_enc, in_err), (out_enc, out_err), (err_enc, err_err) = request["streams"]
-        sys.stdin = open(0, encoding=in_enc, errors=in_err, closefd=False)  # noqa: SIM115
-        lines = 1 if os.isatty(1) else -1  # line-buffered on a terminal, as Python does
-        sys.stdout = open(1, "w", lines, out_enc, out_err, closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", 1, err_enc, err_err, closefd=False)  # noqa: SIM115
-        sys.argv = ["rectify", *request["argv"]]
+        try:
+            os.umask(request["umask"])
+            os.chdir(request["cwd"])
+            os.environ.clear()
+            os.environ.update(request["env"])
+            time.tzset()
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            (in_enc, in_err), (out_enc, out_err), (err_enc, err_err) = request["streams"]
+            sys.stdin = open(0, encoding=in_enc, errors=in_err, closefd=False)  # noqa: SIM115
+            lines = 1 if os.isatty(1) else -1  # line-buffered on a terminal, as Python does
+            sys.stdout = open(1, "w", lines, out_enc, out_err, closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", 1, err_enc, err_err, closefd=False)  # noqa: SIM115
+            sys.argv = ["rectify", *request["argv"]]
+        except (OSError, LookupError, KeyError, TypeError, ValueError) as exc:
+            _release_streams()
+            print(f"rectify server {os.getpid()}: a command could not be set up ({exc})", file=sys.stderr)
+            return  # closing without an answer: the client runs the command itself
+        finally:
+            for fd in fds:
+                os.close(fd)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         conn.sendall(f"{os.getpid()}\n".encode("ascii"))
         memo.active = True
@@ -373,16 +408,26 @@ def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a late Ctrl-C is for this command only
         # the answer is complete: let go of the user's streams before saying so, so that
         # a pipe reading the output sees its end now
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for target in (0, 1, 2):
-            os.dup2(devnull, target)
-        os.close(devnull)
+        _release_streams()
         conn.sendall(f"{status}\n".encode("ascii"))
     finally:  # the next command starts from the server's own settings
         os.umask(saved_mask)
         os.environ.clear()
         os.environ.update(saved_env)
         time.tzset()
+
+
+_own_streams: list[int] = []
+"""The worker's own standard streams (/dev/null in, the server's log out), kept aside."""
+
+
+def _release_streams() -> None:
+    """Point the standard streams at the worker's own again (the client's are let go)."""
+    for target, fd in enumerate(_own_streams):
+        os.dup2(fd, target)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", 1, closefd=False)  # noqa: SIM115
 
 
 def _exit_code() -> int:

@@ -93,7 +93,7 @@ def display(path: Path) -> str:
     """Return ``path`` as the user should see it: relative to the current directory when below it."""
     try:
         relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
+    except (ValueError, OSError):  # another drive on Windows; a working folder that is gone
         return str(path)
     return relative if not relative.startswith("..") else str(path)
 

@@ -231,6 +231,20 @@ def test_a_socket_nobody_answers_on_is_passed_over(demo: Path, tmp_path: Path) -
         shutil.rmtree(runtime, ignore_errors=True)
 
 
+def test_a_command_from_a_folder_that_is_gone_gets_the_usual_answer(demo: Path, tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); sys.argv = ['rectify', 'status', '--format', 'csv']; runpy.run_module('rectify', run_name='__main__')"  # noqa: E501
+    answers = []
+    for switch in ("on", "off"):
+        env = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME, "RECTIFY_SERVER": switch}
+        gone.mkdir(exist_ok=True)
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+        answers.append((done.returncode, done.stdout))
+    assert answers[0] == answers[1]
+    assert answers[0][1].splitlines()[1].startswith("demo,")
+
+
 def test_a_change_of_code_names_another_server(tmp_path: Path) -> None:
     module = Path(client.__file__)
     before = module.stat()
