@@ -66,20 +66,22 @@ class Config(_Strict):
     git: GitConfig = Field(default_factory=GitConfig)
 
 
-def load_config(root: Path) -> Config:
-    """Read ``root/rectify.yaml``; the defaults when there is none.
+def load_config(root: Path, raw: bytes | None = None) -> Config:
+    """Read ``root/rectify.yaml`` (or take its bytes, ``raw``, read already); the
+    defaults when there is none.
 
     Raises :class:`LedgerError` with every problem of the file at its line and column.
     """
     from rectify.store import display, schema_problems
 
     path = root / CONFIG_NAME
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Config()
-    except OSError as exc:
-        raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return Config()
+        except OSError as exc:
+            raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
     name = display(path)
     try:
         doc = yamldoc.parse(raw, name)

@@ -330,6 +330,8 @@ def _settings_key(config: Config) -> str:
     per process and version of ``rectify.yaml``)."""
     key = _SETTINGS_KEYS.get(id(config))
     if key is None or key[0] is not config:
+        if len(_SETTINGS_KEYS) > 64:
+            _SETTINGS_KEYS.clear()
         key = _SETTINGS_KEYS[id(config)] = (config, config.model_dump_json())
     return key[1]
 
@@ -386,7 +388,7 @@ def _validate_partial(doc: yamldoc.Doc) -> tuple[Ledger, list[int]] | None:
     return ledger, keep
 
 
-_CONFIGS: dict[tuple[Path, int, int], Config] = {}
+_CONFIGS: dict[tuple[Path, bytes | None], Config] = {}
 
 
 def config_root(folder: Path) -> Path:
@@ -406,16 +408,23 @@ def config_root(folder: Path) -> Path:
 def config_for(folder: Path) -> Config:
     """Return the settings (``rectify.yaml``) of the repository holding ``folder``.
 
-    Read once per process and file version. Raises :class:`LedgerError` when it is broken.
+    Parsed once per process and content of the file (it is read each time: a small file,
+    and the server runs many commands in one process). Raises :class:`LedgerError` when
+    it is broken.
     """
     root = config_root(folder)
+    raw: bytes | None
     try:
-        stat = (root / CONFIG_NAME).stat()
-        key = (root, stat.st_mtime_ns, stat.st_size)
+        raw = (root / CONFIG_NAME).read_bytes()
+    except FileNotFoundError:
+        raw = None  # the defaults
     except OSError:
-        key = (root, 0, -1)
+        return load_config(root)  # raises, saying why it cannot be read
+    key = (root, raw)
     if key not in _CONFIGS:
-        _CONFIGS[key] = load_config(root)
+        if len(_CONFIGS) > 32:
+            _CONFIGS.clear()
+        _CONFIGS[key] = load_config(root, raw)
     return _CONFIGS[key]
 
 

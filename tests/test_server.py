@@ -117,6 +117,18 @@ def test_a_hand_edit_is_seen_after_the_racy_window_too(demo: Path) -> None:
     assert "理论学习不深化" in _rectify("list", "--format", "csv").stdout
 
 
+def test_a_settings_edit_is_seen_at_once(demo: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "rectify.yaml"
+    settings.write_text("lang: zh\n", encoding="utf-8")
+    assert "完成率" in _rectify("status").stdout
+    before = settings.stat()
+    settings.write_text("lang: en\n", encoding="utf-8")  # same size
+    os.utime(settings, ns=(before.st_atime_ns, before.st_mtime_ns))  # same time
+    answer = _rectify("status")
+    assert "Rate" in answer.stdout
+    assert answer.stdout == _rectify("status", server=False).stdout
+
+
 def test_check_reports_the_same_problems_with_and_without_the_server(demo: Path) -> None:
     folder = demo.parent
     (folder / "broken.yaml").write_text("unit: [\n", encoding="utf-8")
