@@ -2,7 +2,7 @@
 
 This module runs in every ``rectify`` command before anything else, so it imports only
 what Python itself starts with, plus ``zlib`` and, once a server is there, ``_socket``.
-The command runs in a process forked from the server, given this process's standard
+The command runs in the server's worker process, given this process's standard
 input, output and error (the file descriptors themselves, passed over a Unix socket), its
 arguments, working directory, environment and umask: it behaves as if run here, prints
 straight to the terminal or pipe, and its exit code becomes this process's.
@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
+
+TYPE_CHECKING = False  # not typing's: importing typing would double this module's cost
+if TYPE_CHECKING:
+    import _socket
 
 ENV_SWITCH = "RECTIFY_SERVER"
 """``RECTIFY_SERVER=off`` runs every command in its own process, server or not."""
@@ -64,6 +68,19 @@ def _stream(stream: object, fallback: str) -> tuple[str, str]:
     return (getattr(stream, "encoding", None) or fallback, getattr(stream, "errors", None) or "strict")
 
 
+def _answered(conn: _socket.socket, reply: bytes) -> bool:
+    """True when the exit code has arrived already (so a late Ctrl-C is not passed on
+    to whatever command the server runs next)."""
+    conn.setblocking(False)
+    try:
+        waiting = conn.recv(64, 2)  # MSG_PEEK: leave it to be read
+    except OSError:
+        waiting = b""
+    finally:
+        conn.setblocking(True)
+    return (reply + waiting).count(b"\n") >= 2
+
+
 def run_remote(argv: list[str]) -> int | None:
     """Run ``rectify argv`` in the server and return its exit code; None when no server
     is running for this installation (the caller runs the command itself).
@@ -71,8 +88,8 @@ def run_remote(argv: list[str]) -> int | None:
     Ctrl-C is passed on to the command. Returns 75 (EX_TEMPFAIL) after a message on
     stderr when the server goes away after starting the command and before it ends.
     """
-    if os.environ.get(ENV_SWITCH, "").lower() in ("off", "0", "no", "false"):
-        return None
+    if os.environ.get(ENV_SWITCH, "").lower() in ("off", "0", "no", "false") or not hasattr(os, "fork"):
+        return None  # switched off, or not a Unix system: no server there
     path = socket_path()
     if not os.path.exists(path):
         return None
@@ -119,7 +136,7 @@ def run_remote(argv: list[str]) -> int | None:
         try:
             chunk = conn.recv(64)
         except KeyboardInterrupt:
-            if pid:
+            if pid and reply.count(b"\n") < 2 and not _answered(conn, reply):
                 os.kill(pid, 2)  # SIGINT: the command stops as it would here
             continue
         if not chunk:

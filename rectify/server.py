@@ -96,6 +96,8 @@ def start(idle_minutes: int = IDLE_MINUTES, wait_seconds: float = 30.0) -> tuple
     does not answer within ``wait_seconds`` (its log, beside the socket, says why)."""
     import subprocess
 
+    if not hasattr(os, "fork"):
+        raise OSError("the server needs a Unix system (Linux, macOS)")
     sock = client.socket_path()
     pid = running(sock)
     if pid is not None:
@@ -359,10 +361,11 @@ def _serve_one(conn: socket.socket) -> None:
     """Take one connection: a probe (:func:`running`) or a command from another user is
     closed at once; a command is run with the client's streams."""
     with conn:
-        credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        _, uid, _ = struct.unpack("3i", credentials)
-        if uid != os.getuid():
-            return  # only the user who started the server
+        if hasattr(socket, "SO_PEERCRED"):  # Linux; elsewhere the private folder alone guards
+            credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            _, uid, _ = struct.unpack("3i", credentials)
+            if uid != os.getuid():
+                return  # only the user who started the server
         try:
             request, fds = _receive(conn)
         except (OSError, ValueError, EOFError, TypeError):
