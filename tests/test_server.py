@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -206,6 +207,32 @@ def test_the_environment_of_each_command_is_its_own(demo: Path) -> None:
     assert "完成率" in chinese.stdout
     assert "Rate" in english.stdout
     assert _rectify("status", "--as-of", "2021-07-01", env={"RECTIFY_TODAY": "2021-07-01"}).stdout != english.stdout
+
+
+def _worker_of(server_pid: int) -> int:
+    children = []
+    for task in Path(f"/proc/{server_pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    assert len(children) == 1, children
+    return children[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_worker_that_dies_is_replaced_and_nothing_is_lost(demo: Path) -> None:
+    server_pid = int(_holding().split("pid ")[1].split(")")[0])
+    assert _rectify("list", "--format", "csv").returncode == 0
+    os.kill(_worker_of(server_pid), signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            _worker_of(server_pid)
+            break
+        except (AssertionError, FileNotFoundError):
+            time.sleep(0.05)
+    answer = _rectify("close", "demo-001", "--by", "王某", "--approver", "李某", "--date", "2021-12-30")
+    assert answer.returncode == 0, answer.stderr
+    assert _holding().startswith(f"rectify server: running (pid {server_pid}), holding 1 ledger")
+    assert "demo-001,demo,政治建设方面,理论学习不深入,closed" in _rectify("list", "--format", "csv").stdout
 
 
 def test_status_and_stop_through_the_command() -> None:
