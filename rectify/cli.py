@@ -371,6 +371,10 @@ def server_status() -> None:
             f"with {_plural(findings, 'finding')}"
         )
         return
+    pid = server.running()
+    if pid is not None:  # asked with RECTIFY_SERVER=off
+        typer.echo(f"rectify server: running (pid {pid})")
+        return
     typer.echo("rectify server: not running")
     raise typer.Exit(1)
 

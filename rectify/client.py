@@ -64,8 +64,18 @@ def socket_path() -> str:
     return os.path.join(runtime_dir(), f"server-{fingerprint()}.sock")
 
 
-def _stream(stream: object, fallback: str) -> tuple[str, str]:
-    return (getattr(stream, "encoding", None) or fallback, getattr(stream, "errors", None) or "strict")
+def _stream(stream: object) -> tuple[str, str, bool, bool, bool]:
+    """How a standard stream is set up: (encoding, errors, line_buffering, write_through,
+    buffered). The server sets the command's up alike, so output interleaves as here
+    (``PYTHONUNBUFFERED``, ``python -u``, a terminal or a pipe)."""
+    buffered = not type(getattr(stream, "buffer", None)).__name__.startswith("FileIO")
+    return (
+        getattr(stream, "encoding", None) or "utf-8",
+        getattr(stream, "errors", None) or "strict",
+        bool(getattr(stream, "line_buffering", False)),
+        bool(getattr(stream, "write_through", False)),
+        buffered,
+    )
 
 
 def _answered(conn: _socket.socket, reply: bytes) -> bool:
@@ -121,7 +131,7 @@ def run_remote(argv: list[str]) -> int | None:
         "cwd": cwd,
         "env": dict(os.environ),
         "umask": mask,
-        "streams": [_stream(sys.stdin, "utf-8"), _stream(sys.stdout, "utf-8"), _stream(sys.stderr, "utf-8")],
+        "streams": [_stream(sys.stdin), _stream(sys.stdout), _stream(sys.stderr)],
     }
     payload = marshal.dumps(request)  # the server is this same Python (see fingerprint)
     rights = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in fds)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import io
 import marshal
 import os
 import signal
@@ -109,7 +110,9 @@ def start(idle_minutes: int = IDLE_MINUTES, wait_seconds: float = 30.0) -> tuple
         os.truncate(log, 0)
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "rectify.server", sock, str(idle_minutes)],
+            # not ``-m rectify.server``: the module would run as __main__, a second copy
+            # beside the rectify.server that commands import (``server stop`` sets a flag)
+            [sys.executable, "-c", "from rectify.server import main; main()", sock, str(idle_minutes)],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -391,11 +394,7 @@ def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
             time.tzset()
             for target, fd in enumerate(fds):
                 os.dup2(fd, target)
-            (in_enc, in_err), (out_enc, out_err), (err_enc, err_err) = request["streams"]
-            sys.stdin = open(0, encoding=in_enc, errors=in_err, closefd=False)  # noqa: SIM115
-            lines = 1 if os.isatty(1) else -1  # line-buffered on a terminal, as Python does
-            sys.stdout = open(1, "w", lines, out_enc, out_err, closefd=False)  # noqa: SIM115
-            sys.stderr = open(2, "w", 1, err_enc, err_err, closefd=False)  # noqa: SIM115
+            sys.stdin, sys.stdout, sys.stderr = (_text_stream(fd, *how) for fd, how in enumerate(request["streams"]))
             sys.argv = ["rectify", *request["argv"]]
         except (OSError, LookupError, KeyError, TypeError, ValueError) as exc:
             _release_streams()
@@ -418,6 +417,17 @@ def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(saved_env)
         time.tzset()
+
+
+def _text_stream(
+    fd: int, encoding: str, errors: str, line_buffering: bool, write_through: bool, buffered: bool
+) -> io.TextIOWrapper:
+    """A text stream on ``fd`` set up as the client's own is (see ``client._stream``)."""
+    raw = io.FileIO(fd, "r" if fd == 0 else "w", closefd=False)
+    binary: Any = raw
+    if buffered:
+        binary = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
+    return io.TextIOWrapper(binary, encoding, errors, line_buffering=line_buffering, write_through=write_through)
 
 
 _own_streams: list[int] = []
@@ -462,10 +472,6 @@ def _exit_code() -> int:
 
 
 def main() -> None:
-    """``python -m rectify.server SOCKET IDLE_MINUTES`` (started by :func:`start`)."""
+    """Run the server: ``sys.argv[1:]`` is SOCKET IDLE_MINUTES (as :func:`start` gives them)."""
     sock, idle = sys.argv[1], int(sys.argv[2])
     serve(sock, idle)
-
-
-if __name__ == "__main__":
-    main()

@@ -235,10 +235,49 @@ def test_a_worker_that_dies_is_replaced_and_nothing_is_lost(demo: Path) -> None:
     assert "demo-001,demo,政治建设方面,理论学习不深入,closed" in _rectify("list", "--format", "csv").stdout
 
 
-def test_status_and_stop_through_the_command() -> None:
+def test_status_through_the_command_and_without_the_server() -> None:
     assert _holding().startswith("rectify server: running (pid ")
-    assert _rectify("server", "start").stdout.startswith("rectify server: running (pid ")
-    assert _rectify("server", "status", env={"RECTIFY_SERVER": "off"}).stdout == "rectify server: not running\n"
+    pid = _holding().split("pid ")[1].split(")")[0]
+    assert _rectify("server", "start").stdout == f"rectify server: running (pid {pid})\n"
+    assert _rectify("server", "status", server=False).stdout == f"rectify server: running (pid {pid})\n"
+
+
+@pytest.mark.parametrize("through_the_server", [True, False], ids=["served", "off"])
+def test_stop_stops_the_server(through_the_server: bool) -> None:
+    runtime = tempfile.mkdtemp(prefix="rectify-stop-")
+    try:
+        env = {**os.environ, "RECTIFY_RUNTIME_DIR": runtime}
+        command = [sys.executable, "-m", "rectify", "server"]
+        started = subprocess.run([*command, "start"], env=env, capture_output=True, text=True, check=True)
+        pid = int(started.stdout.split("pid ")[1].split(")")[0])
+        if not through_the_server:
+            env["RECTIFY_SERVER"] = "off"
+        stopped = subprocess.run([*command, "stop"], env=env, capture_output=True, text=True, check=True)
+        assert stopped.stdout == f"rectify server: stopped (pid {pid})\n"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            time.sleep(0.05)
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        assert subprocess.run([*command, "status"], env=env, capture_output=True, text=True).returncode == 1
+        assert not [name for name in os.listdir(runtime) if name.endswith((".sock", ".pid"))]
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_output_and_errors_interleave_as_without_the_server(demo: Path) -> None:
+    (demo.parent / "broken.yaml").write_text("unit: [\n", encoding="utf-8")
+    (demo.parent / "other.yaml").write_text(MINIMAL.replace("status: open", "staus: open"), encoding="utf-8")
+    answers = []
+    for switch in ("on", "off"):
+        for unbuffered in ("1", ""):
+            env = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME, "RECTIFY_SERVER": switch}
+            env["PYTHONUNBUFFERED"] = unbuffered
+            done = subprocess.run(
+                f"{sys.executable} -m rectify check 2>&1 | cat", shell=True, env=env, capture_output=True, text=True
+            )
+            answers.append(done.stdout)
+    assert answers[0] == answers[2] and answers[1] == answers[3]
+    assert answers[0].splitlines()[-1] == "4 problems in ledgers"
 
 
 def test_a_socket_nobody_answers_on_is_passed_over(demo: Path, tmp_path: Path) -> None:
