@@ -169,6 +169,15 @@ def test_steps_write_the_same_bytes_with_and_without_the_server(tmp_path: Path) 
     assert _rectify("--ledgers", str(with_server), "check").returncode == 0
 
 
+@pytest.mark.parametrize("through_the_server", [True, False], ids=["served", "off"])
+def test_close_reads_no_other_units_file(demo: Path, through_the_server: bool) -> None:
+    other = demo.parent / "other.yaml"
+    other.write_text("unit: [\n", encoding="utf-8")  # would stop any command that read it
+    answer = _rectify("close", "demo-001", "--by", "王某", "--approver", "李某", server=through_the_server)
+    assert answer.returncode == 0, answer.stderr
+    assert _rectify("status", server=through_the_server).returncode == 1  # status reads them all
+
+
 def test_commands_at_once_through_the_server_lose_nothing(demo: Path) -> None:
     env = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME}
     script = "import subprocess, sys\nfor i in range(8):\n    subprocess.run([sys.executable, '-m', 'rectify', 'add', '--unit', 'demo', '--aspect', '并发', '--title', f'{sys.argv[1]}-{i}', '--date', '2021-08-01'], check=True, capture_output=True)\n"  # noqa: E501
