@@ -36,10 +36,7 @@ class RectifyGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:  # `rectify list | head`: the reader has all it wanted
-            import os
-
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _quiet_stdout()
             raise typer.Exit(0) from None
         except RectifyError as exc:
             if debug:
@@ -1281,6 +1278,10 @@ def main() -> None:
     replacement character, never a traceback; a closed pipe (``rectify list | head``)
     ends quietly with exit 0.
     """
+    if sys.stdout is None:  # started with stdout closed (`rectify status >&-`): output goes nowhere
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -1288,8 +1289,15 @@ def main() -> None:
     try:
         command()(prog_name="rectify")
     except BrokenPipeError:
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         sys.exit(0)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null after the reader closed the pipe, so that the final
+    flush does not fail again (Python's advice for SIGPIPE); no descriptor is left open."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

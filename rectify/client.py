@@ -88,43 +88,105 @@ def _answered(conn: _socket.socket, reply: bytes) -> bool:
         waiting = b""
     finally:
         conn.setblocking(True)
-    return (reply + waiting).count(b"\n") >= 2
+    return (reply + waiting).endswith(b"\n")
+
+
+GREETING_SECONDS = 1.0
+"""How long a command waits for the server to take it; a server busy for longer (another
+command writing into a pager, say) is passed over and the command runs on its own."""
+
+
+def _private(path: str, folder: bool) -> bool:
+    """True when ``path`` is this user's own and (a ``folder``) closed to others: a socket
+    another user placed, or placed in a folder others can write in, is never used."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if info.st_uid != os.getuid():
+        return False
+    return not folder or (info.st_mode & 0o170000 == 0o040000 and not info.st_mode & 0o077)
+
+
+def _served_by_me(conn: _socket.socket) -> bool:
+    """True when the process at the other end runs as this user (Linux: SO_PEERCRED;
+    elsewhere the private folder is the guard)."""
+    import _socket
+
+    option = getattr(_socket, "SO_PEERCRED", None)
+    if option is None:
+        return True
+    credentials = conn.getsockopt(_socket.SOL_SOCKET, option, 12)  # pid, uid, gid: C ints
+    return int.from_bytes(credentials[4:8], sys.byteorder) == os.getuid()
+
+
+def _local_paths(argv: list[str]) -> bool:
+    """True when an argument names a descriptor of this process (``<(...)`` gives
+    ``/dev/fd/63``): only the standard three are passed to the server."""
+    return any("/dev/fd/" in arg or "/proc/" in arg for arg in argv)
 
 
 def run_remote(argv: list[str]) -> int | None:
-    """Run ``rectify argv`` in the server and return its exit code; None when no server
-    is running for this installation (the caller runs the command itself).
+    """Run ``rectify argv`` in the server and return its exit code; None when the
+    command is to run here: no server for this installation, a socket or folder that is
+    not private, a server busy beyond :data:`GREETING_SECONDS`, or an argument naming one
+    of this process's descriptors.
 
-    Ctrl-C is passed on to the command. Returns 75 (EX_TEMPFAIL) after a message on
-    stderr when the server goes away after starting the command and before it ends.
+    Ctrl-C while waiting for the server ends with exit 1 ("Aborted!", as click does) and
+    the command is not run; once it runs, Ctrl-C is passed on to it. Returns 75
+    (EX_TEMPFAIL) after a message on stderr when the server goes away while the command
+    runs.
     """
     if os.environ.get(ENV_SWITCH, "").lower() in ("off", "0", "no", "false") or not hasattr(os, "fork"):
         return None  # switched off, or not a Unix system: no server there
     path = socket_path()
-    if not os.path.exists(path):
+    if not os.path.exists(path) or _local_paths(argv):
+        return None
+    if not (_private(os.path.dirname(path), folder=True) and _private(path, folder=False)):
         return None
     import _socket  # the C module: ``socket`` would add its enums to every command's start
-    import marshal
 
     conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
-        conn.connect(path)
-    except OSError:
+        return _converse(conn, path, argv)
+    finally:
         conn.close()
-        return None  # a server that ended without cleaning up: run here
+
+
+def _converse(conn: _socket.socket, path: str, argv: list[str]) -> int | None:
+    import _socket
+    import marshal
+
+    try:
+        conn.connect(path)
+        if not _served_by_me(conn):
+            return None
+        conn.settimeout(GREETING_SECONDS)
+        greeting = b""
+        while not greeting.endswith(b"\n"):
+            chunk = conn.recv(64)
+            if not chunk:
+                return None  # the server is stopping: run here
+            greeting += chunk
+        pid = int(greeting)
+        conn.settimeout(None)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nAborted!\n")  # nothing was run
+        return 1
+    except (OSError, ValueError):
+        return None  # busy, gone, or not a rectify server: run here
     fds = []
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
             fds.append(fd)
         except OSError:
-            fds.append(os.open(os.devnull, os.O_RDWR))  # a closed stream reads as empty
+            fds.append(os.open(os.devnull, os.O_RDWR))  # a closed stream reads and writes nothing
     mask = os.umask(0o022)
     os.umask(mask)
     try:
         cwd = os.getcwd()
     except OSError:  # the working folder is gone: let the command itself say so
-        conn.close()
         return None
     request = {
         "argv": argv,
@@ -138,27 +200,22 @@ def run_remote(argv: list[str]) -> int | None:
     try:
         conn.sendmsg([len(payload).to_bytes(8, "big") + payload], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, rights)])
     except OSError:
-        conn.close()
-        return None  # the server is stopping: run here
+        return None  # the server went away before taking the command: run here
     reply = b""
-    pid = 0
     while True:
         try:
             chunk = conn.recv(64)
         except KeyboardInterrupt:
-            if pid and reply.count(b"\n") < 2 and not _answered(conn, reply):
+            if not _answered(conn, reply):
                 os.kill(pid, 2)  # SIGINT: the command stops as it would here
             continue
+        except OSError:
+            chunk = b""
         if not chunk:
             break
         reply += chunk
-        lines = reply.split(b"\n")
-        if not pid and len(lines) > 1:
-            pid = int(lines[0])
-        if len(lines) > 2:
-            return int(lines[1])
-    if not pid:
-        return None  # the server closed before starting the command: run it here
+        if reply.endswith(b"\n"):
+            return int(reply)
     sys.stderr.write(
         "rectify: the server stopped before the command ended; check with `rectify server status`, "
         f"or run without it ({ENV_SWITCH}=off)\n"

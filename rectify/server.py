@@ -38,6 +38,10 @@ from rectify import client, memo
 IDLE_MINUTES = 180
 """Default minutes without a command after which the server stops."""
 
+STOP_SECONDS = 5.0
+"""How long a stopping server waits for the command it runs to end before killing it
+(its write, if it was writing, is atomic: the old or the new ledger, never half)."""
+
 _PRELOAD = (
     "rectify.cli",
     "rectify.store",
@@ -123,6 +127,9 @@ def start(idle_minutes: int = IDLE_MINUTES, wait_seconds: float = 30.0) -> tuple
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            pid = running(sock)
+            if pid is not None:  # another start was quicker: that one serves
+                return pid, False
             raise RuntimeError(f"the server ended at start (exit {process.returncode}); see {log}")
         pid = running(sock)
         if pid is not None:
@@ -148,7 +155,7 @@ def _tidy(folder: str) -> None:
             pass
 
 
-def stop(sock: str | None = None, wait_seconds: float = 10.0) -> int | None:
+def stop(sock: str | None = None, wait_seconds: float = STOP_SECONDS + 5.0) -> int | None:
     """Stop the server on ``sock`` (default: this installation's); return its pid, or
     None when none was running. Waits until it has gone."""
     sock = sock or client.socket_path()
@@ -236,7 +243,13 @@ def serve(sock: str, idle_minutes: int) -> None:
     finally:
         if worker:  # stopped by a signal: the worker ends the command it is running first
             os.kill(worker, signal.SIGTERM)
-            os.waitpid(worker, 0)
+            deadline = time.monotonic() + STOP_SECONDS
+            while os.waitpid(worker, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:  # a command that does not end (a stalled pipe)
+                    os.kill(worker, signal.SIGKILL)
+                    os.waitpid(worker, 0)
+                    break
+                time.sleep(0.02)
         if _still_ours(sock, ours, None):
             os.unlink(sock)
             try:
@@ -269,6 +282,15 @@ _busy = False
 _stop_requested = False
 
 
+_in_command = False
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGINT (a Ctrl-C passed on by the client) stops the command running, nothing else."""
+    if _in_command:
+        raise KeyboardInterrupt
+
+
 def _worker_signal(signum: int, frame: Any) -> None:
     global _stop_requested
     _stop_requested = True
@@ -284,6 +306,7 @@ def _worker(listener: socket.socket, sock: str, inode: int, code: str, idle_minu
     try:
         signal.signal(signal.SIGTERM, _worker_signal)
         signal.signal(signal.SIGHUP, _worker_signal)
+        signal.signal(signal.SIGINT, _interrupt)
         _own_streams[:] = [os.dup(0), os.dup(1), os.dup(2)]
         listener.settimeout(60.0)
         served = 0
@@ -300,6 +323,9 @@ def _worker(listener: socket.socket, sock: str, inode: int, code: str, idle_minu
             _busy = True
             try:
                 _serve_one(conn)
+            except Exception:  # one connection's failure (a client gone, say) ends only it
+                _release_streams()
+                traceback.print_exc()
             finally:
                 _busy = False
                 os.chdir(home)
@@ -361,8 +387,9 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
 
 
 def _serve_one(conn: socket.socket) -> None:
-    """Take one connection: a probe (:func:`running`) or a command from another user is
-    closed at once; a command is run with the client's streams."""
+    """Take one connection: a command from another user is closed at once; else the
+    client is told it is taken (it waits :data:`rectify.client.GREETING_SECONDS` for
+    that, then runs the command itself) and sends the command, run with its streams."""
     with conn:
         if hasattr(socket, "SO_PEERCRED"):  # Linux; elsewhere the private folder alone guards
             credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
@@ -370,9 +397,12 @@ def _serve_one(conn: socket.socket) -> None:
             if uid != os.getuid():
                 return  # only the user who started the server
         try:
+            conn.sendall(f"{os.getpid()}\n".encode("ascii"))  # taken: send the command
+            conn.settimeout(10.0)
             request, fds = _receive(conn)
+            conn.settimeout(None)
         except (OSError, ValueError, EOFError, TypeError):
-            return
+            return  # a probe (:func:`running`), or a client that went on without the server
         _run(conn, request, fds)
 
 
@@ -403,15 +433,15 @@ def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
         finally:
             for fd in fds:
                 os.close(fd)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        conn.sendall(f"{os.getpid()}\n".encode("ascii"))
         memo.active = True
         status = _exit_code()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a late Ctrl-C is for this command only
         # the answer is complete: let go of the user's streams before saying so, so that
         # a pipe reading the output sees its end now
         _release_streams()
-        conn.sendall(f"{status}\n".encode("ascii"))
+        try:
+            conn.sendall(f"{status}\n".encode("ascii"))
+        except OSError:
+            pass  # the client is gone (killed): the command ran all the same
     finally:  # the next command starts from the server's own settings
         os.umask(saved_mask)
         os.environ.clear()
@@ -445,10 +475,12 @@ def _release_streams() -> None:
 
 def _exit_code() -> int:
     """Run the command line in this process as ``rectify`` would; return its exit code."""
+    global _in_command
     from rectify.cli import main
 
     status: int = 0
     try:
+        _in_command = True
         main()
     except SystemExit as exc:
         if exc.code is None:
@@ -463,6 +495,8 @@ def _exit_code() -> int:
     except BaseException:
         traceback.print_exc()
         status = 1
+    finally:
+        _in_command = False
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -303,6 +303,7 @@ def parse_ledger(raw: bytes, path: Path) -> Loaded:
     """Parse and validate one ledger's bytes; raise :class:`LedgerError` with every
     problem of the file (syntax, schema, and the per-file rules of :data:`FILE_RULES`)."""
     loaded, problems = _parse_with_rules(raw, path)
+    problems += run_rules(NEIGHBOUR_RULES, loaded)
     if problems:
         raise LedgerError(problems)
     return loaded
@@ -340,7 +341,7 @@ _SETTINGS_KEYS: dict[int, tuple[Config, str]] = {}
 
 
 def _parse_with_rules(raw: bytes, path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
-    """Parse and validate; return the ledger and the problems the file rules find.
+    """Parse and validate; return the ledger and the problems of :data:`CONTENT_RULES`.
     ``config`` is the settings of ``path``'s folder (looked up when None).
 
     Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
@@ -360,7 +361,7 @@ def _parse_with_rules(raw: bytes, path: Path, config: Config | None = None) -> t
         schema = exc.problems
     digest = hashlib.sha256(raw).hexdigest()
     loaded = Loaded(path=path, name=name, digest=digest, doc=doc, ledger=ledger, config=config, positions=positions)
-    found = [*doc.problems, *schema, *run_rules(FILE_RULES, loaded)]
+    found = [*doc.problems, *schema, *run_rules(CONTENT_RULES, loaded)]
     doc.data = None  # the model holds the values now; the plain copy would only take memory
     doc.source = path
     return loaded, found
@@ -457,7 +458,8 @@ def read_ledger(path: Path) -> Loaded:
 
 
 def _read_parsed(path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
-    """Read and parse ``path``: the ledger and the problems of :data:`FILE_RULES`.
+    """Read and parse ``path``: the ledger and the problems of :data:`FILE_RULES`
+    (those of :data:`NEIGHBOUR_RULES` found anew each time).
 
     In a command run by the resident server (:mod:`rectify.memo`), a file read before
     and unchanged since (same identity, and same bytes when racily clean) is not parsed
@@ -467,6 +469,12 @@ def _read_parsed(path: Path, config: Config | None = None) -> tuple[Loaded, list
     :class:`UsageError` as reading does; a file that cannot be parsed is never
     remembered (one the rules find problems in is, with its problems).
     """
+    loaded, problems = _read_remembered(path, config)
+    return loaded, [*problems, *run_rules(NEIGHBOUR_RULES, loaded)]
+
+
+def _read_remembered(path: Path, config: Config | None) -> tuple[Loaded, list[Problem]]:
+    """:func:`_read_parsed` but the rules that look beside the file."""
     if not memo.active:
         with _bulk():
             return _parse_with_rules(_read_bytes(path), path, config)
@@ -833,14 +841,21 @@ def rule_parent_cycles(ledgers: list[Loaded]) -> list[Problem]:
     return problems
 
 
-FILE_RULES: list[FileRule] = [
+CONTENT_RULES: list[FileRule] = [
     rule_stem_is_unit_id,
-    rule_parent_exists,
     rule_finding_ids,
     rule_history,
     rule_sign_off,
 ]
-"""Rules run on every ledger read; a new rule is one function added here."""
+"""Rules that look only at the file (its name and bytes, the settings, today's date); the
+server remembers what they find with the file. A new rule of that kind goes here."""
+
+NEIGHBOUR_RULES: list[FileRule] = [rule_parent_exists]
+"""Rules that look beside the file (the parent unit's ledger): run on every read, never
+remembered, since another file can change their answer."""
+
+FILE_RULES: list[FileRule] = [*CONTENT_RULES, *NEIGHBOUR_RULES]
+"""Rules run on every ledger read."""
 
 AUDIT_RULES: list[FileRule] = [rule_evidence]
 """Rules only ``rectify check`` runs: they look beyond the ledger (evidence files), so a
@@ -1122,39 +1137,17 @@ class Edit:
             _remember(self.loaded.path, began, written)
 
     def _written(self, text: str, digest: str) -> Loaded:
-        """The ledger as just written by an in-place edit (:meth:`_reads_back_in_place`),
-        as reading ``text`` would give it: the findings' lines moved by the replaced
-        blocks' change in length, the rest as it was."""
+        """The ledger as just written by an in-place edit (:meth:`_reads_back_in_place`):
+        its model is the edited one, its text ``text``; the findings' lines are found
+        again from the text if an edit needs them (moving the old ones by the blocks'
+        change in length missed blank lines that a fresh read counts)."""
         old = self.loaded.doc
-        by_id = {f.id: i for i, f in enumerate(self.loaded.ledger.findings)}
-        moves = [
-            (old.spans[by_id[finding_id]], len(self._block(finding_id, old.spans[by_id[finding_id]].indent)))
-            for finding_id in self._replaced
-        ]
-
-        def moved(line: int, last: bool) -> int:
-            """Where line ``line`` is now; ``last``: it ends a block (a replaced block's end moves)."""
-            shift = 0
-            for span, length in moves:
-                if span.end < line or (last and span.end == line):
-                    shift += length - (span.end - span.start + 1)
-            return line + shift
-
         if old.endings:  # CRLF lines kept: split them again as a fresh read does
             plain, endings, _ = yamldoc.decode(text.encode("utf-8"), old.path)
         else:
             plain, endings = text, []
         doc = yamldoc.Doc(path=old.path, _text=plain, newline=old.newline, bom=old.bom, data=None, endings=endings)
         doc.source = old.source
-        doc._spanned = True
-        doc._spans = [yamldoc.Span(moved(s.start, False), moved(s.end, True), s.indent) for s in old.spans]
-        doc._findings_key_line = None if old.findings_key_line is None else moved(old.findings_key_line, False)
-        doc._findings_empty = old.findings_empty
-        doc._top_keys = {key: moved(line, False) for key, line in old.top_keys.items()}
-        doc._top_spans = {key: (moved(a, False), moved(b, True)) for key, (a, b) in old.top_spans.items()}
-        if old.last_number_span is not None:
-            line, start, end = old.last_number_span
-            doc._last_number_span = (moved(line, False), start, end)
         return Loaded(self.loaded.path, self.loaded.name, digest, doc, self.ledger, self.loaded.config)
 
     def _reads_back_in_place(self) -> bool:
@@ -1193,7 +1186,7 @@ class Edit:
         # the rules look at each finding alone (ids stay the same): the new findings suffice
         changed = self.ledger.model_copy(update={"findings": list(self._replaced.values())})
         candidate = Loaded(self.loaded.path, self.loaded.name, "", doc, changed, self.loaded.config)
-        return not run_rules(FILE_RULES, candidate)
+        return not run_rules(CONTENT_RULES, candidate)  # the head, which the parent is in, is unchanged
 
 
 @contextmanager

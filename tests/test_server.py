@@ -463,3 +463,105 @@ def test_an_edit_kept_in_memory_is_what_reading_the_file_gives(
         for name in ("spans", "findings_key_line", "top_keys", "top_spans", "last_number_span", "lines", "endings"):
             assert getattr(kept.doc, name) == getattr(fresh.doc, name), name
     memo.clear()
+
+
+# ---------------------------------------------------------------- hostile cases
+
+
+def test_a_socket_in_a_folder_others_may_write_in_is_never_used(demo: Path) -> None:
+    runtime = Path(tempfile.mkdtemp(prefix="rectify-open-"))
+    try:
+        os.chmod(runtime, 0o755)  # not private: someone else could have put the socket there
+        environment = {**os.environ, "RECTIFY_RUNTIME_DIR": str(runtime)}
+        path = subprocess.run(
+            [sys.executable, "-c", "from rectify.client import socket_path; print(socket_path())"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        impostor = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        impostor.bind(path)
+        impostor.listen(4)
+        impostor.settimeout(0.2)
+        answer = subprocess.run(
+            [sys.executable, "-m", "rectify", "status", "--format", "csv"],
+            env={**environment, "SECRET": "not for the impostor"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert answer.returncode == 0, answer.stderr
+        with pytest.raises(TimeoutError):
+            impostor.accept()  # nobody connected
+        impostor.close()
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_a_busy_server_is_passed_over_and_a_killed_client_harms_nothing(shipped: Path) -> None:
+    env = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME}
+    server_pid = int(_holding().split("pid ")[1].split(")")[0])
+    # a command whose output nobody reads: it blocks the worker once the pipe is full
+    stalled = subprocess.Popen(
+        [sys.executable, "-m", "rectify", "list", "--format", "json"], env=env, stdout=subprocess.PIPE
+    )
+    time.sleep(1.5)
+    worker = _worker_of(server_pid)
+    fds_before = len(os.listdir(f"/proc/{worker}/fd"))
+    began = time.monotonic()
+    answer = _rectify("status", "--format", "csv")
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout == _rectify("status", "--format", "csv", server=False).stdout
+    assert time.monotonic() - began < 30
+    stalled.kill()  # the client dies; the worker's writes now fail
+    stalled.wait(timeout=30)
+    assert stalled.stdout is not None
+    stalled.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and "holding" not in _rectify("server", "status").stdout:
+        time.sleep(0.1)
+    assert _worker_of(server_pid) == worker  # the same worker serves on
+    for _ in range(5):
+        subprocess.run(f"{sys.executable} -m rectify list | head -c 1", shell=True, env=env, capture_output=True)
+    assert len(os.listdir(f"/proc/{worker}/fd")) <= fds_before  # no descriptor left behind
+
+
+def test_arguments_naming_this_process_s_descriptors_work(demo: Path) -> None:
+    feedback = "- aspect: 作风建设方面\n  title: 服务企业举措不多\n"
+    script = f"{sys.executable} -m rectify add --unit demo --from <(printf '%s' \"$FEEDBACK\") --date 2021-08-01"
+    env = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME, "FEEDBACK": feedback}
+    done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "demo-003\n"
+
+
+def test_a_parent_ledger_added_or_removed_is_seen(shipped: Path, tmp_path: Path) -> None:
+    assert _rectify("check").returncode == 0
+    parent = shipped / "jinhua.yaml"
+    parent.rename(tmp_path / "jinhua.yaml")
+    gone = _same("check")
+    assert gone.returncode == 1
+    assert "unknown unit 'jinhua'" in gone.stdout
+    (tmp_path / "jinhua.yaml").rename(parent)
+    assert _same("check").returncode == 0
+    assert _rectify("close", "yiwu-037", "--by", "甲某", "--approver", "乙某").returncode == 0
+
+
+def test_blank_lines_between_findings_are_written_alike(tmp_path: Path) -> None:
+    with_server, without = tmp_path / "a" / "ledgers", tmp_path / "b" / "ledgers"
+    for folder in (with_server, without):
+        folder.mkdir(parents=True)
+        (folder / "demo.yaml").write_text(MINIMAL.replace("\n  - id:", "\n\n  - id:"), encoding="utf-8")
+    steps = [
+        ["progress", "demo-001", "--by", "甲某", "--note", "第一行\n第二行", "--date", "2021-08-01"],
+        ["progress", "demo-001", "--by", "甲某", "--note", "一行", "--date", "2021-08-02"],
+        ["progress", "demo-002", "--by", "甲某", "--note", "甲\n乙", "--date", "2021-08-02"],
+        ["progress", "demo-001", "--by", "甲某", "--note", "再一行", "--date", "2021-08-03"],
+    ]
+    for args in steps:
+        served = _rectify("--ledgers", str(with_server), *args)
+        alone = _rectify("--ledgers", str(without), *args, server=False)
+        assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
+        assert (with_server / "demo.yaml").read_bytes() == (without / "demo.yaml").read_bytes(), args
