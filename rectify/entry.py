@@ -7,6 +7,7 @@ to :func:`rectify.cli.main`; typer, pydantic and the YAML reader are imported on
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -21,8 +22,14 @@ def main() -> None:
     from rectify.client import run_remote
 
     code = run_remote(sys.argv[1:])
-    if code is not None:
-        sys.exit(code)
+    if code is not None:  # the server ran it: nothing of this process is left to clean up
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                if stream is not None:
+                    stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)  # not sys.exit: tearing down the interpreter took longer than the command
     from rectify.cli import main as run
 
     run()

@@ -116,6 +116,26 @@ def derived(value: Any, key: Hashable, compute: Callable[[], Any]) -> Any:
     return entry.derived[key]
 
 
+_later: list[Callable[[], object]] = []
+
+
+def later(work: Callable[[], object]) -> None:
+    """Do ``work`` once the command has answered (the server runs it before taking the
+    next command): preparing what the next command may need, off the user's wait.
+    Outside the server, nothing is done."""
+    if active:
+        _later.append(work)
+
+
+def run_later() -> None:
+    """Do the work :func:`later` put aside; a failure only loses that preparation."""
+    while _later:
+        try:
+            _later.pop(0)()
+        except Exception:  # noqa: S110 - it would be done again, or reported, when needed
+            pass
+
+
 def result(key: Hashable, compute: Callable[[], Any]) -> Any:
     """Return ``compute()``, remembered under ``key``, which must name everything the
     result depends on (for rules across ledgers: each file's name and sha256)."""

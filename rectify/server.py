@@ -442,6 +442,7 @@ def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
             conn.sendall(f"{status}\n".encode("ascii"))
         except OSError:
             pass  # the client is gone (killed): the command ran all the same
+        memo.run_later()
     finally:  # the next command starts from the server's own settings
         os.umask(saved_mask)
         os.environ.clear()
