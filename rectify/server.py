@@ -2,19 +2,19 @@
 ledgers read once.
 
 Python, typer and pydantic take longer to start than a province's ``close`` takes to
-run. The server starts once, imports everything, and keeps one spare process forked from
-itself waiting on a Unix socket in the user's private runtime folder
-(:func:`rectify.client.runtime_dir`). A ``rectify`` command finding the socket
-(:mod:`rectify.client`) hands its arguments, working directory, environment, umask and
-standard streams to the spare, which runs the command exactly as the command line would
-(the same code: :func:`rectify.cli.main`) and reports the exit code. Then, the user
-having the answer, the spare sends back what it learnt (:mod:`rectify.memo`: ledgers
-read, figures counted) and exits; the server takes it in and forks the next spare. One
-command runs at a time; others wait their turn.
+run. The server starts once, imports everything, and forks one worker that waits on a
+Unix socket in the user's private runtime folder (:func:`rectify.client.runtime_dir`).
+A ``rectify`` command finding the socket (:mod:`rectify.client`) is greeted by the
+worker, then hands over its arguments, working directory, environment, umask and
+standard streams; the worker runs the command exactly as the command line would (the
+same code: :func:`rectify.cli.main`) and sends back the exit code. Commands run one
+after the other in the worker, which keeps what they read (:mod:`rectify.memo`); a
+command not greeted within a second (the worker busy) runs on its own.
 
-Only the user who started the server may use it (checked on each connection). It stops
-after ``--idle`` minutes without a command, when its code or its socket changes, or on
-``rectify server stop``. Nothing is stored on disk but the socket and a pid file.
+Only the user who started the server may use it (checked on each connection, by the
+client too). It stops after ``--idle`` minutes without a command, when its code or its
+socket changes, or on ``rectify server stop``. Nothing is stored on disk but the socket
+and a pid, a lock and a log file beside it.
 """
 
 from __future__ import annotations
