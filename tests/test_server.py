@@ -289,19 +289,18 @@ def test_output_and_errors_interleave_as_without_the_server(demo: Path) -> None:
     assert answers[0].splitlines()[-1] == "4 problems in ledgers"
 
 
+def _socket_in(runtime: Path) -> str:
+    """The socket a command would look for in ``runtime`` (same installation as here)."""
+    return str(runtime / os.path.basename(client.socket_path()))
+
+
 def test_a_socket_nobody_answers_on_is_passed_over(demo: Path, tmp_path: Path) -> None:
     runtime = Path(tempfile.mkdtemp(prefix="rectify-dead-"))
     try:
         os.chmod(runtime, 0o700)
         environment = {**os.environ, "RECTIFY_RUNTIME_DIR": str(runtime)}
         dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        path = subprocess.run(
-            [sys.executable, "-c", "from rectify.client import socket_path; print(socket_path())"],
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        path = _socket_in(runtime)
         dead.bind(path)
         dead.close()  # the file stays; nothing listens
         answer = subprocess.run(
@@ -473,13 +472,7 @@ def test_a_socket_in_a_folder_others_may_write_in_is_never_used(demo: Path) -> N
     try:
         os.chmod(runtime, 0o755)  # not private: someone else could have put the socket there
         environment = {**os.environ, "RECTIFY_RUNTIME_DIR": str(runtime)}
-        path = subprocess.run(
-            [sys.executable, "-c", "from rectify.client import socket_path; print(socket_path())"],
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        path = _socket_in(runtime)
         impostor = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         impostor.bind(path)
         impostor.listen(4)
