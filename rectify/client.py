@@ -26,7 +26,7 @@ def runtime_dir() -> str:
     ``$XDG_RUNTIME_DIR/rectify``, else ``$TMPDIR/rectify-<uid>`` (``/tmp`` by default)."""
     chosen = os.environ.get("RECTIFY_RUNTIME_DIR")
     if chosen:
-        return chosen
+        return os.path.abspath(chosen)
     xdg = os.environ.get("XDG_RUNTIME_DIR")
     if xdg:
         return os.path.join(xdg, "rectify")
@@ -120,20 +120,42 @@ def _served_by_me(conn: _socket.socket) -> bool:
     return int.from_bytes(credentials[4:8], sys.byteorder) == os.getuid()
 
 
+def context() -> str:
+    """What a command's meaning depends on beyond its arguments, environment and streams,
+    which a server can only share, not take over: the root folder and mount and process
+    namespaces (a container or chroot sees other files and processes), the file-name
+    encoding, the groups and the file-size limit. The server sends its own in its
+    greeting; a command whose context differs runs on its own."""
+    import resource
+
+    parts = []
+    for name in ("/", "/proc/self/ns/mnt", "/proc/self/ns/pid"):
+        try:
+            info = os.stat(name)
+            parts.append(f"{info.st_dev}:{info.st_ino}")
+        except OSError:
+            parts.append("-")
+    groups = ",".join(str(g) for g in sorted(os.getgroups()))
+    size = resource.getrlimit(resource.RLIMIT_FSIZE)
+    parts += [sys.getfilesystemencoding(), f"{os.getgid()}:{os.getegid()}:{groups}", f"{size[0]}:{size[1]}"]
+    return " ".join(parts)
+
+
 def _local_paths(argv: list[str]) -> bool:
-    """True when an argument names a descriptor of this process (``<(...)`` gives
-    ``/dev/fd/63``): only the standard three are passed to the server."""
-    return any("/dev/fd/" in arg or "/proc/" in arg for arg in argv)
+    """True when an argument names a descriptor or the terminal of this process (``<(...)``
+    gives ``/dev/fd/63``; ``/dev/tty``): only the standard three are passed to the server,
+    which has no terminal of its own."""
+    return any("/dev/fd/" in arg or "/proc/" in arg or "/dev/tty" in arg for arg in argv)
 
 
 def run_remote(argv: list[str]) -> int | None:
     """Run ``rectify argv`` in the server and return its exit code; None when the
     command is to run here: no server for this installation, a socket or folder that is
-    not private, a server busy beyond :data:`GREETING_SECONDS`, or an argument naming one
-    of this process's descriptors.
+    not private, a server busy beyond :data:`GREETING_SECONDS`, a server in another
+    :func:`context`, or an argument naming one of this process's descriptors.
 
-    Ctrl-C while waiting for the server ends with exit 1 ("Aborted!", as click does) and
-    the command is not run; once it runs, Ctrl-C is passed on to it. Returns 75
+    Ctrl-C while waiting for the server ends with exit 130 and the command is not run;
+    once it runs, Ctrl-C is passed on to it. Returns 75
     (EX_TEMPFAIL) after a message on stderr when the server goes away while the command
     runs.
     """
@@ -158,21 +180,23 @@ def _converse(conn: _socket.socket, path: str, argv: list[str]) -> int | None:
     import marshal
 
     try:
+        conn.settimeout(GREETING_SECONDS)  # a full queue of waiting commands blocks connect()
         conn.connect(path)
         if not _served_by_me(conn):
             return None
-        conn.settimeout(GREETING_SECONDS)
         greeting = b""
         while not greeting.endswith(b"\n"):
-            chunk = conn.recv(64)
+            chunk = conn.recv(4096)
             if not chunk:
                 return None  # the server is stopping: run here
             greeting += chunk
-        pid = int(greeting)
+        pid_text, _, theirs = greeting.decode("utf-8", "replace").rstrip("\n").partition(" ")
+        pid = int(pid_text)
+        if theirs != context():
+            return None  # another root, namespace, encoding, groups or limit: run here
         conn.settimeout(None)
     except KeyboardInterrupt:
-        sys.stderr.write("\nAborted!\n")  # nothing was run
-        return 1
+        return 130  # nothing was run; as Python ends on Ctrl-C
     except (OSError, ValueError):
         return None  # busy, gone, or not a rectify server: run here
     fds = []

@@ -30,6 +30,7 @@ import struct
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ def running(sock: str | None = None) -> int | None:
     or None when none answers there."""
     sock = sock or client.socket_path()
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe.settimeout(client.GREETING_SECONDS)  # a full queue blocks connect(): take it as busy
     try:
         probe.connect(sock)
     except OSError:
@@ -278,6 +280,14 @@ class _Stop(Exception):
     """The worker is asked to stop (SIGTERM) while waiting for a command."""
 
 
+class _Orphaned(Exception):  # noqa: N818 - a state, not an error
+    """The server that forked this worker is gone."""
+
+
+_server_pid = 0
+_context = ""
+
+
 _busy = False
 _stop_requested = False
 
@@ -301,14 +311,16 @@ def _worker_signal(signum: int, frame: Any) -> None:
 def _worker(listener: socket.socket, sock: str, inode: int, code: str, idle_minutes: int) -> None:
     """The worker: take commands one after the other until stopped, idle or outdated;
     exit 0 then (the server stops), 1 on a failure (the server starts another)."""
-    global _busy
+    global _busy, _server_pid, _context
     status = 1
     try:
+        _server_pid = os.getppid()
+        _context = client.context()
         signal.signal(signal.SIGTERM, _worker_signal)
         signal.signal(signal.SIGHUP, _worker_signal)
         signal.signal(signal.SIGINT, _interrupt)
         _own_streams[:] = [os.dup(0), os.dup(1), os.dup(2)]
-        listener.settimeout(60.0)
+        listener.settimeout(5.0)  # wake now and then: idle, outdated, or orphaned?
         served = 0
         last = time.monotonic()
         home = os.getcwd()
@@ -318,11 +330,15 @@ def _worker(listener: socket.socket, sock: str, inode: int, code: str, idle_minu
             except TimeoutError:
                 if time.monotonic() - last > idle_minutes * 60 or not _still_ours(sock, inode, code):
                     break
+                if os.getppid() != _server_pid:
+                    raise _Orphaned from None
                 continue
             conn.settimeout(None)
             _busy = True
             try:
                 _serve_one(conn)
+            except _Orphaned:
+                raise
             except Exception:  # one connection's failure (a client gone, say) ends only it
                 _release_streams()
                 traceback.print_exc()
@@ -336,6 +352,14 @@ def _worker(listener: socket.socket, sock: str, inode: int, code: str, idle_minu
                 break
         status = 0
     except _Stop:
+        status = 0
+    except _Orphaned:  # nobody will clean up after the server: do it, then go
+        if _still_ours(sock, inode, None):
+            for name in (sock, pid_path(sock)):
+                try:
+                    os.unlink(name)
+                except OSError:
+                    pass
         status = 0
     except BaseException:
         traceback.print_exc()
@@ -396,8 +420,10 @@ def _serve_one(conn: socket.socket) -> None:
             _, uid, _ = struct.unpack("3i", credentials)
             if uid != os.getuid():
                 return  # only the user who started the server
+        if os.getppid() != _server_pid:  # the server died (SIGKILL): this worker ends too
+            raise _Orphaned
         try:
-            conn.sendall(f"{os.getpid()}\n".encode("ascii"))  # taken: send the command
+            conn.sendall(f"{os.getpid()} {_context}\n".encode())  # taken: send the command
             conn.settimeout(10.0)
             request, fds = _receive(conn)
             conn.settimeout(None)
@@ -434,6 +460,9 @@ def _run(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
             for fd in fds:
                 os.close(fd)
         memo.active = True
+        filters = list(warnings.filters)
+        warnings.resetwarnings()  # each command shows its warnings, as its own process would
+        warnings.filters[:] = filters  # type: ignore[index]  # a list at run time
         status = _exit_code()
         # the answer is complete: let go of the user's streams before saying so, so that
         # a pipe reading the output sees its end now

@@ -499,6 +499,8 @@ def _read_parsed(path: Path, config: Config | None = None) -> tuple[Loaded, list
     :class:`UsageError` as reading does; a file that cannot be parsed is never
     remembered (one the rules find problems in is, with its problems).
     """
+    config = config or config_for(path.parent)
+    workflow.today(config.time_zone)  # a bad RECTIFY_TODAY is a usage error, not a broken rule
     loaded, problems = _read_remembered(path, config)
     return loaded, [*problems, *run_rules(NEIGHBOUR_RULES, loaded)]
 
@@ -1176,7 +1178,8 @@ class Edit:
             plain, endings, _ = yamldoc.decode(text.encode("utf-8"), old.path)
         else:
             plain, endings = text, []
-        doc = yamldoc.Doc(path=old.path, _text=plain, newline=old.newline, bom=old.bom, data=None, endings=endings)
+        newline = yamldoc.usual_newline(endings)  # as a fresh read finds it: the edit may change it
+        doc = yamldoc.Doc(path=old.path, _text=plain, newline=newline, bom=old.bom, data=None, endings=endings)
         doc.source = old.source
         memo.later(lambda: _spans_now(doc))  # ready for the next edit, found once the user has the answer
         return Loaded(self.loaded.path, self.loaded.name, digest, doc, self.ledger, self.loaded.config)

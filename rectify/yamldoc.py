@@ -310,6 +310,12 @@ def conflict_markers(text: str, path: str) -> list[Problem]:
     return problems
 
 
+def usual_newline(endings: list[str]) -> str:
+    """The line end most lines of a file have (``endings`` as :func:`decode` gives them):
+    CRLF when more than half are, else LF; new lines are written with it."""
+    return "\r\n" if endings and endings.count("\r\n") > len(endings) // 2 else "\n"
+
+
 def parse(data: bytes, path: str, strict: bool = True, spans: bool = False) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
@@ -352,7 +358,7 @@ def parse(data: bytes, path: str, strict: bool = True, spans: bool = False) -> D
         raise LedgerError([Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]) from None
     if root is None:
         raise LedgerError([Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")])
-    newline = "\r\n" if endings and endings.count("\r\n") > len(endings) // 2 else "\n"
+    newline = usual_newline(endings)
     doc = Doc(path=path, _text=text, newline=newline, bom=bom, data=None, endings=endings)
     problems: list[Problem] = []
     try:

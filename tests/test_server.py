@@ -558,3 +558,84 @@ def test_blank_lines_between_findings_are_written_alike(tmp_path: Path) -> None:
         alone = _rectify("--ledgers", str(without), *args, server=False)
         assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
         assert (with_server / "demo.yaml").read_bytes() == (without / "demo.yaml").read_bytes(), args
+
+
+def test_a_full_queue_of_waiting_commands_never_hangs_one(demo: Path) -> None:
+    runtime = Path(tempfile.mkdtemp(prefix="rectify-full-"))
+    try:
+        os.chmod(runtime, 0o700)
+        stuck = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        stuck.bind(_socket_in(runtime))
+        stuck.listen(0)  # never accepts; fill its queue
+        waiting = []
+        for _ in range(4):
+            extra = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            extra.setblocking(False)
+            try:
+                extra.connect(_socket_in(runtime))
+            except BlockingIOError:
+                pass
+            waiting.append(extra)
+        env = {**os.environ, "RECTIFY_RUNTIME_DIR": str(runtime)}
+        began = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "rectify", "status", "--format", "csv"], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert time.monotonic() - began < 20
+        assert subprocess.run(
+            [sys.executable, "-m", "rectify", "server", "status"], env={**env, "RECTIFY_SERVER": "off"}, timeout=20
+        ).returncode in (0, 1)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_worker_whose_server_was_killed_stops_and_cleans_up(demo: Path) -> None:
+    runtime = tempfile.mkdtemp(prefix="rectify-orphan-")
+    try:
+        env = {**os.environ, "RECTIFY_RUNTIME_DIR": runtime}
+        command = [sys.executable, "-m", "rectify", "server"]
+        started = subprocess.run([*command, "start"], env=env, capture_output=True, text=True, check=True)
+        pid = int(started.stdout.split("pid ")[1].split(")")[0])
+        worker = _worker_of(pid)
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
+            if "zombie" in Path(f"/proc/{worker}/status").read_text():
+                break
+            time.sleep(0.1)
+        assert not Path(f"/proc/{worker}").exists() or "zombie" in Path(f"/proc/{worker}/status").read_text()
+        assert not [name for name in os.listdir(runtime) if name.endswith((".sock", ".pid"))]
+        answer = subprocess.run([sys.executable, "-m", "rectify", "status"], env=env, capture_output=True, text=True)
+        assert answer.returncode == 0, answer.stderr
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_mixed_line_ends_are_written_alike(tmp_path: Path) -> None:
+    with_server, without = tmp_path / "a" / "ledgers", tmp_path / "b" / "ledgers"
+    lines = MINIMAL.split("\n")
+    mixed = "".join(line + ("\r\n" if i % 2 else "\n") for i, line in enumerate(lines[:-1]))
+    for folder in (with_server, without):
+        folder.mkdir(parents=True)
+        (folder / "demo.yaml").write_bytes(mixed.encode("utf-8"))
+    steps = [
+        ["start", "demo-001", "--by", "甲某", "--date", "2021-08-01"],
+        ["add", "--unit", "demo", "--aspect", "新方面", "--title", "新问题", "--date", "2021-08-02"],
+        ["progress", "demo-002", "--by", "甲某", "--note", "甲\n乙", "--date", "2021-08-02"],
+    ]
+    for args in steps:
+        served = _rectify("--ledgers", str(with_server), *args)
+        alone = _rectify("--ledgers", str(without), *args, server=False)
+        assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
+        assert (with_server / "demo.yaml").read_bytes() == (without / "demo.yaml").read_bytes(), args
+
+
+def test_a_bad_rectify_today_is_the_same_usage_error_with_and_without_the_server(demo: Path) -> None:
+    for command in (["status"], ["check"], ["show", "demo-001"]):
+        served = _rectify(*command, env={"RECTIFY_TODAY": "bad"})
+        alone = _rectify(*command, server=False, env={"RECTIFY_TODAY": "bad"})
+        assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+        assert served.returncode == 2
+        assert served.stderr == "rectify: error: RECTIFY_TODAY='bad' is not a date written YYYY-MM-DD\n"
