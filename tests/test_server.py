@@ -639,3 +639,28 @@ def test_a_bad_rectify_today_is_the_same_usage_error_with_and_without_the_server
         assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
         assert served.returncode == 2
         assert served.stderr == "rectify: error: RECTIFY_TODAY='bad' is not a date written YYYY-MM-DD\n"
+
+
+def test_a_command_in_another_context_runs_on_its_own(demo: Path) -> None:
+    env = {**os.environ, "RECTIFY_RUNTIME_DIR": RUNTIME}
+    served = subprocess.run(
+        [sys.executable, "-m", "rectify", "server", "status"], env=env, capture_output=True, text=True
+    )
+    assert "holding" in served.stdout  # answered by the server
+    limited = subprocess.run(  # a lower file-size limit than the server's: the server must not write for it
+        ["bash", "-c", f"ulimit -f 100000; exec {sys.executable} -m rectify server status"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert limited.stdout.startswith("rectify server: running (pid ")
+    assert "holding" not in limited.stdout  # answered by the command itself
+    assert (
+        _rectify("status", "--format", "csv").stdout
+        == subprocess.run(
+            ["bash", "-c", f"ulimit -f 100000; exec {sys.executable} -m rectify status --format csv"],
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
