@@ -69,6 +69,18 @@ def _same(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
     return alone
 
 
+def _replay(steps: list[list[str]], with_server: Path, without: Path) -> None:
+    """Run each step on two copies of a ledger folder, through the server and without it,
+    and check after each that answers, exit codes and every ledger's bytes agree."""
+    for args in steps:
+        served = _rectify("--ledgers", str(with_server), *args)
+        alone = _rectify("--ledgers", str(without), *args, server=False)
+        assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
+        assert served.stderr.replace(str(with_server), "X") == alone.stderr.replace(str(without), "X"), args
+        for path in sorted(without.glob("*.yaml")):
+            assert (with_server / path.name).read_bytes() == path.read_bytes(), (args, path.name)
+
+
 def _holding() -> str:
     answer = _rectify("server", "status")
     assert answer.returncode == 0, answer.stderr
@@ -159,13 +171,7 @@ def test_steps_write_the_same_bytes_with_and_without_the_server(tmp_path: Path) 
         ["status", "--unit", "jinhua", "--precision", "0"],
         ["list", "--unit", "jinhua", "--format", "csv"],
     ]
-    for args in steps:
-        served = _rectify("--ledgers", str(with_server), *args)
-        alone = _rectify("--ledgers", str(without), *args, server=False)
-        assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
-        assert served.stderr.replace(str(with_server), "X") == alone.stderr.replace(str(without), "X"), args
-    for path in sorted(without.glob("*.yaml")):
-        assert (with_server / path.name).read_bytes() == path.read_bytes(), path.name
+    _replay(steps, with_server, without)
     assert _rectify("--ledgers", str(with_server), "check").returncode == 0
 
 
@@ -553,11 +559,7 @@ def test_blank_lines_between_findings_are_written_alike(tmp_path: Path) -> None:
         ["progress", "demo-002", "--by", "甲某", "--note", "甲\n乙", "--date", "2021-08-02"],
         ["progress", "demo-001", "--by", "甲某", "--note", "再一行", "--date", "2021-08-03"],
     ]
-    for args in steps:
-        served = _rectify("--ledgers", str(with_server), *args)
-        alone = _rectify("--ledgers", str(without), *args, server=False)
-        assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
-        assert (with_server / "demo.yaml").read_bytes() == (without / "demo.yaml").read_bytes(), args
+    _replay(steps, with_server, without)
 
 
 def test_a_full_queue_of_waiting_commands_never_hangs_one(demo: Path) -> None:
@@ -625,11 +627,7 @@ def test_mixed_line_ends_are_written_alike(tmp_path: Path) -> None:
         ["add", "--unit", "demo", "--aspect", "新方面", "--title", "新问题", "--date", "2021-08-02"],
         ["progress", "demo-002", "--by", "甲某", "--note", "甲\n乙", "--date", "2021-08-02"],
     ]
-    for args in steps:
-        served = _rectify("--ledgers", str(with_server), *args)
-        alone = _rectify("--ledgers", str(without), *args, server=False)
-        assert (served.returncode, served.stdout) == (alone.returncode, alone.stdout), args
-        assert (with_server / "demo.yaml").read_bytes() == (without / "demo.yaml").read_bytes(), args
+    _replay(steps, with_server, without)
 
 
 def test_a_bad_rectify_today_is_the_same_usage_error_with_and_without_the_server(demo: Path) -> None:
