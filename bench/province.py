@@ -5,16 +5,11 @@ It generates the corpus deterministically (seeded) under ``bench/.corpus/`` (ign
 git), then prints the median of several runs for each measurement and each target of
 the benchmark as a ratio with pass/fail:
 
-* warm ``status``  <= 1.5  x ``rectify --version``
-* cold ``status``  <= 1.25 x parsing the corpus with PyYAML's libyaml loader alone
-* ``close``        <= 1.5  x ``rectify --version`` (never re-reading other units' files)
-* ``--version``    <= 1.3  x ``python -c "import typer"``
+* ``status``      <= 1.25 x parsing the corpus with PyYAML's libyaml loader alone
+* ``--version``   <= 1.3  x ``python -c "import typer"``
 * peak memory of ``status`` <= 200 MB
 
-Every measurement runs a fresh process, as a user's command does. "Cold" and "no server"
-run each command on its own (``RECTIFY_SERVER=off``); "warm" and "server" run it through
-a server started for the benchmark (``rectify server start``, in a private runtime folder
-of its own), after one untimed ``status`` has let it read the corpus. ``close`` runs on a
+Every measurement runs a fresh process, as a user's command does. ``close`` runs on a
 fresh copy of the corpus each time, on a finding that is still open.
 """
 
@@ -27,7 +22,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,8 +48,8 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 def generate(folder: Path, units: int, findings: int, seed: int = 20220118) -> None:
     """Write ``units`` ledgers of ``findings`` findings each into ``folder`` (seeded)."""
     sys.path.insert(0, str(HERE.parent))
-    from rectify.model import Action, Event, Finding, Inspection, Ledger, Status, Unit
-    from rectify.yamldoc import render_ledger
+    from rectify.domain.model import Action, Event, Finding, Inspection, Ledger, Status, Unit
+    from rectify.files.yamlwrite import render_ledger
 
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,17 +132,6 @@ def open_findings(path: Path, limit: int) -> list[str]:
     return [str(f["id"]) for f in data["findings"] if f["status"] != "closed"][:limit]
 
 
-def server_memory_mb(pid: int) -> float:
-    """Memory (MB) of the server ``pid`` and its worker (Linux /proc): the proportional
-    set size, so that pages the two share are counted once."""
-    total = 0
-    for task in [pid, *_children(pid)]:
-        for line in Path(f"/proc/{task}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1])
-    return total / 1024
-
-
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -178,12 +161,7 @@ def main() -> None:
     # byte-compile rectify as pip does for a regular install: with an editable install and
     # PYTHONDONTWRITEBYTECODE set, every command would otherwise compile its modules anew
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(HERE.parent / "rectify")], check=True)
-    runtime = tempfile.mkdtemp(prefix="rectify-bench-")  # a server of the benchmark's own
-    os.chmod(runtime, 0o700)
-    base = {**os.environ, "RECTIFY_LEDGERS": str(folder), "RECTIFY_TODAY": "2023-06-30", "LANG": "C.UTF-8"}
-    base["RECTIFY_RUNTIME_DIR"] = runtime
-    env = {**base, "RECTIFY_SERVER": "off"}  # each command in its own process: no cache
-    served = dict(base)
+    env = {**os.environ, "RECTIFY_LEDGERS": str(folder), "RECTIFY_TODAY": "2023-06-30", "LANG": "C.UTF-8"}
     script = Path(PYTHON).with_name("rectify")
     rectify = [str(script)] if script.exists() else [PYTHON, "-m", "rectify"]
     parse = (
@@ -195,7 +173,7 @@ def main() -> None:
 
     def close_times(environment: dict[str, str]) -> float:
         """Median time of ``close`` on a fresh copy of the corpus, after one (untimed)
-        ``status`` over it: the server, if any, has read the copy when the close comes."""
+        ``status`` over it (the copy is in the page cache when the close comes)."""
         times = []
         for finding in targets_open:
             if work.exists():
@@ -215,33 +193,19 @@ def main() -> None:
     figures["import typer"] = timed([PYTHON, "-c", "import typer"], env, args.runs)
     figures["rectify --version"] = timed([*rectify, "--version"], env, args.runs)
     figures["libyaml parse alone"] = timed([PYTHON, "-c", parse, *map(str, files)], env, args.runs)
-    figures["status, no server"] = timed([*rectify, "status"], env, args.runs)
-    figures["close, no server"] = close_times(env)
+    figures["status"] = timed([*rectify, "status"], env, args.runs)
+    figures["close"] = close_times(env)
     memory = peak_mb([*rectify, "status"], env)
-    started = subprocess.run([*rectify, "server", "start"], env=served, check=True, capture_output=True, text=True)
-    pid = int(started.stdout.split("pid ")[1].rstrip(")\n"))
-    try:
-        subprocess.run([*rectify, "status"], env=served, check=True, capture_output=True)  # the server reads it
-        figures["status, server warm"] = timed([*rectify, "status"], served, args.runs)
-        figures["close, server"] = close_times(served)
-        subprocess.run([*rectify, "status"], env=served, check=True, capture_output=True)
-        server_mb = server_memory_mb(pid)
-    finally:
-        subprocess.run([*rectify, "server", "stop"], env=served, capture_output=True)
-        shutil.rmtree(runtime, ignore_errors=True)
-        if work.exists():
-            shutil.rmtree(work)
+    if work.exists():
+        shutil.rmtree(work)
 
     print(f"\nmedian of {args.runs} run{'s' if args.runs != 1 else ''} (seconds)")
     for name, value in figures.items():
         print(f"  {name:<22} {value:8.3f}")
-    print(f"  {'peak memory of status':<22} {memory:8.1f} MB (no server)")
-    print(f"  {'server resident':<22} {server_mb:8.1f} MB (server and worker, holding the corpus)")
+    print(f"  {'peak memory of status':<22} {memory:8.1f} MB")
     version = figures["rectify --version"]
     targets = [
-        ("warm status <= 1.5 x --version", figures["status, server warm"] / version, 1.5),
-        ("cold status <= 1.25 x libyaml parse", figures["status, no server"] / figures["libyaml parse alone"], 1.25),
-        ("close <= 1.5 x --version", figures["close, server"] / version, 1.5),
+        ("status <= 1.25 x libyaml parse", figures["status"] / figures["libyaml parse alone"], 1.25),
         ("--version <= 1.3 x import typer", version / figures["import typer"], 1.3),
         ("peak memory of status <= 200 MB", memory / 200, 1.0),
     ]

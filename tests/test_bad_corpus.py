@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rectify.store import LOCK_NAME
+from rectify.files.writing import LOCK_NAME
 from tests.conftest import MINIMAL, Run
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"

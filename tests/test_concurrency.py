@@ -36,7 +36,7 @@ def test_two_processes_adding_twenty_each(folder: Path) -> None:
     for worker in workers:
         _, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
 
     findings = read_ledger(ledger).ledger.findings
     titles = sorted(f.title for f in findings if f.aspect == "并发")

@@ -19,7 +19,6 @@ COMMANDS = [
     [], ["init"], ["unit", "add"], ["unit", "list"], ["add"], ["start"], ["progress"], ["submit"], ["sign"],
     ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["status"], ["overdue"], ["trend"],
     ["report"], ["export"], ["import"], ["schema"], ["list"], ["show"], ["log"], ["check"], ["merge-driver"],
-    ["server", "start"], ["server", "stop"], ["server", "status"],
 ]  # fmt: skip
 START, END = "<!-- commands: start -->", "<!-- commands: end -->"
 

@@ -92,8 +92,8 @@ def _fields(record: dict[str, Any]) -> tuple[Any, ...]:
 def test_round_trip_on_the_shipped_ledgers(
     run: Run, workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rectify import excel
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
+    from rectify.present import workbook as excel
 
     fresh = tmp_path / "fresh"
     fresh.mkdir()

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from rectify import store
+from rectify.files import edit, ledgerfile, paths
+from rectify.files import writing as store
 from tests.conftest import MINIMAL, Run
 
 TODAY = "2021-12-31"
@@ -69,8 +70,9 @@ def _big_ledger(count: int) -> str:
 def test_a_command_killed_at_any_moment_leaves_the_old_or_the_new_ledger(
     run: Run, folder: Path, tmp_path: Path
 ) -> None:
-    """30 rounds: run add or close as a process, SIGKILL it after 0-300 ms (seeded), then the
-    ledger is byte for byte the old one or the one the command writes when left alone."""
+    """30 rounds: run add or close as a process, SIGKILL it at a moment the process itself
+    shows (see :func:`_kill_at_a_moment`), then the ledger is byte for byte the old one or
+    the one the command writes when left alone."""
     ledger = folder / "demo.yaml"
     ledger.write_text(_big_ledger(120), encoding="utf-8")
     scratch = tmp_path / "scratch"
@@ -80,7 +82,7 @@ def test_a_command_killed_at_any_moment_leaves_the_old_or_the_new_ledger(
     killed = 0
     for number in range(30):
         old = ledger.read_bytes()
-        still_open = [f.id for f in store.parse_ledger(old, ledger).ledger.findings if f.status.value != "closed"]
+        still_open = [f.id for f in ledgerfile.parse_ledger(old, ledger).ledger.findings if f.status.value != "closed"]
         if still_open and rng.random() < 0.5:
             args: tuple[str, ...] = ("close", rng.choice(still_open), "--by", "甲", "--approver", "乙")
             args += ("--date", "2021-09-01")
@@ -100,9 +102,7 @@ def test_a_command_killed_at_any_moment_leaves_the_old_or_the_new_ledger(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        time.sleep(rng.uniform(0, 0.3))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
+        _kill_at_a_moment(process, folder, rng, number)
         _, err = process.communicate(timeout=60)
         if process.returncode == -signal.SIGKILL:
             killed += 1
@@ -116,8 +116,8 @@ def test_a_command_killed_at_any_moment_leaves_the_old_or_the_new_ledger(
             assert after == new
         # a temporary file a kill left behind is hidden: never read as a ledger, never reported
         assert all(TEMP.match(name) for name in _others(folder)), _others(folder)
-        assert store.ledger_paths(folder) == [ledger]
-        assert store.stray_files(folder) == []
+        assert paths.ledger_paths(folder) == [ledger]
+        assert paths.stray_files(folder) == []
         checked = run("check")
         assert checked.exit_code == 0, checked.output
 
@@ -128,9 +128,51 @@ def test_a_command_killed_at_any_moment_leaves_the_old_or_the_new_ledger(
     assert time.monotonic() - started < 10
 
 
+def _kill_at_a_moment(process: subprocess.Popen[bytes], folder: Path, rng: random.Random, number: int) -> None:
+    """SIGKILL ``process`` at a moment found from the process itself, never from a fixed
+    sleep: on even rounds once its temporary file appears (it is writing: the kill lands
+    while writing, before the rename or after it, 0-3 ms later); on odd rounds as soon as
+    it holds the write lock or the ledger is no longer the one it started from (before the
+    temporary file, or just after the rename). A process that finishes first is left be."""
+    lock = store.lock_path(folder)
+    ledger = folder / "demo.yaml"
+    before = ledger.stat().st_mtime_ns
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        names = [p.name for p in folder.iterdir()]
+        writing = any(TEMP.match(name) for name in names)
+        if number % 2 == 0 and writing:
+            time.sleep(rng.uniform(0, 0.003))
+            break
+        if number % 2 == 1 and (writing or _locked(lock) or ledger.stat().st_mtime_ns != before):
+            break
+        time.sleep(0.0005)
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+
+
+def _locked(lock: Path) -> bool:
+    """True when another process holds the ledgers' lock file (fcntl, as filelock takes it)."""
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 KILLED_AT = r"""
 import os, signal, sys
-from rectify import store
+from rectify.files import writing as store
 
 point, args = sys.argv[1], sys.argv[2:]
 calls = []
@@ -197,7 +239,7 @@ def test_a_command_killed_at_each_point_of_its_write(
         # the temporary file stays behind (nothing can remove it after a SIGKILL); it is
         # hidden, so no command reads it as a ledger and check does not report it
         assert [TEMP.match(name) is not None for name in _others(demo.parent)] == [True]
-    assert store.ledger_paths(demo.parent) == [demo]
+    assert paths.ledger_paths(demo.parent) == [demo]
     assert run("check").exit_code == 0
     assert run(*ADD).exit_code == 0  # the lock was not left held
     assert run("check").exit_code == 0
@@ -497,11 +539,11 @@ def test_four_processes_fifty_mixed_operations_each(run: Run, demo: Path) -> Non
         logs.append(json.loads(out))
     assert [len(log) for log in logs] == [50, 50, 50, 50]
 
-    findings = store.read_ledger(demo).ledger.findings
+    findings = ledgerfile.read_ledger(demo).ledger.findings
     by_id = {f.id: f for f in findings}
     ids = [f.id for f in findings]
     assert len(ids) == len(set(ids)) == 2 + 4 * 14
-    assert store.read_ledger(demo).ledger.last_number == 58
+    assert ledgerfile.read_ledger(demo).ledger.last_number == 58
     # every operation is there, once, in the order its worker made it
     expected: dict[str, list[tuple[str, str | None]]] = {}
     for log in logs:
@@ -530,10 +572,10 @@ def test_a_ledger_changed_on_disk_after_it_was_read_is_not_overwritten(
     run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
     """Someone else (an editor, a git checkout) writes the file right after each read."""
-    real = store.read_ledger
+    real = ledgerfile.read_ledger
     written: list[bytes] = []
 
-    def read_then_someone_writes(path: Path) -> store.Loaded:
+    def read_then_someone_writes(path: Path) -> ledgerfile.Loaded:
         loaded = real(path)
         other = path.read_bytes() + f"# 另一人的修改 {len(written) + 1}\n".encode()
         path.write_bytes(other)
@@ -541,7 +583,7 @@ def test_a_ledger_changed_on_disk_after_it_was_read_is_not_overwritten(
         return loaded
 
     with monkeypatch.context() as patch:
-        patch.setattr(store, "read_ledger", read_then_someone_writes)
+        patch.setattr(edit, "read_ledger", read_then_someone_writes)
         result = run(*args)
     assert result.exit_code == 1
     assert result.stderr == (
@@ -558,14 +600,14 @@ def test_a_ledger_changed_on_disk_after_it_was_read_is_not_overwritten(
 def test_a_ledger_removed_after_it_was_read_is_not_brought_back(
     run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
-    real = store.Edit.save
+    real = edit.Edit.save
     moved = demo.parent.parent / "moved.yaml"
 
-    def someone_moves_it_then_save(self: store.Edit) -> None:
+    def someone_moves_it_then_save(self: edit.Edit) -> None:
         shutil.move(demo, moved)
         real(self)
 
-    monkeypatch.setattr(store.Edit, "save", someone_moves_it_then_save)
+    monkeypatch.setattr(edit.Edit, "save", someone_moves_it_then_save)
     result = run(*args)
     assert result.exit_code == 1
     assert result.stderr == (

@@ -155,7 +155,7 @@ def test_merge_of_different_findings_and_events_on_both_sides(run: Run, repo: Pa
     merged = subprocess.run(["git", "merge", "-q", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr + merged.stdout
     assert run("check").exit_code == 0
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
 
     ledger = read_ledger(repo / "ledgers" / "demo.yaml").ledger
     first, second, third = ledger.findings
@@ -214,7 +214,7 @@ def test_merge_renumbers_a_finding_added_on_both_sides(run: Run, repo: Path) -> 
     merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr
     assert "demo-003 was added on both sides: theirs keeps it, ours is now demo-004" in merged.stderr + merged.stdout
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
 
     ledger = read_ledger(repo / "ledgers" / "demo.yaml").ledger
     assert [(f.id, f.title) for f in ledger.findings[2:]] == [("demo-003", "theirs new"), ("demo-004", "ours new")]
@@ -327,7 +327,7 @@ def test_an_unreadable_base_falls_back_to_a_conflict(run: Run, repo: Path) -> No
     git(repo, "commit", "-qam", "ours fixes")
     merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
     assert "not a valid ledger" in merged.stderr
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
 
     if merged.returncode == 0:  # a clean text merge must be a valid ledger with nothing doubled
         assert len(read_ledger(ledger).ledger.findings) == 2

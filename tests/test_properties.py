@@ -8,9 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rectify import workflow
-from rectify.model import Ledger, Unit
-from rectify.store import Edit, create_ledger, read_ledger
+from rectify.domain import steps as workflow
+from rectify.domain.model import Ledger, Unit
+from rectify.files.edit import Edit, create_ledger
+from rectify.files.ledgerfile import read_ledger
 
 # Text as people type it: Chinese, emoji, quotes, colons, '#', leading zeros, yes/no, new lines,
 # conflict-marker look-alikes, YAML indicators; plus anything hypothesis makes up.

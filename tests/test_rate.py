@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from rectify.report import completion_rate, rate_text
+from rectify.domain.figures import completion_rate, rate_text
 
 
 @pytest.mark.parametrize(

@@ -146,7 +146,7 @@ def test_wide_columns_agree_with_an_independent_count(run: Run, shipped: Path) -
 
 
 def test_money_is_exact_in_yuan_and_wan() -> None:
-    from rectify.render import money_text
+    from rectify.present.tables import money_text
 
     assert money_text(Decimal("71320.00"), "wan") == "7.132"
     assert money_text(Decimal("71320"), "yuan") == "71320.00"

@@ -321,7 +321,7 @@ def test_today_is_the_ledger_time_zones_date(monkeypatch: pytest.MonkeyPatch) ->
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from rectify.workflow import today
+    from rectify.files.clock import today
 
     monkeypatch.delenv("RECTIFY_TODAY")
     assert today() == datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -131,7 +131,7 @@ def test_hand_typed_values_stay_text_after_a_rewrite(run: Run, folder: Path) -> 
     ledger.write_text(HAND_TYPED, encoding="utf-8")
     assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
     assert run("add", "-u", "demo", "-a", "x", "-t", "y").exit_code == 0
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
 
     ledger_model = read_ledger(ledger).ledger
     assert ledger_model.inspection.round == "no"
@@ -174,7 +174,7 @@ def test_multiline_text_round_trips(run: Run, folder: Path) -> None:
         encoding="utf-8",
     )
     assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
 
     assert read_ledger(ledger).ledger.findings[0].detail == "第一行\n# 不是注释\n\n第三行\n"
     assert "  # a comment between findings, written by hand" in ledger.read_text(encoding="utf-8")
@@ -199,8 +199,8 @@ def test_findings_written_empty_get_a_block(run: Run, folder: Path) -> None:
 def test_shared_values_are_written_out_not_aliased(tmp_path: Path) -> None:
     from datetime import date
 
-    from rectify import yamldoc
-    from rectify.model import Accountability, Event, Finding, Ledger, Unit
+    from rectify.domain.model import Accountability, Event, Finding, Ledger, Unit
+    from rectify.files import yamlwrite as yamldoc
 
     day = date(2021, 7, 28)
     finding = Finding(
@@ -248,6 +248,6 @@ def test_text_that_looks_like_a_conflict_marker_is_stored(run: Run, demo: Path) 
     result = run("add", "-u", "demo", "-a", "a", "-t", "t", "--detail", detail, "--date", "2021-08-01")
     assert result.exit_code == 0, result.output
     assert run("check").exit_code == 0
-    from rectify.store import read_ledger
+    from rectify.files.ledgerfile import read_ledger
 
     assert read_ledger(demo).ledger.findings[-1].detail == detail

@@ -22,11 +22,12 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from rectify import yamldoc
+from rectify.domain.model import CalendarDate, Text, _Strict
+from rectify.domain.steps import NewFinding
 from rectify.errors import LedgerError, Problem, UsageError
-from rectify.model import CalendarDate, Text, _Strict
-from rectify.store import display, schema_problems
-from rectify.workflow import NewFinding
+from rectify.files import text, yamlread
+from rectify.files.paths import display
+from rectify.files.schema import schema_problems
 
 HEADERS = {
     "aspect": "aspect",
@@ -112,7 +113,7 @@ def read_feedback(path: Path) -> list[NewFinding]:
 
 def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
     name = display(path)
-    doc = yamldoc.parse(raw, name)
+    doc = yamlread.parse(raw, name)
     data = doc.data
     prefix: tuple[str | int, ...] = ()
     if isinstance(data, dict) and set(data) == {"findings"}:
@@ -133,8 +134,8 @@ def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
 
 def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
     name = display(path)
-    text, _, _ = yamldoc.decode(raw, name)
-    reader = csv.reader(io.StringIO(text), strict=True)
+    content, _, _ = text.decode(raw, name)
+    reader = csv.reader(io.StringIO(content), strict=True)
     try:
         header = next(reader)
     except StopIteration:

@@ -23,10 +23,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rectify import workflow, yamldoc
+from rectify.domain import states
+from rectify.domain.model import Action, Event, Finding, Inspection, Ledger, Unit
 from rectify.errors import WorkflowError
-from rectify.model import Action, Event, Finding, Inspection, Ledger, Unit
-from rectify.store import Edit, Loaded, _validate, display
+from rectify.files import yamlread, yamlwrite
+from rectify.files.edit import Edit
+from rectify.files.ledgerfile import Loaded, _validate
+from rectify.files.paths import display
 
 
 @dataclass
@@ -40,12 +43,12 @@ class MergeResult:
 
 
 def _load(raw: bytes, path: Path) -> Loaded:
-    doc = yamldoc.parse(raw, display(path))
+    doc = yamlread.parse(raw, display(path))
     return Loaded(path=path, name=display(path), digest=hashlib.sha256(raw).hexdigest(), doc=doc, ledger=_validate(doc))
 
 
 def _data(finding: Finding | None) -> dict[str, Any] | None:
-    return None if finding is None else yamldoc.finding_data(finding)
+    return None if finding is None else yamlwrite.finding_data(finding)
 
 
 def _shown(value: Any) -> str:
@@ -107,7 +110,7 @@ def _merge_finding(
         merged["evidence"] = evidence
     events = [Event.model_validate(e) for e in history]
     try:
-        track = workflow.replay(events)
+        track = states.replay(events)
         merged["status"] = track.status.value if track.status else ours.get("status")
     except WorkflowError as exc:
         conflicts.append(f"history: the events of both sides together are not allowed ({exc})")
@@ -215,7 +218,7 @@ def _mark_conflicts(
 ) -> str:
     """Put git conflict markers around each clash, ours then theirs: a finding changed on
     both sides (or deleted on one), and each of ``sections`` (unit, inspection)."""
-    doc = yamldoc.parse(text.encode("utf-8"), display(path))
+    doc = yamlread.parse(text.encode("utf-8"), display(path))
     lines = doc.lines
     ledger = _validate(doc)
     order = [f.id for f in ledger.findings]
@@ -228,12 +231,12 @@ def _mark_conflicts(
         elif theirs is None:
             blocks.append((span.start, span.end, present, [], finding_id))
         else:
-            blocks.append((span.start, span.end, present, yamldoc.render_finding(theirs, span.indent), finding_id))
+            blocks.append((span.start, span.end, present, yamlwrite.render_finding(theirs, span.indent), finding_id))
     for key in dict.fromkeys(sections):
         if key in doc.top_spans:
             start, end = doc.top_spans[key]
             value = getattr(theirs_ledger, key).model_dump(mode="python")
-            blocks.append((start, end, lines[start : end + 1], yamldoc.render_block(key, value), key))
+            blocks.append((start, end, lines[start : end + 1], yamlwrite.render_block(key, value), key))
     for start, end, ours_lines, theirs_lines, what in sorted(blocks, key=lambda block: -block[0]):
         lines[start : end + 1] = ["<<<<<<< ours", *ours_lines, "=======", *theirs_lines, f">>>>>>> theirs ({what})"]
     return doc.newline.join(lines)

@@ -17,9 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from rectify.domain.figures import Counts, FindingState, Late, Row
+from rectify.domain.model import Finding, Ledger
+from rectify.domain.trend import Point
 from rectify.errors import Problem
-from rectify.model import Finding, Ledger
-from rectify.report import Counts, FindingState, Late, Point, Row
+from rectify.present.words import ACTION, FIELD, GROUP, LANGS, PHRASE, STATUS, TABLE, WIDE, column, word
 
 FORMATS = ("table", "plain", "simple", "github", "grid", "markdown", "csv", "tsv", "json")
 """Output formats: for people (a rich table on a terminal; tabulate's plain, simple,
@@ -27,54 +29,12 @@ github, grid; markdown = github) and for programs (csv, tsv, json, English keys)
 MONEY = ("yuan", "wan")
 """Funds shown in 元 or 万元 (exact either way)."""
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "unit": "Unit",
-        "aspect": "Aspect",
-        "findings": "Findings",
-        "closed": "Closed",
-        "in_progress": "In progress",
-        "long_term": "Long-term",
-        "overdue": "Overdue",
-        "rate": "Rate",
-        "total": "Total",
-        "id": "ID",
-        "status": "Status",
-        "deadline": "Deadline",
-        "title": "Title",
-        "owner": "Owner",
-        "as_of": "as of",
-        "with_children": "(with units below)",
-        "own": "(own)",
-    },
-    "zh": {
-        "unit": "单位",
-        "aspect": "方面",
-        "findings": "问题数",
-        "closed": "已销号",
-        "in_progress": "整改中",
-        "long_term": "长期坚持",
-        "overdue": "逾期",
-        "rate": "整改完成率",
-        "total": "合计",
-        "id": "编号",
-        "status": "状态",
-        "deadline": "整改时限",
-        "title": "问题",
-        "owner": "责任人",
-        "as_of": "截至",
-        "with_children": "（含下级单位）",
-        "own": "（本级）",
-    },
-}
+LABELS = {lang: column(TABLE, lang) for lang in LANGS}
+"""Table headings by language (from :mod:`rectify.present.words`)."""
+GROUP_LABELS = {lang: column(GROUP, lang) for lang in LANGS}
+WIDE_LABELS = {lang: column(WIDE, lang) for lang in LANGS}
 
-STATUS_ZH = {
-    "open": "未整改",
-    "in_progress": "整改中",
-    "submitted": "申请销号",
-    "closed": "已销号",
-    "long_term": "长期坚持",
-}
+
 
 
 def default_lang() -> str:
@@ -224,18 +184,6 @@ def table(
     emit(_text_table(headers, rows, fmt))
 
 
-GROUP_LABELS = {
-    "en": {"unit": "Unit", "aspect": "Aspect", "title": "Problem", "supervisor": "Supervisor",
-           "department": "Department", "owner": "Owner", "round": "Round"},
-    "zh": {"unit": "单位", "aspect": "方面", "title": "问题", "supervisor": "督导组",
-           "department": "责任部门", "owner": "责任人", "round": "巡察轮次"},
-}  # fmt: skip
-WIDE_LABELS = {
-    "en": {"units": "Units", "on_time": "On time", "days": "Avg days", "people": "People",
-           "yuan": "Funds (yuan)", "wan": "Funds (10k yuan)", "rules": "Rules", "none": "(none)"},
-    "zh": {"units": "涉及单位", "on_time": "按期完成率", "days": "平均整改天数", "people": "问责人数",
-           "yuan": "清退资金（元）", "wan": "清退资金（万元）", "rules": "建章立制（项）", "none": "（未填）"},
-}  # fmt: skip
 
 
 def money_text(amount: Decimal, unit: str = "yuan") -> str:
@@ -347,12 +295,9 @@ def status_table(
 def unit_list(ledgers: list[Ledger], fmt: str, lang: str) -> None:
     """Print one row per unit: id, name, parent, supervision group (督导组), inspection
     group (巡察组), feedback date and number of findings."""
-    zh = lang == "zh"
-    headers = (
-        ["编号", "单位", "上级单位", "督导组", "巡察组", "反馈日期", "问题数"]
-        if zh
-        else ["ID", "Name", "Parent", "Supervisor", "Group", "Feedback", "Findings"]
-    )
+    headers = [
+        word(TABLE, key, lang) for key in ("id", "unit_name", "parent", "supervisor", "group", "feedback", "findings")
+    ]
     records = [
         {
             "unit": ledger.unit.id,
@@ -372,12 +317,8 @@ def unit_list(ledgers: list[Ledger], fmt: str, lang: str) -> None:
 def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
     """Print overdue and soon-due findings: id, unit, title, deadline in force, days
     overdue (negative: days left), status, leader, department, owner."""
-    zh = lang == "zh"
-    headers = (
-        ["编号", "单位", "问题", "整改时限", "逾期天数", "状态", "责任领导", "责任部门", "责任人"]
-        if zh
-        else ["ID", "Unit", "Title", "Deadline", "Days late", "Status", "Leader", "Department", "Owner"]
-    )
+    shown = ("id", "unit", "title", "deadline", "days_late", "status", "leader", "department", "owner")
+    headers = [word(TABLE, key, lang) for key in shown]
     records = [
         {
             "id": late.finding.id,
@@ -401,15 +342,15 @@ def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
         if days > 0:
             return str(days)
         if days == 0:
-            return "今天到期" if zh else "due today"
-        return f"还有{-days}天" if zh else f"due in {-days} d"
+            return word(PHRASE, "due_today", lang)
+        return word(PHRASE, "due_in", lang, days=-days)
 
     rows = [
         [r["id"], r["unit_name"], r["title"], r["deadline"], lateness(int(r["days_overdue"])),
          status_word(str(r["status"]), lang), r["leader"], r["department"], r["owner"]]
         for r in records
     ]  # fmt: skip
-    title = f"{'截至' if zh else 'as of'} {as_of}"
+    title = f"{word(TABLE, 'as_of', lang)} {as_of}"
     keys = ["id", "unit", "unit_name", "title", "deadline", "days_overdue", "status", "leader", "department",
             "owner", "as_of"]  # fmt: skip
     table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys)
@@ -430,8 +371,7 @@ def trend_table(points: list[Point], fmt: str, lang: str, precision: int) -> Non
     """Print a trend: one row a point (date, findings, closed, in progress, overdue, rate)
     and, for people, a bar of the rate."""
     words = LABELS[lang]
-    zh = lang == "zh"
-    headers = ["日期" if zh else "Date"] + [
+    headers = [word(TABLE, "date", lang)] + [
         words[k] for k in ("findings", "closed", "in_progress", "long_term", "overdue", "rate")
     ]
     records = []
@@ -457,7 +397,7 @@ def rate_text_of(counts: Counts, precision: int) -> str:
 
 def status_word(status: str, lang: str) -> str:
     """Return a status as shown to people: the English word, or the Chinese term in zh."""
-    return STATUS_ZH.get(status, status) if lang == "zh" else status
+    return word(STATUS, status, lang)
 
 
 def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
@@ -502,32 +442,6 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
     table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2), keys=csv_keys)
 
 
-FIELD_ZH = {
-    "unit": "单位",
-    "aspect": "方面",
-    "status": "状态",
-    "leader": "责任领导",
-    "department": "责任部门",
-    "owner": "责任人",
-    "deadline": "整改时限",
-    "detail": "问题描述",
-    "measures": "整改措施",
-    "evidence": "佐证材料",
-    "accountability": "三个到位",
-    "history": "整改过程",
-}
-ACTION_ZH = {
-    "add": "挂账",
-    "start": "开始整改",
-    "progress": "整改进展",
-    "submit": "申请销号",
-    "sign": "审签",
-    "return": "退回",
-    "close": "销号",
-    "reopen": "回炉",
-    "extend": "延期",
-    "long_term": "长期坚持",
-}
 
 
 def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None) -> None:
@@ -536,11 +450,9 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
     original is shown beside it."""
     from rich.cells import cell_len
 
-    zh = lang == "zh"
-
     def label(name: str) -> str:
-        word = FIELD_ZH[name] if zh else name
-        return "  " + word + " " * max(1, 12 - cell_len(word))
+        shown = word(FIELD, name, lang)
+        return "  " + shown + " " * max(1, 12 - cell_len(shown))
 
     lines = [f"{finding.id}  {finding.title}", label("unit") + unit_name, label("aspect") + finding.aspect]
     lines.append(label("status") + status_word(finding.status.value, lang))
@@ -551,7 +463,7 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
     if finding.deadline or deadline:
         shown = str(deadline or finding.deadline)
         if deadline and finding.deadline and deadline != finding.deadline:
-            shown += f"（延期，原时限 {finding.deadline}）" if zh else f" (extended; original {finding.deadline})"
+            shown += word(PHRASE, "extended", lang, original=finding.deadline)
         lines.append(label("deadline") + shown)
     if finding.detail:
         lines.append(label("detail") + finding.detail.replace("\n", "\n" + " " * 14))
@@ -570,20 +482,20 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
     if finding.history:
         lines.append(label("history").rstrip())
         for event in finding.history:
-            action = ACTION_ZH.get(event.action.value, event.action.value) if zh else event.action.value
+            action = word(ACTION, event.action.value, lang)
             parts = [f"    {event.date}  {action}"]
             if event.role:
                 parts.append(f"[{event.role}]")
             if event.by:
-                parts.append(f"by {event.by}" if not zh else event.by)
+                parts.append(word(PHRASE, "by", lang, name=event.by))
             if event.approver:
-                parts.append(f"approved by {event.approver}" if not zh else f"审批 {event.approver}")
+                parts.append(word(PHRASE, "approved_by", lang, name=event.approver))
             if event.to:
-                parts.append(f"to {event.to}" if not zh else f"至 {event.to}")
+                parts.append(word(PHRASE, "to", lang, day=event.to))
             if event.note:
                 parts.append(f"— {event.note}")
             if event.evidence:
-                parts.append(("evidence: " if not zh else "佐证: ") + ", ".join(e.path for e in event.evidence))
+                parts.append(word(PHRASE, "evidence", lang, files=", ".join(e.path for e in event.evidence)))
             lines.append("  ".join(parts))
     emit("\n".join(lines))
 
@@ -601,8 +513,3 @@ def problems(found: list[Problem], fmt: str) -> None:
         return
     for problem in found:
         emit(str(problem))
-
-
-def error(message: str) -> None:
-    """Print an error message to stderr."""
-    sys.stderr.write(message.rstrip("\n") + "\n")

@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError
 
-from rectify import yamldoc
+from rectify.domain.model import Text, _Strict
 from rectify.errors import LedgerError, Problem
-from rectify.model import Text, _Strict
+from rectify.files import yamlread
+from rectify.files.paths import repository_root
 
 CONFIG_NAME = "rectify.yaml"
 DEFAULT_CHAIN = ("审签",)
@@ -72,7 +73,8 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
 
     Raises :class:`LedgerError` with every problem of the file at its line and column.
     """
-    from rectify.store import display, schema_problems
+    from rectify.files.paths import display
+    from rectify.files.schema import schema_problems
 
     path = root / CONFIG_NAME
     if raw is None:
@@ -84,7 +86,7 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
             raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
     name = display(path)
     try:
-        doc = yamldoc.parse(raw, name)
+        doc = yamlread.parse(raw, name)
     except LedgerError as exc:
         if all("the ledger is empty" in p.message for p in exc.problems):
             return Config()  # an empty or comment-only file: defaults
@@ -100,3 +102,42 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
         return Config.model_validate(doc.data)
     except ValidationError as exc:
         raise LedgerError(schema_problems(doc, exc, model=Config)) from None
+
+
+_CONFIGS: dict[tuple[Path, bytes | None], Config] = {}
+
+
+def config_root(folder: Path) -> Path:
+    """Return the folder whose ``rectify.yaml`` applies to the ledgers in ``folder``: the
+    nearest one holding it from the ledgers' parent up to the repository root, else the
+    repository root."""
+    top = repository_root(folder)
+    start = folder.resolve().parent
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+        if candidate == top:
+            break
+    return top
+
+
+def config_for(folder: Path) -> Config:
+    """Return the settings (``rectify.yaml``) of the repository holding ``folder``.
+
+    Parsed once per process and content of the file. Raises :class:`LedgerError` when
+    it is broken.
+    """
+    root = config_root(folder)
+    raw: bytes | None
+    try:
+        raw = (root / CONFIG_NAME).read_bytes()
+    except FileNotFoundError:
+        raw = None  # the defaults
+    except OSError:
+        return load_config(root)  # raises, saying why it cannot be read
+    key = (root, raw)
+    if key not in _CONFIGS:
+        if len(_CONFIGS) > 32:
+            _CONFIGS.clear()
+        _CONFIGS[key] = load_config(root, raw)
+    return _CONFIGS[key]

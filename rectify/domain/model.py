@@ -232,3 +232,16 @@ def unit_of(finding_id: str) -> str | None:
     """Return the unit id a finding id belongs to (``jinhua-012`` -> ``jinhua``), or None."""
     match = FINDING_ID_RE.match(finding_id)
     return match.group("unit") if match else None
+
+
+def finding_id(unit_id: str, number: int) -> str:
+    """Return the id of finding ``number`` of unit ``unit_id``: ``jinhua-007`` (at least
+    three digits; the one place the id form is written)."""
+    return f"{unit_id}-{number:03d}"
+
+
+DEFAULT_CHAIN: tuple[str, ...] = ("审签",)
+"""The approval chain when ``rectify.yaml`` names none: one level, 审签 (DOMAIN.md)."""
+
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+"""The ledger's time zone unless configured otherwise (DOMAIN.md, "Dates")."""

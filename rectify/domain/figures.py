@@ -7,15 +7,13 @@ closed findings over all findings of the row, from integer counts, rounded half-
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from rectify import memo
-from rectify.model import Finding, Ledger, Status, Unit
-from rectify.workflow import closed_on, deadline_on, is_overdue, status_on
+from rectify.domain.model import Finding, Ledger, Status, Unit
+from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
 
 
 def completion_rate(closed: int, total: int, precision: int = 1) -> Decimal | None:
@@ -171,10 +169,8 @@ def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
 
 
 def _own_counts(ledger: Ledger, as_of: date) -> Counts:
-    """:func:`count` of one ledger's findings; remembered by the resident server for a
-    ledger it holds (:func:`rectify.memo.derived`: by the ledger object, so never for a
-    ledger changed since it was read)."""
-    return memo.derived(ledger, ("count", as_of), lambda: count(_items(ledger), as_of))  # type: ignore[no-any-return]
+    """:func:`count` of one ledger's findings on ``as_of``."""
+    return count(_items(ledger), as_of)
 
 
 @dataclass
@@ -351,107 +347,3 @@ def overdue(ledgers: Iterable[Ledger], as_of: date, within: int = 0) -> list[Lat
                 out.append(Late(finding, ledger.unit, status, deadline, days))
     out.sort(key=lambda late: (-late.days, late.finding.id))
     return out
-
-
-@dataclass(frozen=True)
-class Point:
-    """The figures of all ledgers on one ``day`` of a trend."""
-
-    day: date
-    counts: Counts
-
-
-def trend_days(start: date, end: date, every: str) -> list[date]:
-    """Return the days of a trend from ``start`` to ``end`` (both included): every 7 days
-    from ``start`` for ``week``; ``start`` and the last day of each month for ``month``;
-    ``end`` is always the last point. Raises ValueError for another ``every`` or
-    ``end < start``."""
-    if end < start:
-        raise ValueError(f"the trend ends ({end}) before it starts ({start})")
-    days: list[date] = []
-    if every == "week":
-        day = start
-        while day < end:
-            days.append(day)
-            day += timedelta(days=7)
-    elif every == "month":
-        days.append(start)
-        year, month = start.year, start.month
-        while True:
-            last = date(year, month, calendar.monthrange(year, month)[1])
-            if last >= end:
-                break
-            if last > start:
-                days.append(last)
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    else:
-        raise ValueError(f"--every must be week or month, not {every!r}")
-    days.append(end)
-    return days
-
-
-def trend(ledgers: list[Ledger], days: Iterable[date]) -> list[Point]:
-    """Return the figures of ``ledgers`` on each of ``days``, computed from the events."""
-    items = [item for ledger in ledgers for item in _items(ledger)]
-    return [Point(day, count(items, day)) for day in days]
-
-
-def first_day(ledgers: Iterable[Ledger]) -> date | None:
-    """Return the earliest feedback date or event date of ``ledgers``, or None."""
-    days = [ledger.inspection.feedback_date for ledger in ledgers if ledger.inspection.feedback_date]
-    days += [f.history[0].date for ledger in ledgers for f in ledger.findings if f.history]
-    return min(days, default=None)
-
-
-@dataclass(frozen=True)
-class Closure:
-    """A finding closed in a bulletin's period: its ``unit`` and the ``day`` it closed."""
-
-    finding: Finding
-    unit: Unit
-    day: date
-
-
-@dataclass(frozen=True)
-class Bulletin:
-    """Everything a progress bulletin (巡察整改进展情况通报) shows, as of one day.
-
-    ``rows``/``total``: the per-unit figures (as ``status`` gives them); ``closed_since``
-    and ``newly_overdue``: what changed after ``since`` (empty without it);
-    ``overdue``: every overdue finding; ``trend``: weekly points from the first feedback;
-    ``ledgers``: the ledgers themselves, for the findings by aspect.
-    """
-
-    as_of: date
-    since: date | None
-    rows: list[Row]
-    total: Counts
-    closed_since: list[Closure]
-    newly_overdue: list[Late]
-    overdue: list[Late]
-    trend: list[Point]
-    ledgers: list[Ledger]
-
-
-def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, every: str = "week") -> Bulletin:
-    """Assemble a :class:`Bulletin` of ``ledgers`` as of ``as_of``; with ``since``, also
-    the findings closed after it and those overdue now that were not overdue then.
-    Raises ValueError when ``since`` is not before ``as_of``."""
-    if since is not None and since >= as_of:
-        raise ValueError(f"--since {since} must be before the bulletin's date {as_of}")
-    rows, total = unit_rows(ledgers, as_of)
-    closed_since: list[Closure] = []
-    newly_overdue: list[Late] = []
-    late_now = overdue(ledgers, as_of)
-    if since is not None:
-        for ledger in ledgers:
-            for finding in ledger.findings:
-                day = closed_on(finding, as_of)
-                if day is not None and day > since and closed_on(finding, since) is None:
-                    closed_since.append(Closure(finding, ledger.unit, day))
-        before = {late.finding.id for late in overdue(ledgers, since)}
-        newly_overdue = [late for late in late_now if late.finding.id not in before]
-        closed_since.sort(key=lambda c: (c.day, c.finding.id))
-    start = first_day(ledgers) or as_of
-    points = trend(ledgers, trend_days(start, as_of, every)) if start <= as_of else []
-    return Bulletin(as_of, since, rows, total, closed_since, newly_overdue, late_now, points, list(ledgers))

@@ -16,67 +16,21 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from rectify.model import Finding, Status
-from rectify.render import LABELS, md_text, money_text, status_word, text_table
-from rectify.report import Bulletin, Counts, Late, Row
-from rectify.workflow import deadline_on, is_overdue, status_on
+from rectify.domain.figures import Counts, Late, Row
+from rectify.domain.model import Finding, Status
+from rectify.domain.states import deadline_on, is_overdue, status_on
+from rectify.domain.trend import Bulletin
+from rectify.present.tables import LABELS, md_text, money_text, status_word, text_table
+from rectify.present.words import BULLETIN, LANGS, column, word
 
-WORDS = {
-    "zh": {
-        "title": "巡察整改进展情况通报",
-        "as_of": "截至",
-        "summary": "总体情况",
-        "units": "各单位整改进展",
-        "changes": "本期变化",
-        "closed_since": "新完成销号",
-        "newly_overdue": "新增逾期",
-        "overdue": "逾期问题",
-        "trend": "整改进度",
-        "findings": "问题清单",
-        "none": "无",
-        "measures": "整改措施",
-        "state": "整改状态",
-        "deadline": "整改时限",
-        "owner": "责任人",
-        "since": "自",
-        "days_late": "逾期天数",
-        "unit": "单位",
-        "problem": "问题",
-        "date": "日期",
-        "rate": "整改完成率",
-    },
-    "en": {
-        "title": "Rectification progress bulletin",
-        "as_of": "as of",
-        "summary": "Summary",
-        "units": "Progress by unit",
-        "changes": "Since the last bulletin",
-        "closed_since": "Closed",
-        "newly_overdue": "Newly overdue",
-        "overdue": "Overdue findings",
-        "trend": "Progress over time",
-        "findings": "Findings",
-        "none": "none",
-        "measures": "Measures",
-        "state": "State",
-        "deadline": "Deadline",
-        "owner": "Owner",
-        "since": "since",
-        "days_late": "Days late",
-        "unit": "Unit",
-        "problem": "Problem",
-        "date": "Date",
-        "rate": "Rate",
-    },
-}
+WORDS = {lang: column(BULLETIN, lang) for lang in LANGS}
+"""The bulletin's headings by language (from :mod:`rectify.present.words`)."""
 
 
 def title(data: Bulletin, lang: str) -> str:
     """Return the bulletin's title, e.g. ``巡察整改进展情况通报（截至 2021-12-31）``."""
     words = WORDS[lang]
-    if lang == "zh":
-        return f"{words['title']}（{words['as_of']} {data.as_of}）"
-    return f"{words['title']} ({words['as_of']} {data.as_of})"
+    return word(BULLETIN, "heading", lang, title=words["title"], as_of=words["as_of"], day=data.as_of)
 
 
 def summary(total: Counts, lang: str, precision: int = 1) -> str:
@@ -85,21 +39,30 @@ def summary(total: Counts, lang: str, precision: int = 1) -> str:
     rate = total.rate(precision)
     rate_text = "—" if rate is None else f"{rate}%"
     funds = money_text(total.funds_yuan, "wan")
-    kinds = "、".join(f"{kind}{number}人" for kind, number in total.people.items() if number)
-    if lang == "zh":
-        people = f"人员责任追究{total.people_total}人" + (f"（{kinds}）" if kinds else "")
-        return (
-            f"共反馈问题{total.findings}个，已完成整改{total.closed}个，正在整改{total.in_progress}个，"
-            f"需长期坚持{total.long_term}个，逾期{total.overdue}个，整改完成率{rate_text}；"
-            f"{people}，清退资金{funds}万元，建章立制{total.rules}项。"
-        )
-    kinds_en = ", ".join(f"{kind} {number}" for kind, number in total.people.items() if number)
-    return (
-        f"{total.findings} findings: {total.closed} closed, {total.in_progress} in progress, "
-        f"{total.long_term} long-term, {total.overdue} overdue; completion rate {rate_text}. "
-        f"{total.people_total} people held accountable"
-        + (f" ({kinds_en})" if kinds_en else "")
-        + f", funds recovered {funds} (10k yuan), {total.rules} rules made or revised."
+    sep = word(BULLETIN, "people_sep", lang)
+    kinds = sep.join(
+        word(BULLETIN, "people_kind", lang, kind=kind, number=number) for kind, number in total.people.items() if number
+    )
+    people = word(
+        BULLETIN,
+        "people",
+        lang,
+        total=total.people_total,
+        kinds=word(BULLETIN, "people_kinds", lang, kinds=kinds) if kinds else "",
+    )
+    return word(
+        BULLETIN,
+        "summary",
+        lang,
+        findings=total.findings,
+        closed=total.closed,
+        in_progress=total.in_progress,
+        long_term=total.long_term,
+        overdue=total.overdue,
+        rate=rate_text,
+        people=people,
+        funds=funds,
+        rules=total.rules,
     )
 
 
@@ -128,12 +91,12 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     """Return the bulletin as Markdown (tables by tabulate's github format)."""
     words = WORDS[lang]
     late_headers = ["ID", words["unit"], words["problem"], words["deadline"], words["days_late"], words["owner"]]
-    out = [f"# {title(data, lang)}", "", f"## {words['summary']}", "", summary(data.total, lang, precision), ""]
+    out = [f"# {title(data, lang)}", "", f"## {words['summary_heading']}", "", summary(data.total, lang, precision), ""]
     headers, body = _unit_table(data.rows, data.total, lang, precision)
     out += [f"## {words['units']}", "", text_table(headers, body, "github"), ""]
     if data.since is not None:
-        out += [f"## {words['changes']}（{words['since']} {data.since}）" if lang == "zh" else
-                f"## {words['changes']} ({words['since']} {data.since})", ""]  # fmt: skip
+        changes = word(BULLETIN, "changes_since", lang, changes=words["changes"], since=words["since"], day=data.since)
+        out += [f"## {changes}", ""]
         out += [f"### {words['closed_since']}: {len(data.closed_since)}", ""]
         out += [md_text(f"- {c.day} {c.finding.id} {c.unit.name}：{c.finding.title}") for c in data.closed_since] or [
             words["none"]
@@ -161,7 +124,7 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
             for finding in findings:
                 state = _state(finding, data, lang)
                 name = md_text(f"{finding.id} {finding.title}")
-                out.append(f"- **{name}**（{state}）" if lang == "zh" else f"- **{name}** ({state})")
+                out.append(word(BULLETIN, "item", lang, name=name, state=state))
                 out += [f"  - {md_text(measure)}" for measure in finding.measures]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
@@ -182,10 +145,10 @@ def _state(finding: Finding, data: Bulletin, lang: str) -> str:
         return ""
     text = status_word(status.value, lang)
     if status is not Status.CLOSED and is_overdue(finding, data.as_of):
-        text += "，逾期" if lang == "zh" else ", overdue"
+        text += word(BULLETIN, "overdue_suffix", lang)
     deadline = deadline_on(finding, data.as_of)
     if deadline is not None:
-        text += f"，{WORDS[lang]['deadline']} {deadline}" if lang == "zh" else f", due {deadline}"
+        text += word(BULLETIN, "deadline_suffix", lang, day=deadline)
     return text
 
 
@@ -295,26 +258,26 @@ def html(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     for row, count in zip(escaped, counts, strict=True):
         row.append(_bar(count, precision))
     parts = [
-        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f'<!DOCTYPE html><html lang="{word(BULLETIN, "html_lang", lang)}"><head><meta charset="utf-8">',
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{heading}</title>',
         f"<style>{CSS}</style></head><body>",
         f"<h1>{heading}</h1>",
-        f"<h2>{escape(words['summary'])}</h2>",
+        f"<h2>{escape(words['summary_heading'])}</h2>",
         f'<p class="summary" id="summary">{escape(summary(data.total, lang, precision))}</p>',
         f"<h2>{escape(words['units'])}</h2>",
         '<p class="legend"><span style="background:#1f5fbf"></span>'
-        + ("已销号" if lang == "zh" else "closed")
+        + word(BULLETIN, "legend_closed", lang)
         + '<span style="background:#f2c200"></span>'
-        + ("整改中（含长期坚持）" if lang == "zh" else "in progress or long-term")
+        + word(BULLETIN, "legend_progress", lang)
         + '<span style="background:#d62828"></span>'
-        + ("逾期" if lang == "zh" else "overdue")
+        + word(BULLETIN, "legend_overdue", lang)
         + "</p>",
         _table([*headers, ""], escaped, {1, 2, 3, 4, 5, 6}, total_last=True),
     ]
     late_headers = ["ID", words["unit"], words["problem"], words["deadline"], words["days_late"], words["owner"]]
     if data.since is not None:
-        since = f"（{words['since']} {data.since}）" if lang == "zh" else f" ({words['since']} {data.since})"
-        parts.append(f"<h2>{escape(words['changes'] + since)}</h2>")
+        changes = word(BULLETIN, "changes_since", lang, changes=words["changes"], since=words["since"], day=data.since)
+        parts.append(f"<h2>{escape(changes)}</h2>")
         parts.append(f"<h3>{escape(words['closed_since'])}: {len(data.closed_since)}</h3><ul>")
         parts += [
             f"<li>{c.day} {escape(c.finding.id)} {escape(c.unit.name)}：{escape(c.finding.title)}</li>"

@@ -1,4 +1,4 @@
-"""YAML text in and out, keeping line and column of every value.
+"""Reading YAML, keeping line and column of every value.
 
 Reading composes the file into PyYAML nodes (libyaml's C parser when present) and builds
 plain Python values from them *without* YAML 1.1 type guessing: every scalar is text
@@ -6,23 +6,18 @@ plain Python values from them *without* YAML 1.1 type guessing: every scalar is 
 or ``null``/``~``, which is ``None``. The pydantic models then ask for dates, numbers or
 amounts where they want them. Along the way every value's position is recorded so that a
 schema error can be reported at ``file:line:col``.
-
-Writing renders one finding at a time as a block of lines, so a command can splice only
-the lines of the findings it touched into the file (see :mod:`rectify.store`).
+Writing is :mod:`rectify.files.yamlwrite`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import yaml
 
 from rectify.errors import LedgerError, Problem
-from rectify.model import Finding, Ledger
+from rectify.files.text import conflict_markers, decode, usual_newline
 
 try:  # libyaml's C parser is ~10x faster; fall back to the pure-Python one.
     _Base: Any = yaml.CSafeLoader
@@ -48,8 +43,6 @@ MAX_DEPTH = 64
 """Deepest nesting a ledger may have; a real ledger needs 6."""
 
 Path = tuple[str | int, ...]
-
-_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)")
 
 
 @dataclass
@@ -202,121 +195,7 @@ class Doc:
         return self.marks.get((), (1, 1))
 
 
-_YAML_ONLY_BREAKS = {
-    "\r": "a carriage return (CR) without a line feed",
-    "\x85": "a NEXT LINE (U+0085) character",
-    "\u2028": "a LINE SEPARATOR (U+2028)",
-    "\u2029": "a PARAGRAPH SEPARATOR (U+2029)",
-}
-
-
-_NOT_PRINTABLE = re.compile("[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters YAML 1.1 does not allow in a stream (its "printable" set, inverted)."""
-_UNREADABLE = re.compile("[\r\x85\u2028\u2029]|" + _NOT_PRINTABLE.pattern)
-
-
-def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
-    """Decode a ledger's bytes as UTF-8 (an initial BOM is accepted and remembered).
-
-    Returns ``(text with LF line ends, each line's own ending LF or CRLF — an empty list
-    when every line ends in LF —, had_bom)``; the endings let a rewrite keep untouched
-    lines byte for byte. Raises :class:`LedgerError`
-    naming the first byte that is not UTF-8, saying UTF-16 when the file starts with a
-    UTF-16 byte-order mark, and at every character YAML would read as a line break
-    although it is not a line feed (a lone CR, U+0085, U+2028, U+2029: text pasted from a
-    word processor), since lines and positions would no longer agree.
-    """
-    bom = data.startswith(b"\xef\xbb\xbf")
-    if bom:
-        data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LedgerError([Problem(path, 1, 1, "the file is UTF-16 encoded; save it as UTF-8")])
-    if b"\x00" in data[:4096]:
-        raise LedgerError(
-            [
-                Problem(
-                    path,
-                    1,
-                    1,
-                    "the file holds NUL bytes: UTF-16 without a byte-order mark, or not text; save it as UTF-8",
-                )
-            ]
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data":
-            before = data[: exc.start]
-            line = before.count(b"\n") + 1
-            col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
-            raise LedgerError(
-                [Problem(path, line, col, "the file ends in the middle of a character: it was cut short")]
-            ) from None
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        raise LedgerError(
-            [
-                Problem(
-                    path,
-                    line,
-                    col,
-                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read; "
-                    "GBK or another encoding?); save it as UTF-8",
-                )
-            ]
-        ) from None
-    endings: list[str] = []  # empty: every line ends in LF (the usual case, kept small)
-    joined = text
-    if "\r" in text:
-        raw_lines = text.split("\n")
-        endings = ["\r\n" if line.endswith("\r") else "\n" for line in raw_lines[:-1]]
-        lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines[:-1]] + raw_lines[-1:]
-        joined = "\n".join(lines)
-    problems = []
-    for match in _UNREADABLE.finditer(joined):
-        char, at = match.group(), match.start()
-        number = joined.count("\n", 0, at) + 1
-        col = at - (joined.rfind("\n", 0, at) + 1) + 1
-        if char in _YAML_ONLY_BREAKS:
-            what = _YAML_ONLY_BREAKS[char]
-            message = f"{what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
-        else:
-            message = f"the control character U+{ord(char):04X} is not allowed in a ledger; remove it"
-        problems.append(Problem(path, number, col, message))
-    if problems:
-        raise LedgerError(problems)
-    return joined, endings, bom
-
-
-def conflict_markers(text: str, path: str) -> list[Problem]:
-    """Return a problem for each unresolved git conflict marker line (``<<<<<<<``,
-    ``=======``, ``>>>>>>>``, ``|||||||``), found anywhere, multi-line text included."""
-    problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.lstrip(" ")
-        if _CONFLICT_RE.match(stripped):
-            col = len(line) - len(stripped) + 1
-            problems.append(
-                Problem(
-                    path,
-                    number,
-                    col,
-                    "unresolved git merge conflict marker "
-                    f"{stripped[:7]!r}; resolve the conflict and remove the marker",
-                )
-            )
-    return problems
-
-
-def usual_newline(endings: list[str]) -> str:
-    """The line end most lines of a file have (``endings`` as :func:`decode` gives them):
-    CRLF when more than half are, else LF; new lines are written with it."""
-    return "\r\n" if endings and endings.count("\r\n") > len(endings) // 2 else "\n"
-
-
-def parse(data: bytes, path: str, strict: bool = True, spans: bool = False) -> Doc:
+def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
     Raises :class:`LedgerError` with every problem found at this level: encoding, git
@@ -367,9 +246,6 @@ def parse(data: bytes, path: str, strict: bool = True, spans: bool = False) -> D
         doc._located = doc._spanned = True
         doc.data = _build(root, (), doc, problems, 0)
         _locate_findings(root, doc)
-    if spans and not doc._spanned:
-        _locate_findings(root, doc)
-        doc._spanned = True
     doc.problems = problems
     if problems and strict:
         raise LedgerError(problems)
@@ -509,128 +385,3 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
                 line = doc.lines[start]
                 dash = line.find("-")
             doc._spans.append(Span(start=start, end=_last_line(item), indent=dash))
-
-
-# ---------------------------------------------------------------- writing
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, lists indented under their key, multi-line text as ``|`` blocks."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        """Indent a list under its key (PyYAML's default leaves it flush)."""
-        super().increase_indent(flow, False)
-
-    def ignore_aliases(self, data: Any) -> bool:
-        """Never write anchors or aliases: the reader refuses them, so write every value out."""
-        return True
-
-
-_YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if any(ch in value for ch in _YAML_BREAKS) or any(
-        "\n" in value and _CONFLICT_RE.match(line.lstrip(" ")) for line in value.split("\n")
-    ):
-        # line breaks YAML would fold, or a line that would look like a git conflict marker
-        style: str | None = '"'
-    else:
-        style = "|" if "\n" in value.rstrip("\n") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def _dump(data: Any) -> str:
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=1_000_000,
-        indent=2,
-    )
-
-
-def plain(value: Any) -> Any:
-    """Turn model output into YAML-ready values: Decimal as text, empty values dropped."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            item = plain(item)
-            if item is None or item == [] or item == {}:
-                continue
-            out[key] = item
-        return out
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date | str | int):
-        return value
-    return value
-
-
-def finding_data(finding: Finding) -> dict[str, Any]:
-    """Return a finding as the plain mapping written to YAML (empty fields left out)."""
-    data = finding.model_dump(mode="python")
-    data["status"] = finding.status.value
-    for event in data["history"]:
-        event["action"] = str(event["action"])
-    if finding.accountability.is_empty():
-        del data["accountability"]
-    else:  # write only the counters that hold something
-        counters = data["accountability"]
-        for key in ("funds_yuan", "rules"):
-            if not counters[key]:
-                del counters[key]
-    result: dict[str, Any] = plain(data)
-    return result
-
-
-def render_block(key: str, value: Any) -> list[str]:
-    """Return the lines of one top-level key and its (plain) value, e.g. ``unit:`` and its fields."""
-    return _dump({key: plain(value)}).rstrip("\n").split("\n")
-
-
-def render_finding(finding: Finding, indent: int) -> list[str]:
-    """Return the lines of one finding as a sequence entry whose ``-`` is at ``indent``."""
-    text = _dump([finding_data(finding)])
-    pad = " " * indent
-    return [pad + line if line else line for line in text.rstrip("\n").split("\n")]
-
-
-def leading_comments(lines: list[str]) -> str:
-    """Return the comment block at the top of a file (comment and blank lines), as text."""
-    head = []
-    for line in lines:
-        if line.startswith("#") or not line.strip():
-            head.append(line)
-        else:
-            break
-    return "\n".join(head) + "\n" if head else ""
-
-
-def render_ledger(ledger: Ledger, header: str = "") -> str:
-    """Return the whole text of a new ledger file (``header`` is prepended as is)."""
-    head = plain(
-        {
-            "unit": ledger.unit.model_dump(mode="python"),
-            "inspection": ledger.inspection.model_dump(mode="python"),
-        }
-    )
-    if "inspection" not in head:
-        head["inspection"] = {}
-    if ledger.last_number:
-        head["last_number"] = ledger.last_number
-    out = header + _dump(head)
-    if ledger.findings:
-        out += "findings:\n"
-        for finding in ledger.findings:
-            out += "\n".join(render_finding(finding, 2)) + "\n"
-    else:
-        out += "findings: []\n"
-    return out

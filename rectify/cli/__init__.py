@@ -1,0 +1,166 @@
+"""The ``rectify`` command line: parse options, call the library once, render.
+
+Each command is thin (STYLE.md, pattern 1): it lives in :mod:`.ledgers`, :mod:`.steps`
+or :mod:`.views`, calls :class:`rectify.api.Ledgers` and renders with
+:mod:`rectify.present`. Errors from the core are :class:`~rectify.errors.RectifyError`;
+:class:`RectifyGroup` is the one place that turns them into a message on stderr and an
+exit code (pattern 2), with a traceback only under ``--debug``. Heavy modules (pydantic,
+yaml, rich, tabulate) are imported inside the commands that need them, so
+``rectify --version`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from rectify import __version__
+from rectify.cli import ledgers, steps, views
+from rectify.cli.common import plural
+from rectify.errors import LedgerError, RectifyError
+
+
+class RectifyGroup(TyperGroup):
+    """Typer group that reports a :class:`RectifyError` as plain words and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; print a core error to stderr and exit with its code."""
+        debug = bool(ctx.obj and ctx.obj.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # `rectify list | head`: the reader has all it wanted
+            _quiet_stdout()
+            raise typer.Exit(0) from None
+        except RectifyError as exc:
+            if debug:
+                raise
+            message = str(exc)
+            if isinstance(exc, LedgerError):
+                message += f"\nrectify: {plural(len(exc.problems), 'problem')} found; nothing was written"
+            else:
+                message = f"rectify: error: {message}"
+            typer.echo(message, err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            if debug or type(exc).__name__ != "ValidationError":
+                raise
+            # a value given on the command line that a model refuses
+            first = exc.errors(include_url=False)[0]  # type: ignore[attr-defined]
+            where = ".".join(str(part) for part in first["loc"]) or "value"
+            reason = first.get("ctx", {}).get("error") or first["msg"]
+            typer.echo(f"rectify: error: {where}: {reason}", err=True)
+            raise typer.Exit(2) from None
+
+
+_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(
+    cls=RectifyGroup,
+    help="Keep inspection rectification ledgers (巡察整改台账) as YAML files and report completion rates.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings=_SETTINGS,
+)
+unit_app = typer.Typer(cls=RectifyGroup, help="Start and list units' ledgers.", no_args_is_help=True,
+                       context_settings=_SETTINGS)  # fmt: skip
+app.add_typer(unit_app, name="unit")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rectify {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    ledgers: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledgers",
+            metavar="DIR",
+            help="Ledger folder (default: $RECTIFY_LEDGERS, else the nearest ledgers/ upward).",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """rectify: inspection rectification ledgers (巡察整改台账) in plain YAML."""
+    ctx.obj = {"ledgers": ledgers, "debug": debug}
+
+
+# The commands, in the order `rectify --help` lists them.
+app.command()(ledgers.init)
+app.command("merge-driver")(ledgers.merge_driver)
+unit_app.command("list")(ledgers.unit_list)
+unit_app.command("add")(ledgers.unit_add)
+app.command()(ledgers.add)
+app.command()(steps.close)
+for _plain in steps.PLAIN_STEPS[:2]:  # start, progress
+    app.command(_plain.name)(steps.make_command(_plain))
+app.command()(steps.submit)
+for _plain in steps.PLAIN_STEPS[2:5]:  # sign, return, reopen
+    app.command(_plain.name)(steps.make_command(_plain))
+app.command()(steps.extend)
+app.command(steps.PLAIN_STEPS[5].name)(steps.make_command(steps.PLAIN_STEPS[5]))  # long-term
+for _view in (views.status, views.overdue, views.trend, views.report, views.export):
+    app.command()(_view)
+app.command("import")(ledgers.import_)
+app.command()(ledgers.schema)
+app.command("list")(views.list_)
+app.command()(views.show)
+app.command()(views.log)
+app.command()(ledgers.check)
+
+_command: Any = None
+
+
+def command() -> Any:
+    """Return the click command typer makes of :data:`app`, made once per process
+    (typer would make it anew on each call)."""
+    global _command
+    if _command is None:
+        _command = typer.main.get_command(app)
+    return _command
+
+
+def main() -> None:
+    """Console-script entry point: run the app.
+
+    A console that cannot show a character (a GBK terminal and an emoji) gets a
+    replacement character, never a traceback; a closed pipe (``rectify list | head``)
+    ends quietly with exit 0.
+    """
+    if sys.stdout is None:  # started with stdout closed (`rectify status >&-`): output goes nowhere
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    try:
+        command()(prog_name="rectify")
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(0)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null after the reader closed the pipe, so that the final
+    flush does not fail again (Python's advice for SIGPIPE); no descriptor is left open."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

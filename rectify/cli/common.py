@@ -1,0 +1,84 @@
+"""What every command shares: the options they take alike, and how they reach the library.
+
+Commands parse, call :class:`rectify.api.Ledgers` once, render with
+:mod:`rectify.present`, and let :class:`rectify.cli.RectifyGroup` turn an error into a
+message and an exit code (STYLE.md, patterns 1 and 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rectify.errors import UsageError
+
+if TYPE_CHECKING:
+    from rectify.api import Ledgers
+
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, plain, simple, github, grid, markdown (for people); csv, tsv, json (for programs).",
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="LANG",
+        help="Labels in zh or en (default: zh when the locale is Chinese).",
+    ),
+]
+CommitOption = Annotated[
+    bool,
+    typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
+]
+DateOption = Annotated[str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")]
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")]
+EvidenceOption = Annotated[
+    list[Path] | None,
+    typer.Option("--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."),
+]
+UnitOption = Annotated[str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")]
+PrecisionOption = Annotated[
+    int, typer.Option("--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4).")
+]
+
+
+def library(ctx: typer.Context) -> Ledgers:
+    """The ledgers named by ``--ledgers`` (else ``$RECTIFY_LEDGERS``, else found upward)."""
+    from rectify.api import Ledgers
+
+    return Ledgers.open(ctx.obj.get("ledgers") if ctx.obj else None)
+
+
+def output_format(value: str) -> str:
+    """``--format`` checked against the formats the tables know."""
+    from rectify.present.tables import FORMATS
+
+    if value not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {value!r}")
+    return value
+
+
+def language(value: str | None, lib: Ledgers | None = None) -> str:
+    """The language of the output: ``--lang``, else rectify.yaml's ``lang``, else the locale."""
+    from rectify.present.tables import default_lang
+    from rectify.present.words import LANGS
+
+    if value is None:
+        configured = lib.config.lang if lib is not None else None
+        return configured or default_lang()
+    if value not in LANGS:
+        raise UsageError(f"--lang must be zh or en, not {value!r}")
+    return value
+
+
+def plural(count: int, word: str) -> str:
+    """``1 finding``, ``2 findings``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

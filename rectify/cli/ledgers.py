@@ -1,0 +1,243 @@
+"""Commands that make and change ledgers as a whole: init, units, add, import, check, schema,
+and git's merge driver."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rectify.cli.common import CommitOption, FormatOption, LangOption, language, library, output_format, plural
+from rectify.errors import UsageError
+
+
+def init(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="[DIR]", help="Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers)."),
+    ] = None,
+    git: Annotated[
+        bool,
+        typer.Option("--git", help="Install rectify's merge driver for the ledgers in this git repository."),
+    ] = False,
+) -> None:
+    """Make an empty ledger folder (default ./ledgers); with --git, set up merging."""
+    from rectify.api import display, init_folder
+
+    if directory is None:
+        chosen = (ctx.obj or {}).get("ledgers") or os.environ.get("RECTIFY_LEDGERS")
+        directory = Path(chosen) if chosen else Path("ledgers")
+    created, attributes = init_folder(directory, git)
+    typer.echo(f"{'created' if created else 'using'} {display(directory)}/")
+    if attributes is not None:
+        typer.echo(f"merge driver installed: {display(attributes)} and the repository's git config")
+    if created:
+        typer.echo("next: rectify unit add ID --name NAME")
+
+
+def merge_driver(
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="%O: the common ancestor's version.")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="%A: our version; the result is written here.")],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="%B: their version.")],
+) -> None:
+    """Git merge driver: merge two versions of a ledger finding by finding (see `init --git`).
+
+    Exits 0 on a clean merge, 1 when a real conflict is left (marked in the file).
+    """
+    from rectify.api import merge_versions
+
+    code, notes = merge_versions(base, ours, theirs)
+    for note in notes:
+        typer.echo(f"rectify merge-driver: {note}", err=True)
+    if code:
+        raise typer.Exit(code)
+
+
+def unit_list(ctx: typer.Context, fmt: FormatOption = "table", lang: LangOption = None) -> None:
+    """List the units: id, name, parent, supervision group, inspection group, findings."""
+    from rectify.present import tables
+
+    lib = library(ctx)
+    tables.unit_list(lib.ledgers(), output_format(fmt), language(lang, lib))
+
+
+def unit_add(
+    ctx: typer.Context,
+    unit_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml."),
+    ],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Display name, e.g. 金华市人民检察院.")],
+    parent: Annotated[str | None, typer.Option("--parent", metavar="ID", help="Parent unit id.")] = None,
+    supervisor: Annotated[
+        str | None,
+        typer.Option("--supervisor", metavar="GROUP", help="Supervision group (督导组)."),
+    ] = None,
+    round_: Annotated[str | None, typer.Option("--round", metavar="ROUND", help="Inspection round (巡察轮次).")] = None,
+    group: Annotated[str | None, typer.Option("--group", metavar="GROUP", help="Inspection group (巡察组).")] = None,
+    feedback_date: Annotated[
+        str | None,
+        typer.Option("--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."),
+    ] = None,
+    commit: CommitOption = False,
+) -> None:
+    """Start a unit's ledger: ledgers/ID.yaml with no findings yet."""
+    from rectify.api import display, parse_day
+
+    day = parse_day(feedback_date, "--feedback-date") if feedback_date is not None else None
+    path = library(ctx).add_unit(unit_id, name, parent, supervisor, round_, group, day, commit)
+    typer.echo(f"created {display(path)}")
+
+
+def add(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="Unit id.")],
+    aspect: Annotated[
+        str | None,
+        typer.Option("--aspect", "-a", metavar="ASPECT", help="Aspect (方面) the problem is listed under."),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", "-t", metavar="TEXT", help="The problem (问题), one line."),
+    ] = None,
+    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")] = None,
+    measure: Annotated[
+        list[str] | None,
+        typer.Option("--measure", "-m", metavar="TEXT", help="A rectification measure (整改措施); repeat for several."),
+    ] = None,
+    leader: Annotated[
+        str | None, typer.Option("--leader", metavar="NAME", help="Responsible leader (责任领导).")
+    ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", metavar="NAME", help="Responsible department (责任部门)."),
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", metavar="DATE", help="Deadline (整改时限), YYYY-MM-DD."),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: today)."),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who puts it on the ledger.")] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option("--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."),
+    ] = None,
+    commit: CommitOption = False,
+) -> None:
+    """Add one finding (or a feedback list with --from) and print the new id(s)."""
+    from rectify.api import parse_day
+    from rectify.domain.steps import NewFinding
+
+    lib = library(ctx)
+    when = lib.event_day(on)
+    if from_file is not None:
+        if aspect or title:
+            raise UsageError("give either --from FILE or --aspect/--title, not both")
+        from rectify.api import read_feedback
+
+        items = read_feedback(from_file)
+    else:
+        if not aspect or not title:
+            raise UsageError("a finding needs --aspect and --title (or --from FILE)")
+        due = parse_day(deadline, "--deadline") if deadline is not None else None
+        items = [NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due)]
+    for finding in lib.add(unit, items, when, by, commit):
+        typer.echo(finding.id)
+
+
+def import_(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx or .csv ledger sheet.")],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="The unit whose ledger receives them.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet to read (xlsx).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be added; write nothing.")] = False,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: the unit's feedback date)."),
+    ] = None,
+    approver: Annotated[
+        str | None, typer.Option("--approver", metavar="NAME", help="审签人 for closed rows that name none.")
+    ] = None,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """Import an office's Excel (or CSV) rectification sheet into a unit's ledger."""
+    from rectify.api import parse_day, read_sheet
+    from rectify.domain.figures import FindingState
+    from rectify.present import tables
+
+    lib = library(ctx)
+    lib.unit_file(unit)  # a missing unit is said before the sheet is read
+    name, names, items = read_sheet(source, sheet, approver)
+    if sheet is None and len(names) > 1:
+        typer.echo(f"reading sheet {name!r} of {len(names)} ({', '.join(names)}); choose one with --sheet", err=True)
+    given = parse_day(on, "--date") if on is not None else None
+    made = lib.import_sheet(unit, items, given, dry_run)
+    if dry_run:
+        states = [FindingState(f, f.status, f.deadline, False, unit) for f in made]
+        tables.finding_list(states, output_format(fmt), language(lang, lib))
+        typer.echo(f"dry run: {len(made)} findings would be added to {unit}; nothing was written", err=True)
+        return
+    typer.echo(f"imported {len(made)} findings into {unit}: {made[0].id}..{made[-1].id}")
+
+
+def _plain_descriptions(node: Any) -> Any:
+    """Descriptions an editor shows on hover: without reStructuredText quotes or references
+    to notes outside the repository."""
+    if isinstance(node, dict):
+        return {
+            key: (value.replace("``", "`").replace("DOMAIN.md", "the rectify domain notes") if key == "description"
+                  and isinstance(value, str) else _plain_descriptions(value))
+            for key, value in node.items()
+        }  # fmt: skip
+    if isinstance(node, list):
+        return [_plain_descriptions(item) for item in node]
+    return node
+
+
+def schema() -> None:
+    """Print the JSON Schema of a ledger file, for editors that validate YAML as it is typed."""
+    import json
+
+    from rectify.domain.model import Ledger
+
+    document = _plain_descriptions(Ledger.model_json_schema(mode="validation"))
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "rectify ledger (巡察整改台账)"
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def check(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="text (path:line:col: message) or json."),
+    ] = "text",
+) -> None:
+    """Validate every ledger and report every problem as path:line:col: message."""
+    from rectify.api import display
+    from rectify.present import tables
+
+    if fmt not in {"text", "json"}:
+        raise UsageError(f"--format must be text or json, not {fmt!r}")
+    lib = library(ctx)
+    loaded, found, files = lib.check()
+    tables.problems(found, fmt)
+    findings = sum(len(item.ledger.findings) for item in loaded)
+    if fmt == "text":
+        where = display(lib.folder)
+        summary = (
+            f"{plural(len(found), 'problem')} in {where}"
+            if found
+            else f"ok: {plural(files, 'ledger')}, {plural(findings, 'finding')} in {where}"
+        )
+        typer.echo(summary, err=True)
+    if found:
+        raise typer.Exit(1)

@@ -1,0 +1,197 @@
+"""The workflow steps as commands: the plain ones declared as data (:data:`PLAIN_STEPS`),
+and the three that take more than text (close, submit, extend).
+
+A plain step records one event with the people and text it names; each row of
+:data:`PLAIN_STEPS` becomes a command with those options. Every rule a step must meet is
+in :mod:`rectify.domain`; the library records it (:meth:`rectify.api.Ledgers.step`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, library
+from rectify.domain.model import Action, Finding
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option of a step: the event field it fills, its flag and help; required or not."""
+
+    field: str
+    flag: str
+    help: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class PlainStep:
+    """A step that records one event of ``action`` from text options; ``summary`` is the
+    line printed (and the commit message), formatted with the id and the options."""
+
+    name: str
+    action: Action
+    help: str
+    options: tuple[Opt, ...]
+    summary: str
+
+
+PLAIN_STEPS = (
+    PlainStep(
+        "start", Action.START, "Start work on an open finding (open -> in_progress).",
+        (Opt("by", "--by", "Who starts the work.", required=False),), "start {id}{by_part}",
+    ),
+    PlainStep(
+        "progress", Action.PROGRESS, "Record progress (整改进展) on a finding; an open finding becomes in_progress.",
+        (Opt("by", "--by", "Who reports the progress."), Opt("note", "--note", "What was done (整改进展).")),
+        "progress {id}: {by}",
+    ),
+    PlainStep(
+        "sign", Action.SIGN, "Sign a submitted finding at one level of the approval chain; the last level closes it.",
+        (Opt("by", "--by", "Who signs (审签)."),
+         Opt("role", "--role", "The level signed at (default: the next level due).", required=False),
+         Opt("note", "--opinion", "The signer's opinion.", required=False)),
+        "sign {id}: 审签 {by} ({role_signed})",
+    ),
+    PlainStep(
+        "return", Action.RETURN, "Send a submitted finding back (退回) with an opinion: it is in_progress again.",
+        (Opt("by", "--by", "The reviewer sending it back."), Opt("note", "--opinion", "Why it goes back (退回意见).")),
+        "return {id}: 退回 {by}",
+    ),
+    PlainStep(
+        "reopen", Action.REOPEN, "Reopen a closed finding found not really fixed (回炉): it is in_progress again.",
+        (Opt("by", "--by", "Who reopens it."), Opt("note", "--reason", "Why it was not really fixed.")),
+        "reopen {id}: 回炉 {by}",
+    ),
+    PlainStep(
+        "long-term", Action.LONG_TERM,
+        "Put a finding on a long-term footing (需长期坚持): measures in place, work continues.",
+        (Opt("by", "--by", "Who decides it."), Opt("note", "--note", "What stays in place and why.")),
+        "long-term {id}: 长期坚持 {by}",
+    ),
+)  # fmt: skip
+"""The plain steps, in the order ``rectify --help`` lists them."""
+
+
+def _metavar(opt: Opt) -> str:
+    return "NAME" if opt.field == "by" else "ROLE" if opt.field == "role" else "TEXT"
+
+
+def make_command(spec: PlainStep) -> Callable[..., None]:
+    """Return the typer command function of ``spec``: its parameters are the finding id,
+    the step's options, ``--date`` and ``--commit``."""
+
+    def command(ctx: typer.Context, finding_id: str, on: str | None, commit: bool, **given: str | None) -> None:
+        fields = {opt.field: given[opt.field] for opt in spec.options}
+
+        def summary(changed: Finding) -> str:
+            by = fields.get("by")
+            return spec.summary.format(
+                id=finding_id, by=by or "", by_part=f": {by}" if by else "", role_signed=changed.history[-1].role
+            )
+
+        done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, **fields)
+        typer.echo(f"{done.summary} ({done.day})")
+
+    params = [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        inspect.Parameter("finding_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=IdArgument),
+    ]
+    for opt in spec.options:
+        kind = str if opt.required else str | None
+        annotation = Annotated[kind, typer.Option(opt.flag, metavar=_metavar(opt), help=opt.help)]  # type: ignore[valid-type]
+        default = inspect.Parameter.empty if opt.required else None
+        params.append(
+            inspect.Parameter(opt.field, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+        )
+    params += [
+        inspect.Parameter("on", inspect.Parameter.KEYWORD_ONLY, annotation=DateOption, default=None),
+        inspect.Parameter("commit", inspect.Parameter.KEYWORD_ONLY, annotation=CommitOption, default=False),
+    ]
+
+    def run(ctx: typer.Context, finding_id: str, **options: Any) -> None:
+        command(ctx, finding_id, options.pop("on"), options.pop("commit"), **options)
+
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    run.__doc__ = spec.help
+    run.__name__ = spec.name.replace("-", "_")
+    return run
+
+
+def close(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who closes it (销号).")],
+    approver: Annotated[
+        str,
+        typer.Option("--approver", metavar="NAME", help="Who signs it off (审签); not the person closing."),
+    ],
+    on: DateOption = None,
+    evidence: EvidenceOption = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
+    commit: CommitOption = False,
+) -> None:
+    """Close (销号) a finding with a second person's sign-off (审签), in one step.
+
+    For an approval chain of one level; with more levels use submit and sign.
+    """
+    lib = library(ctx)
+    proof = lib.evidence(evidence or [])
+    summary = f"close {finding_id}: 审签 {approver}"
+    fields = {"by": by, "approver": approver, "note": note, "evidence": proof}
+    done = lib.step(finding_id, Action.CLOSE, on, summary, commit, list(evidence or []), **fields)
+    typer.echo(f"{done.summary} ({done.day})")
+
+
+def submit(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who asks for close (申请销号).")],
+    evidence: Annotated[
+        list[Path],
+        typer.Option("--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."),
+    ],
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note for the reviewers.")] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Ask for close with evidence (申请销号): records each file's path and sha256."""
+    lib = library(ctx)
+    proof = lib.evidence(evidence)
+    summary = f"submit {finding_id}: 申请销号 {by}"
+    done = lib.step(finding_id, Action.SUBMIT, on, summary, commit, list(evidence), by=by, note=note, evidence=proof)
+    typer.echo(f"{done.summary} ({done.day})")
+
+
+def extend(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    to: Annotated[str, typer.Option("--to", metavar="DATE", help="The new deadline.")],
+    approver: Annotated[str, typer.Option("--approver", metavar="NAME", help="Who approved the extension.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why more time is needed.")],
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who asked for it.")] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Extend a deadline with approval (延期); the original deadline is kept."""
+    from rectify.api import parse_day, require_name
+    from rectify.domain.steps import extend as extend_finding
+
+    require_name(approver, "--approver")
+    require_name(reason, "--reason", person=False)
+    require_name(by, "--by")
+    new_deadline = parse_day(to, "--to")
+
+    def make(finding: Finding, day: Any, chain: tuple[str, ...], now: Any) -> Finding:
+        return extend_finding(finding, new_deadline, approver, reason, day, by, chain, now)
+
+    summary = f"extend {finding_id}: 延期至 {new_deadline} {approver}"
+    done = library(ctx).record(finding_id, on, make, summary, commit)
+    typer.echo(f"{done.summary} ({done.day})")

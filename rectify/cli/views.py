@@ -1,0 +1,235 @@
+"""Commands that read and show: tables, lists, one finding, its git log, the bulletin, exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rectify.cli.common import (
+    FormatOption,
+    IdArgument,
+    LangOption,
+    PrecisionOption,
+    UnitOption,
+    language,
+    library,
+    output_format,
+    plural,
+)
+from rectify.errors import UsageError
+
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Figures as of this date (default: today).")
+]
+
+
+def status(
+    ctx: typer.Context,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", "-u", metavar="ID", help="Only this unit (its findings by aspect unless --by)."),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", metavar="GROUP", help="Group by unit, aspect, title, supervisor, department, owner or round."
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    precision: PrecisionOption = 1,
+    tree: Annotated[bool, typer.Option("--tree", help="Roll each parent unit up over its children.")] = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", "-w", help="Add on-time rate, days to close and the three 到位 counters.")
+    ] = False,
+    money: Annotated[str, typer.Option("--money", metavar="UNIT", help="Funds in yuan (元) or wan (万元).")] = "yuan",
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """Completion-rate table (整改完成率): one row per unit (or group) and the total (合计)."""
+    from rectify.present import tables
+
+    lib = library(ctx)
+    output, words = output_format(fmt), language(lang, lib)
+    if money not in tables.MONEY:
+        raise UsageError(f"--money must be yuan or wan, not {money!r}")
+    day = lib.day(as_of, "--as-of")
+    rows, total, title = lib.status(day, unit, by, tree)
+    kind = by or ("aspect" if unit else "unit")
+    tables.status_table(
+        rows, total, kind=kind, fmt=output, lang=words, precision=precision, as_of=day, title=title,
+        wide=wide, money=money, units=by not in (None, "unit") and unit is None,
+    )  # fmt: skip
+
+
+def overdue(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="As of this date (default: today).")
+    ] = None,
+    within: Annotated[
+        int, typer.Option("--within", min=0, metavar="DAYS", help="Also list findings due within DAYS days.")
+    ] = 0,
+    unit: UnitOption = None,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """Overdue findings (逾期), most overdue first, with who is responsible; --within adds those due soon."""
+    from rectify.present import tables
+
+    lib = library(ctx)
+    output, words = output_format(fmt), language(lang, lib)
+    day = lib.day(as_of, "--as-of")
+    tables.overdue_list(lib.overdue(day, within, unit), output, words, day)
+
+
+def trend(
+    ctx: typer.Context,
+    every: Annotated[str, typer.Option("--every", metavar="PERIOD", help="week or month.")] = "week",
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="First point (default: the earliest feedback date)."),
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last point (default: today).")] = None,
+    unit: UnitOption = None,
+    precision: PrecisionOption = 1,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """How the rate and counts moved: one point a week or month, from the events, with a chart."""
+    from rectify.api import parse_day
+    from rectify.present import tables
+
+    lib = library(ctx)
+    output, words = output_format(fmt), language(lang, lib)
+    start = parse_day(from_, "--from") if from_ is not None else None
+    points = lib.trend(every, start, lib.day(to, "--to"), unit)
+    tables.trend_table(points, output, words, precision)
+
+
+def report(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the bulletin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md or html.")] = "html",
+    as_of: AsOfOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Show what changed after this date (the last bulletin)."),
+    ] = None,
+    precision: PrecisionOption = 1,
+    lang: LangOption = None,
+) -> None:
+    """Write the progress bulletin (巡察整改进展情况通报) as Markdown or one self-contained HTML page."""
+    from rectify.api import display, parse_day
+    from rectify.present import bulletin
+
+    if fmt not in ("md", "html"):
+        raise UsageError(f"--format must be md or html, not {fmt!r}")
+    lib = library(ctx)
+    words, day = language(lang, lib), lib.day(as_of, "--as-of")
+    data = lib.bulletin(day, parse_day(since, "--since") if since is not None else None)
+    text = bulletin.html(data, words, precision) if fmt == "html" else bulletin.markdown(data, words, precision)
+    lib.write_output(output, text.encode("utf-8"))
+    typer.echo(f"wrote {display(output)}: {data.total.rate_text(precision)} as of {day}")
+
+
+def export(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="xlsx, csv or json (default: from FILE).")
+    ] = None,
+    unit: UnitOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+    ] = None,
+) -> None:
+    """Export the ledgers: an xlsx workbook (汇总 and one 整改销号表 per unit), or csv/json with every field."""
+    import json
+
+    from rectify.api import display
+    from rectify.present import workbook
+
+    if output.is_dir():
+        raise UsageError(f"{output} is a folder; name the file to write, e.g. {output / '台账.xlsx'}")
+    kind = fmt or output.suffix.lower().lstrip(".")
+    if kind not in ("xlsx", "csv", "json"):
+        raise UsageError(f"--format must be xlsx, csv or json, not {kind!r}")
+    lib = library(ctx)
+    day = lib.day(as_of, "--as-of")
+    ledgers = lib.ledgers(unit)
+    records = workbook.records(ledgers, day)  # those on the ledgers by that day
+    if kind == "xlsx":
+        data = workbook.xlsx_bytes(ledgers, day)
+    elif kind == "csv":
+        data = workbook.csv_bytes(records)
+    else:
+        data = (json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
+    lib.write_output(output, data)
+    counted = f"{plural(len(ledgers), 'unit')}, {plural(len(records), 'finding')}"
+    typer.echo(f"wrote {display(output)}: {counted} as of {day}")
+
+
+def list_(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    status_: Annotated[
+        str | None,
+        typer.Option("--status", "-s", help="Only this status (open, in_progress, submitted, closed, long_term)."),
+    ] = None,
+    aspect: Annotated[
+        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help="Only aspects containing this text.")
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue findings.")] = False,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Only owners (责任人) containing this text.")
+    ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", metavar="NAME", help="Only departments (责任部门) containing this text."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+    ] = None,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """List findings, filtered by unit, status, aspect, owner, department or overdue."""
+    from rectify.domain.model import Status
+    from rectify.present import tables
+    from rectify.present.words import STATUS_ZH
+
+    lib = library(ctx)
+    output, words = output_format(fmt), language(lang, lib)
+    day = lib.day(as_of, "--as-of")
+    statuses = {s.value: s for s in Status} | {STATUS_ZH[s.value]: s for s in Status}
+    if status_ is not None and status_ not in statuses:
+        raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
+    chosen = statuses[status_] if status_ else None
+    found = lib.findings(
+        day, unit, status=chosen, aspect=aspect, overdue=overdue, owner=owner, department=department
+    )
+    tables.finding_list(found, output, words)
+
+
+def show(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    lang: LangOption = None,
+) -> None:
+    """Show one finding with its history."""
+    from rectify.domain.states import deadline_on
+    from rectify.present import tables
+
+    lib = library(ctx)
+    loaded, finding = lib.finding(finding_id)
+    tables.finding_detail(finding, loaded.ledger.unit.name, language(lang, lib), deadline_on(finding, None))
+
+
+def log(ctx: typer.Context, finding_id: IdArgument) -> None:
+    """Show the git commits that changed a finding (author, date, message), newest first;
+    works for a finding removed since, too."""
+    from rectify.present import tables
+
+    tables.commits([(c.sha, c.date, c.author, c.subject) for c in library(ctx).log(finding_id)])

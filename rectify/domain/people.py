@@ -1,0 +1,70 @@
+"""People's names: when two names are one person, and when a name names anyone.
+
+Sign-off (销号审签) is a second person's check (DOMAIN.md), so names are compared as a
+reader sees them, not as their code points differ: NFKC normalisation (fullwidth letters),
+case folded, white space and every default-ignorable code point removed (Unicode's
+``Default_Ignorable_Code_Point`` property, DerivedCoreProperties.txt: variation selectors,
+zero-width characters, the Hangul fillers, U+034F and the tag characters). A name must keep
+at least one letter after that, so ``\\u3164`` or a braille blank (U+2800) names nobody.
+
+Look-alike letters of other scripts (a Cyrillic ``а`` in a Latin name) are *not* folded:
+no table maps them reliably, and folding them would also merge real names. rectify instead
+refuses a name that mixes scripts within one word (see :func:`mixed_scripts`), so such a
+disguise is an error rather than a second person.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+"""Unicode 15 ``Default_Ignorable_Code_Point`` ranges (DerivedCoreProperties.txt)."""
+
+
+def _ignorable(ch: str) -> bool:
+    point = ord(ch)
+    return any(low <= point <= high for low, high in _DEFAULT_IGNORABLE)
+
+
+def name_key(name: str) -> str:
+    """Return ``name`` as compared for identity: NFKC, case folded, without white space,
+    control or format characters and default-ignorable code points. ``"王 某\\ufe0f"`` and
+    ``"王某"`` give the same key."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(
+        ch
+        for ch in folded
+        if not ch.isspace() and unicodedata.category(ch) not in {"Cf", "Cc", "Zs", "Mn"} and not _ignorable(ch)
+    )
+
+
+def names_someone(value: str) -> bool:
+    """True when ``value`` has at least one letter once invisible characters are removed
+    (``"\\u3164"``, ``"\\u2800"`` or ``"\\u200b"`` name nobody)."""
+    return any(unicodedata.category(ch).startswith("L") for ch in name_key(value))
+
+
+def same_person(a: str, b: str) -> bool:
+    """True when two names are the same person's by :func:`name_key`."""
+    return name_key(a) == name_key(b)
+
+
+def _script(ch: str) -> str:
+    """A coarse script of a letter, from its Unicode name (CJK, LATIN, CYRILLIC, GREEK…)."""
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def mixed_scripts(name: str) -> bool:
+    """True when a word of ``name`` mixes letters of two scripts among Latin, Cyrillic and
+    Greek (``"Wаng"`` with a Cyrillic ``а``): the disguise look-alike letters allow."""
+    for word in unicodedata.normalize("NFKC", name).split():
+        scripts = {_script(ch) for ch in word if unicodedata.category(ch).startswith("L")}
+        if len(scripts & {"LATIN", "CYRILLIC", "GREEK"}) > 1:
+            return True
+    return False

@@ -1,0 +1,255 @@
+"""The ``rectify check`` rules: one plain function each, in lists (STYLE.md, pattern 4).
+
+A rule takes what it checks and returns :class:`~rectify.errors.Problem` records; it
+never raises (:func:`run_rules` turns a crash into a Problem) and never reads a file or
+the clock: a :class:`Subject` hands it the ledger, its positions, the settings in force,
+today's date and the evidence files' digests. A new rule is one function here, added to
+one of the lists at the end of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Protocol
+
+from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
+from rectify.domain.signoff import event_problems
+from rectify.domain.states import Track, step
+from rectify.errors import Problem, WorkflowError
+
+
+class Subject(Protocol):
+    """One ledger file as the rules see it (implemented by
+    :class:`rectify.files.ledgerfile.Loaded`)."""
+
+    @property
+    def name(self) -> str:
+        """The file as the user sees it (``ledgers/jinhua.yaml``)."""
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger as read (in part, for a file with schema errors)."""
+
+    @property
+    def stem(self) -> str:
+        """The file name without ``.yaml``."""
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The approval chain in force (rectify.yaml)."""
+
+    @property
+    def today(self) -> date:
+        """Today in the ledgers' time zone."""
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """A Problem at the value at ``path`` of the model."""
+
+    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """The 1-based (line, col) of the value at ``path`` of the model."""
+
+    def evidence_digest(self, path: str) -> str | None:
+        """The sha256 of evidence file ``path`` (relative to the repository); None when
+        it is missing or not a regular file. Raises ValueError when it lies outside."""
+
+    def has_unit(self, unit_id: str) -> bool:
+        """True when a ledger of unit ``unit_id`` lies beside this one."""
+
+
+FileRule = Callable[[Subject], list[Problem]]
+FolderRule = Callable[[list[Subject]], list[Problem]]
+
+
+def run_rules(rules: list[FileRule], subject: Subject) -> list[Problem]:
+    """Run each per-file rule on ``subject``; a rule that crashes becomes a Problem, not a
+    traceback (STYLE.md, pattern 4)."""
+    out: list[Problem] = []
+    for rule in rules:
+        out.extend(_safe(rule, subject, rule.__name__))
+    return out
+
+
+def run_folder_rules(subjects: list[Subject]) -> list[Problem]:
+    """Run :data:`FOLDER_RULES` across ``subjects`` (every ledger of a folder)."""
+    return [problem for rule in FOLDER_RULES for problem in _safe(rule, subjects, rule.__name__)]
+
+
+def _safe(rule: Callable[[Any], list[Problem]], arg: Any, name: str) -> list[Problem]:
+    try:
+        return rule(arg)
+    except Exception as exc:  # noqa: BLE001 - by design: report, do not crash
+        where = arg.name if hasattr(arg, "name") else "ledgers"
+        return [Problem(where, 1, 1, f"internal error in check rule {name}: {exc!r}")]
+
+
+def rule_stem_is_unit_id(loaded: Subject) -> list[Problem]:
+    """The file's name (stem) must be its unit's id: ``jinhua.yaml`` holds unit ``jinhua``."""
+    stem, unit_id = loaded.stem, loaded.ledger.unit.id
+    if stem == unit_id:
+        return []
+    line, col = loaded.at(("unit", "id"))
+    message = (
+        f"the file is named {stem!r} but holds unit {unit_id!r}; rename the file to "
+        f"{unit_id}.yaml or fix the id"
+    )
+    return [Problem(loaded.name, line, col, message)]
+
+
+def rule_finding_ids(loaded: Subject) -> list[Problem]:
+    """Each finding id starts with the unit's id and appears once in the file."""
+    problems = []
+    first: dict[str, int] = {}
+    unit_id = loaded.ledger.unit.id
+    for index, finding in enumerate(loaded.ledger.findings):
+        path = ("findings", index, "id")
+        if unit_of(finding.id) != unit_id:
+            message = f"{finding.id!r} does not belong to unit {unit_id!r} (expected {unit_id}-NNN)"
+            problems.append(loaded.problem(path, message))
+        if finding.id in first:  # positions are looked up only for a problem
+            line, _ = loaded.at(("findings", first[finding.id], "id"))
+            message = f"duplicate finding id {finding.id!r} (also at line {line})"
+            problems.append(loaded.problem(path, message))
+        else:
+            first[finding.id] = index
+    return problems
+
+
+def rule_history(loaded: Subject) -> list[Problem]:
+    """Events are in date order, each step is allowed by the state diagram and by the
+    approval chain recorded with its submission, each meets every sign-off rule a command
+    applies (:func:`rectify.domain.signoff.event_problems`: named people, a second
+    person's check, no event after today, extensions that move the deadline later), and
+    the stored status is the one the events lead to (DOMAIN.md, "States of a finding"); a
+    finding marked closed whose signatures do not cover its chain is reported as such."""
+    problems = []
+    for index, finding in enumerate(loaded.ledger.findings):
+        if not finding.history:
+            if finding.status is not Status.OPEN:
+                message = f"status is {finding.status.value} but the finding has no history; record its steps"
+                problems.append(loaded.problem(("findings", index, "status"), message))
+            continue
+        previous = None
+        track = Track()
+        deadline = finding.deadline
+        for number, event in enumerate(finding.history):
+            path = ("findings", index, "history", number)
+            if previous is not None and event.date < previous:
+                message = f"event dated {event.date} comes after one dated {previous}; events must be in date order"
+                problems.append(loaded.problem(path, message))
+            previous = event.date
+            # the chain in force now is not passed: a step is judged by the rules when it was taken
+            for message in event_problems(track, finding, event, deadline, loaded.today):
+                problems.append(loaded.problem(path, message))
+            if event.action is Action.EXTEND and event.to is not None:
+                deadline = event.to
+            try:
+                track = step(track, event, submit_chain=loaded.chain)
+            except WorkflowError as exc:
+                problems.append(loaded.problem(path, str(exc)))
+                break
+        else:
+            if track.status is not finding.status:
+                leads = track.status.value if track.status else "nothing"
+                message = f"status is {finding.status.value} but its history leads to {leads}"
+                if finding.status is Status.CLOSED and track.status is Status.SUBMITTED:
+                    missing = ", ".join(track.chain[len(track.signed) :])
+                    message = f"closed without the approval chain's signatures (missing: {missing})"
+                problems.append(loaded.problem(("findings", index, "status"), message))
+    return problems
+
+
+def rule_evidence(loaded: Subject) -> list[Problem]:
+    """Every evidence file lies inside the repository and exists, and its sha256 is the
+    one last recorded for it (the finding's ``evidence`` list), so a file changed after it
+    was submitted shows (全程可溯). Events keep the digest of what was submitted then; a
+    file submitted again after a return legitimately differs from the older event."""
+    problems = []
+    digests: dict[str, str | None] = {}
+    for index, finding in enumerate(loaded.ledger.findings):
+        places: list[tuple[tuple[str | int, ...], Evidence, bool]] = [
+            (("findings", index, "evidence", n), item, True) for n, item in enumerate(finding.evidence)
+        ]
+        for number, event in enumerate(finding.history):
+            places += [
+                (("findings", index, "history", number, "evidence", n), item, False)
+                for n, item in enumerate(event.evidence)
+            ]
+        for path, item, latest in places:
+            if item.path not in digests:
+                try:
+                    digests[item.path] = loaded.evidence_digest(item.path)
+                except ValueError:
+                    problems.append(loaded.problem(path, f"evidence path {item.path} lies outside the repository"))
+                    continue
+            actual = digests[item.path]
+            if item.sha256 is None:
+                problems.append(loaded.problem(path, f"evidence file {item.path} has no sha256 recorded"))
+            if actual is None:
+                problems.append(loaded.problem(path, f"evidence file {item.path} is missing"))
+            elif latest and item.sha256 is not None and actual != item.sha256:
+                problems.append(
+                    loaded.problem(
+                        path,
+                        f"evidence file {item.path} has changed since it was recorded "
+                        f"(sha256 {actual[:12]}…, recorded {item.sha256[:12]}…)",
+                    )
+                )
+    return problems
+
+
+def rule_unique_ids_across_files(ledgers: list[Subject]) -> list[Problem]:
+    """A finding id appears in one ledger only (ids are unique across all ledgers)."""
+    seen: dict[str, tuple[Subject, int]] = {}
+    problems = []
+    for loaded in ledgers:
+        for index, finding in enumerate(loaded.ledger.findings):
+            other, at = seen.setdefault(finding.id, (loaded, index))
+            if other is not loaded:  # positions are looked up only for a problem
+                line, col = loaded.at(("findings", index, "id"))
+                other_line, _ = other.at(("findings", at, "id"))
+                message = f"duplicate finding id {finding.id!r}: also in {other.name}:{other_line}"
+                problems.append(Problem(loaded.name, line, col, message, finding.id))
+    return problems
+
+
+def rule_parent_exists(loaded: Subject) -> list[Problem]:
+    """A unit's parent names a unit that has a ledger in the same folder (one stat, no read)."""
+    parent = loaded.ledger.unit.parent
+    if parent is None or loaded.has_unit(parent):
+        return []
+    return [loaded.problem(("unit", "parent"), f"unknown unit {parent!r} (no ledger {parent}.yaml)")]
+
+
+def rule_parent_cycles(ledgers: list[Subject]) -> list[Problem]:
+    """Parents never form a cycle (a unit is not its own ancestor)."""
+    units = {loaded.ledger.unit.id: loaded for loaded in ledgers}
+    problems = []
+    for loaded in ledgers:
+        chain = [loaded.ledger.unit.id]
+        current = loaded.ledger.unit.parent
+        while current is not None and current in units:
+            if current in chain:
+                cycle = " -> ".join([*chain, current])
+                problems.append(loaded.problem(("unit", "parent"), f"parents form a cycle: {cycle}"))
+                break
+            chain.append(current)
+            current = units[current].ledger.unit.parent
+    return problems
+
+
+CONTENT_RULES: list[FileRule] = [rule_stem_is_unit_id, rule_finding_ids, rule_history]
+"""Rules that look only at the file (its name and bytes, the settings, today's date)."""
+
+NEIGHBOUR_RULES: list[FileRule] = [rule_parent_exists]
+"""Rules that look beside the file (the parent unit's ledger)."""
+
+FILE_RULES: list[FileRule] = [*CONTENT_RULES, *NEIGHBOUR_RULES]
+"""Rules run on every ledger read."""
+
+AUDIT_RULES: list[FileRule] = [rule_evidence]
+"""Rules only ``rectify check`` runs: they look beyond the ledger (evidence files), so a
+missing attachment does not stop the daily commands."""
+
+FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parent_cycles]
+"""Rules run across all ledgers by ``rectify check`` and the commands that read them all."""

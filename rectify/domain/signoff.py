@@ -1,0 +1,80 @@
+"""The sign-off rules every recorded step must meet (销号审签, DOMAIN.md).
+
+One home for them: :func:`rectify.domain.steps.apply` refuses a step that breaks one,
+and ``rectify check`` (:func:`rectify.domain.rules.rule_history`) reports every event of a
+history that breaks one, so a step written into a ledger by hand is held to the same
+rules as one a command records. The order of states is :mod:`rectify.domain.states`'s.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rectify.domain.model import Action, Event, Finding
+from rectify.domain.people import mixed_scripts, names_someone, same_person
+from rectify.domain.states import Track
+
+
+def event_problems(
+    track: Track,
+    finding: Finding,
+    event: Event,
+    deadline: date | None,
+    today: date,
+    chain: tuple[str, ...] | None = None,
+) -> list[str]:
+    """Return what is wrong with recording ``event`` on ``finding`` (plain-word messages,
+    empty when nothing is).
+
+    ``track`` is where the finding stands before the event, ``deadline`` the deadline in
+    force then, ``today`` the ledgers' today (no event may come after it). ``chain`` is
+    the approval chain in force (rectify.yaml): with more than one level a one-step
+    ``close`` is refused and a ``submit`` must record at least as many levels.
+
+    The rules: a step names who took it (submit, sign, close) and an approver where one
+    is needed (close, extend); every name names someone (:func:`names_someone`) and
+    mixes no look-alike scripts; the person closing, the submitter and the owner (责任人)
+    never approve or sign; an extension is not approved by the person asking for it and
+    moves the deadline in force later.
+    """
+    out: list[str] = []
+    action = event.action
+    if event.date > today:
+        out.append(f"dated {event.date}, after today ({today})")
+    for field in ("by", "approver"):
+        value = getattr(event, field)
+        if value is not None and not names_someone(value):
+            out.append(f"'{field}' must name a person, not {value!r}")
+        elif value is not None and mixed_scripts(value):
+            out.append(f"'{field}' {value!r} mixes letters of different scripts (a look-alike letter?)")
+    by, approver = (event.by or "").strip(), (event.approver or "").strip()
+    if action in (Action.SUBMIT, Action.SIGN, Action.CLOSE) and not by:
+        what = "who closed the finding" if action is Action.CLOSE else "who did it"
+        out.append(f"a {action.value} event needs 'by': {what}")
+    if action is Action.CLOSE:
+        if not approver:
+            out.append("a close event needs 'approver': 销号 requires 审签")
+        elif by and same_person(by, approver):
+            out.append(f"the approver ({approver}) is the person who closed it")
+        if chain is not None and len(chain) > 1:
+            out.append(
+                f"the approval chain has {len(chain)} levels ({' -> '.join(chain)}): close is the one-step form "
+                "for one level; use submit, then sign at each level"
+            )
+    if action is Action.SUBMIT and chain is not None and event.chain and len(event.chain) < len(chain):
+        out.append(f"the submission records the chain {' -> '.join(event.chain)}, shorter than {' -> '.join(chain)}")
+    checker = by if action is Action.SIGN else approver if action is Action.CLOSE else ""
+    if checker and finding.owner and same_person(checker, finding.owner):
+        out.append(f"{checker} is this finding's owner (责任人) and cannot sign it off")
+    if action is Action.CLOSE and checker and track.submitter and same_person(checker, track.submitter):
+        out.append(f"{checker} submitted this finding and cannot approve its close (审签 is another's check)")
+    if action is Action.EXTEND:
+        if not approver:
+            out.append("an extension needs 'approver': who approved it")
+        elif by and same_person(by, approver):
+            out.append(f"{by} asked for the extension and cannot approve it too")
+        if event.to is None:
+            out.append("an extension needs 'to': the new deadline")
+        elif deadline is not None and event.to <= deadline:
+            out.append(f"the new deadline {event.to} is not after the deadline in force ({deadline})")
+    return out

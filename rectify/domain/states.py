@@ -1,0 +1,200 @@
+"""The state machine of a finding and "as of" replay (DOMAIN.md, "States of a finding").
+
+A finding's status on any date is the result of replaying its events up to that date, so
+"as of" figures need no other store. Pure: models in, models out; no clock, no files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from rectify.domain.model import DEFAULT_CHAIN, Action, Event, Finding, Status
+from rectify.domain.people import same_person
+from rectify.errors import WorkflowError
+
+_ANY_OPEN = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.LONG_TERM})
+
+
+# action -> (states it is allowed from, resulting state; None keeps the state)
+TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
+    Action.ADD: (frozenset({None}), Status.OPEN),
+    Action.START: (frozenset({Status.OPEN}), Status.IN_PROGRESS),
+    Action.PROGRESS: (frozenset({Status.OPEN, Status.IN_PROGRESS, Status.LONG_TERM}), None),
+    Action.SUBMIT: (
+        frozenset({Status.OPEN, Status.IN_PROGRESS, Status.LONG_TERM}),
+        Status.SUBMITTED,
+    ),
+    Action.SIGN: (frozenset({Status.SUBMITTED}), None),
+    Action.RETURN: (frozenset({Status.SUBMITTED}), Status.IN_PROGRESS),
+    Action.CLOSE: (frozenset(_ANY_OPEN), Status.CLOSED),
+    Action.REOPEN: (frozenset({Status.CLOSED}), Status.IN_PROGRESS),
+    Action.EXTEND: (frozenset(_ANY_OPEN), None),
+    Action.LONG_TERM: (
+        frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED}),
+        Status.LONG_TERM,
+    ),
+}
+
+
+def allowed_actions(status: Status | None) -> list[Action]:
+    """Return the actions DOMAIN.md's state diagram allows from ``status`` (None: not yet added)."""
+    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+
+
+def _refuse(status: Status | None, action: Action, why: str = "") -> WorkflowError:
+    allowed = ", ".join(a.value for a in allowed_actions(status)) or "none"
+    state = status.value if status else "not yet on the ledger"
+    reason = f"cannot {action.value} a finding that is {state}" if not why else why
+    return WorkflowError(f"{reason}; allowed from {state}: {allowed}")
+
+
+def next_status(status: Status | None, action: Action) -> Status:
+    """Return the state after ``action`` from ``status``, by the state diagram alone.
+
+    Raises :class:`WorkflowError` naming the steps that are allowed from ``status``.
+    """
+    sources, target = TRANSITIONS[action]
+    if status not in sources:
+        raise _refuse(status, action)
+    if target is not None:
+        return target
+    assert status is not None
+    return Status.IN_PROGRESS if status is Status.OPEN and action is Action.PROGRESS else status
+
+
+@dataclass(frozen=True)
+class Track:
+    """Where a finding stands after some of its events.
+
+    ``status`` (None before ``add``); ``submitter`` of the pending submission; ``chain``,
+    the sign-off roles recorded with it; ``signed``, the roles that have signed it so far,
+    and ``signers``, who signed them.
+    """
+
+    status: Status | None = None
+    submitter: str | None = None
+    chain: tuple[str, ...] = ()
+    signed: tuple[str, ...] = ()
+    signers: tuple[str, ...] = ()
+
+    def next_role(self) -> str | None:
+        """Return the role whose signature is due next, or None."""
+        return self.chain[len(self.signed)] if len(self.signed) < len(self.chain) else None
+
+
+def step(
+    track: Track, event: Event, chain: tuple[str, ...] | None = None, submit_chain: tuple[str, ...] | None = None
+) -> Track:
+    """Return the track after ``event``. Raises :class:`WorkflowError` when the step is
+    not allowed, saying which steps are.
+
+    ``chain`` is the approval chain in force (rectify.yaml) when the step is taken now;
+    a ``submit`` without a recorded chain takes it (a one-step ``close`` under a longer
+    chain is refused by :func:`rectify.domain.signoff.event_problems`). Replaying history passes no chain: a
+    step is judged by the rules in force when it was taken (a submit records its chain).
+    Sign-off rules (issue "sign-off workflow", DOMAIN.md): a signature follows the chain
+    in order, each level once, by a different person at each level, never by the
+    submitter; the last level's signature closes the finding. ``submit_chain`` is the
+    chain a submit written by hand without one is held to (the configured chain).
+    """
+    status = next_status(track.status, event.action)
+    action = event.action
+    if action is Action.SUBMIT:
+        roles = tuple(event.chain) or chain or submit_chain or DEFAULT_CHAIN
+        return Track(status, (event.by or "").strip() or None, roles, ())
+    if action is Action.SIGN:
+        due = track.next_role()
+        role = event.role or due
+        if role is None or due is None:
+            raise _refuse(track.status, action, "every level of the chain has signed this submission")
+        if role in track.signed:
+            raise _refuse(track.status, action, f"level {role!r} has already signed this submission")
+        if role != track.next_role():
+            levels = " -> ".join(track.chain)
+            raise _refuse(
+                track.status,
+                action,
+                f"the next signature due is {track.next_role()!r} (chain: {levels}), not {role!r}",
+            )
+        if track.submitter and event.by and same_person(track.submitter, event.by):
+            raise WorkflowError(f"{event.by} submitted this finding and cannot sign it off (审签 is another's check)")
+        for level, signer in zip(track.signed, track.signers, strict=True):
+            if event.by and same_person(signer, event.by):
+                raise WorkflowError(
+                    f"{event.by} already signed this submission at level {level!r}; each level needs another person"
+                )
+        signed = (*track.signed, role)
+        done = len(signed) == len(track.chain)
+        status = Status.CLOSED if done else status
+        return replace(track, status=status, signed=signed, signers=(*track.signers, (event.by or "").strip()))
+    if action in (Action.RETURN, Action.REOPEN, Action.CLOSE):
+        return Track(status)
+    return replace(track, status=status)
+
+
+def replay(events: Iterable[Event], as_of: date | None = None) -> Track:
+    """Return the :class:`Track` that ``events`` (in order) lead to, counting only those
+    on or before ``as_of`` (all when None); its status is None when the finding was not
+    on the ledger yet. Raises :class:`WorkflowError` at the first step not allowed."""
+    track = Track()
+    for event in events:
+        if as_of is not None and event.date > as_of:
+            break
+        track = step(track, event)
+    return track
+
+
+def status_on(finding: Finding, as_of: date | None) -> Status | None:
+    """Return the finding's status on ``as_of`` (its stored status when None).
+
+    A finding whose history is empty (written by hand without events) counts as being in
+    its stored status on every date. None: the finding was added after ``as_of``.
+    """
+    if as_of is None or not finding.history:
+        return finding.status
+    try:
+        return replay(finding.history, as_of).status
+    except WorkflowError:
+        return finding.status  # `check` reports the broken history
+
+
+def closed_on(finding: Finding, as_of: date | None) -> date | None:
+    """Return the day the finding was (last) closed, counting events on or before
+    ``as_of``; None when it was not closed then (or its history is broken)."""
+    track = Track()
+    day = None
+    try:
+        for event in finding.history:
+            if as_of is not None and event.date > as_of:
+                break
+            before = track.status
+            track = step(track, event)
+            if track.status is Status.CLOSED and before is not Status.CLOSED:
+                day = event.date
+    except WorkflowError:
+        return None
+    return day if track.status is Status.CLOSED else None
+
+
+def deadline_on(finding: Finding, as_of: date | None) -> date | None:
+    """Return the deadline in force on ``as_of``: the last approved extension up to that
+    date (``extend`` event's ``to``), else the original deadline."""
+    deadline = finding.deadline
+    for event in finding.history:
+        if as_of is not None and event.date > as_of:
+            break
+        if event.action is Action.EXTEND and event.to is not None:
+            deadline = event.to
+    return deadline
+
+
+def is_overdue(finding: Finding, as_of: date) -> bool:
+    """True when the finding is not closed on ``as_of`` and ``as_of`` is after the deadline
+    in force (DOMAIN.md, 逾期)."""
+    status = status_on(finding, as_of)
+    if status is None or status is Status.CLOSED:
+        return False
+    deadline = deadline_on(finding, as_of)
+    return deadline is not None and as_of > deadline

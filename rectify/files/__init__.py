@@ -1,0 +1,3 @@
+"""The files: YAML with positions, ledger files and their line-preserving edits, paths,
+settings, locking and atomic writes, git.
+"""

@@ -1,0 +1,299 @@
+"""Reading ledger files: bytes to a validated :class:`Ledger`, every problem at ``file:line:col``.
+
+A read runs the file's own rules (:mod:`rectify.domain.rules`); ``check_folder`` adds the
+rules across files. Nothing here writes (see :mod:`rectify.files.edit`).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from rectify.domain.model import Finding, Ledger, unit_of
+from rectify.domain.rules import AUDIT_RULES, CONTENT_RULES, NEIGHBOUR_RULES, run_folder_rules, run_rules
+from rectify.errors import LedgerError, Problem, UsageError
+from rectify.files import clock, yamlread
+from rectify.files.config import Config, config_for
+from rectify.files.evidence import file_sha256
+from rectify.files.paths import LEDGER_SUFFIX, display, ledger_path, ledger_paths, repository_root, stray_files
+from rectify.files.schema import _describe, label, schema_problems
+
+
+@dataclass
+class Loaded:
+    """One ledger file read and validated: where it is, the sha256 of its bytes, the parsed
+    :class:`~rectify.yamlread.Doc` (text and positions) and the :class:`Ledger` model."""
+
+    path: Path
+    name: str
+    digest: str
+    doc: yamlread.Doc
+    ledger: Ledger
+    config: Config = field(default_factory=Config)
+    positions: list[int] | None = None
+    """For a ledger read in part (``check`` after schema errors): the place in the file of
+    each finding in ``ledger.findings``; None when every finding was read."""
+
+    @property
+    def root(self) -> Path:
+        """The repository the ledger belongs to (evidence paths are relative to it)."""
+        return repository_root(self.path.parent)
+
+    @property
+    def stem(self) -> str:
+        """The file's name without ``.yaml`` (it must be the unit's id)."""
+        return self.path.stem
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The approval chain in force (rectify.yaml)."""
+        return tuple(self.config.chain)
+
+    @property
+    def today(self) -> date:
+        """Today in the ledgers' time zone (rectify.yaml, default Asia/Shanghai)."""
+        return clock.today(self.config.time_zone)
+
+    def evidence_digest(self, path: str) -> str | None:
+        """The sha256 of evidence file ``path`` (relative to the repository), None when it
+        is missing or not a regular file (a FIFO is never opened). Raises ValueError when
+        the path leads outside the repository."""
+        root = self.root.resolve()
+        target = (root / path).resolve()
+        if target == root or root not in target.parents:
+            raise ValueError(path)
+        return file_sha256(target)
+
+    def has_unit(self, unit_id: str) -> bool:
+        """True when ``<unit_id>.yaml`` lies beside this ledger (one stat, no read)."""
+        try:
+            return ledger_path(self.path.parent, unit_id).is_file()
+        except UsageError:
+            return False
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
+
+        A path into a finding is prefixed as ``findings[3].status (jinhua-003): `` and
+        the Problem carries the finding id.
+        """
+        line, col = self.at(path)
+        finding = ""
+        if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            finding = self.ledger.findings[path[1]].id
+            message = f"{label(self._in_file(path))} ({finding}): {message}"
+        elif path:
+            message = f"{label(path)}: {message}"
+        return Problem(self.name, line, col, message, finding)
+
+    def _in_file(self, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """Translate a path into ``ledger.findings`` to the same place in the file."""
+        if self.positions is not None and len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            return ("findings", self.positions[path[1]], *path[2:])
+        return path
+
+    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """Return the 1-based (line, col) in the file of the value at ``path`` of the model."""
+        return self.doc.where(self._in_file(path))
+
+
+def _validate(doc: yamlread.Doc) -> Ledger:
+    if not isinstance(doc.data, dict):
+        raise LedgerError(
+            [
+                Problem(
+                    doc.path,
+                    1,
+                    1,
+                    f"a ledger is a mapping with unit, inspection and findings, not {_describe(doc.data)}",
+                )
+            ]
+        )
+    try:
+        return Ledger.model_validate(doc.data)
+    except ValidationError as exc:
+        raise LedgerError(schema_problems(doc, exc)) from None
+
+
+def parse_ledger(raw: bytes, path: Path) -> Loaded:
+    """Parse and validate one ledger's bytes; raise :class:`LedgerError` with every
+    problem of the file (syntax, schema, and the per-file rules of :data:`FILE_RULES`)."""
+    loaded, problems = _parse_with_rules(raw, path)
+    problems += run_rules(NEIGHBOUR_RULES, loaded)
+    if problems:
+        raise LedgerError(problems)
+    return loaded
+
+
+def _parse_with_rules(raw: bytes, path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
+    """Parse and validate; return the ledger and the problems of :data:`CONTENT_RULES`.
+    ``config`` is the settings of ``path``'s folder (looked up when None).
+
+    Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
+    """
+    config = config or config_for(path.parent)
+    name = display(path)
+    doc = yamlread.parse(raw, name, strict=False)
+    positions = None
+    schema: list[Problem] = []
+    try:
+        ledger = _validate(doc)
+    except LedgerError as exc:
+        partial = _validate_partial(doc)
+        if partial is None:
+            raise LedgerError([*doc.problems, *exc.problems]) from None
+        ledger, positions = partial
+        schema = exc.problems
+    digest = hashlib.sha256(raw).hexdigest()
+    loaded = Loaded(path=path, name=name, digest=digest, doc=doc, ledger=ledger, config=config, positions=positions)
+    found = [*doc.problems, *schema, *run_rules(CONTENT_RULES, loaded)]
+    doc.data = None  # the model holds the values now; the plain copy would only take memory
+    doc.source = path
+    return loaded, found
+
+
+def _validate_partial(doc: yamlread.Doc) -> tuple[Ledger, list[int]] | None:
+    """Validate a ledger leaving out the findings that have schema errors, so the rules
+    can still look at the rest (``check`` reports every problem). Returns the ledger and
+    the file position of each finding kept, or None when the errors are not only inside
+    findings."""
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("findings"), list):
+        return None
+    try:
+        Ledger.model_validate({**doc.data, "findings": []})
+    except ValidationError:
+        return None
+    keep = []
+    for index, item in enumerate(doc.data["findings"]):
+        try:
+            Finding.model_validate(item)
+        except ValidationError:
+            continue
+        keep.append(index)
+    ledger = Ledger.model_validate({**doc.data, "findings": [doc.data["findings"][i] for i in keep]})
+    return ledger, keep
+
+
+MAX_LEDGER_BYTES = 16 * 1024 * 1024
+"""A ledger holds one unit: 200 findings take about 160 KB, so 16 MB is far beyond any."""
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_LEDGER_BYTES:
+            message = (
+                f"the file is {size / 1024 / 1024:.1f} MB; a ledger holds one unit and may be at most "
+                f"{MAX_LEDGER_BYTES // 1024 // 1024} MB (split it, one file per unit)"
+            )
+            raise LedgerError([Problem(display(path), 1, 1, message)])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no ledger file {display(path)}") from None
+    except OSError as exc:
+        raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+
+
+def read_ledger(path: Path) -> Loaded:
+    """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
+    loaded, problems = _read_parsed(path)
+    if problems:
+        raise LedgerError(problems)
+    return loaded
+
+
+def _read_parsed(path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
+    """Read and parse ``path``: the ledger and the problems of :data:`FILE_RULES`
+    (those of :data:`NEIGHBOUR_RULES` found anew each time).
+
+    ``config`` is the settings of ``path``'s folder when the caller has them already.
+    Raises :class:`LedgerError` or :class:`UsageError` as reading does.
+    """
+    config = config or config_for(path.parent)
+    clock.today(config.time_zone)  # a bad RECTIFY_TODAY is a usage error, not a broken rule
+    loaded, problems = _read_remembered(path, config)
+    return loaded, [*problems, *run_rules(NEIGHBOUR_RULES, loaded)]
+
+
+def _read_remembered(path: Path, config: Config | None) -> tuple[Loaded, list[Problem]]:
+    """:func:`_read_parsed` but the rules that look beside the file."""
+    with _bulk():
+        return _parse_with_rules(_read_bytes(path), path, config)
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are built.
+
+    Reading a ledger makes hundreds of thousands of nodes and values and no cycles; the
+    collector would walk them again and again (measured: a third of a province's status
+    time, bench/province.py). It runs once at the end instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[Problem]]:
+    """Read every ledger of ``folder`` and run every rule, per file and across files.
+
+    Returns ``(the ledgers that could be read, every problem found)``; never raises for
+    a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`, and with
+    ``audit`` (``rectify check``) also :data:`AUDIT_RULES`.
+    """
+    loaded: list[Loaded] = []
+    problems: list[Problem] = []
+    config = config_for(folder)
+    for path in ledger_paths(folder):
+        try:
+            item, found = _read_parsed(path, config)
+        except LedgerError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
+        problems.extend(found)
+        if audit:
+            problems.extend(run_rules(AUDIT_RULES, item))
+        item.doc.release()  # read again from the file should a position be needed
+    problems.extend(run_folder_rules(list(loaded)))
+    for stray in stray_files(folder):
+        name = display(stray)
+        problems.append(
+            Problem(name, 1, 1, f"ledger files end in {LEDGER_SUFFIX}; rename it to {stray.stem}{LEDGER_SUFFIX}")
+        )
+    return loaded, sorted(set(problems))
+
+
+def read_folder(folder: Path) -> list[Loaded]:
+    """Read every ledger of ``folder``; raise :class:`LedgerError` listing every problem
+    when any ledger is broken (the same problems ``rectify check`` reports)."""
+    loaded, problems = check_folder(folder)
+    if problems:
+        raise LedgerError(problems)
+    return loaded
+
+
+def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
+    """Return the ledger holding ``finding_id`` and the finding, reading only its unit's
+    file (the unit is the id's prefix). Raises :class:`UsageError` when there is none."""
+    unit_id = unit_of(finding_id)
+    if unit_id is None:
+        raise UsageError(f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)")
+    path = ledger_path(folder, unit_id)
+    if not path.exists():
+        raise UsageError(f"no finding {finding_id}: there is no ledger {display(path)}")
+    loaded = read_ledger(path)
+    finding = loaded.ledger.finding(finding_id)
+    if finding is None:
+        raise UsageError(f"no finding {finding_id} in {loaded.name}")
+    return loaded, finding

@@ -1,0 +1,107 @@
+"""Where ledgers are: the ledger folder, its files, a unit's file, names as users see them.
+
+The folder comes from ``--ledgers DIR``, else ``$RECTIFY_LEDGERS``, else the nearest
+``ledgers/`` folder upward from the current directory (STYLE.md, pattern 7).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rectify.domain.model import MAX_UNIT_ID, UNIT_ID_RE
+from rectify.errors import UsageError
+
+LEDGER_SUFFIX = ".yaml"
+
+
+def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """Return the ledger folder: ``option``, else ``$RECTIFY_LEDGERS``, else the nearest
+    ``ledgers/`` at or above ``start`` (default: the current directory).
+
+    Raises :class:`UsageError` when none is found or the named one is not a folder.
+    """
+    chosen = option or os.environ.get("RECTIFY_LEDGERS")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_dir():
+            raise UsageError(f"ledger folder not found: {path}")
+        return path
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "ledgers"
+        if candidate.is_dir():
+            return candidate
+    raise UsageError("no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR or RECTIFY_LEDGERS")
+
+
+def stray_files(folder: Path) -> list[Path]:
+    """Return files of ``folder`` that look like ledgers but are not read as ones
+    (``.yml``, ``.YAML``): ``check`` reports them so no unit silently drops out."""
+    with os.scandir(folder) as found:
+        return sorted(
+            folder / entry.name
+            for entry in found
+            if os.path.splitext(entry.name)[1].lower() in {".yml", ".yaml"}
+            and not entry.name.endswith(LEDGER_SUFFIX)
+            and entry.is_file()
+        )
+
+
+def ledger_paths(folder: Path) -> list[Path]:
+    """Return the ledger files of ``folder`` (``*.yaml``, hidden files left out), sorted."""
+    with os.scandir(folder) as found:  # one directory read; no stat but for symlinks
+        names = [
+            entry.name
+            for entry in found
+            if entry.name.endswith(LEDGER_SUFFIX) and not entry.name.startswith(".") and entry.is_file()
+        ]
+    return [folder / name for name in sorted(names)]
+
+
+def display(path: Path) -> str:
+    """Return ``path`` as the user should see it: relative to the current directory when below it."""
+    try:
+        here = os.getcwd()
+    except OSError:  # a working folder that is gone
+        return str(path)
+    key = (here, str(path))
+    shown = _DISPLAYED.get(key)
+    if shown is None:
+        if len(_DISPLAYED) > 4096:
+            _DISPLAYED.clear()
+        try:
+            relative = os.path.relpath(path, here)
+        except ValueError:  # another drive on Windows
+            relative = ".."
+        shown = _DISPLAYED[key] = relative if not relative.startswith("..") else str(path)
+    return shown
+
+
+_DISPLAYED: dict[tuple[str, str], str] = {}
+"""display() by working folder and path: a pure function of the two, asked for each
+ledger by every command (a province's 100 names took 2 ms)."""
+
+
+def repository_root(folder: Path) -> Path:
+    """Return the repository the ledgers belong to: the nearest folder above ``folder``
+    holding ``.git``, else ``folder``'s parent. Evidence paths are relative to it."""
+    resolved = folder.resolve()
+    for candidate in (resolved, *resolved.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return resolved.parent
+
+
+def ledger_path(folder: Path, unit_id: str) -> Path:
+    """Return the file of unit ``unit_id`` in ``folder`` (``<unit-id>.yaml``).
+
+    Raises :class:`UsageError` when ``unit_id`` is not a unit id (so no path can lead
+    outside the folder).
+    """
+    if not UNIT_ID_RE.match(unit_id) or len(unit_id) > MAX_UNIT_ID:
+        raise UsageError(
+            f"{unit_id[:80]!r} is not a unit id: lowercase letters, digits and hyphens, "
+            f"at most {MAX_UNIT_ID} characters (e.g. jinhua)"
+        )
+    return folder / f"{unit_id}{LEDGER_SUFFIX}"

@@ -1,0 +1,126 @@
+"""A ledger file's bytes as text: the encoding (UTF-8, a BOM accepted), line ends, and
+characters YAML cannot hold; git conflict markers left in a file are reported, not parsed."""
+
+from __future__ import annotations
+
+import re
+
+from rectify.errors import LedgerError, Problem
+
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)")
+
+
+_YAML_ONLY_BREAKS = {
+    "\r": "a carriage return (CR) without a line feed",
+    "\x85": "a NEXT LINE (U+0085) character",
+    "\u2028": "a LINE SEPARATOR (U+2028)",
+    "\u2029": "a PARAGRAPH SEPARATOR (U+2029)",
+}
+
+
+_NOT_PRINTABLE = re.compile("[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML 1.1 does not allow in a stream (its "printable" set, inverted)."""
+
+
+_UNREADABLE = re.compile("[\r\x85\u2028\u2029]|" + _NOT_PRINTABLE.pattern)
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
+    """Decode a ledger's bytes as UTF-8 (an initial BOM is accepted and remembered).
+
+    Returns ``(text with LF line ends, each line's own ending LF or CRLF — an empty list
+    when every line ends in LF —, had_bom)``; the endings let a rewrite keep untouched
+    lines byte for byte. Raises :class:`LedgerError`
+    naming the first byte that is not UTF-8, saying UTF-16 when the file starts with a
+    UTF-16 byte-order mark, and at every character YAML would read as a line break
+    although it is not a line feed (a lone CR, U+0085, U+2028, U+2029: text pasted from a
+    word processor), since lines and positions would no longer agree.
+    """
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LedgerError([Problem(path, 1, 1, "the file is UTF-16 encoded; save it as UTF-8")])
+    if b"\x00" in data[:4096]:
+        raise LedgerError(
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "the file holds NUL bytes: UTF-16 without a byte-order mark, or not text; save it as UTF-8",
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            before = data[: exc.start]
+            line = before.count(b"\n") + 1
+            col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+            raise LedgerError(
+                [Problem(path, line, col, "the file ends in the middle of a character: it was cut short")]
+            ) from None
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        raise LedgerError(
+            [
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read; "
+                    "GBK or another encoding?); save it as UTF-8",
+                )
+            ]
+        ) from None
+    endings: list[str] = []  # empty: every line ends in LF (the usual case, kept small)
+    joined = text
+    if "\r" in text:
+        raw_lines = text.split("\n")
+        endings = ["\r\n" if line.endswith("\r") else "\n" for line in raw_lines[:-1]]
+        lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines[:-1]] + raw_lines[-1:]
+        joined = "\n".join(lines)
+    problems = []
+    for match in _UNREADABLE.finditer(joined):
+        char, at = match.group(), match.start()
+        number = joined.count("\n", 0, at) + 1
+        col = at - (joined.rfind("\n", 0, at) + 1) + 1
+        if char in _YAML_ONLY_BREAKS:
+            what = _YAML_ONLY_BREAKS[char]
+            message = f"{what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
+        else:
+            message = f"the control character U+{ord(char):04X} is not allowed in a ledger; remove it"
+        problems.append(Problem(path, number, col, message))
+    if problems:
+        raise LedgerError(problems)
+    return joined, endings, bom
+
+
+def conflict_markers(text: str, path: str) -> list[Problem]:
+    """Return a problem for each unresolved git conflict marker line (``<<<<<<<``,
+    ``=======``, ``>>>>>>>``, ``|||||||``), found anywhere, multi-line text included."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        if _CONFLICT_RE.match(stripped):
+            col = len(line) - len(stripped) + 1
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    col,
+                    "unresolved git merge conflict marker "
+                    f"{stripped[:7]!r}; resolve the conflict and remove the marker",
+                )
+            )
+    return problems
+
+
+def usual_newline(endings: list[str]) -> str:
+    """The line end most lines of a file have (``endings`` as :func:`decode` gives them):
+    CRLF when more than half are, else LF; new lines are written with it."""
+    return "\r\n" if endings and endings.count("\r\n") > len(endings) // 2 else "\n"
