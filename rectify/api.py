@@ -38,14 +38,14 @@ from rectify.domain.model import (
     unit_of,
 )
 from rectify.domain.people import names_someone
-from rectify.errors import LedgerError, Problem, UsageError, WriteError
+from rectify.errors import Problem, UsageError, WriteError
 from rectify.files import clock, gitops
 from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for
-from rectify.files.gitops import GitError
 from rectify.files.history import finding_versions
 from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder, read_ledger
+from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
 from rectify.files.writing import LOCK_NAME
@@ -290,10 +290,10 @@ class Ledgers:
         path = ledger_path(self.folder, unit_id)
         wants = self._wants_commit(commit)
         if wants:
-            _require_git(path)
+            gitops.require_committable(path)
         create_ledger(path, ledger)
         if wants:
-            _commit([path], f"unit add {unit_id}: {name}")
+            gitops.commit_step([path], f"unit add {unit_id}: {name}")
         return path
 
     def add(
@@ -303,14 +303,14 @@ class Ledgers:
         path = self.unit_file(unit)
         wants = self._wants_commit(commit)
         if wants:
-            _require_git(path)
+            gitops.require_committable(path)
         with editing(path) as edit:
             made = steps.add_findings(edit.ledger, items, on, by)
             edit.append(made)
             if wants:
                 what = made[0].title if len(made) == 1 else f"{len(made)} findings"
                 ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
-                edit.then = lambda: _commit([path], f"add {ids}: {what}")
+                edit.then = lambda: gitops.commit_step([path], f"add {ids}: {what}")
         return made
 
     def unit_file(self, unit: str) -> Path:
@@ -344,7 +344,7 @@ class Ledgers:
         loaded, _ = find_finding(self.folder, finding_id)
         wants = self._wants_commit(commit, loaded.config)
         if wants:
-            _require_git(loaded.path, files)
+            gitops.require_committable(loaded.path, files)
         chain, now = loaded.chain, self.today()
         with editing(loaded.path) as edit:
             current = edit.ledger.finding(finding_id)
@@ -354,7 +354,7 @@ class Ledgers:
             edit.replace(changed)
             text = summary(changed) if callable(summary) else summary
             if wants:
-                edit.then = lambda: _commit([loaded.path, *(files or [])], text)
+                edit.then = lambda: gitops.commit_step([loaded.path, *(files or [])], text)
         return Recorded(changed, when, text)
 
     def step(
@@ -448,55 +448,3 @@ def read_sheet(source: Path, sheet: str | None, approver: str | None) -> tuple[s
     if not items:
         raise UsageError(f"{source.name}: no problem found under the header")
     return name, names, items
-
-
-def merge_versions(base: Path, ours: Path, theirs: Path) -> tuple[int, list[str]]:
-    """Git's merge driver: merge three versions of a ledger finding by finding into
-    ``ours``. Returns ``(exit code, messages for stderr)``: 0 for a clean merge, 1 when a
-    conflict is left marked in the file. A version that is not a ledger is merged as
-    text, and a text merge that is not a ledger is left as a conflict."""
-    from rectify.files.merge import merge_ledgers
-    from rectify.files.yamlread import parse
-
-    data = [p.read_bytes() for p in (base, ours, theirs)]
-    try:
-        result = merge_ledgers(data[0], data[1], data[2], ours)
-    except LedgerError as exc:
-        notes = [f"a version is not a valid ledger ({exc}); merging as text"]
-        code = gitops.merge_file(ours, base, theirs)
-        if code == 0:  # a clean text merge still has to be a ledger, or git must not commit it
-            try:
-                parse(ours.read_bytes(), str(ours))
-            except LedgerError:
-                notes.append("the text merge is not a valid ledger; left as a conflict")
-                code = 1
-        return code, notes
-    notes = [*result.notes, *(f"conflict in {c}" for c in result.conflicts)]
-    text = result.text if result.text.endswith("\n") else result.text + "\n"
-    try:
-        ours.write_bytes(text.encode("utf-8"))
-    except OSError as exc:
-        raise WriteError(f"cannot write {ours}: {exc.strerror}") from None
-    return (1 if result.conflicts else 0), notes
-
-
-def _commit(paths: list[Path], message: str) -> None:
-    """Commit ``paths``; when git refuses after the ledger was written, say so plainly."""
-    try:
-        gitops.commit(paths, message)
-    except GitError as exc:
-        raise GitError(f"the step was recorded in the ledger but not committed: {exc}") from None
-
-
-def _require_git(path: Path, files: list[Path] | None = None) -> None:
-    """Refuse ``--commit`` before anything is written when the commit could not be made
-    (outside git, no git identity, an ignored evidence file) or when the ledger already
-    holds changes not yet committed (they would be swept into this command's commit)."""
-    problem = gitops.can_commit(path.parent, [path, *(files or [])])
-    if problem is not None:
-        raise UsageError(f"--commit: {problem}")
-    if path.exists() and gitops.uncommitted(path):
-        raise UsageError(
-            f"--commit: {display(path)} has changes that are not committed; commit them first, "
-            "so this command's commit holds only its own change"
-        )

@@ -58,10 +58,10 @@ def merge_driver(
 
 def unit_list(ctx: typer.Context, fmt: FormatOption = "table", lang: LangOption = None) -> None:
     """List the units: id, name, parent, supervision group, inspection group, findings."""
-    from rectify.present import tables
+    from rectify.present import findings
 
     lib = library(ctx)
-    tables.unit_list(lib.ledgers(), output_format(fmt), language(lang, lib))
+    findings.unit_list(lib.ledgers(), output_format(fmt), language(lang, lib))
 
 
 def unit_add(
@@ -171,7 +171,7 @@ def import_(
     """Import an office's Excel (or CSV) rectification sheet into a unit's ledger."""
     from rectify.api import parse_day, read_sheet
     from rectify.domain.figures import FindingState
-    from rectify.present import tables
+    from rectify.present import findings
 
     lib = library(ctx)
     lib.unit_file(unit)  # a missing unit is said before the sheet is read
@@ -182,7 +182,7 @@ def import_(
     made = lib.import_sheet(unit, items, given, dry_run)
     if dry_run:
         states = [FindingState(f, f.status, f.deadline, False, unit) for f in made]
-        tables.finding_list(states, output_format(fmt), language(lang, lib))
+        findings.finding_list(states, output_format(fmt), language(lang, lib))
         typer.echo(f"dry run: {len(made)} findings would be added to {unit}; nothing was written", err=True)
         return
     typer.echo(f"imported {len(made)} findings into {unit}: {made[0].id}..{made[-1].id}")
@@ -223,20 +223,20 @@ def check(
 ) -> None:
     """Validate every ledger and report every problem as path:line:col: message."""
     from rectify.api import display
-    from rectify.present import tables
+    from rectify.present import findings
 
     if fmt not in {"text", "json"}:
         raise UsageError(f"--format must be text or json, not {fmt!r}")
     lib = library(ctx)
     loaded, found, files = lib.check()
-    tables.problems(found, fmt)
-    findings = sum(len(item.ledger.findings) for item in loaded)
+    findings.problems(found, fmt)
+    counted = sum(len(item.ledger.findings) for item in loaded)
     if fmt == "text":
         where = display(lib.folder)
         summary = (
             f"{plural(len(found), 'problem')} in {where}"
             if found
-            else f"ok: {plural(files, 'ledger')}, {plural(findings, 'finding')} in {where}"
+            else f"ok: {plural(files, 'ledger')}, {plural(counted, 'finding')} in {where}"
         )
         typer.echo(summary, err=True)
     if found:

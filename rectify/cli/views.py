@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,15 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
+
+if TYPE_CHECKING:
+    from rectify.api import Ledgers
+
+def _opened(ctx: typer.Context, fmt: str, lang: str | None, as_of: str | None) -> tuple[Ledgers, str, str, date]:
+    """The library, the output format, the language and the as-of date a view needs."""
+    lib = library(ctx)
+    return lib, output_format(fmt), language(lang, lib), lib.day(as_of, "--as-of")
+
 
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", metavar="DATE", help="Figures as of this date (default: today).")
@@ -50,11 +60,9 @@ def status(
     """Completion-rate table (整改完成率): one row per unit (or group) and the total (合计)."""
     from rectify.present import tables
 
-    lib = library(ctx)
-    output, words = output_format(fmt), language(lang, lib)
     if money not in tables.MONEY:
         raise UsageError(f"--money must be yuan or wan, not {money!r}")
-    day = lib.day(as_of, "--as-of")
+    lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     rows, total, title = lib.status(day, unit, by, tree)
     kind = by or ("aspect" if unit else "unit")
     tables.status_table(
@@ -76,12 +84,10 @@ def overdue(
     lang: LangOption = None,
 ) -> None:
     """Overdue findings (逾期), most overdue first, with who is responsible; --within adds those due soon."""
-    from rectify.present import tables
+    from rectify.present import findings
 
-    lib = library(ctx)
-    output, words = output_format(fmt), language(lang, lib)
-    day = lib.day(as_of, "--as-of")
-    tables.overdue_list(lib.overdue(day, within, unit), output, words, day)
+    lib, output, words, day = _opened(ctx, fmt, lang, as_of)
+    findings.overdue_list(lib.overdue(day, within, unit), output, words, day)
 
 
 def trend(
@@ -197,12 +203,10 @@ def list_(
 ) -> None:
     """List findings, filtered by unit, status, aspect, owner, department or overdue."""
     from rectify.domain.model import Status
-    from rectify.present import tables
+    from rectify.present import findings
     from rectify.present.words import STATUS_ZH
 
-    lib = library(ctx)
-    output, words = output_format(fmt), language(lang, lib)
-    day = lib.day(as_of, "--as-of")
+    lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     statuses = {s.value: s for s in Status} | {STATUS_ZH[s.value]: s for s in Status}
     if status_ is not None and status_ not in statuses:
         raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
@@ -210,7 +214,7 @@ def list_(
     found = lib.findings(
         day, unit, status=chosen, aspect=aspect, overdue=overdue, owner=owner, department=department
     )
-    tables.finding_list(found, output, words)
+    findings.finding_list(found, output, words)
 
 
 def show(
@@ -220,16 +224,16 @@ def show(
 ) -> None:
     """Show one finding with its history."""
     from rectify.domain.states import deadline_on
-    from rectify.present import tables
+    from rectify.present import findings
 
     lib = library(ctx)
     loaded, finding = lib.finding(finding_id)
-    tables.finding_detail(finding, loaded.ledger.unit.name, language(lang, lib), deadline_on(finding, None))
+    findings.finding_detail(finding, loaded.ledger.unit.name, language(lang, lib), deadline_on(finding, None))
 
 
 def log(ctx: typer.Context, finding_id: IdArgument) -> None:
     """Show the git commits that changed a finding (author, date, message), newest first;
     works for a finding removed since, too."""
-    from rectify.present import tables
+    from rectify.present import findings
 
-    tables.commits([(c.sha, c.date, c.author, c.subject) for c in library(ctx).log(finding_id)])
+    findings.commits([(c.sha, c.date, c.author, c.subject) for c in library(ctx).log(finding_id)])

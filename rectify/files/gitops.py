@@ -11,7 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from rectify.errors import RectifyError
+from rectify.errors import RectifyError, UsageError
+from rectify.files.paths import display
 
 
 class GitError(RectifyError):
@@ -164,3 +165,25 @@ def merge_file(ours: Path, base: Path, theirs: Path) -> int:
         check=False,
     )
     return 0 if result.returncode == 0 else 1
+
+
+def commit_step(paths: list[Path], message: str) -> None:
+    """Commit ``paths``; when git refuses after the ledger was written, say so plainly."""
+    try:
+        commit(paths, message)
+    except GitError as exc:
+        raise GitError(f"the step was recorded in the ledger but not committed: {exc}") from None
+
+
+def require_committable(path: Path, files: list[Path] | None = None) -> None:
+    """Refuse ``--commit`` before anything is written when the commit could not be made
+    (outside git, no git identity, an ignored evidence file) or when the ledger already
+    holds changes not yet committed (they would be swept into this command's commit)."""
+    problem = can_commit(path.parent, [path, *(files or [])])
+    if problem is not None:
+        raise UsageError(f"--commit: {problem}")
+    if path.exists() and uncommitted(path):
+        raise UsageError(
+            f"--commit: {display(path)} has changes that are not committed; commit them first, "
+            "so this command's commit holds only its own change"
+        )

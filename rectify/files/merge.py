@@ -25,9 +25,10 @@ from typing import Any
 
 from rectify.domain import states
 from rectify.domain.model import Action, Event, Finding, Inspection, Ledger, Unit
-from rectify.errors import WorkflowError
+from rectify.errors import LedgerError, WorkflowError, WriteError
 from rectify.files import yamlread, yamlwrite
 from rectify.files.edit import Edit
+from rectify.files.gitops import merge_file
 from rectify.files.ledgerfile import Loaded, _validate
 from rectify.files.paths import display
 
@@ -240,3 +241,30 @@ def _mark_conflicts(
     for start, end, ours_lines, theirs_lines, what in sorted(blocks, key=lambda block: -block[0]):
         lines[start : end + 1] = ["<<<<<<< ours", *ours_lines, "=======", *theirs_lines, f">>>>>>> theirs ({what})"]
     return doc.newline.join(lines)
+
+
+def merge_versions(base: Path, ours: Path, theirs: Path) -> tuple[int, list[str]]:
+    """Git's merge driver: merge three versions of a ledger finding by finding into
+    ``ours``. Returns ``(exit code, messages for stderr)``: 0 for a clean merge, 1 when a
+    conflict is left marked in the file. A version that is not a ledger is merged as
+    text, and a text merge that is not a ledger is left as a conflict."""
+    data = [p.read_bytes() for p in (base, ours, theirs)]
+    try:
+        result = merge_ledgers(data[0], data[1], data[2], ours)
+    except LedgerError as exc:
+        notes = [f"a version is not a valid ledger ({exc}); merging as text"]
+        code = merge_file(ours, base, theirs)
+        if code == 0:  # a clean text merge still has to be a ledger, or git must not commit it
+            try:
+                yamlread.parse(ours.read_bytes(), str(ours))
+            except LedgerError:
+                notes.append("the text merge is not a valid ledger; left as a conflict")
+                code = 1
+        return code, notes
+    notes = [*result.notes, *(f"conflict in {c}" for c in result.conflicts)]
+    text = result.text if result.text.endswith("\n") else result.text + "\n"
+    try:
+        ours.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise WriteError(f"cannot write {ours}: {exc.strerror}") from None
+    return (1 if result.conflicts else 0), notes

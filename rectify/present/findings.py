@@ -1,0 +1,190 @@
+"""Findings as people read them: lists of findings, units and overdue problems, one
+finding with its history, commits, and ``check``'s problems. Tables go through
+:func:`rectify.present.tables.table`; words come from :mod:`rectify.present.words`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from rectify.domain.figures import FindingState, Late
+from rectify.domain.model import Finding, Ledger
+from rectify.errors import Problem
+from rectify.present.tables import LABELS, cell_width, emit, status_word, table
+from rectify.present.words import ACTION, FIELD, PHRASE, TABLE, word
+
+
+def unit_list(ledgers: list[Ledger], fmt: str, lang: str) -> None:
+    """Print one row per unit: id, name, parent, supervision group (督导组), inspection
+    group (巡察组), feedback date and number of findings."""
+    headers = [
+        word(TABLE, key, lang) for key in ("id", "unit_name", "parent", "supervisor", "group", "feedback", "findings")
+    ]
+    records = [
+        {
+            "unit": ledger.unit.id,
+            "name": ledger.unit.name,
+            "parent": ledger.unit.parent or "",
+            "supervisor": ledger.unit.supervisor or "",
+            "group": ledger.inspection.group or "",
+            "feedback_date": ledger.inspection.feedback_date.isoformat() if ledger.inspection.feedback_date else "",
+            "findings": len(ledger.findings),
+        }
+        for ledger in ledgers
+    ]
+    rows = [list(record.values()) for record in records]
+    table(headers, rows, fmt, records, numeric=(6,))
+
+
+def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
+    """Print overdue and soon-due findings: id, unit, title, deadline in force, days
+    overdue (negative: days left), status, leader, department, owner."""
+    shown = ("id", "unit", "title", "deadline", "days_late", "status", "leader", "department", "owner")
+    headers = [word(TABLE, key, lang) for key in shown]
+    records = [
+        {
+            "id": late.finding.id,
+            "unit": late.unit.id,
+            "unit_name": late.unit.name,
+            "title": late.finding.title,
+            "deadline": late.deadline.isoformat(),
+            "days_overdue": late.days,
+            "status": late.status.value,
+            "leader": late.finding.leader or "",
+            "department": late.finding.department or "",
+            "owner": late.finding.owner or "",
+            "as_of": as_of.isoformat(),
+        }
+        for late in found
+    ]
+    for record in records:
+        record["overdue"] = int(record["days_overdue"]) > 0
+
+    def lateness(days: int) -> str:
+        if days > 0:
+            return str(days)
+        if days == 0:
+            return word(PHRASE, "due_today", lang)
+        return word(PHRASE, "due_in", lang, days=-days)
+
+    rows = [
+        [r["id"], r["unit_name"], r["title"], r["deadline"], lateness(int(r["days_overdue"])),
+         status_word(str(r["status"]), lang), r["leader"], r["department"], r["owner"]]
+        for r in records
+    ]  # fmt: skip
+    title = f"{word(TABLE, 'as_of', lang)} {as_of}"
+    keys = ["id", "unit", "unit_name", "title", "deadline", "days_overdue", "status", "leader", "department",
+            "owner", "as_of"]  # fmt: skip
+    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys)
+
+
+def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
+    """Print findings, one row each: id, status on the date (marked when overdue), the
+    deadline in force, aspect, title, owner. JSON records hold every field of the
+    finding, with ``status``, ``deadline_in_force`` and ``overdue`` as of the date; CSV
+    rows the same flattened (measures joined with "；")."""
+    words = LABELS[lang]
+    keys = ("id", "status", "deadline", "aspect", "title", "owner")
+    headers = [words[key] for key in keys]
+    rows = []
+    records = []
+    flat: list[dict[str, Any]] = []
+    for state in states:
+        finding = state.finding
+        shown = status_word(state.status.value, lang)
+        if state.overdue:
+            shown += f" ({words['overdue']})"
+        deadline = state.deadline or ""
+        rows.append([finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""])
+        record = {"unit": state.unit, **finding.model_dump(mode="json")}
+        record.update(status=state.status.value, deadline_in_force=state.deadline, overdue=state.overdue)
+        records.append(record)
+        flat.append(
+            {
+                "id": finding.id,
+                "unit": state.unit,
+                "aspect": finding.aspect,
+                "title": finding.title,
+                "status": state.status.value,
+                "overdue": state.overdue,
+                "deadline": finding.deadline or "",
+                "deadline_in_force": state.deadline or "",
+                "leader": finding.leader or "",
+                "department": finding.department or "",
+                "owner": finding.owner or "",
+                "measures": "；".join(finding.measures),
+            }
+        )
+    csv_keys = ["id", "unit", "aspect", "title", "status", "overdue", "deadline", "deadline_in_force", "leader",
+                "department", "owner", "measures"]  # fmt: skip
+    table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2), keys=csv_keys)
+
+
+def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None) -> None:
+    """Print one finding: its fields, then its history as a dated timeline, with labels
+    in ``lang``. ``deadline`` is the deadline in force; when an extension changed it, the
+    original is shown beside it."""
+    def label(name: str) -> str:
+        shown = word(FIELD, name, lang)
+        return "  " + shown + " " * max(1, 12 - cell_width(shown))
+
+    lines = [f"{finding.id}  {finding.title}", label("unit") + unit_name, label("aspect") + finding.aspect]
+    lines.append(label("status") + status_word(finding.status.value, lang))
+    for name in ("leader", "department", "owner"):
+        value = getattr(finding, name)
+        if value:
+            lines.append(label(name) + value)
+    if finding.deadline or deadline:
+        shown = str(deadline or finding.deadline)
+        if deadline and finding.deadline and deadline != finding.deadline:
+            shown += word(PHRASE, "extended", lang, original=finding.deadline)
+        lines.append(label("deadline") + shown)
+    if finding.detail:
+        lines.append(label("detail") + finding.detail.replace("\n", "\n" + " " * 14))
+    if finding.measures:
+        lines.append(label("measures").rstrip())
+        lines.extend(f"    {i}. {m}" for i, m in enumerate(finding.measures, start=1))
+    if finding.evidence:
+        lines.append(label("evidence").rstrip())
+        lines.extend(f"    {e.path}  sha256:{(e.sha256 or '')[:12]}" for e in finding.evidence)
+    counters = finding.accountability
+    if not counters.is_empty():
+        kinds = ", ".join(f"{k} {v}" for k, v in counters.people.items()) or "0"
+        lines.append(
+            label("accountability") + f"people: {kinds}; funds: {counters.funds_yuan} 元; rules: {counters.rules}"
+        )
+    if finding.history:
+        lines.append(label("history").rstrip())
+        for event in finding.history:
+            action = word(ACTION, event.action.value, lang)
+            parts = [f"    {event.date}  {action}"]
+            if event.role:
+                parts.append(f"[{event.role}]")
+            if event.by:
+                parts.append(word(PHRASE, "by", lang, name=event.by))
+            if event.approver:
+                parts.append(word(PHRASE, "approved_by", lang, name=event.approver))
+            if event.to:
+                parts.append(word(PHRASE, "to", lang, day=event.to))
+            if event.note:
+                parts.append(f"— {event.note}")
+            if event.evidence:
+                parts.append(word(PHRASE, "evidence", lang, files=", ".join(e.path for e in event.evidence)))
+            lines.append("  ".join(parts))
+    emit("\n".join(lines))
+
+
+def commits(found: list[tuple[str, str, str, str]]) -> None:
+    """Print commits, one a line: short sha, date, author, subject."""
+    for sha, day, author, subject in found:
+        emit(f"{sha[:10]}  {day}  {author:<12}  {subject}")
+
+
+def problems(found: list[Problem], fmt: str) -> None:
+    """Print problems as ``path:line:col: message`` lines (or a JSON list) on stdout."""
+    if fmt == "json":
+        emit(json.dumps([p.as_dict() for p in found], ensure_ascii=False, indent=2))
+        return
+    for problem in found:
+        emit(str(problem))
