@@ -82,7 +82,10 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):  # a formula kept as text by an export
+        return text[1:]
+    return text
 
 
 def _header_key(text: str) -> str | None:

@@ -118,9 +118,9 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     ]
     out += [f"## {words['findings']}", ""]
     for ledger in data.ledgers:
-        out += [f"### {ledger.unit.name}", ""]
+        out += [f"### {md_text(ledger.unit.name)}", ""]
         for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
-            out += [f"#### {aspect}", ""]
+            out += [f"#### {md_text(aspect)}", ""]
             for finding in findings:
                 state = _state(finding, data, lang)
                 name = md_text(f"{finding.id} {finding.title}")

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -91,6 +92,19 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
     return _text_table(headers, rows, fmt)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would run as a formula starts (OWASP, "CSV Injection")."""
+
+
+def formula_safe(value: Any) -> Any:
+    """Return ``value`` for a spreadsheet cell: text starting like a formula gets a leading
+    ``'`` so Excel and WPS show it as text (OWASP's CSV-injection advice); other values
+    (numbers, dates) are returned as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(records: Sequence[dict[str, Any]], delimiter: str = ",", keys: Sequence[str] = ()) -> str:
     """CSV (or TSV) for programs: a header of English keys, then one line a record;
     nested values (people by kind) are written as JSON."""
@@ -99,18 +113,32 @@ def _csv(records: Sequence[dict[str, Any]], delimiter: str = ",", keys: Sequence
         csv.writer(buffer, lineterminator="\n", delimiter=delimiter).writerow(keys)
     if records:
         records = [
-            {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
+            {k: formula_safe(json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
+             for k, v in r.items()}
             for r in records
-        ]
+        ]  # fmt: skip
         writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n", delimiter=delimiter)
         writer.writeheader()
         writer.writerows(records)
     return buffer.getvalue().rstrip("\n")
 
 
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal would act on or that reorder text: controls (ESC starts a colour,
+a screen clear or a hyperlink; CR overwrites the line) and bidirectional overrides."""
+
+
+def shown(value: Any) -> str:
+    """Return ``value`` as text safe to show on a terminal: every control or bidi character
+    written visibly as ``\\x1b``/``\\u202e`` (data is never a terminal command). Line breaks
+    and tabs stay."""
+    return _HIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       str(value))  # fmt: skip
+
+
 def emit(text: str) -> None:
-    """Write ``text`` and a newline to stdout."""
-    sys.stdout.write(text + "\n")
+    """Write ``text`` and a newline to stdout, control characters shown visibly (:func:`shown`)."""
+    sys.stdout.write(shown(text) + "\n")
 
 
 def table(
@@ -147,15 +175,16 @@ def table(
     if console is not None and console.is_terminal:
         from rich.cells import cell_len
         from rich.table import Table
+        from rich.text import Text
 
-        grid = Table(title=title, show_footer=False)
+        grid = Table(title=Text(shown(title)) if title else None, show_footer=False)
         minimums: list[int] = []
         for index, header in enumerate(headers):
             widest = max((cell_len(str(row[index])) for row in [headers, *rows]), default=0)
             whole = index in numeric or index in keep  # figures, ids and rates are never broken
             head = max((cell_len(word) for word in str(header).split()), default=0)  # no word of a header split
             grid.add_column(
-                header,
+                Text(shown(header)),
                 overflow="fold",  # a long name wraps rather than losing its end
                 justify="right" if index in numeric else "left",
                 no_wrap=whole,
@@ -164,7 +193,7 @@ def table(
             minimums.append(widest if whole else max(head, min(widest, 6)))
         for index, row in enumerate(rows):
             grid.add_row(
-                *(str(cell) for cell in row),
+                *(Text(shown(cell)) for cell in row),  # Text: data is never rich markup
                 end_section=index == len(rows) - footer_rows - 1 and footer_rows > 0,
                 style="bold" if index >= len(rows) - footer_rows else None,
             )

@@ -21,6 +21,7 @@ from typing import Any
 from rectify.domain.figures import Row, unit_rows
 from rectify.domain.model import Action, Finding, Ledger, Status
 from rectify.domain.states import closed_on, deadline_on, status_on
+from rectify.present.tables import formula_safe
 from rectify.present.words import STATUS_ZH
 
 COLUMNS = [
@@ -107,7 +108,7 @@ def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
                     flat[key] = "；".join(f"{k}:{v}" for k, v in value.items())
                 elif value is None:
                     flat[key] = ""
-            writer.writerow(flat)
+            writer.writerow({key: formula_safe(value) for key, value in flat.items()})
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 

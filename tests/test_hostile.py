@@ -1,0 +1,150 @@
+"""A hostile review's findings (issue "Hardening, second round"): each test fails without its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from rectify.domain.people import mixed_scripts, names_someone, same_person
+from tests.conftest import MINIMAL, Run
+
+CLOSE = ("close", "demo-001", "--date", "2021-09-01")
+
+
+@pytest.mark.parametrize("disguise", ["王某\ufe0f", "王某\u034f", "王\ufe0f某", "王\u200d某", "王某\U000e0041"])
+def test_an_invisible_variant_of_a_name_is_the_same_person(disguise: str) -> None:
+    assert same_person("王某", disguise)
+
+
+@pytest.mark.parametrize("blank", ["\u3164", "\u2800", "\u115f", "\u200b", " \ufe0f "])
+def test_a_name_with_no_visible_letter_names_nobody(run: Run, demo: Path, blank: str) -> None:
+    assert not names_someone(blank)
+    before = demo.read_bytes()
+    result = run(*CLOSE, "--by", "王某", "--approver", blank)
+    assert result.exit_code == 2 and "--approver must name a person" in result.stderr
+    assert demo.read_bytes() == before
+
+
+def test_a_disguised_approver_is_refused(run: Run, demo: Path) -> None:
+    result = run(*CLOSE, "--by", "王某", "--approver", "王某\ufe0f")
+    assert result.exit_code == 1 and "is the person who closed it" in result.stderr
+
+
+def test_a_look_alike_letter_from_another_script_is_refused(run: Run, demo: Path) -> None:
+    assert mixed_scripts("Wаng")  # a Cyrillic а
+    assert not mixed_scripts("Wang Li") and not mixed_scripts("王某")
+    result = run(*CLOSE, "--by", "Wang", "--approver", "Wаng")
+    assert result.exit_code == 1 and "mixes letters of different scripts" in result.stderr
+
+
+def test_the_submitter_cannot_sign_two_levels_under_a_disguise(run: Run, demo: Path, tmp_path: Path) -> None:
+    (tmp_path / "rectify.yaml").write_text("chain: [科室负责人, 分管领导]\n", encoding="utf-8")
+    evidence = tmp_path / "e.pdf"
+    evidence.write_bytes(b"%PDF")
+    assert run("submit", "demo-001", "--by", "李四", "-e", str(evidence), "--date", "2021-09-01").exit_code == 0
+    signed = run("sign", "demo-001", "--by", "李四\u034f", "--date", "2021-09-02")
+    assert signed.exit_code == 1 and "submitted this finding and cannot sign it off" in signed.stderr
+
+
+def _closed_by_hand(event: str) -> str:
+    return MINIMAL.replace(
+        "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+        "    status: closed\n    history:\n      - date: 2021-07-28\n        action: add\n"
+        f"      - date: 2021-09-01\n        action: close\n{event}  #",
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ("        by: 李某\n        approver: 张某\n", "张某 is this finding's owner (责任人) and cannot sign it off"),
+        ("        by: 李某\n        approver: \"\\u3164\"\n", "'approver' must name a person (it has no visible letter)"),
+        ("        by: 李某\n        approver: 王某\n      - date: 2022-01-05\n        action: reopen\n        by: 王某\n",
+         "dated 2022-01-05, after today (2021-12-31)"),
+    ],
+    ids=["owner-approves", "blank-approver", "future-event"],
+)  # fmt: skip
+def test_check_applies_the_rules_the_commands_apply(run: Run, folder: Path, event: str, message: str) -> None:
+    (folder / "demo.yaml").write_text(_closed_by_hand(event), encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert any(line.endswith(message) for line in result.stdout.splitlines()), result.stdout
+
+
+def test_check_reports_a_submitter_approving_the_close(run: Run, folder: Path) -> None:
+    text = _closed_by_hand("        by: 李某\n        approver: 赵某\n").replace(
+        "      - date: 2021-09-01\n        action: close\n",
+        "      - date: 2021-08-20\n        action: submit\n        by: 赵某\n        chain: [审签]\n"
+        "      - date: 2021-09-01\n        action: close\n",
+    )
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    lines = run("check").stdout.splitlines()
+    assert any(line.endswith("赵某 submitted this finding and cannot approve its close (审签 is another's check)")
+               for line in lines), lines  # fmt: skip
+
+
+def test_evidence_without_a_digest_is_a_problem(run: Run, folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "e.pdf").write_bytes(b"%PDF")
+    text = MINIMAL.replace("    title: 理论学习不深入\n", "    title: 理论学习不深入\n    evidence:\n      - path: e.pdf\n")
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    assert "evidence file e.pdf has no sha256 recorded" in run("check").stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_given_as_evidence_does_not_hang_check(run: Run, folder: Path, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.pdf")
+    text = MINIMAL.replace(
+        "    title: 理论学习不深入\n",
+        "    title: 理论学习不深入\n    evidence:\n      - path: pipe.pdf\n        sha256: " + "0" * 64 + "\n",
+    )
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    assert "evidence file pipe.pdf is missing" in run("check").stdout
+
+
+HOSTILE_TITLE = "清屏\x1b[2J[/bold] oops [link=http://evil.example]点我[/link]\u202e"
+
+
+def test_typed_text_never_reaches_the_terminal_as_control_sequences_or_markup(
+    run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws its table as on a terminal
+    monkeypatch.delenv("NO_COLOR")
+    assert run("add", "-u", "demo", "-a", "方面\x1b]8;;http://x\x1b\\", "-t", HOSTILE_TITLE).exit_code == 0
+    for args in (("list",), ("show", "demo-003"), ("status", "--by", "aspect"), ("list", "-f", "plain")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b[2J" not in result.stdout and "\x1b]8" not in result.stdout and "\u202e" not in result.stdout
+    shown = run("show", "demo-003").stdout
+    assert "\\x1b[2J[/bold] oops [link=http://evil.example]点我[/link]\\u202e" in shown
+
+
+def test_exported_csv_cells_never_start_a_formula(run: Run, demo: Path, tmp_path: Path) -> None:
+    assert run("add", "-u", "demo", "-a", "@SUM(A1)", "-t", "=HYPERLINK(\"http://x\")").exit_code == 0
+    assert run("export", "-o", str(tmp_path / "x.csv")).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "x.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[-1]["title"] == "'=HYPERLINK(\"http://x\")" and rows[-1]["aspect"] == "'@SUM(A1)"
+    table = run("list", "-f", "csv").stdout
+    assert "'=HYPERLINK" in table
+
+
+def test_markdown_headings_are_escaped(run: Run, folder: Path, tmp_path: Path) -> None:
+    text = MINIMAL.replace("  name: 示例单位", "  name: \"<img src=x onerror=alert(1)>\"").replace(
+        "aspect: 政治建设方面", "aspect: \"# [x](javascript:alert(1))\""
+    )
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    assert run("report", "-f", "md", "-o", str(tmp_path / "r.md")).exit_code == 0
+    report = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "<img" not in report and "&lt;img src=x onerror=alert(1)&gt;" in report
+    assert "#### \\# \\[x\\](javascript:alert(1))" in report
+
+
+def test_exports_and_reports_never_overwrite_a_ledger(run: Run, demo: Path) -> None:
+    before = demo.read_bytes()
+    for args in (("export", "-f", "csv", "-o", str(demo)), ("report", "-o", str(demo.parent / "r.html"))):
+        result = run(*args)
+        assert result.exit_code == 2 and "is in the ledger folder" in result.stderr
+    assert demo.read_bytes() == before and not (demo.parent / "r.html").exists()
