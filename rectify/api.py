@@ -119,14 +119,19 @@ class Ledgers:
     when asked.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, notify: Callable[[str], None] | None = None) -> None:
         self.folder = folder
+        self.notify = notify or (lambda message: None)
+        """Called with a message the user should see besides a command's result (what
+        was done to finish a commit a killed command left, say)."""
 
     @classmethod
-    def open(cls, option: str | os.PathLike[str] | None = None) -> Ledgers:
+    def open(
+        cls, option: str | os.PathLike[str] | None = None, notify: Callable[[str], None] | None = None
+    ) -> Ledgers:
         """Open the ledger folder named by ``option`` or found as described above.
         Raises :class:`UsageError` when there is none."""
-        return cls(find_ledgers_dir(option))
+        return cls(find_ledgers_dir(option), notify)
 
     # ---------------------------------------------------------------- settings and dates
 
@@ -255,7 +260,28 @@ class Ledgers:
     # ---------------------------------------------------------------- writing
 
     def _wants_commit(self, commit: bool, config: Config | None = None) -> bool:
-        return commit or (config or self.config).git.autocommit
+        """True when this step is to be committed; then a commit a killed command left
+        unfinished is finished (or rolled back) first, and the user told."""
+        wants = commit or (config or self.config).git.autocommit
+        if wants:
+            note = gitops.finish_pending(self.folder)
+            if note is not None:
+                self.notify(note)
+        return wants
+
+    @staticmethod
+    def _commit_after(edit: Any, paths: list[Path], message: Callable[[], str]) -> None:
+        """Make ``edit`` commit ``paths`` once saved, with an intent record written before
+        the ledger is (see :func:`rectify.files.gitops.finish_pending`)."""
+        import hashlib
+
+        edit.before_write = lambda data: gitops.remember_commit(paths, message(), hashlib.sha256(data).hexdigest())
+
+        def then() -> None:
+            gitops.commit_step(paths, message())
+            gitops.forget_commit(paths[0].parent)
+
+        edit.then = then
 
     def add_unit(
         self,
@@ -310,7 +336,7 @@ class Ledgers:
             if wants:
                 what = made[0].title if len(made) == 1 else f"{len(made)} findings"
                 ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
-                edit.then = lambda: gitops.commit_step([path], f"add {ids}: {what}")
+                self._commit_after(edit, [path], lambda: f"add {ids}: {what}")
         return made
 
     def unit_file(self, unit: str) -> Path:
@@ -354,7 +380,7 @@ class Ledgers:
             edit.replace(changed)
             text = summary(changed) if callable(summary) else summary
             if wants:
-                edit.then = lambda: gitops.commit_step([loaded.path, *(files or [])], text)
+                self._commit_after(edit, [loaded.path, *(files or [])], lambda: text)
         return Recorded(changed, when, text)
 
     def step(

@@ -130,23 +130,26 @@ def test_a_command_killed_at_any_moment_leaves_the_old_or_the_new_ledger(
 
 def _kill_at_a_moment(process: subprocess.Popen[bytes], folder: Path, rng: random.Random, number: int) -> None:
     """SIGKILL ``process`` at a moment found from the process itself, never from a fixed
-    sleep: on even rounds once its temporary file appears (it is writing: the kill lands
-    while writing, before the rename or after it, 0-3 ms later); on odd rounds as soon as
-    it holds the write lock or the ledger is no longer the one it started from (before the
-    temporary file, or just after the rename). A process that finishes first is left be."""
+    sleep, by round: holding the write lock, before writing (round 0, 3, ...); once its
+    temporary file appears, while writing or just before the rename, 0-3 ms later (1, 4,
+    ...); once the ledger has been replaced, before the folder's fsync or the exit (2, 5,
+    ...). A process that finishes first is left be."""
     lock = store.lock_path(folder)
     ledger = folder / "demo.yaml"
-    before = ledger.stat().st_mtime_ns
+    before = ledger.stat().st_ino, ledger.stat().st_mtime_ns
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
-        names = [p.name for p in folder.iterdir()]
-        writing = any(TEMP.match(name) for name in names)
-        if number % 2 == 0 and writing:
+        moment = number % 3
+        if moment == 0 and _locked(lock):
+            break
+        if moment == 1 and any(TEMP.match(p.name) for p in folder.iterdir()):
             time.sleep(rng.uniform(0, 0.003))
             break
-        if number % 2 == 1 and (writing or _locked(lock) or ledger.stat().st_mtime_ns != before):
-            break
-        time.sleep(0.0005)
+        if moment == 2:
+            now = ledger.stat()
+            if (now.st_ino, now.st_mtime_ns) != before:
+                break
+        time.sleep(0.0002)
     if process.poll() is None:
         process.send_signal(signal.SIGKILL)
 

@@ -54,7 +54,8 @@ def library(ctx: typer.Context) -> Ledgers:
     """The ledgers named by ``--ledgers`` (else ``$RECTIFY_LEDGERS``, else found upward)."""
     from rectify.api import Ledgers
 
-    return Ledgers.open(ctx.obj.get("ledgers") if ctx.obj else None)
+    option = ctx.obj.get("ledgers") if ctx.obj else None
+    return Ledgers.open(option, lambda note: typer.echo(f"rectify: {note}", err=True))
 
 
 def output_format(value: str) -> str:

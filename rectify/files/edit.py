@@ -16,7 +16,7 @@ from rectify.domain.model import Finding, Inspection, Ledger, Unit
 from rectify.domain.rules import CONTENT_RULES, run_rules
 from rectify.errors import LedgerError, UsageError, WriteError
 from rectify.files import yamlread, yamlwrite
-from rectify.files.ledgerfile import Loaded, parse_ledger, read_ledger
+from rectify.files.ledgerfile import MAX_LEDGER_BYTES, Loaded, parse_ledger, read_ledger
 from rectify.files.paths import display
 from rectify.files.writing import atomic_write, locked
 
@@ -39,6 +39,8 @@ class Edit:
         self._blocks: dict[tuple[str, int], list[str]] = {}
         self.then: Callable[[], None] | None = None
         """Run after the ledger is saved, still under the lock (a git commit)."""
+        self.before_write: Callable[[bytes], None] | None = None
+        """Run with the new bytes just before they are written (a commit's intent record)."""
 
     def replace(self, finding: Finding) -> None:
         """Put ``finding`` in place of the finding with the same id."""
@@ -161,6 +163,7 @@ class Edit:
         data = text.encode("utf-8")
         if doc.bom:
             data = b"\xef\xbb\xbf" + data
+        _within_limit(self.loaded.name, data)
         if self._reads_back_in_place():
             again = None
         else:
@@ -174,6 +177,8 @@ class Edit:
                 raise WriteError(
                     f"{self.loaded.name}: the edited ledger would not read back as intended; nothing was written"
                 )
+        if self.before_write is not None:
+            self.before_write(data)
         atomic_write(self.loaded.path, data, expect=self.loaded.digest)
 
     def _reads_back_in_place(self) -> bool:
@@ -215,6 +220,16 @@ class Edit:
         return not run_rules(CONTENT_RULES, candidate)  # the head, which the parent is in, is unchanged
 
 
+def _within_limit(name: str, data: bytes) -> None:
+    """Refuse a ledger that every command would then refuse to read (over
+    :data:`~rectify.files.ledgerfile.MAX_LEDGER_BYTES`), before anything is written."""
+    if len(data) > MAX_LEDGER_BYTES:
+        raise WriteError(
+            f"{name}: the ledger would be {len(data) / 1024 / 1024:.1f} MB, over the "
+            f"{MAX_LEDGER_BYTES // 1024 // 1024} MB a ledger may hold (one file per unit); nothing was written"
+        )
+
+
 @contextmanager
 def editing(path: Path) -> Iterator[Edit]:
     """Lock the ledgers, read ``path`` and yield an :class:`Edit`; save it when the block
@@ -237,5 +252,6 @@ def create_ledger(path: Path, ledger: Ledger, header: str = "") -> None:
         if path.exists():
             raise UsageError(f"{display(path)} already exists")
         data = yamlwrite.render_ledger(ledger, header).encode("utf-8")
+        _within_limit(display(path), data)
         parse_ledger(data, path)  # what we write must read back
         atomic_write(path, data, expect=None)

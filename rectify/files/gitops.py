@@ -187,3 +187,78 @@ def require_committable(path: Path, files: list[Path] | None = None) -> None:
             f"--commit: {display(path)} has changes that are not committed; commit them first, "
             "so this command's commit holds only its own change"
         )
+
+
+PENDING_NAME = "rectify-pending-commit.json"
+"""The intent record of a step's commit, inside ``.git`` (never in the work tree)."""
+
+
+def _pending_file(folder: Path) -> Path | None:
+    """Where the intent record of ``folder``'s repository lives (None outside git)."""
+    root = toplevel(folder)
+    if root is None:
+        return None
+    git_dir = root / ".git"
+    return git_dir / PENDING_NAME if git_dir.is_dir() else None
+
+
+def remember_commit(paths: list[Path], message: str, digest: str) -> None:
+    """Record, before a ledger is written, the commit that is to follow: the paths, the
+    message and the sha256 the ledger will have. A command killed between the write and
+    the commit leaves it for :func:`finish_pending`."""
+    import json
+    import os
+
+    record = _pending_file(paths[0].parent)
+    if record is None:
+        return
+    data = {"paths": [str(p.resolve()) for p in paths], "message": message, "sha256": digest}
+    temporary = record.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, record)
+
+
+def forget_commit(folder: Path) -> None:
+    """Remove the intent record once the commit is made."""
+    record = _pending_file(folder)
+    if record is not None:
+        record.unlink(missing_ok=True)
+
+
+def finish_pending(folder: Path) -> str | None:
+    """Finish or roll back what a command killed between writing a ledger and committing
+    it left behind (its intent record), and say what was done (None: nothing was pending).
+
+    The ledger as the killed command wrote it (same sha256) is committed with that
+    command's message; a ledger still as committed means the write never happened and the
+    record is dropped; a ledger changed since by someone else is left alone and reported.
+    """
+    import hashlib
+    import json
+
+    record = _pending_file(folder)
+    if record is None or not record.exists():
+        return None
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        paths = [Path(p) for p in data["paths"]]
+        message, digest = str(data["message"]), str(data["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        record.unlink(missing_ok=True)
+        return "an unreadable record of an unfinished commit was removed"
+    ledger = paths[0]
+    try:
+        current = hashlib.sha256(ledger.read_bytes()).hexdigest()
+    except OSError:
+        current = None
+    if not uncommitted(ledger):
+        record.unlink(missing_ok=True)
+        return f"a command stopped before writing {display(ledger)}; nothing of it was kept"
+    if current == digest:
+        commit([p for p in paths if p.exists()], message)
+        record.unlink(missing_ok=True)
+        return f"finished the commit of a command that stopped after writing {display(ledger)}: {message}"
+    return (
+        f"{display(ledger)} was written by a command that stopped before committing it, and has changed since; "
+        "commit or restore it by hand (git diff shows the change)"
+    )

@@ -70,8 +70,11 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
     flushed and fsynced, then renamed over ``path``.
 
     ``expect`` is the sha256 of the content the caller read (None: the file must not
-    exist yet); when the file on disk differs, nothing is written. Raises :class:`WriteError` and leaves
-    the old file as it was on any failure (disk full, read-only, changed by someone else).
+    exist yet); when the file on disk differs, nothing is written. It is compared when the
+    write starts and again right before the rename, so what remains open is the rename
+    itself (an editor saving in that instant, a fraction of a millisecond, still loses).
+    Raises :class:`WriteError` and leaves the old file as it was on any failure (disk
+    full, read-only, changed by someone else).
     """
     if path.is_symlink():  # write the ledger the link points to; the link stays a link
         path = path.resolve()
@@ -94,6 +97,13 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # compare again just before the rename (under the lock): an editor that saved the
+        # ledger while the temporary file was written is not overwritten
+        if _digest_now(path) != expect:
+            what = "was created" if expect is None else "changed on disk"
+            raise WriteError(
+                f"{display(path)} {what} while this command was writing; nothing was written, run the command again"
+            )
         if current is not None:
             os.chmod(tmp_name, path.stat().st_mode & 0o7777)
         else:
@@ -111,6 +121,14 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def _digest_now(path: Path) -> str | None:
+    """The sha256 of ``path`` as it is now (None: it does not exist)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 def _remove_stale_temporaries(path: Path) -> None:
