@@ -38,7 +38,7 @@ CASES = {
     "gbk": "gbk/demo.yaml:4:10: the file is not UTF-8 text (byte 0xc0 cannot be read; GBK or another encoding?); "
     "save it as UTF-8",
     "utf-16": "utf-16/demo.yaml:1:1: the file is UTF-16 encoded; save it as UTF-8",
-    "utf-16-no-bom": "utf-16-no-bom/demo.yaml:1:1: the file holds NUL bytes: UTF-16 without a byte-order mark, "
+    "utf-16-no-bom": "utf-16-no-bom/demo.yaml:1:1: the file holds NUL bytes: UTF-16 or UTF-32 without a byte-order mark, "
     "or not text; save it as UTF-8",
     "empty": "empty/demo.yaml:1:1: the ledger is empty; it needs unit, inspection and findings",
     "only-comments": "only-comments/demo.yaml:1:1: the ledger is empty; it needs unit, inspection and findings",

@@ -148,3 +148,44 @@ def test_exports_and_reports_never_overwrite_a_ledger(run: Run, demo: Path) -> N
         result = run(*args)
         assert result.exit_code == 2 and "is in the ledger folder" in result.stderr
     assert demo.read_bytes() == before and not (demo.parent / "r.html").exists()
+
+
+def test_a_folder_or_broken_link_named_like_a_ledger_is_reported(run: Run, demo: Path) -> None:
+    (demo.parent / "yiwu.yaml").mkdir()
+    (demo.parent / "lanxi.yaml").symlink_to(demo.parent / "gone.yaml")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ledgers/lanxi.yaml:1:1: lanxi.yaml is a broken link, not a ledger file; its unit is left out until it is fixed",
+        "ledgers/yiwu.yaml:1:1: yiwu.yaml is a folder, not a ledger file; its unit is left out until it is fixed",
+    ]
+    assert run("status").exit_code == 1  # totals without a unit would mislead
+
+
+@pytest.mark.parametrize(
+    ("counters", "message"),
+    [
+        ("      rules: 1_000\n", "expected a whole number written with digits, such as 2, got '1_000'"),
+        ("      rules: +5\n", "expected a whole number written with digits, such as 2, got '+5'"),
+        ("      people: {诫勉: 007}\n", "expected a whole number written with digits, such as 2, got '007'"),
+        ("      people: {诫勉: 1.0}\n", "expected a whole number written with digits, such as 2, got '1.0'"),
+        ('      funds_yuan: "1.20000099"\n', "at most two decimals"),
+    ],
+)
+def test_counters_are_digits_and_money_has_two_decimals(run: Run, folder: Path, counters: str, message: str) -> None:
+    text = MINIMAL.replace("    owner: 张某\n", "    owner: 张某\n    accountability:\n" + counters)
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1 and message in result.stdout, result.stdout
+
+
+def test_a_yaml_tag_is_reported_not_dropped(run: Run, folder: Path) -> None:
+    (folder / "demo.yaml").write_text(MINIMAL.replace("title: 理论学习不深入", "title: !!binary 55CG6K66"), "utf-8")
+    assert run("check").stdout.splitlines() == [
+        "ledgers/demo.yaml:12:12: the tag !!binary is not allowed in a ledger; write the value as plain text"
+    ]
+
+
+def test_a_utf32_ledger_is_named_as_such(run: Run, folder: Path) -> None:
+    (folder / "demo.yaml").write_bytes(MINIMAL.encode("utf-32"))
+    assert "the file is UTF-32 encoded; save it as UTF-8" in run("check").stdout

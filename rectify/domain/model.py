@@ -54,13 +54,28 @@ def _not_blank(value: str) -> str:
     return _clean(value)
 
 
-_AMOUNT_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_AMOUNT_RE = re.compile(r"^[0-9]+(?:\.[0-9]{1,2})?$")
+_COUNT_RE = re.compile(r"^(?:0|[1-9][0-9]*)$")
 
 
 def _amount(value: Any) -> Any:
-    if isinstance(value, str) and not _AMOUNT_RE.match(value.strip()):
-        raise ValueError(f'expected an amount in 元 written with digits, such as "12000.00", got {value!r}')
-    return value.strip() if isinstance(value, str) else value
+    """An amount in 元 as text: digits, at most two decimals (分), e.g. ``"12000.00"``."""
+    if not isinstance(value, str | int) or isinstance(value, bool) or not _AMOUNT_RE.match(str(value).strip()):
+        raise ValueError(
+            f'expected an amount in 元 written with digits and at most two decimals, such as "12000.00", got {value!r}'
+        )
+    return str(value).strip()
+
+
+def _count(value: Any) -> Any:
+    """A count (people, rules) as digits only: no sign, no ``_``, no decimals, no leading zero."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or not _COUNT_RE.match(str(value).strip()):
+        raise ValueError(f"expected a whole number written with digits, such as 2, got {value!r}")
+    return int(str(value).strip())
+
+
+Count = Annotated[int, BeforeValidator(_count), Field(ge=0)]
+"""A number of people or rules (项): digits only."""
 
 
 def _none_is_empty(value: Any) -> Any:
@@ -146,9 +161,9 @@ class Accountability(_Strict):
     ``rules``: rules made or revised (项).
     """
 
-    people: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    people: dict[str, Count] = Field(default_factory=dict)
     funds_yuan: Annotated[Decimal, BeforeValidator(_amount), Field(ge=0, allow_inf_nan=False)] = Decimal("0")
-    rules: Annotated[int, Field(ge=0)] = 0
+    rules: Count = 0
 
     def is_empty(self) -> bool:
         """Return True when nobody, no money and no rule is recorded."""

@@ -22,7 +22,15 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import clock, yamlread
 from rectify.files.config import Config, config_for
 from rectify.files.evidence import file_sha256
-from rectify.files.paths import LEDGER_SUFFIX, display, ledger_path, ledger_paths, repository_root, stray_files
+from rectify.files.paths import (
+    LEDGER_SUFFIX,
+    display,
+    ledger_path,
+    ledger_paths,
+    repository_root,
+    stray_files,
+    unreadable_entries,
+)
 from rectify.files.schema import _describe, label, schema_problems
 
 
@@ -266,6 +274,10 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
             problems.extend(run_rules(AUDIT_RULES, item))
         item.doc.release()  # read again from the file should a position be needed
     problems.extend(run_folder_rules(list(loaded)))
+    for entry in unreadable_entries(folder):
+        kind = "a folder" if entry.is_dir() else "a broken link" if entry.is_symlink() else "not a regular file"
+        message = f"{entry.name} is {kind}, not a ledger file; its unit is left out until it is fixed"
+        problems.append(Problem(display(entry), 1, 1, message))
     for stray in stray_files(folder):
         name = display(stray)
         problems.append(

@@ -48,6 +48,18 @@ def stray_files(folder: Path) -> list[Path]:
         )
 
 
+def unreadable_entries(folder: Path) -> list[Path]:
+    """Return names of ``folder`` ending in ``.yaml`` that are not files a ledger can be
+    read from (a folder, a broken symbolic link): ``check`` and every command that reads
+    all ledgers report them, so no unit silently drops out of the totals."""
+    with os.scandir(folder) as found:
+        return sorted(
+            folder / entry.name
+            for entry in found
+            if entry.name.endswith(LEDGER_SUFFIX) and not entry.name.startswith(".") and not entry.is_file()
+        )
+
+
 def ledger_paths(folder: Path) -> list[Path]:
     """Return the ledger files of ``folder`` (``*.yaml``, hidden files left out), sorted."""
     with os.scandir(folder) as found:  # one directory read; no stat but for symlinks

@@ -39,6 +39,8 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
         data = data[3:]
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise LedgerError([Problem(path, 1, 1, "the file is UTF-32 encoded; save it as UTF-8")])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LedgerError([Problem(path, 1, 1, "the file is UTF-16 encoded; save it as UTF-8")])
     if b"\x00" in data[:4096]:
@@ -48,7 +50,8 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
                     path,
                     1,
                     1,
-                    "the file holds NUL bytes: UTF-16 without a byte-order mark, or not text; save it as UTF-8",
+                    "the file holds NUL bytes: UTF-16 or UTF-32 without a byte-order mark, or not text; "
+                    "save it as UTF-8",
                 )
             ]
         )

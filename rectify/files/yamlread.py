@@ -39,6 +39,8 @@ class _Loader(_Base):  # type: ignore[misc]
 
 
 NULL_TAG = "tag:yaml.org,2002:null"
+_PLAIN_TAGS = frozenset({NULL_TAG, "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+"""The tags a ledger's values may have; ``!!binary``, ``!!python/...`` and the like are reported."""
 MAX_DEPTH = 64
 """Deepest nesting a ledger may have; a real ledger needs 6."""
 
@@ -264,6 +266,8 @@ def _values(node: yaml.Node, depth: int, seen: set[int]) -> Any:
     if depth > MAX_DEPTH or id(node) in seen:
         raise _NeedsPositions
     seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        raise _NeedsPositions
     if isinstance(node, yaml.ScalarNode):
         return None if node.tag == NULL_TAG and not node.style else node.value
     if isinstance(node, yaml.SequenceNode):
@@ -293,6 +297,10 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
         )
         return None
     doc._seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        message = f"the tag {tag} is not allowed in a ledger; write the value as plain text"
+        problems.append(Problem(doc.path, *doc._marks[path], message))  # the value is still read, as text
     if isinstance(node, yaml.ScalarNode):
         if node.tag == NULL_TAG and not node.style:
             return None
