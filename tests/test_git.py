@@ -382,3 +382,40 @@ def test_rectify_yaml_next_to_ledgers_in_a_subfolder_of_the_repository(
     result = run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01")
     assert result.exit_code == 1
     assert "the approval chain has 3 levels (一级 -> 二级 -> 三级)" in result.stderr
+
+
+def test_merge_keeps_one_evidence_entry_with_the_latest_digest(run: Run, repo: Path) -> None:
+    evidence = repo / "e.pdf"
+    evidence.write_bytes(b"%PDF first")
+    git(repo, "add", "e.pdf")
+    git(repo, "commit", "-qm", "evidence")
+    assert run("submit", "demo-001", "--by", "李某", "-e", str(evidence), "--date", "2021-08-05", "--commit").exit_code == 0
+    assert run("return", "demo-001", "--by", "钟某", "--opinion", "不充分", "--date", "2021-08-06", "--commit").exit_code == 0
+    _branches(repo, run)
+    evidence.write_bytes(b"%PDF second")  # theirs: the file revised and submitted again
+    assert run("submit", "demo-001", "--by", "李某", "-e", str(evidence), "--date", "2021-08-12", "--commit").exit_code == 0
+    git(repo, "checkout", "-q", "main")
+    assert run("progress", "demo-001", "--by", "王某", "--note", "补充", "--date", "2021-08-10", "--commit").exit_code == 0
+    merged = subprocess.run(["git", "merge", "-q", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
+    assert merged.returncode == 0, merged.stderr + merged.stdout
+    from rectify.files.ledgerfile import read_ledger
+
+    finding = read_ledger(repo / "ledgers" / "demo.yaml").ledger.findings[0]
+    assert [e.path for e in finding.evidence] == ["e.pdf"]
+    assert run("check").exit_code == 0, run("check").output
+
+
+def test_merge_keeps_a_bom_and_crlf(tmp_path: Path) -> None:
+    from rectify.api import merge_versions
+    from tests.conftest import MINIMAL
+
+    crlf = MINIMAL.replace("\n", "\r\n").encode("utf-8")
+    base, ours, theirs = (tmp_path / name for name in ("base", "ours", "theirs"))
+    base.write_bytes(b"\xef\xbb\xbf" + crlf)
+    ours.write_bytes(b"\xef\xbb\xbf" + crlf.replace("理论学习不深入".encode(), "理论学习不深入（改）".encode()))
+    theirs.write_bytes(b"\xef\xbb\xbf" + crlf.replace("制度执行不严格".encode(), "制度执行不严格（改）".encode()))
+    code, notes = merge_versions(base, ours, theirs)
+    assert (code, notes) == (0, [])
+    data = ours.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert "理论学习不深入（改）" in data.decode("utf-8-sig") and "制度执行不严格（改）" in data.decode("utf-8-sig")

@@ -80,6 +80,24 @@ def _union(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
     return out
 
 
+def _latest_evidence(evidence: list[Any], history: list[Any]) -> list[Any]:
+    """One entry per evidence path, with the digest the latest event recorded for it (one
+    side re-submitted a file while the other added a note: both lists hold the path, with
+    the old and the new digest)."""
+    latest: dict[str, Any] = {}
+    for event in history:  # in date order: a later submission's digest wins
+        for item in event.get("evidence") or []:
+            if isinstance(item, dict) and "path" in item:
+                latest[item["path"]] = item
+    out: dict[str, Any] = {}
+    for item in evidence:
+        path = item.get("path") if isinstance(item, dict) else None
+        if path is None:
+            continue
+        out[path] = latest.get(path, item)
+    return list(out.values())
+
+
 def _merge_finding(
     base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -106,7 +124,9 @@ def _merge_finding(
     history = _union(base.get("history", []), ours.get("history", []), theirs.get("history", []))
     history.sort(key=lambda event: str(event["date"]))  # stable: base, ours, theirs on a day
     merged["history"] = history
-    evidence = _union(base.get("evidence", []), ours.get("evidence", []), theirs.get("evidence", []))
+    evidence = _latest_evidence(
+        _union(base.get("evidence", []), ours.get("evidence", []), theirs.get("evidence", [])), history
+    )
     if evidence:
         merged["evidence"] = evidence
     events = [Event.model_validate(e) for e in history]
@@ -263,8 +283,9 @@ def merge_versions(base: Path, ours: Path, theirs: Path) -> tuple[int, list[str]
         return code, notes
     notes = [*result.notes, *(f"conflict in {c}" for c in result.conflicts)]
     text = result.text if result.text.endswith("\n") else result.text + "\n"
+    bom = b"\xef\xbb\xbf" if data[1].startswith(b"\xef\xbb\xbf") else b""  # ours keeps its BOM
     try:
-        ours.write_bytes(text.encode("utf-8"))
+        ours.write_bytes(bom + text.encode("utf-8"))
     except OSError as exc:
         raise WriteError(f"cannot write {ours}: {exc.strerror}") from None
     return (1 if result.conflicts else 0), notes
