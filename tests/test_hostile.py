@@ -189,3 +189,28 @@ def test_a_yaml_tag_is_reported_not_dropped(run: Run, folder: Path) -> None:
 def test_a_utf32_ledger_is_named_as_such(run: Run, folder: Path) -> None:
     (folder / "demo.yaml").write_bytes(MINIMAL.encode("utf-32"))
     assert "the file is UTF-32 encoded; save it as UTF-8" in run("check").stdout
+
+
+CHAIN3 = "chain: [单位主要负责人, 督导组, 巡察办]\nchain_since: 2021-08-01\n"
+
+
+def test_check_holds_a_step_to_the_chain_in_force_when_it_was_taken(run: Run, folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "rectify.yaml").write_text(CHAIN3, encoding="utf-8")
+    (folder / "demo.yaml").write_text(_closed_by_hand("        by: 李某\n        approver: 王某\n"), encoding="utf-8")
+    lines = run("check").stdout.splitlines()
+    assert any("the approval chain has 3 levels (单位主要负责人 -> 督导组 -> 巡察办): close is the one-step form" in line
+               for line in lines), lines  # fmt: skip
+    earlier = CHAIN3.replace("2021-08-01", "2021-09-02")  # the chain came after the close: it stands
+    (tmp_path / "rectify.yaml").write_text(earlier, encoding="utf-8")
+    assert run("check").exit_code == 0
+
+
+def test_check_reports_a_shortened_chain_recorded_with_a_submission(run: Run, folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "rectify.yaml").write_text(CHAIN3, encoding="utf-8")
+    text = MINIMAL.replace(
+        "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
+        "    status: submitted\n    history:\n      - date: 2021-07-28\n        action: add\n"
+        "      - date: 2021-09-01\n        action: submit\n        by: 李某\n        chain: [巡察办]\n  #",
+    )
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    assert "the submission records the chain 巡察办, shorter than 单位主要负责人 -> 督导组 -> 巡察办" in run("check").stdout

@@ -40,6 +40,10 @@ class Subject(Protocol):
         """The approval chain in force (rectify.yaml)."""
 
     @property
+    def chain_since(self) -> date | None:
+        """The day the approval chain took effect (None: always)."""
+
+    @property
     def today(self) -> date:
         """Today in the ledgers' time zone."""
 
@@ -123,6 +127,7 @@ def rule_history(loaded: Subject) -> list[Problem]:
     the stored status is the one the events lead to (DOMAIN.md, "States of a finding"); a
     finding marked closed whose signatures do not cover its chain is reported as such."""
     problems = []
+    since = loaded.chain_since
     for index, finding in enumerate(loaded.ledger.findings):
         if not finding.history:
             if finding.status is not Status.OPEN:
@@ -138,8 +143,9 @@ def rule_history(loaded: Subject) -> list[Problem]:
                 message = f"event dated {event.date} comes after one dated {previous}; events must be in date order"
                 problems.append(loaded.problem(path, message))
             previous = event.date
-            # the chain in force now is not passed: a step is judged by the rules when it was taken
-            for message in event_problems(track, finding, event, deadline, loaded.today):
+            # a step is held to the chain in force when it was taken
+            chain = loaded.chain if since is not None and event.date >= since else None
+            for message in event_problems(track, finding, event, deadline, loaded.today, chain):
                 problems.append(loaded.problem(path, message))
             if event.action is Action.EXTEND and event.to is not None:
                 deadline = event.to

@@ -3,6 +3,7 @@
 Example::
 
     chain: [单位主要负责人, 督导组, 巡察办]   # ordered sign-off levels (审签); default one level
+    chain_since: 2022-01-01                   # from when check holds steps to it (default: last commit)
     time_zone: Asia/Shanghai                  # "today" and "overdue" use its local date
     lang: zh                                  # default labels (zh or en)
     git:
@@ -13,20 +14,19 @@ It is validated like a ledger: every problem is reported as ``rectify.yaml:line:
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError
 
-from rectify.domain.model import Text, _Strict
+from rectify.domain.model import DEFAULT_CHAIN, CalendarDate, Text, _Strict
 from rectify.errors import LedgerError, Problem
 from rectify.files import yamlread
 from rectify.files.paths import repository_root
 
 CONFIG_NAME = "rectify.yaml"
-DEFAULT_CHAIN = ("审签",)
-"""One level of sign-off unless configured (DOMAIN.md: closed only with a named approver)."""
 
 
 def _zone(name: str) -> str:
@@ -57,11 +57,16 @@ class GitConfig(_Strict):
 class Config(_Strict):
     """The settings of one ledger repository (``rectify.yaml``).
 
-    ``chain``: ordered sign-off roles, first signs first; ``time_zone``: IANA name of the
+    ``chain``: ordered sign-off roles, first signs first (``chain_since``: from when);
+    ``time_zone``: IANA name of the
     ledgers' time zone; ``lang``: default labels, or None for the locale's.
     """
 
     chain: Annotated[list[Text], AfterValidator(_distinct)] = Field(default_factory=lambda: list(DEFAULT_CHAIN))
+    chain_since: CalendarDate | None = None
+    """The day the approval chain took effect: ``check`` holds steps dated on or after it
+    to the chain (a one-step close under a longer chain, a submission recording a shorter
+    one). Default: the day ``rectify.yaml`` was last committed (or saved, outside git)."""
     time_zone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
     lang: Literal["zh", "en"] | None = None
     git: GitConfig = Field(default_factory=GitConfig)
@@ -141,3 +146,25 @@ def config_for(folder: Path) -> Config:
             _CONFIGS.clear()
         _CONFIGS[key] = load_config(root, raw)
     return _CONFIGS[key]
+
+
+def chain_in_force_since(folder: Path, config: Config) -> date | None:
+    """The day the approval chain of ``folder``'s settings took effect: ``chain_since``
+    when given, else the day ``rectify.yaml`` was last committed (when it has no change
+    since), else the day it was last saved, in the ledgers' time zone; None without a
+    ``rectify.yaml`` (the default chain of one level has always been in force)."""
+    import os
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rectify.files import gitops
+
+    if config.chain_since is not None:
+        return config.chain_since
+    path = config_root(folder) / CONFIG_NAME
+    if not path.is_file():
+        return None
+    committed = gitops.last_commit_day(path)
+    if committed is not None:
+        return committed
+    return datetime.fromtimestamp(os.stat(path).st_mtime, ZoneInfo(config.time_zone)).date()

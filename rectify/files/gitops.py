@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from rectify.errors import RectifyError, UsageError
@@ -104,6 +105,20 @@ def file_history(path: Path) -> list[Commit]:
         sha, parents, author, day, subject = line.split("\x1f", 4)
         commits.append(Commit(sha, author, day, subject, tuple(parents.split())))
     return commits
+
+
+def last_commit_day(path: Path) -> date | None:
+    """The day of the last commit that changed ``path``, when it has no uncommitted change
+    (None: outside git, untracked, or changed since)."""
+    root = toplevel(path.parent)
+    if root is None or uncommitted(path):
+        return None
+    name = str(path.resolve().relative_to(root.resolve()))
+    try:
+        out = _git(["log", "-1", "--format=%cs", "--", name], root).decode().strip()
+    except GitError:
+        return None
+    return date.fromisoformat(out) if out else None
 
 
 def blob_at(path: Path, sha: str) -> bytes | None:

@@ -20,7 +20,7 @@ from rectify.domain.model import Finding, Ledger, unit_of
 from rectify.domain.rules import AUDIT_RULES, CONTENT_RULES, NEIGHBOUR_RULES, run_folder_rules, run_rules
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import clock, yamlread
-from rectify.files.config import Config, config_for
+from rectify.files.config import Config, chain_in_force_since, config_for
 from rectify.files.evidence import file_sha256
 from rectify.files.paths import (
     LEDGER_SUFFIX,
@@ -63,6 +63,14 @@ class Loaded:
     def chain(self) -> tuple[str, ...]:
         """The approval chain in force (rectify.yaml)."""
         return tuple(self.config.chain)
+
+    @property
+    def chain_since(self) -> date | None:
+        """The day the approval chain took effect (see
+        :func:`rectify.files.config.chain_in_force_since`); None for the default chain."""
+        if len(self.config.chain) < 2:
+            return None
+        return chain_in_force_since(self.path.parent, self.config)
 
     @property
     def today(self) -> date:
