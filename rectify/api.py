@@ -167,9 +167,21 @@ class Ledgers:
         loaded = read_folder(self.folder)
         return loaded if unit is None else [self.pick(loaded, unit)]
 
-    def ledgers(self, unit: str | None = None) -> list[Ledger]:
-        """The :class:`Ledger` models of :meth:`read`."""
-        return [item.ledger for item in self.read(unit)]
+    def ledgers(self, unit: str | None = None, supervisor: str | None = None, under: str | None = None) -> list[Ledger]:
+        """The :class:`Ledger` models of :meth:`read`: only ``unit``'s, only the units the
+        supervision group (督导组) ``supervisor`` follows, and only ``under`` and the units
+        below it, as given. Raises :class:`UsageError` for a group or unit that has none."""
+        ledgers = [item.ledger for item in self.read(unit)]
+        if supervisor is not None:
+            groups = sorted({ledger.unit.supervisor for ledger in ledgers if ledger.unit.supervisor})
+            ledgers = [ledger for ledger in ledgers if ledger.unit.supervisor == supervisor]
+            if not ledgers:
+                raise UsageError(f"no unit is followed by {supervisor!r} (groups: {', '.join(groups) or 'none'})")
+        if under is not None:
+            if under not in {ledger.unit.id for ledger in ledgers}:
+                raise UsageError(f"no unit {under!r} among the units chosen")
+            ledgers = figures.within(ledgers, under)
+        return ledgers
 
     @staticmethod
     def pick(loaded: list[Loaded], unit_id: str) -> Loaded:
@@ -207,18 +219,27 @@ class Ledgers:
     # ---------------------------------------------------------------- figures
 
     def status(
-        self, as_of: date, unit: str | None = None, by: str | None = None, tree: bool = False
+        self,
+        as_of: date,
+        unit: str | None = None,
+        by: str | None = None,
+        tree: bool = False,
+        supervisor: str | None = None,
+        under: str | None = None,
     ) -> tuple[list[figures.Row], figures.Counts, str | None]:
         """The completion-rate table as of ``as_of``: rows, total and a title (the unit's
-        name with ``unit``). By unit (``tree`` rolls parents up) or by one of
-        :data:`~rectify.domain.figures.GROUPS`; one unit defaults to its aspects."""
+        name with ``unit``). By unit (``tree`` rolls parents up; with ``unit``, that unit
+        and the units below it) or by one of :data:`~rectify.domain.figures.GROUPS`; one
+        unit defaults to its aspects. ``supervisor`` and ``under`` choose the units."""
         if by is not None and by not in figures.GROUPS:
             raise UsageError(f"--by must be one of {', '.join(figures.GROUPS)}, not {by!r}")
         if tree and by not in (None, "unit"):
             raise UsageError("--tree rolls up units; it does not go with --by " + str(by))
         if tree and unit is not None:
-            raise UsageError("--tree shows every unit; it does not go with --unit")
-        ledgers = self.ledgers(unit)
+            ledgers = self.ledgers(None, supervisor, under=unit)
+            rows, total = figures.unit_rows(ledgers, as_of, tree=True)
+            return rows, total, next(ledger.unit.name for ledger in ledgers if ledger.unit.id == unit)
+        ledgers = self.ledgers(unit, supervisor, under)
         if unit is not None and by in (None, "aspect"):
             rows, total = figures.aspect_rows(ledgers[0], as_of)  # one unit: its aspects in feedback order
             return rows, total, ledgers[0].unit.name
@@ -228,9 +249,18 @@ class Ledgers:
             rows, total = figures.group_rows(ledgers, as_of, by)
         return rows, total, ledgers[0].unit.name if unit is not None else None
 
-    def overdue(self, as_of: date, within: int = 0, unit: str | None = None) -> list[figures.Late]:
-        """Overdue findings (and those due within ``within`` days), most overdue first."""
-        return figures.overdue(self.ledgers(unit), as_of, within)
+    def overdue(
+        self,
+        as_of: date,
+        within: int = 0,
+        unit: str | None = None,
+        owner: str | None = None,
+        supervisor: str | None = None,
+        under: str | None = None,
+    ) -> list[figures.Late]:
+        """Overdue findings (and those due within ``within`` days), most overdue first;
+        ``owner`` keeps those whose owner (责任人) contains that text."""
+        return figures.overdue(self.ledgers(unit, supervisor, under), as_of, within, owner)
 
     def trend(
         self, every: str, start: date | None, end: date, unit: str | None = None
@@ -244,18 +274,41 @@ class Ledgers:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
 
-    def bulletin(self, as_of: date, since: date | None = None) -> trends.Bulletin:
+    def bulletin(
+        self,
+        as_of: date,
+        since: date | None = None,
+        unit: str | None = None,
+        supervisor: str | None = None,
+        under: str | None = None,
+    ) -> trends.Bulletin:
         """Everything the progress bulletin (通报) shows as of ``as_of``, with what changed
-        after ``since``."""
+        after ``since``, for the units chosen."""
         try:
-            return trends.bulletin(self.ledgers(), as_of, since)
+            return trends.bulletin(self.ledgers(unit, supervisor, under), as_of, since)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
 
-    def findings(self, as_of: date, unit: str | None = None, **filters: Any) -> list[figures.FindingState]:
+    def findings(
+        self,
+        as_of: date,
+        unit: str | None = None,
+        supervisor: str | None = None,
+        under: str | None = None,
+        **filters: Any,
+    ) -> list[figures.FindingState]:
         """The findings as they stood on ``as_of``, filtered as
         :func:`~rectify.domain.figures.finding_states` takes them."""
-        return figures.finding_states(self.ledgers(unit), as_of, **filters)
+        return figures.finding_states(self.ledgers(unit, supervisor, under), as_of, **filters)
+
+    def frequent(
+        self, as_of: date, unit: str | None = None, supervisor: str | None = None, under: str | None = None
+    ) -> list[Any]:
+        """High-frequency problems (高频问题) across the units chosen, most frequent first
+        (:func:`rectify.domain.frequent.frequent`, threshold from rectify.yaml)."""
+        from rectify.domain.frequent import frequent
+
+        return frequent(self.ledgers(unit, supervisor, under), as_of, self.config.frequent.threshold)
 
     # ---------------------------------------------------------------- writing
 
@@ -327,6 +380,8 @@ class Ledgers:
     ) -> list[Finding]:
         """Put ``items`` on unit ``unit``'s ledger (挂账) on ``on``; return the new findings."""
         path = self.unit_file(unit)
+        for item in items:
+            self._known_category(item.category)
         wants = self._wants_commit(commit)
         if wants:
             gitops.require_committable(path)
@@ -400,10 +455,95 @@ class Ledgers:
         require_name(fields.get("note"), "--note", person=False)
         event_fields = {k: v for k, v in fields.items() if v not in (None, [])}
 
+        required = tuple(self.config.evidence_required)
+
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
-            return steps.apply(finding, Event(date=when, action=action, **event_fields), chain, now)
+            return steps.apply(finding, Event(date=when, action=action, **event_fields), chain, now, required)
 
         return self.record(finding_id, on, make, summary, commit, files)
+
+    def edit(
+        self,
+        finding_id: str,
+        values: dict[str, str | list[str] | None],
+        by: str,
+        reason: str,
+        on: str | None = None,
+        commit: bool = False,
+    ) -> Recorded:
+        """Change a finding's fields (``rectify edit``) with an ``edit`` event recording
+        each old and new value; see :func:`rectify.domain.steps.edit`. A category must be
+        one of rectify.yaml's ``categories`` when it lists them."""
+        require_name(by, "--by")
+        require_name(reason, "--reason", person=False)
+        self._known_category(values.get("category"))
+        fields = ", ".join(values)
+
+        def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
+            return steps.edit(finding, values, by, reason, when, now)
+
+        return self.record(finding_id, on, make, f"edit {finding_id}: {fields} ({by})", commit)
+
+    def withdraw(
+        self,
+        finding_id: str,
+        by: str,
+        approver: str,
+        reason: str,
+        into: str | None = None,
+        on: str | None = None,
+        commit: bool = False,
+    ) -> Recorded:
+        """Withdraw a finding (撤销), or merge it into ``into`` (合并): it stays in its file
+        and counts in no figure from that day on. Raises :class:`UsageError` when ``into``
+        is not a finding on the ledgers."""
+        require_name(by, "--by")
+        require_name(approver, "--approver")
+        require_name(reason, "--reason", person=False)
+        if into is not None:
+            self.finding(into)  # it must exist
+
+        def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
+            return steps.withdraw(finding, by, approver, reason, when, into, now)
+
+        what = f"合并至 {into}" if into else "撤销"
+        return self.record(finding_id, on, make, f"withdraw {finding_id}: {what} {approver}", commit)
+
+    def account(
+        self,
+        finding_id: str,
+        people: dict[str, int],
+        funds_yuan: str | None,
+        rules: int | None,
+        by: str,
+        on: str | None = None,
+        note: str | None = None,
+        commit: bool = False,
+    ) -> Recorded:
+        """Record the three 到位 (``rectify account``): people held accountable by kind,
+        funds recovered (元, exact decimal text, at most two decimals) and rules made, as a
+        dated event. Raises :class:`UsageError` for a bad amount or count."""
+        from pydantic import ValidationError
+
+        from rectify.domain.model import Accountability
+
+        require_name(by, "--by")
+        try:
+            counters = Accountability(people=people, funds_yuan=funds_yuan or "0", rules=rules or 0)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = {"people": "--people", "funds_yuan": "--funds", "rules": "--rules"}.get(str(first["loc"][0]), "")
+            raise UsageError(f"{where}: {first.get('ctx', {}).get('error') or first['msg']}") from None
+
+        def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
+            return steps.account(finding, counters, by, when, note, now)
+
+        return self.record(finding_id, on, make, f"account {finding_id}: 三个到位 {by}", commit)
+
+    def _known_category(self, category: object) -> None:
+        allowed = self.config.categories
+        if category is not None and allowed is not None and category not in allowed:
+            raise UsageError(f"--category {category!r} is not one of the categories: {'、'.join(allowed)}")
 
     def import_sheet(
         self,

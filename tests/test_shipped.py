@@ -106,7 +106,7 @@ def test_status_csv_is_for_programs(run: Run, shipped: Path) -> None:
     lines = run("status", "--format", "csv", "--as-of", "2021-12-31", "--lang", "zh").stdout.splitlines()
     assert lines[0] == (
         "unit,name,depth,row,findings,closed,in_progress,long_term,overdue,rate,rate_text,units,"
-        "on_time,on_time_rate,average_days,people,people_total,funds_yuan,rules,as_of"
+        "on_time,on_time_rate,average_days,people,people_total,funds_yuan,rules,extended,as_of"
     )
     assert lines[-1].startswith(",合计,0,total,315,296,10,9,1,94.0,296/315 94.0%,10,")
 

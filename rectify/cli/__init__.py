@@ -106,14 +106,17 @@ unit_app.command("list")(ledgers.unit_list)
 unit_app.command("add")(ledgers.unit_add)
 app.command()(ledgers.add)
 app.command()(steps.close)
-for _plain in steps.PLAIN_STEPS[:2]:  # start, progress
-    app.command(_plain.name)(steps.make_command(_plain))
+app.command(steps.PLAIN_STEPS[0].name)(steps.make_command(steps.PLAIN_STEPS[0]))  # start
+app.command()(steps.progress)
 app.command()(steps.submit)
-for _plain in steps.PLAIN_STEPS[2:5]:  # sign, return, reopen
+for _plain in steps.PLAIN_STEPS[1:4]:  # sign, return, reopen
     app.command(_plain.name)(steps.make_command(_plain))
 app.command()(steps.extend)
-app.command(steps.PLAIN_STEPS[5].name)(steps.make_command(steps.PLAIN_STEPS[5]))  # long-term
-for _view in (views.status, views.overdue, views.trend, views.report, views.export):
+app.command(steps.PLAIN_STEPS[4].name)(steps.make_command(steps.PLAIN_STEPS[4]))  # long-term
+app.command()(steps.edit)
+app.command()(steps.withdraw)
+app.command()(steps.account)
+for _view in (views.status, views.overdue, views.trend, views.report, views.export, views.frequent):
     app.command()(_view)
 app.command("import")(ledgers.import_)
 app.command()(ledgers.schema)

@@ -104,6 +104,12 @@ def add(
         typer.Option("--title", "-t", metavar="TEXT", help="The problem (问题), one line."),
     ] = None,
     detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")] = None,
+    problem: Annotated[
+        str | None, typer.Option("--problem", metavar="TEXT", help="The middle level (问题) it belongs to.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", metavar="NAME", help="Category (类别), for high-frequency problems.")
+    ] = None,
     measure: Annotated[
         list[str] | None,
         typer.Option("--measure", "-m", metavar="TEXT", help="A rectification measure (整改措施); repeat for several."),
@@ -147,7 +153,10 @@ def add(
         if not aspect or not title:
             raise UsageError("a finding needs --aspect and --title (or --from FILE)")
         due = parse_day(deadline, "--deadline") if deadline is not None else None
-        items = [NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due)]
+        items = [
+            NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due,
+                       problem=problem, category=category)
+        ]  # fmt: skip
     for finding in lib.add(unit, items, when, by, commit):
         typer.echo(finding.id)
 

@@ -18,6 +18,7 @@ import typer
 
 from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, library
 from rectify.domain.model import Action, Finding
+from rectify.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,6 @@ PLAIN_STEPS = (
         (Opt("by", "--by", "Who starts the work.", required=False),), "start {id}{by_part}",
     ),
     PlainStep(
-        "progress", Action.PROGRESS, "Record progress (整改进展) on a finding; an open finding becomes in_progress.",
-        (Opt("by", "--by", "Who reports the progress."), Opt("note", "--note", "What was done (整改进展).")),
-        "progress {id}: {by}",
-    ),
-    PlainStep(
         "sign", Action.SIGN, "Sign a submitted finding at one level of the approval chain; the last level closes it.",
         (Opt("by", "--by", "Who signs (审签)."),
          Opt("role", "--role", "The level signed at (default: the next level due).", required=False),
@@ -76,7 +72,8 @@ PLAIN_STEPS = (
         "long-term {id}: 长期坚持 {by}",
     ),
 )  # fmt: skip
-"""The plain steps, in the order ``rectify --help`` lists them."""
+"""The plain steps, in the order ``rectify --help`` lists them (start; sign, return,
+reopen; long-term)."""
 
 
 def _metavar(opt: Opt) -> str:
@@ -194,4 +191,110 @@ def extend(
 
     summary = f"extend {finding_id}: 延期至 {new_deadline} {approver}"
     done = library(ctx).record(finding_id, on, make, summary, commit)
+    typer.echo(f"{done.summary} ({done.day})")
+
+
+def progress(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who reports the progress.")],
+    note: Annotated[str, typer.Option("--note", metavar="TEXT", help="What was done (整改进展).")],
+    evidence: EvidenceOption = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Record progress (整改进展) on a finding, with evidence files if any (their sha256
+    recorded; the state does not change); an open finding becomes in_progress."""
+    lib = library(ctx)
+    proof = lib.evidence(evidence or [])
+    summary = f"progress {finding_id}: {by}"
+    fields = {"by": by, "note": note, "evidence": proof}
+    done = lib.step(finding_id, Action.PROGRESS, on, summary, commit, list(evidence or []), **fields)
+    typer.echo(f"{done.summary} ({done.day})")
+
+
+def edit(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who makes the change.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it changes.")],
+    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")] = None,
+    leader: Annotated[
+        str | None, typer.Option("--leader", metavar="NAME", help="Responsible leader (责任领导).")
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", metavar="NAME", help="Responsible department (责任部门).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The problem, one line.")] = None,
+    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")] = None,
+    measure: Annotated[
+        list[str] | None, typer.Option("--measure", "-m", metavar="TEXT", help="The measures, all of them; repeat.")
+    ] = None,
+    aspect: Annotated[str | None, typer.Option("--aspect", metavar="ASPECT", help="Aspect (方面).")] = None,
+    problem: Annotated[str | None, typer.Option("--problem", metavar="TEXT", help="Middle level (问题).")] = None,
+    category: Annotated[str | None, typer.Option("--category", metavar="NAME", help="Category (类别).")] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Change a finding's fields with a recorded edit (old and new value of each, who and
+    why). The deadline is not edited: only an approved extension moves it."""
+    given = {"owner": owner, "leader": leader, "department": department, "title": title, "detail": detail,
+             "aspect": aspect, "problem": problem, "category": category}  # fmt: skip
+    values: dict[str, str | list[str] | None] = {key: value for key, value in given.items() if value is not None}
+    if measure:
+        values["measures"] = list(measure)
+    if not values:
+        raise UsageError("name at least one field to change (--owner, --title, --measure, ...)")
+    done = library(ctx).edit(finding_id, values, by, reason, on, commit)
+    typer.echo(f"{done.summary} ({done.day})")
+
+
+def withdraw(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (put on the ledger by mistake, ...).")],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who asks for it.")],
+    approver: Annotated[str, typer.Option("--approver", metavar="NAME", help="Who approves it; not --by.")],
+    into: Annotated[
+        str | None, typer.Option("--into", metavar="ID", help="Merge into this finding (合并): a duplicate.")
+    ] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Withdraw a finding put on the ledger by mistake (撤销), or merge a duplicate into
+    another (合并, --into): it stays in the file with its history and counts in no figure
+    from that day on; its id is never reused. `list --withdrawn` lists them."""
+    done = library(ctx).withdraw(finding_id, by, approver, reason, into, on, commit)
+    typer.echo(f"{done.summary} ({done.day})")
+
+
+def account(
+    ctx: typer.Context,
+    finding_id: IdArgument,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who records it.")],
+    people: Annotated[
+        list[str] | None,
+        typer.Option("--people", metavar="KIND=N", help="People held accountable by kind, e.g. 批评教育=2; repeat."),
+    ] = None,
+    funds: Annotated[
+        str | None, typer.Option("--funds", metavar="YUAN", help="Funds recovered (追缴/清退), in 元, e.g. 12000.00.")
+    ] = None,
+    rules: Annotated[
+        int | None, typer.Option("--rules", min=0, metavar="N", help="Rules made or revised (建章立制), 项.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
+    on: DateOption = None,
+    commit: CommitOption = False,
+) -> None:
+    """Record the three 到位 (追责问责, 追缴资金, 建章立制) as a dated event; figures count
+    them from that day on."""
+    kinds: dict[str, int] = {}
+    for given in people or []:
+        kind, sep, number = given.partition("=")
+        if not sep or not kind.strip() or not number.strip().isdigit():
+            raise UsageError(f"--people takes KIND=N, e.g. 批评教育=2, not {given!r}")
+        kinds[kind.strip()] = kinds.get(kind.strip(), 0) + int(number)
+    if not kinds and funds is None and rules is None:
+        raise UsageError("give --people, --funds or --rules")
+    done = library(ctx).account(finding_id, kinds, funds, rules, by, on, note, commit)
     typer.echo(f"{done.summary} ({done.day})")

@@ -30,6 +30,14 @@ def _opened(ctx: typer.Context, fmt: str, lang: str | None, as_of: str | None) -
     return lib, output_format(fmt), language(lang, lib), lib.day(as_of, "--as-of")
 
 
+SupervisorOption = Annotated[
+    str | None,
+    typer.Option("--supervisor", metavar="GROUP", help="Only the units this supervision group (督导组) follows."),
+]
+UnderOption = Annotated[
+    str | None, typer.Option("--under", metavar="ID", help="Only this unit and the units below it.")
+]
+
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", metavar="DATE", help="Figures as of this date (default: today).")
 ]
@@ -50,6 +58,8 @@ def status(
     as_of: AsOfOption = None,
     precision: PrecisionOption = 1,
     tree: Annotated[bool, typer.Option("--tree", help="Roll each parent unit up over its children.")] = False,
+    supervisor: SupervisorOption = None,
+    under: UnderOption = None,
     wide: Annotated[
         bool, typer.Option("--wide", "-w", help="Add on-time rate, days to close and the three 到位 counters.")
     ] = False,
@@ -63,8 +73,8 @@ def status(
     if money not in tables.MONEY:
         raise UsageError(f"--money must be yuan or wan, not {money!r}")
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
-    rows, total, title = lib.status(day, unit, by, tree)
-    kind = by or ("aspect" if unit else "unit")
+    rows, total, title = lib.status(day, unit, by, tree, supervisor, under)
+    kind = by or ("aspect" if unit and not tree else "unit")
     tables.status_table(
         rows, total, kind=kind, fmt=output, lang=words, precision=precision, as_of=day, title=title,
         wide=wide, money=money, units=by not in (None, "unit") and unit is None,
@@ -80,6 +90,11 @@ def overdue(
         int, typer.Option("--within", min=0, metavar="DAYS", help="Also list findings due within DAYS days.")
     ] = 0,
     unit: UnitOption = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", metavar="NAME", help="Only owners (责任人) containing this text.")
+    ] = None,
+    supervisor: SupervisorOption = None,
+    under: UnderOption = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
@@ -87,7 +102,7 @@ def overdue(
     from rectify.present import findings
 
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
-    findings.overdue_list(lib.overdue(day, within, unit), output, words, day)
+    findings.overdue_list(lib.overdue(day, within, unit, owner, supervisor, under), output, words, day)
 
 
 def trend(
@@ -124,6 +139,9 @@ def report(
         typer.Option("--since", metavar="DATE", help="Show what changed after this date (the last bulletin)."),
     ] = None,
     precision: PrecisionOption = 1,
+    unit: UnitOption = None,
+    supervisor: SupervisorOption = None,
+    under: UnderOption = None,
     lang: LangOption = None,
 ) -> None:
     """Write the progress bulletin (巡察整改进展情况通报) as Markdown or one self-contained HTML page."""
@@ -134,7 +152,7 @@ def report(
         raise UsageError(f"--format must be md or html, not {fmt!r}")
     lib = library(ctx)
     words, day = language(lang, lib), lib.day(as_of, "--as-of")
-    data = lib.bulletin(day, parse_day(since, "--since") if since is not None else None)
+    data = lib.bulletin(day, parse_day(since, "--since") if since is not None else None, unit, supervisor, under)
     text = bulletin.html(data, words, precision) if fmt == "html" else bulletin.markdown(data, words, precision)
     lib.write_output(output, text.encode("utf-8"))
     typer.echo(f"wrote {display(output)}: {data.total.rate_text(precision)} as of {day}")
@@ -147,6 +165,8 @@ def export(
         str | None, typer.Option("--format", "-f", metavar="FORMAT", help="xlsx, csv or json (default: from FILE).")
     ] = None,
     unit: UnitOption = None,
+    supervisor: SupervisorOption = None,
+    under: UnderOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
     ] = None,
@@ -164,7 +184,7 @@ def export(
         raise UsageError(f"--format must be xlsx, csv or json, not {kind!r}")
     lib = library(ctx)
     day = lib.day(as_of, "--as-of")
-    ledgers = lib.ledgers(unit)
+    ledgers = lib.ledgers(unit, supervisor, under)
     records = workbook.records(ledgers, day)  # those on the ledgers by that day
     if kind == "xlsx":
         data = workbook.xlsx_bytes(ledgers, day)
@@ -195,13 +215,20 @@ def list_(
         str | None,
         typer.Option("--department", metavar="NAME", help="Only departments (责任部门) containing this text."),
     ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", metavar="TEXT", help="Only titles containing this text (punctuation ignored)."),
+    ] = None,
+    withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Only withdrawn findings (撤销, 合并).")] = False,
+    supervisor: SupervisorOption = None,
+    under: UnderOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
     ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
-    """List findings, filtered by unit, status, aspect, owner, department or overdue."""
+    """List findings, filtered by unit, status, aspect, title, owner, department, overdue or withdrawn."""
     from rectify.domain.model import Status
     from rectify.present import findings
     from rectify.present.words import STATUS_ZH
@@ -212,8 +239,9 @@ def list_(
         raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
     chosen = statuses[status_] if status_ else None
     found = lib.findings(
-        day, unit, status=chosen, aspect=aspect, overdue=overdue, owner=owner, department=department
-    )
+        day, unit, supervisor, under, status=chosen, aspect=aspect, overdue=overdue, owner=owner,
+        department=department, title=title, withdrawn=withdrawn,
+    )  # fmt: skip
     findings.finding_list(found, output, words)
 
 
@@ -237,3 +265,20 @@ def log(ctx: typer.Context, finding_id: IdArgument) -> None:
     from rectify.present import findings
 
     findings.commits([(c.sha, c.date, c.author, c.subject) for c in library(ctx).log(finding_id)])
+
+
+def frequent(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    supervisor: SupervisorOption = None,
+    under: UnderOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+    lang: LangOption = None,
+) -> None:
+    """High-frequency problems (高频问题): findings across units grouped by category and by
+    titles that mean the same, with the units they are in, most frequent first."""
+    from rectify.present import findings
+
+    lib, output, words, day = _opened(ctx, fmt, lang, as_of)
+    findings.frequent_list(lib.frequent(day, unit, supervisor, under), output, words, day)

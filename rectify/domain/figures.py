@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from rectify.domain.model import Finding, Ledger, Status, Unit
+from rectify.domain.model import Accountability, Action, Finding, Ledger, Status, Unit
 from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
 
 
@@ -53,7 +53,8 @@ class Counts:
     ``on_time``: closed findings closed on or before the deadline in force then;
     ``close_days``: days from feedback to close, summed over the closed findings;
     ``people`` (persons held accountable, by kind), ``funds_yuan`` (元, exact) and
-    ``rules`` (项): the three 到位 counters; ``units``: the units the findings belong to.
+    ``rules`` (项): the three 到位 counters; ``units``: the units the findings belong to;
+    ``extended``: findings with an extension in force (延期).
     """
 
     findings: int = 0
@@ -67,6 +68,8 @@ class Counts:
     funds_yuan: Decimal = Decimal("0")
     rules: int = 0
     units: frozenset[str] = frozenset()
+    extended: int = 0
+    """Findings not closed whose deadline in force is an approved extension's (延期)."""
 
     def __add__(self, other: Counts) -> Counts:
         """Return the field-by-field sum of two counts (people added by kind, units united)."""
@@ -85,6 +88,7 @@ class Counts:
             self.funds_yuan + other.funds_yuan,
             self.rules + other.rules,
             self.units | other.units,
+            self.extended + other.extended,
         )
 
     def rate(self, precision: int = 1) -> Decimal | None:
@@ -119,18 +123,46 @@ def _items(ledger: Ledger) -> list[tuple[Ledger, Finding]]:
     return [(ledger, finding) for finding in ledger.findings]
 
 
-def state_on(ledger: Ledger, finding: Finding, as_of: date) -> Status | None:
-    """The finding's status on ``as_of`` (see :func:`rectify.workflow.status_on`); a finding
-    written by hand without history is on the ledger from the inspection's feedback date."""
+def state_on(ledger: Ledger, finding: Finding, as_of: date, withdrawn: bool = False) -> Status | None:
+    """The finding's status on ``as_of`` (see :func:`rectify.domain.states.status_on`); a
+    finding written by hand without history is on the ledger from the inspection's
+    feedback date. A withdrawn finding (撤销, 合并) counts in no figure: None, unless
+    ``withdrawn`` asks for it."""
     if not finding.history and ledger.inspection.feedback_date and as_of < ledger.inspection.feedback_date:
         return None
-    return status_on(finding, as_of)
+    status = status_on(finding, as_of)
+    return None if status is Status.WITHDRAWN and not withdrawn else status
+
+
+def counters_on(finding: Finding, status: Status | None, as_of: date) -> Accountability:
+    """The three 到位 counters of ``finding`` on ``as_of``: those of its dated ``account``
+    events up to that day, plus the undated ``accountability`` written on the finding,
+    which counts as a result of the close (from the day it was closed)."""
+    people: dict[str, int] = {}
+    funds, rules = Decimal("0"), 0
+    parts = [e.accountability for e in finding.history if e.date <= as_of and e.accountability is not None]
+    if status is Status.CLOSED:
+        parts.append(finding.accountability)
+    for part in parts:
+        for kind, number in part.people.items():
+            people[kind] = people.get(kind, 0) + number
+        funds += part.funds_yuan
+        rules += part.rules
+    return Accountability(people=people, funds_yuan=funds, rules=rules)
+
+
+def extended_on(finding: Finding, status: Status | None, as_of: date) -> bool:
+    """True when ``finding`` is not closed on ``as_of`` and its deadline in force then is an
+    approved extension's (延期)."""
+    if status in (None, Status.CLOSED, Status.WITHDRAWN):
+        return False
+    return any(e.action is Action.EXTEND and e.to is not None and e.date <= as_of for e in finding.history)
 
 
 def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
     """Count findings (each with its ledger) by their state on ``as_of``; findings added
-    later are left out. The three 到位 counters (people, funds, rules) are those of the
-    findings closed by ``as_of``: they are recorded without dates, as results of a close.
+    later, and withdrawn ones, are left out. The three 到位 counters (people, funds, rules)
+    are those of :func:`counters_on`.
     Days to close run from the inspection's feedback date (else the day the finding was
     put on the ledger) to the day it was last closed."""
     counts = Counts()
@@ -157,12 +189,13 @@ def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
             counts.in_progress += 1
         if is_overdue(finding, as_of):
             counts.overdue += 1
-        if status is not Status.CLOSED:
-            continue  # the three 到位 counters are results: they count from the day of the close
-        for kind, number in finding.accountability.people.items():
+        if extended_on(finding, status, as_of):
+            counts.extended += 1
+        counters = counters_on(finding, status, as_of)
+        for kind, number in counters.people.items():
             people[kind] = people.get(kind, 0) + number
-        counts.funds_yuan += finding.accountability.funds_yuan
-        counts.rules += finding.accountability.rules
+        counts.funds_yuan += counters.funds_yuan
+        counts.rules += counters.rules
     counts.people = people
     counts.units = frozenset(units)
     return counts
@@ -227,7 +260,23 @@ def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[l
     return rows, total
 
 
-GROUPS = ("unit", "aspect", "title", "supervisor", "department", "owner", "round")
+def within(ledgers: list[Ledger], root: str) -> list[Ledger]:
+    """The ledgers of unit ``root`` and every unit below it (by ``parent``), in file order."""
+    parents = {ledger.unit.id: ledger.unit.parent for ledger in ledgers}
+
+    def below(uid: str | None) -> bool:
+        seen: set[str] = set()
+        while uid is not None and uid not in seen:
+            if uid == root:
+                return True
+            seen.add(uid)
+            uid = parents.get(uid)
+        return False
+
+    return [ledger for ledger in ledgers if below(ledger.unit.id)]
+
+
+GROUPS = ("unit", "aspect", "problem", "title", "category", "supervisor", "department", "owner", "round")
 """What ``status --by`` groups findings by."""
 
 
@@ -238,7 +287,7 @@ def _key(by: str, ledger: Ledger, finding: Finding) -> str | None:
         return finding.title
     if by == "supervisor":
         return ledger.unit.supervisor
-    if by in ("department", "owner"):
+    if by in ("department", "owner", "problem", "category"):
         value: str | None = getattr(finding, by)
         return value
     if by == "round":
@@ -295,22 +344,33 @@ def finding_states(
     overdue: bool = False,
     owner: str | None = None,
     department: str | None = None,
+    title: str | None = None,
+    withdrawn: bool = False,
 ) -> list[FindingState]:
     """Return the findings of ``ledgers`` as they stood on ``as_of``, in file order,
     keeping only those with ``status``, whose aspect, owner and department contain the
-    given text, and (with ``overdue=True``) overdue ones.
-    Findings added after ``as_of`` are left out."""
+    given text, whose title contains ``title`` once punctuation, spaces and numbering are
+    ignored (:func:`rectify.domain.frequent.title_key`), and (with ``overdue=True``)
+    overdue ones. Findings added after ``as_of`` are left out, and withdrawn ones unless
+    ``withdrawn`` (then only those are kept)."""
+    from rectify.domain.frequent import title_key
+
+    wanted = title_key(title) if title is not None else None
     out = []
     for ledger in ledgers:
         for finding in ledger.findings:
-            state = state_on(ledger, finding, as_of)
+            state = state_on(ledger, finding, as_of, withdrawn=withdrawn)
             if state is None or (status is not None and state is not status):
+                continue
+            if withdrawn != (state is Status.WITHDRAWN):
                 continue
             if aspect is not None and aspect not in finding.aspect:
                 continue
             if owner is not None and owner not in (finding.owner or ""):
                 continue
             if department is not None and department not in (finding.department or ""):
+                continue
+            if wanted is not None and wanted not in title_key(finding.title):
                 continue
             late = is_overdue(finding, as_of)
             if overdue and not late:
@@ -331,13 +391,16 @@ class Late:
     days: int
 
 
-def overdue(ledgers: Iterable[Ledger], as_of: date, within: int = 0) -> list[Late]:
+def overdue(ledgers: Iterable[Ledger], as_of: date, within: int = 0, owner: str | None = None) -> list[Late]:
     """Return the findings overdue on ``as_of`` and, with ``within`` > 0, those not closed
     whose deadline in force falls within that many days; most overdue first. Long-term
-    findings count too (DOMAIN.md, 逾期: not closed and past the deadline)."""
+    findings count too (DOMAIN.md, 逾期: not closed and past the deadline). ``owner``
+    keeps those whose owner (责任人) contains that text."""
     out = []
     for ledger in ledgers:
         for finding in ledger.findings:
+            if owner is not None and owner not in (finding.owner or ""):
+                continue
             status = state_on(ledger, finding, as_of)
             deadline = deadline_on(finding, as_of)
             if status is None or status is Status.CLOSED or deadline is None:

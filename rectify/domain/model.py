@@ -14,7 +14,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -59,7 +59,10 @@ _COUNT_RE = re.compile(r"^(?:0|[1-9][0-9]*)$")
 
 
 def _amount(value: Any) -> Any:
-    """An amount in 元 as text: digits, at most two decimals (分), e.g. ``"12000.00"``."""
+    """An amount in 元 as text: digits, at most two decimals (分), e.g. ``"12000.00"``; a
+    :class:`Decimal` made by rectify itself (a sum) is taken as it is."""
+    if isinstance(value, Decimal):
+        return value
     if not isinstance(value, str | int) or isinstance(value, bool) or not _AMOUNT_RE.match(str(value).strip()):
         raise ValueError(
             f'expected an amount in 元 written with digits and at most two decimals, such as "12000.00", got {value!r}'
@@ -100,6 +103,9 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
     CLOSED = "closed"
     LONG_TERM = "long_term"
+    WITHDRAWN = "withdrawn"
+    """撤销 (put on the ledger by mistake) or 合并 (a duplicate of another): the finding
+    stays in the file with its history and counts in no figure from that day on."""
 
 
 class Action(StrEnum):
@@ -119,6 +125,13 @@ class Action(StrEnum):
     REOPEN = "reopen"
     EXTEND = "extend"
     LONG_TERM = "long_term"
+    EDIT = "edit"
+    WITHDRAW = "withdraw"
+    ACCOUNT = "account"
+
+
+EDITABLE = ("owner", "leader", "department", "title", "detail", "measures", "aspect", "problem", "category")
+"""The fields ``rectify edit`` may change; the deadline moves only by an approved extension."""
 
 
 class _Strict(BaseModel):
@@ -132,6 +145,15 @@ class Evidence(_Strict):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
 
 
+class FieldChange(_Strict):
+    """One field an ``edit`` event changed: its name and the old and new values (text, or
+    a list of text for ``measures``; None for a field that was empty)."""
+
+    field: Literal["owner", "leader", "department", "title", "detail", "measures", "aspect", "problem", "category"]
+    old: str | list[str] | None = None
+    new: str | list[str] | None = None
+
+
 class Event(_Strict):
     """One dated step in a finding's history.
 
@@ -139,7 +161,10 @@ class Event(_Strict):
     ``role`` the sign-off level they signed at (``sign``); ``approver`` who signed off
     (``close``) or approved (``extend``); ``note`` the progress note, opinion or reason;
     ``to`` the new deadline (``extend``); ``chain`` the sign-off levels a ``submit``
-    needs, in order; ``evidence`` the files it rests on.
+    needs, in order; ``evidence`` the files it rests on; ``changes`` what an ``edit``
+    changed; ``into`` the finding a ``withdraw`` merged this one into (合并);
+    ``accountability`` the 到位 counters an ``account`` event records (added to the
+    finding's from its date on).
     """
 
     date: CalendarDate
@@ -151,6 +176,9 @@ class Event(_Strict):
     to: CalendarDate | None = None
     chain: list[Text] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    changes: list[FieldChange] = Field(default_factory=list)
+    into: Annotated[str, Field(pattern=FINDING_ID_RE.pattern)] | None = None
+    accountability: Accountability | None = None
 
 
 class Accountability(_Strict):
@@ -180,6 +208,11 @@ class Finding(_Strict):
 
     id: Annotated[str, Field(pattern=FINDING_ID_RE.pattern)]
     aspect: Text
+    problem: Note | None = None
+    """The middle level of a three-level list (方面 → 问题 → 具体问题): the problem this
+    specific finding belongs to; figures count the specific findings."""
+    category: Note | None = None
+    """A category from ``rectify.yaml``'s list, for high-frequency problems (高频问题)."""
     title: Text
     detail: Note | None = None
     measures: list[Text] = Field(default_factory=list)
@@ -260,3 +293,6 @@ DEFAULT_CHAIN: tuple[str, ...] = ("审签",)
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 """The ledger's time zone unless configured otherwise (DOMAIN.md, "Dates")."""
+
+
+Event.model_rebuild()

@@ -40,6 +40,10 @@ class Subject(Protocol):
         """The approval chain in force (rectify.yaml)."""
 
     @property
+    def categories(self) -> list[str] | None:
+        """The allowed categories (rectify.yaml), None for any."""
+
+    @property
     def chain_since(self) -> date | None:
         """The day the approval chain took effect (None: always)."""
 
@@ -204,6 +208,19 @@ def rule_evidence(loaded: Subject) -> list[Problem]:
     return problems
 
 
+def rule_categories(loaded: Subject) -> list[Problem]:
+    """A finding's ``category`` is one of rectify.yaml's ``categories`` when that list is given."""
+    allowed = loaded.categories
+    if allowed is None:
+        return []
+    known = "、".join(allowed)
+    return [
+        loaded.problem(("findings", index, "category"), f"{finding.category!r} is not one of the categories: {known}")
+        for index, finding in enumerate(loaded.ledger.findings)
+        if finding.category is not None and finding.category not in allowed
+    ]
+
+
 def rule_unique_ids_across_files(ledgers: list[Subject]) -> list[Problem]:
     """A finding id appears in one ledger only (ids are unique across all ledgers)."""
     seen: dict[str, tuple[Subject, int]] = {}
@@ -244,7 +261,7 @@ def rule_parent_cycles(ledgers: list[Subject]) -> list[Problem]:
     return problems
 
 
-CONTENT_RULES: list[FileRule] = [rule_stem_is_unit_id, rule_finding_ids, rule_history]
+CONTENT_RULES: list[FileRule] = [rule_stem_is_unit_id, rule_finding_ids, rule_history, rule_categories]
 """Rules that look only at the file (its name and bytes, the settings, today's date)."""
 
 NEIGHBOUR_RULES: list[FileRule] = [rule_parent_exists]

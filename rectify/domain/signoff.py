@@ -22,6 +22,7 @@ def event_problems(
     deadline: date | None,
     today: date,
     chain: tuple[str, ...] | None = None,
+    evidence_required: tuple[str, ...] = (),
 ) -> list[str]:
     """Return what is wrong with recording ``event`` on ``finding`` (plain-word messages,
     empty when nothing is).
@@ -30,6 +31,7 @@ def event_problems(
     force then, ``today`` the ledgers' today (no event may come after it). ``chain`` is
     the approval chain in force (rectify.yaml): with more than one level a one-step
     ``close`` is refused and a ``submit`` must record at least as many levels.
+    ``evidence_required`` names the steps that must carry evidence (rectify.yaml).
 
     The rules: a step names who took it (submit, sign, close) and an approver where one
     is needed (close, extend); every name names someone (:func:`names_someone`) and
@@ -39,6 +41,8 @@ def event_problems(
     """
     out: list[str] = []
     action = event.action
+    if action.value in evidence_required and not event.evidence:
+        out.append(f"a {action.value} needs evidence (佐证材料): rectify.yaml's evidence_required says so")
     if event.date > today:
         out.append(f"dated {event.date}, after today ({today})")
     for field in ("by", "approver"):
@@ -48,7 +52,7 @@ def event_problems(
         elif value is not None and mixed_scripts(value):
             out.append(f"'{field}' {value!r} mixes letters of different scripts (a look-alike letter?)")
     by, approver = (event.by or "").strip(), (event.approver or "").strip()
-    if action in (Action.SUBMIT, Action.SIGN, Action.CLOSE) and not by:
+    if action in (Action.SUBMIT, Action.SIGN, Action.CLOSE, Action.WITHDRAW, Action.EDIT, Action.ACCOUNT) and not by:
         what = "who closed the finding" if action is Action.CLOSE else "who did it"
         out.append(f"a {action.value} event needs 'by': {what}")
     if action is Action.CLOSE:
@@ -68,6 +72,22 @@ def event_problems(
         out.append(f"{checker} is this finding's owner (责任人) and cannot sign it off")
     if action is Action.CLOSE and checker and track.submitter and same_person(checker, track.submitter):
         out.append(f"{checker} submitted this finding and cannot approve its close (审签 is another's check)")
+    if action is Action.WITHDRAW:
+        if not approver:
+            out.append("a withdraw event needs 'approver': 撤销 is approved by another person")
+        elif by and same_person(by, approver):
+            out.append(f"{by} asked for the withdrawal and cannot approve it too")
+        if not (event.note or "").strip():
+            out.append("a withdraw event needs 'note': the reason")
+        if event.into == finding.id:
+            out.append("a finding cannot be merged into itself")
+    if action is Action.EDIT:
+        if not event.changes:
+            out.append("an edit event needs 'changes': the fields it changed")
+        if not (event.note or "").strip():
+            out.append("an edit event needs 'note': the reason")
+    if action is Action.ACCOUNT and (event.accountability is None or event.accountability.is_empty()):
+        out.append("an account event needs 'accountability': people, funds or rules")
     if action is Action.EXTEND:
         if not approver:
             out.append("an extension needs 'approver': who approved it")

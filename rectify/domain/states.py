@@ -15,6 +15,8 @@ from rectify.domain.people import same_person
 from rectify.errors import WorkflowError
 
 _ANY_OPEN = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.LONG_TERM})
+_ON_THE_LEDGER = frozenset({*_ANY_OPEN, Status.CLOSED})
+"""Every state but withdrawn: a withdrawn finding takes no more steps."""
 
 
 # action -> (states it is allowed from, resulting state; None keeps the state)
@@ -35,6 +37,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
         frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED}),
         Status.LONG_TERM,
     ),
+    Action.EDIT: (_ON_THE_LEDGER, None),
+    Action.ACCOUNT: (_ON_THE_LEDGER, None),
+    Action.WITHDRAW: (_ON_THE_LEDGER, Status.WITHDRAWN),
 }
 
 
@@ -129,7 +134,7 @@ def step(
         done = len(signed) == len(track.chain)
         status = Status.CLOSED if done else status
         return replace(track, status=status, signed=signed, signers=(*track.signers, (event.by or "").strip()))
-    if action in (Action.RETURN, Action.REOPEN, Action.CLOSE):
+    if action in (Action.RETURN, Action.REOPEN, Action.CLOSE, Action.WITHDRAW):
         return Track(status)
     return replace(track, status=status)
 
@@ -194,7 +199,7 @@ def is_overdue(finding: Finding, as_of: date) -> bool:
     """True when the finding is not closed on ``as_of`` and ``as_of`` is after the deadline
     in force (DOMAIN.md, 逾期)."""
     status = status_on(finding, as_of)
-    if status is None or status is Status.CLOSED:
+    if status is None or status is Status.CLOSED or status is Status.WITHDRAWN:
         return False
     deadline = deadline_on(finding, as_of)
     return deadline is not None and as_of > deadline

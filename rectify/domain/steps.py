@@ -11,7 +11,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from rectify.domain.model import DEFAULT_CHAIN, Action, Event, Evidence, Finding, Ledger, Status, finding_id
+from rectify.domain.model import (
+    DEFAULT_CHAIN,
+    EDITABLE,
+    Accountability,
+    Action,
+    Event,
+    Evidence,
+    FieldChange,
+    Finding,
+    Ledger,
+    Status,
+    finding_id,
+)
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, deadline_on, replay, step
 from rectify.errors import LedgerError, Problem, UsageError, WorkflowError
@@ -44,6 +56,10 @@ class NewFinding:
     """整改进展 as the sheet gives it."""
     where: str = ""
     """``sheet!row`` an imported finding was read from."""
+    problem: str | None = None
+    """The middle level (问题) of a three-level list."""
+    category: str | None = None
+    """A category for high-frequency problems (高频问题)."""
 
     def to_finding(self, finding_id: str, status: Status, history: list[Event]) -> Finding:
         """Return the finding with these fields, ``finding_id``, ``status`` and ``history``
@@ -60,6 +76,8 @@ class NewFinding:
             deadline=self.deadline,
             status=status,
             history=history,
+            problem=self.problem,
+            category=self.category,
         )
 
 
@@ -83,7 +101,13 @@ def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str 
     return made
 
 
-def apply(finding: Finding, event: Event, chain: tuple[str, ...] | None = None, today: date | None = None) -> Finding:
+def apply(
+    finding: Finding,
+    event: Event,
+    chain: tuple[str, ...] | None = None,
+    today: date | None = None,
+    evidence_required: tuple[str, ...] = (),
+) -> Finding:
     """Return ``finding`` with ``event`` appended and its status moved on.
 
     Raises :class:`WorkflowError` when the step is not allowed from the finding's state
@@ -112,7 +136,8 @@ def apply(finding: Finding, event: Event, chain: tuple[str, ...] | None = None, 
     if event.action is Action.SIGN and not event.role and track.next_role():
         event = event.model_copy(update={"role": track.next_role()})  # the level signed is always recorded
     after = step(track, event, chain)  # the state diagram first: its refusal names the allowed steps
-    problems = event_problems(track, finding, event, deadline_on(finding, None), today or event.date, chain)
+    deadline = deadline_on(finding, None)
+    problems = event_problems(track, finding, event, deadline, today or event.date, chain, evidence_required)
     if problems:
         raise WorkflowError(problems[0])
     latest = {e.path: e for e in event.evidence}  # a file recorded again replaces its old digest
@@ -235,3 +260,69 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
 
 IMPORTER = "（导入）"
 """Who an imported step is recorded as done by, when the sheet does not say."""
+
+
+def edit(
+    finding: Finding,
+    values: dict[str, str | list[str] | None],
+    by: str,
+    reason: str,
+    on: date,
+    today: date | None = None,
+) -> Finding:
+    """Return ``finding`` with the fields in ``values`` changed (``rectify edit``), and an
+    ``edit`` event recording each field's old and new value, who and why.
+
+    Only :data:`~rectify.domain.model.EDITABLE` fields may change: the deadline moves only
+    by an approved extension. Raises :class:`UsageError` for another field or when nothing
+    would change, :class:`WorkflowError` when the rules refuse the step.
+    """
+    changes = []
+    for name, new in values.items():
+        if name not in EDITABLE:
+            allowed = ", ".join(EDITABLE)
+            raise UsageError(f"{name} cannot be edited ({allowed} can; the deadline moves only by `extend`)")
+        old = getattr(finding, name)
+        old = (list(old) or None) if isinstance(old, list) else old  # an empty list is written as nothing
+        if isinstance(new, list) and not new:
+            new = None
+        if old != new:
+            changes.append(FieldChange(field=name, old=old, new=new))
+    if not changes:
+        raise UsageError("nothing to change: every value given is the finding's already")
+    event = Event(date=on, action=Action.EDIT, by=by, note=reason, changes=changes)
+    edited = apply(finding, event, None, today)
+    return edited.model_copy(
+        update={c.field: (c.new or []) if c.field == "measures" else c.new for c in changes}
+    )
+
+
+def withdraw(
+    finding: Finding,
+    by: str,
+    approver: str,
+    reason: str,
+    on: date,
+    into: str | None = None,
+    today: date | None = None,
+) -> Finding:
+    """Return ``finding`` withdrawn (撤销; with ``into``, 合并 into that finding) on ``on``:
+    it stays in the file with its history and counts in no figure from that day on. Its
+    id is never reused. Raises :class:`WorkflowError` when the rules refuse the step."""
+    event = Event(date=on, action=Action.WITHDRAW, by=by, approver=approver, note=reason, into=into)
+    return apply(finding, event, None, today)
+
+
+def account(
+    finding: Finding,
+    counters: Accountability,
+    by: str,
+    on: date,
+    note: str | None = None,
+    today: date | None = None,
+) -> Finding:
+    """Return ``finding`` with an ``account`` event recording the three 到位 counters of
+    ``counters`` (people by kind, funds in 元, rules in 项) on ``on``; figures add them from
+    that day on. Raises :class:`WorkflowError` when the rules refuse the step."""
+    event = Event(date=on, action=Action.ACCOUNT, by=by, note=note, accountability=counters)
+    return apply(finding, event, None, today)

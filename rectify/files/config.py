@@ -54,6 +54,13 @@ class GitConfig(_Strict):
     autocommit: bool = False
 
 
+class FrequentConfig(_Strict):
+    """Settings of the high-frequency problems view: ``threshold``, how alike two titles
+    must be (rapidfuzz ratio, 0-100) to count as one problem."""
+
+    threshold: Annotated[int, Field(ge=50, le=100)] = 90
+
+
 class Config(_Strict):
     """The settings of one ledger repository (``rectify.yaml``).
 
@@ -70,6 +77,11 @@ class Config(_Strict):
     time_zone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
     lang: Literal["zh", "en"] | None = None
     git: GitConfig = Field(default_factory=GitConfig)
+    categories: list[Text] | None = None
+    """The allowed ``category`` values of findings (None: any)."""
+    evidence_required: list[Literal["submit", "close"]] = Field(default_factory=list)
+    """Steps that must carry evidence (佐证材料); by default none do."""
+    frequent: FrequentConfig = Field(default_factory=FrequentConfig)
 
 
 def load_config(root: Path, raw: bytes | None = None) -> Config:

@@ -53,6 +53,10 @@ HEADERS = {
     "deadline": "deadline",
     "整改时限": "deadline",
     "完成时限": "deadline",
+    "problem": "problem",
+    "所属问题": "problem",
+    "category": "category",
+    "类别": "category",
 }
 IGNORED = {"序号", "编号", "备注", "no", "number", "note", "notes"}
 """Columns a feedback sheet often has that rectify does not keep (it numbers findings itself)."""
@@ -80,6 +84,8 @@ class FeedbackItem(_Strict):
     department: str | None = None
     owner: str | None = None
     deadline: CalendarDate | None = None
+    problem: str | None = None
+    category: str | None = None
 
     def to_new(self) -> NewFinding:
         """Return the item as the :class:`NewFinding` the workflow adds."""
@@ -92,6 +98,8 @@ class FeedbackItem(_Strict):
             department=self.department,
             owner=self.owner,
             deadline=self.deadline,
+            problem=self.problem,
+            category=self.category,
         )
 
 

@@ -65,6 +65,11 @@ class Loaded:
         return tuple(self.config.chain)
 
     @property
+    def categories(self) -> list[str] | None:
+        """The allowed categories of findings (rectify.yaml), None for any."""
+        return self.config.categories
+
+    @property
     def chain_since(self) -> date | None:
         """The day the approval chain took effect (see
         :func:`rectify.files.config.chain_in_force_since`); None for the default chain."""

@@ -8,10 +8,10 @@ import json
 from datetime import date
 from typing import Any
 
-from rectify.domain.figures import FindingState, Late
-from rectify.domain.model import Finding, Ledger
+from rectify.domain.figures import FindingState, Late, counters_on
+from rectify.domain.model import Accountability, Finding, Ledger
 from rectify.errors import Problem
-from rectify.present.tables import LABELS, cell_width, emit, status_word, table
+from rectify.present.tables import LABELS, cell_width, emit, money_text, status_word, table
 from rectify.present.words import ACTION, FIELD, PHRASE, TABLE, word
 
 
@@ -85,8 +85,11 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
     finding, with ``status``, ``deadline_in_force`` and ``overdue`` as of the date; CSV
     rows the same flattened (measures joined with "；")."""
     words = LABELS[lang]
+    levels = any(state.finding.problem for state in states)  # a three-level list: 方面 → 问题 → 具体问题
     keys = ("id", "status", "deadline", "aspect", "title", "owner")
     headers = [words[key] for key in keys]
+    if levels:
+        headers.insert(4, word(FIELD, "problem", lang))
     rows = []
     records = []
     flat: list[dict[str, Any]] = []
@@ -96,8 +99,15 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
         if state.overdue:
             shown += f" ({words['overdue']})"
         deadline = state.deadline or ""
-        rows.append([finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""])
-        record = {"unit": state.unit, **finding.model_dump(mode="json")}
+        row = [finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""]
+        if levels:
+            row.insert(4, finding.problem or "")
+        rows.append(row)
+        dumped = finding.model_dump(mode="json")
+        for optional in ("problem", "category"):  # new fields: absent rather than null, as before
+            if dumped.get(optional) is None:
+                dumped.pop(optional, None)
+        record = {"unit": state.unit, **dumped}
         record.update(status=state.status.value, deadline_in_force=state.deadline, overdue=state.overdue)
         records.append(record)
         flat.append(
@@ -130,6 +140,9 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
         return "  " + shown + " " * max(1, 12 - cell_width(shown))
 
     lines = [f"{finding.id}  {finding.title}", label("unit") + unit_name, label("aspect") + finding.aspect]
+    for name in ("problem", "category"):
+        if getattr(finding, name):
+            lines.append(label(name) + getattr(finding, name))
     lines.append(label("status") + status_word(finding.status.value, lang))
     for name in ("leader", "department", "owner"):
         value = getattr(finding, name)
@@ -148,12 +161,9 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
     if finding.evidence:
         lines.append(label("evidence").rstrip())
         lines.extend(f"    {e.path}  sha256:{(e.sha256 or '')[:12]}" for e in finding.evidence)
-    counters = finding.accountability
+    counters = counters_on(finding, finding.status, date.max)
     if not counters.is_empty():
-        kinds = ", ".join(f"{k} {v}" for k, v in counters.people.items()) or "0"
-        lines.append(
-            label("accountability") + f"people: {kinds}; funds: {counters.funds_yuan} 元; rules: {counters.rules}"
-        )
+        lines.append(label("accountability") + _counters(counters, lang))
     if finding.history:
         lines.append(label("history").rstrip())
         for event in finding.history:
@@ -171,8 +181,28 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
                 parts.append(f"— {event.note}")
             if event.evidence:
                 parts.append(word(PHRASE, "evidence", lang, files=", ".join(e.path for e in event.evidence)))
+            if event.into:
+                parts.append(word(PHRASE, "into", lang, id=event.into))
+            if event.accountability is not None:
+                parts.append(_counters(event.accountability, lang))
+            for change in event.changes:
+                parts.append(
+                    word(PHRASE, "changed", lang, field=word(FIELD, change.field, lang), old=_value(change.old),
+                         new=_value(change.new))
+                )  # fmt: skip
             lines.append("  ".join(parts))
     emit("\n".join(lines))
+
+
+def _counters(counters: Accountability, lang: str) -> str:
+    kinds = "、".join(f"{kind} {number}" for kind, number in counters.people.items()) or "0"
+    return word(PHRASE, "counters", lang, people=kinds, funds=money_text(counters.funds_yuan), rules=counters.rules)
+
+
+def _value(value: str | list[str] | None) -> str:
+    if value is None:
+        return "—"
+    return "；".join(value) if isinstance(value, list) else value
 
 
 def commits(found: list[tuple[str, str, str, str]]) -> None:
@@ -188,3 +218,19 @@ def problems(found: list[Problem], fmt: str) -> None:
         return
     for problem in found:
         emit(str(problem))
+
+
+def frequent_list(groups: list[Any], fmt: str, lang: str, as_of: date) -> None:
+    """Print the high-frequency problems (高频问题): each group's label, how many findings,
+    in how many units, and the units with their counts."""
+    headers = [word(TABLE, key, lang) for key in ("title", "findings", "units_count", "units_list")]
+    records = [
+        {"label": g.label, "kind": g.kind, "findings": g.count, "units": dict(g.units),
+         "ids": [f.id for f in g.findings], "as_of": as_of.isoformat()}
+        for g in groups
+    ]  # fmt: skip
+    rows = [
+        [g.label, g.count, len(g.units), "、".join(f"{name} {n}" for name, n in g.units.items())] for g in groups
+    ]
+    title = f"{word(TABLE, 'frequent', lang)} ({word(TABLE, 'as_of', lang)} {as_of})"
+    table(headers, rows, fmt, records, title=title, numeric=(1, 2), keep=(1, 2))

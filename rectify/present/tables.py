@@ -250,6 +250,7 @@ def status_record(row: Row, precision: int, as_of: date, kind: str) -> dict[str,
         "people_total": counts.people_total,
         "funds_yuan": money_text(counts.funds_yuan),
         "rules": counts.rules,
+        "extended": counts.extended,
         "as_of": as_of.isoformat(),
     }
 
@@ -282,7 +283,7 @@ def status_table(
         headers.append(extra["units"])
     headers += [words[k] for k in ("findings", "closed", "in_progress", "long_term", "overdue", "rate")]
     if wide:
-        headers += [extra["on_time"], extra["days"], extra["people"], extra[money], extra["rules"]]
+        headers += [extra["extended"], extra["on_time"], extra["days"], extra["people"], extra[money], extra["rules"]]
     body: list[list[Any]] = []
     records: list[dict[str, Any]] = []
     for row in [*rows, Row("", words["total"], total, part="total")]:
@@ -291,7 +292,7 @@ def status_table(
         name = (indent * row.depth) + (row.label or extra["none"])
         suffix = {"rollup": words["with_children"], "own": words["own"]}.get(row.part)
         if suffix:
-            name += (" " if lang == "en" else "") + suffix
+            name += suffix
         line: list[Any] = [name]
         if units:
             line.append(len(counts.units))
@@ -300,6 +301,7 @@ def status_table(
         if wide:
             on_time, days = counts.on_time_rate(precision), counts.average_days()
             line += [
+                counts.extended,
                 "—" if on_time is None else f"{on_time}%",
                 "—" if days is None else str(days),
                 counts.people_total,

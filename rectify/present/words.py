@@ -29,8 +29,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "title": ("问题", "Title"),
     "owner": ("责任人", "Owner"),
     "as_of": ("截至", "as of"),
-    "with_children": ("（含下级单位）", "(with units below)"),
-    "own": ("（本级）", "(own)"),
+    "with_children": ("（含下级单位）", " (with units below)"),
+    "own": ("（本级）", " (own)"),
     "date": ("日期", "Date"),
     "name": ("名称", "Name"),
     "parent": ("上级单位", "Parent"),
@@ -41,6 +41,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "feedback": ("反馈日期", "Feedback"),
     "leader": ("责任领导", "Leader"),
     "department": ("责任部门", "Department"),
+    "units_count": ("单位数", "Units"),
+    "units_list": ("涉及单位", "Where"),
+    "frequent": ("高频问题", "High-frequency problems"),
 }
 """Column headings and labels of the terminal tables."""
 
@@ -50,6 +53,7 @@ STATUS: dict[str, tuple[str, str]] = {
     "submitted": ("申请销号", "submitted"),
     "closed": ("已销号", "closed"),
     "long_term": ("长期坚持", "long_term"),
+    "withdrawn": ("已撤销", "withdrawn"),
 }
 """The states of a finding (DOMAIN.md): the Chinese term, or the word used in YAML."""
 
@@ -61,11 +65,14 @@ GROUP: dict[str, tuple[str, str]] = {
     "department": ("责任部门", "Department"),
     "owner": ("责任人", "Owner"),
     "round": ("巡察轮次", "Round"),
+    "problem": ("所属问题", "Problem"),
+    "category": ("类别", "Category"),
 }
 """What ``status --by`` groups by."""
 
 WIDE: dict[str, tuple[str, str]] = {
     "units": ("涉及单位", "Units"),
+    "extended": ("延期", "Extended"),
     "on_time": ("按期完成率", "On time"),
     "days": ("平均整改天数", "Avg days"),
     "people": ("问责人数", "People"),
@@ -89,6 +96,9 @@ FIELD: dict[str, tuple[str, str]] = {
     "evidence": ("佐证材料", "evidence"),
     "accountability": ("三个到位", "accountability"),
     "history": ("整改过程", "history"),
+    "problem": ("所属问题", "problem"),
+    "category": ("类别", "category"),
+    "title": ("问题", "title"),
 }
 """A finding's fields as ``rectify show`` names them."""
 
@@ -103,6 +113,9 @@ ACTION: dict[str, tuple[str, str]] = {
     "reopen": ("回炉", "reopen"),
     "extend": ("延期", "extend"),
     "long_term": ("长期坚持", "long_term"),
+    "edit": ("修改", "edit"),
+    "withdraw": ("撤销", "withdraw"),
+    "account": ("三个到位", "account"),
 }
 """The steps of a finding's history (DOMAIN.md)."""
 
@@ -125,7 +138,7 @@ BULLETIN: dict[str, tuple[str, str]] = {
     "since": ("自", "since"),
     "days_late": ("逾期天数", "Days late"),
     "unit": ("单位", "Unit"),
-    "problem": ("问题", "Problem"),
+    "problem": ("所属问题", "Problem"),
     "date": ("日期", "Date"),
     "rate": ("整改完成率", "Rate"),
     "heading": ("{title}（{as_of} {day}）", "{title} ({as_of} {day})"),
@@ -161,6 +174,13 @@ PHRASE: dict[str, tuple[str, str]] = {
     "to": ("至 {day}", "to {day}"),
     "evidence": ("佐证: {files}", "evidence: {files}"),
     "overdue_mark": ("逾期", "overdue"),
+    "changed": ("{field}：{old} → {new}", "{field}: {old} -> {new}"),
+    "into": ("合并至 {id}", "merged into {id}"),
+    "counters": (
+        "人员 {people}；资金 {funds} 元；制度 {rules} 项",
+        "people: {people}; funds: {funds} 元; rules: {rules}",
+    ),
+    "frequent_units": ("{count} 个问题，{units} 个单位", "{count} findings in {units} units"),
 }
 """Short phrases inside tables and the finding view; ``{name}`` marks a value filled in."""
 
