@@ -119,19 +119,29 @@ class Ledgers:
     when asked.
     """
 
-    def __init__(self, folder: Path, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        notify: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.folder = folder
+        self.progress = progress
+        """Called with (ledgers read, ledgers in all) while many are read (a progress bar)."""
         self.notify = notify or (lambda message: None)
         """Called with a message the user should see besides a command's result (what
         was done to finish a commit a killed command left, say)."""
 
     @classmethod
     def open(
-        cls, option: str | os.PathLike[str] | None = None, notify: Callable[[str], None] | None = None
+        cls,
+        option: str | os.PathLike[str] | None = None,
+        notify: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Ledgers:
         """Open the ledger folder named by ``option`` or found as described above.
         Raises :class:`UsageError` when there is none."""
-        return cls(find_ledgers_dir(option), notify)
+        return cls(find_ledgers_dir(option), notify, progress)
 
     # ---------------------------------------------------------------- settings and dates
 
@@ -164,7 +174,7 @@ class Ledgers:
     def read(self, unit: str | None = None) -> list[Loaded]:
         """Every ledger of the folder (or only ``unit``'s); raises :class:`LedgerError`
         listing every problem when any is broken (what ``check`` reports)."""
-        loaded = read_folder(self.folder)
+        loaded = read_folder(self.folder, self.progress)
         return loaded if unit is None else [self.pick(loaded, unit)]
 
     def ledgers(self, unit: str | None = None, supervisor: str | None = None, under: str | None = None) -> list[Ledger]:
@@ -192,10 +202,31 @@ class Ledgers:
         known = ", ".join(item.ledger.unit.id for item in loaded) or "none"
         raise UsageError(f"no unit {unit_id!r} (units: {known})")
 
+    def unit_ids(self) -> list[str]:
+        """The unit ids of the folder, from the files' names (nothing parsed: for shell
+        completion)."""
+        return [path.stem for path in ledger_paths(self.folder)]
+
+    def finding_ids(self, prefix: str) -> list[str]:
+        """Finding ids starting with ``prefix`` (``jinhua-0``), read from the matching
+        units' files by their ``- id:`` lines (nothing validated: for shell completion)."""
+        import re
+
+        found: list[str] = []
+        for unit in self.unit_ids():
+            if not (unit.startswith(prefix) or prefix.startswith(unit + "-")):
+                continue
+            try:
+                text = ledger_path(self.folder, unit).read_text(encoding="utf-8", errors="replace")
+            except (OSError, UsageError):
+                continue
+            found += [m for m in re.findall(r"^\s*-\s+id:\s*(\S+)\s*$", text, re.M) if m.startswith(prefix)]
+        return found
+
     def check(self) -> tuple[list[Loaded], list[Problem], int]:
         """Run every rule on every ledger (and on evidence files): the ledgers that could be
         read, every problem found, and the number of ledger files."""
-        loaded, problems = check_folder(self.folder, audit=True)
+        loaded, problems = check_folder(self.folder, audit=True, progress=self.progress)
         return loaded, problems, len(ledger_paths(self.folder))
 
     def finding(self, finding_id: str) -> tuple[Loaded, Finding]:

@@ -63,7 +63,7 @@ app = typer.Typer(
     help="Keep inspection rectification ledgers (巡察整改台账) as YAML files and report completion rates.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     context_settings=_SETTINGS,
 )
@@ -90,6 +90,9 @@ def main_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (default: a pager on a terminal).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
@@ -97,6 +100,12 @@ def main_options(
 ) -> None:
     """rectify: inspection rectification ledgers (巡察整改台账) in plain YAML."""
     ctx.obj = {"ledgers": ledgers, "debug": debug}
+    if no_pager:
+        from rectify.present import tables
+
+        if tables.SINK is not None:  # what was collected so far is written out as it comes
+            sys.stdout.write("".join(tables.SINK))
+        tables.SINK = None
 
 
 # The commands, in the order `rectify --help` lists them.
@@ -152,11 +161,22 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    completing = any(name.endswith("_COMPLETE") for name in os.environ)  # shell completion: no pager
+    paged = sys.stdout.isatty() and not completing
+    if paged:
+        from rectify.present import tables
+
+        tables.SINK = []
     try:
         command()(prog_name="rectify")
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(0)
+    finally:
+        if paged:
+            collected, tables.SINK = tables.SINK, None
+            if collected:
+                tables.page("".join(collected))
 
 
 def _quiet_stdout() -> None:

@@ -39,12 +39,35 @@ CommitOption = Annotated[
     typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
 ]
 DateOption = Annotated[str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")]
-IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.")]
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Unit ids for shell completion (bash, zsh, fish, PowerShell)."""
+    try:
+        return [unit for unit in library(ctx).unit_ids() if unit.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion never shows an error
+        return []
+
+
+def complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Finding ids for shell completion."""
+    try:
+        lib = library(ctx)
+        if "-" not in incomplete or not any(incomplete.startswith(u + "-") for u in lib.unit_ids()):
+            return [f"{unit}-" for unit in lib.unit_ids() if unit.startswith(incomplete)] or lib.finding_ids(incomplete)
+        return lib.finding_ids(incomplete)
+    except Exception:  # noqa: BLE001 - completion never shows an error
+        return []
+
+
+IdArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.", autocompletion=complete_finding)
+]
 EvidenceOption = Annotated[
     list[Path] | None,
     typer.Option("--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."),
 ]
-UnitOption = Annotated[str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.")]
+UnitOption = Annotated[
+    str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.", autocompletion=complete_unit)
+]
 PrecisionOption = Annotated[
     int, typer.Option("--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4).")
 ]
@@ -53,9 +76,11 @@ PrecisionOption = Annotated[
 def library(ctx: typer.Context) -> Ledgers:
     """The ledgers named by ``--ledgers`` (else ``$RECTIFY_LEDGERS``, else found upward)."""
     from rectify.api import Ledgers
+    from rectify.present.tables import ReadProgress
 
     option = ctx.obj.get("ledgers") if ctx.obj else None
-    return Ledgers.open(option, lambda note: typer.echo(f"rectify: {note}", err=True))
+    progress = ReadProgress("读取台账" if language(None) == "zh" else "reading ledgers")
+    return Ledgers.open(option, lambda note: typer.echo(f"rectify: {note}", err=True), progress)
 
 
 def output_format(value: str) -> str:

@@ -9,7 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from rectify.cli.common import CommitOption, FormatOption, LangOption, language, library, output_format, plural
+from rectify.cli.common import (
+    CommitOption,
+    FormatOption,
+    LangOption,
+    complete_unit,
+    language,
+    library,
+    output_format,
+    plural,
+)
 from rectify.errors import UsageError
 
 
@@ -94,7 +103,7 @@ def unit_add(
 
 def add(
     ctx: typer.Context,
-    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="Unit id.")],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="Unit id.", autocompletion=complete_unit)],
     aspect: Annotated[
         str | None,
         typer.Option("--aspect", "-a", metavar="ASPECT", help="Aspect (方面) the problem is listed under."),

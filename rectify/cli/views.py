@@ -14,6 +14,7 @@ from rectify.cli.common import (
     LangOption,
     PrecisionOption,
     UnitOption,
+    complete_unit,
     language,
     library,
     output_format,
@@ -47,7 +48,10 @@ def status(
     ctx: typer.Context,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", "-u", metavar="ID", help="Only this unit (its findings by aspect unless --by)."),
+        typer.Option(
+            "--unit", "-u", metavar="ID", help="Only this unit (its findings by aspect unless --by).",
+            autocompletion=complete_unit,
+        ),
     ] = None,
     by: Annotated[
         str | None,
@@ -242,7 +246,7 @@ def list_(
         day, unit, supervisor, under, status=chosen, aspect=aspect, overdue=overdue, owner=owner,
         department=department, title=title, withdrawn=withdrawn,
     )  # fmt: skip
-    findings.finding_list(found, output, words)
+    findings.finding_list(found, output, words, day)
 
 
 def show(

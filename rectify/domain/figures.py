@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from rectify.domain.model import Accountability, Action, Finding, Ledger, Status, Unit
 from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
+from rectify.domain.titles import title_key
 
 
 def completion_rate(closed: int, total: int, precision: int = 1) -> Decimal | None:
@@ -350,11 +351,9 @@ def finding_states(
     """Return the findings of ``ledgers`` as they stood on ``as_of``, in file order,
     keeping only those with ``status``, whose aspect, owner and department contain the
     given text, whose title contains ``title`` once punctuation, spaces and numbering are
-    ignored (:func:`rectify.domain.frequent.title_key`), and (with ``overdue=True``)
+    ignored (:func:`rectify.domain.titles.title_key`), and (with ``overdue=True``)
     overdue ones. Findings added after ``as_of`` are left out, and withdrawn ones unless
     ``withdrawn`` (then only those are kept)."""
-    from rectify.domain.frequent import title_key
-
     wanted = title_key(title) if title is not None else None
     out = []
     for ledger in ledgers:

@@ -9,27 +9,19 @@ as well. Pure: ledgers in, groups out.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from rectify.domain.figures import state_on
 from rectify.domain.model import Finding, Ledger
+from rectify.domain.titles import title_key
 
 DEFAULT_THRESHOLD = 90
 """How alike two titles' keys must be (rapidfuzz ``ratio``, 0-100) to be one problem."""
 
-_NUMBERING = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百0-9]+[）)、.．]\s*)+")
 
 
-def title_key(title: str) -> str:
-    """Return ``title`` as compared: NFKC, numbering (``一、``, ``（二）``, ``3.``) removed,
-    and every punctuation mark and space dropped (``数字化改革工作不到位。`` and
-    ``3. 数字化改革工作不到位`` give the same key)."""
-    text = _NUMBERING.sub("", unicodedata.normalize("NFKC", title))
-    return "".join(ch for ch in text.casefold() if unicodedata.category(ch)[0] not in "PZSC")
 
 
 @dataclass

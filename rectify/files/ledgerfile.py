@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -265,17 +265,23 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
-def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[Problem]]:
+def check_folder(
+    folder: Path, audit: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Loaded], list[Problem]]:
     """Read every ledger of ``folder`` and run every rule, per file and across files.
 
     Returns ``(the ledgers that could be read, every problem found)``; never raises for
     a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`, and with
-    ``audit`` (``rectify check``) also :data:`AUDIT_RULES`.
+    ``audit`` (``rectify check``) also :data:`AUDIT_RULES`. ``progress(done, total)`` is
+    called after each file (for a progress bar).
     """
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     config = config_for(folder)
-    for path in ledger_paths(folder):
+    paths = ledger_paths(folder)
+    for done, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(done - 1, len(paths))
         try:
             item, found = _read_parsed(path, config)
         except LedgerError as exc:
@@ -286,6 +292,8 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
         if audit:
             problems.extend(run_rules(AUDIT_RULES, item))
         item.doc.release()  # read again from the file should a position be needed
+    if progress is not None:
+        progress(len(paths), len(paths))
     problems.extend(run_folder_rules(list(loaded)))
     for entry in unreadable_entries(folder):
         kind = "a folder" if entry.is_dir() else "a broken link" if entry.is_symlink() else "not a regular file"
@@ -299,10 +307,10 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
     return loaded, sorted(set(problems))
 
 
-def read_folder(folder: Path) -> list[Loaded]:
+def read_folder(folder: Path, progress: Callable[[int, int], None] | None = None) -> list[Loaded]:
     """Read every ledger of ``folder``; raise :class:`LedgerError` listing every problem
     when any ledger is broken (the same problems ``rectify check`` reports)."""
-    loaded, problems = check_folder(folder)
+    loaded, problems = check_folder(folder, progress=progress)
     if problems:
         raise LedgerError(problems)
     return loaded

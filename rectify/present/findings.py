@@ -11,7 +11,7 @@ from typing import Any
 from rectify.domain.figures import FindingState, Late, counters_on
 from rectify.domain.model import Accountability, Finding, Ledger
 from rectify.errors import Problem
-from rectify.present.tables import LABELS, cell_width, emit, money_text, status_word, table
+from rectify.present.tables import LABELS, cell_width, emit, money_text, row_style, status_word, table
 from rectify.present.words import ACTION, FIELD, PHRASE, TABLE, word
 
 
@@ -76,10 +76,11 @@ def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
     title = f"{word(TABLE, 'as_of', lang)} {as_of}"
     keys = ["id", "unit", "unit_name", "title", "deadline", "days_overdue", "status", "leader", "department",
             "owner", "as_of"]  # fmt: skip
-    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys)
+    styles = [row_style("", int(r["days_overdue"]) > 0, -int(r["days_overdue"]), 10**6) for r in records]
+    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys, styles=styles)
 
 
-def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
+def finding_list(states: list[FindingState], fmt: str, lang: str, as_of: date | None = None) -> None:
     """Print findings, one row each: id, status on the date (marked when overdue), the
     deadline in force, aspect, title, owner. JSON records hold every field of the
     finding, with ``status``, ``deadline_in_force`` and ``overdue`` as of the date; CSV
@@ -92,9 +93,12 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
         headers.insert(4, word(FIELD, "problem", lang))
     rows = []
     records = []
+    styles: list[str | None] = []
     flat: list[dict[str, Any]] = []
     for state in states:
         finding = state.finding
+        left = (state.deadline - as_of).days if as_of and state.deadline else None
+        styles.append(row_style(state.status.value, state.overdue, left))
         shown = status_word(state.status.value, lang)
         if state.overdue:
             shown += f" ({words['overdue']})"
@@ -128,7 +132,7 @@ def finding_list(states: list[FindingState], fmt: str, lang: str) -> None:
         )
     csv_keys = ["id", "unit", "aspect", "title", "status", "overdue", "deadline", "deadline_in_force", "leader",
                 "department", "owner", "measures"]  # fmt: skip
-    table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2), keys=csv_keys)
+    table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2), keys=csv_keys, styles=styles)
 
 
 def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None) -> None:

@@ -34,13 +34,61 @@ GROUP_LABELS = {lang: column(GROUP, lang) for lang in LANGS}
 WIDE_LABELS = {lang: column(WIDE, lang) for lang in LANGS}
 
 
+LATE = "red"
+"""The colour of an overdue finding (逾期) on a terminal."""
+DUE_SOON = "yellow"
+"""The colour of a finding due within the warning window."""
+DONE = "dim"
+"""Closed (or withdrawn) findings recede."""
+
+
+def row_style(status: str, overdue: bool, days_left: int | None = None, window: int = 7) -> str | None:
+    """The colour of a finding's row: :data:`LATE` when overdue, :data:`DUE_SOON` when not
+    closed and due within ``window`` days, :data:`DONE` when closed or withdrawn."""
+    if overdue:
+        return LATE
+    if status in ("closed", "withdrawn"):
+        return DONE
+    if days_left is not None and 0 <= days_left <= window:
+        return DUE_SOON
+    return None
+
+
 def default_lang() -> str:
-    """Return ``zh`` when the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese, else ``en``."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    """The language of the user's environment: the locale variables (``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``, then ``LANGUAGE``), else the operating system's UI language
+    (:func:`system_lang`), else ``en``. ``zh`` for any Chinese locale."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(name)
-        if value:
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
             return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    return system_lang() or "en"
+
+
+def system_lang() -> str | None:
+    """The operating system's UI language when the environment names none: on Windows the
+    user's UI language (``GetUserDefaultUILanguage``, mapped by the standard library's
+    ``locale.windows_locale``), elsewhere the locale Python was started with. ``zh``,
+    ``en`` or None when it cannot be told."""
+    import locale
+
+    name: str | None = None
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+            name = locale.windows_locale.get(int(lcid))
+        except (AttributeError, OSError, ValueError):
+            name = None
+    if name is None:
+        try:
+            name = locale.getlocale()[0]
+        except ValueError:
+            name = None
+    if not name:
+        return None
+    return "zh" if name.lower().startswith(("zh", "chinese")) else "en"
 
 
 def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
@@ -136,9 +184,20 @@ def shown(value: Any) -> str:
                        str(value))  # fmt: skip
 
 
-def emit(text: str) -> None:
-    """Write ``text`` and a newline to stdout, control characters shown visibly (:func:`shown`)."""
-    sys.stdout.write(shown(text) + "\n")
+def emit(text: str, safe: bool = False) -> None:
+    """Write ``text`` and a newline to the output (stdout, or the sink the CLI set for its
+    pager: :data:`SINK`), control characters shown visibly (:func:`shown`) unless ``safe``
+    (rich's own colour codes, already rendered from escaped data)."""
+    line = (text if safe else shown(text)) + "\n"
+    if SINK is not None:
+        SINK.append(line)
+    else:
+        sys.stdout.write(line)
+
+
+SINK: list[str] | None = None
+"""When a list, :func:`emit` collects the output there instead of writing it (the CLI
+shows it through a pager when it is longer than the window)."""
 
 
 def table(
@@ -152,6 +211,7 @@ def table(
     flat: list[dict[str, Any]] | None = None,
     keep: Sequence[int] = (0,),
     keys: Sequence[str] = (),
+    styles: Sequence[str | None] = (),
 ) -> None:
     """Print a table in ``fmt``: ``table`` (rich on a terminal, else plain text) or
     ``markdown`` for people (``headers`` and ``rows``, labels in the chosen language);
@@ -160,6 +220,11 @@ def table(
 
     ``numeric`` are the column indexes to right-align on a terminal, ``keep`` those never
     squeezed (names, ids, rates); the last ``footer_rows`` rows are set apart (the total row).
+    On a terminal too narrow for every column, columns are dropped from the last one
+    leftwards (never the first nor those in ``keep``) and long text wraps within its cell,
+    so no line is wider than the window.
+    ``styles`` colours rows on a terminal (:data:`LATE`, :data:`DUE_SOON`, :data:`DONE`);
+    ``NO_COLOR``, pipes and the formats for programs stay plain.
     """
     if fmt == "json":
         emit(json.dumps(records, ensure_ascii=False, indent=2, default=str))
@@ -177,31 +242,39 @@ def table(
         from rich.table import Table
         from rich.text import Text
 
-        grid = Table(title=Text(shown(title)) if title else None, show_footer=False)
-        minimums: list[int] = []
-        for index, header in enumerate(headers):
+        def minimum(index: int) -> int:
             widest = max((cell_len(str(row[index])) for row in [headers, *rows]), default=0)
+            head = max((cell_len(word) for word in str(header_words[index]).split()), default=0)
             whole = index in numeric or index in keep  # figures, ids and rates are never broken
-            head = max((cell_len(word) for word in str(header).split()), default=0)  # no word of a header split
+            return max(widest, head) if whole else max(head, min(widest, 6))
+
+        header_words = list(headers)
+        shown_columns = list(range(len(headers)))
+        # a narrow window: columns are dropped, last first, never those in ``keep`` nor the first
+        droppable = [i for i in reversed(shown_columns) if i not in keep and i != 0]
+        while sum(minimum(i) + 3 for i in shown_columns) + 1 > console.width and droppable:
+            shown_columns.remove(droppable.pop(0))
+        grid = Table(title=Text(shown(title)) if title else None, show_footer=False)
+        for index in shown_columns:
+            whole = index in numeric or index in keep
             grid.add_column(
-                Text(shown(header)),
+                Text(shown(headers[index])),
                 overflow="fold",  # a long name wraps rather than losing its end
                 justify="right" if index in numeric else "left",
                 no_wrap=whole,
-                min_width=min(widest, 30) if whole else max(head, min(widest, 6)),
+                min_width=minimum(index),
             )
-            minimums.append(widest if whole else max(head, min(widest, 6)))
-        for index, row in enumerate(rows):
+        for number, row in enumerate(rows):
+            meaning = styles[number] if number < len(styles) else None
             grid.add_row(
-                *(Text(shown(cell)) for cell in row),  # Text: data is never rich markup
-                end_section=index == len(rows) - footer_rows - 1 and footer_rows > 0,
-                style="bold" if index >= len(rows) - footer_rows else None,
+                *(Text(shown(row[index])) for index in shown_columns),  # Text: data is never rich markup
+                end_section=number == len(rows) - footer_rows - 1 and footer_rows > 0,
+                style="bold" if number >= len(rows) - footer_rows else meaning,
             )
-        needed = sum(width + 3 for width in minimums) + 1  # cells, padding and borders
-        if needed <= console.width:
+        with console.capture() as captured:
             console.print(grid)
-            return
-        fmt = "table"  # too wide for this terminal: the plain table, which never cuts a cell
+        emit(captured.get().rstrip("\n"), safe=True)
+        return
     if title and fmt == "table":
         emit(title)
     if title and fmt == "markdown":
@@ -366,3 +439,59 @@ def cell_width(text: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(text)
+
+
+class ReadProgress:
+    """A progress bar on stderr for reading many ledgers, shown only on a terminal and only
+    once the work has taken ``delay`` seconds (``RECTIFY_PROGRESS_AFTER``, default 1): a
+    quick command shows nothing, a pipe never does. Called as ``progress(done, total)``."""
+
+    def __init__(self, label: str, delay: float | None = None) -> None:
+        import time
+
+        self.label = label
+        self.delay = float(os.environ.get("RECTIFY_PROGRESS_AFTER", "1")) if delay is None else delay
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Move the bar to ``done`` of ``total`` (starting it when it is due)."""
+        import time
+
+        if self.bar is None:
+            if not sys.stderr.isatty() or time.monotonic() - self.started < self.delay or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn(self.label), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done)
+        if done >= total:
+            self.bar.stop()
+
+
+def page(text: str) -> None:
+    """Show ``text`` (already made safe) on the terminal: through a pager when it is longer
+    than the window, as git does (``RECTIFY_PAGER``, else ``PAGER``, else ``less -FRX``
+    where it exists), else written out directly."""
+    import shutil
+    import subprocess
+
+    rows = shutil.get_terminal_size((80, 24)).lines
+    command = os.environ.get("RECTIFY_PAGER") or os.environ.get("PAGER")
+    if command is None and shutil.which("less"):
+        command = "less -FRX"
+    if text.count("\n") < rows or not command or command == "cat":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    try:
+        subprocess.run(command, shell=True, input=text.encode(sys.stdout.encoding or "utf-8", "replace"), check=False)  # noqa: S602 - the user's own pager command, as git runs it
+    except OSError:
+        sys.stdout.write(text)
