@@ -181,6 +181,21 @@ class Ledgers:
         loaded, problems = check_folder(self.folder, audit=True)
         return loaded, problems, len(ledger_paths(self.folder))
 
+    def verify(self, loaded: list[Loaded]) -> list[Problem]:
+        """``check --verify``: every approval event of ``loaded`` (from :meth:`check`)
+        proven by a signed commit of its own by the person it names, who may sign at that
+        level for that unit (:func:`rectify.files.signing.verify_ledgers`). Raises
+        :class:`UsageError` outside git or without ``.rectify/people.yaml``."""
+        from rectify.files.signing import PEOPLE_PATH, load_people, verify_ledgers
+
+        root = gitops.toplevel(self.folder)
+        if root is None:
+            raise UsageError(f"--verify: {display(self.folder)} is not in a git repository")
+        people = load_people(root)
+        if people is None:
+            raise UsageError(f"--verify: there is no {PEOPLE_PATH} naming who may sign, with their keys")
+        return verify_ledgers(loaded, root, people)
+
     def finding(self, finding_id: str) -> tuple[Loaded, Finding]:
         """The ledger holding ``finding_id`` and the finding (reads only its unit's file)."""
         return find_finding(self.folder, finding_id)
@@ -257,6 +272,45 @@ class Ledgers:
     def _wants_commit(self, commit: bool, config: Config | None = None) -> bool:
         return commit or (config or self.config).git.autocommit
 
+    def _signing(self, wants: bool, key: str | None, config: Config | None = None) -> tuple[str | None, bool]:
+        """How a commit is signed: ``(key, sign)`` for :func:`gitops.commit`. ``key`` is
+        ``--key`` (a path to an SSH private key); without it, git's own ``user.signingkey``
+        with ``gpg.format=ssh`` signs. Raises :class:`UsageError`, before anything is
+        written, for a key file that does not exist, or when rectify.yaml's
+        ``git.require_signatures`` asks for a signature and there is no key."""
+        if key is not None and not key.startswith("key::") and not Path(key).expanduser().is_file():
+            raise UsageError(f"--key: no key file {key}")
+        if not wants:
+            if key is not None:
+                raise UsageError("--key signs the step's commit; it goes with --commit")
+            return None, False
+        sign = key is not None or gitops.configured_key(self.folder) is not None
+        if not sign and (config or self.config).git.require_signatures:
+            raise UsageError(
+                "--commit: rectify.yaml requires signed steps (git.require_signatures); give --key PATH "
+                "(your SSH private key) or set git's user.signingkey with gpg.format=ssh"
+            )
+        return key, sign
+
+    def _check_signer(self, key: str | None, sign: bool, finding: Finding) -> None:
+        """Refuse an approval whose commit would be signed with a key the people file gives
+        to someone other than the person the event names (nothing is written yet)."""
+        from rectify.domain.people import same_person
+        from rectify.domain.signers import signer_name
+        from rectify.files.signing import load_people, own_public_key
+
+        named = signer_name(finding.history[-1]) if finding.history else None
+        given = key or (gitops.configured_key(self.folder) if sign else None)
+        people = load_people(repository_root(self.folder)) if named and given else None
+        public = own_public_key(given) if people is not None and given else None
+        if people is None or public is None or named is None:
+            return
+        holder = people.owner_of(public)
+        if holder is None:
+            raise UsageError(f"the signing key is nobody's in .rectify/people.yaml; {named} must sign this step")
+        if not same_person(holder.name, named):
+            raise UsageError(f"the signing key is {holder.name}'s, but this step names {named}, who must sign it")
+
     def add_unit(
         self,
         unit_id: str,
@@ -267,6 +321,7 @@ class Ledgers:
         group: str | None = None,
         feedback_date: date | None = None,
         commit: bool = False,
+        key: str | None = None,
     ) -> Path:
         """Start unit ``unit_id``'s ledger (no findings yet); return its path."""
         from pydantic import ValidationError
@@ -289,19 +344,28 @@ class Ledgers:
             raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
         path = ledger_path(self.folder, unit_id)
         wants = self._wants_commit(commit)
+        signing = self._signing(wants, key)
         if wants:
             gitops.require_committable(path)
         create_ledger(path, ledger)
         if wants:
-            gitops.commit_step([path], f"unit add {unit_id}: {name}")
+            gitops.commit_step([path], f"unit add {unit_id}: {name}", *signing)
         return path
 
     def add(
-        self, unit: str, items: list[steps.NewFinding], on: date, by: str | None = None, commit: bool = False
+        self,
+        unit: str,
+        items: list[steps.NewFinding],
+        on: date,
+        by: str | None = None,
+        commit: bool = False,
+        key: str | None = None,
     ) -> list[Finding]:
-        """Put ``items`` on unit ``unit``'s ledger (挂账) on ``on``; return the new findings."""
+        """Put ``items`` on unit ``unit``'s ledger (挂账) on ``on``; return the new findings.
+        ``key`` signs the commit (see :meth:`record`)."""
         path = self.unit_file(unit)
         wants = self._wants_commit(commit)
+        signing = self._signing(wants, key)
         if wants:
             gitops.require_committable(path)
         with editing(path) as edit:
@@ -310,7 +374,7 @@ class Ledgers:
             if wants:
                 what = made[0].title if len(made) == 1 else f"{len(made)} findings"
                 ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
-                edit.then = lambda: gitops.commit_step([path], f"add {ids}: {what}")
+                edit.then = lambda: gitops.commit_step([path], f"add {ids}: {what}", *signing)
         return made
 
     def unit_file(self, unit: str) -> Path:
@@ -333,16 +397,21 @@ class Ledgers:
         summary: str | Callable[[Finding], str],
         commit: bool = False,
         files: list[Path] | None = None,
+        key: str | None = None,
     ) -> Recorded:
         """Apply one step to a finding under the lock and commit it when asked.
 
         ``make`` builds the finding after the step (see :data:`StepMaker`); ``summary``
         is the one-line description (or a function of the changed finding). ``files``
-        (evidence) go into the same commit. Nothing is written when anything raises.
+        (evidence) go into the same commit. ``key`` (an SSH private key's path) signs the
+        commit, else git's ``user.signingkey`` does when set (:meth:`_signing`); an
+        approval signed with a key the people file gives to someone else than the person
+        it names is refused. Nothing is written when anything raises.
         """
         when = self.event_day(on)
         loaded, _ = find_finding(self.folder, finding_id)
         wants = self._wants_commit(commit, loaded.config)
+        signing = self._signing(wants, key, loaded.config)
         if wants:
             gitops.require_committable(loaded.path, files)
         chain, now = loaded.chain, self.today()
@@ -351,10 +420,12 @@ class Ledgers:
             if current is None:
                 raise UsageError(f"no finding {finding_id}")
             changed = make(current, when, chain, now)
+            if wants:
+                self._check_signer(*signing, changed)
             edit.replace(changed)
             text = summary(changed) if callable(summary) else summary
             if wants:
-                edit.then = lambda: gitops.commit_step([loaded.path, *(files or [])], text)
+                edit.then = lambda: gitops.commit_step([loaded.path, *(files or [])], text, *signing)
         return Recorded(changed, when, text)
 
     def step(
@@ -365,19 +436,20 @@ class Ledgers:
         summary: str | Callable[[Finding], str],
         commit: bool = False,
         files: list[Path] | None = None,
+        key: str | None = None,
         **fields: Any,
     ) -> Recorded:
         """Record one plain workflow step: an event of ``action`` with ``fields`` (by,
         approver, note, role, evidence, to); see :meth:`record`."""
-        for key in ("by", "approver"):
-            require_name(fields.get(key), f"--{key}")
+        for name in ("by", "approver"):
+            require_name(fields.get(name), f"--{name}")
         require_name(fields.get("note"), "--note", person=False)
         event_fields = {k: v for k, v in fields.items() if v not in (None, [])}
 
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.apply(finding, Event(date=when, action=action, **event_fields), chain, now)
 
-        return self.record(finding_id, on, make, summary, commit, files)
+        return self.record(finding_id, on, make, summary, commit, files, key)
 
     def import_sheet(
         self,

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, library
+from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, KeyOption, library
 from rectify.domain.model import Action, Finding
 
 
@@ -87,7 +87,9 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
     """Return the typer command function of ``spec``: its parameters are the finding id,
     the step's options, ``--date`` and ``--commit``."""
 
-    def command(ctx: typer.Context, finding_id: str, on: str | None, commit: bool, **given: str | None) -> None:
+    def command(
+        ctx: typer.Context, finding_id: str, on: str | None, commit: bool, key: str | None, **given: str | None
+    ) -> None:
         fields = {opt.field: given[opt.field] for opt in spec.options}
 
         def summary(changed: Finding) -> str:
@@ -96,7 +98,7 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
                 id=finding_id, by=by or "", by_part=f": {by}" if by else "", role_signed=changed.history[-1].role
             )
 
-        done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, **fields)
+        done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, key, **fields)
         typer.echo(f"{done.summary} ({done.day})")
 
     params = [
@@ -113,10 +115,11 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
     params += [
         inspect.Parameter("on", inspect.Parameter.KEYWORD_ONLY, annotation=DateOption, default=None),
         inspect.Parameter("commit", inspect.Parameter.KEYWORD_ONLY, annotation=CommitOption, default=False),
+        inspect.Parameter("key", inspect.Parameter.KEYWORD_ONLY, annotation=KeyOption, default=None),
     ]
 
     def run(ctx: typer.Context, finding_id: str, **options: Any) -> None:
-        command(ctx, finding_id, options.pop("on"), options.pop("commit"), **options)
+        command(ctx, finding_id, options.pop("on"), options.pop("commit"), options.pop("key"), **options)
 
     run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in params}
@@ -137,6 +140,7 @@ def close(
     evidence: EvidenceOption = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Close (销号) a finding with a second person's sign-off (审签), in one step.
 
@@ -146,7 +150,7 @@ def close(
     proof = lib.evidence(evidence or [])
     summary = f"close {finding_id}: 审签 {approver}"
     fields = {"by": by, "approver": approver, "note": note, "evidence": proof}
-    done = lib.step(finding_id, Action.CLOSE, on, summary, commit, list(evidence or []), **fields)
+    done = lib.step(finding_id, Action.CLOSE, on, summary, commit, list(evidence or []), key, **fields)
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -161,12 +165,15 @@ def submit(
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note for the reviewers.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Ask for close with evidence (申请销号): records each file's path and sha256."""
     lib = library(ctx)
     proof = lib.evidence(evidence)
     summary = f"submit {finding_id}: 申请销号 {by}"
-    done = lib.step(finding_id, Action.SUBMIT, on, summary, commit, list(evidence), by=by, note=note, evidence=proof)
+    done = lib.step(
+        finding_id, Action.SUBMIT, on, summary, commit, list(evidence), key, by=by, note=note, evidence=proof
+    )
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -179,6 +186,7 @@ def extend(
     by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who asked for it.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Extend a deadline with approval (延期); the original deadline is kept."""
     from rectify.api import parse_day, require_name
@@ -193,5 +201,5 @@ def extend(
         return extend_finding(finding, new_deadline, approver, reason, day, by, chain, now)
 
     summary = f"extend {finding_id}: 延期至 {new_deadline} {approver}"
-    done = library(ctx).record(finding_id, on, make, summary, commit)
+    done = library(ctx).record(finding_id, on, make, summary, commit, key=key)
     typer.echo(f"{done.summary} ({done.day})")
