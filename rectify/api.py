@@ -520,3 +520,21 @@ def read_sheet(source: Path, sheet: str | None, approver: str | None) -> tuple[s
     if not items:
         raise UsageError(f"{source.name}: no problem found under the header")
     return name, names, items
+
+
+def check_push(root: Path, updates: list[tuple[str, str, str]]) -> list[Any]:
+    """The pre-receive hook's judgement of a push into the repository at ``root``:
+    ``updates`` are the ``(old, new, ref)`` lines git gives the hook. Returns the
+    :class:`rectify.files.hook.Refusal` reasons (empty: accept)."""
+    from rectify.files.hook import push_refusals
+
+    return push_refusals(root, updates)
+
+
+def install_hook(bare: Path) -> Path:
+    """Install ``rectify hook pre-receive`` as the bare repository's pre-receive hook;
+    return the hook's path. Raises :class:`rectify.files.gitops.GitError` for a folder
+    that is not a bare repository."""
+    from rectify.files.hook import install_hook as install
+
+    return install(bare)

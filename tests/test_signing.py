@@ -263,3 +263,91 @@ def test_check_verify_reports_each_forgery_at_its_line(run: Run, repo: Path, key
         ]
     )  # fmt: skip
     assert run("check").exit_code == 0  # plain check sees nothing wrong: only the history shows it
+
+
+# ---------------------------------------------------------------- the server's hook
+
+
+def _ledger(unit: str, findings: int = 2) -> str:
+    head = LEDGER_HEAD.replace("id: demo", f"id: {unit}").replace("last_number: 7", f"last_number: {findings}")
+    return head + "".join(_finding(n).replace("demo-", f"{unit}-") for n in range(1, findings + 1))
+
+
+def _push(clone: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=clone, capture_output=True, text=True)
+
+
+@pytest.fixture
+def server(tmp_path: Path, keys: dict[str, Path], run: Run) -> Path:
+    """A bare repository with rectify's hook, holding the people file and two units'
+    ledgers (demo and other), pushed by the administrator 班某 with a signed commit."""
+    bare = tmp_path / "server.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    installed = run("hook", "install", "--bare", str(bare))
+    assert installed.exit_code == 0, installed.output
+    city = tmp_path / "city"
+    git(tmp_path, "clone", "-q", str(bare), str(city))
+    (city / ".rectify").mkdir()
+    (city / ".rectify" / "people.yaml").write_text(people_yaml(keys), encoding="utf-8")
+    (city / "ledgers").mkdir()
+    for unit in ("demo", "other"):
+        (city / "ledgers" / f"{unit}.yaml").write_text(_ledger(unit), encoding="utf-8")
+    _commit_as(city, keys["ban"], "people and ledgers")
+    founded = _push(city)
+    assert founded.returncode == 0, founded.stderr
+    return bare
+
+
+def test_the_hook_accepts_rightful_pushes_and_refuses_each_forgery(
+    run: Run, tmp_path: Path, server: Path, keys: dict[str, Path]
+) -> None:
+    office = tmp_path / "office"
+    git(tmp_path, "clone", "-q", str(server), str(office))
+    ledgers = ["--ledgers", str(office / "ledgers")]
+
+    def step(*args: str) -> None:
+        result = run(*ledgers, *args, "--date", "2021-09-01")
+        assert result.exit_code == 0, result.output
+
+    def refused(*reasons: str) -> None:
+        pushed = _push(office)
+        assert pushed.returncode != 0
+        assert "推送被拒绝 / push refused" in pushed.stderr
+        for reason in reasons:
+            assert reason in pushed.stderr, pushed.stderr
+        git(office, "reset", "-q", "--hard", "origin/main")
+
+    step("start", "demo-001", "--by", "王某", "--commit", "--key", str(keys["wang"]))
+    assert _push(office).returncode == 0
+    git(office, "fetch", "-q")
+
+    step("start", "other-001", "--by", "王某", "--commit", "--key", str(keys["wang"]))
+    sha = git(office, "rev-parse", "HEAD")[:10]
+    refused(f"提交 {sha}：王某 无权修改单位 other 的台账 ledgers/other.yaml",
+            f"commit {sha}: 王某 may not change unit other's ledger ledgers/other.yaml")  # fmt: skip
+
+    step("close", "demo-001", "--by", "王某", "--approver", "钟某", "--commit")
+    refused("changes ledger ledgers/demo.yaml but is not signed",
+            "the approval of demo-001 is not signed by its approver (ledgers/demo.yaml)")  # fmt: skip
+
+    step("close", "demo-001", "--by", "王某", "--approver", "钟某")
+    _commit_as(office, keys["wang"], "close demo-001 in 钟某's name")
+    refused("the approval of demo-001 is not signed by its approver: signed by 王某 (wang), not by 钟某")
+
+    people = office / ".rectify" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("units: [demo]", "units: ['*']"), encoding="utf-8")
+    _commit_as(office, keys["wang"], "wang everywhere")
+    refused("修改人员名单须由管理员签名（签名人：wang）",
+            "changes the people file without an administrator's signature (signed by: wang)")  # fmt: skip
+
+    ledger = office / "ledgers" / "demo.yaml"
+    text = ledger.read_text(encoding="utf-8")
+    assert text.count("status: open") == 1  # demo-002; demo-001 is in progress
+    ledger.write_text(text.replace("status: open", "status: closed"), encoding="utf-8")
+    _commit_as(office, keys["wang"], "closed by hand")
+    refused("推送后的台账未通过检查：ledgers/demo.yaml:25:13: findings[2].status (demo-002): status is closed but its history leads to open")
+
+    step("close", "demo-001", "--by", "王某", "--approver", "钟某", "--commit", "--key", str(keys["zhong"]))
+    accepted = _push(office)
+    assert accepted.returncode == 0, accepted.stderr
+    assert git(server, "log", "-1", "--format=%s", "main").strip() == "close demo-001: 审签 钟某"

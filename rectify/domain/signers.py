@@ -44,9 +44,7 @@ KEY_TYPES = (
 
 ALL_UNITS = "*"
 
-APPROVAL_ACTIONS = frozenset(
-    {Action.CLOSE, Action.SIGN, Action.RETURN, Action.EXTEND, Action.LONG_TERM, Action.REOPEN}
-)
+APPROVAL_ACTIONS = frozenset({Action.CLOSE, Action.SIGN, Action.RETURN, Action.EXTEND, Action.LONG_TERM, Action.REOPEN})
 """The steps that are approvals: each must be signed by the person it names (:func:`signer_name`)."""
 
 

@@ -1,0 +1,37 @@
+"""Commands for many offices sharing one repository: the server's pre-receive hook and
+``rectify sync``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def hook_install(
+    bare: Annotated[Path, typer.Option("--bare", metavar="PATH", help="The server's bare repository.")],
+) -> None:
+    """Install rectify's pre-receive hook into a bare repository (the server's copy)."""
+    from rectify.api import install_hook
+
+    typer.echo(f"installed {install_hook(bare)}")
+
+
+def hook_pre_receive() -> None:
+    """Judge a push (git runs this on the server with `old new ref` lines on stdin):
+    refuse commits changing a ledger their signer may not change, approvals not signed by
+    their approver, ledgers failing check, people-file changes not signed by an administrator."""
+    from rectify.api import check_push
+    from rectify.present.findings import push_refusals
+
+    updates = []
+    for line in sys.stdin.read().splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            updates.append((parts[0], parts[1], parts[2]))
+    refusals = check_push(Path.cwd(), updates)
+    if refusals:
+        typer.echo(push_refusals(refusals), err=True)
+        raise typer.Exit(1)
