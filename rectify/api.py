@@ -196,6 +196,18 @@ class Ledgers:
             raise UsageError(f"--verify: there is no {PEOPLE_PATH} naming who may sign, with their keys")
         return verify_ledgers(loaded, root, people)
 
+    def sync(self, key: str | None = None) -> Any:
+        """Fetch, merge (finding by finding), check, push; returns a
+        :class:`rectify.files.gitsync.Synced` (what came in and went out). The merge
+        commit is signed with ``key`` or git's own signing key when there is one. Raises
+        :class:`rectify.files.gitsync.SyncStopped` with nothing pushed on a conflict,
+        failing ledgers or a refused push."""
+        from rectify.files.gitsync import sync
+
+        if key is not None and not key.startswith("key::") and not Path(key).expanduser().is_file():
+            raise UsageError(f"--key: no key file {key}")
+        return sync(self.folder, key, gitops.configured_key(self.folder) is not None)
+
     def finding(self, finding_id: str) -> tuple[Loaded, Finding]:
         """The ledger holding ``finding_id`` and the finding (reads only its unit's file)."""
         return find_finding(self.folder, finding_id)

@@ -351,3 +351,53 @@ def test_the_hook_accepts_rightful_pushes_and_refuses_each_forgery(
     accepted = _push(office)
     assert accepted.returncode == 0, accepted.stderr
     assert git(server, "log", "-1", "--format=%s", "main").strip() == "close demo-001: 审签 钟某"
+
+
+# ---------------------------------------------------------------- rectify sync
+
+
+def test_sync_between_two_offices_and_the_city_keeps_every_finding(
+    run: Run, tmp_path: Path, server: Path, keys: dict[str, Path]
+) -> None:
+    demo, other, city = (tmp_path / name for name in ("demo-office", "other-office", "city-office"))
+    for clone in (demo, other, city):
+        git(tmp_path, "clone", "-q", str(server), str(clone))
+
+    def r(clone: Path, *args: str, code: int = 0) -> str:
+        result = run("--ledgers", str(clone / "ledgers"), *args)
+        assert result.exit_code == code, result.output
+        return result.stdout + result.stderr
+
+    r(demo, "init", "--git")
+    git(demo, "add", "ledgers")
+    git(demo, "commit", "-qm", "merge driver")
+    assert r(demo, "add", "-u", "demo", "-a", "作风建设方面", "-t", "新问题", "--date", "2021-09-01",
+             "--commit", "--key", str(keys["wang"])).strip() == "demo-003"  # fmt: skip
+    r(other, "init", "--git")  # before its first pull: the trap
+    r(other, "progress", "other-001", "--by", "李某", "--note", "推进", "--date", "2021-09-02",
+      "--commit", "--key", str(keys["li"]))  # fmt: skip
+
+    assert r(demo, "sync") == "nothing came in\nwent out (2 commits):\n  merge driver\n  add demo-003: 新问题\n"
+    assert "untracked working tree files would be overwritten" in git(other, "pull", "-q", "--no-rebase", check=False)
+    assert r(other, "sync") == (
+        "removed uncommitted files the incoming commits bring unchanged: ledgers/.gitattributes, ledgers/.gitignore\n"
+        "came in (2 commits):\n  merge driver\n  add demo-003: 新问题\n"
+        "went out (2 commits):\n  progress other-001: 李某\n  Merge remote-tracking branch 'refs/remotes/origin/main'\n"
+    )
+    came = r(city, "sync", "--lang", "zh")
+    assert came.startswith("收到 4 个提交：\n") and came.endswith("没有要推送的提交\n")
+    assert "title: 新问题" in (city / "ledgers" / "demo.yaml").read_text(encoding="utf-8")
+    assert "note: 推进" in (city / "ledgers" / "other.yaml").read_text(encoding="utf-8")
+    assert run("--ledgers", str(city / "ledgers"), "check").exit_code == 0
+
+    for clone, title, key in ((demo, "标题甲", "wang"), (city, "标题乙", "ban")):
+        ledger = clone / "ledgers" / "demo.yaml"
+        ledger.write_text(ledger.read_text(encoding="utf-8").replace("title: 问题1", f"title: {title}"), encoding="utf-8")
+        _commit_as(clone, keys[key], f"retitle demo-001 {title}")
+    r(demo, "sync")
+    tip, head = git(server, "rev-parse", "main"), git(city, "rev-parse", "HEAD")
+    stopped = r(city, "sync", code=1)
+    assert "conflict in ledgers/demo.yaml: demo-001" in stopped
+    assert "the merge was undone and nothing was pushed" in stopped
+    assert git(server, "rev-parse", "main") == tip and git(city, "rev-parse", "HEAD") == head
+    assert git(city, "status", "--porcelain", "--untracked-files=no") == ""

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from rectify.cli.common import KeyOption, LangOption, language, library
+
 
 def hook_install(
     bare: Annotated[Path, typer.Option("--bare", metavar="PATH", help="The server's bare repository.")],
@@ -35,3 +37,22 @@ def hook_pre_receive() -> None:
     if refusals:
         typer.echo(push_refusals(refusals), err=True)
         raise typer.Exit(1)
+
+
+def sync(ctx: typer.Context, key: KeyOption = None, lang: LangOption = None) -> None:
+    """Fetch, merge (ledgers finding by finding), check, push; print what came in and went
+    out. On a conflict or failing ledgers it stops with the merge undone and nothing pushed."""
+    from rectify.present.words import SYNC, word
+
+    lib = library(ctx)
+    done = lib.sync(key)
+    lang = language(lang, lib)
+    if done.removed:
+        typer.echo(word(SYNC, "removed", lang, files=", ".join(done.removed)))
+    for kind, items in (("came_in", done.incoming), ("went_out", done.outgoing)):
+        if not items:
+            typer.echo(word(SYNC, "nothing_in" if kind == "came_in" else "nothing_out", lang))
+            continue
+        typer.echo(word(SYNC, kind, lang, count=len(items)))
+        for subject in items:
+            typer.echo(f"  {subject}")

@@ -207,6 +207,18 @@ REFUSALS: dict[str, tuple[str, str]] = {
 """The server's (pre-receive hook's) reasons to refuse a push; shown in both languages,
 since the server does not know the pusher's."""
 
+SYNC: dict[str, tuple[str, str]] = {
+    "came_in": ("收到 {count} 个提交：", "came in ({count} commits):"),
+    "went_out": ("推送 {count} 个提交：", "went out ({count} commits):"),
+    "nothing_in": ("没有收到新的提交", "nothing came in"),
+    "nothing_out": ("没有要推送的提交", "nothing to push"),
+    "removed": (
+        "已删除远端带来相同内容的未提交文件：{files}",
+        "removed uncommitted files the incoming commits bring unchanged: {files}",
+    ),
+}
+"""What ``rectify sync`` says it did."""
+
 
 def word(table: dict[str, tuple[str, str]], key: str, lang: str, **values: object) -> str:
     """Return ``table[key]`` in ``lang`` (``zh`` or ``en``) with ``values`` filled in;
