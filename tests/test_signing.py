@@ -154,7 +154,9 @@ def test_people_file_gives_git_its_allowed_signers(repo: Path, keys: dict[str, P
 @pytest.mark.parametrize(
     ("change", "where", "message"),
     [
-        (("administrators: [ban]", "administrators: [nobody]"), 1, "'nobody' is not the id of anyone"),
+        (("administrators: [ban]", "administrators: [nobody]"), 1, "administrators[1]: 'nobody' is not the id of anyone in people"),
+        (("  - id: li", "  - id: wang"), 11, "people[3].id: the id 'wang' is used twice"),
+        (("name: 班某", "name: 钟 某"), 16, "people[4].name: the name '钟 某' is also zhong's"),
         (("    units: [demo]", "    units: [Demo]"), 6, "'Demo' is not a unit id"),
         (("    name: 钟某", "    nmae: 钟某"), 8, "nmae"),
         (('keys: ["ssh-ed25519 AAAA', 'keys: ["ssh-ed25519 BAAA'), 5, "people[1].keys: the key's base64 part is broken"),

@@ -25,7 +25,7 @@ import re
 import struct
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
 from rectify.domain.model import UNIT_ID_RE, Action, Event, Text, _Strict
 from rectify.domain.people import same_person
@@ -115,27 +115,6 @@ class People(_Strict):
     people: list[Person] = Field(default_factory=list)
     administrators: list[str] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> People:
-        ids: set[str] = set()
-        keys: dict[str, str] = {}
-        for number, person in enumerate(self.people, 1):
-            if person.id in ids:
-                raise ValueError(f"people[{number}]: the id {person.id!r} is used twice")
-            ids.add(person.id)
-            for other in self.people[: number - 1]:
-                if same_person(other.name, person.name):
-                    raise ValueError(f"people[{number}]: the name {person.name!r} is also {other.id}'s")
-            for key in person.keys:
-                plain = public_key(key)
-                if plain in keys and keys[plain] != person.id:
-                    raise ValueError(f"people[{number}]: a key of {person.id} is also {keys[plain]}'s")
-                keys[plain] = person.id
-        for admin in self.administrators:
-            if admin not in ids:
-                raise ValueError(f"administrators: {admin!r} is not the id of anyone in people")
-        return self
-
     def by_id(self, person_id: str) -> Person | None:
         """The person with this id, or None."""
         return next((p for p in self.people if p.id == person_id), None)
@@ -161,6 +140,32 @@ class People(_Strict):
         ssh-keygen(1) "ALLOWED SIGNERS"): one line per key, ``id namespaces="git" type blob``."""
         lines = [f'{p.id} namespaces="git" {public_key(k)}' for p in self.people for k in p.keys]
         return "\n".join(lines) + ("\n" if lines else "")
+
+
+def people_problems(people: People) -> list[tuple[tuple[str | int, ...], str]]:
+    """What is inconsistent in a people file that has the right shape: an id used twice,
+    one name (as :func:`same_person` compares) or one key given to two people, an
+    administrator who is nobody. Each is ``(path in the file, message)``, the path
+    0-based as pydantic's (``("people", 2, "id")``)."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    ids: set[str] = set()
+    keys: dict[str, str] = {}
+    for number, person in enumerate(people.people):
+        if person.id in ids:
+            out.append((("people", number, "id"), f"the id {person.id!r} is used twice"))
+        ids.add(person.id)
+        for other in people.people[:number]:
+            if other.id != person.id and same_person(other.name, person.name):
+                out.append((("people", number, "name"), f"the name {person.name!r} is also {other.id}'s"))
+        for index, key in enumerate(person.keys):
+            plain = public_key(key)
+            if plain in keys and keys[plain] != person.id:
+                out.append((("people", number, "keys", index), f"this key is also {keys[plain]}'s"))
+            keys[plain] = person.id
+    for index, admin in enumerate(people.administrators):
+        if admin not in ids:
+            out.append((("administrators", index), f"{admin!r} is not the id of anyone in people"))
+    return out
 
 
 def signer_name(event: Event) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rectify.domain.model import Action, Event
-from rectify.domain.signers import People, public_key
+from rectify.domain.signers import People, people_problems, public_key
 from rectify.errors import LedgerError, Problem
 from rectify.files import yamlread
 from rectify.files.gitops import GitError, _git, file_history
@@ -35,15 +35,19 @@ PEOPLE_PATH = ".rectify/people.yaml"
 def parse_people(raw: bytes, name: str = PEOPLE_PATH) -> People:
     """Read the people file's bytes; raise :class:`LedgerError` with every problem at its
     ``name:line:col``."""
-    from rectify.files.schema import schema_problems
+    from rectify.files.schema import label, schema_problems
 
     doc = yamlread.parse(raw, name)
     if not isinstance(doc.data, dict):
         raise LedgerError([Problem(name, 1, 1, "the people file must be a mapping with 'people:'")])
     try:
-        return People.model_validate(doc.data)
+        people = People.model_validate(doc.data)
     except ValidationError as exc:
         raise LedgerError(schema_problems(doc, exc, model=People)) from None
+    found = people_problems(people)
+    if found:
+        raise LedgerError([Problem(name, *doc.where(path), f"{label(path)}: {message}") for path, message in found])
+    return people
 
 
 def load_people(root: Path) -> People | None:
