@@ -176,7 +176,9 @@ def test_a_broken_people_file_is_reported_at_its_line(
     assert message in result.stderr
 
 
-def test_a_close_signed_by_its_approver_verifies(run: Run, repo: Path, keys: dict[str, Path]) -> None:
+def test_a_close_signed_by_its_approver_verifies(
+    run: Run, repo: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
     done = run("close", "demo-001", "--by", "王某", "--approver", "钟某", "--date", "2021-09-01",
                "--commit", "--key", str(keys["zhong"]))  # fmt: skip
     assert done.exit_code == 0, done.output
@@ -190,6 +192,16 @@ def test_a_close_signed_by_its_approver_verifies(run: Run, repo: Path, keys: dic
     signers.write_text(f"zhong {public}", encoding="utf-8")
     out = git(repo, "-c", f"gpg.ssh.allowedSignersFile={signers}", "verify-commit", "HEAD")
     assert 'Good "git" signature for zhong' in out
+    assert (repo / ".git" / "rectify-signatures.json").is_file()  # the verdict is kept...
+    people = repo / ".rectify" / "people.yaml"
+    zhong_key = " ".join(public.split()[:2])
+    other = tmp_path / "keys" / "new"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other)], check=True)
+    new_key = " ".join(Path(f"{other}.pub").read_text(encoding="utf-8").split()[:2])
+    people.write_text(people.read_text(encoding="utf-8").replace(zhong_key, new_key), encoding="utf-8")
+    again = run("check", "--verify")  # ...but only for the people file it was made with
+    assert again.exit_code == 1
+    assert "is signed by a key not in .rectify/people.yaml (SHA256:" in again.stdout
 
 
 def test_a_step_with_someone_elses_key_or_no_key_is_refused_before_writing(
@@ -247,6 +259,7 @@ def test_check_verify_reports_each_forgery_at_its_line(run: Run, repo: Path, key
     text = ledger.read_text(encoding="utf-8")
     shas = dict(line.split(" ", 1)[::-1] for line in git(repo, "log", "--format=%H %s").splitlines())
     found = _problems(run)
+    assert _problems(run) == found  # the second run takes the kept verdicts
 
     def at(finding: str, action: str) -> int:
         return _event_line(text, finding, action)

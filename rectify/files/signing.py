@@ -9,8 +9,10 @@ temporary file made from the people file; rectify never checks a signature itsel
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -84,23 +86,68 @@ class Signature:
     key: str
 
 
-def signatures(root: Path, shas: list[str], people: People) -> dict[str, Signature]:
+def signatures(root: Path, shas: list[str], people: People, cache: bool = False) -> dict[str, Signature]:
     """Verify the commits ``shas`` with git (``%G?``, the check ``git verify-commit`` makes)
-    against the people's keys; one git process for all of them."""
-    if not shas:
+    against the people's keys; one git process for all of them.
+
+    With ``cache``, verdicts are kept in the repository's git folder
+    (``rectify-signatures.json``) by commit and by the allowed-signers text, so a commit
+    is verified once for one people file (a commit and its signature never change); a
+    verdict of "cannot check" (E) is never kept."""
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
         return {}
-    with allowed_signers(people) as signers:
-        out = _git(
-            ["-c", f"gpg.ssh.allowedSignersFile={signers}", "log", "--no-walk=unsorted", "--stdin",
-             "--format=%H%x1f%G?%x1f%GS%x1f%GK"],
-            root,
-            "\n".join(dict.fromkeys(shas)).encode() + b"\n",
-        )  # fmt: skip
-    found = {}
-    for line in out.decode("utf-8", "replace").splitlines():
-        sha, status, signer, key = (line.split("\x1f") + ["", "", ""])[:4]
-        found[sha] = Signature(status, signer, key)
+    text = people.allowed_signers()
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    store = _cache_path(root) if cache else None
+    kept: dict[str, list[str]] = _read_cache(store, digest) if store else {}
+    found = {sha: Signature(*kept[sha]) for sha in wanted if sha in kept and len(kept[sha]) == 3}
+    missing = [sha for sha in wanted if sha not in found]
+    if missing:
+        with allowed_signers(people) as signers:
+            out = _git(
+                ["-c", f"gpg.ssh.allowedSignersFile={signers}", "log", "--no-walk=unsorted", "--stdin",
+                 "--format=%H%x1f%G?%x1f%GS%x1f%GK"],
+                root,
+                "\n".join(missing).encode() + b"\n",
+            )  # fmt: skip
+        for line in out.decode("utf-8", "replace").splitlines():
+            sha, status, signer, key = (line.split("\x1f") + ["", "", ""])[:4]
+            found[sha] = Signature(status, signer, key)
+        if store is not None:
+            fresh = {sha: [v.status, v.signer, v.key] for sha, v in found.items() if v.status != "E"}
+            _write_cache(store, digest, {**kept, **fresh})
     return found
+
+
+def _cache_path(root: Path) -> Path | None:
+    try:
+        name = _git(["rev-parse", "--git-path", "rectify-signatures.json"], root).decode().strip()
+    except GitError:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() else root / path
+
+
+def _read_cache(path: Path, digest: str) -> dict[str, list[str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    kept = data.get(digest) if isinstance(data, dict) else None
+    return kept if isinstance(kept, dict) else {}
+
+
+def _write_cache(path: Path, digest: str, verdicts: dict[str, list[str]]) -> None:
+    """Keep the verdicts for one allowed-signers text (others are dropped); a cache that
+    cannot be written is no error."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=".rectify-signatures-", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({digest: verdicts}, out)
+        os.replace(name, path)
+    except OSError:
+        pass
 
 
 def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
@@ -155,9 +202,16 @@ Version = dict[str, FindingVersion]
 
 def read_version(raw: bytes | None, name: str) -> Version | None:
     """The findings of one version of a ledger file by id; {} when the file did not exist,
-    None when it cannot be read as YAML."""
+    None when it cannot be read as YAML.
+
+    A ledger in rectify's layout is cut into its findings' blocks of lines and each block
+    is parsed once per process, whatever number of versions hold it (a history walk
+    parses only what changed); any other layout is parsed whole."""
     if raw is None:
         return {}
+    quick = _read_blocks(raw, name)
+    if quick is not None:
+        return quick
     try:
         data = yamlread.parse(raw, name).data
     except LedgerError:
@@ -165,16 +219,57 @@ def read_version(raw: bytes | None, name: str) -> Version | None:
     out: Version = {}
     findings = data.get("findings") if isinstance(data, dict) else None
     for item in findings if isinstance(findings, list) else []:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            continue
-        given = item.get("history")
-        history: list[Any] = given if isinstance(given, list) else []
-        out[item["id"]] = FindingVersion(
-            [event_key(e) for e in history],
-            [str(e.get("action")) if isinstance(e, dict) else "" for e in history],
-            json.dumps(item.get("evidence"), sort_keys=True, ensure_ascii=False, default=str),
-            json.dumps(item, sort_keys=True, ensure_ascii=False, default=str),
-        )
+        made = _finding_version(item)
+        if made is not None:
+            out[made[0]] = made[1]
+    return out
+
+
+def _finding_version(item: Any) -> tuple[str, FindingVersion] | None:
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+        return None
+    given = item.get("history")
+    history: list[Any] = given if isinstance(given, list) else []
+    return item["id"], FindingVersion(
+        [event_key(e) for e in history],
+        [str(e.get("action")) if isinstance(e, dict) else "" for e in history],
+        json.dumps(item.get("evidence"), sort_keys=True, ensure_ascii=False, default=str),
+        json.dumps(item, sort_keys=True, ensure_ascii=False, default=str),
+    )
+
+
+_FINDING_LINE = re.compile(rb"^( *)- id:", re.MULTILINE)
+_TOP_FINDINGS = re.compile(rb"^findings:[ \t]*(#.*)?\r?$", re.MULTILINE)
+_BLOCKS: dict[bytes, tuple[str, FindingVersion] | None] = {}
+"""Parsed finding blocks by the digest of their bytes (kept for the process's life, cleared past 500,000)."""
+
+
+def _read_blocks(raw: bytes, name: str) -> Version | None:
+    """A version read block by block (see :func:`read_version`); None when the file is not
+    in rectify's layout or a block does not read."""
+    found = list(_FINDING_LINE.finditer(raw))
+    if not found or b"\n<<<<<<<" in raw or raw.startswith(b"<<<<<<<"):
+        return None
+    indent = found[0].group(1)
+    starts = [m.start() for m in found if m.group(1) == indent]
+    if not _TOP_FINDINGS.search(raw, 0, starts[0]):
+        return None
+    if len(_BLOCKS) > 500_000:
+        _BLOCKS.clear()
+    out: Version = {}
+    for start, end in zip(starts, [*starts[1:], len(raw)], strict=True):
+        block = raw[start:end]
+        digest = hashlib.blake2b(block, digest_size=20).digest()
+        if digest not in _BLOCKS:
+            try:
+                data = yamlread.parse(block, name).data
+            except LedgerError:
+                data = None
+            _BLOCKS[digest] = _finding_version(data[0]) if isinstance(data, list) and len(data) == 1 else None
+        made = _BLOCKS[digest]
+        if made is None or made[0] in out:
+            return None
+        out[made[0]] = made[1]
     return out
 
 
@@ -302,7 +397,7 @@ def verify_ledgers(loaded: list[Loaded], root: Path, people: People) -> list[Pro
                     problems.append(item.problem(path, message))
                 else:
                     pending.append((item, path, event, intro.sha))
-    verdicts = signatures(root, [sha for *_, sha in pending], people)
+    verdicts = signatures(root, [sha for *_, sha in pending], people, cache=True)
     for item, path, event, sha in pending:
         seen = verdicts.get(sha, Signature("N", "", ""))
         named = signer_name(event) or "?"
