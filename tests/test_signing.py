@@ -362,6 +362,12 @@ def test_the_hook_accepts_rightful_pushes_and_refuses_each_forgery(
     _commit_as(office, keys["wang"], "closed by hand")
     refused("推送后的台账未通过检查：ledgers/demo.yaml:25:13: findings[2].status (demo-002): status is closed but its history leads to open")
 
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(text.replace("by: 王某", "by: 张某", 1), encoding="utf-8")  # demo-001's start
+    _commit_as(office, keys["wang"], "who started it")
+    refused("改写或删除了 demo-001 已有的记录（ledgers/demo.yaml）",
+            "rewrites or removes recorded events of demo-001 (ledgers/demo.yaml)")  # fmt: skip
+
     step("close", "demo-001", "--by", "王某", "--approver", "钟某", "--commit", "--key", str(keys["zhong"]))
     accepted = _push(office)
     assert accepted.returncode == 0, accepted.stderr

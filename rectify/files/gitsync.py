@@ -151,7 +151,9 @@ def sync(folder: Path, key: str | None = None, sign: bool = False) -> Synced:
         raise SyncStopped(
             f"{listed}\nthe ledgers fail check after the merge; fix them and sync again. Nothing was pushed."
         )
-    done.outgoing = _subjects(root, f"{upstream}..HEAD" if has_upstream else "HEAD")
+    has_commits = bool(_quiet(["rev-parse", "--verify", "--quiet", "HEAD"], root))
+    if has_commits:
+        done.outgoing = _subjects(root, f"{upstream}..HEAD" if has_upstream else "HEAD")
     if done.outgoing:
         pushed = subprocess.run(
             ["git", "push", "--quiet", *([] if has_upstream else ["-u"]), remote, f"HEAD:{target}"],

@@ -104,22 +104,25 @@ def _commit_refusals(root: Path, sha: str, parents: list[str], sig: Signature, p
             continue
         raws = blobs(root, [f"{rev}:{name}" for rev in [sha, *parents]])
         now, before = read_version(raws[0], name), [read_version(r, name) for r in raws[1:]] or [{}]
-        if now is None or any(b is None for b in before):
-            continue  # unreadable: the tip's check says why
+        readable = now is not None and all(b is not None for b in before)
         olds: list[Version] = [b for b in before if b is not None]
         heads = [_head_of(r) for r in raws]
         authored = (
-            heads[0] not in heads[1:]
+            len(parents) <= 1  # a commit of its own: whatever it changed, its signer changed
+            or not readable
+            or heads[0] not in heads[1:]
             or any(
-                all(old.get(fid) is None or old[fid].whole != item.whole for old in olds) for fid, item in now.items()
+                all(old.get(fid) is None or old[fid].whole != item.whole for old in olds)
+                for fid, item in (now or {}).items()
             )
-            or (len(parents) <= 1 and any(fid not in now for fid in olds[0]))
         )
         if authored and signer is None:
             why = "unsigned" if sig.status == "N" else "unknown_key"
             out.append(Refusal(sha, why, {"ledger": name, "fingerprint": sig.key}))
         if authored and signer is not None and not signer.may_change(unit):
             out.append(Refusal(sha, "not_your_ledger", {"ledger": name, "person": signer.name, "unit": unit}))
+        if now is None or not readable:
+            continue  # unreadable: the tip's check says why
         added = [
             (fid, key, action)
             for fid, item in now.items()
