@@ -41,7 +41,8 @@ def hook_pre_receive() -> None:
 
 def sync(ctx: typer.Context, key: KeyOption = None, lang: LangOption = None) -> None:
     """Fetch, merge (ledgers finding by finding), check, push; print what came in and went
-    out. On a conflict or failing ledgers it stops with the merge undone and nothing pushed."""
+    out. A conflict undoes the merge; a conflict, failing ledgers or a refused push stop it
+    with nothing pushed."""
     from rectify.present.words import SYNC, word
 
     lib = library(ctx)
