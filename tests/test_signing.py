@@ -422,3 +422,28 @@ def test_sync_between_two_offices_and_the_city_keeps_every_finding(
     assert "the merge was undone and nothing was pushed" in stopped
     assert git(server, "rev-parse", "main") == tip and git(city, "rev-parse", "HEAD") == head
     assert git(city, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def test_conflict_findings_names_the_finding_a_marker_falls_in() -> None:
+    from rectify.files.gitsync import conflict_findings
+
+    text = """findings:
+  - id: demo-001
+    title: 问题1
+<<<<<<< ours
+  - id: demo-002
+    title: 甲
+=======
+  - id: demo-002
+    title: 乙
+>>>>>>> theirs
+  - id: demo-003
+    title: 问题3
+    owner: 张某
+<<<<<<< ours
+    deadline: 2021-10-31
+=======
+    deadline: 2021-11-30
+>>>>>>> theirs
+"""
+    assert conflict_findings(text) == ["demo-002", "demo-003"]

@@ -48,17 +48,19 @@ def _subjects(root: Path, span: str) -> list[str]:
 def conflict_findings(text: str) -> list[str]:
     """The ids of the findings whose lines hold git conflict markers in a ledger's text."""
     found: list[str] = []
-    current, inside = "", False
+    current, inside, fresh = "", False, False
     for line in text.splitlines():
         match = re.match(r"^\s*-\s+id:\s*(\S+)", line)
+        if fresh:  # the first line of a conflict: a finding's own line, or inside the current finding
+            fresh = False
+            if not match and current:
+                found.append(current)
         if match:
             current = match.group(1)
-            if inside:  # a conflict block that starts before the finding's first line
+            if inside:
                 found.append(current)
         if line.startswith("<<<<<<<"):
-            inside = True
-            if current:
-                found.append(current)
+            inside = fresh = True
         elif line.startswith(">>>>>>>"):
             inside = False
     return list(dict.fromkeys(found))
