@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import stat
 import sys
 import tarfile
@@ -216,7 +215,8 @@ def _signature(root: Path, sha: str, people: People | None) -> Signature:
 
 def install_hook(bare: Path) -> Path:
     """Write ``hooks/pre-receive`` into the bare repository ``bare``, running this rectify
-    (by its full path, so the hook works without the virtual environment). Returns the
+    (``python -m rectify`` by the Python's full path, so the hook works without the
+    virtual environment active and never finds another rectify on the server's PATH). Returns the
     hook's path. Raises :class:`GitError` when ``bare`` is not a bare repository."""
     try:
         is_bare = _git(["rev-parse", "--is-bare-repository"], bare).decode().strip() == "true"
@@ -224,8 +224,7 @@ def install_hook(bare: Path) -> Path:
         is_bare = False
     if not is_bare:
         raise GitError(f"{bare} is not a bare git repository (the server's copy, made by git init --bare)")
-    found = shutil.which("rectify")
-    program = f'"{Path(found).resolve()}"' if found else f'"{sys.executable}" -m rectify'
+    program = f'"{sys.executable}" -m rectify'  # the Python that has this rectify, whatever PATH holds
     hook = bare / "hooks" / "pre-receive"
     hook.parent.mkdir(exist_ok=True)
     hook.write_text(
