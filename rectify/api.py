@@ -184,9 +184,10 @@ class Ledgers:
     def verify(self, loaded: list[Loaded]) -> list[Problem]:
         """``check --verify``: every approval event of ``loaded`` (from :meth:`check`)
         proven by a signed commit of its own by the person it names, who may sign at that
-        level for that unit (:func:`rectify.files.signing.verify_ledgers`). Raises
+        level for that unit (:func:`rectify.files.signing.verify_ledgers`), and every change
+        of the people file signed by an administrator. Raises
         :class:`UsageError` outside git or without ``.rectify/people.yaml``."""
-        from rectify.files.signing import PEOPLE_PATH, load_people, verify_ledgers
+        from rectify.files.signing import PEOPLE_PATH, load_people, people_history_problems, verify_ledgers
 
         root = gitops.toplevel(self.folder)
         if root is None:
@@ -194,7 +195,7 @@ class Ledgers:
         people = load_people(root)
         if people is None:
             raise UsageError(f"--verify: there is no {PEOPLE_PATH} naming who may sign, with their keys")
-        return verify_ledgers(loaded, root, people)
+        return [*people_history_problems(root), *verify_ledgers(loaded, root, people)]
 
     def sync(self, key: str | None = None) -> Any:
         """Fetch, merge (finding by finding), check, push; returns a

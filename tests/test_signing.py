@@ -101,8 +101,7 @@ def repo(tmp_path: Path, keys: dict[str, Path]) -> Path:
         LEDGER_HEAD + "".join(_finding(n) for n in range(1, 8)), encoding="utf-8"
     )
     git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "start")
+    _commit_as(tmp_path, keys["ban"], "start")  # the people file comes signed by its administrator
     return tmp_path
 
 
@@ -447,3 +446,21 @@ def test_conflict_findings_names_the_finding_a_marker_falls_in() -> None:
 >>>>>>> theirs
 """
     assert conflict_findings(text) == ["demo-002", "demo-003"]
+
+
+def test_check_verify_reports_a_people_file_change_not_signed_by_an_administrator(
+    run: Run, repo: Path, keys: dict[str, Path]
+) -> None:
+    people = repo / ".rectify" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("units: [other]", "units: [other, demo]"), encoding="utf-8")
+    _commit_as(repo, keys["ban"], "li helps demo")
+    assert run("check", "--verify").exit_code == 0
+    people.write_text(people.read_text(encoding="utf-8").replace("units: [demo]", "units: ['*']"), encoding="utf-8")
+    _commit_as(repo, keys["wang"], "wang everywhere")
+    sha = git(repo, "rev-parse", "HEAD")[:10]
+    result = run("check", "--verify")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f".rectify/people.yaml:1:1: commit {sha} changed the people file, signed by wang; "
+        "only an administrator may change it\n"
+    )

@@ -413,3 +413,40 @@ def verify_ledgers(loaded: list[Loaded], root: Path, people: People) -> list[Pro
         if message:
             problems.append(item.problem(path, message))
     return problems
+
+
+def people_history_problems(root: Path) -> list[Problem]:
+    """Every commit that changed the people file must be signed by an administrator named
+    in the version before it (the first version: by one it names itself); and the file
+    in the work tree must be the committed one. Problems are at ``.rectify/people.yaml:1:1``
+    and name the commit. A version that cannot be read is reported and judged by none."""
+    path = root / PEOPLE_PATH
+    problems: list[Problem] = []
+    try:
+        history = list(reversed(file_history(path)))
+    except GitError:
+        return problems
+    shas = list(dict.fromkeys([c.sha for c in history] + [p for c in history for p in c.parents]))
+    raws = dict(zip(shas, blobs(root, [f"{sha}:{PEOPLE_PATH}" for sha in shas]), strict=True))
+
+    def version(sha: str) -> People | None:
+        raw = raws.get(sha)
+        try:
+            return parse_people(raw) if raw is not None else None
+        except LedgerError:
+            return None
+
+    for item in history:
+        if raws.get(item.sha) is None:
+            continue  # removed: the work tree then has no people file and --verify says so
+        judge = version(item.parents[0]) if item.parents else None
+        judge = judge if judge is not None else version(item.sha)
+        seen = signatures(root, [item.sha], judge, cache=True).get(item.sha) if judge is not None else None
+        if seen is None or seen.status != "G" or not judge or not judge.is_admin(seen.signer):
+            who = f"signed by {seen.signer}" if seen and seen.signer else "not signed by a key of an administrator"
+            message = f"commit {item.sha[:10]} changed the people file, {who}; only an administrator may change it"
+            problems.append(Problem(PEOPLE_PATH, 1, 1, message))
+    committed = raws.get(history[-1].sha) if history else None
+    if path.is_file() and path.read_bytes() != committed:
+        problems.append(Problem(PEOPLE_PATH, 1, 1, "the people file has changes that are not committed"))
+    return problems
