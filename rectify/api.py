@@ -204,10 +204,9 @@ class Ledgers:
         :class:`rectify.files.gitsync.SyncStopped` with nothing pushed on a conflict,
         failing ledgers or a refused push."""
         from rectify.files.gitsync import sync
+        from rectify.files.signing import signing_for
 
-        if key is not None and not key.startswith("key::") and not Path(key).expanduser().is_file():
-            raise UsageError(f"--key: no key file {key}")
-        return sync(self.folder, key, gitops.configured_key(self.folder) is not None)
+        return sync(self.folder, *signing_for(self.folder, True, key, require=False))
 
     def finding(self, finding_id: str) -> tuple[Loaded, Finding]:
         """The ledger holding ``finding_id`` and the finding (reads only its unit's file)."""
@@ -286,43 +285,16 @@ class Ledgers:
         return commit or (config or self.config).git.autocommit
 
     def _signing(self, wants: bool, key: str | None, config: Config | None = None) -> tuple[str | None, bool]:
-        """How a commit is signed: ``(key, sign)`` for :func:`gitops.commit`. ``key`` is
-        ``--key`` (a path to an SSH private key); without it, git's own ``user.signingkey``
-        with ``gpg.format=ssh`` signs. Raises :class:`UsageError`, before anything is
-        written, for a key file that does not exist, or when rectify.yaml's
-        ``git.require_signatures`` asks for a signature and there is no key."""
-        if key is not None and not key.startswith("key::") and not Path(key).expanduser().is_file():
-            raise UsageError(f"--key: no key file {key}")
-        if not wants:
-            if key is not None:
-                raise UsageError("--key signs the step's commit; it goes with --commit")
-            return None, False
-        sign = key is not None or gitops.configured_key(self.folder) is not None
-        if not sign and (config or self.config).git.require_signatures:
-            raise UsageError(
-                "--commit: rectify.yaml requires signed steps (git.require_signatures); give --key PATH "
-                "(your SSH private key) or set git's user.signingkey with gpg.format=ssh"
-            )
-        return key, sign
+        """How a commit is signed (:func:`rectify.files.signing.signing_for`)."""
+        from rectify.files.signing import signing_for
+
+        return signing_for(self.folder, wants, key, (config or self.config).git.require_signatures)
 
     def _check_signer(self, key: str | None, sign: bool, finding: Finding) -> None:
-        """Refuse an approval whose commit would be signed with a key the people file gives
-        to someone other than the person the event names (nothing is written yet)."""
-        from rectify.domain.people import same_person
-        from rectify.domain.signers import signer_name
-        from rectify.files.signing import load_people, own_public_key
+        """Refuse an approval signed with another's key (:func:`rectify.files.signing.refuse_wrong_key`)."""
+        from rectify.files.signing import refuse_wrong_key
 
-        named = signer_name(finding.history[-1]) if finding.history else None
-        given = key or (gitops.configured_key(self.folder) if sign else None)
-        people = load_people(repository_root(self.folder)) if named and given else None
-        public = own_public_key(given) if people is not None and given else None
-        if people is None or public is None or named is None:
-            return
-        holder = people.owner_of(public)
-        if holder is None:
-            raise UsageError(f"the signing key is nobody's in .rectify/people.yaml; {named} must sign this step")
-        if not same_person(holder.name, named):
-            raise UsageError(f"the signing key is {holder.name}'s, but this step names {named}, who must sign it")
+        refuse_wrong_key(self.folder, key, sign, finding)
 
     def add_unit(
         self,

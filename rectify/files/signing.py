@@ -23,9 +23,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rectify.domain.model import Action, Event
+from rectify.domain.model import Action, Event, Finding
 from rectify.domain.signers import People, people_problems, public_key
-from rectify.errors import LedgerError, Problem
+from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import yamlread
 from rectify.files.gitops import GitError, _git, file_history
 from rectify.files.ledgerfile import Loaded
@@ -450,3 +450,51 @@ def people_history_problems(root: Path) -> list[Problem]:
     if path.is_file() and path.read_bytes() != committed:
         problems.append(Problem(PEOPLE_PATH, 1, 1, "the people file has changes that are not committed"))
     return problems
+
+
+def signing_for(folder: Path, wants: bool, key: str | None, require: bool) -> tuple[str | None, bool]:
+    """How a step's commit is signed: ``(key, sign)`` for :func:`rectify.files.gitops.commit`.
+    ``key`` is ``--key`` (a path to an SSH private key, or ``key::ssh-...``); without it,
+    git's own ``user.signingkey`` with ``gpg.format=ssh`` signs. ``wants``: the step is
+    committed; ``require``: rectify.yaml's ``git.require_signatures``. Raises
+    :class:`UsageError`, before anything is written, for a key file that does not exist,
+    ``--key`` without a commit, or no key where signatures are required."""
+    from rectify.files.gitops import configured_key
+
+    if key is not None and not key.startswith("key::") and not Path(key).expanduser().is_file():
+        raise UsageError(f"--key: no key file {key}")
+    if not wants:
+        if key is not None:
+            raise UsageError("--key signs the step's commit; it goes with --commit")
+        return None, False
+    sign = key is not None or configured_key(folder) is not None
+    if not sign and require:
+        raise UsageError(
+            "--commit: rectify.yaml requires signed steps (git.require_signatures); give --key PATH "
+            "(your SSH private key) or set git's user.signingkey with gpg.format=ssh"
+        )
+    return key, sign
+
+
+def refuse_wrong_key(folder: Path, key: str | None, sign: bool, finding: Finding) -> None:
+    """Refuse (:class:`UsageError`) the approval just made on ``finding`` (its last event)
+    when its commit would be signed with a key the people file gives to nobody or to
+    someone other than the person the event names. Nothing is said when there is no
+    people file or the key's public half cannot be read (git then signs, and
+    ``check --verify`` and the server judge it)."""
+    from rectify.domain.people import same_person
+    from rectify.domain.signers import signer_name
+    from rectify.files.gitops import configured_key
+    from rectify.files.paths import repository_root
+
+    named = signer_name(finding.history[-1]) if finding.history else None
+    given = key or (configured_key(folder) if sign else None)
+    people = load_people(repository_root(folder)) if named and given else None
+    public = own_public_key(given) if people is not None and given else None
+    if people is None or public is None or named is None:
+        return
+    holder = people.owner_of(public)
+    if holder is None:
+        raise UsageError(f"the signing key is nobody's in {PEOPLE_PATH}; {named} must sign this step")
+    if not same_person(holder.name, named):
+        raise UsageError(f"the signing key is {holder.name}'s, but this step names {named}, who must sign it")
