@@ -464,3 +464,29 @@ def test_check_verify_reports_a_people_file_change_not_signed_by_an_administrato
         f".rectify/people.yaml:1:1: commit {sha} changed the people file, signed by wang; "
         "only an administrator may change it\n"
     )
+
+
+def test_a_merge_that_unites_one_findings_events_must_be_signed_by_someone_allowed(
+    run: Run, tmp_path: Path, server: Path, keys: dict[str, Path]
+) -> None:
+    demo, city = tmp_path / "demo-office", tmp_path / "city-office"
+    for clone in (demo, city):
+        git(tmp_path, "clone", "-q", str(server), str(clone))
+
+    def r(clone: Path, *args: str, code: int = 0) -> str:
+        result = run("--ledgers", str(clone / "ledgers"), *args)
+        assert result.exit_code == code, result.output
+        return result.stdout + result.stderr
+
+    for clone, who, key in ((demo, "王某", "wang"), (city, "班某", "ban")):
+        r(clone, "progress", "demo-001", "--by", who, "--note", f"{who}的进展", "--date", "2021-09-01",
+          "--commit", "--key", str(keys[key]))  # fmt: skip
+    r(demo, "sync")
+    head = git(city, "rev-parse", "HEAD")
+    refused = r(city, "sync", code=1)
+    assert "the server refused the push; nothing was pushed; the merge was undone" in refused
+    assert "changes ledger ledgers/demo.yaml but is not signed" in refused
+    assert git(city, "rev-parse", "HEAD") == head
+    assert r(city, "sync", "--key", str(keys["ban"])).endswith("went out (2 commits):\n  progress demo-001: 班某\n  Merge remote-tracking branch 'refs/remotes/origin/main'\n")
+    merged = (city / "ledgers" / "demo.yaml").read_text(encoding="utf-8")
+    assert "note: 王某的进展" in merged and "note: 班某的进展" in merged

@@ -138,6 +138,7 @@ def sync(folder: Path, key: str | None = None, sign: bool = False) -> Synced:
     done = Synced()
     if has_upstream:
         done.incoming = _subjects(root, f"HEAD..{upstream}")
+    before = _quiet(["rev-parse", "--verify", "--quiet", "HEAD"], root)
     if done.incoming:
         done.removed = _clear_identical_untracked(root, upstream)
         signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"] if key else []
@@ -163,7 +164,11 @@ def sync(folder: Path, key: str | None = None, sign: bool = False) -> Synced:
         )  # fmt: skip
         if pushed.returncode != 0:
             said = pushed.stderr.decode("utf-8", "replace").strip()
-            raise SyncStopped(f"the server refused the push; nothing was pushed:\n{said}")
+            undone = ""
+            if done.incoming and before:  # our merge of what came in goes too, so a signed one can replace it
+                reset = subprocess.run(["git", "reset", "-q", "--keep", before], cwd=root, capture_output=True)
+                undone = "; the merge was undone" if reset.returncode == 0 else ""
+            raise SyncStopped(f"the server refused the push; nothing was pushed{undone}:\n{said}")
     return done
 
 
