@@ -229,6 +229,33 @@ class Ledgers:
         loaded, problems = check_folder(self.folder, audit=True, progress=self.progress)
         return loaded, problems, len(ledger_paths(self.folder))
 
+    def verify(self, loaded: list[Loaded]) -> list[Problem]:
+        """``check --verify``: every approval event of ``loaded`` (from :meth:`check`)
+        proven by a signed commit of its own by the person it names, who may sign at that
+        level for that unit (:func:`rectify.files.signing.verify_ledgers`), and every change
+        of the people file signed by an administrator. Raises
+        :class:`UsageError` outside git or without ``.rectify/people.yaml``."""
+        from rectify.files.signing import PEOPLE_PATH, load_people, people_history_problems, verify_ledgers
+
+        root = gitops.toplevel(self.folder)
+        if root is None:
+            raise UsageError(f"--verify: {display(self.folder)} is not in a git repository")
+        people = load_people(root)
+        if people is None:
+            raise UsageError(f"--verify: there is no {PEOPLE_PATH} naming who may sign, with their keys")
+        return [*people_history_problems(root), *verify_ledgers(loaded, root, people)]
+
+    def sync(self, key: str | None = None) -> Any:
+        """Fetch, merge (finding by finding), check, push; returns a
+        :class:`rectify.files.gitsync.Synced` (what came in and went out). The merge
+        commit is signed with ``key`` or git's own signing key when there is one. Raises
+        :class:`rectify.files.gitsync.SyncStopped` with nothing pushed on a conflict,
+        failing ledgers or a refused push."""
+        from rectify.files.gitsync import sync
+        from rectify.files.signing import signing_for
+
+        return sync(self.folder, *signing_for(self.folder, True, key, require=False))
+
     def finding(self, finding_id: str) -> tuple[Loaded, Finding]:
         """The ledger holding ``finding_id`` and the finding (reads only its unit's file)."""
         return find_finding(self.folder, finding_id)
@@ -354,18 +381,33 @@ class Ledgers:
         return wants
 
     @staticmethod
-    def _commit_after(edit: Any, paths: list[Path], message: Callable[[], str]) -> None:
-        """Make ``edit`` commit ``paths`` once saved, with an intent record written before
-        the ledger is (see :func:`rectify.files.gitops.finish_pending`)."""
+    def _commit_after(
+        edit: Any, paths: list[Path], message: Callable[[], str], signing: tuple[str | None, bool] = (None, False)
+    ) -> None:
+        """Make ``edit`` commit ``paths`` once saved (signed as ``signing`` says), with an
+        intent record written before the ledger is (see
+        :func:`rectify.files.gitops.finish_pending`)."""
         import hashlib
 
         edit.before_write = lambda data: gitops.remember_commit(paths, message(), hashlib.sha256(data).hexdigest())
 
         def then() -> None:
-            gitops.commit_step(paths, message())
+            gitops.commit_step(paths, message(), *signing)
             gitops.forget_commit(paths[0].parent)
 
         edit.then = then
+
+    def _signing(self, wants: bool, key: str | None, config: Config | None = None) -> tuple[str | None, bool]:
+        """How a commit is signed (:func:`rectify.files.signing.signing_for`)."""
+        from rectify.files.signing import signing_for
+
+        return signing_for(self.folder, wants, key, (config or self.config).git.require_signatures)
+
+    def _check_signer(self, key: str | None, sign: bool, finding: Finding) -> None:
+        """Refuse an approval signed with another's key (:func:`rectify.files.signing.refuse_wrong_key`)."""
+        from rectify.files.signing import refuse_wrong_key
+
+        refuse_wrong_key(self.folder, key, sign, finding)
 
     def add_unit(
         self,
@@ -377,6 +419,7 @@ class Ledgers:
         group: str | None = None,
         feedback_date: date | None = None,
         commit: bool = False,
+        key: str | None = None,
     ) -> Path:
         """Start unit ``unit_id``'s ledger (no findings yet); return its path."""
         from pydantic import ValidationError
@@ -399,21 +442,30 @@ class Ledgers:
             raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
         path = ledger_path(self.folder, unit_id)
         wants = self._wants_commit(commit)
+        signing = self._signing(wants, key)
         if wants:
             gitops.require_committable(path)
         create_ledger(path, ledger)
         if wants:
-            gitops.commit_step([path], f"unit add {unit_id}: {name}")
+            gitops.commit_step([path], f"unit add {unit_id}: {name}", *signing)
         return path
 
     def add(
-        self, unit: str, items: list[steps.NewFinding], on: date, by: str | None = None, commit: bool = False
+        self,
+        unit: str,
+        items: list[steps.NewFinding],
+        on: date,
+        by: str | None = None,
+        commit: bool = False,
+        key: str | None = None,
     ) -> list[Finding]:
-        """Put ``items`` on unit ``unit``'s ledger (挂账) on ``on``; return the new findings."""
+        """Put ``items`` on unit ``unit``'s ledger (挂账) on ``on``; return the new findings.
+        ``key`` signs the commit (see :meth:`record`)."""
         path = self.unit_file(unit)
         for item in items:
             self._known_category(item.category)
         wants = self._wants_commit(commit)
+        signing = self._signing(wants, key)
         if wants:
             gitops.require_committable(path)
         with editing(path) as edit:
@@ -422,7 +474,7 @@ class Ledgers:
             if wants:
                 what = made[0].title if len(made) == 1 else f"{len(made)} findings"
                 ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
-                self._commit_after(edit, [path], lambda: f"add {ids}: {what}")
+                self._commit_after(edit, [path], lambda: f"add {ids}: {what}", signing)
         return made
 
     def unit_file(self, unit: str) -> Path:
@@ -445,16 +497,21 @@ class Ledgers:
         summary: str | Callable[[Finding], str],
         commit: bool = False,
         files: list[Path] | None = None,
+        key: str | None = None,
     ) -> Recorded:
         """Apply one step to a finding under the lock and commit it when asked.
 
         ``make`` builds the finding after the step (see :data:`StepMaker`); ``summary``
         is the one-line description (or a function of the changed finding). ``files``
-        (evidence) go into the same commit. Nothing is written when anything raises.
+        (evidence) go into the same commit. ``key`` (an SSH private key's path) signs the
+        commit, else git's ``user.signingkey`` does when set (:meth:`_signing`); an
+        approval signed with a key the people file gives to someone else than the person
+        it names is refused. Nothing is written when anything raises.
         """
         when = self.event_day(on)
         loaded, _ = find_finding(self.folder, finding_id)
         wants = self._wants_commit(commit, loaded.config)
+        signing = self._signing(wants, key, loaded.config)
         if wants:
             gitops.require_committable(loaded.path, files)
         chain, now = loaded.chain, self.today()
@@ -463,10 +520,12 @@ class Ledgers:
             if current is None:
                 raise UsageError(f"no finding {finding_id}")
             changed = make(current, when, chain, now)
+            if wants:
+                self._check_signer(*signing, changed)
             edit.replace(changed)
             text = summary(changed) if callable(summary) else summary
             if wants:
-                self._commit_after(edit, [loaded.path, *(files or [])], lambda: text)
+                self._commit_after(edit, [loaded.path, *(files or [])], lambda: text, signing)
         return Recorded(changed, when, text)
 
     def step(
@@ -477,12 +536,13 @@ class Ledgers:
         summary: str | Callable[[Finding], str],
         commit: bool = False,
         files: list[Path] | None = None,
+        key: str | None = None,
         **fields: Any,
     ) -> Recorded:
         """Record one plain workflow step: an event of ``action`` with ``fields`` (by,
         approver, note, role, evidence, to); see :meth:`record`."""
-        for key in ("by", "approver"):
-            require_name(fields.get(key), f"--{key}")
+        for name in ("by", "approver"):
+            require_name(fields.get(name), f"--{name}")
         require_name(fields.get("note"), "--note", person=False)
         event_fields = {k: v for k, v in fields.items() if v not in (None, [])}
 
@@ -491,7 +551,7 @@ class Ledgers:
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.apply(finding, Event(date=when, action=action, **event_fields), chain, now, required)
 
-        return self.record(finding_id, on, make, summary, commit, files)
+        return self.record(finding_id, on, make, summary, commit, files, key)
 
     def edit(
         self,
@@ -501,6 +561,7 @@ class Ledgers:
         reason: str,
         on: str | None = None,
         commit: bool = False,
+        key: str | None = None,
     ) -> Recorded:
         """Change a finding's fields (``rectify edit``) with an ``edit`` event recording
         each old and new value; see :func:`rectify.domain.steps.edit`. A category must be
@@ -513,7 +574,7 @@ class Ledgers:
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.edit(finding, values, by, reason, when, now)
 
-        return self.record(finding_id, on, make, f"edit {finding_id}: {fields} ({by})", commit)
+        return self.record(finding_id, on, make, f"edit {finding_id}: {fields} ({by})", commit, None, key)
 
     def withdraw(
         self,
@@ -524,6 +585,7 @@ class Ledgers:
         into: str | None = None,
         on: str | None = None,
         commit: bool = False,
+        key: str | None = None,
     ) -> Recorded:
         """Withdraw a finding (撤销), or merge it into ``into`` (合并): it stays in its file
         and counts in no figure from that day on. Raises :class:`UsageError` when ``into``
@@ -538,7 +600,7 @@ class Ledgers:
             return steps.withdraw(finding, by, approver, reason, when, into, now)
 
         what = f"合并至 {into}" if into else "撤销"
-        return self.record(finding_id, on, make, f"withdraw {finding_id}: {what} {approver}", commit)
+        return self.record(finding_id, on, make, f"withdraw {finding_id}: {what} {approver}", commit, None, key)
 
     def account(
         self,
@@ -550,6 +612,7 @@ class Ledgers:
         on: str | None = None,
         note: str | None = None,
         commit: bool = False,
+        key: str | None = None,
     ) -> Recorded:
         """Record the three 到位 (``rectify account``): people held accountable by kind,
         funds recovered (元, exact decimal text, at most two decimals) and rules made, as a
@@ -569,7 +632,7 @@ class Ledgers:
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.account(finding, counters, by, when, note, now)
 
-        return self.record(finding_id, on, make, f"account {finding_id}: 三个到位 {by}", commit)
+        return self.record(finding_id, on, make, f"account {finding_id}: 三个到位 {by}", commit, None, key)
 
     def _known_category(self, category: object) -> None:
         allowed = self.config.categories
@@ -645,3 +708,21 @@ def read_sheet(source: Path, sheet: str | None, approver: str | None) -> tuple[s
     if not items:
         raise UsageError(f"{source.name}: no problem found under the header")
     return name, names, items
+
+
+def check_push(root: Path, updates: list[tuple[str, str, str]]) -> list[Any]:
+    """The pre-receive hook's judgement of a push into the repository at ``root``:
+    ``updates`` are the ``(old, new, ref)`` lines git gives the hook. Returns the
+    :class:`rectify.files.hook.Refusal` reasons (empty: accept)."""
+    from rectify.files.hook import push_refusals
+
+    return push_refusals(root, updates)
+
+
+def install_hook(bare: Path) -> Path:
+    """Install ``rectify hook pre-receive`` as the bare repository's pre-receive hook;
+    return the hook's path. Raises :class:`rectify.files.gitops.GitError` for a folder
+    that is not a bare repository."""
+    from rectify.files.hook import install_hook as install
+
+    return install(bare)

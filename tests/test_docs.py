@@ -17,8 +17,10 @@ from rectify.cli import app
 README = Path(__file__).resolve().parent.parent / "README.md"
 COMMANDS = [
     [], ["init"], ["unit", "add"], ["unit", "list"], ["add"], ["start"], ["progress"], ["submit"], ["sign"],
-    ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["status"], ["overdue"], ["trend"],
-    ["report"], ["export"], ["import"], ["schema"], ["list"], ["show"], ["log"], ["check"], ["merge-driver"],
+    ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["edit"], ["withdraw"], ["account"],
+    ["status"], ["overdue"], ["trend"], ["frequent"],
+    ["report"], ["export"], ["import"], ["schema"], ["list"], ["show"], ["log"], ["check"], ["sync"], ["hook", "install"],
+    ["hook", "pre-receive"], ["merge-driver"],
 ]  # fmt: skip
 START, END = "<!-- commands: start -->", "<!-- commands: end -->"
 

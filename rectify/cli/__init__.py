@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from rectify import __version__
-from rectify.cli import ledgers, steps, views
+from rectify.cli import ledgers, steps, sync, views
 from rectify.cli.common import plural
 from rectify.errors import LedgerError, RectifyError
 
@@ -70,6 +70,8 @@ app = typer.Typer(
 unit_app = typer.Typer(cls=RectifyGroup, help="Start and list units' ledgers.", no_args_is_help=True,
                        context_settings=_SETTINGS)  # fmt: skip
 app.add_typer(unit_app, name="unit")
+hook_app = typer.Typer(cls=RectifyGroup, help="The server's git hook that guards a shared ledger repository.",
+                       no_args_is_help=True, context_settings=_SETTINGS)  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -133,6 +135,10 @@ app.command("list")(views.list_)
 app.command()(views.show)
 app.command()(views.log)
 app.command()(ledgers.check)
+app.command()(sync.sync)
+app.add_typer(hook_app, name="hook")
+hook_app.command("install")(sync.hook_install)
+hook_app.command("pre-receive")(sync.hook_pre_receive)
 
 _command: Any = None
 

@@ -38,6 +38,14 @@ CommitOption = Annotated[
     bool,
     typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
 ]
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        metavar="PATH",
+        help="Sign the commit with this SSH private key (default: git's user.signingkey when gpg.format=ssh).",
+    ),
+]
 DateOption = Annotated[str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")]
 def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
     """Unit ids for shell completion (bash, zsh, fish, PowerShell)."""

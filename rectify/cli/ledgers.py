@@ -12,6 +12,7 @@ import typer
 from rectify.cli.common import (
     CommitOption,
     FormatOption,
+    KeyOption,
     LangOption,
     complete_unit,
     language,
@@ -92,12 +93,13 @@ def unit_add(
         typer.Option("--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."),
     ] = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Start a unit's ledger: ledgers/ID.yaml with no findings yet."""
     from rectify.api import display, parse_day
 
     day = parse_day(feedback_date, "--feedback-date") if feedback_date is not None else None
-    path = library(ctx).add_unit(unit_id, name, parent, supervisor, round_, group, day, commit)
+    path = library(ctx).add_unit(unit_id, name, parent, supervisor, round_, group, day, commit, key)
     typer.echo(f"created {display(path)}")
 
 
@@ -145,6 +147,7 @@ def add(
         typer.Option("--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."),
     ] = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Add one finding (or a feedback list with --from) and print the new id(s)."""
     from rectify.api import parse_day
@@ -166,7 +169,7 @@ def add(
             NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due,
                        problem=problem, category=category)
         ]  # fmt: skip
-    for finding in lib.add(unit, items, when, by, commit):
+    for finding in lib.add(unit, items, when, by, commit, key):
         typer.echo(finding.id)
 
 
@@ -238,6 +241,13 @@ def check(
         str,
         typer.Option("--format", "-f", metavar="FORMAT", help="text (path:line:col: message) or json."),
     ] = "text",
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Also prove every approval by its signed commit (git history and .rectify/people.yaml).",
+        ),
+    ] = False,
 ) -> None:
     """Validate every ledger and report every problem as path:line:col: message."""
     from rectify.api import display
@@ -247,6 +257,8 @@ def check(
         raise UsageError(f"--format must be text or json, not {fmt!r}")
     lib = library(ctx)
     loaded, found, files = lib.check()
+    if verify:
+        found = sorted([*found, *lib.verify(loaded)])
     findings.problems(found, fmt)
     counted = sum(len(item.ledger.findings) for item in loaded)
     if fmt == "text":

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, library
+from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, KeyOption, library
 from rectify.domain.model import Action, Finding
 from rectify.errors import UsageError
 
@@ -84,7 +84,9 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
     """Return the typer command function of ``spec``: its parameters are the finding id,
     the step's options, ``--date`` and ``--commit``."""
 
-    def command(ctx: typer.Context, finding_id: str, on: str | None, commit: bool, **given: str | None) -> None:
+    def command(
+        ctx: typer.Context, finding_id: str, on: str | None, commit: bool, key: str | None, **given: str | None
+    ) -> None:
         fields = {opt.field: given[opt.field] for opt in spec.options}
 
         def summary(changed: Finding) -> str:
@@ -93,7 +95,7 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
                 id=finding_id, by=by or "", by_part=f": {by}" if by else "", role_signed=changed.history[-1].role
             )
 
-        done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, **fields)
+        done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, key, **fields)
         typer.echo(f"{done.summary} ({done.day})")
 
     params = [
@@ -110,10 +112,11 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
     params += [
         inspect.Parameter("on", inspect.Parameter.KEYWORD_ONLY, annotation=DateOption, default=None),
         inspect.Parameter("commit", inspect.Parameter.KEYWORD_ONLY, annotation=CommitOption, default=False),
+        inspect.Parameter("key", inspect.Parameter.KEYWORD_ONLY, annotation=KeyOption, default=None),
     ]
 
     def run(ctx: typer.Context, finding_id: str, **options: Any) -> None:
-        command(ctx, finding_id, options.pop("on"), options.pop("commit"), **options)
+        command(ctx, finding_id, options.pop("on"), options.pop("commit"), options.pop("key"), **options)
 
     run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in params}
@@ -134,6 +137,7 @@ def close(
     evidence: EvidenceOption = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Close (销号) a finding with a second person's sign-off (审签), in one step.
 
@@ -143,7 +147,7 @@ def close(
     proof = lib.evidence(evidence or [])
     summary = f"close {finding_id}: 审签 {approver}"
     fields = {"by": by, "approver": approver, "note": note, "evidence": proof}
-    done = lib.step(finding_id, Action.CLOSE, on, summary, commit, list(evidence or []), **fields)
+    done = lib.step(finding_id, Action.CLOSE, on, summary, commit, list(evidence or []), key, **fields)
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -158,12 +162,15 @@ def submit(
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note for the reviewers.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Ask for close with evidence (申请销号): records each file's path and sha256."""
     lib = library(ctx)
     proof = lib.evidence(evidence)
     summary = f"submit {finding_id}: 申请销号 {by}"
-    done = lib.step(finding_id, Action.SUBMIT, on, summary, commit, list(evidence), by=by, note=note, evidence=proof)
+    done = lib.step(
+        finding_id, Action.SUBMIT, on, summary, commit, list(evidence), key, by=by, note=note, evidence=proof
+    )
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -176,6 +183,7 @@ def extend(
     by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who asked for it.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Extend a deadline with approval (延期); the original deadline is kept."""
     from rectify.api import parse_day, require_name
@@ -190,7 +198,7 @@ def extend(
         return extend_finding(finding, new_deadline, approver, reason, day, by, chain, now)
 
     summary = f"extend {finding_id}: 延期至 {new_deadline} {approver}"
-    done = library(ctx).record(finding_id, on, make, summary, commit)
+    done = library(ctx).record(finding_id, on, make, summary, commit, key=key)
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -202,6 +210,7 @@ def progress(
     evidence: EvidenceOption = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Record progress (整改进展) on a finding, with evidence files if any (their sha256
     recorded; the state does not change); an open finding becomes in_progress."""
@@ -209,7 +218,7 @@ def progress(
     proof = lib.evidence(evidence or [])
     summary = f"progress {finding_id}: {by}"
     fields = {"by": by, "note": note, "evidence": proof}
-    done = lib.step(finding_id, Action.PROGRESS, on, summary, commit, list(evidence or []), **fields)
+    done = lib.step(finding_id, Action.PROGRESS, on, summary, commit, list(evidence or []), key, **fields)
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -235,6 +244,7 @@ def edit(
     category: Annotated[str | None, typer.Option("--category", metavar="NAME", help="Category (类别).")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Change a finding's fields with a recorded edit (old and new value of each, who and
     why). The deadline is not edited: only an approved extension moves it."""
@@ -245,7 +255,7 @@ def edit(
         values["measures"] = list(measure)
     if not values:
         raise UsageError("name at least one field to change (--owner, --title, --measure, ...)")
-    done = library(ctx).edit(finding_id, values, by, reason, on, commit)
+    done = library(ctx).edit(finding_id, values, by, reason, on, commit, key)
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -260,11 +270,12 @@ def withdraw(
     ] = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Withdraw a finding put on the ledger by mistake (撤销), or merge a duplicate into
     another (合并, --into): it stays in the file with its history and counts in no figure
     from that day on; its id is never reused. `list --withdrawn` lists them."""
-    done = library(ctx).withdraw(finding_id, by, approver, reason, into, on, commit)
+    done = library(ctx).withdraw(finding_id, by, approver, reason, into, on, commit, key)
     typer.echo(f"{done.summary} ({done.day})")
 
 
@@ -285,6 +296,7 @@ def account(
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
     on: DateOption = None,
     commit: CommitOption = False,
+    key: KeyOption = None,
 ) -> None:
     """Record the three 到位 (追责问责, 追缴资金, 建章立制) as a dated event; figures count
     them from that day on."""
@@ -296,5 +308,5 @@ def account(
         kinds[kind.strip()] = kinds.get(kind.strip(), 0) + int(number)
     if not kinds and funds is None and rules is None:
         raise UsageError("give --people, --funds or --rules")
-    done = library(ctx).account(finding_id, kinds, funds, rules, by, on, note, commit)
+    done = library(ctx).account(finding_id, kinds, funds, rules, by, on, note, commit, key)
     typer.echo(f"{done.summary} ({done.day})")

@@ -8,6 +8,7 @@ Example::
     lang: zh                                  # default labels (zh or en)
     git:
       autocommit: true                        # each command makes one commit
+      require_signatures: true                # each commit signed (--key or git's user.signingkey)
 
 It is validated like a ledger: every problem is reported as ``rectify.yaml:line:col:``.
 """
@@ -49,9 +50,12 @@ def _distinct(roles: list[str]) -> list[str]:
 
 
 class GitConfig(_Strict):
-    """Git settings: ``autocommit`` makes every changing command one commit of its files."""
+    """Git settings: ``autocommit`` makes every changing command one commit of its files;
+    ``require_signatures`` refuses a committed step that cannot be signed (no ``--key``
+    and no ``user.signingkey`` with ``gpg.format=ssh``), before anything is written."""
 
     autocommit: bool = False
+    require_signatures: bool = False
 
 
 class FrequentConfig(_Strict):
@@ -110,11 +114,12 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
         raise
     if not isinstance(doc.data, dict):
         raise LedgerError([Problem(name, 1, 1, "rectify.yaml must be a mapping of settings")])
-    if isinstance(doc.data.get("git"), dict) and "autocommit" in doc.data["git"]:
-        value = doc.data["git"]["autocommit"]
-        truth = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
-        if isinstance(value, str) and value.lower() in truth:
-            doc.data["git"]["autocommit"] = truth[value.lower()]
+    for flag in ("autocommit", "require_signatures"):
+        if isinstance(doc.data.get("git"), dict) and flag in doc.data["git"]:
+            value = doc.data["git"][flag]
+            truth = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+            if isinstance(value, str) and value.lower() in truth:
+                doc.data["git"][flag] = truth[value.lower()]
     try:
         return Config.model_validate(doc.data)
     except ValidationError as exc:

@@ -40,11 +40,14 @@ def toplevel(folder: Path) -> Path | None:
     return Path(result.stdout.decode("utf-8").strip())
 
 
-def commit(paths: list[Path], message: str) -> str:
+def commit(paths: list[Path], message: str, key: str | None = None, sign: bool = False) -> str:
     """Commit exactly ``paths`` (their content in the work tree) with ``message``; other
     staged or unstaged changes stay out of the commit. Returns the new commit's short hash.
 
-    Raises :class:`GitError` outside a repository or when git refuses.
+    With ``key`` (a path to an SSH private key, or ``key::ssh-...``) the commit is signed
+    with it (``gpg.format=ssh``); with ``sign`` alone, with the user's own git signing
+    configuration (``user.signingkey``). Raises :class:`GitError` outside a repository
+    or when git refuses (a key that cannot sign, among others).
     """
     if not paths:
         raise GitError("nothing to commit")
@@ -53,7 +56,9 @@ def commit(paths: list[Path], message: str) -> str:
         raise GitError(f"{paths[0].parent} is not in a git repository; run `git init` or drop --commit")
     names = [str(p.resolve().relative_to(root.resolve())) for p in paths]
     _git(["add", "--", *names], root)
-    _git(["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", *names], root)
+    signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"] if key else []
+    flags = ["-S"] if key or sign else []
+    _git([*signing, "commit", "--quiet", "--no-verify", *flags, "-m", message, "--only", "--", *names], root)
     return _git(["rev-parse", "--short", "HEAD"], root).decode().strip()
 
 
@@ -182,10 +187,24 @@ def merge_file(ours: Path, base: Path, theirs: Path) -> int:
     return 0 if result.returncode == 0 else 1
 
 
-def commit_step(paths: list[Path], message: str) -> None:
-    """Commit ``paths``; when git refuses after the ledger was written, say so plainly."""
+def configured_key(folder: Path) -> str | None:
+    """The user's SSH signing key from git's configuration (``user.signingkey`` with
+    ``gpg.format=ssh``) for the repository holding ``folder``, or None."""
+    root = toplevel(folder)
+    if root is None:
+        return None
+    result = subprocess.run(["git", "config", "gpg.format"], cwd=root, capture_output=True, check=False)
+    if result.stdout.decode().strip() != "ssh":
+        return None
+    result = subprocess.run(["git", "config", "user.signingkey"], cwd=root, capture_output=True, check=False)
+    return result.stdout.decode("utf-8", "replace").strip() or None
+
+
+def commit_step(paths: list[Path], message: str, key: str | None = None, sign: bool = False) -> None:
+    """Commit ``paths`` (signed with ``key`` or, with ``sign``, the user's git signing
+    configuration); when git refuses after the ledger was written, say so plainly."""
     try:
-        commit(paths, message)
+        commit(paths, message, key, sign)
     except GitError as exc:
         raise GitError(f"the step was recorded in the ledger but not committed: {exc}") from None
 

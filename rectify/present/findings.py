@@ -238,3 +238,16 @@ def frequent_list(groups: list[Any], fmt: str, lang: str, as_of: date) -> None:
     ]
     title = f"{word(TABLE, 'frequent', lang)} ({word(TABLE, 'as_of', lang)} {as_of})"
     table(headers, rows, fmt, records, title=title, numeric=(1, 2), keep=(1, 2))
+
+
+def push_refusals(refusals: list[Any]) -> str:
+    """The pre-receive hook's answer to a refused push: each reason in Chinese, then in
+    English, naming the commit (``refusals`` are :class:`rectify.api.Refusal`)."""
+    from rectify.present.words import REFUSALS
+
+    lines = [f"{word(REFUSALS, 'refused', 'zh')} / {word(REFUSALS, 'refused', 'en')}"]
+    for item in refusals:
+        for lang in ("zh", "en"):
+            where = word(REFUSALS, "commit", lang, commit=item.commit[:10]) if item.commit else ""
+            lines.append(f"  {where}{word(REFUSALS, item.code, lang, **item.values)}")
+    return "\n".join(lines)

@@ -184,6 +184,61 @@ PHRASE: dict[str, tuple[str, str]] = {
 }
 """Short phrases inside tables and the finding view; ``{name}`` marks a value filled in."""
 
+REFUSALS: dict[str, tuple[str, str]] = {
+    "refused": ("推送被拒绝", "push refused"),
+    "accepted": ("推送已接受", "push accepted"),
+    "commit": ("提交 {commit}：", "commit {commit}: "),
+    "unsigned": ("修改了台账 {ledger}，但提交未签名", "changes ledger {ledger} but is not signed"),
+    "unknown_key": (
+        "修改了台账 {ledger}，但签名密钥不在人员名单中（{fingerprint}）",
+        "changes ledger {ledger} but is signed by a key not in the people file ({fingerprint})",
+    ),
+    "not_your_ledger": (
+        "{person} 无权修改单位 {unit} 的台账 {ledger}",
+        "{person} may not change unit {unit}'s ledger {ledger}",
+    ),
+    "rewritten": (
+        "改写或删除了 {finding} 已有的记录（{ledger}）",
+        "rewrites or removes recorded events of {finding} ({ledger})",
+    ),
+    "not_own_commit": (
+        "{finding} 的审批没有单独提交（{ledger}）",
+        "the approval of {finding} is not in a commit of its own ({ledger})",
+    ),
+    "approval_unsigned": (
+        "{finding} 的审批未经审批人签名（{ledger}）",
+        "the approval of {finding} is not signed by its approver ({ledger})",
+    ),
+    "approval_signer": (
+        "{finding} 的审批签名不符：{why}",
+        "the approval of {finding} is not signed by its approver: {why}",
+    ),
+    "people_broken": ("人员名单有误：{problem}", "the people file is broken: {problem}"),
+    "people_not_admin": (
+        "修改人员名单须由管理员签名（签名人：{signer}）",
+        "changes the people file without an administrator's signature (signed by: {signer})",
+    ),
+    "no_people": (
+        "仓库中没有人员名单 .rectify/people.yaml，无法核验台账修改",
+        "no .rectify/people.yaml: ledger changes cannot be checked",
+    ),
+    "check": ("推送后的台账未通过检查：{problem}", "the pushed ledgers fail check: {problem}"),
+}
+"""The server's (pre-receive hook's) reasons to refuse a push; shown in both languages,
+since the server does not know the pusher's."""
+
+SYNC: dict[str, tuple[str, str]] = {
+    "came_in": ("收到 {count} 个提交：", "came in ({count} commits):"),
+    "went_out": ("推送 {count} 个提交：", "went out ({count} commits):"),
+    "nothing_in": ("没有收到新的提交", "nothing came in"),
+    "nothing_out": ("没有要推送的提交", "nothing to push"),
+    "removed": (
+        "已删除远端带来相同内容的未提交文件：{files}",
+        "removed uncommitted files the incoming commits bring unchanged: {files}",
+    ),
+}
+"""What ``rectify sync`` says it did."""
+
 
 def word(table: dict[str, tuple[str, str]], key: str, lang: str, **values: object) -> str:
     """Return ``table[key]`` in ``lang`` (``zh`` or ``en``) with ``values`` filled in;
