@@ -44,7 +44,9 @@ KEY_TYPES = (
 
 ALL_UNITS = "*"
 
-APPROVAL_ACTIONS = frozenset({Action.CLOSE, Action.SIGN, Action.RETURN, Action.EXTEND, Action.LONG_TERM, Action.REOPEN})
+APPROVAL_ACTIONS = frozenset(
+    {Action.CLOSE, Action.SIGN, Action.RETURN, Action.EXTEND, Action.LONG_TERM, Action.REOPEN, Action.WITHDRAW}
+)
 """The steps that are approvals: each must be signed by the person it names (:func:`signer_name`)."""
 
 
@@ -169,11 +171,12 @@ def people_problems(people: People) -> list[tuple[tuple[str | int, ...], str]]:
 
 
 def signer_name(event: Event) -> str | None:
-    """The person who must sign the commit recording ``event``: the approver of a close or
-    an extension, else who took the step (``by``); None for a step that is no approval."""
+    """The person who must sign the commit recording ``event``: the approver of a close, an
+    extension or a withdrawal, else who took the step (``by``); None for a step that is no
+    approval."""
     if event.action not in APPROVAL_ACTIONS:
         return None
-    return event.approver if event.action in (Action.CLOSE, Action.EXTEND) else event.by
+    return event.approver if event.action in (Action.CLOSE, Action.EXTEND, Action.WITHDRAW) else event.by
 
 
 def level_of(event: Event, chain: tuple[str, ...]) -> str | None:
