@@ -38,13 +38,13 @@ from rectify.domain.model import (
     unit_of,
 )
 from rectify.domain.people import names_someone
-from rectify.errors import Problem, UsageError, WriteError
+from rectify.errors import LedgerError, Problem, UsageError, WriteError
 from rectify.files import clock, gitops
 from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for
 from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder, read_ledger
+from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
@@ -227,9 +227,7 @@ class Ledgers:
         """Overdue findings (and those due within ``within`` days), most overdue first."""
         return figures.overdue(self.ledgers(unit), as_of, within)
 
-    def trend(
-        self, every: str, start: date | None, end: date, unit: str | None = None
-    ) -> list[trends.Point]:
+    def trend(self, every: str, start: date | None, end: date, unit: str | None = None) -> list[trends.Point]:
         """Figures every week or month from ``start`` (default: the first feedback date)
         to ``end``. Raises :class:`UsageError` for a bad period or an end before the start."""
         ledgers = self.ledgers(unit)
@@ -272,9 +270,7 @@ class Ledgers:
         from pydantic import ValidationError
 
         if parent is not None and not ledger_path(self.folder, parent).exists():
-            raise UsageError(
-                f"unknown parent unit {parent!r}: there is no {display(ledger_path(self.folder, parent))}"
-            )
+            raise UsageError(f"unknown parent unit {parent!r}: there is no {display(ledger_path(self.folder, parent))}")
         try:
             ledger = Ledger(
                 unit=Unit(id=unit_id, name=name, parent=parent, supervisor=supervisor),
@@ -379,33 +375,92 @@ class Ledgers:
 
         return self.record(finding_id, on, make, summary, commit, files)
 
+    def read_sheet(
+        self, source: Path, sheet: str | None, approver: str | None, closed_on: date | None = None, every: bool = False
+    ) -> Any:
+        """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
+        (rectify.yaml ``sheets:``): a :class:`rectify.files.sheets.SheetFile`. ``approver``:
+        the 审签人 of closed rows that name none; ``closed_on``: their close date when the
+        sheet gives none (only ever given explicitly); ``every``: every sheet with a header
+        row (one per unit). Raises :class:`UsageError` for a file that cannot be read or
+        holds no problem, :class:`LedgerError` naming every bad cell."""
+        from rectify.files import sheets
+
+        if not source.is_file():
+            raise UsageError(f"no file {source}")
+        settings = self.config.sheets
+        words = {**sheets.STATUS_WORDS, **settings.status_words}
+        reading = sheets.Reading(require_name(approver, "--approver"), closed_on, words, settings.immediate_days)
+        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns))
+        if not found.items:
+            raise UsageError(f"{source.name}: no problem found under the header")
+        return found
+
     def import_sheet(
         self,
-        unit: str,
+        unit: str | None,
         items: list[steps.NewFinding],
         on: date | None,
         dry_run: bool = False,
-    ) -> list[Finding]:
-        """Put findings read from a sheet on ``unit``'s ledger, each with a history that
-        leads to its state. ``on`` is the day they were put on the ledger (default: the
-        unit's feedback date, else the earliest close date or today). With ``dry_run``
-        nothing is written. Raises :class:`LedgerError` naming every bad row."""
-        path = self.unit_file(unit)
+        create_units: bool = False,
+    ) -> list[tuple[Ledger, list[Finding], bool]]:
+        """Put findings read from a sheet on their units' ledgers (``unit``'s, else the
+        unit each names by id or name; ``create_units`` starts a ledger for a unit named
+        by no ledger), each with a history that leads to its state. ``on`` is the day they
+        were put on the ledger (default: the unit's feedback date, else the earliest close
+        date or today). Returns, per unit, the ledger as it would be after the import, the
+        new findings and whether the unit is new. With ``dry_run`` nothing is written.
+        Raises :class:`LedgerError` naming every bad row and every unknown unit; nothing
+        is written then."""
         now = self.today()
         if on is not None and on > now:
             raise UsageError(f"--date {on} is after today ({now}); findings are put on a ledger once handed over")
+        known = {ledger.unit.id: ledger for ledger in self.ledgers()}
+        groups: dict[str, list[steps.NewFinding]] = {}
+        labels: dict[str, str] = {}  # unknown unit -> where it is named
+        for item in items:
+            uid = unit or steps.unit_for(item.unit, [(k, v.unit.name) for k, v in known.items()])
+            if uid is None:
+                labels.setdefault(item.unit, item.where)
+            groups.setdefault(uid or f"?{item.unit}", []).append(item)
+        if unit is not None:
+            self.unit_file(unit)
+        created = steps.new_unit_ids(labels, known) if create_units else {}
+        if labels and not create_units:
+            names = ", ".join(f"{k} ({v.unit.name})" for k, v in known.items()) or "none"
+            raise LedgerError(
+                [Problem(w.partition("!")[0], int(w.partition("!")[2] or 1), 0, f"no unit named {label!r} (units: "
+                 f"{names}); start it with `rectify unit add`, or import with --create-units", cell=w.partition("!")[2])
+                 for label, w in labels.items()]
+            )  # fmt: skip
+        for label, uid in created.items():
+            known[uid] = Ledger(unit=Unit(id=uid, name=label), inspection=Inspection(feedback_date=on))
+            groups[uid] = groups.pop(f"?{label}")
 
-        def made_for(ledger: Ledger) -> list[Finding]:
-            earliest = min((item.closed_on for item in items if item.closed_on), default=now)
+        def made_for(ledger: Ledger, group: list[steps.NewFinding]) -> list[Finding]:
+            earliest = min((item.closed_on for item in group if item.closed_on), default=now)
             added = on or ledger.inspection.feedback_date or min(earliest, now)
-            return steps.import_findings(ledger, items, added, now)
+            return steps.import_findings(ledger, group, added, now)
 
+        out, problems = [], []
+        for uid, group in groups.items():
+            try:
+                made = made_for(known[uid], group)
+            except LedgerError as exc:
+                problems.extend(exc.problems)
+                continue
+            after = known[uid].model_copy(update={"findings": [*known[uid].findings, *made]})
+            out.append((after, made, uid in created.values()))
+        if problems:
+            raise LedgerError(problems)
         if dry_run:
-            return made_for(read_ledger(path).ledger)
-        with editing(path) as edit:
-            made = made_for(edit.ledger)
-            edit.append(made)
-        return made
+            return out
+        for uid, label in ((v, k) for k, v in created.items()):
+            self.add_unit(uid, label, feedback_date=on)
+        for after, _made, _new in out:
+            with editing(self.unit_file(after.unit.id)) as edit:
+                edit.append(made_for(edit.ledger, groups[after.unit.id]))
+        return out
 
     def write_output(self, path: Path, data: bytes) -> None:
         """Write an export or report to ``path`` (not into the ledger folder, which only
@@ -431,20 +486,3 @@ def read_feedback(path: Path) -> list[steps.NewFinding]:
     from rectify.files.feedback import read_feedback as read
 
     return read(path)
-
-
-def read_sheet(source: Path, sheet: str | None, approver: str | None) -> tuple[str, list[str], list[steps.NewFinding]]:
-    """Read an office's sheet (.xlsx or .csv): the sheet read, every sheet's name, and the
-    findings in it (``approver`` is the 审签人 of closed rows that name none). Raises
-    :class:`UsageError` for a missing file or one with no problem under its header,
-    :class:`LedgerError` naming every bad cell."""
-    from rectify.files import sheets
-
-    if not source.is_file():
-        raise UsageError(f"no file {source}")
-    name, grid = sheets.read_grid(source, sheet)
-    names = sheets.sheet_names(source) if sheet is None else [name]
-    items = sheets.interpret(sheets.sheet_rows(name, grid), require_name(approver, "--approver"))
-    if not items:
-        raise UsageError(f"{source.name}: no problem found under the header")
-    return name, names, items

@@ -24,6 +24,7 @@ from rectify.errors import UsageError
 if TYPE_CHECKING:
     from rectify.api import Ledgers
 
+
 def _opened(ctx: typer.Context, fmt: str, lang: str | None, as_of: str | None) -> tuple[Ledgers, str, str, date]:
     """The library, the output format, the language and the as-of date a view needs."""
     lib = library(ctx)
@@ -211,9 +212,7 @@ def list_(
     if status_ is not None and status_ not in statuses:
         raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
     chosen = statuses[status_] if status_ else None
-    found = lib.findings(
-        day, unit, status=chosen, aspect=aspect, overdue=overdue, owner=owner, department=department
-    )
+    found = lib.findings(day, unit, status=chosen, aspect=aspect, overdue=overdue, owner=owner, department=department)
     findings.finding_list(found, output, words)
 
 
