@@ -171,14 +171,18 @@ def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: P
     before = demo.read_bytes()
     result = run("import", str(DATA / "office_bad.xlsx"), "--unit", "demo")
     assert result.exit_code == 1
+    closes = "closes this problem but the sheet gives no 销号日期: add a 销号日期 or 完成时间 column, or give --closed-on DATE"
     assert result.stderr.splitlines() == [
-        "台账!D2: '2021-13-01' is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)",
-        "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、正在整改、整改中、推进中、"
-        "未完成、持续推进、长期坚持、需长期坚持、阶段性完成、持续整改、未整改、未开始、申请销号、待审签、待销号、是、√、✓、否、进行中、"
-        "持续整改中)",
+        "台账!D2: '2021-13-01' is not a real date",
+        f"台账!E2: '已完成' {closes}",
+        "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、已整改到位、整改到位、"
+        "已完成销号、完成整改、正在整改、整改中、推进中、正在推进、基本完成、未完成、持续推进、进行中、长期坚持、需长期坚持、阶段性完成、"
+        "持续整改、持续整改中、长期整改、未整改、未开始、未启动、申请销号、待审签、待销号、是、√、✓、否; more in rectify.yaml, "
+        "sheets: status_words)",
+        f"台账!E4: '已销号' {closes}",
         "台账!E4: a closed problem needs its 审签人 (column, or --approver)",
         "台账!C5: no 方面 for this problem (no aspect column or aspect row above)",
-        "rectify: 4 problems found; nothing was written",
+        "rectify: 6 problems found; nothing was written",
     ]
     assert demo.read_bytes() == before
     missing = run("import", str(DATA / "office_a.xlsx"), "--unit", "demo", "--sheet", "无此表")

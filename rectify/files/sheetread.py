@@ -149,8 +149,9 @@ def _beyond(sheet: str, row: int, col: int, limits: Limits) -> Problem:
     ref = f"{_letters(col)}{row}"
     return Problem(
         sheet, row, col,
-        f"the sheet reaches {ref}; import reads at most {limits.rows:,} rows and {limits.columns} columns "
-        "(delete the empty rows and columns beyond the table, or split the file)",
+        f"the sheet reaches {ref} (a cell, a merged range or its declared size); import reads at most "
+        f"{limits.rows:,} rows and {limits.columns} columns (delete the empty rows and columns beyond the table, "
+        "or split the file)",
         cell=ref,
     )  # fmt: skip
 

@@ -421,7 +421,8 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
             continue
         notes = []
         if deadline.due is not None:
-            notes.append(f"整改时限按台账：{deadline.due.phrase.strip()}")
+            after = f"（挂账后{deadline.due.days_after}日）" if deadline.due.days_after is not None else ""
+            notes.append(f"整改时限按台账：{deadline.due.phrase.strip()}{after}")
         elif deadline.long_term and deadline.day is None:
             notes.append(f"整改时限按台账：{f['deadline'].strip()}")
         if f.get("remark"):

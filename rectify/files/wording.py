@@ -61,6 +61,7 @@ _MONTH_ONLY = re.compile(rf"(?:今年|当年|本年)?{_MONTH}\s*月{_TAIL}")
 _YEAR_END = re.compile(
     rf"([0-9]{{4}})?\s*年?\s*(?:年底|年末|底|末|内|度){_TAIL}|(?:今年|本年|当年)(?:年底|年末|底|内){_TAIL}"
 )
+_DATED_YEAR_END = re.compile(rf"[0-9]{{4}}\s*年\s*(?:底|末){_TAIL}")
 _HALF = re.compile(rf"([0-9]{{4}})?\s*年?\s*(上|下)半年{_TAIL}")
 _LONG = re.compile(r"长期坚持|长期整改|长期推进|持续推进|长期|常态化")
 _NOW = re.compile(r"立行立改|立即整改|即知即改|立查立改|立即")
@@ -97,7 +98,7 @@ def read_deadline(text: str, immediate_days: int) -> Deadline:
     if _NOW.fullmatch(cleaned):
         return Deadline(due=Due(text, days_after=immediate_days))
     if _LONG.search(cleaned):
-        dated = _FULL.search(cleaned) or _YEAR_MONTH.search(cleaned)
+        dated = _FULL.search(cleaned) or _YEAR_MONTH.search(cleaned) or _DATED_YEAR_END.search(cleaned)
         if dated is not None:  # 2021年底前完成，长期坚持: the date stands and the work goes on
             inner = read_deadline(dated[0], immediate_days)
             return Deadline(inner.day, inner.due, True)

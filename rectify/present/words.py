@@ -172,7 +172,7 @@ IMPORT: dict[str, tuple[str, str]] = {
         "every sheet as a unit",
     ),
     "sheets": ("读取工作表：{names}", "sheets read: {names}"),
-    "skipped": ("未读取（无表头行）：{names}", "left aside (no header row): {names}"),
+    "skipped": ("未读取（隐藏或无表头行）：{names}", "left aside (hidden, or no header row): {names}"),
     "words": ("状态用语：{pairs}", "status words: {pairs}"),
     "pair": ("{word}→{state}（{count}条）", "{word} -> {state} ({count})"),
     "created": ("新建单位 {unit}（{name}）", "created unit {unit} ({name})"),
