@@ -363,3 +363,44 @@ def test_a_zip_bomb_is_refused_by_its_unpacked_size(tmp_path: Path) -> None:
     with pytest.raises(LedgerError) as caught:
         check_zip(many, Limits(rows=20))
     assert [(p.path, p.cell) for p in caught.value.problems] == [("多", "B31")]  # its declared dimension, A1:B31
+
+
+def test_an_export_imports_back_in_one_command_with_every_figure(
+    run: Run, shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rectify.files.ledgerfile import read_ledger
+
+    out = tmp_path / "all.csv"
+    assert run("export", "-o", str(out), "--as-of", "2021-12-31").exit_code == 0
+    before = _status(run, "--wide")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.setenv("RECTIFY_LEDGERS", str(fresh))
+    ledgers = sorted((read_ledger(p).ledger for p in shipped.glob("*.yaml")), key=lambda led: led.unit.parent or "")
+    for ledger in ledgers:  # parents first
+        args = ["unit", "add", ledger.unit.id, "--name", ledger.unit.name]
+        if ledger.unit.parent:
+            args += ["--parent", ledger.unit.parent]
+        if ledger.inspection.feedback_date:
+            args += ["--feedback-date", ledger.inspection.feedback_date.isoformat()]
+        assert run(*args).exit_code == 0
+    result = run("import", str(out))  # the unit column names each row's unit
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 10
+    after = _status(run, "--wide")
+    assert after == before  # counts, rates, on-time, days to close, people by kind, funds, rules
+    assert after[-1]["rate_text"] == "296/315 94.0%"
+    extended = [
+        (f.id, [(e.date, e.to) for e in f.history if e.action == "extend"])
+        for p in sorted(fresh.glob("*.yaml"))
+        for f in read_ledger(p).ledger.findings
+        if any(e.action == "extend" for e in f.history)
+    ]
+    original = [
+        (f.id, [(e.date, e.to) for e in f.history if e.action == "extend"])
+        for p in sorted(shipped.glob("*.yaml"))
+        for f in read_ledger(p).ledger.findings
+        if any(e.action == "extend" for e in f.history)
+    ]
+    assert extended == original and len(extended) == 14
+    assert run("check").exit_code == 0

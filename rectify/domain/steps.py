@@ -99,8 +99,8 @@ class NewFinding:
     notes: tuple[str, ...] = ()
     """Notes an imported sheet holds (备注, a deadline phrase kept as written): the ``add``
     event's note of an open finding, a ``progress`` note of a started one."""
-    extension: Extension | None = None
-    """延期, as the sheet records it."""
+    extensions: tuple[Extension, ...] = ()
+    """延期, as the sheet records them, in order."""
     accountability: Accountability = field(default_factory=Accountability)
     """The three 到位 counters the sheet holds."""
     unit: str = ""
@@ -272,8 +272,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
             problem(f"整改时限 {deadline} is before {added_on}, the day put on the ledger (--date)")
         if closed is not None and item.status is not Status.CLOSED:
             problem(f"a 销号日期 ({closed}) on a problem that is {item.status.value}; one of the two is wrong")
-        ext = item.extension
-        if ext is not None:
+        for ext in item.extensions:
             if not added_on <= ext.on <= today:
                 problem(
                     f"延期 approved on {ext.on}, not between {added_on} (the day put on the ledger) and today ({today})"
@@ -292,12 +291,9 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
             history.append(Event(date=added_on, action=Action.PROGRESS, by=item.owner, note=item.progress))
         if notes and item.status is not Status.OPEN:
             history.append(Event(date=added_on, action=Action.PROGRESS, by=item.owner, note=notes))
-        if ext is not None:
-            history.append(
-                Event(
-                    date=ext.on, action=Action.EXTEND, by=item.owner, approver=ext.approver, note=ext.reason, to=ext.to
-                )
-            )
+        for ext in item.extensions:
+            extend = Event(date=ext.on, action=Action.EXTEND, by=item.owner, approver=ext.approver, note=ext.reason)
+            history.append(extend.model_copy(update={"to": ext.to}))
         last = history[-1].date
         if item.status is Status.SUBMITTED:
             submitter = item.owner or IMPORTER

@@ -61,7 +61,8 @@ class GitConfig(_Strict):
 SHEET_FIELDS = (
     "number", "aspect", "title", "detail", "measures", "leader", "department", "owner", "deadline",
     "progress", "status", "closed_on", "approver", "evidence", "remark", "unit", "extended_to",
-    "extended_on", "extend_reason", "extend_approver", "people", "funds_yuan", "funds_wan", "rules", "ignore",
+    "extended_on", "extend_reason", "extend_approver", "extensions", "people", "funds_yuan", "funds_wan", "rules",
+    "ignore",
 )  # fmt: skip
 """What a sheet's column can hold (``people:KIND`` counts persons held accountable by kind)."""
 

@@ -42,7 +42,7 @@ HEADER_NAMES: dict[str, str] = {
     "状态": "status", "整改状态": "status", "完成情况": "status", "是否完成": "status",
     "销号日期": "closed_on", "完成日期": "closed_on", "销号时间": "closed_on",
     "审签人": "approver", "销号审签人": "approver", "审核人": "approver",
-    "佐证材料": "evidence", "备注": "remark", "备注说明": "remark", "说明": "remark",
+    "佐证材料": "evidence", "备注": "remark", "备注说明": "remark", "说明": "remark", "整改目标": "remark",
     "完成时间": "closed_on", "实际完成时间": "closed_on", "实际完成日期": "closed_on", "办结时间": "closed_on",
     "整改进展情况": "progress", "工作进展": "progress", "整改落实情况": "progress",
     "单位": "unit", "单位名称": "unit", "被巡察单位": "unit", "整改单位": "unit", "整改主体": "unit",
@@ -62,10 +62,11 @@ HEADER_NAMES: dict[str, str] = {
     "建章立制": "rules", "建章立制数": "rules", "制定完善制度": "rules", "新建制度": "rules", "建立完善制度": "rules",
     # the English keys of rectify's own CSV export
     "id": "number", "aspect": "aspect", "title": "title", "detail": "detail", "measures": "measures",
-    "leader": "leader", "department": "department", "owner": "owner", "deadline_in_force": "deadline",
+    "leader": "leader", "department": "department", "owner": "owner", "deadline_in_force": "ignore",
     "status": "status", "closed_on": "closed_on", "approver": "approver", "progress": "progress",
     "unit": "unit", "unit_name": "ignore", "people": "people", "funds_yuan": "funds_yuan", "rules": "rules",
-    "deadline": "ignore", "evidence": "ignore", "as_of": "ignore", "remark": "remark", "notes": "remark",
+    "deadline": "deadline", "extensions": "extensions", "evidence": "ignore", "as_of": "ignore",
+    "remark": "remark", "notes": "remark",
 }  # fmt: skip
 """Header texts offices use, mapped to rectify's fields (spaces and line breaks ignored)."""
 
@@ -179,6 +180,7 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
         cells = grid[index]
         values: dict[str, str] = {}
         where: dict[str, str] = {}
+        raw: set[str] = set()
         for col, key in enumerate(columns):
             if key is None or key == "ignore" or col >= len(cells):
                 continue
@@ -186,12 +188,17 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
                 key = "title"
             text = _text(cells[col])
             if text:
+                raw.add(text)
+            if text and key == "remark":  # 备注, 整改目标, ...: each kept with its heading
+                piece = f"{headings[col] or '备注'}：{text}"
+                values[key] = f"{values[key]}；{piece}" if key in values else piece
+                where.setdefault(key, f"{name}!{get_column_letter(col + 1)}{index + 1}")
+            elif text:
                 values.setdefault(key, text)
                 where.setdefault(key, f"{name}!{get_column_letter(col + 1)}{index + 1}")
         if not values:
             continue
-        texts = set(values.values())
-        one = next(iter(texts)) if len(texts) == 1 else None  # a row of one text (often merged across)
+        one = next(iter(raw)) if len(raw) == 1 else None  # a row of one text (often merged across)
         if one and (_ASPECT_ROW.match(one) or one.endswith("方面")) and len(one) <= 60:
             aspect = strip_number(one)
             continue
@@ -315,6 +322,10 @@ def _day(text: str) -> date:
     return day
 
 
+_EXTENSION = re.compile(r"([0-9-]{10})\s*->\s*([0-9-]{10})\s*\|([^|]*)\|\s*(.+)")
+"""One extension as rectify's export writes it: ``2021-11-25 -> 2022-03-31 | 王某 | 原因``."""
+
+
 @dataclass(frozen=True)
 class Reading:
     """How rows are read: ``approver`` (the 审签人 of closed rows that name none, also the
@@ -384,7 +395,19 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 bad("status", f"{f.get('status') or '销号'!r} closes this problem but the sheet gives no 销号日期: "
                     "add a 销号日期 or 完成时间 column, or give --closed-on DATE")  # fmt: skip
             closed_on = closed_on or reading.closed_on
-        extension = None
+        extensions: list[Extension] = []
+        if f.get("extensions"):
+            for line in f["extensions"].splitlines():
+                found_ext = _EXTENSION.fullmatch(line.strip())
+                if found_ext is None:
+                    bad("extensions", f"{line!r} is not DATE -> NEW DEADLINE | APPROVER | REASON")
+                    continue
+                try:
+                    on_day, to_day = parse_date(found_ext[1]), parse_date(found_ext[2])
+                except ValueError as exc:
+                    bad("extensions", str(exc))
+                    continue
+                extensions.append(Extension(on_day, to_day, found_ext[3].strip() or reading.approver, found_ext[4]))
         if f.get("extended_to") and dates.get("extended_to"):
             on = dates.get("extended_on")
             who = f.get("extend_approver") or reading.approver
@@ -394,7 +417,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 bad("extended_to", "a 延期 needs who approved it: add a 延期审批人 column or give --approver")
             if on is not None and who:
                 reason = f.get("extend_reason") or "台账记载的延期"
-                extension = Extension(on, dates["extended_to"], who, reason)  # type: ignore[arg-type]
+                extensions.append(Extension(on, dates["extended_to"], who, reason))  # type: ignore[arg-type]
         elif f.get("extended_on") and not f.get("extended_to"):
             bad("extended_on", "a 延期批准日期 with no new deadline (延期时限)")
         counters = Accountability()
@@ -426,7 +449,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         elif deadline.long_term and deadline.day is None:
             notes.append(f"整改时限按台账：{f['deadline'].strip()}")
         if f.get("remark"):
-            notes.append(f"备注：{f['remark']}")
+            notes.append(f["remark"])
         measures = tuple(m.strip() for m in _MEASURE_SPLIT.split(f.get("measures", "")) if m.strip())
         measures = tuple(re.sub(r"^[0-9]+[.、．)）]\s*", "", m) for m in measures)
         title = strip_number(f["title"])
@@ -447,7 +470,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 where=row.where,
                 due=deadline.due,
                 notes=tuple(notes),
-                extension=extension,
+                extensions=tuple(extensions),
                 accountability=counters,
                 unit=f.get("unit", ""),
             )
