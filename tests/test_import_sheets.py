@@ -350,6 +350,16 @@ def test_a_small_file_that_declares_a_huge_sheet_is_refused_before_loading(
     ]
 
 
+def test_a_small_xls_with_a_far_cell_is_refused_before_loading(run: Run, demo: Path) -> None:
+    # Bounded by construction: the check walks the 6 KB file's records once; calamine,
+    # which would build a 65536 x 256 grid (about a gigabyte), never opens it.
+    hostile = DATA / "hostile_far.xls"
+    assert hostile.stat().st_size < 8000
+    result = run("import", str(hostile), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith("台账!IV65536: the sheet reaches IV65536 (a cell, a merged range")
+
+
 def test_a_zip_bomb_is_refused_by_its_unpacked_size(tmp_path: Path) -> None:
     # The same check import runs, with limits small enough that the bomb is 2 MB unpacked.
     good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])

@@ -294,9 +294,69 @@ def _fill_merged(grid: list[list[Any]], spans: list[tuple[int, int, int, int]]) 
 # --- .xls -------------------------------------------------------------------------------
 
 
+_CELL_RECORDS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E})
+"""BIFF records of one cell, each starting with its row and column: FORMULA, RSTRING,
+LABELSST, BLANK, NUMBER, LABEL, BOOLERR, RK."""
+
+
+def check_xls(path: Path, limits: Limits = LIMITS) -> None:
+    """Refuse an Excel 97-2003 workbook whose sheets reach beyond ``limits`` before a
+    reader builds them (a reader makes a dense grid of a sheet's used range, so a 6 KB
+    file with one cell at IV65536 would cost a gigabyte). Walks the BIFF records of the
+    workbook stream (read with olefile): every cell record, multi-cell record, row record,
+    declared dimension and merged range. Raises :class:`UsageError` for a file that is not
+    an .xls, :class:`LedgerError` naming ``sheet!CELL``."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = "Workbook" if ole.exists("Workbook") else "Book"
+            data = ole.openstream(stream).read()
+    except (OSError, struct.error) as exc:
+        raise UsageError(f"cannot read {path.name} as an Excel 97-2003 workbook: {exc}") from None
+    names: dict[int, str] = {}
+    sheet = ""
+    problems: list[Problem] = []
+    flagged: set[str] = set()
+    pos = 0
+    while pos + 4 <= len(data):
+        kind, size = struct.unpack_from("<HH", data, pos)
+        body = data[pos + 4 : pos + 4 + size]
+        reach: list[tuple[int, int]] = []
+        if kind == 0x0085 and len(body) >= 8:  # BOUNDSHEET: where a sheet starts, its name
+            length, wide = body[6], body[7] & 1
+            raw = body[8 : 8 + length * (2 if wide else 1)]
+            names[struct.unpack_from("<I", body)[0]] = raw.decode("utf-16-le" if wide else "latin-1", "replace")
+        elif kind == 0x0809:  # BOF: a sheet (or the globals) begins here
+            sheet = names.get(pos, sheet)
+        elif kind in _CELL_RECORDS and len(body) >= 4:
+            reach.append(struct.unpack_from("<HH", body))
+        elif kind in (0x00BD, 0x00BE) and len(body) >= 6:  # MULRK, MULBLANK: row, first column, ..., last
+            reach.append((struct.unpack_from("<H", body)[0], struct.unpack_from("<H", body, size - 2)[0]))
+        elif kind == 0x0208 and len(body) >= 2:  # ROW
+            reach.append((struct.unpack_from("<H", body)[0], 0))
+        elif kind == 0x0200 and len(body) >= 12:  # DIMENSIONS: last row + 1, last column + 1
+            row_end, col_end = struct.unpack_from("<I", body, 4)[0], struct.unpack_from("<H", body, 10)[0]
+            reach.append((max(row_end, 1) - 1, max(col_end, 1) - 1))
+        elif kind == 0x00E5 and len(body) >= 2:  # MERGEDCELLS
+            for index in range(min(struct.unpack_from("<H", body)[0], (size - 2) // 8)):
+                _, last_row, _, last_col = struct.unpack_from("<HHHH", body, 2 + 8 * index)
+                reach.append((last_row, last_col))
+        for row, col in reach:
+            if (row + 1 > limits.rows or col + 1 > limits.columns) and sheet not in flagged:
+                flagged.add(sheet)
+                problems.append(_beyond(sheet, row + 1, col + 1, limits))
+        pos += 4 + size
+    if problems:
+        raise LedgerError(problems)
+
+
 def _read_xls(path: Path, limits: Limits) -> Book:
     from python_calamine import CalamineWorkbook
 
+    check_xls(path, limits)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own kinds for a broken file

@@ -243,6 +243,18 @@ def office_xls() -> None:
     book.save(str(HERE / "office_old.xls"))
 
 
+def hostile_xls() -> None:
+    """A 6 KB .xls with one cell at IV65536: a reader would build a 65536 x 256 grid."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("台账")
+    ws.write(0, 0, "方面")
+    ws.write(0, 1, "问题")
+    ws.write(65535, 255, "x")
+    book.save(str(HERE / "hostile_far.xls"))
+
+
 def units_workbook() -> None:
     """One sheet per unit (named by the unit's name or id), a summary sheet first, and a
     hidden sheet; a second file with one sheet and a 单位 column."""
@@ -284,4 +296,5 @@ if __name__ == "__main__":
     office_counters()
     office_gbk()
     office_xls()
+    hostile_xls()
     units_workbook()
