@@ -109,6 +109,36 @@ def test_a_county_ledger_with_phrases_office_words_notes_and_a_signature_row(run
     assert run("check").exit_code == 0
 
 
+def test_a_town_ledger_in_a_published_layout_as_a_new_user_meets_it(run: Run, folder: Path) -> None:
+    assert run("unit", "add", "xz", "--name", "XX镇党委", "--feedback-date", "2021-10-15").exit_code == 0
+    first = run("import", str(DATA / "office_town.xlsx"), "--unit", "xz")
+    assert first.exit_code == 1  # the 审核人 is only in the signature row under the table
+    assert first.stderr.splitlines() == [
+        "Sheet1!L6: a closed problem needs its 审签人 (column, or --approver)",
+        "Sheet1!L7: a closed problem needs its 审签人 (column, or --approver)",
+        "rectify: 2 problems found; nothing was written",
+    ]
+    result = run("import", str(DATA / "office_town.xlsx"), "--unit", "xz", "--approver", "孙七")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "status words: 否 -> in_progress (2), 是 -> closed (2)\n"
+    rows = _rows(run)
+    assert [(r["aspect"], r["title"], r["department"], r["owner"], r["status"], r["deadline"]) for r in rows] == [
+        ("贯彻落实党的路线方针政策和党中央决策部署方面", "乡村振兴战略推进不力，产业项目带动作用不明显", "农业办", "李四",
+         "in_progress", "2022-03-31"),
+        ("贯彻落实党的路线方针政策和党中央决策部署方面", "防止返贫动态监测不到位", "乡村振兴办", "赵六", "closed",
+         "2021-12-31"),
+        ("落实全面从严治党责任方面", "“一岗双责”落实不到位", "党政办", "周八", "closed", "2021-11-14"),
+        ("落实全面从严治党责任方面", "村级财务管理不规范", "财政所", "吴九", "long_term", None),
+    ]  # fmt: skip
+    assert rows[0]["measures"] == ["梳理项目清单", "建立联农带农机制"]
+    assert _notes(rows[3]) == [
+        ("2021-10-15", "progress", "持续开展"),
+        ("2021-10-15", "progress", "整改时限按台账：长期；整改目标：规范管理；配合单位：各村"),
+    ]
+    total = _status(run)[-1]
+    assert (total["rate_text"], total["on_time"], total["average_days"]) == ("2/4 50.0%", 1, "56.0")
+
+
 def test_a_two_row_header_with_counters_and_extensions(run: Run, folder: Path) -> None:
     assert run("unit", "add", "cz", "--name", "某县财政局", "--feedback-date", "2021-08-20").exit_code == 0
     result = run("import", str(DATA / "office_counters.xlsx"), "--unit", "cz")

@@ -44,6 +44,11 @@ HEADER_NAMES: dict[str, str] = {
     "审签人": "approver", "销号审签人": "approver", "审核人": "approver",
     "佐证材料": "evidence", "备注": "remark", "备注说明": "remark", "说明": "remark", "整改目标": "remark",
     "完成时间": "closed_on", "实际完成时间": "closed_on", "实际完成日期": "closed_on", "办结时间": "closed_on",
+    "牵头单位": "department", "牵头科室": "department", "牵头股室": "department", "责任股室": "department",
+    "配合单位": "remark", "配合部门": "remark", "协办单位": "remark", "协同部门": "remark", "督办领导": "remark",
+    "整改责任人": "owner", "直接责任人": "owner", "是否销号": "status", "销号情况": "status",
+    "整改完成情况": "status", "整改完成时限": "deadline", "完成期限": "deadline", "具体措施": "measures",
+    "工作措施": "measures", "整改成效": "progress", "联系电话": "ignore", "联系方式": "ignore",
     "整改进展情况": "progress", "工作进展": "progress", "整改落实情况": "progress",
     "单位": "unit", "单位名称": "unit", "被巡察单位": "unit", "整改单位": "unit", "整改主体": "unit",
     "延期": "extended_to", "延期时限": "extended_to", "延期至": "extended_to", "延期后时限": "extended_to",
@@ -71,7 +76,7 @@ HEADER_NAMES: dict[str, str] = {
 """Header texts offices use, mapped to rectify's fields (spaces and line breaks ignored)."""
 
 _ASPECT_ROW = re.compile(r"^\s*[（(]?[一二三四五六七八九十]+[）)、.．]")
-_MEASURE_SPLIT = re.compile(r"\n+|；|;")
+_MEASURE_SPLIT = re.compile(r"\n+|；|;|(?=[①-⑳])")
 
 
 @dataclass
@@ -241,7 +246,7 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
 
 _NUMBERING = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十百0-9]+[)）]|[一二三四五六七八九十百]+[、.．]|[0-9]+(?:[、.．](?![0-9])|[)）])"
-    r"|第[一二三四五六七八九十百0-9]+[个项条方面]*[、：:])\s*"
+    r"|第[一二三四五六七八九十百0-9]+[个项条方面]*[、：:]|[①-⑳])\s*"
 )
 
 
@@ -451,7 +456,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         if f.get("remark"):
             notes.append(f["remark"])
         measures = tuple(m.strip() for m in _MEASURE_SPLIT.split(f.get("measures", "")) if m.strip())
-        measures = tuple(re.sub(r"^[0-9]+[.、．)）]\s*", "", m) for m in measures)
+        measures = tuple(strip_number(m) for m in measures)
         title = strip_number(f["title"])
         out.append(
             NewFinding(

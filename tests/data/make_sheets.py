@@ -243,6 +243,43 @@ def office_xls() -> None:
     book.save(str(HERE / "office_old.xls"))
 
 
+def office_town() -> None:
+    """A town's ledger in the layout of a published template, tried as a new user would:
+    附件 line, title, 填报单位 line with full-width spaces, a heading with a line break,
+    牵头单位/配合单位/整改责任人/整改目标/是否销号 headings, measures numbered ①②, 立即整改 and
+    长期 deadlines, and a 审核人 only in the signature row (so --approver is needed)."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "Sheet1"
+    ws.append(["附件2"])
+    ws.append(["XX镇党委关于县委第一巡察组巡察反馈问题整改落实情况台账"])
+    ws.merge_cells("A2:M2")
+    ws.append(["填报单位（盖章）：XX镇党委\u3000\u3000\u3000\u3000填报时间：2022年2月10日"])
+    ws.merge_cells("A3:M3")
+    ws.append(
+        ["序号", "问题类别", "反馈问题", "整改目标", "整改措施", "牵头领导", "牵头单位", "配合单位", "整改责任人",
+         "整改\n时限", "整改进展情况", "是否销号", "销号时间"]
+    )  # fmt: skip
+    rows = [
+        ["1", "一、贯彻落实党的路线方针政策和党中央决策部署方面", "1.乡村振兴战略推进不力，产业项目带动作用不明显",
+         "产业项目发挥效益", "①梳理项目清单；②建立联农带农机制", "镇长 张三", "农业办", "财政所", "李四",
+         "2022年3月底前", "已梳理项目12个", "否", None],
+        ["2", None, "2.防止返贫动态监测不到位", "监测全覆盖", "开展全面排查", "副镇长 王五", "乡村振兴办", None,
+         "赵六", "2021年12月31日前", "已完成排查", "是", datetime(2021, 12, 20)],
+        ["3", "二、落实全面从严治党责任方面", "1.“一岗双责”落实不到位", "压实责任", "签订责任书", "书记 孙七",
+         "党政办", "纪委", "周八", "立即整改", "已签订", "是", "2021-11-30"],
+        ["4", None, "2.村级财务管理不规范", "规范管理", "开展村级财务专项审计", "书记 孙七", "财政所", "各村",
+         "吴九", "长期", "持续开展", "否", None],
+    ]  # fmt: skip
+    for row in rows:
+        ws.append(row)
+    ws.merge_cells("B5:B6")
+    ws.merge_cells("B7:B8")
+    ws.append(["填报人：李四", "", "", "", "审核人：孙七"])
+    book.save(HERE / "office_town.xlsx")
+
+
 def hostile_xls() -> None:
     """A 6 KB .xls with one cell at IV65536: a reader would build a 65536 x 256 grid."""
     import xlwt
@@ -297,4 +334,5 @@ if __name__ == "__main__":
     office_gbk()
     office_xls()
     hostile_xls()
+    office_town()
     units_workbook()
