@@ -186,6 +186,26 @@ def test_an_xls_workbook_with_merged_cells(run: Run, folder: Path) -> None:
     assert [e["date"] for e in rows[0]["history"] if e["action"] == "close"] == ["2021-10-08"]
 
 
+@pytest.mark.parametrize(
+    ("original", "saved"), [("office_county.xlsx", "lo_county.xls"), ("office_counters.xlsx", "lo_counters.csv")]
+)
+def test_the_same_sheets_saved_by_another_program_give_the_same_figures(
+    run: Run, folder: Path, original: str, saved: str
+) -> None:
+    figures = []
+    for unit, source in (("a", original), ("b", saved)):
+        assert run("unit", "add", unit, "--name", unit, "--feedback-date", "2021-08-20").exit_code == 0
+        result = run("import", str(DATA / source), "--unit", unit)
+        assert result.exit_code == 0, result.output
+        row = _status(run, "--unit", unit, "--wide")[-1]
+        figures.append({k: v for k, v in row.items() if k not in ("name", "aspect", "units")})
+        listed = [
+            (r["aspect"], r["title"], r["status"], r["deadline"], r["accountability"]) for r in _rows(run, "-u", unit)
+        ]
+        figures.append(listed)  # type: ignore[arg-type]
+    assert figures[0] == figures[2] and figures[1] == figures[3]
+
+
 def _two_units(run: Run) -> None:
     assert run("unit", "add", "jinhua", "--name", "金华市人民检察院", "--feedback-date", "2021-07-28").exit_code == 0
     assert run("unit", "add", "wucheng", "--name", "婺城区人民检察院", "--feedback-date", "2021-07-28").exit_code == 0

@@ -26,7 +26,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files.feedback import normal_date
 from rectify.files.sheetread import read_book
 from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
-from rectify.files.wording import Deadline, read_deadline, status_word
+from rectify.files.wording import Deadline, read_deadline, status_word, without_time
 
 HEADER_NAMES: dict[str, str] = {
     "序号": "number", "编号": "number",
@@ -322,7 +322,7 @@ def _people(text: str) -> dict[str, int]:
 
 
 def _day(text: str) -> date:
-    cleaned = re.sub(r"^(延期至|延至|延长至)", "", text.strip())
+    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text))
     day: date = parse_date(normal_date(re.sub(r"(之前|以前|前)$", "", cleaned)))
     return day
 

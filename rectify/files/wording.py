@@ -81,10 +81,20 @@ def _month(text: str) -> int:
     return _CN_MONTH[text] if text in _CN_MONTH else int(text)
 
 
+_TIME = re.compile(r"\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
+"""A time after a date, as a CSV saved by Excel or LibreOffice writes a date cell
+(``2021/10/31 0:00``): the day is the date."""
+
+
+def without_time(text: str) -> str:
+    """Return ``text`` without a time of day after a date (``2021-10-31 0:00:00``)."""
+    return _TIME.sub("", text.strip())
+
+
 def read_deadline(text: str, immediate_days: int) -> Deadline:
     """Read a deadline cell as an office writes it (see the module's list). Raises
     :class:`ValueError` with a message for anything else (or an impossible date)."""
-    cleaned = re.sub(r"\s+", "", text).strip("。.，,；;")
+    cleaned = re.sub(r"\s+", "", without_time(text)).strip("。.，,；;")
     if m := _FULL.fullmatch(cleaned):
         return Deadline(parse_date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"))
     if m := _YEAR_MONTH.fullmatch(cleaned):

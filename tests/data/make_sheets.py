@@ -325,6 +325,26 @@ def units_workbook() -> None:
     book.save(HERE / "units_column.xlsx")
 
 
+def saved_by_libreoffice() -> None:
+    """The county ledger saved as .xls and the counters sheet saved as CSV by another
+    producer (LibreOffice, headless): its own BIFF writer, and dates in the CSV written
+    with a time (``2021-10-31 0:00:00``)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        for source, target in (
+            ("office_county.xlsx", "xls"),
+            ("office_counters.xlsx", 'csv:"Text - txt - csv (StarCalc)":44,34,76'),
+        ):
+            subprocess.run(
+                ["soffice", "--headless", "--convert-to", target, "--outdir", out, str(HERE / source)], check=True
+            )
+        shutil.copy(Path(out) / "office_county.xls", HERE / "lo_county.xls")
+        shutil.copy(Path(out) / "office_counters.csv", HERE / "lo_counters.csv")
+
+
 if __name__ == "__main__":
     office_a()
     office_b()
@@ -335,4 +355,5 @@ if __name__ == "__main__":
     office_xls()
     hostile_xls()
     office_town()
+    saved_by_libreoffice()
     units_workbook()
