@@ -407,8 +407,8 @@ class Ledgers:
         """Put findings read from a sheet on their units' ledgers (``unit``'s, else the
         unit each names by id or name; ``create_units`` starts a ledger for a unit named
         by no ledger), each with a history that leads to its state. ``on`` is the day they
-        were put on the ledger (default: the unit's feedback date, else the earliest close
-        date or today). Returns, per unit, the ledger as it would be after the import, the
+        were put on the ledger (default: the unit's feedback date; a unit without one needs
+        ``on``). Returns, per unit, the ledger as it would be after the import, the
         new findings and whether the unit is new. With ``dry_run`` nothing is written.
         Raises :class:`LedgerError` naming every bad row and every unknown unit; nothing
         is written then."""
@@ -437,9 +437,16 @@ class Ledgers:
             known[uid] = Ledger(unit=Unit(id=uid, name=label), inspection=Inspection(feedback_date=on))
             groups[uid] = groups.pop(f"?{label}")
 
+        undated = [uid for uid in groups if on is None and known[uid].inspection.feedback_date is None]
+        if undated:  # days to close run from that day: never a guess
+            raise UsageError(
+                f"{', '.join(undated)} has no feedback date (反馈日期): give --date DATE, the day the findings were "
+                "handed over"
+            )
+
         def made_for(ledger: Ledger, group: list[steps.NewFinding]) -> list[Finding]:
-            earliest = min((item.closed_on for item in group if item.closed_on), default=now)
-            added = on or ledger.inspection.feedback_date or min(earliest, now)
+            added = on or ledger.inspection.feedback_date
+            assert added is not None
             return steps.import_findings(ledger, group, added, now)
 
         out, problems = [], []

@@ -248,6 +248,11 @@ def test_a_unit_column_names_the_units_and_unknown_ones_are_reported_or_created(
         "rectify: 1 problem found; nothing was written",
     ]
     assert sorted(p.name for p in folder.glob("*.yaml")) == ["jinhua.yaml", "wucheng.yaml"]
+    undated = run("import", str(DATA / "units_column.xlsx"), "--create-units")
+    assert undated.exit_code == 2
+    assert undated.stderr.splitlines()[-1] == (
+        "rectify: error: unit-1 has no feedback date (反馈日期): give --date DATE, the day the findings were handed over"
+    )
     result = run("import", str(DATA / "units_column.xlsx"), "--create-units", "--date", "2021-07-28")
     assert result.exit_code == 0, result.output
     assert "created unit unit-1 (兰溪市人民检察院)" in result.stderr

@@ -170,7 +170,11 @@ def import_(
     ] = False,
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: the unit's feedback date)."),
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Date put on the ledger (default: the unit's feedback date; needed without one).",
+        ),
     ] = None,
     approver: Annotated[
         str | None,
