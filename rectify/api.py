@@ -376,14 +376,21 @@ class Ledgers:
         return self.record(finding_id, on, make, summary, commit, files)
 
     def read_sheet(
-        self, source: Path, sheet: str | None, approver: str | None, closed_on: date | None = None, every: bool = False
+        self,
+        source: Path,
+        sheet: str | None,
+        approver: str | None,
+        closed_on: date | None = None,
+        every: bool = False,
+        tick: Callable[[int, int], None] | None = None,
     ) -> Any:
         """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
         (rectify.yaml ``sheets:``): a :class:`rectify.files.sheets.SheetFile`. ``approver``:
         the 审签人 of closed rows that name none; ``closed_on``: their close date when the
         sheet gives none (only ever given explicitly); ``every``: every sheet with a header
-        row (one per unit). Raises :class:`UsageError` for a file that cannot be read or
-        holds no problem, :class:`LedgerError` naming every bad cell."""
+        row (one per unit); ``tick(done, total)`` after each sheet. Raises
+        :class:`UsageError` for a file that cannot be read or holds no problem,
+        :class:`LedgerError` naming every bad cell."""
         from rectify.files import sheets
 
         if not source.is_file():
@@ -391,7 +398,7 @@ class Ledgers:
         settings = self.config.sheets
         words = {**sheets.STATUS_WORDS, **settings.status_words}
         reading = sheets.Reading(require_name(approver, "--approver"), closed_on, words, settings.immediate_days)
-        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns))
+        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick)
         if not found.items:
             raise UsageError(f"{source.name}: no problem found under the header")
         return found
@@ -403,13 +410,15 @@ class Ledgers:
         on: date | None,
         dry_run: bool = False,
         create_units: bool = False,
+        tick: Callable[[int, int], None] | None = None,
     ) -> list[tuple[Ledger, list[Finding], bool]]:
         """Put findings read from a sheet on their units' ledgers (``unit``'s, else the
         unit each names by id or name; ``create_units`` starts a ledger for a unit named
         by no ledger), each with a history that leads to its state. ``on`` is the day they
         were put on the ledger (default: the unit's feedback date; a unit without one needs
         ``on``). Returns, per unit, the ledger as it would be after the import, the
-        new findings and whether the unit is new. With ``dry_run`` nothing is written.
+        new findings and whether the unit is new; ``tick(done, total)`` after each unit
+        written. With ``dry_run`` nothing is written.
         Raises :class:`LedgerError` naming every bad row and every unknown unit; nothing
         is written then."""
         now = self.today()
@@ -464,9 +473,11 @@ class Ledgers:
             return out
         for uid, label in ((v, k) for k, v in created.items()):
             self.add_unit(uid, label, feedback_date=on)
-        for after, _made, _new in out:
+        for done, (after, _made, _new) in enumerate(out, start=1):
             with editing(self.unit_file(after.unit.id)) as edit:
                 edit.append(made_for(edit.ledger, groups[after.unit.id]))
+            if tick is not None:
+                tick(done, len(out))
         return out
 
     def write_output(self, path: Path, data: bytes) -> None:

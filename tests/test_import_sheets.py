@@ -325,7 +325,7 @@ def test_a_two_row_header_with_an_unknown_heading_names_the_heading(run: Run, de
         tmp_path,
         [
             ["序号", "方面", "问题", "整改情况", None, None],
-            [None, None, None, "整改成效", "整改期限", "状态"],
+            [None, None, None, "整改成果", "整改期限", "状态"],
             [1, "党的领导方面", "学习不深入", "已学习", "2021-12-31", "整改中"],
         ],
         ("A1:A2", "B1:B2", "C1:C2", "D1:F1"),
@@ -333,10 +333,10 @@ def test_a_two_row_header_with_an_unknown_heading_names_the_heading(run: Run, de
     result = run("import", str(path), "--unit", "demo", "--dry-run")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith(
-        "台账!D2: unknown column heading '整改成效'; rename it to one rectify reads (序号、方面、问题、"
+        "台账!D2: unknown column heading '整改成果'; rename it to one rectify reads (序号、方面、问题、"
     )
     (demo.parent.parent / "rectify.yaml").write_text(
-        "sheets:\n  columns: {整改成效: progress}\n  status_words: {差不多了: in_progress}\n  immediate_days: 15\n",
+        "sheets:\n  columns: {整改成果: progress}\n  status_words: {差不多了: in_progress}\n  immediate_days: 15\n",
         encoding="utf-8",
     )
     result = run("import", str(path), "--unit", "demo", "--dry-run", "--format", "json")
@@ -469,3 +469,30 @@ def test_an_export_imports_back_in_one_command_with_every_figure(
     ]
     assert extended == original and len(extended) == 14
     assert run("check").exit_code == 0
+
+
+def test_the_progress_bar_shows_only_on_a_terminal_after_its_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rectify.present.tables import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    waiting = Progress("importing", delay=3600.0)
+    waiting(1, 2)
+    waiting.close()
+    assert screen.getvalue() == ""
+    shown = Progress("importing", delay=0.0)
+    shown(1, 2)
+    shown(2, 2)
+    shown.close()
+    assert "importing" in screen.getvalue()
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # not a terminal: nothing, whatever the time
+    quiet = Progress("importing", delay=0.0)
+    quiet(1, 2)
+    quiet.close()
+    assert quiet._bar is None

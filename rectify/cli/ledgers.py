@@ -193,7 +193,7 @@ def import_(
     """Import an office's rectification sheet (Excel or CSV) into the units' ledgers."""
     from rectify.api import parse_day
     from rectify.domain.figures import FindingState
-    from rectify.present import findings
+    from rectify.present import findings, tables
     from rectify.present.words import IMPORT, STATUS, word
 
     lib = library(ctx)
@@ -202,7 +202,11 @@ def import_(
         lib.unit_file(unit)  # a missing unit is said before the sheet is read
     given = parse_day(on, "--date") if on is not None else None
     closing = parse_day(closed_on, "--closed-on") if closed_on is not None else None
-    read = lib.read_sheet(source, sheet, approver, closing, every=unit is None and sheet is None)
+    bar = tables.Progress(word(IMPORT, "progress", words))
+    try:
+        read = lib.read_sheet(source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar)
+    finally:
+        bar.close()
 
     def say(key: str, **values: Any) -> None:
         typer.echo(word(IMPORT, key, words, **values), err=True)
@@ -219,7 +223,10 @@ def import_(
         pairs = [word(IMPORT, "pair", words, word=w, state=word(STATUS, s.value, words), count=n)
                  for w, (s, n) in read.words.items()]  # fmt: skip
         say("words", pairs=", ".join(pairs))
-    done = lib.import_sheet(unit, read.items, given, dry_run, create_units)
+    try:
+        done = lib.import_sheet(unit, read.items, given, dry_run, create_units, tick=bar)
+    finally:
+        bar.close()
     for after, _, new in done:
         if new:
             say("would_create" if dry_run else "created", unit=after.unit.id, name=after.unit.name)

@@ -10,7 +10,7 @@ Example::
     sheets:                                   # import of office sheets
       immediate_days: 30                      # 立行立改: deadline this many days after feedback
       status_words: {基本完成: in_progress}   # more status words, or another meaning for one
-      columns: {整改成效: progress}           # more column headings (a field name, or "ignore")
+      columns: {整改成果: progress}           # more column headings (a field name, or "ignore")
 
 It is validated like a ledger: every problem is reported as ``rectify.yaml:line:col:``.
 """

@@ -14,6 +14,7 @@ The file itself is read by :mod:`rectify.files.sheetread`; writing a workbook is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -500,12 +501,18 @@ class SheetFile:
 
 
 def read_file(
-    path: Path, sheet: str | None, every: bool, reading: Reading, columns: dict[str, str] | None = None
+    path: Path,
+    sheet: str | None,
+    every: bool,
+    reading: Reading,
+    columns: dict[str, str] | None = None,
+    tick: Callable[[int, int], None] | None = None,
 ) -> SheetFile:
     """Read the findings of the sheet file at ``path``: sheet ``sheet``; else with
     ``every`` each visible sheet that has a header row (a workbook with one sheet per
     unit; each finding's ``unit`` is its 单位 cell, else its sheet's name); else the first
-    visible sheet that looks like a ledger. ``columns``: more headings (rectify.yaml).
+    visible sheet that looks like a ledger. ``columns``: more headings (rectify.yaml);
+    ``tick(done, total)`` is called after each sheet read.
 
     Raises :class:`UsageError` for a file that cannot be read or a sheet it lacks,
     :class:`LedgerError` naming every bad cell of every sheet read.
@@ -527,7 +534,9 @@ def read_file(
             chosen = ledgers[:1] or [next((g for g in ordered if find_header(g.rows, columns) is not None), ordered[0])]
     problems: list[Problem] = []
     items: list[NewFinding] = []
-    for grid in chosen:
+    for done, grid in enumerate(chosen, start=1):
+        if tick is not None:
+            tick(done, len(chosen))
         try:
             found = interpret(sheet_rows(grid.name, grid.rows, columns), reading)
         except LedgerError as exc:

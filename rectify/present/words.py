@@ -186,6 +186,7 @@ IMPORT: dict[str, tuple[str, str]] = {
         "dry run: {count} findings would be added to {units} units; nothing was written",
     ),
     "after": ("导入后", "after import"),
+    "progress": ("导入", "importing"),
 }
 """Lines ``rectify import`` prints."""
 
