@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rectify.domain import figures, steps
 from rectify.domain import trend as trends
@@ -49,6 +49,9 @@ from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
 from rectify.files.writing import LOCK_NAME
+
+if TYPE_CHECKING:
+    from rectify.files.sheets import SheetFile
 
 
 def parse_day(value: str, option: str) -> date:
@@ -383,9 +386,9 @@ class Ledgers:
         closed_on: date | None = None,
         every: bool = False,
         tick: Callable[[int, int], None] | None = None,
-    ) -> Any:
+    ) -> SheetFile:
         """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
-        (rectify.yaml ``sheets:``): a :class:`rectify.files.sheets.SheetFile`. ``approver``:
+        (rectify.yaml ``sheets:``): what it holds (:class:`rectify.files.sheets.SheetFile`). ``approver``:
         the 审签人 of closed rows that name none; ``closed_on``: their close date when the
         sheet gives none (only ever given explicitly); ``every``: every sheet with a header
         row (one per unit); ``tick(done, total)`` after each sheet. Raises

@@ -56,6 +56,10 @@ def _notes(row: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         ("长期坚持", Deadline(long_term=True)),
         ("2021年底前完成，长期坚持", Deadline(due=Due("2021年底前完成", 2021, 12), long_term=True)),
         ("立行立改", Deadline(due=Due("立行立改", days_after=30))),
+        ("２０２１年１２月３１日", Deadline(date(2021, 12, 31))),
+        ("20211231", Deadline(date(2021, 12, 31))),
+        ("2021/12/31 0:00", Deadline(date(2021, 12, 31))),
+        ("/", Deadline()),
     ],
 )
 def test_deadline_phrases(text: str, expected: Deadline) -> None:

@@ -324,6 +324,7 @@ def _people(text: str) -> dict[str, int]:
 
 def _day(text: str) -> date:
     cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text))
+    cleaned = re.sub(r"^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1-\2-\3", cleaned)  # typed as one number
     day: date = parse_date(normal_date(re.sub(r"(之前|以前|前)$", "", cleaned)))
     return day
 

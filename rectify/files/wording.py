@@ -16,6 +16,7 @@ Status words: :data:`STATUS_WORDS`, extended or overridden by ``sheets: status_w
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,6 +63,10 @@ _YEAR_END = re.compile(
     rf"([0-9]{{4}})?\s*年?\s*(?:年底|年末|底|末|内|度){_TAIL}|(?:今年|本年|当年)(?:年底|年末|底|内){_TAIL}"
 )
 _DATED_YEAR_END = re.compile(rf"[0-9]{{4}}\s*年\s*(?:底|末){_TAIL}")
+_DIGITS = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+"""A date typed as one number, 20211231."""
+_NONE = {"/", "-", "—", "——", "无", "暂无"}
+"""What offices write in a deadline cell for "none given": no deadline, as an empty cell."""
 _HALF = re.compile(rf"([0-9]{{4}})?\s*年?\s*(上|下)半年{_TAIL}")
 _LONG = re.compile(r"长期坚持|长期整改|长期推进|持续推进|长期|常态化")
 _NOW = re.compile(r"立行立改|立即整改|即知即改|立查立改|立即")
@@ -87,15 +92,18 @@ _TIME = re.compile(r"\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 
 
 def without_time(text: str) -> str:
-    """Return ``text`` without a time of day after a date (``2021-10-31 0:00:00``)."""
-    return _TIME.sub("", text.strip())
+    """Return ``text`` in NFKC form (full-width digits ``２０２１`` as ``2021``) without a time
+    of day after a date (``2021-10-31 0:00:00``)."""
+    return _TIME.sub("", unicodedata.normalize("NFKC", text).strip())
 
 
 def read_deadline(text: str, immediate_days: int) -> Deadline:
     """Read a deadline cell as an office writes it (see the module's list). Raises
     :class:`ValueError` with a message for anything else (or an impossible date)."""
     cleaned = re.sub(r"\s+", "", without_time(text)).strip("。.，,；;")
-    if m := _FULL.fullmatch(cleaned):
+    if cleaned in _NONE:
+        return Deadline()
+    if m := _FULL.fullmatch(cleaned) or _DIGITS.fullmatch(cleaned):
         return Deadline(parse_date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"))
     if m := _YEAR_MONTH.fullmatch(cleaned):
         return Deadline(due=Due(text, int(m[1]), _month(m[2])))
