@@ -442,7 +442,8 @@ class Ledgers:
             names = ", ".join(f"{k} ({v.unit.name})" for k, v in known.items()) or "none"
             raise LedgerError(
                 [Problem(w.partition("!")[0], int(w.partition("!")[2] or 1), 0, f"no unit named {label!r} (units: "
-                 f"{names}); start it with `rectify unit add`, or import with --create-units", cell=w.partition("!")[2])
+                 f"{names}); name the unit with --unit ID, start it with `rectify unit add`, or import with "
+                 "--create-units", cell=w.partition("!")[2])
                  for label, w in labels.items()]
             )  # fmt: skip
         for label, uid in created.items():

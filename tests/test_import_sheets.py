@@ -248,7 +248,7 @@ def test_a_unit_column_names_the_units_and_unknown_ones_are_reported_or_created(
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[1:] == [
         "全市!4: no unit named '兰溪市人民检察院' (units: jinhua (金华市人民检察院), wucheng (婺城区人民检察院)); "
-        "start it with `rectify unit add`, or import with --create-units",
+        "name the unit with --unit ID, start it with `rectify unit add`, or import with --create-units",
         "rectify: 1 problem found; nothing was written",
     ]
     assert sorted(p.name for p in folder.glob("*.yaml")) == ["jinhua.yaml", "wucheng.yaml"]
