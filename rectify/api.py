@@ -428,28 +428,12 @@ class Ledgers:
         if on is not None and on > now:
             raise UsageError(f"--date {on} is after today ({now}); findings are put on a ledger once handed over")
         known = {ledger.unit.id: ledger for ledger in self.ledgers()}
-        groups: dict[str, list[steps.NewFinding]] = {}
-        labels: dict[str, str] = {}  # unknown unit -> where it is named
-        for item in items:
-            uid = unit or steps.unit_for(item.unit, [(k, v.unit.name) for k, v in known.items()])
-            if uid is None:
-                labels.setdefault(item.unit, item.where)
-            groups.setdefault(uid or f"?{item.unit}", []).append(item)
         if unit is not None:
             self.unit_file(unit)
-        created = steps.new_unit_ids(labels, known) if create_units else {}
-        if labels and not create_units:
-            names = ", ".join(f"{k} ({v.unit.name})" for k, v in known.items()) or "none"
-            raise LedgerError(
-                [Problem(w.partition("!")[0], int(w.partition("!")[2] or 1), 0, f"no unit named {label!r} (units: "
-                 f"{names}); name the unit with --unit ID, start it with `rectify unit add`, or import with "
-                 "--create-units", cell=w.partition("!")[2])
-                 for label, w in labels.items()]
-            )  # fmt: skip
-        for label, uid in created.items():
-            known[uid] = Ledger(unit=Unit(id=uid, name=label), inspection=Inspection(feedback_date=on))
-            groups[uid] = groups.pop(f"?{label}")
-
+        groups, new_units, unknown = steps.assign_units(items, unit, [v.unit for v in known.values()], create_units)
+        if unknown:
+            raise LedgerError(unknown)
+        known.update({u.id: Ledger(unit=u, inspection=Inspection(feedback_date=on)) for u in new_units})
         undated = [uid for uid in groups if on is None and known[uid].inspection.feedback_date is None]
         if undated:  # days to close run from that day: never a guess
             raise UsageError(
@@ -470,13 +454,13 @@ class Ledgers:
                 problems.extend(exc.problems)
                 continue
             after = known[uid].model_copy(update={"findings": [*known[uid].findings, *made]})
-            out.append((after, made, uid in created.values()))
+            out.append((after, made, any(u.id == uid for u in new_units)))
         if problems:
             raise LedgerError(problems)
         if dry_run:
             return out
-        for uid, label in ((v, k) for k, v in created.items()):
-            self.add_unit(uid, label, feedback_date=on)
+        for new in new_units:
+            self.add_unit(new.id, new.name, feedback_date=on)
         for done, (after, _made, _new) in enumerate(out, start=1):
             with editing(self.unit_file(after.unit.id)) as edit:
                 edit.append(made_for(edit.ledger, groups[after.unit.id]))

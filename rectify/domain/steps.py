@@ -21,6 +21,7 @@ from rectify.domain.model import (
     Finding,
     Ledger,
     Status,
+    Unit,
     finding_id,
 )
 from rectify.domain.signoff import event_problems
@@ -325,6 +326,40 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
 
 IMPORTER = "（导入）"
 """Who an imported step is recorded as done by, when the sheet does not say."""
+
+
+def assign_units(
+    items: list[NewFinding], unit: str | None, units: list[Unit], create: bool
+) -> tuple[dict[str, list[NewFinding]], list[Unit], list[Problem]]:
+    """Sort imported findings by unit: all to ``unit`` when given, else each to the unit
+    its ``unit`` label names (by id or name, among ``units``). With ``create`` a label no
+    unit has gets a new :class:`Unit` (its id from :func:`new_unit_ids`, its name the
+    label). Returns ``(findings by unit id, units to create, problems)``: one problem per
+    unknown label, at the row that first names it, when not ``create``."""
+    pairs = [(u.id, u.name) for u in units]
+    groups: dict[str, list[NewFinding]] = {}
+    unknown: dict[str, str] = {}  # label -> where it is first named
+    for item in items:
+        uid = unit or unit_for(item.unit, pairs)
+        if uid is None:
+            unknown.setdefault(item.unit, item.where)
+        groups.setdefault(uid if uid is not None else f"?{item.unit}", []).append(item)
+    if unknown and not create:
+        names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or "none"
+        message = (
+            "no unit named {label!r} (units: {names}); name the unit with --unit ID, start it with `rectify unit "
+            "add`, or import with --create-units"
+        )
+        problems = []
+        for label, where in unknown.items():
+            sheet, _, row = where.partition("!")
+            problems.append(Problem(sheet, int(row or 1), 0, message.format(label=label, names=names), cell=row))
+        return groups, [], problems
+    made = []
+    for label, uid in new_unit_ids(unknown, [u.id for u in units]).items():
+        made.append(Unit(id=uid, name=label))
+        groups[uid] = groups.pop(f"?{label}")
+    return groups, made, []
 
 
 def unit_for(label: str, units: Iterable[tuple[str, str]]) -> str | None:
