@@ -247,7 +247,7 @@ def test_a_unit_column_names_the_units_and_unknown_ones_are_reported_or_created(
     refused = run("import", str(DATA / "units_column.xlsx"))
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[1:] == [
-        "全市!4: no unit named '兰溪市人民检察院' (units: jinhua (金华市人民检察院), wucheng (婺城区人民检察院)); "
+        "全市!A4: no unit named '兰溪市人民检察院' (units: jinhua (金华市人民检察院), wucheng (婺城区人民检察院)); "
         "name the unit with --unit ID, start it with `rectify unit add`, or import with --create-units",
         "rectify: 1 problem found; nothing was written",
     ]

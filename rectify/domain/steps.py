@@ -104,6 +104,8 @@ class NewFinding:
     """延期, as the sheet records them, in order."""
     accountability: Accountability = field(default_factory=Accountability)
     """The three 到位 counters the sheet holds."""
+    cells: tuple[tuple[str, str], ...] = ()
+    """For an imported finding: the cell each field was read from, ``("deadline", "D7")``."""
     unit: str = ""
     """The unit an imported row names (its 单位 cell or its sheet's name); "" when the sheet
     names none."""
@@ -257,29 +259,34 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     for item in items:
         sheet, _, row = item.where.partition("!")
 
-        def problem(message: str, sheet: str = sheet, row: str = row) -> None:
-            problems.append(Problem(sheet, int(row or 0), 0, message, cell=row))
+        def problem(message: str, key: str = "", sheet: str = sheet, row: str = row, item: NewFinding = item) -> None:
+            cell = dict(item.cells).get(key, row)
+            problems.append(Problem(sheet, int(row or 0), _column(cell), message, cell=cell))
 
         before = len(problems)
         deadline = item.due.on(added_on) if item.due is not None else item.deadline
         closed = item.closed_on
         if item.status is Status.CLOSED and closed is None:
-            problem("closed, but no 销号日期: add a 销号日期 or 完成时间 column, or give --closed-on DATE")
+            problem("closed, but no 销号日期: add a 销号日期 or 完成时间 column, or give --closed-on DATE", "status")
         elif closed is not None and item.status is Status.CLOSED and not added_on <= closed <= today:
             problem(
-                f"销号日期 {closed} is not between {added_on} (the day put on the ledger; --date) and today ({today})"
+                f"销号日期 {closed} is not between {added_on} (the day put on the ledger; --date) and today ({today})",
+                "closed_on",
             )
         if deadline is not None and deadline < added_on:
-            problem(f"整改时限 {deadline} is before {added_on}, the day put on the ledger (--date)")
+            problem(f"整改时限 {deadline} is before {added_on}, the day put on the ledger (--date)", "deadline")
         if closed is not None and item.status is not Status.CLOSED:
-            problem(f"a 销号日期 ({closed}) on a problem that is {item.status.value}; one of the two is wrong")
+            problem(
+                f"a 销号日期 ({closed}) on a problem that is {item.status.value}; one of the two is wrong", "closed_on"
+            )
         for ext in item.extensions:
             if not added_on <= ext.on <= today:
                 problem(
-                    f"延期 approved on {ext.on}, not between {added_on} (the day put on the ledger) and today ({today})"
+                    f"延期 approved on {ext.on}, not between {added_on} (put on the ledger) and today ({today})",
+                    "extended_on",
                 )
             elif closed is not None and ext.on > closed:
-                problem(f"延期 approved on {ext.on}, after the 销号日期 {closed}")
+                problem(f"延期 approved on {ext.on}, after the 销号日期 {closed}", "extended_on")
         if len(problems) > before:
             continue
         notes = "；".join(item.notes) or None
@@ -310,7 +317,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         in_force = deadline
         for event in history:  # the sign-off rules hold for an imported trail too
             for message in event_problems(track, finding, event, in_force, today):
-                problem(f"{item.title}: {message}")
+                problem(f"{item.title}: {message}", _KEYS.get(event.action, ""))
             track = step(track, event)
             if event.action is Action.EXTEND and event.to is not None:
                 in_force = event.to
@@ -322,6 +329,20 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     if problems:
         raise LedgerError(problems)
     return made
+
+
+_KEYS = {Action.CLOSE: "approver", Action.EXTEND: "extended_to", Action.SUBMIT: "status", Action.LONG_TERM: "status"}
+"""The field of a sheet row an imported event comes from, for naming the cell."""
+
+
+def _column(cell: str) -> int:
+    """The 1-based column of a cell reference (``C7`` -> 3); 0 for a row alone."""
+    number = 0
+    for char in cell:
+        if not char.isalpha():
+            break
+        number = number * 26 + ord(char.upper()) - 64
+    return number
 
 
 IMPORTER = "（导入）"
@@ -338,11 +359,11 @@ def assign_units(
     unknown label, at the row that first names it, when not ``create``."""
     pairs = [(u.id, u.name) for u in units]
     groups: dict[str, list[NewFinding]] = {}
-    unknown: dict[str, str] = {}  # label -> where it is first named
+    unknown: dict[str, NewFinding] = {}  # label -> the first row naming it
     for item in items:
         uid = unit or unit_for(item.unit, pairs)
         if uid is None:
-            unknown.setdefault(item.unit, item.where)
+            unknown.setdefault(item.unit, item)
         groups.setdefault(uid if uid is not None else f"?{item.unit}", []).append(item)
     if unknown and not create:
         names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or "none"
@@ -351,9 +372,12 @@ def assign_units(
             "add`, or import with --create-units"
         )
         problems = []
-        for label, where in unknown.items():
-            sheet, _, row = where.partition("!")
-            problems.append(Problem(sheet, int(row or 1), 0, message.format(label=label, names=names), cell=row))
+        for label, first in unknown.items():
+            sheet, _, row = first.where.partition("!")
+            cell = dict(first.cells).get("unit", row)
+            problems.append(
+                Problem(sheet, int(row or 1), _column(cell), message.format(label=label, names=names), cell=cell)
+            )
         return groups, [], problems
     made = []
     for label, uid in new_unit_ids(unknown, [u.id for u in units]).items():

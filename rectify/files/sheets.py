@@ -480,6 +480,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 extensions=tuple(extensions),
                 accountability=counters,
                 unit=f.get("unit", ""),
+                cells=tuple((key, ref.partition("!")[2]) for key, ref in row.cells.items()),
             )
         )
     if problems:
