@@ -536,25 +536,25 @@ def read_file(
             chosen = ledgers[:1] or [next((g for g in ordered if find_header(g.rows, columns) is not None), ordered[0])]
     problems: list[Problem] = []
     items: list[NewFinding] = []
+    words: dict[str, tuple[Status, int]] = {}  # the words as written, in the order met
     for done, grid in enumerate(chosen, start=1):
         if tick is not None:
             tick(done, len(chosen))
         try:
-            found = interpret(sheet_rows(grid.name, grid.rows, columns), reading)
+            rows = sheet_rows(grid.name, grid.rows, columns)
+            found = interpret(rows, reading)
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
+        for row in rows:
+            word = status_word(row.fields.get("status", ""))
+            state = reading.words.get(word) or reading.words.get(word.lower())
+            if word and state is not None:
+                words[word] = (state, words.get(word, (state, 0))[1] + 1)
         if every:
             found = [item if item.unit else replace(item, unit=grid.name) for item in found]
         items.extend(found)
     if problems:
         raise LedgerError(problems)
-    words: dict[str, tuple[Status, int]] = {}
-    for grid in chosen:  # the words as written, in the order met
-        for row in sheet_rows(grid.name, grid.rows, columns):
-            word = status_word(row.fields.get("status", ""))
-            state = reading.words.get(word) or reading.words.get(word.lower())
-            if word and state is not None:
-                words[word] = (state, words.get(word, (state, 0))[1] + 1)
     skipped = [g.name for g in book.sheets if every and g not in chosen]
     return SheetFile([g.name for g in chosen], names, skipped, book.encoding, items, words)
