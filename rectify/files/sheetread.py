@@ -99,8 +99,8 @@ def read_book(path: Path, limits: Limits = LIMITS) -> Book:
         return _read_csv(path, limits)
     if suffix == ".xls":
         return _read_xls(path, limits)
-    check_zip(path, limits)
-    return _read_xlsx(path)
+    formulas = check_zip(path, limits)
+    return _read_xlsx(path, formulas)
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -159,6 +159,7 @@ def _beyond(sheet: str, row: int, col: int, limits: Limits) -> Problem:
 # --- zip workbooks ----------------------------------------------------------------------
 
 _REF = re.compile(rb'<(?:\w+:)?(c|row|dimension|mergeCell)\b[^>]*?\s(?:r|ref)="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _REL_SWAPPED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
@@ -181,11 +182,12 @@ def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def check_zip(path: Path, limits: Limits = LIMITS) -> None:
+def check_zip(path: Path, limits: Limits = LIMITS) -> bool:
     """Refuse a zip workbook beyond ``limits`` before any reader loads it: too many parts,
     too many uncompressed bytes (declared or real), or a worksheet whose dimension, cells,
-    rows or merged ranges reach beyond the rows and columns import reads. Raises
-    :class:`UsageError` (the file) or :class:`LedgerError` (``sheet!CELL``)."""
+    rows or merged ranges reach beyond the rows and columns import reads. Returns whether
+    any worksheet holds a formula (only then are formulas read to find unsaved values).
+    Raises :class:`UsageError` (the file) or :class:`LedgerError` (``sheet!CELL``)."""
     try:
         book = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -206,26 +208,32 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> None:
         if len(names) > limits.sheets:
             raise UsageError(f"{path.name} has {len(names)} sheets; import reads at most {limits.sheets}")
         problems = []
+        formulas = False
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 sheet = names.get(info.filename, info.filename)
-                found = _scan_sheet(book, info, limits)
+                found, has_formula = _scan_sheet(book, info, limits)
+                formulas = formulas or has_formula
                 if found is not None:
                     problems.append(_beyond(sheet, found[0], found[1], limits))
         if problems:
             raise LedgerError(problems)
+        return formulas
 
 
-def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[int, int] | None:
-    """Return the first (row, column) a worksheet part reaches beyond ``limits``, else None.
-    Reads the part as a stream (its declared size bounds what is read)."""
+def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[tuple[int, int] | None, bool]:
+    """Return the first (row, column) a worksheet part reaches beyond ``limits`` (else
+    None) and whether it holds a formula. Reads the part as a stream (its declared size
+    bounds what is read)."""
     tail = b""
+    formula = False
     with book.open(info) as stream:
         while True:
             chunk = stream.read(1 << 20)
             if not chunk:
-                return None
+                return None, formula
             data = tail + chunk
+            formula = formula or _FORMULA.search(data) is not None
             last = 0
             for match in _REF.finditer(data):
                 last = match.end()
@@ -233,23 +241,24 @@ def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
                     row = int(digits) if digits else 0
                     col = _col_number(letters.decode()) if letters else 0
                     if row > limits.rows or col > limits.columns:
-                        return max(row, 1), max(col, 1)
+                        return (max(row, 1), max(col, 1)), formula
             tail = data[max(last, len(data) - 300) :]
 
 
-def _read_xlsx(path: Path) -> Book:
+def _read_xlsx(path: Path, has_formulas: bool = True) -> Book:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
+        formulas = load_workbook(path, data_only=False) if has_formulas else None
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
     grids = []
     problems = []
     for ws in book.worksheets:  # chart sheets hold no cells
         rows = _values(ws)
-        for row, col, ref in _unsaved_formulas(formulas[ws.title], rows)[:50]:
+        unsaved = _unsaved_formulas(formulas[ws.title], rows) if formulas is not None else []
+        for row, col, ref in unsaved[:50]:
             message = "a formula with no saved value; open the file in Excel and save it"
             problems.append(Problem(ws.title, row, col, message, cell=ref))
         grids.append(Grid(ws.title, rows, ws.sheet_state == "visible"))
