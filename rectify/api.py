@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rectify.domain import figures, steps
 from rectify.domain import trend as trends
@@ -38,17 +38,20 @@ from rectify.domain.model import (
     unit_of,
 )
 from rectify.domain.people import names_someone
-from rectify.errors import Problem, UsageError, WriteError
+from rectify.errors import LedgerError, Problem, UsageError, WriteError
 from rectify.files import clock, gitops
 from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for
 from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder, read_ledger
+from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
 from rectify.files.writing import LOCK_NAME
+
+if TYPE_CHECKING:
+    from rectify.files.sheets import SheetFile
 
 
 def parse_day(value: str, option: str) -> date:
@@ -320,9 +323,7 @@ class Ledgers:
         ``owner`` keeps those whose owner (责任人) contains that text."""
         return figures.overdue(self.ledgers(unit, supervisor, under), as_of, within, owner)
 
-    def trend(
-        self, every: str, start: date | None, end: date, unit: str | None = None
-    ) -> list[trends.Point]:
+    def trend(self, every: str, start: date | None, end: date, unit: str | None = None) -> list[trends.Point]:
         """Figures every week or month from ``start`` (default: the first feedback date)
         to ``end``. Raises :class:`UsageError` for a bad period or an end before the start."""
         ledgers = self.ledgers(unit)
@@ -425,9 +426,7 @@ class Ledgers:
         from pydantic import ValidationError
 
         if parent is not None and not ledger_path(self.folder, parent).exists():
-            raise UsageError(
-                f"unknown parent unit {parent!r}: there is no {display(ledger_path(self.folder, parent))}"
-            )
+            raise UsageError(f"unknown parent unit {parent!r}: there is no {display(ledger_path(self.folder, parent))}")
         try:
             ledger = Ledger(
                 unit=Unit(id=unit_id, name=name, parent=parent, supervisor=supervisor),
@@ -623,7 +622,8 @@ class Ledgers:
 
         require_name(by, "--by")
         try:
-            counters = Accountability(people=people, funds_yuan=funds_yuan or "0", rules=rules or 0)
+            given = {"people": people, "funds_yuan": funds_yuan or "0", "rules": rules or 0}
+            counters = Accountability.model_validate(given)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = {"people": "--people", "funds_yuan": "--funds", "rules": "--rules"}.get(str(first["loc"][0]), "")
@@ -639,33 +639,95 @@ class Ledgers:
         if category is not None and allowed is not None and category not in allowed:
             raise UsageError(f"--category {category!r} is not one of the categories: {'、'.join(allowed)}")
 
+    def read_sheet(
+        self,
+        source: Path,
+        sheet: str | None,
+        approver: str | None,
+        closed_on: date | None = None,
+        every: bool = False,
+        tick: Callable[[int, int], None] | None = None,
+    ) -> SheetFile:
+        """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
+        (rectify.yaml ``sheets:``): what it holds (:class:`rectify.files.sheets.SheetFile`). ``approver``:
+        the 审签人 of closed rows that name none; ``closed_on``: their close date when the
+        sheet gives none (only ever given explicitly); ``every``: every sheet with a header
+        row (one per unit); ``tick(done, total)`` after each sheet. Raises
+        :class:`UsageError` for a file that cannot be read or holds no problem,
+        :class:`LedgerError` naming every bad cell."""
+        from rectify.files import sheets
+
+        if not source.is_file():
+            raise UsageError(f"no file {source}")
+        settings = self.config.sheets
+        words = {**sheets.STATUS_WORDS, **settings.status_words}
+        reading = sheets.Reading(require_name(approver, "--approver"), closed_on, words, settings.immediate_days)
+        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick)
+        if not found.items:
+            raise UsageError(f"{source.name}: no problem found under the header")
+        return found
+
     def import_sheet(
         self,
-        unit: str,
+        unit: str | None,
         items: list[steps.NewFinding],
         on: date | None,
         dry_run: bool = False,
-    ) -> list[Finding]:
-        """Put findings read from a sheet on ``unit``'s ledger, each with a history that
-        leads to its state. ``on`` is the day they were put on the ledger (default: the
-        unit's feedback date, else the earliest close date or today). With ``dry_run``
-        nothing is written. Raises :class:`LedgerError` naming every bad row."""
-        path = self.unit_file(unit)
+        create_units: bool = False,
+        tick: Callable[[int, int], None] | None = None,
+    ) -> list[tuple[Ledger, list[Finding], bool]]:
+        """Put findings read from a sheet on their units' ledgers (``unit``'s, else the
+        unit each names by id or name; ``create_units`` starts a ledger for a unit named
+        by no ledger), each with a history that leads to its state. ``on`` is the day they
+        were put on the ledger (default: the unit's feedback date; a unit without one needs
+        ``on``). Returns, per unit, the ledger as it would be after the import, the
+        new findings and whether the unit is new; ``tick(done, total)`` after each unit
+        written. With ``dry_run`` nothing is written.
+        Raises :class:`LedgerError` naming every bad row and every unknown unit; nothing
+        is written then."""
         now = self.today()
         if on is not None and on > now:
             raise UsageError(f"--date {on} is after today ({now}); findings are put on a ledger once handed over")
+        known = {ledger.unit.id: ledger for ledger in self.ledgers()}
+        if unit is not None:
+            self.unit_file(unit)
+        groups, new_units, unknown = steps.assign_units(items, unit, [v.unit for v in known.values()], create_units)
+        if unknown:
+            raise LedgerError(unknown)
+        known.update({u.id: Ledger(unit=u, inspection=Inspection(feedback_date=on)) for u in new_units})
+        undated = [uid for uid in groups if on is None and known[uid].inspection.feedback_date is None]
+        if undated:  # days to close run from that day: never a guess
+            raise UsageError(
+                f"{', '.join(undated)} has no feedback date (反馈日期): give --date DATE, the day the findings were "
+                "handed over"
+            )
 
-        def made_for(ledger: Ledger) -> list[Finding]:
-            earliest = min((item.closed_on for item in items if item.closed_on), default=now)
-            added = on or ledger.inspection.feedback_date or min(earliest, now)
-            return steps.import_findings(ledger, items, added, now)
+        def made_for(ledger: Ledger, group: list[steps.NewFinding]) -> list[Finding]:
+            added = on or ledger.inspection.feedback_date
+            assert added is not None
+            return steps.import_findings(ledger, group, added, now)
 
+        out, problems = [], []
+        for uid, group in groups.items():
+            try:
+                made = made_for(known[uid], group)
+            except LedgerError as exc:
+                problems.extend(exc.problems)
+                continue
+            after = known[uid].model_copy(update={"findings": [*known[uid].findings, *made]})
+            out.append((after, made, any(u.id == uid for u in new_units)))
+        if problems:
+            raise LedgerError(problems)
         if dry_run:
-            return made_for(read_ledger(path).ledger)
-        with editing(path) as edit:
-            made = made_for(edit.ledger)
-            edit.append(made)
-        return made
+            return out
+        for new in new_units:
+            self.add_unit(new.id, new.name, feedback_date=on)
+        for done, (after, _made, _new) in enumerate(out, start=1):
+            with editing(self.unit_file(after.unit.id)) as edit:
+                edit.append(made_for(edit.ledger, groups[after.unit.id]))
+            if tick is not None:
+                tick(done, len(out))
+        return out
 
     def write_output(self, path: Path, data: bytes) -> None:
         """Write an export or report to ``path`` (not into the ledger folder, which only
@@ -691,23 +753,6 @@ def read_feedback(path: Path) -> list[steps.NewFinding]:
     from rectify.files.feedback import read_feedback as read
 
     return read(path)
-
-
-def read_sheet(source: Path, sheet: str | None, approver: str | None) -> tuple[str, list[str], list[steps.NewFinding]]:
-    """Read an office's sheet (.xlsx or .csv): the sheet read, every sheet's name, and the
-    findings in it (``approver`` is the 审签人 of closed rows that name none). Raises
-    :class:`UsageError` for a missing file or one with no problem under its header,
-    :class:`LedgerError` naming every bad cell."""
-    from rectify.files import sheets
-
-    if not source.is_file():
-        raise UsageError(f"no file {source}")
-    name, grid = sheets.read_grid(source, sheet)
-    names = sheets.sheet_names(source) if sheet is None else [name]
-    items = sheets.interpret(sheets.sheet_rows(name, grid), require_name(approver, "--approver"))
-    if not items:
-        raise UsageError(f"{source.name}: no problem found under the header")
-    return name, names, items
 
 
 def check_push(root: Path, updates: list[tuple[str, str, str]]) -> list[Any]:

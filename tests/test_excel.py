@@ -128,7 +128,13 @@ def test_import_an_office_sheet(run: Run, folder: Path, monkeypatch: pytest.Monk
         run("unit", "add", "wucheng-wlt", "--name", "婺城区文化和旅游体育局", "--feedback-date", "2023-01-17").exit_code
         == 0
     )
-    result = run("import", str(DATA / "office_a.xlsx"), "--unit", "wucheng-wlt")
+    refused = run("import", str(DATA / "office_a.xlsx"), "--unit", "wucheng-wlt")
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[0] == (
+        "整改台账!I4: '已完成' closes this problem but the sheet gives no 销号日期: add a 销号日期 or 完成时间 column, "
+        "or give --closed-on DATE"
+    )
+    result = run("import", str(DATA / "office_a.xlsx"), "--unit", "wucheng-wlt", "--closed-on", "2023-05-04")
     assert result.exit_code == 0, result.output
     rows = json.loads(run("list", "--format", "json").stdout)
     assert [(r["aspect"], r["title"], r["status"], r["deadline"]) for r in rows] == [
@@ -165,14 +171,18 @@ def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: P
     before = demo.read_bytes()
     result = run("import", str(DATA / "office_bad.xlsx"), "--unit", "demo")
     assert result.exit_code == 1
+    closes = "closes this problem but the sheet gives no 销号日期: add a 销号日期 or 完成时间 column, or give --closed-on DATE"
     assert result.stderr.splitlines() == [
-        "台账!D2: '2021-13-01' is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)",
-        "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、正在整改、整改中、推进中、"
-        "未完成、持续推进、长期坚持、需长期坚持、阶段性完成、持续整改、未整改、未开始、申请销号、待审签、待销号、是、√、✓、否、进行中、"
-        "持续整改中)",
+        "台账!D2: '2021-13-01' is not a real date",
+        f"台账!E2: '已完成' {closes}",
+        "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、已整改到位、整改到位、"
+        "已完成销号、完成整改、正在整改、整改中、推进中、正在推进、基本完成、未完成、持续推进、进行中、长期坚持、需长期坚持、阶段性完成、"
+        "持续整改、持续整改中、长期整改、未整改、未开始、未启动、申请销号、待审签、待销号、是、√、✓、否; more in rectify.yaml, "
+        "sheets: status_words)",
+        f"台账!E4: '已销号' {closes}",
         "台账!E4: a closed problem needs its 审签人 (column, or --approver)",
         "台账!C5: no 方面 for this problem (no aspect column or aspect row above)",
-        "rectify: 4 problems found; nothing was written",
+        "rectify: 6 problems found; nothing was written",
     ]
     assert demo.read_bytes() == before
     missing = run("import", str(DATA / "office_a.xlsx"), "--unit", "demo", "--sheet", "无此表")
@@ -182,10 +192,11 @@ def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: P
 def test_import_a_csv_sheet(run: Run, demo: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "台账.csv"
     sheet.write_text(
-        "\ufeff序号,方面,问题,整改时限,完成情况,审签人\n1,作风方面,会风不正,2021年10月31日,已完成,钟某\n",
+        "\ufeff序号,方面,问题,整改时限,完成情况,审签人,完成时间\n1,作风方面,会风不正,2021年10月31日,已完成,钟某,2021年10月20日\n",
         encoding="utf-8",
     )
     result = run("import", str(sheet), "--unit", "demo")
+    assert result.stderr.startswith("read 台账.csv as UTF-8 (BOM)\n")
     assert result.exit_code == 0, result.output
     assert json.loads(run("list", "-s", "closed", "--format", "json").stdout)[0]["title"] == "会风不正"
 
@@ -306,10 +317,11 @@ def test_rows_that_contradict_their_dates_are_all_reported(run: Run, demo: Path,
     before = demo.read_bytes()
     result = run("import", str(path), "--unit", "demo", "--date", "2021-07-28")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[:3] == [
-        "日期!2: 整改时限 2020-01-01 is before 2021-07-28, the day put on the ledger (--date)",
-        "日期!3: a 销号日期 (2021-09-01) on a problem that is in_progress; one of the two is wrong",
-        "日期!4: 销号日期 2022-03-01 is not between 2021-07-28 (the day put on the ledger; --date) and today (2021-12-31)",
+    assert result.stderr.splitlines()[0] == "status words: 整改中 -> in_progress (2), 已完成 -> closed (1)"
+    assert result.stderr.splitlines()[1:4] == [
+        "日期!C2: 整改时限 2020-01-01 is before 2021-07-28, the day put on the ledger (--date)",
+        "日期!E3: a 销号日期 (2021-09-01) on a problem that is in_progress; one of the two is wrong",
+        "日期!E4: 销号日期 2022-03-01 is not between 2021-07-28 (the day put on the ledger; --date) and today (2021-12-31)",
     ]
     assert demo.read_bytes() == before
     future = run("import", str(path), "--unit", "demo", "--date", "2022-05-01", "--dry-run")

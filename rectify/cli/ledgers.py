@@ -175,38 +175,95 @@ def add(
 
 def import_(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx or .csv ledger sheet.")],
-    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="The unit whose ledger receives them.")],
-    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet to read (xlsx).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be added; write nothing.")] = False,
+    source: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx, .xls or .csv ledger sheet.")],
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="ID",
+            help="The unit whose ledger receives them (default: each sheet's unit, by its 单位 column or its name).",
+        ),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet to read (xlsx, xls).")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show the units' figures after the import; write nothing.")
+    ] = False,
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: the unit's feedback date)."),
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Date put on the ledger (default: the unit's feedback date; needed without one).",
+        ),
     ] = None,
     approver: Annotated[
-        str | None, typer.Option("--approver", metavar="NAME", help="审签人 for closed rows that name none.")
+        str | None,
+        typer.Option("--approver", metavar="NAME", help="审签人 of closed rows (and approver of 延期) that name none."),
     ] = None,
+    closed_on: Annotated[
+        str | None,
+        typer.Option("--closed-on", metavar="DATE", help="销号日期 of closed rows when the sheet has no such column."),
+    ] = None,
+    create_units: Annotated[
+        bool, typer.Option("--create-units", help="Start a ledger for each unit the sheet names that has none.")
+    ] = False,
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
-    """Import an office's Excel (or CSV) rectification sheet into a unit's ledger."""
-    from rectify.api import parse_day, read_sheet
+    """Import an office's rectification sheet (Excel or CSV) into the units' ledgers."""
+    from rectify.api import parse_day
     from rectify.domain.figures import FindingState
-    from rectify.present import findings
+    from rectify.present import findings, tables
+    from rectify.present.words import IMPORT, STATUS, word
 
     lib = library(ctx)
-    lib.unit_file(unit)  # a missing unit is said before the sheet is read
-    name, names, items = read_sheet(source, sheet, approver)
-    if sheet is None and len(names) > 1:
-        typer.echo(f"reading sheet {name!r} of {len(names)} ({', '.join(names)}); choose one with --sheet", err=True)
+    words = language(lang, lib)
+    if unit is not None:
+        lib.unit_file(unit)  # a missing unit is said before the sheet is read
     given = parse_day(on, "--date") if on is not None else None
-    made = lib.import_sheet(unit, items, given, dry_run)
+    closing = parse_day(closed_on, "--closed-on") if closed_on is not None else None
+    bar = tables.Progress(word(IMPORT, "progress", words))
+    try:
+        read = lib.read_sheet(source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar)
+    finally:
+        bar.close()
+
+    def say(key: str, **values: Any) -> None:
+        typer.echo(word(IMPORT, key, words, **values), err=True)
+
+    if read.encoding:
+        say("encoding", file=source.name, encoding=read.encoding)
+    if unit is not None and sheet is None and len(read.names) > 1:
+        say("one_sheet", sheet=read.read[0], count=len(read.names), names=", ".join(read.names))
+    elif len(read.names) > 1:
+        say("sheets", names=", ".join(read.read))
+    if read.skipped:
+        say("skipped", names=", ".join(read.skipped))
+    if read.words:
+        pairs = [word(IMPORT, "pair", words, word=w, state=word(STATUS, s.value, words), count=n)
+                 for w, (s, n) in read.words.items()]  # fmt: skip
+        say("words", pairs=", ".join(pairs))
+    try:
+        done = lib.import_sheet(unit, read.items, given, dry_run, create_units, tick=bar)
+    finally:
+        bar.close()
+    for after, _, new in done:
+        if new:
+            say("would_create" if dry_run else "created", unit=after.unit.id, name=after.unit.name)
     if dry_run:
-        states = [FindingState(f, f.status, f.deadline, False, unit) for f in made]
-        findings.finding_list(states, output_format(fmt), language(lang, lib))
-        typer.echo(f"dry run: {len(made)} findings would be added to {unit}; nothing was written", err=True)
+        count = sum(len(made) for _, made, _ in done)
+        if output_format(fmt) in ("json", "csv"):
+            states = [FindingState(f, f.status, f.deadline, False, a.unit.id) for a, made, _ in done for f in made]
+            findings.finding_list(states, output_format(fmt), words)
+        else:
+            findings.import_summary([after for after, _, _ in done], lib.today(), output_format(fmt), words)
+        say("dry_run", count=count, units=len(done))
         return
-    typer.echo(f"imported {len(made)} findings into {unit}: {made[0].id}..{made[-1].id}")
+    for after, made, _ in done:
+        typer.echo(
+            word(IMPORT, "imported", words, count=len(made), unit=after.unit.id, first=made[0].id, last=made[-1].id)
+        )
 
 
 def _plain_descriptions(node: Any) -> Any:

@@ -25,6 +25,7 @@ from rectify.errors import UsageError
 if TYPE_CHECKING:
     from rectify.api import Ledgers
 
+
 def _opened(ctx: typer.Context, fmt: str, lang: str | None, as_of: str | None) -> tuple[Ledgers, str, str, date]:
     """The library, the output format, the language and the as-of date a view needs."""
     lib = library(ctx)

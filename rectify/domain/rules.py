@@ -97,10 +97,7 @@ def rule_stem_is_unit_id(loaded: Subject) -> list[Problem]:
     if stem == unit_id:
         return []
     line, col = loaded.at(("unit", "id"))
-    message = (
-        f"the file is named {stem!r} but holds unit {unit_id!r}; rename the file to "
-        f"{unit_id}.yaml or fix the id"
-    )
+    message = f"the file is named {stem!r} but holds unit {unit_id!r}; rename the file to {unit_id}.yaml or fix the id"
     return [Problem(loaded.name, line, col, message)]
 
 

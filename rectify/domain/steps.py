@@ -7,9 +7,10 @@ function ``rectify check`` runs over a whole history.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from rectify.domain.model import (
     DEFAULT_CHAIN,
@@ -22,11 +23,51 @@ from rectify.domain.model import (
     Finding,
     Ledger,
     Status,
+    Unit,
     finding_id,
 )
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, deadline_on, replay, step
 from rectify.errors import LedgerError, Problem, UsageError, WorkflowError
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline as an office writes it, resolved against the day the finding is put on
+    the ledger (``added``), since the sheet leaves the year or the start unsaid.
+
+    ``days_after``: 立行立改, that many days after ``added``; else the last day of ``month``
+    (``None``: December) of ``year`` (``None``: ``added``'s year, or the next one when
+    that day is already before ``added``, as ``12月底`` written in August means this
+    December and ``3月底`` the next March). ``phrase`` is the text as written.
+    """
+
+    phrase: str
+    year: int | None = None
+    month: int | None = None
+    days_after: int | None = None
+
+    def on(self, added: date) -> date:
+        """Return the deadline this phrase gives for a finding put on the ledger on ``added``."""
+        if self.days_after is not None:
+            return added + timedelta(days=self.days_after)
+        month = self.month or 12
+        year = self.year or added.year
+        day = date(year, month, calendar.monthrange(year, month)[1])
+        if self.year is None and day < added:
+            day = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+        return day
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An extension (延期) an imported sheet records: approved ``on`` by ``approver``, the
+    new deadline ``to``, the ``reason`` given."""
+
+    on: date
+    to: date
+    approver: str | None
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +101,20 @@ class NewFinding:
     """The middle level (问题) of a three-level list."""
     category: str | None = None
     """A category for high-frequency problems (高频问题)."""
+    due: Due | None = None
+    """A deadline written as a phrase (``12月底``, ``立行立改``), resolved on import."""
+    notes: tuple[str, ...] = ()
+    """Notes an imported sheet holds (备注, a deadline phrase kept as written): the ``add``
+    event's note of an open finding, a ``progress`` note of a started one."""
+    extensions: tuple[Extension, ...] = ()
+    """延期, as the sheet records them, in order."""
+    accountability: Accountability = field(default_factory=Accountability)
+    """The three 到位 counters the sheet holds."""
+    cells: tuple[tuple[str, str], ...] = ()
+    """For an imported finding: the cell each field was read from, ``("deadline", "D7")``."""
+    unit: str = ""
+    """The unit an imported row names (its 单位 cell or its sheet's name); "" when the sheet
+    names none."""
 
     def to_finding(self, finding_id: str, status: Status, history: list[Event]) -> Finding:
         """Return the finding with these fields, ``finding_id``, ``status`` and ``history``
@@ -78,6 +133,7 @@ class NewFinding:
             history=history,
             problem=self.problem,
             category=self.category,
+            accountability=self.accountability,
         )
 
 
@@ -200,62 +256,108 @@ def extend(
 
 def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, today: date) -> list[Finding]:
     """Return findings for ``ledger`` from imported rows, numbered on from the ledger,
-    each with a history that leads to its status: ``add`` on ``added_on``, then as the
-    state needs ``start``, a ``progress`` note, ``submit``, ``long_term`` or ``close``
-    (dated the sheet's 销号日期, else ``added_on``, approved by its 审签人).
+    each with a history that leads to its status: ``add`` on ``added_on`` (its note the
+    sheet's notes when the finding is open), then as the state needs ``start``, a
+    ``progress`` note (整改进展, 备注), ``extend`` on the day the sheet says it was approved,
+    ``submit``, ``long_term`` or ``close`` (dated the sheet's 销号日期, approved by its 审签人).
+    A deadline phrase (:class:`Due`) is resolved against ``added_on``.
 
-    Raises :class:`LedgerError` listing every row whose close date is not between
-    ``added_on`` and ``today``, whose deadline is before ``added_on``, or which has a
-    close date without being closed.
+    Nothing is dated by guess: raises :class:`LedgerError` listing every row that is
+    closed without a close date, whose close or extension date is not between
+    ``added_on`` and ``today`` (or the extension after the close), whose deadline is
+    before ``added_on``, which has a close date without being closed, or whose trail
+    breaks a sign-off rule.
     """
     number = ledger.next_number()
     made = []
     problems: list[Problem] = []
     for item in items:
         sheet, _, row = item.where.partition("!")
-        closed = item.closed_on or added_on
-        if item.status is Status.CLOSED and not added_on <= closed <= today:
-            problems.append(
-                Problem(sheet, int(row or 0), 0, f"销号日期 {closed} is not between {added_on} (the day put on the "
-                        f"ledger; --date) and today ({today})", cell=row)
-            )  # fmt: skip
-        if item.deadline is not None and item.deadline < added_on:
-            problems.append(
-                Problem(sheet, int(row or 0), 0, f"整改时限 {item.deadline} is before {added_on}, the day put on "
-                        "the ledger (--date)", cell=row)
-            )  # fmt: skip
-        if item.closed_on is not None and item.status is not Status.CLOSED:
-            problems.append(
-                Problem(sheet, int(row or 0), 0, f"a 销号日期 ({item.closed_on}) on a problem that is "
-                        f"{item.status.value}; one of the two is wrong", cell=row)
-            )  # fmt: skip
-        if problems:
+
+        def problem(message: str, key: str = "", sheet: str = sheet, row: str = row, item: NewFinding = item) -> None:
+            cell = dict(item.cells).get(key, row)
+            problems.append(Problem(sheet, int(row or 0), _column(cell), message, cell=cell))
+
+        before = len(problems)
+        deadline = item.due.on(added_on) if item.due is not None else item.deadline
+        closed = item.closed_on
+        if item.status is Status.CLOSED and closed is None:
+            problem("closed, but no 销号日期: add a 销号日期 or 完成时间 column, or give --closed-on DATE", "status")
+        elif closed is not None and item.status is Status.CLOSED and not added_on <= closed <= today:
+            problem(
+                f"销号日期 {closed} is not between {added_on} (the day put on the ledger; --date) and today ({today})",
+                "closed_on",
+            )
+        if deadline is not None and deadline < added_on:
+            problem(f"整改时限 {deadline} is before {added_on}, the day put on the ledger (--date)", "deadline")
+        if closed is not None and item.status is not Status.CLOSED:
+            problem(
+                f"a 销号日期 ({closed}) on a problem that is {item.status.value}; one of the two is wrong", "closed_on"
+            )
+        for ext in item.extensions:
+            if not added_on <= ext.on <= today:
+                problem(
+                    f"延期 approved on {ext.on}, not between {added_on} (put on the ledger) and today ({today})",
+                    "extended_on",
+                )
+            elif closed is not None and ext.on > closed:
+                problem(f"延期 approved on {ext.on}, after the 销号日期 {closed}", "extended_on")
+        if len(problems) > before:
             continue
-        history = [Event(date=added_on, action=Action.ADD, by=IMPORTER)]
+        notes = "；".join(item.notes) or None
+        history = [
+            Event(date=added_on, action=Action.ADD, by=IMPORTER, note=notes if item.status is Status.OPEN else None)
+        ]
         if item.status is not Status.OPEN:
             history.append(Event(date=added_on, action=Action.START, by=item.owner))
         if item.progress and item.status is not Status.OPEN:
             history.append(Event(date=added_on, action=Action.PROGRESS, by=item.owner, note=item.progress))
+        if notes and item.status is not Status.OPEN:
+            history.append(Event(date=added_on, action=Action.PROGRESS, by=item.owner, note=notes))
+        for ext in item.extensions:
+            extend = Event(date=ext.on, action=Action.EXTEND, by=item.owner, approver=ext.approver, note=ext.reason)
+            history.append(extend.model_copy(update={"to": ext.to}))
+        last = history[-1].date
         if item.status is Status.SUBMITTED:
             submitter = item.owner or IMPORTER
-            history.append(Event(date=added_on, action=Action.SUBMIT, by=submitter, chain=list(DEFAULT_CHAIN)))
+            history.append(Event(date=last, action=Action.SUBMIT, by=submitter, chain=list(DEFAULT_CHAIN)))
         elif item.status is Status.LONG_TERM:
-            history.append(Event(date=added_on, action=Action.LONG_TERM, by=item.owner))
-        elif item.status is Status.CLOSED:
+            history.append(Event(date=last, action=Action.LONG_TERM, by=item.owner))
+        elif item.status is Status.CLOSED and closed is not None:
             closer = item.owner if item.owner and item.owner != item.approver else IMPORTER
             history.append(Event(date=closed, action=Action.CLOSE, by=closer, approver=item.approver))
         finding = item.to_finding(finding_id(ledger.unit.id, number), item.status, history)
+        finding = finding.model_copy(update={"deadline": deadline})
         track = Track()
+        in_force = deadline
         for event in history:  # the sign-off rules hold for an imported trail too
-            for message in event_problems(track, finding, event, item.deadline, today):
-                problems.append(Problem(sheet, int(row or 0), 0, f"{item.title}: {message}", cell=row))
+            for message in event_problems(track, finding, event, in_force, today):
+                problem(f"{item.title}: {message}", _KEYS.get(event.action, ""))
             track = step(track, event)
+            if event.action is Action.EXTEND and event.to is not None:
+                in_force = event.to
+        if len(problems) > before:
+            continue
         assert track.status is item.status
         made.append(finding)
         number += 1
     if problems:
         raise LedgerError(problems)
     return made
+
+
+_KEYS = {Action.CLOSE: "approver", Action.EXTEND: "extended_to", Action.SUBMIT: "status", Action.LONG_TERM: "status"}
+"""The field of a sheet row an imported event comes from, for naming the cell."""
+
+
+def _column(cell: str) -> int:
+    """The 1-based column of a cell reference (``C7`` -> 3); 0 for a row alone."""
+    number = 0
+    for char in cell:
+        if not char.isalpha():
+            break
+        number = number * 26 + ord(char.upper()) - 64
+    return number
 
 
 IMPORTER = "（导入）"
@@ -326,3 +428,67 @@ def account(
     that day on. Raises :class:`WorkflowError` when the rules refuse the step."""
     event = Event(date=on, action=Action.ACCOUNT, by=by, note=note, accountability=counters)
     return apply(finding, event, None, today)
+
+def assign_units(
+    items: list[NewFinding], unit: str | None, units: list[Unit], create: bool
+) -> tuple[dict[str, list[NewFinding]], list[Unit], list[Problem]]:
+    """Sort imported findings by unit: all to ``unit`` when given, else each to the unit
+    its ``unit`` label names (by id or name, among ``units``). With ``create`` a label no
+    unit has gets a new :class:`Unit` (its id from :func:`new_unit_ids`, its name the
+    label). Returns ``(findings by unit id, units to create, problems)``: one problem per
+    unknown label, at the row that first names it, when not ``create``."""
+    pairs = [(u.id, u.name) for u in units]
+    groups: dict[str, list[NewFinding]] = {}
+    unknown: dict[str, NewFinding] = {}  # label -> the first row naming it
+    for item in items:
+        uid = unit or unit_for(item.unit, pairs)
+        if uid is None:
+            unknown.setdefault(item.unit, item)
+        groups.setdefault(uid if uid is not None else f"?{item.unit}", []).append(item)
+    if unknown and not create:
+        names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or "none"
+        message = (
+            "no unit named {label!r} (units: {names}); name the unit with --unit ID, start it with `rectify unit "
+            "add`, or import with --create-units"
+        )
+        problems = []
+        for label, first in unknown.items():
+            sheet, _, row = first.where.partition("!")
+            cell = dict(first.cells).get("unit", row)
+            problems.append(
+                Problem(sheet, int(row or 1), _column(cell), message.format(label=label, names=names), cell=cell)
+            )
+        return groups, [], problems
+    made = []
+    for label, uid in new_unit_ids(unknown, [u.id for u in units]).items():
+        made.append(Unit(id=uid, name=label))
+        groups[uid] = groups.pop(f"?{label}")
+    return groups, made, []
+
+
+def unit_for(label: str, units: Iterable[tuple[str, str]]) -> str | None:
+    """Return the id of the unit a sheet names by ``label`` (its id, or its name with
+    spaces ignored) among ``units`` (id, name); None when no unit or several match."""
+    bare = "".join(label.split())
+    found = {uid for uid, name in units if bare in (uid, "".join(name.split()))}
+    return found.pop() if len(found) == 1 else None
+
+
+def new_unit_ids(labels: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
+    """Return an id for each unit ``label`` to create: the label itself when it is a
+    valid id not ``taken``, else ``unit-N`` with the next free N."""
+    from rectify.domain.model import UNIT_ID_RE
+
+    used = set(taken)
+    out: dict[str, str] = {}
+    number = 1
+    for label in labels:
+        if UNIT_ID_RE.match(label) and label not in used:
+            chosen = label
+        else:
+            while f"unit-{number}" in used:
+                number += 1
+            chosen = f"unit-{number}"
+        used.add(chosen)
+        out[label] = chosen
+    return out

@@ -9,6 +9,10 @@ Example::
     git:
       autocommit: true                        # each command makes one commit
       require_signatures: true                # each commit signed (--key or git's user.signingkey)
+    sheets:                                   # import of office sheets
+      immediate_days: 30                      # 立行立改: deadline this many days after feedback
+      status_words: {基本完成: in_progress}   # more status words, or another meaning for one
+      columns: {整改成果: progress}           # more column headings (a field name, or "ignore")
 
 It is validated like a ledger: every problem is reported as ``rectify.yaml:line:col:``.
 """
@@ -22,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, ValidationError
 
-from rectify.domain.model import DEFAULT_CHAIN, CalendarDate, Text, _Strict
+from rectify.domain.model import DEFAULT_CHAIN, CalendarDate, Status, Text, _Strict
 from rectify.errors import LedgerError, Problem
 from rectify.files import yamlread
 from rectify.files.paths import repository_root
@@ -65,6 +69,32 @@ class FrequentConfig(_Strict):
     threshold: Annotated[int, Field(ge=50, le=100)] = 90
 
 
+SHEET_FIELDS = (
+    "number", "aspect", "title", "detail", "measures", "leader", "department", "owner", "deadline",
+    "progress", "status", "closed_on", "approver", "evidence", "remark", "unit", "extended_to",
+    "extended_on", "extend_reason", "extend_approver", "extensions", "people", "funds_yuan", "funds_wan", "rules",
+    "ignore",
+)  # fmt: skip
+"""What a sheet's column can hold (``people:KIND`` counts persons held accountable by kind)."""
+
+
+def _field(name: str) -> str:
+    if name not in SHEET_FIELDS and not (name.startswith("people:") and len(name) > 7):
+        raise ValueError(f"{name!r} is not a column rectify reads ({', '.join(SHEET_FIELDS)}, people:KIND)")
+    return name
+
+
+class SheetConfig(_Strict):
+    """Settings of ``rectify import``: ``immediate_days`` (立行立改: the deadline is that many
+    days after the findings are put on the ledger; default 30), ``status_words`` (words
+    added to, or overriding, the default mapping of status words to states) and
+    ``columns`` (headings added to the known ones, mapped to a field or ``ignore``)."""
+
+    immediate_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    status_words: dict[Text, Status] = Field(default_factory=dict)
+    columns: dict[Text, Annotated[str, AfterValidator(_field)]] = Field(default_factory=dict)
+
+
 class Config(_Strict):
     """The settings of one ledger repository (``rectify.yaml``).
 
@@ -86,6 +116,7 @@ class Config(_Strict):
     evidence_required: list[Literal["submit", "close"]] = Field(default_factory=list)
     """Steps that must carry evidence (佐证材料); by default none do."""
     frequent: FrequentConfig = Field(default_factory=FrequentConfig)
+    sheets: SheetConfig = Field(default_factory=SheetConfig)
 
 
 def load_config(root: Path, raw: bytes | None = None) -> Config:

@@ -1,27 +1,33 @@
-"""Reading the sheets offices keep (.xlsx, .csv) into new findings.
+"""Reading the sheets offices keep into new findings.
 
 Import reads the sheets offices actually have: Chinese headers and their common
-variants, a header below a title row, merged 方面 cells and aspect rows like
-``（一）政治建设方面``, 序号 such as ``1`` or ``(一)1``, dates as Excel dates or text, and
-status words mapped to DOMAIN.md's states. Every cell that cannot be read is reported as
-``sheet!C7: why``, all at once, and nothing is written. Writing a workbook is
-:mod:`rectify.present.workbook`. openpyxl is imported only when a workbook is read.
+variants, a header below a title row, a two-row header under group headings, merged 方面
+cells and aspect rows like ``（一）政治建设方面``, 序号 such as ``1`` or ``(一)1``, numbering
+before aspects and titles (``一、``, ``（一）``, ``1.``; stripped), dates as Excel dates or
+text, deadlines as phrases (:mod:`rectify.files.wording`), status words mapped to
+DOMAIN.md's states, 备注, 延期, the three 到位 counters, and a 单位 column. Every cell that
+cannot be read is reported as ``sheet!C7: why``, all at once, and nothing is written.
+The file itself is read by :mod:`rectify.files.sheetread`; writing a workbook is
+:mod:`rectify.present.workbook`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rectify.domain.model import Status, parse_date
-from rectify.domain.steps import NewFinding
+from rectify.domain.model import Accountability, Status, parse_date
+from rectify.domain.steps import Extension, NewFinding
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files.feedback import normal_date
+from rectify.files.sheetread import read_book
+from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
+from rectify.files.wording import Deadline, read_deadline, status_word, without_time
 
 HEADER_NAMES: dict[str, str] = {
     "序号": "number", "编号": "number",
@@ -37,30 +43,41 @@ HEADER_NAMES: dict[str, str] = {
     "状态": "status", "整改状态": "status", "完成情况": "status", "是否完成": "status",
     "销号日期": "closed_on", "完成日期": "closed_on", "销号时间": "closed_on",
     "审签人": "approver", "销号审签人": "approver", "审核人": "approver",
-    "佐证材料": "evidence", "备注": "remark",
+    "佐证材料": "evidence", "备注": "remark", "备注说明": "remark", "说明": "remark", "整改目标": "remark",
+    "完成时间": "closed_on", "实际完成时间": "closed_on", "实际完成日期": "closed_on", "办结时间": "closed_on",
+    "牵头单位": "department", "牵头科室": "department", "牵头股室": "department", "责任股室": "department",
+    "配合单位": "remark", "配合部门": "remark", "协办单位": "remark", "协同部门": "remark", "督办领导": "remark",
+    "整改责任人": "owner", "直接责任人": "owner", "是否销号": "status", "销号情况": "status",
+    "整改完成情况": "status", "整改完成时限": "deadline", "完成期限": "deadline", "具体措施": "measures",
+    "工作措施": "measures", "整改成效": "progress", "联系电话": "ignore", "联系方式": "ignore",
+    "整改进展情况": "progress", "工作进展": "progress", "整改落实情况": "progress",
+    "单位": "unit", "单位名称": "unit", "被巡察单位": "unit", "整改单位": "unit", "整改主体": "unit",
+    "延期": "extended_to", "延期时限": "extended_to", "延期至": "extended_to", "延期后时限": "extended_to",
+    "延期完成时限": "extended_to", "申请延期时限": "extended_to",
+    "延期日期": "extended_on", "延期批准日期": "extended_on", "批准延期日期": "extended_on",
+    "延期审批日期": "extended_on",
+    "延期原因": "extend_reason", "延期理由": "extend_reason",
+    "延期审批人": "extend_approver", "延期批准人": "extend_approver",
+    "追责问责人数": "people:问责", "问责人数": "people:问责", "追责问责": "people:问责", "人员责任追究": "people:问责",
+    "政务处分": "people:政务处分", "党纪处分": "people:党纪处分", "党纪政务处分": "people:党纪政务处分",
+    "组织处理": "people:组织处理", "诫勉": "people:诫勉", "诫勉谈话": "people:诫勉",
+    "交由纪委调查": "people:交由纪委调查", "移送纪检监察机关": "people:交由纪委调查",
+    "批评教育": "people:批评教育", "提醒谈话": "people:提醒谈话", "通报批评": "people:通报批评",
+    "追缴资金": "funds_yuan", "挽回资金": "funds_yuan", "追缴挽回资金": "funds_yuan", "追缴/挽回资金": "funds_yuan",
+    "清退资金": "funds_yuan", "资金清退": "funds_yuan", "挽回经济损失": "funds_yuan", "追缴（挽回）资金": "funds_yuan",
+    "建章立制": "rules", "建章立制数": "rules", "制定完善制度": "rules", "新建制度": "rules", "建立完善制度": "rules",
     # the English keys of rectify's own CSV export
     "id": "number", "aspect": "aspect", "title": "title", "detail": "detail", "measures": "measures",
-    "leader": "leader", "department": "department", "owner": "owner", "deadline_in_force": "deadline",
+    "leader": "leader", "department": "department", "owner": "owner", "deadline_in_force": "ignore",
     "status": "status", "closed_on": "closed_on", "approver": "approver", "progress": "progress",
+    "unit": "unit", "unit_name": "ignore", "people": "people", "funds_yuan": "funds_yuan", "rules": "rules",
+    "deadline": "deadline", "extensions": "extensions", "evidence": "ignore", "as_of": "ignore",
+    "remark": "remark", "notes": "remark",
 }  # fmt: skip
 """Header texts offices use, mapped to rectify's fields (spaces and line breaks ignored)."""
 
-STATUS_WORDS: dict[str, Status] = {
-    "已完成": Status.CLOSED, "已整改": Status.CLOSED, "已销号": Status.CLOSED, "完成": Status.CLOSED,
-    "已完成整改": Status.CLOSED, "整改完成": Status.CLOSED, "已办结": Status.CLOSED, "closed": Status.CLOSED,
-    "正在整改": Status.IN_PROGRESS, "整改中": Status.IN_PROGRESS, "推进中": Status.IN_PROGRESS,
-    "未完成": Status.IN_PROGRESS, "持续推进": Status.IN_PROGRESS, "in_progress": Status.IN_PROGRESS,
-    "长期坚持": Status.LONG_TERM, "需长期坚持": Status.LONG_TERM, "阶段性完成": Status.LONG_TERM,
-    "持续整改": Status.LONG_TERM, "long_term": Status.LONG_TERM,
-    "未整改": Status.OPEN, "未开始": Status.OPEN, "open": Status.OPEN,
-    "申请销号": Status.SUBMITTED, "待审签": Status.SUBMITTED, "待销号": Status.SUBMITTED, "submitted": Status.SUBMITTED,
-    "是": Status.CLOSED, "√": Status.CLOSED, "✓": Status.CLOSED, "否": Status.IN_PROGRESS,
-    "进行中": Status.IN_PROGRESS, "持续整改中": Status.LONG_TERM,
-}  # fmt: skip
-"""Status words found in office sheets, mapped to DOMAIN.md's states."""
-
 _ASPECT_ROW = re.compile(r"^\s*[（(]?[一二三四五六七八九十]+[）)、.．]")
-_MEASURE_SPLIT = re.compile(r"\n+|；|;")
+_MEASURE_SPLIT = re.compile(r"\n+|；|;|(?=[①-⑳])")
 
 
 @dataclass
@@ -88,122 +105,76 @@ def _text(value: Any) -> str:
     return text
 
 
-def _header_key(text: str) -> str | None:
+_UNIT_SUFFIX = re.compile(r"[（(](元|万元|人|人次|项|个|件)[)）]$")
+
+
+def _header_key(text: str, extra: dict[str, str] | None = None) -> str | None:
+    """The field a heading names (spaces, line breaks and a unit such as ``（元）`` ignored;
+    ``（万元）`` on a funds column gives ``funds_wan``), ``extra`` first; None if unknown."""
     cleaned = re.sub(r"\s+", "", text)
-    return HEADER_NAMES.get(cleaned) or HEADER_NAMES.get(cleaned.lower())
+    if extra and (cleaned in extra or cleaned.lower() in extra):
+        return extra.get(cleaned) or extra.get(cleaned.lower())
+    unit = _UNIT_SUFFIX.search(cleaned)
+    bare = cleaned[: unit.start()] if unit else cleaned
+    key = HEADER_NAMES.get(cleaned) or HEADER_NAMES.get(cleaned.lower()) or HEADER_NAMES.get(bare)
+    if key == "funds_yuan" and unit and unit[1] == "万元":
+        return "funds_wan"
+    return key
 
 
-def sheet_names(path: Path) -> list[str]:
-    """Return the sheet names of an .xlsx file (``[stem]`` for a CSV)."""
-    if path.suffix.lower() == ".csv":
-        return [path.stem]
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
-
-
-def _find_header(grid: list[list[Any]]) -> int | None:
+def find_header(grid: list[list[Any]], extra: dict[str, str] | None = None) -> int | None:
+    """Return the index of the header row in the first 30 rows of ``grid`` (a row naming
+    问题 or 问题描述 and another known column), else None."""
     for index, row in enumerate(grid[:30]):
-        keys = {_header_key(_text(cell)) for cell in row} - {None}
+        keys = {_header_key(_text(cell), extra) for cell in row} - {None}
         if ("title" in keys or "detail" in keys) and len(keys) >= 2:
             return index
     return None
 
 
-def read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
-    """Return (sheet name, rows of cell values) of a .xlsx (merged cells filled from
-    their top-left cell) or .csv file. Raises :class:`UsageError` when it cannot be read."""
-    if path.suffix.lower() == ".csv":
-        from rectify.files.text import decode
-
-        text, _, _ = decode(path.read_bytes(), str(path))
-        return path.stem, [list(row) for row in csv.reader(io.StringIO(text))]
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise UsageError(f"{path.name}: import reads .xlsx or .csv files")
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        hint = " (an encrypted workbook or an old .xls? save it as .xlsx)" if "zip" in str(exc).lower() else ""
-        raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}{hint}") from None
-    sheets = list(book.worksheets)  # chart sheets hold no cells
-    names = [ws.title for ws in sheets]
-    if sheet is not None and sheet not in names:
-        what = f"{sheet!r} is a chart sheet" if sheet in book.sheetnames else f"{path.name} has no sheet {sheet!r}"
-        raise UsageError(f"{what} (sheets: {', '.join(names)})")
-    if sheet is not None:
-        ws = next(w for w in sheets if w.title == sheet)
-    else:  # the first visible sheet that looks like a ledger, else the first visible one
-        ordered = sorted(sheets, key=lambda w: w.sheet_state != "visible")
-        if not ordered:
-            raise UsageError(f"{path.name} has no sheet with cells")
-        ws = next((w for w in ordered if _find_header(_values(w)) is not None), ordered[0])
-    grid = _values(ws)
-    unsaved = _unsaved_formulas(formulas[ws.title], grid)
-    if unsaved:
-        raise LedgerError(
-            [
-                Problem(
-                    ws.title, row, col, "a formula with no saved value; open the file in Excel and save it", cell=ref
-                )
-                for row, col, ref in unsaved[:50]
-            ]
-        )
-    return ws.title, grid
-
-
-def _unsaved_formulas(ws: Any, grid: list[list[Any]]) -> list[tuple[int, int, str]]:
-    """Cells holding a formula whose value was never saved (written by a script): their
-    value reads as empty, which would silently lose a problem or its state."""
-    found = []
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "f" and (
-                cell.row - 1 >= len(grid) or cell.column - 1 >= len(grid[cell.row - 1])
-                or grid[cell.row - 1][cell.column - 1] is None
-            ):  # fmt: skip
-                found.append((cell.row, cell.column, cell.coordinate))
-    return found
-
-
-def _values(ws: Any) -> list[list[Any]]:
-    grid = [list(row) for row in ws.iter_rows(values_only=True)]
-    for merged in ws.merged_cells.ranges:
-        top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else None
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
-                    grid[r - 1][c - 1] = top
-    return grid
-
-
-def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
+def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = None) -> list[SheetRow]:
     """Return the problems of a sheet: rows under the header that hold a problem; an
     aspect row such as ``（一）政治建设方面`` sets the aspect of the rows below it.
-    Raises :class:`LedgerError` when no header row is found."""
+    ``extra``: more headings (``sheets: columns`` in rectify.yaml). Raises
+    :class:`LedgerError` when no header row is found, naming every heading that is not
+    known and every field two columns claim."""
     from openpyxl.utils import get_column_letter
 
-    header = _find_header(grid)
+    header = find_header(grid, extra)
     if header is None:
         raise LedgerError([Problem(name, 1, 1, "no header row with 问题 and other known columns in the first 30 rows")])
-    columns = [_header_key(_text(cell)) for cell in grid[header]]
+    width = max((len(row) for row in grid[header : header + 2]), default=0)
+    top = [*grid[header], *[None] * (width - len(grid[header]))]
+    columns = [_header_key(_text(cell), extra) for cell in top]
     start = header + 1
-    if start < len(grid):  # a second header row under a merged group header (整改情况 → 状态, 销号日期)
-        below = [_header_key(_text(cell)) for cell in grid[start]]
-        if sum(1 for key in below if key) >= 2 and not any(
-            _text(cell) and not _header_key(_text(cell)) for cell in grid[start]
-        ):
-            columns = [b or c for c, b in zip(columns, below + [None] * (len(columns) - len(below)), strict=False)]
+    headings = [_text(cell) for cell in top]
+    if start < len(grid):  # a second header row under merged group headings (整改情况 → 状态, 销号日期)
+        row = [*grid[start], *[None] * (width - len(grid[start]))]
+        below = [_header_key(_text(cell), extra) for cell in row]
+        known = sum(1 for key in below if key)
+        unknown = sum(1 for cell, key in zip(row, below, strict=True) if _text(cell) and not key)
+        if known >= 2 and known >= unknown and not any(isinstance(cell, date | int | float) for cell in row):
+            for col, cell in enumerate(row):
+                if _text(cell) and _text(cell) != headings[col]:  # under a group heading
+                    columns[col], headings[col] = below[col], _text(cell)
             start += 1
+            header_rows = (header, start - 1)
+        else:
+            header_rows = (header, header)
+    else:
+        header_rows = (header, header)
     problems = []
     for col, key in enumerate(columns):
-        if key is not None and key not in ("number", "remark") and key in columns[:col]:
+        if key is None and headings[col]:
+            at = header_rows[1] if _text((grid[header_rows[1]] + [None] * width)[col]) else header_rows[0]
+            ref = f"{get_column_letter(col + 1)}{at + 1}"
+            message = (
+                f"unknown column heading {headings[col]!r}; rename it to one rectify reads ({known_headings()}), "
+                "or name it in rectify.yaml (sheets: columns: {heading: field or ignore})"
+            )
+            problems.append(Problem(name, at + 1, col + 1, message, cell=ref))
+    for col, key in enumerate(columns):
+        if key is not None and key not in ("number", "remark", "ignore") and key in columns[:col]:
             first = columns.index(key)
             ref = f"{get_column_letter(col + 1)}{header + 1}"
             message = f"this column is {key} again (as column {get_column_letter(first + 1)}); keep one"
@@ -218,27 +189,33 @@ def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
         cells = grid[index]
         values: dict[str, str] = {}
         where: dict[str, str] = {}
+        raw: set[str] = set()
         for col, key in enumerate(columns):
-            if key is None or col >= len(cells):
+            if key is None or key == "ignore" or col >= len(cells):
                 continue
             if key == "detail" and not has_title:
                 key = "title"
             text = _text(cells[col])
             if text:
+                raw.add(text)
+            if text and key == "remark":  # 备注, 整改目标, ...: each kept with its heading
+                piece = f"{headings[col] or '备注'}：{text}"
+                values[key] = f"{values[key]}；{piece}" if key in values else piece
+                where.setdefault(key, f"{name}!{get_column_letter(col + 1)}{index + 1}")
+            elif text:
                 values.setdefault(key, text)
                 where.setdefault(key, f"{name}!{get_column_letter(col + 1)}{index + 1}")
         if not values:
             continue
-        texts = set(values.values())
-        one = next(iter(texts)) if len(texts) == 1 else None  # a row of one text (often merged across)
-        if one and (_ASPECT_ROW.match(one) or one.endswith("方面")):
-            aspect = re.sub(r"^\s*[（(]?[一二三四五六七八九十]+[）)、.．]\s*", "", one)
+        one = next(iter(raw)) if len(raw) == 1 else None  # a row of one text (often merged across)
+        if one and (_ASPECT_ROW.match(one) or one.endswith("方面")) and len(one) <= 60:
+            aspect = strip_number(one)
             continue
         numbered = set(values) <= {"number", "aspect", "title"} and re.fullmatch(
             r"[（(]?[一二三四五六七八九十]+[）)、.．]?", values.get("number", "一")
         )
         if numbered and values.get("title", values.get("aspect", "")).endswith("方面"):
-            aspect = values.get("title", values.get("aspect", ""))  # 一 | 政治建设方面
+            aspect = strip_number(values.get("title", values.get("aspect", "")))  # 一 | 政治建设方面
             continue
         if one and re.match(r"^\s*(注|备注|说明|填表|附)", one):
             continue  # a note under the table
@@ -271,6 +248,31 @@ def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
     return out
 
 
+_NUMBERING = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十百0-9]+[)）]|[一二三四五六七八九十百]+[、.．]|[0-9]+(?:[、.．](?![0-9])|[)）])"
+    r"|第[一二三四五六七八九十百0-9]+[个项条方面]*[、：:]|[①-⑳])\s*"
+)
+
+
+def strip_number(text: str) -> str:
+    """Return ``text`` without the numbering offices put before aspects and titles
+    (``一、``, ``（一）``, ``(1)``, ``1.``, ``1、``, ``第一、``; repeated, as in ``（一）1.``);
+    text that is only a number is kept."""
+    out = text.strip()
+    while (match := _NUMBERING.match(out)) and match.end() < len(out):
+        out = out[match.end() :].strip()
+    return out
+
+
+def known_headings() -> str:
+    """One heading for each field import reads, for messages (``序号、方面、问题…``)."""
+    seen: dict[str, str] = {}
+    for heading, key in HEADER_NAMES.items():
+        if not heading.isascii() and key != "ignore" and not (key.startswith("people:") and key != "people:问责"):
+            seen.setdefault(key, heading)
+    return "、".join(seen.values())
+
+
 def _cell_problem(row: SheetRow, key: str, message: str) -> Problem:
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
@@ -281,64 +283,207 @@ def _cell_problem(row: SheetRow, key: str, message: str) -> Problem:
     return Problem(sheet, number, column_index_from_string(letters), message, cell=cell)
 
 
-def interpret(rows: list[SheetRow], default_approver: str | None = None) -> list[NewFinding]:
-    """Turn sheet rows into :class:`NewFinding` records (with their state as the sheet
-    gives it). Raises :class:`LedgerError` with every cell that cannot be read
-    (``sheet!C7: why``), whatever their number."""
+_EMPTY = {"", "0", "无", "/", "-", "—", "——", "0人", "0元", "0项"}
+
+
+def _count(text: str, unit: str) -> int:
+    cleaned = text.strip().removesuffix(unit).strip()
+    if cleaned in _EMPTY:
+        return 0
+    if not re.fullmatch(r"[0-9]+", cleaned):
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(cleaned)
+
+
+def _money(text: str, per: Decimal) -> Decimal:
+    cleaned = re.sub(r"[,，\s]", "", text)
+    scale = per
+    if cleaned.endswith("万元") or cleaned.endswith("万"):
+        cleaned, scale = cleaned.removesuffix("元").removesuffix("万"), Decimal(10000)
+    cleaned = cleaned.removesuffix("元")
+    if cleaned in _EMPTY:
+        return Decimal(0)
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not an amount of money (12000, 12000.50 or 1.2万元)") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"{text!r} is not an amount of money")
+    return amount * scale
+
+
+def _people(text: str) -> dict[str, int]:
+    """rectify's own export: ``批评教育:2；诫勉:1``."""
+    out: dict[str, int] = {}
+    for part in re.split(r"[；;\n]", text):
+        if not part.strip():
+            continue
+        kind, sep, number = part.rpartition(":")
+        if not sep or not kind.strip():
+            raise ValueError(f"{part!r} is not KIND:NUMBER (批评教育:2)")
+        out[kind.strip()] = out.get(kind.strip(), 0) + _count(number, "人")
+    return out
+
+
+def _day(text: str) -> date:
+    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text))
+    cleaned = re.sub(r"^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1-\2-\3", cleaned)  # typed as one number
+    day: date = parse_date(normal_date(re.sub(r"(之前|以前|前)$", "", cleaned)))
+    return day
+
+
+_EXTENSION = re.compile(r"([0-9-]{10})\s*->\s*([0-9-]{10})\s*\|([^|]*)\|\s*(.+)")
+"""One extension as rectify's export writes it: ``2021-11-25 -> 2022-03-31 | 王某 | 原因``."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How rows are read: ``approver`` (the 审签人 of closed rows that name none, also the
+    approver of an extension that names none), ``closed_on`` (the close date of closed rows
+    that give none, only when given explicitly: ``--closed-on``), ``words`` (status words:
+    the defaults with rectify.yaml's), ``immediate_days`` (立行立改)."""
+
+    approver: str | None = None
+    closed_on: date | None = None
+    words: dict[str, Status] = field(default_factory=lambda: dict(STATUS_WORDS))
+    immediate_days: int = 30
+
+
+def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewFinding]:
+    """Turn sheet rows into :class:`NewFinding` records with the state, notes, extension
+    and counters the sheet gives. Raises :class:`LedgerError` with every cell that cannot
+    be read (``sheet!C7: why``), whatever their number: a date or deadline that is none, a
+    status word not in ``reading.words`` (the message lists them), a closed row with no
+    close date or 审签人, an extension with no approval date or approver, a counter that
+    is not a number."""
+    reading = reading or Reading()
     problems: list[Problem] = []
     out: list[NewFinding] = []
     for row in rows:
         f = row.fields
         errors_before = len(problems)
+
+        def bad(key: str, message: str, row: SheetRow = row) -> None:
+            problems.append(_cell_problem(row, key, message))
+
         dates: dict[str, date | None] = {}
-        for key in ("deadline", "closed_on"):
+        for key in ("closed_on", "extended_on", "extended_to"):
             text = f.get(key)
-            if not text:
-                dates[key] = None
-                continue
+            dates[key] = None
+            if text:
+                try:
+                    dates[key] = _day(text)
+                except ValueError:
+                    bad(key, f"{text!r} is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)")
+        deadline = Deadline()
+        if f.get("deadline"):
             try:
-                dates[key] = parse_date(normal_date(text))
-            except ValueError:
-                problems.append(
-                    _cell_problem(row, key, f"{text!r} is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)")
-                )
+                deadline = read_deadline(f["deadline"], reading.immediate_days)
+            except ValueError as exc:
+                bad("deadline", str(exc))
         status = Status.OPEN
-        word = re.sub(r"[\s。．.，,；;！!、]+", "", f.get("status", ""))
+        word = status_word(f.get("status", ""))
         if word:
-            found = STATUS_WORDS.get(word) or STATUS_WORDS.get(word.lower())  # whole words only: 未完成 is not 完成
+            found = reading.words.get(word) or reading.words.get(word.lower())  # whole words only
             if found is None:
-                known = "、".join(k for k in STATUS_WORDS if not k.isascii())
-                problems.append(_cell_problem(row, "status", f"{word!r} is not a status word ({known})"))
+                known = "、".join(k for k in reading.words if not k.isascii())
+                bad("status", f"{word!r} is not a status word ({known}; more in rectify.yaml, sheets: status_words)")
             else:
                 status = found
         elif dates.get("closed_on"):
             status = Status.CLOSED
+        if deadline.long_term and status not in (Status.CLOSED, Status.SUBMITTED):
+            status = Status.LONG_TERM
         if not f.get("aspect"):
-            problems.append(
-                _cell_problem(row, "title", "no 方面 for this problem (no aspect column or aspect row above)")
-            )
-        approver = f.get("approver") or default_approver
-        if status is Status.CLOSED and not approver:
-            problems.append(_cell_problem(row, "status", "a closed problem needs its 审签人 (column, or --approver)"))
+            bad("title", "no 方面 for this problem (no aspect column or aspect row above)")
+        approver = f.get("approver") or reading.approver
+        closed_on = dates.get("closed_on")
+        if status is Status.CLOSED:
+            if not approver:
+                bad("status", "a closed problem needs its 审签人 (column, or --approver)")
+            if closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
+                bad("status", f"{f.get('status') or '销号'!r} closes this problem but the sheet gives no 销号日期: "
+                    "add a 销号日期 or 完成时间 column, or give --closed-on DATE")  # fmt: skip
+            closed_on = closed_on or reading.closed_on
+        extensions: list[Extension] = []
+        if f.get("extensions"):
+            for line in f["extensions"].splitlines():
+                found_ext = _EXTENSION.fullmatch(line.strip())
+                if found_ext is None:
+                    bad("extensions", f"{line!r} is not DATE -> NEW DEADLINE | APPROVER | REASON")
+                    continue
+                try:
+                    on_day, to_day = parse_date(found_ext[1]), parse_date(found_ext[2])
+                except ValueError as exc:
+                    bad("extensions", str(exc))
+                    continue
+                extensions.append(Extension(on_day, to_day, found_ext[3].strip() or reading.approver, found_ext[4]))
+        if f.get("extended_to") and dates.get("extended_to"):
+            on = dates.get("extended_on")
+            who = f.get("extend_approver") or reading.approver
+            if on is None and "extended_on" not in row.cells:
+                bad("extended_to", "a 延期 needs the day it was approved: add a 延期批准日期 column")
+            if not who:
+                bad("extended_to", "a 延期 needs who approved it: add a 延期审批人 column or give --approver")
+            if on is not None and who:
+                reason = f.get("extend_reason") or "台账记载的延期"
+                extensions.append(Extension(on, dates["extended_to"], who, reason))  # type: ignore[arg-type]
+        elif f.get("extended_on") and not f.get("extended_to"):
+            bad("extended_on", "a 延期批准日期 with no new deadline (延期时限)")
+        counters = Accountability()
+        people: dict[str, int] = {}
+        funds = Decimal(0)
+        rules = 0
+        for key, text in f.items():
+            try:
+                if key.startswith("people:"):
+                    kind = key.partition(":")[2]
+                    people[kind] = people.get(kind, 0) + _count(text, "人")
+                elif key == "people":
+                    for kind, number in _people(text).items():
+                        people[kind] = people.get(kind, 0) + number
+                elif key in ("funds_yuan", "funds_wan"):
+                    funds += _money(text, Decimal(10000) if key == "funds_wan" else Decimal(1))
+                elif key == "rules":
+                    rules += _count(text, "项")
+            except ValueError as exc:
+                bad(key, str(exc))
+        if people or funds or rules:
+            counters = Accountability(people={k: v for k, v in people.items() if v}, funds_yuan=funds, rules=rules)
         if len(problems) > errors_before:
             continue
+        notes = []
+        if deadline.due is not None:
+            after = f"（挂账后{deadline.due.days_after}日）" if deadline.due.days_after is not None else ""
+            notes.append(f"整改时限按台账：{deadline.due.phrase.strip()}{after}")
+        elif deadline.long_term and deadline.day is None:
+            notes.append(f"整改时限按台账：{f['deadline'].strip()}")
+        if f.get("remark"):
+            notes.append(f["remark"])
         measures = tuple(m.strip() for m in _MEASURE_SPLIT.split(f.get("measures", "")) if m.strip())
-        measures = tuple(re.sub(r"^[0-9]+[.、．)）]\s*", "", m) for m in measures)
+        measures = tuple(strip_number(m) for m in measures)
+        title = strip_number(f["title"])
         out.append(
             NewFinding(
-                aspect=f["aspect"],
-                title=f["title"],
-                detail=f.get("detail") if f.get("detail") != f["title"] else None,
+                aspect=strip_number(f["aspect"]),
+                title=title,
+                detail=f.get("detail") if f.get("detail") not in (f["title"], title) else None,
                 measures=measures,
                 leader=f.get("leader"),
                 department=f.get("department"),
                 owner=f.get("owner"),
-                deadline=dates.get("deadline"),
+                deadline=deadline.day,
                 status=status,
-                closed_on=dates.get("closed_on"),
+                closed_on=closed_on,
                 approver=approver,
                 progress=f.get("progress"),
                 where=row.where,
+                due=deadline.due,
+                notes=tuple(notes),
+                extensions=tuple(extensions),
+                accountability=counters,
+                unit=f.get("unit", ""),
+                cells=tuple((key, ref.partition("!")[2]) for key, ref in row.cells.items()),
             )
         )
     if problems:
@@ -346,3 +491,73 @@ def interpret(rows: list[SheetRow], default_approver: str | None = None) -> list
     return out
 
 
+@dataclass
+class SheetFile:
+    """What a sheet file holds for import: the sheets read, every sheet's name, the
+    sheets left aside (no header row), the encoding of a CSV (``GB18030 (detected)``), the
+    findings, and each status word used with its state and how many rows use it."""
+
+    read: list[str]
+    names: list[str]
+    skipped: list[str]
+    encoding: str | None
+    items: list[NewFinding]
+    words: dict[str, tuple[Status, int]]
+
+
+def read_file(
+    path: Path,
+    sheet: str | None,
+    every: bool,
+    reading: Reading,
+    columns: dict[str, str] | None = None,
+    tick: Callable[[int, int], None] | None = None,
+) -> SheetFile:
+    """Read the findings of the sheet file at ``path``: sheet ``sheet``; else with
+    ``every`` each visible sheet that has a header row (a workbook with one sheet per
+    unit; each finding's ``unit`` is its 单位 cell, else its sheet's name); else the first
+    visible sheet that looks like a ledger. ``columns``: more headings (rectify.yaml);
+    ``tick(done, total)`` is called after each sheet read.
+
+    Raises :class:`UsageError` for a file that cannot be read or a sheet it lacks,
+    :class:`LedgerError` naming every bad cell of every sheet read.
+    """
+    book = read_book(path)
+    names = [grid.name for grid in book.sheets]
+    if sheet is not None:
+        chosen = [grid for grid in book.sheets if grid.name == sheet]
+        if not chosen:
+            raise UsageError(f"{path.name} has no sheet {sheet!r} (sheets: {', '.join(names)})")
+    else:
+        ordered = sorted(book.sheets, key=lambda g: not g.visible)
+        if not ordered:
+            raise UsageError(f"{path.name} has no sheet with cells")
+        ledgers = [g for g in ordered if g.visible and find_header(g.rows, columns) is not None]
+        if every:
+            chosen = ledgers or ordered[:1]
+        else:
+            chosen = ledgers[:1] or [next((g for g in ordered if find_header(g.rows, columns) is not None), ordered[0])]
+    problems: list[Problem] = []
+    items: list[NewFinding] = []
+    words: dict[str, tuple[Status, int]] = {}  # the words as written, in the order met
+    for done, grid in enumerate(chosen, start=1):
+        if tick is not None:
+            tick(done, len(chosen))
+        try:
+            rows = sheet_rows(grid.name, grid.rows, columns)
+            found = interpret(rows, reading)
+        except LedgerError as exc:
+            problems.extend(exc.problems)
+            continue
+        for row in rows:
+            word = status_word(row.fields.get("status", ""))
+            state = reading.words.get(word) or reading.words.get(word.lower())
+            if word and state is not None:
+                words[word] = (state, words.get(word, (state, 0))[1] + 1)
+        if every:
+            found = [item if item.unit else replace(item, unit=grid.name) for item in found]
+        items.extend(found)
+    if problems:
+        raise LedgerError(problems)
+    skipped = [g.name for g in book.sheets if every and g not in chosen]
+    return SheetFile([g.name for g in chosen], names, skipped, book.encoding, items, words)

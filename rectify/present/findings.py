@@ -11,6 +11,7 @@ from typing import Any
 from rectify.domain.figures import FindingState, Late, counters_on
 from rectify.domain.model import Accountability, Finding, Ledger
 from rectify.errors import Problem
+from rectify.present import tables
 from rectify.present.tables import LABELS, cell_width, emit, money_text, row_style, status_word, table
 from rectify.present.words import ACTION, FIELD, PHRASE, TABLE, word
 
@@ -139,6 +140,7 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
     """Print one finding: its fields, then its history as a dated timeline, with labels
     in ``lang``. ``deadline`` is the deadline in force; when an extension changed it, the
     original is shown beside it."""
+
     def label(name: str) -> str:
         shown = word(FIELD, name, lang)
         return "  " + shown + " " * max(1, 12 - cell_width(shown))
@@ -251,3 +253,16 @@ def push_refusals(refusals: list[Any]) -> str:
             where = word(REFUSALS, "commit", lang, commit=item.commit[:10]) if item.commit else ""
             lines.append(f"  {where}{word(REFUSALS, item.code, lang, **item.values)}")
     return "\n".join(lines)
+
+def import_summary(ledgers: list[Ledger], as_of: date, fmt: str, lang: str) -> None:
+    """Print what an import would give: one row per unit (findings, closed, in progress,
+    long-term, overdue, the completion rate and the three 到位 counters) as of ``as_of``,
+    with the ledgers as they would be after it, and the total."""
+    from rectify.domain.figures import unit_rows
+    from rectify.present.words import IMPORT, word
+
+    rows, total = unit_rows(ledgers, as_of)
+    tables.status_table(
+        rows, total, kind="unit", fmt=fmt, lang=lang, precision=1, as_of=as_of, title=word(IMPORT, "after", lang),
+        wide=True,
+    )  # fmt: skip

@@ -495,3 +495,37 @@ def page(text: str) -> None:
         subprocess.run(command, shell=True, input=text.encode(sys.stdout.encoding or "utf-8", "replace"), check=False)  # noqa: S602 - the user's own pager command, as git runs it
     except OSError:
         sys.stdout.write(text)
+
+class Progress:
+    """A progress bar on stderr for long work: called as ``progress(done, total)``, it
+    shows nothing during the first second (most imports end before) and nothing when
+    stderr is not a terminal; then a bar labelled ``label`` until :meth:`close`."""
+
+    def __init__(self, label: str, delay: float = 1.0) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._delay = delay
+        self._label = label
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Record that ``done`` of ``total`` steps are done."""
+        if self._bar is None:
+            if self._clock() - self._start < self._delay or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self._label, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        """Take the bar off the screen."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

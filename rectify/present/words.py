@@ -238,6 +238,31 @@ SYNC: dict[str, tuple[str, str]] = {
     ),
 }
 """What ``rectify sync`` says it did."""
+IMPORT: dict[str, tuple[str, str]] = {
+    "encoding": ("按 {encoding} 编码读取 {file}", "read {file} as {encoding}"),
+    "one_sheet": (
+        "读取工作表 {sheet!r}（共 {count} 个：{names}）；可用 --sheet 指定，或不带 --unit 按单位逐表导入",
+        "reading sheet {sheet!r} of {count} ({names}); choose one with --sheet, or leave out --unit to import "
+        "every sheet as a unit",
+    ),
+    "sheets": ("读取工作表：{names}", "sheets read: {names}"),
+    "skipped": ("未读取（隐藏或无表头行）：{names}", "left aside (hidden, or no header row): {names}"),
+    "words": ("状态用语：{pairs}", "status words: {pairs}"),
+    "pair": ("{word}→{state}（{count}条）", "{word} -> {state} ({count})"),
+    "created": ("新建单位 {unit}（{name}）", "created unit {unit} ({name})"),
+    "would_create": ("将新建单位 {unit}（{name}）", "would create unit {unit} ({name})"),
+    "imported": (
+        "已导入 {count} 个问题到 {unit}：{first}..{last}",
+        "imported {count} findings into {unit}: {first}..{last}",
+    ),
+    "dry_run": (
+        "试运行：将导入 {count} 个问题到 {units} 个单位；未写入任何文件",
+        "dry run: {count} findings would be added to {units} units; nothing was written",
+    ),
+    "after": ("导入后", "after import"),
+    "progress": ("导入", "importing"),
+}
+"""Lines ``rectify import`` prints."""
 
 
 def word(table: dict[str, tuple[str, str]], key: str, lang: str, **values: object) -> str:

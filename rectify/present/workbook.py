@@ -72,6 +72,9 @@ def finding_record(ledger: Ledger, finding: Finding, as_of: date) -> dict[str, A
         "closed_on": closed_on(finding, as_of),
         "approver": "、".join(dict.fromkeys(a for a in approvers if a)),
         "progress": progress,
+        "extensions": [
+            f"{e.date} -> {e.to} | {e.approver or ''} | {e.note or ''}" for e in events if e.action is Action.EXTEND
+        ],
         "evidence": [e.path for e in finding.evidence],
         "people": dict(finding.accountability.people),
         "funds_yuan": format(finding.accountability.funds_yuan.quantize(Decimal("0.01")), "f")

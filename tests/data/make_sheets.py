@@ -2,7 +2,11 @@
 
 They imitate sheets offices keep: a title row above the header, header variants,
 merged 方面 cells, aspect rows, 序号 like "(一)1", dates as Excel dates and as text,
-status words, and one sheet full of mistakes. Run: python tests/data/make_sheets.py
+status words, and one sheet full of mistakes; then (issue 14) a county office's ledger
+with deadline phrases, a 填报单位 line, a note and a signature row; a two-row header with
+counters and extensions in another column order; a GBK CSV; an Excel 97-2003 .xls with
+merged cells (written with xlwt); a workbook with one sheet per unit and a summary sheet;
+a sheet with a 单位 column. Run: python tests/data/make_sheets.py (needs openpyxl, xlwt).
 """
 
 from __future__ import annotations
@@ -128,7 +132,228 @@ def office_bad() -> None:
     book.save(HERE / "office_bad.xlsx")
 
 
+def office_county() -> None:
+    """A county bureau's 整改台账 as kept in WPS: title, 填报单位 line, merged 方面 cells
+    numbered 一、/二、, titles numbered 1./（一）, deadlines as phrases, office status words,
+    完成时间 and 备注 columns, a note row and a signature row."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "整改台账"
+    ws.append(["中共某县教育局党委关于县委第二巡察组反馈意见整改落实台账"])
+    ws.merge_cells("A1:L1")
+    ws.append(
+        ["填报单位（盖章）：县教育局办公室", None, None, None, None, None, None, None, None, "填报时间：2022年1月5日"]
+    )
+    ws.append(
+        ["序号", "方面", "问题", "整改措施", "责任领导", "责任部门", "责任人", "整改时限", "完成情况",
+         "完成时间", "审签人", "备注"]
+    )  # fmt: skip
+    rows = [
+        [1, "一、党的领导弱化方面", "1.党组理论学习中心组学习流于形式", "制定学习计划；开展专题研讨", "王书记",
+         "办公室", "李某", "2021年12月底前", "已整改到位", datetime(2021, 11, 20), "王书记", "已报县委巡察办"],
+        [2, None, "（一）意识形态责任制落实不到位", "1.健全责任清单\n2.每季度研判", "王书记", "办公室", "张某",
+         "12月底", "已完成整改", "2021年12月28日", "王书记", None],
+        [3, None, "2、“三重一大”决策程序不规范", "修订议事规则", "赵局长", "办公室", "钱某", "年底前", "基本完成",
+         None, None, "待党组会审议"],
+        [4, "二、全面从严治党不力方面", "1.公务用车管理不规范", "开展专项清理", "赵局长", "后勤科", "孙某",
+         "立行立改", "已完成", "2021.9.30", "王书记", None],
+        [5, None, "2.校园食堂监管存在薄弱环节", "建立常态化检查机制", "钟副局长", "安全科", "周某", "长期坚持",
+         "持续整改", None, None, "每月抽查"],
+        [6, None, "3.教师培训经费使用不规范", "清理培训经费", "钟副局长", "财务科", "吴某", "2022年6月",
+         "正在推进", None, None, None],
+        [7, "三、干部队伍建设方面", "1.年轻干部培养力度不够", "制定年轻干部培养计划", "王书记", "人事科",
+         "郑某", "2022年上半年", "阶段性完成", None, None, None],
+    ]  # fmt: skip
+    for row in rows:
+        ws.append(row)
+    ws.merge_cells("B4:B6")
+    ws.merge_cells("B7:B9")
+    ws.append(["注：1.完成情况填写“已完成整改”“正在推进”等；2.本表每月5日前报县委巡察办。"])
+    ws.merge_cells("A11:L11")
+    ws.append(["单位主要负责人（签字）：", None, None, "填表人：李某", None, None, "联系电话：1234567"])
+    book.save(HERE / "office_county.xlsx")
+
+
+def office_counters() -> None:
+    """A two-row header: group headings 整改情况, 追责问责, 延期 over their columns, columns in
+    another order (问题 first), 追缴资金 in 万元, 建章立制 in 项, extensions with their date."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "问题清单"
+    ws.append(
+        ["问题", "方面", "责任人", "整改时限", "整改情况", None, None, None, "追责问责", None, "追缴资金（万元）",
+         "建章立制（项）", "延期", None, None]
+    )  # fmt: skip
+    ws.append(
+        [None, None, None, None, "整改进展情况", "状态", "销号日期", "审签人", "政务处分", "批评教育", None, None,
+         "延期时限", "延期批准日期", "延期审批人"]
+    )  # fmt: skip
+    for span in ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:H1", "I1:J1", "K1:K2", "L1:L2", "M1:O1"):
+        ws.merge_cells(span)
+    rows = [
+        ["违规发放津补贴", "（一）落实中央八项规定精神方面", "财务科 周某", datetime(2021, 10, 31),
+         "已清退全部款项", "已完成", datetime(2021, 10, 20), "纪检组长陈某", 1, 2, 12.5, 2, None, None, None],
+        ["公车私用", "（一）落实中央八项规定精神方面", "办公室 吴某", datetime(2021, 9, 30), "已追缴油费",
+         "已完成", datetime(2021, 12, 10), "纪检组长陈某", None, 1, "0.36", 1, datetime(2021, 12, 15),
+         datetime(2021, 9, 25), "纪检组长陈某"],
+        ["制度执行打折扣", "（二）制度建设方面", "法规科 冯某", "2021年11月30日", "修订制度中", "正在推进", None,
+         None, None, None, None, 3, "2022年3月31日", "2021年11月25日", "党组书记王某"],
+    ]  # fmt: skip
+    for row in rows:
+        ws.append(row)
+    book.save(HERE / "office_counters.xlsx")
+
+
+def office_gbk() -> None:
+    """A CSV as Chinese Excel saves it: GBK, no BOM, CRLF line ends."""
+    text = (
+        "序号,方面,具体问题,整改措施,责任人,整改时限,整改状态,销号日期,审签人\r\n"
+        "1,一、政治建设方面,学习贯彻不深入,制定学习计划,李某,2021年11月底,已完成,2021-11-15,钟某\r\n"
+        "2,一、政治建设方面,“第一议题”制度落实不严,完善制度,王某,12月底,正在推进,,\r\n"
+        "3,二、作风建设方面,督查检查考核过多,精简会议文件,赵某,长期坚持,,,\r\n"
+    )
+    (HERE / "office_gbk.csv").write_bytes(text.encode("gbk"))
+
+
+def office_xls() -> None:
+    """An Excel 97-2003 workbook (.xls) with a title row, a merged 方面 column and dates."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("台账")
+    dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    ws.write_merge(0, 0, 0, 7, "某局巡察整改台账")
+    for col, text in enumerate(["序号", "方面", "问题", "责任人", "整改时限", "完成情况", "销号日期", "审签人"]):
+        ws.write(1, col, text)
+    ws.write_merge(2, 3, 1, 1, "党的建设方面")
+    body = [
+        [1, None, "组织生活不规范", "李某", datetime(2021, 10, 31), "已完成", datetime(2021, 10, 8), "钟某"],
+        [2, None, "党费收缴不及时", "王某", "2021年12月底前", "正在推进", None, None],
+    ]
+    for r, row in enumerate(body, start=2):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                ws.write(r, c, value, dates)
+            else:
+                ws.write(r, c, value)
+    book.save(str(HERE / "office_old.xls"))
+
+
+def office_town() -> None:
+    """A town's ledger in the layout of a published template, tried as a new user would:
+    附件 line, title, 填报单位 line with full-width spaces, a heading with a line break,
+    牵头单位/配合单位/整改责任人/整改目标/是否销号 headings, measures numbered ①②, 立即整改 and
+    长期 deadlines, and a 审核人 only in the signature row (so --approver is needed)."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "Sheet1"
+    ws.append(["附件2"])
+    ws.append(["XX镇党委关于县委第一巡察组巡察反馈问题整改落实情况台账"])
+    ws.merge_cells("A2:M2")
+    ws.append(["填报单位（盖章）：XX镇党委\u3000\u3000\u3000\u3000填报时间：2022年2月10日"])
+    ws.merge_cells("A3:M3")
+    ws.append(
+        ["序号", "问题类别", "反馈问题", "整改目标", "整改措施", "牵头领导", "牵头单位", "配合单位", "整改责任人",
+         "整改\n时限", "整改进展情况", "是否销号", "销号时间"]
+    )  # fmt: skip
+    rows = [
+        ["1", "一、贯彻落实党的路线方针政策和党中央决策部署方面", "1.乡村振兴战略推进不力，产业项目带动作用不明显",
+         "产业项目发挥效益", "①梳理项目清单；②建立联农带农机制", "镇长 张三", "农业办", "财政所", "李四",
+         "2022年3月底前", "已梳理项目12个", "否", None],
+        ["2", None, "2.防止返贫动态监测不到位", "监测全覆盖", "开展全面排查", "副镇长 王五", "乡村振兴办", None,
+         "赵六", "2021年12月31日前", "已完成排查", "是", datetime(2021, 12, 20)],
+        ["3", "二、落实全面从严治党责任方面", "1.“一岗双责”落实不到位", "压实责任", "签订责任书", "书记 孙七",
+         "党政办", "纪委", "周八", "立即整改", "已签订", "是", "2021-11-30"],
+        ["4", None, "2.村级财务管理不规范", "规范管理", "开展村级财务专项审计", "书记 孙七", "财政所", "各村",
+         "吴九", "长期", "持续开展", "否", None],
+    ]  # fmt: skip
+    for row in rows:
+        ws.append(row)
+    ws.merge_cells("B5:B6")
+    ws.merge_cells("B7:B8")
+    ws.append(["填报人：李四", "", "", "", "审核人：孙七"])
+    book.save(HERE / "office_town.xlsx")
+
+
+def hostile_xls() -> None:
+    """A 6 KB .xls with one cell at IV65536: a reader would build a 65536 x 256 grid."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("台账")
+    ws.write(0, 0, "方面")
+    ws.write(0, 1, "问题")
+    ws.write(65535, 255, "x")
+    book.save(str(HERE / "hostile_far.xls"))
+
+
+def units_workbook() -> None:
+    """One sheet per unit (named by the unit's name or id), a summary sheet first, and a
+    hidden sheet; a second file with one sheet and a 单位 column."""
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "汇总"
+    summary.append(["单位", "问题数", "已完成"])
+    summary.append(["金华市人民检察院", 2, 1])
+    header = ["序号", "方面", "问题", "整改时限", "完成情况", "销号日期", "审签人"]
+    city = book.create_sheet("金华市人民检察院")
+    city.append(header)
+    city.append([1, "政治建设方面", "学习不深入", datetime(2021, 10, 31), "已完成", datetime(2021, 9, 30), "钟某"])
+    city.append([2, "作风建设方面", "会风不正", datetime(2021, 12, 31), "整改中", None, None])
+    county = book.create_sheet("wucheng")
+    county.append(header)
+    county.append([1, "政治建设方面", "制度执行不严", "2021年11月底", "已完成", datetime(2021, 11, 2), "钟某"])
+    hidden = book.create_sheet("旧表")
+    hidden.append(header)
+    hidden.append([1, "政治建设方面", "旧问题", None, "整改中", None, None])
+    hidden.sheet_state = "hidden"
+    book.save(HERE / "units.xlsx")
+    book = Workbook()
+    one = book.active
+    assert one is not None
+    one.title = "全市"
+    one.append(["单位", "方面", "问题", "整改时限", "状态", "销号日期", "审签人"])
+    one.append(["金华市人民检察院", "政治建设方面", "学习不深入", None, "已完成", datetime(2021, 9, 30), "钟某"])
+    one.append(["婺城区人民检察院", "政治建设方面", "制度执行不严", None, "整改中", None, None])
+    one.append(["兰溪市人民检察院", "作风建设方面", "会风不正", None, "整改中", None, None])
+    book.save(HERE / "units_column.xlsx")
+
+
+def saved_by_libreoffice() -> None:
+    """The county ledger saved as .xls and the counters sheet saved as CSV by another
+    producer (LibreOffice, headless): its own BIFF writer, and dates in the CSV written
+    with a time (``2021-10-31 0:00:00``)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        for source, target in (
+            ("office_county.xlsx", "xls"),
+            ("office_counters.xlsx", 'csv:"Text - txt - csv (StarCalc)":44,34,76'),
+        ):
+            subprocess.run(
+                ["soffice", "--headless", "--convert-to", target, "--outdir", out, str(HERE / source)], check=True
+            )
+        shutil.copy(Path(out) / "office_county.xls", HERE / "lo_county.xls")
+        shutil.copy(Path(out) / "office_counters.csv", HERE / "lo_counters.csv")
+
+
 if __name__ == "__main__":
     office_a()
     office_b()
     office_bad()
+    office_county()
+    office_counters()
+    office_gbk()
+    office_xls()
+    hostile_xls()
+    office_town()
+    saved_by_libreoffice()
+    units_workbook()

@@ -1,0 +1,502 @@
+"""Importing the sheets offices really keep (issue 14): deadline phrases and status words,
+close dates never guessed, 备注, 延期 and the 到位 counters kept, numbering stripped, several
+units at once, GBK CSV and .xls, every refusal at its cell, and hostile files refused
+before they are loaded. The sheets are made by tests/data/make_sheets.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from rectify.domain.steps import Due
+from rectify.errors import LedgerError, UsageError
+from rectify.files.sheetread import Limits, check_zip
+from rectify.files.wording import Deadline, read_deadline
+from tests.conftest import Run
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _rows(run: Run, *args: str) -> list[dict[str, Any]]:
+    result = run("list", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
+
+
+def _status(run: Run, *args: str) -> list[dict[str, Any]]:
+    result = run("status", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
+
+
+def _notes(row: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    return [(e["date"], e["action"], e["note"]) for e in row["history"] if e["note"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-10-31", Deadline(date(2021, 10, 31))),
+        ("2021年10月31日前", Deadline(date(2021, 10, 31))),
+        ("2021年12月底前", Deadline(due=Due("2021年12月底前", 2021, 12))),
+        ("12月底", Deadline(due=Due("12月底", None, 12))),
+        ("十二月底前完成", Deadline(due=Due("十二月底前完成", None, 12))),
+        ("年底前", Deadline(due=Due("年底前", None, 12))),
+        ("2022年6月", Deadline(due=Due("2022年6月", 2022, 6))),
+        ("2022年上半年", Deadline(due=Due("2022年上半年", 2022, 6))),
+        ("长期坚持", Deadline(long_term=True)),
+        ("2021年底前完成，长期坚持", Deadline(due=Due("2021年底前完成", 2021, 12), long_term=True)),
+        ("立行立改", Deadline(due=Due("立行立改", days_after=30))),
+        ("２０２１年１２月３１日", Deadline(date(2021, 12, 31))),
+        ("20211231", Deadline(date(2021, 12, 31))),
+        ("2021/12/31 0:00", Deadline(date(2021, 12, 31))),
+        ("/", Deadline()),
+    ],
+)
+def test_deadline_phrases(text: str, expected: Deadline) -> None:
+    assert read_deadline(text, 30) == expected
+
+
+def test_a_phrase_without_a_year_is_the_next_such_day_after_feedback() -> None:
+    feedback = date(2021, 8, 20)
+    assert Due("12月底", None, 12).on(feedback) == date(2021, 12, 31)
+    assert Due("3月底", None, 3).on(feedback) == date(2022, 3, 31)
+    assert Due("2月底", 2024, 2).on(feedback) == date(2024, 2, 29)
+    assert Due("立行立改", days_after=30).on(feedback) == date(2021, 9, 19)
+    with pytest.raises(ValueError, match="'下周' is not a deadline"):
+        read_deadline("下周", 30)
+
+
+def test_a_county_ledger_with_phrases_office_words_notes_and_a_signature_row(run: Run, folder: Path) -> None:
+    assert run("unit", "add", "jy", "--name", "某县教育局", "--feedback-date", "2021-08-20").exit_code == 0
+    result = run("import", str(DATA / "office_county.xlsx"), "--unit", "jy")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "status words: 已整改到位 -> closed (1), 已完成整改 -> closed (1), 基本完成 -> in_progress (1), "
+        "已完成 -> closed (1), 持续整改 -> long_term (1), 正在推进 -> in_progress (1), 阶段性完成 -> long_term (1)\n"
+    )
+    assert result.stdout == "imported 7 findings into jy: jy-001..jy-007\n"
+    rows = _rows(run)
+    assert [(r["aspect"], r["title"], r["status"], r["deadline"]) for r in rows] == [
+        ("党的领导弱化方面", "党组理论学习中心组学习流于形式", "closed", "2021-12-31"),
+        ("党的领导弱化方面", "意识形态责任制落实不到位", "closed", "2021-12-31"),
+        ("党的领导弱化方面", "“三重一大”决策程序不规范", "in_progress", "2021-12-31"),
+        ("全面从严治党不力方面", "公务用车管理不规范", "closed", "2021-09-19"),
+        ("全面从严治党不力方面", "校园食堂监管存在薄弱环节", "long_term", None),
+        ("全面从严治党不力方面", "教师培训经费使用不规范", "in_progress", "2022-06-30"),
+        ("干部队伍建设方面", "年轻干部培养力度不够", "long_term", "2022-06-30"),
+    ]
+    assert [e["date"] for r in rows for e in r["history"] if e["action"] == "close"] == [
+        "2021-11-20",
+        "2021-12-28",
+        "2021-09-30",
+    ]
+    assert _notes(rows[0]) == [("2021-08-20", "progress", "整改时限按台账：2021年12月底前；备注：已报县委巡察办")]
+    assert _notes(rows[3]) == [("2021-08-20", "progress", "整改时限按台账：立行立改（挂账后30日）")]
+    assert rows[1]["measures"] == ["健全责任清单", "每季度研判"]
+    total = _status(run, "--by", "aspect")[-1]
+    assert (total["rate_text"], total["on_time"], total["average_days"], total["overdue"]) == (
+        "3/7 42.9%",
+        2,
+        "87.7",  # (92 + 130 + 41) / 3 days from feedback: the sheet's own close dates
+        0,
+    )
+    assert run("check").exit_code == 0
+
+
+def test_a_town_ledger_in_a_published_layout_as_a_new_user_meets_it(run: Run, folder: Path) -> None:
+    assert run("unit", "add", "xz", "--name", "XX镇党委", "--feedback-date", "2021-10-15").exit_code == 0
+    first = run("import", str(DATA / "office_town.xlsx"), "--unit", "xz")
+    assert first.exit_code == 1  # the 审核人 is only in the signature row under the table
+    assert first.stderr.splitlines() == [
+        "Sheet1!L6: a closed problem needs its 审签人 (column, or --approver)",
+        "Sheet1!L7: a closed problem needs its 审签人 (column, or --approver)",
+        "rectify: 2 problems found; nothing was written",
+    ]
+    result = run("import", str(DATA / "office_town.xlsx"), "--unit", "xz", "--approver", "孙七")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "status words: 否 -> in_progress (2), 是 -> closed (2)\n"
+    rows = _rows(run)
+    assert [(r["aspect"], r["title"], r["department"], r["owner"], r["status"], r["deadline"]) for r in rows] == [
+        ("贯彻落实党的路线方针政策和党中央决策部署方面", "乡村振兴战略推进不力，产业项目带动作用不明显", "农业办", "李四",
+         "in_progress", "2022-03-31"),
+        ("贯彻落实党的路线方针政策和党中央决策部署方面", "防止返贫动态监测不到位", "乡村振兴办", "赵六", "closed",
+         "2021-12-31"),
+        ("落实全面从严治党责任方面", "“一岗双责”落实不到位", "党政办", "周八", "closed", "2021-11-14"),
+        ("落实全面从严治党责任方面", "村级财务管理不规范", "财政所", "吴九", "long_term", None),
+    ]  # fmt: skip
+    assert rows[0]["measures"] == ["梳理项目清单", "建立联农带农机制"]
+    assert _notes(rows[3]) == [
+        ("2021-10-15", "progress", "持续开展"),
+        ("2021-10-15", "progress", "整改时限按台账：长期；整改目标：规范管理；配合单位：各村"),
+    ]
+    total = _status(run)[-1]
+    assert (total["rate_text"], total["on_time"], total["average_days"]) == ("2/4 50.0%", 1, "56.0")
+
+
+def test_a_two_row_header_with_counters_and_extensions(run: Run, folder: Path) -> None:
+    assert run("unit", "add", "cz", "--name", "某县财政局", "--feedback-date", "2021-08-20").exit_code == 0
+    result = run("import", str(DATA / "office_counters.xlsx"), "--unit", "cz")
+    assert result.exit_code == 0, result.output
+    rows = _rows(run)
+    assert [(r["aspect"], r["title"], r["status"], r["deadline"], r["deadline_in_force"]) for r in rows] == [
+        ("落实中央八项规定精神方面", "违规发放津补贴", "closed", "2021-10-31", "2021-10-31"),
+        ("落实中央八项规定精神方面", "公车私用", "closed", "2021-09-30", "2021-12-15"),
+        ("制度建设方面", "制度执行打折扣", "in_progress", "2021-11-30", "2022-03-31"),
+    ]
+    extends = [(e["date"], e["to"], e["approver"]) for r in rows for e in r["history"] if e["action"] == "extend"]
+    assert extends == [("2021-09-25", "2021-12-15", "纪检组长陈某"), ("2021-11-25", "2022-03-31", "党组书记王某")]
+    assert [r["accountability"] for r in rows] == [
+        {"people": {"政务处分": 1, "批评教育": 2}, "funds_yuan": "125000.0", "rules": 2},
+        {"people": {"批评教育": 1}, "funds_yuan": "3600.00", "rules": 1},
+        {"people": {}, "funds_yuan": "0", "rules": 3},
+    ]
+    total = _status(run)[-1]
+    assert (total["rate_text"], total["on_time"], total["overdue"]) == ("2/3 66.7%", 2, 0)
+    assert (total["people"], total["funds_yuan"], total["rules"]) == ({"政务处分": 1, "批评教育": 3}, "128600.00", 3)
+    assert run("check").exit_code == 0
+
+
+def test_a_gbk_csv_says_its_encoding(run: Run, folder: Path) -> None:
+    assert run("unit", "add", "x", "--name", "某单位", "--feedback-date", "2021-08-20").exit_code == 0
+    result = run("import", str(DATA / "office_gbk.csv"), "--unit", "x")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == "read office_gbk.csv as GB18030 (detected)"
+    assert [(r["aspect"], r["title"], r["status"], r["deadline"]) for r in _rows(run)] == [
+        ("政治建设方面", "学习贯彻不深入", "closed", "2021-11-30"),
+        ("政治建设方面", "“第一议题”制度落实不严", "in_progress", "2021-12-31"),
+        ("作风建设方面", "督查检查考核过多", "long_term", None),
+    ]
+
+
+def test_an_xls_workbook_with_merged_cells(run: Run, folder: Path) -> None:
+    assert run("unit", "add", "x", "--name", "某局", "--feedback-date", "2021-08-20").exit_code == 0
+    result = run("import", str(DATA / "office_old.xls"), "--unit", "x")
+    assert result.exit_code == 0, result.output
+    rows = _rows(run)
+    assert [(r["aspect"], r["title"], r["owner"], r["status"], r["deadline"]) for r in rows] == [
+        ("党的建设方面", "组织生活不规范", "李某", "closed", "2021-10-31"),
+        ("党的建设方面", "党费收缴不及时", "王某", "in_progress", "2021-12-31"),
+    ]
+    assert [e["date"] for e in rows[0]["history"] if e["action"] == "close"] == ["2021-10-08"]
+
+
+@pytest.mark.parametrize(
+    ("original", "saved"), [("office_county.xlsx", "lo_county.xls"), ("office_counters.xlsx", "lo_counters.csv")]
+)
+def test_the_same_sheets_saved_by_another_program_give_the_same_figures(
+    run: Run, folder: Path, original: str, saved: str
+) -> None:
+    figures = []
+    for unit, source in (("a", original), ("b", saved)):
+        assert run("unit", "add", unit, "--name", unit, "--feedback-date", "2021-08-20").exit_code == 0
+        result = run("import", str(DATA / source), "--unit", unit)
+        assert result.exit_code == 0, result.output
+        row = _status(run, "--unit", unit, "--wide")[-1]
+        figures.append({k: v for k, v in row.items() if k not in ("name", "aspect", "units")})
+        listed = [
+            (r["aspect"], r["title"], r["status"], r["deadline"], r["accountability"]) for r in _rows(run, "-u", unit)
+        ]
+        figures.append(listed)  # type: ignore[arg-type]
+    assert figures[0] == figures[2] and figures[1] == figures[3]
+
+
+def _two_units(run: Run) -> None:
+    assert run("unit", "add", "jinhua", "--name", "金华市人民检察院", "--feedback-date", "2021-07-28").exit_code == 0
+    assert run("unit", "add", "wucheng", "--name", "婺城区人民检察院", "--feedback-date", "2021-07-28").exit_code == 0
+
+
+def test_a_workbook_with_one_sheet_per_unit(run: Run, folder: Path) -> None:
+    _two_units(run)
+    before = {p.name: p.read_bytes() for p in folder.glob("*.yaml")}
+    dry = run("import", str(DATA / "units.xlsx"), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stderr.splitlines() == [
+        "sheets read: 金华市人民检察院, wucheng",
+        "left aside (hidden, or no header row): 汇总, 旧表",
+        "status words: 已完成 -> closed (2), 整改中 -> in_progress (1)",
+        "dry run: 3 findings would be added to 2 units; nothing was written",
+    ]
+    lines = dry.stdout.splitlines()
+    assert lines[0] == "after import (as of 2021-12-31)"
+    assert [re.split(r"\s{2,}", line.strip())[:7] for line in lines[3:]] == [
+        ["金华市人民检察院", "2", "1", "1", "0", "0", "1/2 50.0%"],
+        ["婺城区人民检察院", "1", "1", "0", "0", "0", "1/1 100.0%"],
+        ["Total", "3", "2", "1", "0", "0", "2/3 66.7%"],
+    ]
+    assert {p.name: p.read_bytes() for p in folder.glob("*.yaml")} == before
+    result = run("import", str(DATA / "units.xlsx"))
+    assert result.stdout.splitlines() == [
+        "imported 2 findings into jinhua: jinhua-001..jinhua-002",
+        "imported 1 findings into wucheng: wucheng-001..wucheng-001",
+    ]
+    assert [r["rate_text"] for r in _status(run)] == ["1/2 50.0%", "1/1 100.0%", "2/3 66.7%"]
+
+
+def test_a_unit_column_names_the_units_and_unknown_ones_are_reported_or_created(run: Run, folder: Path) -> None:
+    _two_units(run)
+    refused = run("import", str(DATA / "units_column.xlsx"))
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[1:] == [
+        "全市!A4: no unit named '兰溪市人民检察院' (units: jinhua (金华市人民检察院), wucheng (婺城区人民检察院)); "
+        "name the unit with --unit ID, start it with `rectify unit add`, or import with --create-units",
+        "rectify: 1 problem found; nothing was written",
+    ]
+    assert sorted(p.name for p in folder.glob("*.yaml")) == ["jinhua.yaml", "wucheng.yaml"]
+    undated = run("import", str(DATA / "units_column.xlsx"), "--create-units")
+    assert undated.exit_code == 2
+    assert undated.stderr.splitlines()[-1] == (
+        "rectify: error: unit-1 has no feedback date (反馈日期): give --date DATE, the day the findings were handed over"
+    )
+    result = run("import", str(DATA / "units_column.xlsx"), "--create-units", "--date", "2021-07-28")
+    assert result.exit_code == 0, result.output
+    assert "created unit unit-1 (兰溪市人民检察院)" in result.stderr
+    assert [(r["name"], r["rate_text"]) for r in _status(run)] == [
+        ("金华市人民检察院", "1/1 100.0%"),
+        ("兰溪市人民检察院", "0/1 0.0%"),
+        ("婺城区人民检察院", "0/1 0.0%"),
+        ("Total", "1/3 33.3%"),
+    ]
+
+
+def _sheet(tmp_path: Path, rows: list[list[Any]], merges: tuple[str, ...] = (), name: str = "台账") -> Path:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = name
+    for row in rows:
+        ws.append(row)
+    for span in merges:
+        ws.merge_cells(span)
+    path = tmp_path / f"{name}.xlsx"
+    book.save(path)
+    return path
+
+
+def test_every_refusal_names_its_cell_and_nothing_is_written(run: Run, demo: Path, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path,
+        [
+            [
+                "方面",
+                "问题",
+                "整改时限",
+                "完成情况",
+                "销号日期",
+                "审签人",
+                "延期时限",
+                "延期批准日期",
+                "批评教育",
+                "追缴资金",
+            ],
+            ["党的领导方面", "时限看不懂", "下周", "整改中", None, None, None, None, None, None],
+            ["党的领导方面", "用语不认识", "2021-12-31", "差不多了", None, None, None, None, None, None],
+            ["党的领导方面", "销号没有日期", "2021-12-31", "已整改到位", None, "钟某", None, None, None, None],
+            ["党的领导方面", "延期没有日期", "2021-12-31", "正在推进", None, None, "2022-03-31", None, None, None],
+            ["党的领导方面", "计数不是数", "2021-12-31", "正在推进", None, None, None, None, "两人", "很多"],
+        ],
+    )
+    before = demo.read_bytes()
+    result = run("import", str(path), "--unit", "demo")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("台账!C2: '下周' is not a deadline (2021-10-31, 2021年10月31日, 2021年12月底前, 12月底,")
+    assert lines[1].startswith("台账!D3: '差不多了' is not a status word (已完成、已整改、")
+    assert lines[1].endswith("; more in rectify.yaml, sheets: status_words)")
+    assert lines[2:] == [
+        "台账!D4: '已整改到位' closes this problem but the sheet gives no 销号日期: add a 销号日期 or 完成时间 column, "
+        "or give --closed-on DATE",
+        "台账!G5: a 延期 needs the day it was approved: add a 延期批准日期 column",
+        "台账!G5: a 延期 needs who approved it: add a 延期审批人 column or give --approver",
+        "台账!I6: '两人' is not a whole number",
+        "台账!J6: '很多' is not an amount of money (12000, 12000.50 or 1.2万元)",
+        "rectify: 7 problems found; nothing was written",
+    ]
+    assert demo.read_bytes() == before
+
+
+def test_a_two_row_header_with_an_unknown_heading_names_the_heading(run: Run, demo: Path, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path,
+        [
+            ["序号", "方面", "问题", "整改情况", None, None],
+            [None, None, None, "整改成果", "整改期限", "状态"],
+            [1, "党的领导方面", "学习不深入", "已学习", "2021-12-31", "整改中"],
+        ],
+        ("A1:A2", "B1:B2", "C1:C2", "D1:F1"),
+    )
+    result = run("import", str(path), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "台账!D2: unknown column heading '整改成果'; rename it to one rectify reads (序号、方面、问题、"
+    )
+    (demo.parent.parent / "rectify.yaml").write_text(
+        "sheets:\n  columns: {整改成果: progress}\n  status_words: {差不多了: in_progress}\n  immediate_days: 15\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(path), "--unit", "demo", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.stdout)
+    assert [(r["title"], r["status"], r["deadline"]) for r in made] == [("学习不深入", "in_progress", "2021-12-31")]
+    assert [e["note"] for e in made[0]["history"] if e["action"] == "progress"] == ["已学习"]
+    quick = _sheet(
+        tmp_path,
+        [["方面", "问题", "整改时限", "状态"], ["党的领导方面", "会风不正", "立行立改", "差不多了"]],
+        name="快",
+    )
+    result = run("import", str(quick), "--unit", "demo", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [(r["status"], r["deadline"]) for r in json.loads(result.stdout)] == [("in_progress", "2021-08-12")]
+
+
+def test_closed_on_is_used_only_when_given(run: Run, demo: Path, tmp_path: Path) -> None:
+    path = _sheet(tmp_path, [["方面", "问题", "状态", "审签人"], ["党的领导方面", "学习不深入", "已完成", "钟某"]])
+    assert run("import", str(path), "--unit", "demo", "--dry-run").exit_code == 1
+    result = run("import", str(path), "--unit", "demo", "--closed-on", "2021-09-30", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [e["date"] for e in json.loads(result.stdout)[0]["history"] if e["action"] == "close"] == ["2021-09-30"]
+
+
+def _patched(source: Path, target: Path, change: Any) -> Path:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("change", "cell"),
+    [
+        (lambda d: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', d), "XFD1048576"),
+        (
+            lambda d: d.replace(
+                b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="H1:XFD100"/></mergeCells>'
+            ),
+            "XFD100",
+        ),
+        (
+            lambda d: d.replace(
+                b"</sheetData>", b'<row r="900000"><c r="A900000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+            ),
+            "A900000",
+        ),
+    ],
+)
+def test_a_small_file_that_declares_a_huge_sheet_is_refused_before_loading(
+    run: Run, demo: Path, tmp_path: Path, change: Any, cell: str
+) -> None:
+    # Bounded by construction: the check reads the few-KB worksheet part as a stream and
+    # stops at the first reference beyond the limits; openpyxl never sees the file.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    hostile = _patched(good, tmp_path / "hostile.xlsx", change)
+    assert hostile.stat().st_size < 6000
+    result = run("import", str(hostile), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"台账!{cell}: the sheet reaches {cell} (a cell, a merged range or its declared size); import reads at most "
+        "20,000 rows and 100 columns (delete the empty rows and columns beyond the table, or split the file)",
+        "rectify: 1 problem found; nothing was written",
+    ]
+
+
+def test_a_small_xls_with_a_far_cell_is_refused_before_loading(run: Run, demo: Path) -> None:
+    # Bounded by construction: the check walks the 6 KB file's records once; calamine,
+    # which would build a 65536 x 256 grid (about a gigabyte), never opens it.
+    hostile = DATA / "hostile_far.xls"
+    assert hostile.stat().st_size < 8000
+    result = run("import", str(hostile), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith("台账!IV65536: the sheet reaches IV65536 (a cell, a merged range")
+
+
+def test_a_zip_bomb_is_refused_by_its_unpacked_size(tmp_path: Path) -> None:
+    # The same check import runs, with limits small enough that the bomb is 2 MB unpacked.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    bomb = _patched(good, tmp_path / "bomb.xlsx", lambda d: d + b" " * 2_000_000)
+    assert bomb.stat().st_size < 12_000
+    with pytest.raises(
+        UsageError, match=r"bomb.xlsx unpacks to 2,0\d\d,\d{3} bytes; import reads workbooks up to 1,000,000"
+    ):
+        check_zip(bomb, Limits(unzipped_bytes=1_000_000))
+    many = _sheet(tmp_path, [["方面", "问题"], *[["党的领导方面", f"问题{n}"] for n in range(30)]], name="多")
+    with pytest.raises(LedgerError) as caught:
+        check_zip(many, Limits(rows=20))
+    assert [(p.path, p.cell) for p in caught.value.problems] == [("多", "B31")]  # its declared dimension, A1:B31
+
+
+def test_an_export_imports_back_in_one_command_with_every_figure(
+    run: Run, shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rectify.files.ledgerfile import read_ledger
+
+    out = tmp_path / "all.csv"
+    assert run("export", "-o", str(out), "--as-of", "2021-12-31").exit_code == 0
+    before = _status(run, "--wide")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.setenv("RECTIFY_LEDGERS", str(fresh))
+    ledgers = sorted((read_ledger(p).ledger for p in shipped.glob("*.yaml")), key=lambda led: led.unit.parent or "")
+    for ledger in ledgers:  # parents first
+        args = ["unit", "add", ledger.unit.id, "--name", ledger.unit.name]
+        if ledger.unit.parent:
+            args += ["--parent", ledger.unit.parent]
+        if ledger.inspection.feedback_date:
+            args += ["--feedback-date", ledger.inspection.feedback_date.isoformat()]
+        assert run(*args).exit_code == 0
+    result = run("import", str(out))  # the unit column names each row's unit
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 10
+    after = _status(run, "--wide")
+    assert after == before  # counts, rates, on-time, days to close, people by kind, funds, rules
+    assert after[-1]["rate_text"] == "296/315 94.0%"
+    extended = [
+        (f.id, [(e.date, e.to) for e in f.history if e.action == "extend"])
+        for p in sorted(fresh.glob("*.yaml"))
+        for f in read_ledger(p).ledger.findings
+        if any(e.action == "extend" for e in f.history)
+    ]
+    original = [
+        (f.id, [(e.date, e.to) for e in f.history if e.action == "extend"])
+        for p in sorted(shipped.glob("*.yaml"))
+        for f in read_ledger(p).ledger.findings
+        if any(e.action == "extend" for e in f.history)
+    ]
+    assert extended == original and len(extended) == 14
+    assert run("check").exit_code == 0
+
+
+def test_the_progress_bar_shows_only_on_a_terminal_after_its_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rectify.present.tables import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    waiting = Progress("importing", delay=3600.0)
+    waiting(1, 2)
+    waiting.close()
+    assert screen.getvalue() == ""
+    shown = Progress("importing", delay=0.0)
+    shown(1, 2)
+    shown(2, 2)
+    shown.close()
+    assert "importing" in screen.getvalue()
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # not a terminal: nothing, whatever the time
+    quiet = Progress("importing", delay=0.0)
+    quiet(1, 2)
+    quiet.close()
+    assert quiet._bar is None
