@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rectify.domain import figures, steps
@@ -42,7 +42,7 @@ from rectify.errors import Problem, UsageError, WriteError
 from rectify.files import clock, gitops
 from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
-from rectify.files.evidence import evidence_for
+from rectify.files.evidence import evidence_for, file_sha256
 from rectify.files.history import finding_versions
 from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder, read_ledger
 from rectify.files.merge import merge_versions as merge_versions
@@ -198,6 +198,34 @@ class Ledgers:
         if not found:
             raise UsageError(f"no commit has changed {finding_id} yet")
         return found
+
+    def evidence_file(self, path: str) -> Path:
+        """The file of evidence ``path`` as a ledger records it (relative to the repository,
+        ``/``-separated). Raises :class:`UsageError` for a path that is absolute, climbs
+        (``..``), names a drive or leads outside the repository once links are followed."""
+        parts = PurePosixPath(path).parts
+        if not parts or path.startswith("/") or any(c in path for c in "\\\0:") or ".." in parts:
+            raise UsageError(f"{path[:200]!r} is not a path inside the repository")
+        root = repository_root(self.folder).resolve()
+        try:
+            target = (root / path).resolve()
+        except (OSError, RuntimeError):
+            raise UsageError(f"{path[:200]!r} cannot be followed") from None
+        if root not in target.parents:
+            raise UsageError(f"{path[:200]!r} is not a path inside the repository")
+        return target
+
+    def evidence_state(self, path: str, sha256: str | None) -> str:
+        """Whether evidence ``path`` still holds what was recorded: ``match``, ``changed``,
+        ``missing`` (or not a regular file) or ``unknown`` (no digest recorded); a path
+        outside the repository is ``missing``."""
+        try:
+            digest = file_sha256(self.evidence_file(path))
+        except UsageError:
+            return "missing"
+        if digest is None:
+            return "missing"
+        return "unknown" if sha256 is None else "match" if digest == sha256 else "changed"
 
     # ---------------------------------------------------------------- figures
 

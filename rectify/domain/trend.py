@@ -96,9 +96,10 @@ class Bulletin:
     ledgers: list[Ledger]
 
 
-def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, every: str = "week") -> Bulletin:
+def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, every: str | None = "week") -> Bulletin:
     """Assemble a :class:`Bulletin` of ``ledgers`` as of ``as_of``; with ``since``, also
     the findings closed after it and those overdue now that were not overdue then.
+    ``every`` is the trend's period (``None``: no trend, for a caller that draws its own).
     Raises ValueError when ``since`` is not before ``as_of``."""
     if since is not None and since >= as_of:
         raise ValueError(f"--since {since} must be before the bulletin's date {as_of}")
@@ -116,5 +117,5 @@ def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, ever
         newly_overdue = [late for late in late_now if late.finding.id not in before]
         closed_since.sort(key=lambda c: (c.day, c.finding.id))
     start = first_day(ledgers) or as_of
-    points = trend(ledgers, trend_days(start, as_of, every)) if start <= as_of else []
+    points = trend(ledgers, trend_days(start, as_of, every)) if every is not None and start <= as_of else []
     return Bulletin(as_of, since, rows, total, closed_since, newly_overdue, late_now, points, list(ledgers))
