@@ -44,7 +44,7 @@ from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for, file_sha256
 from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder, read_ledger
+from rectify.files.ledgerfile import Loaded, Remembered, check_folder, find_finding, read_folder, read_ledger
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
@@ -119,8 +119,12 @@ class Ledgers:
     when asked.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, remember: bool = False) -> None:
+        """Open ``folder``; with ``remember`` (a long-running reader such as the web board)
+        :meth:`read` keeps each file's ledger while the file is unchanged on disk
+        (:class:`~rectify.files.ledgerfile.Remembered`): every read still sees every edit."""
         self.folder = folder
+        self._memory = Remembered() if remember else None
 
     @classmethod
     def open(cls, option: str | os.PathLike[str] | None = None) -> Ledgers:
@@ -159,7 +163,7 @@ class Ledgers:
     def read(self, unit: str | None = None) -> list[Loaded]:
         """Every ledger of the folder (or only ``unit``'s); raises :class:`LedgerError`
         listing every problem when any is broken (what ``check`` reports)."""
-        loaded = read_folder(self.folder)
+        loaded = read_folder(self.folder, self._memory)
         return loaded if unit is None else [self.pick(loaded, unit)]
 
     def ledgers(self, unit: str | None = None) -> list[Ledger]:

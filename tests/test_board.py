@@ -406,3 +406,32 @@ def test_a_ledger_broken_while_running_shows_the_problems(site: Site, browser: A
     assert site.process.poll() is None  # still running
     browser.refresh()
     assert _text(browser, "#total-findings") == str(_status(run, site)[-1]["findings"])
+
+
+def test_the_board_remembers_unchanged_files_and_sees_every_edit(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board's Ledgers(remember=True): an unchanged file is not read again; an edit that
+    keeps the size and the modification time is still seen (its change time moved); a file
+    changed within the racy window is never kept."""
+    from rectify.api import Ledgers
+    from rectify.files.ledgerfile import Remembered
+
+    path = shipped / "jinhua.yaml"
+    lib = Ledgers(shipped, remember=True)
+    monkeypatch.setattr(Remembered, "RACY_NS", 10**18)  # every file changed "just now"
+    assert not any(a is b for a, b in zip(lib.ledgers(), lib.ledgers(), strict=True))  # never kept
+    monkeypatch.setattr(Remembered, "RACY_NS", -1)  # as if the files had been written long ago
+    first = lib.ledgers()
+    again = lib.ledgers()
+    assert all(a is b for a, b in zip(first, again, strict=True))  # from memory
+    text = path.read_bytes()
+    edited = text.replace("不够深入系统".encode(), "不够深入全面".encode(), 1)  # jinhua-001's title
+    assert len(edited) == len(text) and edited != text
+    stat = path.stat()
+    path.write_bytes(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    titles = [f.title for ledger in lib.ledgers() for f in ledger.findings if ledger.unit.id == "jinhua"]
+    assert "学习贯彻习近平法治思想不够深入全面" in titles
+    (shipped / "wuyi.yaml").unlink()
+    assert "wuyi" not in {ledger.unit.id for ledger in lib.ledgers()}

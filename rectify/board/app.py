@@ -480,7 +480,7 @@ def create_app(folder: Path) -> Starlette:
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={LedgerError: _broken, RectifyError: _refused, HTTPException: _http},
     )
-    app.state.lib = Ledgers(folder)
+    app.state.lib = Ledgers(folder, remember=True)
     app.state.env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
