@@ -435,3 +435,20 @@ def test_the_board_remembers_unchanged_files_and_sees_every_edit(
     assert "学习贯彻习近平法治思想不够深入全面" in titles
     (shipped / "wuyi.yaml").unlink()
     assert "wuyi" not in {ledger.unit.id for ledger in lib.ledgers()}
+
+
+def test_the_trend_equals_count_on_each_day(shipped: Path) -> None:
+    """The trend works out each finding's facts once per number of its events; every point
+    still equals count() on its day, field by field (the board draws this trend)."""
+    from datetime import date, timedelta
+
+    from rectify.api import Ledgers
+    from rectify.domain.figures import _items, count
+    from rectify.domain.trend import trend
+
+    ledgers = Ledgers(shipped).ledgers()
+    items = [item for ledger in ledgers for item in _items(ledger)]
+    days = [date(2021, 7, 20) + timedelta(days=9 * n) for n in range(22)]  # before the feedback to after the end
+    points = trend(ledgers, days)
+    assert [point.counts for point in points] == [count(items, day) for day in days]
+    assert len({point.counts.closed for point in points}) > 5 and points[-1].counts.overdue > 0

@@ -18,7 +18,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 COMMANDS = [
     [], ["init"], ["unit", "add"], ["unit", "list"], ["add"], ["start"], ["progress"], ["submit"], ["sign"],
     ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["status"], ["overdue"], ["trend"],
-    ["report"], ["export"], ["import"], ["schema"], ["list"], ["show"], ["log"], ["check"], ["merge-driver"],
+    ["report"], ["export"], ["import"], ["schema"], ["list"], ["show"], ["log"], ["check"], ["board"],
+    ["merge-driver"],
 ]  # fmt: skip
 START, END = "<!-- commands: start -->", "<!-- commands: end -->"
 

@@ -10,6 +10,8 @@ Every answer carries a Content-Security-Policy that allows no script at all.
 from __future__ import annotations
 
 import mimetypes
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -259,11 +261,69 @@ def _page(request: Request, view: View | None, name: str, status: int = 200, **e
 # ---------------------------------------------------------------- pages
 
 
-def board(request: Request) -> Response:
+class Pages:
+    """Pages made before, kept while the ledgers they were made from are unchanged.
+
+    A key holds the page's address, its language and date, and the identity of every
+    ledger read for it: :class:`rectify.api.Ledgers` (``remember=True``) gives the same
+    ledger objects while their files are unchanged and new ones after any edit, so an
+    edited ledger never gets an old page. The ledgers are held with the page, so an
+    identity is never reused while its page is kept. At most ``size`` pages, the least
+    recently used forgotten first.
+    """
+
+    def __init__(self, size: int = 48) -> None:
+        self.size = size
+        self._pages: OrderedDict[tuple[object, ...], tuple[list[Ledger], Response]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Response | None:
+        """The page kept under ``key``, or None."""
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            self._pages.move_to_end(key)
+            return kept[1]
+
+    def put(self, key: tuple[object, ...], ledgers: list[Ledger], page: Response) -> None:
+        """Keep ``page``, made from ``ledgers``, under ``key``."""
+        with self._lock:
+            self._pages[key] = (ledgers, page)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+PageMaker = Callable[[Request, "View", list[Ledger]], Response]
+
+
+def remembered(make: PageMaker) -> Callable[[Request], Response]:
+    """A route that reads the ledgers (fresh: every file's stat data is looked at) and
+    answers from :class:`Pages` when nothing it was made from has changed."""
+
+    def route(request: Request) -> Response:
+        view = _view(request)
+        everything = view.lib.ledgers()
+        query = tuple(sorted(request.query_params.multi_items()))
+        key = (request.url.path, query, view.lang, view.day, tuple(id(ledger) for ledger in everything))
+        pages: Pages = request.app.state.pages
+        page = pages.get(key)
+        if page is None:
+            page = make(request, view, everything)
+            if page.status_code == 200:
+                pages.put(key, everything, page)
+        return Response(page.body, status_code=page.status_code, media_type=page.media_type)
+
+    route.__doc__ = make.__doc__
+    route.__name__ = make.__name__
+    return route
+
+
+@remembered
+def board(request: Request, view: View, everything: list[Ledger]) -> Response:
     """The board: totals, units ranked by rate with their bars, overdue, the change since
     a date, the trend, the filters and the as-of date picker."""
-    view = _view(request)
-    everything = view.lib.ledgers()
     chosen = _chosen(view, everything)
     data = trends.bulletin(chosen, view.day, view.since, every=None)
     ranked = sorted(data.rows, key=_rank_key)
@@ -276,11 +336,10 @@ def board(request: Request) -> Response:
     )  # fmt: skip
 
 
-def unit(request: Request) -> Response:
+@remembered
+def unit(request: Request, view: View, everything: list[Ledger]) -> Response:
     """One unit: its aspects' figures and its findings with state, deadline in force,
     owner and days overdue."""
-    view = _view(request)
-    everything = view.lib.ledgers()
     wanted = request.path_params["unit"]
     ledger = next((item for item in everything if item.unit.id == wanted), None)
     if ledger is None:
@@ -338,34 +397,34 @@ def _evidence_rows(lib: Ledgers, found: Finding) -> list[tuple[Evidence, str, st
     return list(seen.values())
 
 
-def late(request: Request) -> Response:
+@remembered
+def late(request: Request, view: View, everything: list[Ledger]) -> Response:
     """Overdue findings, most overdue first, and those due within ``?within=`` days."""
-    view = _view(request)
     raw = request.query_params.get("within", "14")
     if not raw.isdigit() or int(raw) > 3650:
         raise UsageError(f"within must be a number of days from 0 to 3650, not {raw[:40]!r}")
     within = int(raw)
-    found = figures.overdue(_chosen(view, view.lib.ledgers()), view.day, within)
+    found = figures.overdue(_chosen(view, everything), view.day, within)
     return _page(
         request, view, "late.html", overdue=[x for x in found if x.days > 0], soon=[x for x in found if x.days <= 0],
         within=within,
     )  # fmt: skip
 
 
-def problems(request: Request) -> Response:
+@remembered
+def problems(request: Request, view: View, everything: list[Ledger]) -> Response:
     """The high-frequency problems (高频问题): findings grouped by title, those met in most
     units first."""
-    view = _view(request)
-    rows, total = figures.group_rows(_chosen(view, view.lib.ledgers()), view.day, "title")
+    rows, total = figures.group_rows(_chosen(view, everything), view.day, "title")
     return _page(request, view, "problems.html", rows=[(row, Bar.of(row.counts)) for row in rows], total=total)
 
 
-def search(request: Request) -> Response:
+@remembered
+def search(request: Request, view: View, everything: list[Ledger]) -> Response:
     """Findings whose title (or id) holds ``?q=`` (case folded), as they stood on the
     as-of date."""
-    view = _view(request)
     query = request.query_params.get("q", "").strip()[:200]
-    chosen = _chosen(view, view.lib.ledgers())
+    chosen = _chosen(view, everything)
     names = {ledger.unit.id: ledger.unit.name for ledger in chosen}
     hits = []
     if query:
@@ -481,6 +540,7 @@ def create_app(folder: Path) -> Starlette:
         exception_handlers={LedgerError: _broken, RectifyError: _refused, HTTPException: _http},
     )
     app.state.lib = Ledgers(folder, remember=True)
+    app.state.pages = Pages()
     app.state.env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),

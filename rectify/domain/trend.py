@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rectify.domain.figures import Counts, Late, Row, _items, count, overdue, unit_rows
+from rectify.domain.figures import Counts, Facts, Late, Row, _items, count, events_by, facts, overdue, unit_rows
 from rectify.domain.model import Finding, Ledger, Unit
 from rectify.domain.states import closed_on
 
@@ -54,9 +54,22 @@ def trend_days(start: date, end: date, every: str) -> list[date]:
 
 
 def trend(ledgers: list[Ledger], days: Iterable[date]) -> list[Point]:
-    """Return the figures of ``ledgers`` on each of ``days``, computed from the events."""
+    """Return the figures of ``ledgers`` on each of ``days``, computed from the events.
+
+    Each point is :func:`~rectify.domain.figures.count` on its day; a finding's facts are
+    worked out once for each number of its events that count (they change only at its
+    events), not once a day."""
     items = [item for ledger in ledgers for item in _items(ledger)]
-    return [Point(day, count(items, day)) for day in days]
+    seen: dict[tuple[int, int], Facts] = {}
+
+    def known(finding: Finding, day: date) -> Facts:
+        key = (id(finding), events_by(finding, day))
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = facts(finding, day)
+        return found
+
+    return [Point(day, count(items, day, known)) for day in days]
 
 
 def first_day(ledgers: Iterable[Ledger]) -> date | None:
