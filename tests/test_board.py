@@ -211,7 +211,7 @@ def test_click_a_unit_then_a_finding(site: Site, browser: Any, run: Run) -> None
     assert _text(browser, "#unit-rate") == _status(run, site, "--unit", "jinhua")[-1]["rate_text"]
     late = browser.find_element(By.CSS_SELECTOR, 'tr.overdue[data-finding="jinhua-025"]')
     assert late.find_element(By.CSS_SELECTOR, "td.days-late").text == "31"  # 2021-11-30 to 2021-12-31
-    assert "李某" in late.text
+    assert "李某" in late.text and "整改中" in late.text  # owner and state
     late.find_element(By.CSS_SELECTOR, "a.finding-link").click()
     assert _text(browser, "#finding-id") == "jinhua-025"
     assert _text(browser, "#finding-deadline") == "2021-11-30"

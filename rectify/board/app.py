@@ -140,7 +140,7 @@ class View:
             "w": column(BOARD, self.lang),
             "t": column(TABLE, self.lang),
             "f": column(FIELD, self.lang),
-            "states": column(STATUS, self.lang),
+            "state_words": column(STATUS, self.lang),
             "actions": column(ACTION, self.lang),
             "colours": {"done": BLUE, "doing": YELLOW, "late": RED},
             "bar_width": BAR_WIDTH,

@@ -60,14 +60,14 @@ def trend(ledgers: list[Ledger], days: Iterable[date]) -> list[Point]:
     worked out once for each number of its events that count (they change only at its
     events), not once a day."""
     items = [item for ledger in ledgers for item in _items(ledger)]
-    seen: dict[tuple[int, int], Facts] = {}
+    seen: dict[int, tuple[int, Facts]] = {}  # by finding: the last number of events and their facts
 
     def known(finding: Finding, day: date) -> Facts:
-        key = (id(finding), events_by(finding, day))
-        found = seen.get(key)
-        if found is None:
-            found = seen[key] = facts(finding, day)
-        return found
+        number = events_by(finding, day)
+        found = seen.get(id(finding))
+        if found is None or found[0] != number:
+            found = seen[id(finding)] = (number, facts(finding, day))
+        return found[1]
 
     return [Point(day, count(items, day, known)) for day in days]
 
