@@ -452,3 +452,18 @@ def test_the_trend_equals_count_on_each_day(shipped: Path) -> None:
     points = trend(ledgers, days)
     assert [point.counts for point in points] == [count(items, day) for day in days]
     assert len({point.counts.closed for point in points}) > 5 and points[-1].counts.overdue > 0
+
+
+def test_another_host_is_warned_and_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "RECTIFY_TODAY": TODAY}
+        command = [sys.executable, "-m", "rectify", "--ledgers", str(SHIPPED), "board", "--host", "0.0.0.0"]
+        done = subprocess.run([*command, "--port", str(port)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "warning: listening on 0.0.0.0: anyone who can reach this address can read the ledgers" in done.stderr
+    assert f"rectify: error: cannot listen on 0.0.0.0:{port}" in done.stderr

@@ -47,6 +47,9 @@ def serve(
             webbrowser.open(address)
 
     threading.Thread(target=announce, daemon=True).start()
-    server.run()
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot bind
+        server.started = False
     if not server.started:
-        raise OSError(f"cannot listen on {host}:{port}")
+        raise OSError("the address is in use or not one of this machine's")
