@@ -467,3 +467,19 @@ def test_another_host_is_warned_and_a_taken_port_is_a_clear_error(tmp_path: Path
     assert done.returncode == 2
     assert "warning: listening on 0.0.0.0: anyone who can reach this address can read the ledgers" in done.stderr
     assert f"rectify: error: cannot listen on 0.0.0.0:{port}" in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_board_prints_without_its_menus_and_forms(site: Site, browser: Any, run: Run, tmp_path: Path) -> None:
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    browser.get(site.url + "?lang=zh")
+    pdf = tmp_path / "board.pdf"
+    pdf.write_bytes(base64.b64decode(browser.print_page(PrintOptions())))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "挂图作战" in text and _status(run, site)[-1]["rate_text"] in text
+    assert "各单位整改完成率排名" in text and "金华市人民检察院" in text
+    for hidden in ("查看", "搜索", "下载", "高频问题"):  # the form, the menu and the downloads
+        assert hidden not in text, hidden

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -225,6 +226,7 @@ class Remembered:
 
     def __init__(self) -> None:
         self._files: dict[Path, tuple[tuple[object, ...], tuple[Loaded, list[Problem]]]] = {}
+        self._lock = threading.Lock()  # a server reads in several threads at once
 
     def read(self, path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
         """The ledger of ``path`` and its own problems, from memory when the file is unchanged.
@@ -232,22 +234,26 @@ class Remembered:
         try:
             stat = path.stat()
         except OSError:
-            self._files.pop(path, None)
+            with self._lock:
+                self._files.pop(path, None)
             return _read_remembered(path, config)
         key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, config.model_dump_json())
-        kept = self._files.get(path)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        self._files.pop(path, None)
+        with self._lock:
+            kept = self._files.get(path)
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            self._files.pop(path, None)
         result = _read_remembered(path, config)
         if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > self.RACY_NS:
-            self._files[path] = (key, result)
+            with self._lock:
+                self._files[path] = (key, result)
         return result
 
     def keep_only(self, paths: list[Path]) -> None:
         """Forget the files not in ``paths`` (ledgers removed since)."""
-        for gone in set(self._files) - set(paths):
-            del self._files[gone]
+        with self._lock:
+            for gone in set(self._files) - set(paths):
+                del self._files[gone]
 
 
 def _read_parsed(
