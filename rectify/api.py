@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from rectify.domain import figures, steps
@@ -42,9 +42,9 @@ from rectify.errors import LedgerError, Problem, UsageError, WriteError
 from rectify.files import clock, gitops
 from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
-from rectify.files.evidence import evidence_for
+from rectify.files.evidence import evidence_for, file_sha256
 from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder
+from rectify.files.ledgerfile import Loaded, Remembered, check_folder, find_finding, read_folder
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
@@ -127,8 +127,14 @@ class Ledgers:
         folder: Path,
         notify: Callable[[str], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        remember: bool = False,
     ) -> None:
+        """Open ``folder``; ``notify`` and ``progress`` as described below; with
+        ``remember`` (a long-running reader such as the web board) :meth:`read` keeps each
+        file's ledger while the file is unchanged on disk
+        (:class:`~rectify.files.ledgerfile.Remembered`): every read still sees every edit."""
         self.folder = folder
+        self._memory = Remembered() if remember else None
         self.progress = progress
         """Called with (ledgers read, ledgers in all) while many are read (a progress bar)."""
         self.notify = notify or (lambda message: None)
@@ -177,7 +183,7 @@ class Ledgers:
     def read(self, unit: str | None = None) -> list[Loaded]:
         """Every ledger of the folder (or only ``unit``'s); raises :class:`LedgerError`
         listing every problem when any is broken (what ``check`` reports)."""
-        loaded = read_folder(self.folder, self.progress)
+        loaded = read_folder(self.folder, self.progress, self._memory)
         return loaded if unit is None else [self.pick(loaded, unit)]
 
     def ledgers(self, unit: str | None = None, supervisor: str | None = None, under: str | None = None) -> list[Ledger]:
@@ -276,6 +282,34 @@ class Ledgers:
         if not found:
             raise UsageError(f"no commit has changed {finding_id} yet")
         return found
+
+    def evidence_file(self, path: str) -> Path:
+        """The file of evidence ``path`` as a ledger records it (relative to the repository,
+        ``/``-separated). Raises :class:`UsageError` for a path that is absolute, climbs
+        (``..``), names a drive or leads outside the repository once links are followed."""
+        parts = PurePosixPath(path).parts
+        if not parts or path.startswith("/") or any(c in path for c in "\\\0:") or ".." in parts:
+            raise UsageError(f"{path[:200]!r} is not a path inside the repository")
+        root = repository_root(self.folder).resolve()
+        try:
+            target = (root / path).resolve()
+        except (OSError, RuntimeError):
+            raise UsageError(f"{path[:200]!r} cannot be followed") from None
+        if root not in target.parents:
+            raise UsageError(f"{path[:200]!r} is not a path inside the repository")
+        return target
+
+    def evidence_state(self, path: str, sha256: str | None) -> str:
+        """Whether evidence ``path`` still holds what was recorded: ``match``, ``changed``,
+        ``missing`` (or not a regular file) or ``unknown`` (no digest recorded); a path
+        outside the repository is ``missing``."""
+        try:
+            digest = file_sha256(self.evidence_file(path))
+        except UsageError:
+            return "missing"
+        if digest is None:
+            return "missing"
+        return "unknown" if sha256 is None else "match" if digest == sha256 else "changed"
 
     # ---------------------------------------------------------------- figures
 

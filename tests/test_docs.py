@@ -19,7 +19,7 @@ COMMANDS = [
     [], ["init"], ["unit", "add"], ["unit", "list"], ["add"], ["start"], ["progress"], ["submit"], ["sign"],
     ["return"], ["close"], ["reopen"], ["extend"], ["long-term"], ["edit"], ["withdraw"], ["account"],
     ["status"], ["overdue"], ["trend"], ["frequent"],
-    ["report"], ["export"], ["import"], ["schema"], ["list"], ["show"], ["log"], ["check"], ["sync"], ["hook", "install"],
+    ["report"], ["export"], ["import"], ["schema"], ["list"], ["show"], ["log"], ["check"], ["board"], ["sync"], ["hook", "install"],
     ["hook", "pre-receive"], ["merge-driver"],
 ]  # fmt: skip
 START, END = "<!-- commands: start -->", "<!-- commands: end -->"

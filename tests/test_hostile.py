@@ -62,7 +62,7 @@ def _closed_by_hand(event: str) -> str:
     ("event", "message"),
     [
         ("        by: 李某\n        approver: 张某\n", "张某 is this finding's owner (责任人) and cannot sign it off"),
-        ("        by: 李某\n        approver: \"\\u3164\"\n", "'approver' must name a person (it has no visible letter)"),
+        ("        by: 李某\n        approver: \"\\u3164\"\n", "'approver' must name a person (it has no visible letter or digit)"),
         ("        by: 李某\n        approver: 王某\n      - date: 2022-01-05\n        action: reopen\n        by: 王某\n",
          "dated 2022-01-05, after today (2021-12-31)"),
     ],

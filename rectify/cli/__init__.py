@@ -132,6 +132,7 @@ for _view in (views.status, views.overdue, views.trend, views.report, views.expo
 app.command("import")(ledgers.import_)
 app.command()(ledgers.schema)
 app.command("list")(views.list_)
+app.command()(views.board)
 app.command()(views.show)
 app.command()(views.log)
 app.command()(ledgers.check)

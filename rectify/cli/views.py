@@ -287,3 +287,31 @@ def frequent(
 
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     findings.frequent_list(lib.frequent(day, unit, supervisor, under), output, words, day)
+
+def board(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option("--host", metavar="HOST", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, metavar="N", help="Port to listen on (0: any free port).")
+    ] = 8765,
+    open_: Annotated[bool, typer.Option("--open", help="Open the board in the default browser.")] = False,
+) -> None:
+    """Serve a read-only web board (挂图作战) of the ledgers: rates, units, findings, overdue lists, downloads."""
+    from rectify import board as web
+
+    lib = library(ctx)
+    if host not in web.LOOPBACK:
+        typer.echo(
+            f"rectify: warning: listening on {host}: anyone who can reach this address can read the ledgers",
+            err=True,
+        )
+
+    def ready(address: str) -> None:
+        typer.echo(f"rectify board: {address} (Ctrl+C to stop)")
+
+    try:
+        web.serve(lib.folder, host, port, open_, ready)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc}") from None

@@ -7,7 +7,7 @@ closed findings over all findings of the row, from integer counts, rounded half-
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -160,36 +160,66 @@ def extended_on(finding: Finding, status: Status | None, as_of: date) -> bool:
     return any(e.action is Action.EXTEND and e.to is not None and e.date <= as_of for e in finding.history)
 
 
-def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
+Facts = tuple[Status | None, date | None, date | None, bool]
+"""What :func:`count` needs of one finding on one date: its status (None: not on the
+ledger yet), the day it was last closed (when closed), the deadline in force, and
+whether its close was on time (closed on or before the deadline in force then)."""
+
+
+def facts(finding: Finding, as_of: date) -> Facts:
+    """The :data:`Facts` of ``finding`` on ``as_of``, from its events up to that date.
+    They depend only on how many of its events came by then (:func:`events_by`)."""
+    status = status_on(finding, as_of)
+    closed = closed_on(finding, as_of) if status is Status.CLOSED else None
+    on_time = False
+    if closed is not None:
+        deadline = deadline_on(finding, closed)
+        on_time = deadline is None or closed <= deadline
+    return status, closed, deadline_on(finding, as_of), on_time
+
+
+def events_by(finding: Finding, as_of: date) -> int:
+    """How many of the finding's events count on ``as_of``: those before the first dated
+    after it (the prefix that :func:`status_on`, :func:`closed_on` and :func:`deadline_on` read)."""
+    for index, event in enumerate(finding.history):
+        if event.date > as_of:
+            return index
+    return len(finding.history)
+
+
+def count(
+    items: Iterable[tuple[Ledger, Finding]], as_of: date, known: Callable[[Finding, date], Facts] = facts
+) -> Counts:
     """Count findings (each with its ledger) by their state on ``as_of``; findings added
     later, and withdrawn ones, are left out. The three 到位 counters (people, funds, rules)
     are those of :func:`counters_on`.
     Days to close run from the inspection's feedback date (else the day the finding was
-    put on the ledger) to the day it was last closed."""
+    put on the ledger) to the day it was last closed. ``known`` gives a finding's
+    :data:`Facts` (a trend passes one that remembers them across its dates)."""
     counts = Counts()
     people: dict[str, int] = {}
     units: set[str] = set()
     for ledger, finding in items:
-        status = state_on(ledger, finding, as_of)
-        if status is None:
+        feedback = ledger.inspection.feedback_date
+        if not finding.history and feedback and as_of < feedback:
+            continue  # written by hand without history: on the ledger from the feedback date
+        status, closed, deadline, on_time = known(finding, as_of)
+        if status is None or status is Status.WITHDRAWN:
             continue
         units.add(ledger.unit.id)
         counts.findings += 1
         if status is Status.CLOSED:
             counts.closed += 1
-            closed = closed_on(finding, as_of)
             if closed is not None:
-                deadline = deadline_on(finding, closed)
-                if deadline is None or closed <= deadline:
-                    counts.on_time += 1
-                start = ledger.inspection.feedback_date or (finding.history[0].date if finding.history else closed)
+                counts.on_time += on_time
+                start = feedback or (finding.history[0].date if finding.history else closed)
                 counts.close_days += max(0, (closed - start).days)
         elif status is Status.LONG_TERM:
             counts.long_term += 1
         else:
             counts.in_progress += 1
-        if is_overdue(finding, as_of):
-            counts.overdue += 1
+        if status is not Status.CLOSED and deadline is not None and as_of > deadline:
+            counts.overdue += 1  # is_overdue: not closed and past the deadline in force
         if extended_on(finding, status, as_of):
             counts.extended += 1
         counters = counters_on(finding, status, as_of)

@@ -5,7 +5,8 @@ reader sees them, not as their code points differ: NFKC normalisation (fullwidth
 case folded, white space and every default-ignorable code point removed (Unicode's
 ``Default_Ignorable_Code_Point`` property, DerivedCoreProperties.txt: variation selectors,
 zero-width characters, the Hangul fillers, U+034F and the tag characters). A name must keep
-at least one letter after that, so ``\\u3164`` or a braille blank (U+2800) names nobody.
+at least one letter or digit after that (a staff number is a name), so ``\\u3164``, a
+braille blank (U+2800) or ``-`` names nobody.
 
 Look-alike letters of other scripts (a Cyrillic ``а`` in a Latin name) are *not* folded:
 no table maps them reliably, and folding them would also merge real names. rectify instead
@@ -44,9 +45,9 @@ def name_key(name: str) -> str:
 
 
 def names_someone(value: str) -> bool:
-    """True when ``value`` has at least one letter once invisible characters are removed
+    """True when ``value`` has a letter or a digit once invisible characters are removed
     (``"\\u3164"``, ``"\\u2800"`` or ``"\\u200b"`` name nobody)."""
-    return any(unicodedata.category(ch).startswith("L") for ch in name_key(value))
+    return any(unicodedata.category(ch)[0] in "LN" for ch in name_key(value))
 
 
 def same_person(a: str, b: str) -> bool:

@@ -48,7 +48,7 @@ def event_problems(
     for field in ("by", "approver"):
         value = getattr(event, field)
         if value is not None and not names_someone(value):
-            out.append(f"'{field}' must name a person (it has no visible letter)")
+            out.append(f"'{field}' must name a person (it has no visible letter or digit)")
         elif value is not None and mixed_scripts(value):
             out.append(f"'{field}' {value!r} mixes letters of different scripts (a look-alike letter?)")
     by, approver = (event.by or "").strip(), (event.approver or "").strip()

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rectify.domain.figures import Counts, Late, Row, _items, count, overdue, unit_rows
+from rectify.domain.figures import Counts, Facts, Late, Row, _items, count, events_by, facts, overdue, unit_rows
 from rectify.domain.model import Finding, Ledger, Unit
 from rectify.domain.states import closed_on
 
@@ -54,9 +54,22 @@ def trend_days(start: date, end: date, every: str) -> list[date]:
 
 
 def trend(ledgers: list[Ledger], days: Iterable[date]) -> list[Point]:
-    """Return the figures of ``ledgers`` on each of ``days``, computed from the events."""
+    """Return the figures of ``ledgers`` on each of ``days``, computed from the events.
+
+    Each point is :func:`~rectify.domain.figures.count` on its day; a finding's facts are
+    worked out once for each number of its events that count (they change only at its
+    events), not once a day."""
     items = [item for ledger in ledgers for item in _items(ledger)]
-    return [Point(day, count(items, day)) for day in days]
+    seen: dict[int, tuple[int, Facts]] = {}  # by finding: the last number of events and their facts
+
+    def known(finding: Finding, day: date) -> Facts:
+        number = events_by(finding, day)
+        found = seen.get(id(finding))
+        if found is None or found[0] != number:
+            found = seen[id(finding)] = (number, facts(finding, day))
+        return found[1]
+
+    return [Point(day, count(items, day, known)) for day in days]
 
 
 def first_day(ledgers: Iterable[Ledger]) -> date | None:
@@ -96,9 +109,10 @@ class Bulletin:
     ledgers: list[Ledger]
 
 
-def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, every: str = "week") -> Bulletin:
+def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, every: str | None = "week") -> Bulletin:
     """Assemble a :class:`Bulletin` of ``ledgers`` as of ``as_of``; with ``since``, also
     the findings closed after it and those overdue now that were not overdue then.
+    ``every`` is the trend's period (``None``: no trend, for a caller that draws its own).
     Raises ValueError when ``since`` is not before ``as_of``."""
     if since is not None and since >= as_of:
         raise ValueError(f"--since {since} must be before the bulletin's date {as_of}")
@@ -116,5 +130,5 @@ def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, ever
         newly_overdue = [late for late in late_now if late.finding.id not in before]
         closed_since.sort(key=lambda c: (c.day, c.finding.id))
     start = first_day(ledgers) or as_of
-    points = trend(ledgers, trend_days(start, as_of, every)) if start <= as_of else []
+    points = trend(ledgers, trend_days(start, as_of, every)) if every is not None and start <= as_of else []
     return Bulletin(as_of, since, rows, total, closed_since, newly_overdue, late_now, points, list(ledgers))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -230,16 +232,64 @@ def read_ledger(path: Path) -> Loaded:
     return loaded
 
 
-def _read_parsed(path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
+class Remembered:
+    """Ledgers read before, kept while their files are unchanged (for a long-running
+    reader such as ``rectify board``; a command reads each file once and needs none).
+
+    A file is read again when its stat data (size, modification and change times, inode)
+    or the folder's settings differ from when it was read. A file modified less than
+    :data:`RACY_NS` before it was read is not kept ("racy git": a change within the same
+    clock tick would leave its stat data as it was). Only files read without an error are
+    kept; the rules that look beside a file run anew at each read.
+    """
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple[object, ...], tuple[Loaded, list[Problem]]]] = {}
+        self._lock = threading.Lock()  # a server reads in several threads at once
+
+    def read(self, path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
+        """The ledger of ``path`` and its own problems, from memory when the file is unchanged.
+        Raises as reading does."""
+        try:
+            stat = path.stat()
+        except OSError:
+            with self._lock:
+                self._files.pop(path, None)
+            return _read_remembered(path, config)
+        key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, config.model_dump_json())
+        with self._lock:
+            kept = self._files.get(path)
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            self._files.pop(path, None)
+        result = _read_remembered(path, config)
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > self.RACY_NS:
+            with self._lock:
+                self._files[path] = (key, result)
+        return result
+
+    def keep_only(self, paths: list[Path]) -> None:
+        """Forget the files not in ``paths`` (ledgers removed since)."""
+        with self._lock:
+            for gone in set(self._files) - set(paths):
+                del self._files[gone]
+
+
+def _read_parsed(
+    path: Path, config: Config | None = None, memory: Remembered | None = None
+) -> tuple[Loaded, list[Problem]]:
     """Read and parse ``path``: the ledger and the problems of :data:`FILE_RULES`
     (those of :data:`NEIGHBOUR_RULES` found anew each time).
 
-    ``config`` is the settings of ``path``'s folder when the caller has them already.
+    ``config`` is the settings of ``path``'s folder when the caller has them already;
+    ``memory`` keeps what was read for the next time (see :class:`Remembered`).
     Raises :class:`LedgerError` or :class:`UsageError` as reading does.
     """
     config = config or config_for(path.parent)
     clock.today(config.time_zone)  # a bad RECTIFY_TODAY is a usage error, not a broken rule
-    loaded, problems = _read_remembered(path, config)
+    loaded, problems = memory.read(path, config) if memory is not None else _read_remembered(path, config)
     return loaded, [*problems, *run_rules(NEIGHBOUR_RULES, loaded)]
 
 
@@ -266,24 +316,30 @@ def _bulk() -> Iterator[None]:
 
 
 def check_folder(
-    folder: Path, audit: bool = False, progress: Callable[[int, int], None] | None = None
+    folder: Path,
+    audit: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    memory: Remembered | None = None,
 ) -> tuple[list[Loaded], list[Problem]]:
     """Read every ledger of ``folder`` and run every rule, per file and across files.
 
     Returns ``(the ledgers that could be read, every problem found)``; never raises for
     a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`, and with
     ``audit`` (``rectify check``) also :data:`AUDIT_RULES`. ``progress(done, total)`` is
-    called after each file (for a progress bar).
+    called after each file (for a progress bar); ``memory`` keeps unchanged files' ledgers
+    between calls (:class:`Remembered`).
     """
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     config = config_for(folder)
     paths = ledger_paths(folder)
+    if memory is not None:
+        memory.keep_only(paths)
     for done, path in enumerate(paths, start=1):
         if progress is not None:
             progress(done - 1, len(paths))
         try:
-            item, found = _read_parsed(path, config)
+            item, found = _read_parsed(path, config, memory)
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
@@ -307,10 +363,13 @@ def check_folder(
     return loaded, sorted(set(problems))
 
 
-def read_folder(folder: Path, progress: Callable[[int, int], None] | None = None) -> list[Loaded]:
+def read_folder(
+    folder: Path, progress: Callable[[int, int], None] | None = None, memory: Remembered | None = None
+) -> list[Loaded]:
     """Read every ledger of ``folder``; raise :class:`LedgerError` listing every problem
-    when any ledger is broken (the same problems ``rectify check`` reports)."""
-    loaded, problems = check_folder(folder, progress=progress)
+    when any ledger is broken (the same problems ``rectify check`` reports). ``memory``:
+    see :class:`Remembered`."""
+    loaded, problems = check_folder(folder, progress=progress, memory=memory)
     if problems:
         raise LedgerError(problems)
     return loaded

@@ -19,7 +19,7 @@ from html import escape
 from rectify.domain.figures import Counts, Late, Row
 from rectify.domain.model import Finding, Status
 from rectify.domain.states import deadline_on, is_overdue, status_on
-from rectify.domain.trend import Bulletin
+from rectify.domain.trend import Bulletin, Point
 from rectify.present.tables import LABELS, md_text, money_text, status_word, text_table
 from rectify.present.words import BULLETIN, LANGS, column, word
 
@@ -194,8 +194,14 @@ def _bar(counts: Counts, precision: int = 1) -> str:
 
 
 def _svg_trend(data: Bulletin, precision: int) -> str:
-    """An inline SVG line of the completion rate over the trend's points."""
-    points = data.trend
+    """An inline SVG line of the completion rate over the bulletin's trend."""
+    return svg_trend(data.trend, precision)
+
+
+def svg_trend(points: list[Point], precision: int = 1) -> str:
+    """Return an inline SVG (680×220 px) of the completion rate over ``points``: a blue
+    line on 0-100% grid lines, dates below, the last rate written beside its point;
+    ``""`` for fewer than two points. Numbers and dates only; the label is escaped."""
     if len(points) < 2:
         return ""
     width, height, left, bottom = 680, 220, 40, 30

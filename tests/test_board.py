@@ -1,0 +1,485 @@
+"""`rectify board` in a real browser: the server runs as `rectify board --port 0` in its own
+process over a git repository holding the shipped ledgers (and one hand-written ledger with
+markup in its text and an evidence file), and Debian's Chromium, driven by Selenium through
+chromium-driver, clicks through it. One server and one browser for the module.
+
+The figures shown are compared with `rectify status --format json`; the tests that change
+files (an evidence file, a broken ledger) put them back, and the broken ledger comes last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import io
+import json
+import os
+import selectors
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import SHIPPED, Run
+
+CHROMEDRIVER = shutil.which("chromedriver")
+CHROMIUM = shutil.which("chromium")
+pytestmark = [
+    pytest.mark.skipif(
+        (CHROMEDRIVER is None or CHROMIUM is None) and not os.environ.get("CI"),
+        reason="Chromium and chromium-driver are not installed (CI installs them)",
+    ),
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+]
+
+TODAY = "2021-12-31"
+EVIDENCE = "evidence/报告 1.txt"
+EVIDENCE_TEXT = "整改报告：已落实。\n".encode()
+MARKUP_LEDGER = f"""\
+unit:
+  id: xss
+  name: 测试单位<b>粗</b>
+  parent: jinhua
+  supervisor: 督导一组
+inspection:
+  feedback_date: 2021-07-28
+findings:
+  - id: xss-001
+    aspect: 测试方面
+    title: <script>alert(1)</script>标题
+    owner: 张某<i>x</i>
+    deadline: 2021-10-31
+    status: in_progress
+    history:
+      - date: 2021-07-28
+        action: add
+      - date: 2021-08-01
+        action: start
+        by: 张某
+      - date: 2021-09-01
+        action: progress
+        by: 张某
+        note: 报告<img src=x onerror=alert(2)>
+        evidence:
+          - path: {EVIDENCE}
+            sha256: {hashlib.sha256(EVIDENCE_TEXT).hexdigest()}
+"""
+BLUE, YELLOW, RED = (0x1F, 0x5F, 0xBF), (0xF2, 0xC2, 0x00), (0xD6, 0x28, 0x28)
+
+
+@dataclass
+class Site:
+    """The running board: its address, its process and the folders it serves."""
+
+    url: str
+    process: subprocess.Popen[str]
+    repo: Path
+    ledgers: Path
+
+    def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        """One raw HTTP request (the path sent exactly as given, never normalised)."""
+        parts = urlsplit(self.url)
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
+        try:
+            connection.request(method, path, headers=headers or {})
+            answer = connection.getresponse()
+            return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+        finally:
+            connection.close()
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """`rectify board --port 0` over a committed copy of the shipped ledgers."""
+    repo = tmp_path_factory.mktemp("board")
+    ledgers = repo / "ledgers"
+    shutil.copytree(SHIPPED, ledgers)
+    (ledgers / "xss.yaml").write_text(MARKUP_LEDGER, encoding="utf-8")
+    (repo / "evidence").mkdir()
+    (repo / EVIDENCE).write_bytes(EVIDENCE_TEXT)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=测试员", "-c", "user.email=t@example.org", "commit", "-qm", "the ledgers")
+    env = {**os.environ, "RECTIFY_TODAY": TODAY, "LANG": "en_US.UTF-8", "PYTHONUNBUFFERED": "1"}
+    env.pop("RECTIFY_LEDGERS", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rectify", "--ledgers", str(ledgers), "board", "--port", "0"],
+        cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    url = ""
+    with selectors.DefaultSelector() as waiting:  # the address is printed once the server listens
+        waiting.register(process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 60
+        while not url and time.monotonic() < deadline and process.poll() is None:
+            if waiting.select(timeout=0.5):
+                line = process.stdout.readline()
+                if "http://" in line:
+                    url = line.split()[2]
+    if not url:
+        process.kill()
+        pytest.fail(f"the board did not start: {process.stderr.read() if process.stderr else ''}")
+    try:
+        yield Site(url, process, repo, ledgers)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the module, asking for Chinese first (as an office's would)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    assert CHROMEDRIVER is not None and CHROMIUM is not None, "CI must install chromium and chromium-driver"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600", "--hide-scrollbars"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _status(run: Run, site: Site, *args: str) -> list[dict[str, Any]]:
+    result = run("--ledgers", str(site.ledgers), "status", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, Any]] = json.loads(result.output)
+    return rows
+
+
+def _text(browser: Any, css: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    text: str = browser.find_element(By.CSS_SELECTOR, css).text
+    return text.strip()
+
+
+def _totals(browser: Any) -> dict[str, str]:
+    keys = ("findings", "closed", "in-progress", "long-term", "overdue", "rate")
+    return {key: _text(browser, f"#total-{key}") for key in keys}
+
+
+def _expected(total: dict[str, Any]) -> dict[str, str]:
+    return {
+        "findings": str(total["findings"]), "closed": str(total["closed"]),
+        "in-progress": str(total["in_progress"]), "long-term": str(total["long_term"]),
+        "overdue": str(total["overdue"]), "rate": total["rate_text"],
+    }  # fmt: skip
+
+
+def test_board_shows_the_figures_of_status(site: Site, browser: Any, run: Run) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    rows = _status(run, site)
+    assert _totals(browser) == _expected(rows[-1])
+    assert _text(browser, "h1") == "挂图作战"  # the browser asks for Chinese
+    shown = {
+        row.get_attribute("data-unit"): row.find_element(By.CSS_SELECTOR, "td.rate").text
+        for row in browser.find_elements(By.CSS_SELECTOR, "tr.unit-row")
+    }
+    assert shown == {row["unit"]: row["rate_text"] for row in rows[:-1]}
+    ranked = [row.get_attribute("data-unit") for row in browser.find_elements(By.CSS_SELECTOR, "tr.unit-row")]
+    by_rate = sorted(rows[:-1], key=lambda r: (-r["closed"] / r["findings"], -r["findings"], r["unit"]))
+    assert ranked == [row["unit"] for row in by_rate]
+    assert browser.find_element(By.CSS_SELECTOR, "#trend svg polyline") is not None
+
+
+def test_click_a_unit_then_a_finding(site: Site, browser: Any, run: Run) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link').click()
+    assert _text(browser, "#unit-name") == "金华市人民检察院"
+    assert _text(browser, "#unit-rate") == _status(run, site, "--unit", "jinhua")[-1]["rate_text"]
+    late = browser.find_element(By.CSS_SELECTOR, 'tr.overdue[data-finding="jinhua-025"]')
+    assert late.find_element(By.CSS_SELECTOR, "td.days-late").text == "31"  # 2021-11-30 to 2021-12-31
+    assert "李某" in late.text and "整改中" in late.text  # owner and state
+    late.find_element(By.CSS_SELECTOR, "a.finding-link").click()
+    assert _text(browser, "#finding-id") == "jinhua-025"
+    assert _text(browser, "#finding-deadline") == "2021-11-30"
+    assert _text(browser, "#finding-owner") == "李某"
+    assert "逾期" in _text(browser, "#finding-state")
+    assert browser.find_elements(By.CSS_SELECTOR, "#timeline li.event")
+    assert "the ledgers" in _text(browser, "#commits")  # the git log of the finding
+
+
+def test_the_last_return_shows_its_opinion(site: Site, browser: Any) -> None:
+    import yaml
+    from selenium.webdriver.common.by import By
+
+    data = yaml.safe_load((site.ledgers / "yiwu.yaml").read_text(encoding="utf-8"))
+    finding, event = next((f, e) for f in data["findings"] for e in f["history"] if e["action"] == "return")
+    browser.get(f"{site.url}finding/{finding['id']}")
+    returned = browser.find_element(By.CSS_SELECTOR, "#timeline li.event-return")
+    assert event["note"] in returned.find_element(By.CSS_SELECTOR, "blockquote.opinion").text
+    assert "退回" in returned.text and str(event["date"]) in returned.text
+
+
+def test_filter_by_supervision_group(site: Site, browser: Any, run: Run) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(site.url)
+    Select(browser.find_element(By.ID, "supervisor")).select_by_value("督导二组")
+    browser.find_element(By.ID, "apply").click()
+    group = next(row for row in _status(run, site, "--by", "supervisor") if row["supervisor"] == "督导二组")
+    assert _totals(browser) == _expected(group)
+    assert _text(browser, "#total-units") == str(group["units"]) == "2"
+    assert "supervisor=" in browser.current_url
+
+
+def test_as_of_date_matches_status_as_of(site: Site, browser: Any, run: Run) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    picker = browser.find_element(By.ID, "as_of")
+    browser.execute_script("arguments[0].value = '2021-10-31'", picker)  # the date picker's value
+    browser.find_element(By.ID, "apply").click()
+    assert _text(browser, "#as-of") == "2021-10-31"
+    assert _totals(browser) == _expected(_status(run, site, "--as-of", "2021-10-31")[-1])
+    assert _totals(browser) != _expected(_status(run, site)[-1])  # a past week differs from today
+
+
+def test_switch_language(site: Site, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    browser.find_element(By.ID, "lang").click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert _text(browser, "h1") == "Rectification board"
+    browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link').click()
+    assert "lang=en" in browser.current_url and _text(browser, "#findings th") == "ID"  # the choice is kept
+    status, _, body = site.get("/", headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.8"})
+    assert status == 200 and "<h1>Rectification board</h1>" in body.decode()
+    status, _, body = site.get("/", headers={"Accept-Language": "fr, zh-TW;q=0.5, en;q=0.3"})
+    assert "<h1>挂图作战</h1>" in body.decode()
+
+
+def test_screenshot_shows_the_three_bar_colours(site: Site, browser: Any) -> None:
+    from PIL import Image
+
+    browser.get(site.url)
+    shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("RGB")
+    colours = shot.getcolors(maxcolors=1 << 20) or []
+    pixels = {colour: number for number, colour in colours}
+    assert pixels.get(BLUE, 0) > 2000  # every unit's bar is mostly closed
+    assert pixels.get(YELLOW, 0) > 100  # in progress and long-term
+    assert pixels.get(RED, 0) > 20  # jinhua's one overdue finding, and the xss unit's
+
+
+def test_markup_in_a_ledger_is_shown_as_text(site: Site, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "finding/xss-001")
+    assert _text(browser, "#finding-title") == "<script>alert(1)</script>标题"
+    assert _text(browser, "#finding-owner") == "张某<i>x</i>"
+    assert "报告<img src=x onerror=alert(2)>" in _text(browser, "#timeline")
+    assert not browser.find_elements(By.CSS_SELECTOR, "main script, main img, main i, main b")
+    _, headers, body = site.get("/finding/xss-001")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body.decode() and "<script" not in body.decode()
+    assert "script-src" not in headers["content-security-policy"]  # no script at all: default-src 'none'
+    assert headers["content-security-policy"].startswith("default-src 'none'")
+    browser.get(site.url + "search?q=%3Cscript")
+    assert _text(browser, "#results").startswith("找到 1 个")
+
+
+def test_evidence_with_its_digest_and_whether_it_matches(site: Site, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "finding/xss-001?lang=en")
+    row = browser.find_element(By.CSS_SELECTOR, "#evidence tbody tr")
+    assert hashlib.sha256(EVIDENCE_TEXT).hexdigest() in row.text and "matches" in row.text
+    status, headers, body = site.get(row.find_element(By.TAG_NAME, "a").get_attribute("href").split(site.url[:-1])[1])
+    assert (status, body) == (200, EVIDENCE_TEXT)
+    assert "sandbox" in headers["content-security-policy"]
+    (site.repo / EVIDENCE).write_bytes(b"changed")
+    try:
+        browser.refresh()
+        assert "changed" in _text(browser, "#evidence tbody tr td.check")
+    finally:
+        (site.repo / EVIDENCE).write_bytes(EVIDENCE_TEXT)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/evidence/../../etc/passwd",
+        "/evidence/%2e%2e/%2e%2e/etc/passwd",
+        "/evidence/%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/evidence/..%2f..%2f..%2fetc%2fpasswd",
+        "/evidence/%252e%252e/%252e%252e/etc/passwd",
+        "/evidence//etc/passwd",
+        "/evidence/evidence/../../../etc/passwd",
+        "/evidence/..%5c..%5cetc%5cpasswd",
+        "/evidence/.git/config",  # inside the repository, but no ledger records it
+        "/evidence/ledgers/jinhua.yaml",
+        "/static/../../../../etc/passwd",
+        "/static/%2e%2e/app.py",
+    ],
+)
+def test_paths_outside_the_evidence_are_refused(site: Site, path: str) -> None:
+    status, headers, body = site.get(path)
+    assert status in (400, 404), (status, body[:200])
+    assert b"root:" not in body and b"[core]" not in body and b"findings:" not in body
+    assert "content-security-policy" in headers
+
+
+def test_no_route_writes(site: Site) -> None:
+    before = {p.name: p.read_bytes() for p in site.ledgers.iterdir()}
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        assert site.get("/", method=method)[0] == 405
+        assert site.get("/finding/jinhua-001", method=method)[0] == 405
+    for path in ("/", "/unit/jinhua", "/finding/jinhua-001", "/late?within=30", "/problems", "/search?q=%E4%B8%8D",
+                 "/download/ledger.xlsx", "/download/bulletin.md"):  # fmt: skip
+        assert site.get(path)[0] == 200, path
+    assert {p.name: p.read_bytes() for p in site.ledgers.iterdir()} == before
+
+
+def test_downloads_are_the_files_the_cli_makes(site: Site, run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert run("--ledgers", str(site.ledgers), "export", "-o", str(out), "--as-of", "2021-11-30").exit_code == 0
+    status, headers, body = site.get("/download/ledger.csv?as_of=2021-11-30")
+    assert status == 200 and body == out.read_bytes()
+    assert "attachment" in headers["content-disposition"]
+    page = tmp_path / "bulletin.html"
+    args = ("report", "-o", str(page), "--since", "2021-11-30", "--lang", "en")
+    assert run("--ledgers", str(site.ledgers), *args).exit_code == 0
+    status, _, body = site.get("/download/bulletin.html?since=2021-11-30&lang=en")
+    assert body == page.read_bytes()
+
+
+def test_overdue_and_due_soon(site: Site, browser: Any, run: Run) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "late?within=60")
+    result = run("--ledgers", str(site.ledgers), "overdue", "--within", "60", "--format", "json")
+    expected = json.loads(result.output)
+    shown = [r.get_attribute("data-finding") for r in browser.find_elements(By.CSS_SELECTOR, "#overdue tr.finding-row")]
+    shown += [r.get_attribute("data-finding") for r in browser.find_elements(By.CSS_SELECTOR, "#soon tr.finding-row")]
+    assert shown == [row["id"] for row in expected]
+    assert "jinhua-025" in shown and "xss-001" in shown
+
+
+def test_a_bad_date_is_a_clear_error(site: Site) -> None:
+    status, _, body = site.get("/?as_of=2021-02-30&lang=en")
+    assert status == 400 and "is not a real date" in body.decode()
+    status, _, body = site.get("/unit/nobody")
+    assert status == 404
+
+
+def test_a_ledger_broken_while_running_shows_the_problems(site: Site, browser: Any, run: Run) -> None:
+    from selenium.webdriver.common.by import By
+
+    path = site.ledgers / "wuyi.yaml"
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"status: closed", b"staus: closed", 1))
+    try:
+        browser.get(site.url + "?lang=en")
+        problems = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#problems li")]
+        checked = run("--ledgers", str(site.ledgers), "check")
+        assert checked.exit_code == 1
+        reported = [line for line in checked.output.splitlines() if line.startswith(str(site.ledgers / "wuyi.yaml")) or "wuyi.yaml:" in line]
+        assert problems and all("wuyi.yaml:" in text and "staus" in text for text in problems)
+        assert any(problems[0].split("wuyi.yaml:")[1] in line for line in reported)
+        assert site.get("/")[0] == 503
+    finally:
+        path.write_bytes(good)
+    assert site.process.poll() is None  # still running
+    browser.refresh()
+    assert _text(browser, "#total-findings") == str(_status(run, site)[-1]["findings"])
+
+
+def test_the_board_remembers_unchanged_files_and_sees_every_edit(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board's Ledgers(remember=True): an unchanged file is not read again; an edit that
+    keeps the size and the modification time is still seen (its change time moved); a file
+    changed within the racy window is never kept."""
+    from rectify.api import Ledgers
+    from rectify.files.ledgerfile import Remembered
+
+    path = shipped / "jinhua.yaml"
+    lib = Ledgers(shipped, remember=True)
+    monkeypatch.setattr(Remembered, "RACY_NS", 10**18)  # every file changed "just now"
+    assert not any(a is b for a, b in zip(lib.ledgers(), lib.ledgers(), strict=True))  # never kept
+    monkeypatch.setattr(Remembered, "RACY_NS", -1)  # as if the files had been written long ago
+    first = lib.ledgers()
+    again = lib.ledgers()
+    assert all(a is b for a, b in zip(first, again, strict=True))  # from memory
+    text = path.read_bytes()
+    edited = text.replace("不够深入系统".encode(), "不够深入全面".encode(), 1)  # jinhua-001's title
+    assert len(edited) == len(text) and edited != text
+    stat = path.stat()
+    path.write_bytes(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    titles = [f.title for ledger in lib.ledgers() for f in ledger.findings if ledger.unit.id == "jinhua"]
+    assert "学习贯彻习近平法治思想不够深入全面" in titles
+    (shipped / "wuyi.yaml").unlink()
+    assert "wuyi" not in {ledger.unit.id for ledger in lib.ledgers()}
+
+
+def test_the_trend_equals_count_on_each_day(shipped: Path) -> None:
+    """The trend works out each finding's facts once per number of its events; every point
+    still equals count() on its day, field by field (the board draws this trend)."""
+    from datetime import date, timedelta
+
+    from rectify.api import Ledgers
+    from rectify.domain.figures import _items, count
+    from rectify.domain.trend import trend
+
+    ledgers = Ledgers(shipped).ledgers()
+    items = [item for ledger in ledgers for item in _items(ledger)]
+    days = [date(2021, 7, 20) + timedelta(days=9 * n) for n in range(22)]  # before the feedback to after the end
+    points = trend(ledgers, days)
+    assert [point.counts for point in points] == [count(items, day) for day in days]
+    assert len({point.counts.closed for point in points}) > 5 and points[-1].counts.overdue > 0
+
+
+def test_another_host_is_warned_and_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "RECTIFY_TODAY": TODAY}
+        command = [sys.executable, "-m", "rectify", "--ledgers", str(SHIPPED), "board", "--host", "0.0.0.0"]
+        done = subprocess.run([*command, "--port", str(port)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "warning: listening on 0.0.0.0: anyone who can reach this address can read the ledgers" in done.stderr
+    assert f"rectify: error: cannot listen on 0.0.0.0:{port}" in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_board_prints_without_its_menus_and_forms(site: Site, browser: Any, run: Run, tmp_path: Path) -> None:
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    browser.get(site.url + "?lang=zh")
+    pdf = tmp_path / "board.pdf"
+    pdf.write_bytes(base64.b64decode(browser.print_page(PrintOptions())))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "挂图作战" in text and _status(run, site)[-1]["rate_text"] in text
+    assert "各单位整改完成率排名" in text and "金华市人民检察院" in text
+    for hidden in ("查看", "搜索", "下载", "高频问题"):  # the form, the menu and the downloads
+        assert hidden not in text, hidden
