@@ -164,6 +164,19 @@ def _status(run: Run, site: Site, *args: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _follow(browser: Any, element: Any) -> None:
+    """Click ``element`` and wait until the next page has replaced this one (bounded: a
+    page that never comes fails the test, whatever the machine's speed)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 120).until(expected_conditions.staleness_of(old))
+    WebDriverWait(browser, 120).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
 def _text(browser: Any, css: str) -> str:
     from selenium.webdriver.common.by import By
 
@@ -206,13 +219,13 @@ def test_click_a_unit_then_a_finding(site: Site, browser: Any, run: Run) -> None
     from selenium.webdriver.common.by import By
 
     browser.get(site.url)
-    browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link').click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link'))
     assert _text(browser, "#unit-name") == "金华市人民检察院"
     assert _text(browser, "#unit-rate") == _status(run, site, "--unit", "jinhua")[-1]["rate_text"]
     late = browser.find_element(By.CSS_SELECTOR, 'tr.overdue[data-finding="jinhua-025"]')
     assert late.find_element(By.CSS_SELECTOR, "td.days-late").text == "31"  # 2021-11-30 to 2021-12-31
     assert "李某" in late.text and "整改中" in late.text  # owner and state
-    late.find_element(By.CSS_SELECTOR, "a.finding-link").click()
+    _follow(browser, late.find_element(By.CSS_SELECTOR, "a.finding-link"))
     assert _text(browser, "#finding-id") == "jinhua-025"
     assert _text(browser, "#finding-deadline") == "2021-11-30"
     assert _text(browser, "#finding-owner") == "李某"
@@ -239,7 +252,7 @@ def test_filter_by_supervision_group(site: Site, browser: Any, run: Run) -> None
 
     browser.get(site.url)
     Select(browser.find_element(By.ID, "supervisor")).select_by_value("督导二组")
-    browser.find_element(By.ID, "apply").click()
+    _follow(browser, browser.find_element(By.ID, "apply"))
     group = next(row for row in _status(run, site, "--by", "supervisor") if row["supervisor"] == "督导二组")
     assert _totals(browser) == _expected(group)
     assert _text(browser, "#total-units") == str(group["units"]) == "2"
@@ -252,7 +265,7 @@ def test_as_of_date_matches_status_as_of(site: Site, browser: Any, run: Run) -> 
     browser.get(site.url)
     picker = browser.find_element(By.ID, "as_of")
     browser.execute_script("arguments[0].value = '2021-10-31'", picker)  # the date picker's value
-    browser.find_element(By.ID, "apply").click()
+    _follow(browser, browser.find_element(By.ID, "apply"))
     assert _text(browser, "#as-of") == "2021-10-31"
     assert _totals(browser) == _expected(_status(run, site, "--as-of", "2021-10-31")[-1])
     assert _totals(browser) != _expected(_status(run, site)[-1])  # a past week differs from today
@@ -263,10 +276,10 @@ def test_switch_language(site: Site, browser: Any) -> None:
 
     browser.get(site.url)
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
-    browser.find_element(By.ID, "lang").click()
+    _follow(browser, browser.find_element(By.ID, "lang"))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert _text(browser, "h1") == "Rectification board"
-    browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link').click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link'))
     assert "lang=en" in browser.current_url and _text(browser, "#findings th") == "ID"  # the choice is kept
     status, _, body = site.get("/", headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.8"})
     assert status == 200 and "<h1>Rectification board</h1>" in body.decode()

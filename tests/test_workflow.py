@@ -130,15 +130,15 @@ def test_as_of_follows_close_reopen_close(run: Run, demo: Path, evidence: Path) 
 REFUSALS = [
     (
         ["sign", "demo-001", "--by", "钟某"],
-        "cannot sign a finding that is open; allowed from open: start, progress, submit, close, extend, long_term",
+        "cannot sign a finding that is open; allowed from open: start, progress, submit, close, extend, long_term, edit, account, withdraw",
     ),
     (
         ["return", "demo-001", "--by", "钟某", "--opinion", "x"],
-        "cannot return a finding that is open; allowed from open: start, progress, submit, close, extend, long_term",
+        "cannot return a finding that is open; allowed from open: start, progress, submit, close, extend, long_term, edit, account, withdraw",
     ),
     (
         ["reopen", "demo-001", "--by", "钟某", "--reason", "x"],
-        "cannot reopen a finding that is open; allowed from open: start, progress, submit, close, extend, long_term",
+        "cannot reopen a finding that is open; allowed from open: start, progress, submit, close, extend, long_term, edit, account, withdraw",
     ),
     (
         ["extend", "demo-001", "--to", "2021-10-01", "--approver", "钟某", "--reason", "x"],
@@ -173,9 +173,9 @@ def test_refusals_after_submit_and_close(run: Run, demo: Path, evidence: Path) -
     _ok(run, "sign", "demo-001", "--by", "钟某", "--date", "2021-09-02")
     before = demo.read_bytes()
     result = run("extend", "demo-001", "--to", "2022-01-01", "--approver", "钟某", "--reason", "x")
-    assert result.stderr == "rectify: error: cannot extend a finding that is closed; allowed from closed: reopen\n"
+    assert result.stderr == "rectify: error: cannot extend a finding that is closed; allowed from closed: reopen, edit, account, withdraw\n"
     result = run("sign", "demo-001", "--by", "李某")
-    assert "cannot sign a finding that is closed; allowed from closed: reopen" in result.stderr
+    assert "cannot sign a finding that is closed; allowed from closed: reopen, edit, account, withdraw" in result.stderr
     assert demo.read_bytes() == before
 
 
