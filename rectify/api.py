@@ -40,11 +40,13 @@ from rectify.domain.model import (
 from rectify.domain.people import names_someone
 from rectify.errors import Problem, UsageError, WriteError
 from rectify.files import clock, gitops
+from rectify.files.cache import PLAIN_FOLDER, Cache
+from rectify.files.cache import enabled as cache_enabled
 from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for
 from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, check_folder, find_finding, read_folder, read_ledger
+from rectify.files.ledgerfile import Loaded, Reader, check_folder, find_finding, read_folder, read_ledger
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
@@ -89,7 +91,7 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
         directory.mkdir(parents=True, exist_ok=True)
         ignore = directory / ".gitignore"
         if not ignore.exists():
-            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n", encoding="utf-8")
+            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n{PLAIN_FOLDER}/\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot create {display(directory)}: {exc.strerror}") from None
     return created, gitops.install_merge_driver(directory) if git else None
@@ -119,14 +121,21 @@ class Ledgers:
     when asked.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, cache: bool = True) -> None:
         self.folder = folder
+        self.cache = cache and cache_enabled()
+        """Whether reads go through the cache beside the ledgers (:mod:`rectify.files.cache`);
+        False with ``cache=False`` (the CLI's ``--no-cache``) or ``RECTIFY_CACHE=off``."""
 
     @classmethod
-    def open(cls, option: str | os.PathLike[str] | None = None) -> Ledgers:
-        """Open the ledger folder named by ``option`` or found as described above.
-        Raises :class:`UsageError` when there is none."""
-        return cls(find_ledgers_dir(option))
+    def open(cls, option: str | os.PathLike[str] | None = None, cache: bool = True) -> Ledgers:
+        """Open the ledger folder named by ``option`` or found as described above
+        (``cache``: see :attr:`cache`). Raises :class:`UsageError` when there is none."""
+        return cls(find_ledgers_dir(option), cache)
+
+    def _reader(self) -> Reader | None:
+        """How each ledger file is read: through the cache, or plainly (None)."""
+        return Cache(self.folder).read if self.cache else None
 
     # ---------------------------------------------------------------- settings and dates
 
@@ -159,7 +168,7 @@ class Ledgers:
     def read(self, unit: str | None = None) -> list[Loaded]:
         """Every ledger of the folder (or only ``unit``'s); raises :class:`LedgerError`
         listing every problem when any is broken (what ``check`` reports)."""
-        loaded = read_folder(self.folder)
+        loaded = read_folder(self.folder, self._reader())
         return loaded if unit is None else [self.pick(loaded, unit)]
 
     def ledgers(self, unit: str | None = None) -> list[Ledger]:
@@ -178,7 +187,7 @@ class Ledgers:
     def check(self) -> tuple[list[Loaded], list[Problem], int]:
         """Run every rule on every ledger (and on evidence files): the ledgers that could be
         read, every problem found, and the number of ledger files."""
-        loaded, problems = check_folder(self.folder, audit=True)
+        loaded, problems = check_folder(self.folder, audit=True, read=self._reader())
         return loaded, problems, len(ledger_paths(self.folder))
 
     def finding(self, finding_id: str) -> tuple[Loaded, Finding]:

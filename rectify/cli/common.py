@@ -51,10 +51,12 @@ PrecisionOption = Annotated[
 
 
 def library(ctx: typer.Context) -> Ledgers:
-    """The ledgers named by ``--ledgers`` (else ``$RECTIFY_LEDGERS``, else found upward)."""
+    """The ledgers named by ``--ledgers`` (else ``$RECTIFY_LEDGERS``, else found upward),
+    read through the cache unless ``--no-cache`` was given."""
     from rectify.api import Ledgers
 
-    return Ledgers.open(ctx.obj.get("ledgers") if ctx.obj else None)
+    options = ctx.obj or {}
+    return Ledgers.open(options.get("ledgers"), cache=options.get("cache", True))
 
 
 def output_format(value: str) -> str:

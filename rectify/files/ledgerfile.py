@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -185,7 +185,9 @@ MAX_LEDGER_BYTES = 16 * 1024 * 1024
 """A ledger holds one unit: 200 findings take about 160 KB, so 16 MB is far beyond any."""
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of ledger file ``path``. Raises :class:`UsageError` when it does not
+    exist, :class:`LedgerError` when it is over :data:`MAX_LEDGER_BYTES` or unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_LEDGER_BYTES:
@@ -209,23 +211,38 @@ def read_ledger(path: Path) -> Loaded:
     return loaded
 
 
-def _read_parsed(path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
+Reader = Callable[[Path, Config], tuple[Loaded, list[Problem]]]
+"""``read(path, config)``: one ledger file read and parsed, with the problems of
+:data:`~rectify.domain.rules.CONTENT_RULES` (what depends on the file's bytes, the
+settings and today's date only). :func:`read_content` is the plain one;
+:mod:`rectify.files.cache` wraps it."""
+
+
+def _read_parsed(path: Path, config: Config | None = None, read: Reader | None = None) -> tuple[Loaded, list[Problem]]:
     """Read and parse ``path``: the ledger and the problems of :data:`FILE_RULES`
     (those of :data:`NEIGHBOUR_RULES` found anew each time).
 
-    ``config`` is the settings of ``path``'s folder when the caller has them already.
+    ``config`` is the settings of ``path``'s folder when the caller has them already;
+    ``read`` the :data:`Reader` to use (default :func:`read_content`).
     Raises :class:`LedgerError` or :class:`UsageError` as reading does.
     """
     config = config or config_for(path.parent)
     clock.today(config.time_zone)  # a bad RECTIFY_TODAY is a usage error, not a broken rule
-    loaded, problems = _read_remembered(path, config)
+    loaded, problems = (read or read_content)(path, config)
     return loaded, [*problems, *run_rules(NEIGHBOUR_RULES, loaded)]
 
 
-def _read_remembered(path: Path, config: Config | None) -> tuple[Loaded, list[Problem]]:
-    """:func:`_read_parsed` but the rules that look beside the file."""
+def read_content(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
+    """The plain :data:`Reader`: read ``path``'s bytes, parse, validate and run
+    :data:`~rectify.domain.rules.CONTENT_RULES`. Raises :class:`LedgerError` (with every
+    problem when the file cannot be read as a ledger at all) or :class:`UsageError`."""
+    return parse_content(read_bytes(path), path, config)
+
+
+def parse_content(raw: bytes, path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
+    """:func:`read_content` on bytes already read from ``path``."""
     with _bulk():
-        return _parse_with_rules(_read_bytes(path), path, config)
+        return _parse_with_rules(raw, path, config)
 
 
 @contextmanager
@@ -244,19 +261,20 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
-def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[Problem]]:
+def check_folder(folder: Path, audit: bool = False, read: Reader | None = None) -> tuple[list[Loaded], list[Problem]]:
     """Read every ledger of ``folder`` and run every rule, per file and across files.
 
     Returns ``(the ledgers that could be read, every problem found)``; never raises for
     a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`, and with
-    ``audit`` (``rectify check``) also :data:`AUDIT_RULES`.
+    ``audit`` (``rectify check``) also :data:`AUDIT_RULES`. ``read`` reads each file
+    (a :data:`Reader`; default :func:`read_content`).
     """
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     config = config_for(folder)
     for path in ledger_paths(folder):
         try:
-            item, found = _read_parsed(path, config)
+            item, found = _read_parsed(path, config, read)
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
@@ -274,10 +292,11 @@ def check_folder(folder: Path, audit: bool = False) -> tuple[list[Loaded], list[
     return loaded, sorted(set(problems))
 
 
-def read_folder(folder: Path) -> list[Loaded]:
-    """Read every ledger of ``folder``; raise :class:`LedgerError` listing every problem
-    when any ledger is broken (the same problems ``rectify check`` reports)."""
-    loaded, problems = check_folder(folder)
+def read_folder(folder: Path, read: Reader | None = None) -> list[Loaded]:
+    """Read every ledger of ``folder`` (each with ``read``, see :func:`check_folder`);
+    raise :class:`LedgerError` listing every problem when any ledger is broken (the same
+    problems ``rectify check`` reports)."""
+    loaded, problems = check_folder(folder, read=read)
     if problems:
         raise LedgerError(problems)
     return loaded
