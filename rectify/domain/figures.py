@@ -155,8 +155,10 @@ def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
             counts.long_term += 1
         else:
             counts.in_progress += 1
-        if is_overdue(finding, as_of):
-            counts.overdue += 1
+        if status is not Status.CLOSED:  # is_overdue, with the status known already
+            deadline = deadline_on(finding, as_of)
+            if deadline is not None and as_of > deadline:
+                counts.overdue += 1
         if status is not Status.CLOSED:
             continue  # the three 到位 counters are results: they count from the day of the close
         for kind, number in finding.accountability.people.items():

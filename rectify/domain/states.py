@@ -131,7 +131,9 @@ def step(
         return replace(track, status=status, signed=signed, signers=(*track.signers, (event.by or "").strip()))
     if action in (Action.RETURN, Action.REOPEN, Action.CLOSE):
         return Track(status)
-    return replace(track, status=status)
+    if status is track.status:
+        return track  # frozen: the same track serves (most steps of a long history)
+    return Track(status, track.submitter, track.chain, track.signed, track.signers)
 
 
 def replay(events: Iterable[Event], as_of: date | None = None) -> Track:

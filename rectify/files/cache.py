@@ -31,6 +31,7 @@ Commands that change a ledger read it afresh under the lock
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
@@ -315,10 +316,15 @@ class Cache:
         body = data[head + 36 :]
         if zlib.crc32(body).to_bytes(4, "big") != data[head + 32 : head + 36]:
             return None
+        collecting = gc.isenabled()
+        gc.disable()  # many small objects and no cycles: the collector would only walk them
         try:
             entry = _Unpickler(io.BytesIO(body)).load()
         except Exception:  # noqa: BLE001 - a corrupt or foreign entry is a miss, whatever it raises
             return None
+        finally:
+            if collecting:
+                gc.enable()
         return entry if isinstance(entry, Entry) else None
 
     def _store(self, path: Path, key: bytes, entry: Entry) -> None:

@@ -272,17 +272,18 @@ def check_folder(folder: Path, audit: bool = False, read: Reader | None = None) 
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     config = config_for(folder)
-    for path in ledger_paths(folder):
-        try:
-            item, found = _read_parsed(path, config, read)
-        except LedgerError as exc:
-            problems.extend(exc.problems)
-            continue
-        loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
-        problems.extend(found)
-        if audit:
-            problems.extend(run_rules(AUDIT_RULES, item))
-        item.doc.release()  # read again from the file should a position be needed
+    with _bulk():  # once for the folder: between files the collector would walk every ledger read so far
+        for path in ledger_paths(folder):
+            try:
+                item, found = _read_parsed(path, config, read)
+            except LedgerError as exc:
+                problems.extend(exc.problems)
+                continue
+            loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
+            problems.extend(found)
+            if audit:
+                problems.extend(run_rules(AUDIT_RULES, item))
+            item.doc.release()  # read again from the file should a position be needed
     problems.extend(run_folder_rules(list(loaded)))
     for stray in stray_files(folder):
         name = display(stray)
