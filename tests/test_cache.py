@@ -314,3 +314,15 @@ def test_a_place_where_the_cache_cannot_be_made_means_no_cache(run: Run, demo: P
     assert _answers(run, "status") == plain
     assert _answers(run, "check") == (0, "", "ok: 1 ledger, 2 findings in ledgers\n")
     assert (demo.parent / PLAIN_FOLDER).is_file()
+
+
+def test_a_worktree_keeps_it_in_its_own_git_folder(tmp_path: Path) -> None:
+    real = tmp_path / "main" / ".git" / "worktrees" / "wt"
+    real.mkdir(parents=True)
+    (tmp_path / "wt" / "ledgers").mkdir(parents=True)
+    (tmp_path / "wt" / ".git").write_text(f"gitdir: {real}\n", encoding="utf-8")
+    place = cache.cache_dir(tmp_path / "wt" / "ledgers")
+    assert place.parent == real / "rectify-cache"
+    assert place == cache.cache_dir(tmp_path / "wt" / "ledgers" / ".." / "ledgers")  # one folder, one place
+    (tmp_path / "plain").mkdir()
+    assert cache.cache_dir(tmp_path / "plain") == tmp_path / "plain" / PLAIN_FOLDER  # no .git above: beside
