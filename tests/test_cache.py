@@ -326,3 +326,14 @@ def test_a_worktree_keeps_it_in_its_own_git_folder(tmp_path: Path) -> None:
     assert place == cache.cache_dir(tmp_path / "wt" / "ledgers" / ".." / "ledgers")  # one folder, one place
     (tmp_path / "plain").mkdir()
     assert cache.cache_dir(tmp_path / "plain") == tmp_path / "plain" / PLAIN_FOLDER  # no .git above: beside
+
+
+def test_a_command_that_writes_never_reads_through_the_cache(
+    run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("status").exit_code == 0
+    monkeypatch.setattr(Cache, "read", _refuse)  # a stale entry could not reach a write
+    assert run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01").exit_code == 0
+    assert run("add", "-u", "demo", "-a", "政治建设方面", "-t", "新问题", "--date", "2021-09-01").exit_code == 0
+    monkeypatch.undo()
+    assert _answers(run, "list", "--format", "csv") == _answers(run, "--no-cache", "list", "--format", "csv")
