@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from rectify.domain.model import Finding, Ledger, Status, Unit
-from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
+from rectify.domain.states import deadline_on, is_overdue, status_and_close, status_on
 
 
 def completion_rate(closed: int, total: int, precision: int = 1) -> Decimal | None:
@@ -137,14 +137,16 @@ def count(items: Iterable[tuple[Ledger, Finding]], as_of: date) -> Counts:
     people: dict[str, int] = {}
     units: set[str] = set()
     for ledger, finding in items:
-        status = state_on(ledger, finding, as_of)
+        if finding.history:
+            status, closed = status_and_close(finding, as_of)  # state_on and closed_on in one replay
+        else:
+            status, closed = state_on(ledger, finding, as_of), None
         if status is None:
             continue
         units.add(ledger.unit.id)
         counts.findings += 1
         if status is Status.CLOSED:
             counts.closed += 1
-            closed = closed_on(finding, as_of)
             if closed is not None:
                 deadline = deadline_on(finding, closed)
                 if deadline is None or closed <= deadline:
