@@ -40,11 +40,13 @@ from rectify.domain.model import (
 from rectify.domain.people import names_someone
 from rectify.errors import LedgerError, Problem, UsageError, WriteError
 from rectify.files import clock, gitops
+from rectify.files.cache import PLAIN_FOLDER, Cache
+from rectify.files.cache import enabled as cache_enabled
 from rectify.files.config import Config, config_for
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for, file_sha256
 from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, Remembered, check_folder, find_finding, read_folder
+from rectify.files.ledgerfile import Loaded, Reader, Remembered, check_folder, find_finding, read_folder
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
@@ -92,7 +94,7 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
         directory.mkdir(parents=True, exist_ok=True)
         ignore = directory / ".gitignore"
         if not ignore.exists():
-            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n", encoding="utf-8")
+            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n{PLAIN_FOLDER}/\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot create {display(directory)}: {exc.strerror}") from None
     return created, gitops.install_merge_driver(directory) if git else None
@@ -128,13 +130,17 @@ class Ledgers:
         notify: Callable[[str], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
         remember: bool = False,
+        cache: bool = True,
     ) -> None:
-        """Open ``folder``; ``notify`` and ``progress`` as described below; with
+        """Open ``folder``; ``notify``, ``progress`` and ``cache`` as described below; with
         ``remember`` (a long-running reader such as the web board) :meth:`read` keeps each
-        file's ledger while the file is unchanged on disk
+        file's ledger in memory while the file is unchanged on disk
         (:class:`~rectify.files.ledgerfile.Remembered`): every read still sees every edit."""
         self.folder = folder
         self._memory = Remembered() if remember else None
+        self.cache = cache and cache_enabled()
+        """Whether reads go through the cache beside the ledgers (:mod:`rectify.files.cache`);
+        False with ``cache=False`` (the CLI's ``--no-cache``) or ``RECTIFY_CACHE=off``."""
         self.progress = progress
         """Called with (ledgers read, ledgers in all) while many are read (a progress bar)."""
         self.notify = notify or (lambda message: None)
@@ -147,10 +153,15 @@ class Ledgers:
         option: str | os.PathLike[str] | None = None,
         notify: Callable[[str], None] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        cache: bool = True,
     ) -> Ledgers:
-        """Open the ledger folder named by ``option`` or found as described above.
-        Raises :class:`UsageError` when there is none."""
-        return cls(find_ledgers_dir(option), notify, progress)
+        """Open the ledger folder named by ``option`` or found as described above
+        (``cache``: see :attr:`cache`). Raises :class:`UsageError` when there is none."""
+        return cls(find_ledgers_dir(option), notify, progress, cache=cache)
+
+    def _reader(self) -> Reader | None:
+        """How each ledger file is read: through the cache, or plainly (None)."""
+        return Cache(self.folder).read if self.cache else None
 
     # ---------------------------------------------------------------- settings and dates
 
@@ -183,7 +194,7 @@ class Ledgers:
     def read(self, unit: str | None = None) -> list[Loaded]:
         """Every ledger of the folder (or only ``unit``'s); raises :class:`LedgerError`
         listing every problem when any is broken (what ``check`` reports)."""
-        loaded = read_folder(self.folder, self.progress, self._memory)
+        loaded = read_folder(self.folder, self.progress, self._reader(), self._memory)
         return loaded if unit is None else [self.pick(loaded, unit)]
 
     def ledgers(self, unit: str | None = None, supervisor: str | None = None, under: str | None = None) -> list[Ledger]:
@@ -235,7 +246,7 @@ class Ledgers:
     def check(self) -> tuple[list[Loaded], list[Problem], int]:
         """Run every rule on every ledger (and on evidence files): the ledgers that could be
         read, every problem found, and the number of ledger files."""
-        loaded, problems = check_folder(self.folder, audit=True, progress=self.progress)
+        loaded, problems = check_folder(self.folder, audit=True, progress=self.progress, read=self._reader())
         return loaded, problems, len(ledger_paths(self.folder))
 
     def verify(self, loaded: list[Loaded]) -> list[Problem]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from rectify.files.cache import PLAIN_FOLDER
 from rectify.files.writing import LOCK_NAME
 from tests.conftest import MINIMAL, Run
 
@@ -103,8 +104,9 @@ def _copy(case: str, tmp_path: Path) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """Every file of ``folder`` and its bytes (the write lock aside: it holds nothing)."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != LOCK_NAME}
+    """Every file of ``folder`` and its bytes (the write lock and the read cache aside: they
+    hold no ledger)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name not in {LOCK_NAME, PLAIN_FOLDER}}
 
 
 def _check(cwd: Path, folder: str, timeout: float = 30, memory: int | None = None) -> subprocess.CompletedProcess[str]:

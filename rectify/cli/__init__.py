@@ -95,13 +95,20 @@ def main_options(
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Never page long output (default: a pager on a terminal).")
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read every ledger anew, not through the cache beside them (also RECTIFY_CACHE=off).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """rectify: inspection rectification ledgers (巡察整改台账) in plain YAML."""
-    ctx.obj = {"ledgers": ledgers, "debug": debug}
+    ctx.obj = {"ledgers": ledgers, "debug": debug, "cache": not no_cache}
     if no_pager:
         from rectify.present import tables
 

@@ -82,13 +82,15 @@ PrecisionOption = Annotated[
 
 
 def library(ctx: typer.Context) -> Ledgers:
-    """The ledgers named by ``--ledgers`` (else ``$RECTIFY_LEDGERS``, else found upward)."""
+    """The ledgers named by ``--ledgers`` (else ``$RECTIFY_LEDGERS``, else found upward),
+    read through the cache unless ``--no-cache`` was given."""
     from rectify.api import Ledgers
     from rectify.present.tables import ReadProgress
 
-    option = ctx.obj.get("ledgers") if ctx.obj else None
+    options = ctx.obj or {}
     progress = ReadProgress("读取台账" if language(None) == "zh" else "reading ledgers")
-    return Ledgers.open(option, lambda note: typer.echo(f"rectify: {note}", err=True), progress)
+    notify = lambda note: typer.echo(f"rectify: {note}", err=True)  # noqa: E731
+    return Ledgers.open(options.get("ledgers"), notify, progress, cache=options.get("cache", True))
 
 
 def output_format(value: str) -> str:

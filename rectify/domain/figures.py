@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from rectify.domain.model import Accountability, Action, Finding, Ledger, Status, Unit
-from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
+from rectify.domain.states import deadline_on, is_overdue, status_and_close, status_on
 from rectify.domain.titles import title_key
 
 
@@ -169,8 +169,7 @@ whether its close was on time (closed on or before the deadline in force then)."
 def facts(finding: Finding, as_of: date) -> Facts:
     """The :data:`Facts` of ``finding`` on ``as_of``, from its events up to that date.
     They depend only on how many of its events came by then (:func:`events_by`)."""
-    status = status_on(finding, as_of)
-    closed = closed_on(finding, as_of) if status is Status.CLOSED else None
+    status, closed = status_and_close(finding, as_of) if finding.history else (status_on(finding, as_of), None)
     on_time = False
     if closed is not None:
         deadline = deadline_on(finding, closed)

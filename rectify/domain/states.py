@@ -136,7 +136,9 @@ def step(
         return replace(track, status=status, signed=signed, signers=(*track.signers, (event.by or "").strip()))
     if action in (Action.RETURN, Action.REOPEN, Action.CLOSE, Action.WITHDRAW):
         return Track(status)
-    return replace(track, status=status)
+    if status is track.status:
+        return track  # frozen: the same track serves (most steps of a long history)
+    return Track(status, track.submitter, track.chain, track.signed, track.signers)
 
 
 def replay(events: Iterable[Event], as_of: date | None = None) -> Track:
@@ -181,6 +183,26 @@ def closed_on(finding: Finding, as_of: date | None) -> date | None:
     except WorkflowError:
         return None
     return day if track.status is Status.CLOSED else None
+
+
+def status_and_close(finding: Finding, as_of: date) -> tuple[Status | None, date | None]:
+    """:func:`status_on` and :func:`closed_on` of ``finding`` on ``as_of`` from one replay
+    of its history (the figures ask for both of every finding)."""
+    if not finding.history:
+        return finding.status, None
+    track = Track()
+    day = None
+    try:
+        for event in finding.history:
+            if event.date > as_of:
+                break
+            before = track.status
+            track = step(track, event)
+            if track.status is Status.CLOSED and before is not Status.CLOSED:
+                day = event.date
+    except WorkflowError:
+        return finding.status, None  # `check` reports the broken history
+    return track.status, day if track.status is Status.CLOSED else None
 
 
 def deadline_on(finding: Finding, as_of: date | None) -> date | None:

@@ -208,7 +208,9 @@ MAX_LEDGER_BYTES = 16 * 1024 * 1024
 """A ledger holds one unit: 200 findings take about 160 KB, so 16 MB is far beyond any."""
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of ledger file ``path``; :class:`LedgerError` for one over
+    :data:`MAX_LEDGER_BYTES` or unreadable, :class:`UsageError` when it does not exist."""
     try:
         size = path.stat().st_size
         if size > MAX_LEDGER_BYTES:
@@ -257,14 +259,14 @@ class Remembered:
         except OSError:
             with self._lock:
                 self._files.pop(path, None)
-            return _read_remembered(path, config)
+            return read_content(path, config)
         key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, config.model_dump_json())
         with self._lock:
             kept = self._files.get(path)
             if kept is not None and kept[0] == key:
                 return kept[1]
             self._files.pop(path, None)
-        result = _read_remembered(path, config)
+        result = read_content(path, config)
         if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > self.RACY_NS:
             with self._lock:
                 self._files[path] = (key, result)
@@ -277,26 +279,38 @@ class Remembered:
                 del self._files[gone]
 
 
-def _read_parsed(
-    path: Path, config: Config | None = None, memory: Remembered | None = None
-) -> tuple[Loaded, list[Problem]]:
+Reader = Callable[[Path, Config], tuple[Loaded, list[Problem]]]
+"""``read(path, config)``: one ledger file read and parsed, with the problems of
+:data:`~rectify.domain.rules.CONTENT_RULES` (what depends on the file's bytes, the
+settings and today's date only). :func:`read_content` is the plain one;
+:mod:`rectify.files.cache` wraps it, and :class:`Remembered` keeps its results."""
+
+
+def _read_parsed(path: Path, config: Config | None = None, read: Reader | None = None) -> tuple[Loaded, list[Problem]]:
     """Read and parse ``path``: the ledger and the problems of :data:`FILE_RULES`
     (those of :data:`NEIGHBOUR_RULES` found anew each time).
 
     ``config`` is the settings of ``path``'s folder when the caller has them already;
-    ``memory`` keeps what was read for the next time (see :class:`Remembered`).
+    ``read`` the :data:`Reader` to use (default :func:`read_content`).
     Raises :class:`LedgerError` or :class:`UsageError` as reading does.
     """
     config = config or config_for(path.parent)
     clock.today(config.time_zone)  # a bad RECTIFY_TODAY is a usage error, not a broken rule
-    loaded, problems = memory.read(path, config) if memory is not None else _read_remembered(path, config)
+    loaded, problems = (read or read_content)(path, config)
     return loaded, [*problems, *run_rules(NEIGHBOUR_RULES, loaded)]
 
 
-def _read_remembered(path: Path, config: Config | None) -> tuple[Loaded, list[Problem]]:
-    """:func:`_read_parsed` but the rules that look beside the file."""
+def read_content(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
+    """The plain :data:`Reader`: read ``path``'s bytes, parse, validate and run
+    :data:`~rectify.domain.rules.CONTENT_RULES`. Raises :class:`LedgerError` (with every
+    problem when the file cannot be read as a ledger at all) or :class:`UsageError`."""
+    return parse_content(read_bytes(path), path, config)
+
+
+def parse_content(raw: bytes, path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
+    """:func:`read_content` on bytes already read from ``path``."""
     with _bulk():
-        return _parse_with_rules(_read_bytes(path), path, config)
+        return _parse_with_rules(raw, path, config)
 
 
 @contextmanager
@@ -319,6 +333,7 @@ def check_folder(
     folder: Path,
     audit: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    read: Reader | None = None,
     memory: Remembered | None = None,
 ) -> tuple[list[Loaded], list[Problem]]:
     """Read every ledger of ``folder`` and run every rule, per file and across files.
@@ -326,8 +341,9 @@ def check_folder(
     Returns ``(the ledgers that could be read, every problem found)``; never raises for
     a problem in a ledger. Rules: :data:`FILE_RULES` and :data:`FOLDER_RULES`, and with
     ``audit`` (``rectify check``) also :data:`AUDIT_RULES`. ``progress(done, total)`` is
-    called after each file (for a progress bar); ``memory`` keeps unchanged files' ledgers
-    between calls (:class:`Remembered`).
+    called after each file (for a progress bar); ``read`` reads each file (a
+    :data:`Reader`; default :func:`read_content`); ``memory`` keeps unchanged files'
+    ledgers between calls (:class:`Remembered`, for a long-running reader).
     """
     loaded: list[Loaded] = []
     problems: list[Problem] = []
@@ -335,19 +351,21 @@ def check_folder(
     paths = ledger_paths(folder)
     if memory is not None:
         memory.keep_only(paths)
-    for done, path in enumerate(paths, start=1):
-        if progress is not None:
-            progress(done - 1, len(paths))
-        try:
-            item, found = _read_parsed(path, config, memory)
-        except LedgerError as exc:
-            problems.extend(exc.problems)
-            continue
-        loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
-        problems.extend(found)
-        if audit:
-            problems.extend(run_rules(AUDIT_RULES, item))
-        item.doc.release()  # read again from the file should a position be needed
+        read = memory.read
+    with _bulk():  # once for the folder: between files the collector would walk every ledger read so far
+        for done, path in enumerate(paths, start=1):
+            if progress is not None:
+                progress(done - 1, len(paths))
+            try:
+                item, found = _read_parsed(path, config, read)
+            except LedgerError as exc:
+                problems.extend(exc.problems)
+                continue
+            loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
+            problems.extend(found)
+            if audit:
+                problems.extend(run_rules(AUDIT_RULES, item))
+            item.doc.release()  # read again from the file should a position be needed
     if progress is not None:
         progress(len(paths), len(paths))
     problems.extend(run_folder_rules(list(loaded)))
@@ -364,12 +382,15 @@ def check_folder(
 
 
 def read_folder(
-    folder: Path, progress: Callable[[int, int], None] | None = None, memory: Remembered | None = None
+    folder: Path,
+    progress: Callable[[int, int], None] | None = None,
+    read: Reader | None = None,
+    memory: Remembered | None = None,
 ) -> list[Loaded]:
-    """Read every ledger of ``folder``; raise :class:`LedgerError` listing every problem
-    when any ledger is broken (the same problems ``rectify check`` reports). ``memory``:
-    see :class:`Remembered`."""
-    loaded, problems = check_folder(folder, progress=progress, memory=memory)
+    """Read every ledger of ``folder`` (see :func:`check_folder` for the options); raise
+    :class:`LedgerError` listing every problem when any ledger is broken (the same
+    problems ``rectify check`` reports)."""
+    loaded, problems = check_folder(folder, progress=progress, read=read, memory=memory)
     if problems:
         raise LedgerError(problems)
     return loaded
