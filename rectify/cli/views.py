@@ -24,6 +24,7 @@ from rectify.errors import UsageError
 if TYPE_CHECKING:
     from rectify.api import Ledgers
 
+
 def _opened(ctx: typer.Context, fmt: str, lang: str | None, as_of: str | None) -> tuple[Ledgers, str, str, date]:
     """The library, the output format, the language and the as-of date a view needs."""
     lib = library(ctx)
@@ -150,6 +151,12 @@ def export(
     as_of: Annotated[
         str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
     ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper", metavar="SIZE", help="A4 or A3 landscape for xlsx (default: rectify.yaml's sheet.paper, A4)."
+        ),
+    ] = None,
 ) -> None:
     """Export the ledgers: an xlsx workbook (汇总 and one 整改销号表 per unit), or csv/json with every field."""
     import json
@@ -167,7 +174,11 @@ def export(
     ledgers = lib.ledgers(unit)
     records = workbook.records(ledgers, day)  # those on the ledgers by that day
     if kind == "xlsx":
-        data = workbook.xlsx_bytes(ledgers, day)
+        sheet = lib.config.sheet
+        size = (paper or sheet.paper).upper()
+        if size not in ("A4", "A3"):
+            raise UsageError(f"--paper must be A4 or A3, not {paper!r}")
+        data = workbook.xlsx_bytes(ledgers, day, paper=size, signatures=tuple(sheet.signatures))
     elif kind == "csv":
         data = workbook.csv_bytes(records)
     else:
@@ -211,9 +222,7 @@ def list_(
     if status_ is not None and status_ not in statuses:
         raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
     chosen = statuses[status_] if status_ else None
-    found = lib.findings(
-        day, unit, status=chosen, aspect=aspect, overdue=overdue, owner=owner, department=department
-    )
+    found = lib.findings(day, unit, status=chosen, aspect=aspect, overdue=overdue, owner=owner, department=department)
     findings.finding_list(found, output, words)
 
 

@@ -7,6 +7,13 @@ Example::
     lang: zh                                  # default labels (zh or en)
     git:
       autocommit: true                        # each command makes one commit
+    sheet:                                    # the 整改销号表 (rectify export -f xlsx)
+      paper: A4                               # A4 (default) or A3, landscape
+      signatures: [整改责任人, 审签人, 单位主要负责人]   # signature spaces under the table
+    bulletin:                                 # the 通报 (rectify report)
+      office: 市委巡察整改工作领导小组办公室      # issuing office in the header block
+      issue: 12                               # 第 N 期 (--issue overrides)
+      templates: 通报模板                      # a folder of Jinja2 templates overriding the shipped ones
 
 It is validated like a ledger: every problem is reported as ``rectify.yaml:line:col:``.
 """
@@ -54,6 +61,28 @@ class GitConfig(_Strict):
     autocommit: bool = False
 
 
+DEFAULT_SIGNATURES = ("整改责任人", "审签人", "单位主要负责人")
+"""The signature spaces under a 整改销号表 unless configured."""
+
+
+class SheetConfig(_Strict):
+    """The printed 整改销号表: ``paper`` (A4 or A3, landscape) and the ``signatures``
+    written under the table, left to right (each gets a space to sign)."""
+
+    paper: Literal["A4", "A3"] = "A4"
+    signatures: list[Text] = Field(default_factory=lambda: list(DEFAULT_SIGNATURES), max_length=6)
+
+
+class BulletinConfig(_Strict):
+    """The 通报's header block and templates: ``office`` (issuing office), ``issue`` (第 N 期),
+    ``templates`` (a folder, relative to ``rectify.yaml``, whose Jinja2 templates replace
+    the shipped ones of the same name)."""
+
+    office: Text | None = None
+    issue: Annotated[int, Field(ge=1)] | None = None
+    templates: Text | None = None
+
+
 class Config(_Strict):
     """The settings of one ledger repository (``rectify.yaml``).
 
@@ -65,6 +94,8 @@ class Config(_Strict):
     time_zone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
     lang: Literal["zh", "en"] | None = None
     git: GitConfig = Field(default_factory=GitConfig)
+    sheet: SheetConfig = Field(default_factory=SheetConfig)
+    bulletin: BulletinConfig = Field(default_factory=BulletinConfig)
 
 
 def load_config(root: Path, raw: bytes | None = None) -> Config:

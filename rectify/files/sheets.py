@@ -56,6 +56,7 @@ STATUS_WORDS: dict[str, Status] = {
     "申请销号": Status.SUBMITTED, "待审签": Status.SUBMITTED, "待销号": Status.SUBMITTED, "submitted": Status.SUBMITTED,
     "是": Status.CLOSED, "√": Status.CLOSED, "✓": Status.CLOSED, "否": Status.IN_PROGRESS,
     "进行中": Status.IN_PROGRESS, "持续整改中": Status.LONG_TERM,
+    "逾期": Status.IN_PROGRESS,  # the 整改销号表 writes an overdue, unclosed problem so
 }  # fmt: skip
 """Status words found in office sheets, mapped to DOMAIN.md's states."""
 
@@ -239,6 +240,8 @@ def sheet_rows(name: str, grid: list[list[Any]]) -> list[SheetRow]:
             continue
         if one and re.match(r"^\s*(注|备注|说明|填表|附)", one):
             continue  # a note under the table
+        if any("（签字）" in text or "(签字)" in text for text in texts):
+            continue  # the signature spaces under a 整改销号表
         if "title" not in values:
             continue  # a row of notes or a sub-total
         values.setdefault("aspect", aspect)
@@ -301,6 +304,8 @@ def interpret(rows: list[SheetRow], default_approver: str | None = None) -> list
                 )
         status = Status.OPEN
         word = re.sub(r"[\s。．.，,；;！!、]+", "", f.get("status", ""))
+        # 整改中（已延期）: the 整改销号表 marks an extension after the state
+        word = re.sub(r"^(\S+?)[（(](已延期|延期)[）)]$", r"\1", word)
         if word:
             found = STATUS_WORDS.get(word) or STATUS_WORDS.get(word.lower())  # whole words only: 未完成 is not 完成
             if found is None:
