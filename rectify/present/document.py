@@ -17,7 +17,16 @@ from datetime import date
 from typing import Any
 
 from rectify.domain.trend import Bulletin
-from rectify.present.bulletin import WORDS, _by_aspect, _late_headers, _late_rows, _state, _unit_table, issued_text
+from rectify.present.bulletin import (
+    MAX_OVERDUE,
+    WORDS,
+    _by_aspect,
+    _late_headers,
+    _late_rows,
+    _state,
+    _unit_table,
+    issued_text,
+)
 from rectify.present.bulletin import summary as summary_text
 from rectify.present.bulletin import title as title_text
 from rectify.present.words import BULLETIN, word
@@ -88,9 +97,8 @@ def _table(doc: Any, headers: list[str], rows: list[list[str]], widths_cm: list[
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
-    for r, values in enumerate([headers, *rows]):
-        for c, value in enumerate(values):
-            cell = table.cell(r, c)
+    for r, (row, values) in enumerate(zip(table.rows, [headers, *rows], strict=True)):
+        for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = Cm(widths_cm[c])
             para = cell.paragraphs[0]
             para.paragraph_format.space_after = Pt(0)
@@ -143,8 +151,9 @@ def docx_bytes(
 ) -> bytes:
     """Return the bulletin as .docx bytes (see the module's description): the header block
     (``office``, 第 ``issue`` 期, the ``issued`` date, default the as-of day), the title, the
-    summary, the units ranked by completion rate, the overdue findings and the trend as
-    tables; with ``details`` the findings by unit and aspect from a new page."""
+    summary, the units ranked by completion rate, the first :data:`MAX_OVERDUE` overdue
+    findings (then a count) and the last eight points of the trend as tables; with
+    ``details`` the findings by unit and aspect from a new page."""
     from docx import Document
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm
@@ -201,7 +210,11 @@ def docx_bytes(
     )
     _paragraph(doc, heading, HEADING_FONT, BODY_PT)
     if data.overdue:
-        _table(doc, _late_headers(lang), _late_rows(data.overdue, lang), [2.4, 3.4, 3.9, 2.4, 1.9, 1.6], {4})
+        late = _late_rows(data.overdue[:MAX_OVERDUE], lang)
+        _table(doc, _late_headers(lang), late, [2.4, 3.4, 3.9, 2.4, 1.9, 1.6], {4})
+        if len(data.overdue) > MAX_OVERDUE:
+            more = word(BULLETIN, "more_overdue", lang, number=len(data.overdue) - MAX_OVERDUE)
+            _paragraph(doc, more, BODY_FONT, TABLE_PT + 1.5)
     else:
         _paragraph(doc, words["none"], BODY_FONT, BODY_PT, indent=True)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from copy import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -334,6 +335,7 @@ def _unit_sheet(
     sheet.row_dimensions[3].height = 2 * LINE_PT + 3
 
     at, last_aspect, aspects = 3, None, 0
+    made: dict[tuple[str, bool, int], Any] = {}
     for number, finding in enumerate(items, start=1):
         if finding.aspect != last_aspect:
             at += 1
@@ -374,12 +376,18 @@ def _unit_sheet(
             cell = sheet.cell(row=at, column=col, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, not a formula
-            cell.font, cell.border = body, box
-            cell.alignment = left if key in ("title", "measures", "progress", "evidence") else centre
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            if fill is not None:
-                cell.fill = fill
+            kind = ("left" if key in ("title", "measures", "progress", "evidence") else "centre",
+                    isinstance(value, date), id(fill))  # fmt: skip
+            if kind in made:  # set the styles once per kind, then copy them (openpyxl hashes every style set)
+                cell._style = copy(made[kind])
+            else:
+                cell.font, cell.border = body, box
+                cell.alignment = left if kind[0] == "left" else centre
+                if isinstance(value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                if fill is not None:
+                    cell.fill = fill
+                made[kind] = copy(cell._style)
             if isinstance(value, str) and value:
                 lines = max(lines, wrapped_lines(value, width_of[key]))
         sheet.row_dimensions[at].height = lines * LINE_PT + 2
