@@ -141,7 +141,7 @@ BULLETIN: dict[str, tuple[str, str]] = {
     "issued": ("{year}年{month}月{day}日", "{year}-{month:02d}-{day:02d}"),
     "rank": ("排名", "Rank"),
     "id": ("编号", "ID"),
-    "more_overdue": ("另有{number}个逾期问题，见问题清单。", "{number} more overdue findings: see the findings list."),
+    "more_overdue": ("另有{number}个逾期问题未列出。", "{number} more overdue findings not listed here."),
     "changes_line": (
         "本期（{since}以来）新完成销号{closed}个，新增逾期{late}个。",
         "Since {since}: {closed} closed, {late} newly overdue.",
