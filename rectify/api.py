@@ -42,7 +42,7 @@ from rectify.errors import LedgerError, Problem, UsageError, WriteError
 from rectify.files import clock, gitops
 from rectify.files.cache import PLAIN_FOLDER, Cache
 from rectify.files.cache import enabled as cache_enabled
-from rectify.files.config import Config, config_for
+from rectify.files.config import Config, config_for, config_root
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for, file_sha256
 from rectify.files.history import finding_versions
@@ -169,6 +169,18 @@ class Ledgers:
     def config(self) -> Config:
         """The settings (``rectify.yaml``) that apply to this folder."""
         return config_for(self.folder)
+
+    def template_folder(self) -> Path | None:
+        """The folder of the office's own 通报 templates (``bulletin.templates`` in
+        ``rectify.yaml``, relative to that file), or None. Raises :class:`UsageError` when
+        it names no folder."""
+        name = self.config.bulletin.templates
+        if name is None:
+            return None
+        folder = config_root(self.folder) / name
+        if not folder.is_dir():
+            raise UsageError(f"rectify.yaml: bulletin.templates: {display(folder)} is not a folder")
+        return folder
 
     def today(self) -> date:
         """Today in the ledgers' time zone (DOMAIN.md, "Dates"; ``RECTIFY_TODAY`` fixes it)."""

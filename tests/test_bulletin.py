@@ -103,3 +103,23 @@ def test_the_bulletin_in_a_real_browser(run: Run, shipped: Path, tmp_path: Path)
     red = sum(1 for r, g, b in colours if (r, g, b) == (0xD6, 0x28, 0x28))
     assert blue > 2000  # eleven mostly-blue bars were painted
     assert red > 0  # the city unit's overdue finding shows in red
+
+
+def test_an_office_template_folder_replaces_the_shipped_template(run: Run, shipped: Path, tmp_path: Path) -> None:
+    root = shipped.parent
+    (root / "模板").mkdir()
+    (root / "模板" / "bulletin.html.j2").write_text(
+        "{{ office }}|{{ issue }}|{{ issued }}|{{ unit_rows[0].cells[1] }}|{{ w.units }}\n", encoding="utf-8"
+    )
+    (root / "rectify.yaml").write_text(
+        "bulletin:\n  templates: 模板\n  office: <b>市委巡察办</b>\n  issue: 3\n", encoding="utf-8"
+    )
+    out = tmp_path / "b.html"
+    result = run("report", "-o", str(out), "--as-of", "2021-12-31", "--lang", "zh", "--date", "2022-01-04")
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == "&lt;b&gt;市委巡察办&lt;/b&gt;|第3期|2022年1月4日|金华市人民检察院|各单位整改进展\n"
+    result = run("report", "-o", str(out), "--as-of", "2021-12-31", "--issue", "4", "--office", "办", "--lang", "zh")
+    assert out.read_text(encoding="utf-8").startswith("办|第4期|")
+    (root / "rectify.yaml").write_text("bulletin:\n  templates: 没有\n", encoding="utf-8")
+    bad = run("report", "-o", str(out), "--as-of", "2021-12-31")
+    assert bad.exit_code != 0 and "bulletin.templates" in bad.stderr and "is not a folder" in bad.stderr

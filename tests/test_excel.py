@@ -47,30 +47,39 @@ def test_the_summary_sheet(workbook: Path) -> None:
     assert book.sheetnames[0] == "汇总" and len(book.sheetnames) == 11
     ws = book["汇总"]
     assert ws["A1"].value == "巡察整改进展情况汇总（截至 2021-12-31）"
-    assert [c.value for c in ws[2]] == ["单位", "问题数", "已销号", "整改中", "长期坚持", "逾期", "整改完成率"]
-    assert [c.value for c in ws[ws.max_row]] == ["合计", 315, 296, 10, 9, 1, "296/315 94.0%"]
+    assert [c.value for c in ws[2]] == ["排名", "单位", "问题数", "已销号", "整改中", "长期坚持", "逾期", "整改完成率"]
+    assert [c.value for c in ws[ws.max_row]] == [None, "合计", 315, 296, 10, 9, 1, 0.94]
+    assert ws.cell(row=ws.max_row, column=8).number_format == "0.0%"
+    rates = [ws.cell(row=r, column=8).value for r in range(3, ws.max_row)]
+    assert rates == sorted(rates, reverse=True) and ws["B3"].value == "金华市人民检察院" and rates[0] == 0.973
+    assert ws.auto_filter.ref == "A2:H12" and len(ws._charts) == 1
     assert ws.freeze_panes == "A3"
 
 
 def test_a_unit_sheet_is_a_printable_rectification_form(workbook: Path) -> None:
     ws = load_workbook(workbook)["金华市人民检察院"]
-    assert ws["A1"].value == "金华市人民检察院巡察反馈意见整改销号表（截至 2021-12-31）"
-    assert [c.value for c in ws[2]] == HEADERS
-    assert ws.max_row == 2 + 37
-    assert ws.freeze_panes == "A3"
-    assert ws.print_title_rows == "$2:$2"
-    assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    merged_b = sorted(str(r) for r in ws.merged_cells.ranges if r.min_col == 2)
-    assert len(merged_b) == 4  # one merged 方面 block per aspect
-    assert ws["C3"].alignment.wrap_text
-    assert ws.column_dimensions["C"].width >= 36  # wide enough for Chinese problem text
-    deadline = ws["H3"]
+    assert ws["A1"].value == "金华市人民检察院巡察反馈意见整改销号表"
+    assert ws["A2"].value == "填报单位（盖章）：金华市人民检察院"
+    assert [c.value for c in ws[3] if c.value] == [h for h in HEADERS if h not in ("方面", "佐证材料")]
+    aspects = [r for r in range(4, ws.max_row + 1) if str(ws.cell(row=r, column=1).value or "").endswith("方面")]
+    assert len(aspects) == 4 and ws.cell(row=aspects[0], column=1).value.startswith("一、")
+    assert ws.max_row == 3 + 4 + 37 + 1  # aspect rows, findings, signatures
+    assert str(ws.cell(row=ws.max_row, column=1).value).startswith("整改责任人（签字）：")
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3" and ws.auto_filter.ref == "A3:K44"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.scale == 100 and ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws["B5"].alignment.wrap_text
+    deadline = ws["G5"]
     assert isinstance(deadline.value, datetime) and deadline.number_format == "yyyy-mm-dd"
-    statuses = [ws.cell(row=r, column=10).value for r in range(3, ws.max_row + 1)]
-    assert statuses.count("已销号") == 36 and statuses.count("整改中") == 1
-    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(row=r, column=3).value == "干部人事管理制度不到位")
-    assert ws.cell(row=row, column=11).value is None  # not closed: no 销号日期
+    statuses = [ws.cell(row=r, column=9).value for r in range(4, ws.max_row)]
+    assert statuses.count("已销号") == 36 and statuses.count("逾期") == 1
+    late = statuses.index("逾期") + 4
+    assert ws.cell(row=late, column=2).fill.fgColor.rgb.endswith("F8D0D0")
+    measures = ws.cell(row=5, column=3).value
+    assert measures.startswith("1. ") and "\n2. " in measures
+    assert ws.row_dimensions[5].height >= 3 * 13  # three measures, three lines at least
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(row=r, column=2).value == "干部人事管理制度不到位")
+    assert ws.cell(row=row, column=10).value is None  # not closed: no 销号日期
 
 
 def test_csv_and_json_exports(run: Run, shipped: Path, tmp_path: Path) -> None:
@@ -176,7 +185,7 @@ def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: P
         "台账!D2: '2021-13-01' is not a real date",
         f"台账!E2: '已完成' {closes}",
         "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、已整改到位、整改到位、"
-        "已完成销号、完成整改、正在整改、整改中、推进中、正在推进、基本完成、未完成、持续推进、进行中、长期坚持、需长期坚持、阶段性完成、"
+        "已完成销号、完成整改、正在整改、整改中、推进中、正在推进、基本完成、未完成、持续推进、进行中、逾期、长期坚持、需长期坚持、阶段性完成、"
         "持续整改、持续整改中、长期整改、未整改、未开始、未启动、申请销号、待审签、待销号、是、√、✓、否; more in rectify.yaml, "
         "sheets: status_words)",
         f"台账!E4: '已销号' {closes}",

@@ -137,29 +137,57 @@ def trend(
 def report(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the bulletin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md or html.")] = "html",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="html, docx or md.")] = "html",
     as_of: AsOfOption = None,
     since: Annotated[
         str | None,
         typer.Option("--since", metavar="DATE", help="Show what changed after this date (the last bulletin)."),
     ] = None,
+    office: Annotated[
+        str | None,
+        typer.Option("--office", metavar="NAME", help="Issuing office (default: rectify.yaml's bulletin.office)."),
+    ] = None,
+    issue: Annotated[
+        int | None,
+        typer.Option("--issue", metavar="N", min=1, help="Issue number, 第 N 期 (default: bulletin.issue)."),
+    ] = None,
+    issued: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Date of issue (default: the --as-of day).")
+    ] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Add the full finding list, from a new page (html, docx).")
+    ] = False,
     precision: PrecisionOption = 1,
     unit: UnitOption = None,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Write the progress bulletin (巡察整改进展情况通报) as Markdown or one self-contained HTML page."""
+    """Write the progress bulletin (巡察整改进展情况通报): HTML for screen and A4 print, a Word
+    document in the official layout, or Markdown for pasting."""
     from rectify.api import display, parse_day
     from rectify.present import bulletin
 
-    if fmt not in ("md", "html"):
-        raise UsageError(f"--format must be md or html, not {fmt!r}")
+    if fmt not in ("md", "html", "docx"):
+        raise UsageError(f"--format must be html, docx or md, not {fmt!r}")
     lib = library(ctx)
     words, day = language(lang, lib), lib.day(as_of, "--as-of")
     data = lib.bulletin(day, parse_day(since, "--since") if since is not None else None, unit, supervisor, under)
-    text = bulletin.html(data, words, precision) if fmt == "html" else bulletin.markdown(data, words, precision)
-    lib.write_output(output, text.encode("utf-8"))
+    settings = lib.config.bulletin
+    who = office if office is not None else settings.office
+    number = issue if issue is not None else settings.issue
+    on = parse_day(issued, "--date") if issued is not None else None
+    if fmt == "html":
+        folder = lib.template_folder()
+        text = bulletin.html(data, words, precision, who, number, on, details, folder)
+        payload = text.encode("utf-8")
+    elif fmt == "docx":
+        from rectify.present import document
+
+        payload = document.docx_bytes(data, words, precision, who, number, on, details)
+    else:
+        payload = bulletin.markdown(data, words, precision).encode("utf-8")
+    lib.write_output(output, payload)
     typer.echo(f"wrote {display(output)}: {data.total.rate_text(precision)} as of {day}")
 
 
@@ -174,6 +202,12 @@ def export(
     under: UnderOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper", metavar="SIZE", help="A4 or A3 landscape for xlsx (default: rectify.yaml's sheet.paper, A4)."
+        ),
     ] = None,
 ) -> None:
     """Export the ledgers: an xlsx workbook (汇总 and one 整改销号表 per unit), or csv/json with every field."""
@@ -192,7 +226,11 @@ def export(
     ledgers = lib.ledgers(unit, supervisor, under)
     records = workbook.records(ledgers, day)  # those on the ledgers by that day
     if kind == "xlsx":
-        data = workbook.xlsx_bytes(ledgers, day)
+        sheet = lib.config.sheet
+        size = (paper or sheet.paper).upper()
+        if size not in ("A4", "A3"):
+            raise UsageError(f"--paper must be A4 or A3, not {paper!r}")
+        data = workbook.xlsx_bytes(ledgers, day, paper=size, signatures=tuple(sheet.signatures))
     elif kind == "csv":
         data = workbook.csv_bytes(records)
     else:

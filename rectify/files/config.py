@@ -13,6 +13,13 @@ Example::
       immediate_days: 30                      # 立行立改: deadline this many days after feedback
       status_words: {基本完成: in_progress}   # more status words, or another meaning for one
       columns: {整改成果: progress}           # more column headings (a field name, or "ignore")
+    sheet:                                    # the 整改销号表 (rectify export -f xlsx)
+      paper: A4                               # A4 (default) or A3, landscape
+      signatures: [整改责任人, 审签人, 单位主要负责人]   # signature spaces under the table
+    bulletin:                                 # the 通报 (rectify report)
+      office: 市委巡察整改工作领导小组办公室      # issuing office in the header block
+      issue: 12                               # 第 N 期 (--issue overrides)
+      templates: 通报模板                      # a folder of Jinja2 templates overriding the shipped ones
 
 It is validated like a ledger: every problem is reported as ``rectify.yaml:line:col:``.
 """
@@ -84,7 +91,7 @@ def _field(name: str) -> str:
     return name
 
 
-class SheetConfig(_Strict):
+class ImportConfig(_Strict):
     """Settings of ``rectify import``: ``immediate_days`` (立行立改: the deadline is that many
     days after the findings are put on the ledger; default 30), ``status_words`` (words
     added to, or overriding, the default mapping of status words to states) and
@@ -93,6 +100,28 @@ class SheetConfig(_Strict):
     immediate_days: Annotated[int, Field(ge=0, le=3650)] = 30
     status_words: dict[Text, Status] = Field(default_factory=dict)
     columns: dict[Text, Annotated[str, AfterValidator(_field)]] = Field(default_factory=dict)
+
+
+DEFAULT_SIGNATURES = ("整改责任人", "审签人", "单位主要负责人")
+"""The signature spaces under a 整改销号表 unless configured."""
+
+
+class PrintConfig(_Strict):
+    """The printed 整改销号表: ``paper`` (A4 or A3, landscape) and the ``signatures``
+    written under the table, left to right (each gets a space to sign)."""
+
+    paper: Literal["A4", "A3"] = "A4"
+    signatures: list[Text] = Field(default_factory=lambda: list(DEFAULT_SIGNATURES), max_length=6)
+
+
+class BulletinConfig(_Strict):
+    """The 通报's header block and templates: ``office`` (issuing office), ``issue`` (第 N 期),
+    ``templates`` (a folder, relative to ``rectify.yaml``, whose Jinja2 templates replace
+    the shipped ones of the same name)."""
+
+    office: Text | None = None
+    issue: Annotated[int, Field(ge=1)] | None = None
+    templates: Text | None = None
 
 
 class Config(_Strict):
@@ -116,7 +145,11 @@ class Config(_Strict):
     evidence_required: list[Literal["submit", "close"]] = Field(default_factory=list)
     """Steps that must carry evidence (佐证材料); by default none do."""
     frequent: FrequentConfig = Field(default_factory=FrequentConfig)
-    sheets: SheetConfig = Field(default_factory=SheetConfig)
+    sheets: ImportConfig = Field(default_factory=ImportConfig)
+    """How ``rectify import`` reads office sheets."""
+    sheet: PrintConfig = Field(default_factory=PrintConfig)
+    """How the 整改销号表 workbook prints."""
+    bulletin: BulletinConfig = Field(default_factory=BulletinConfig)
 
 
 def load_config(root: Path, raw: bytes | None = None) -> Config:

@@ -219,6 +219,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
             continue
         if one and re.match(r"^\s*(注|备注|说明|填表|附)", one):
             continue  # a note under the table
+        if any("（签字）" in text or "(签字)" in text for text in raw):
+            continue  # the signature spaces under a 整改销号表
         if "title" not in values:
             continue  # a row of notes or a sub-total
         values.setdefault("aspect", aspect)

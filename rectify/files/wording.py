@@ -30,6 +30,7 @@ STATUS_WORDS: dict[str, Status] = {
     "正在整改": Status.IN_PROGRESS, "整改中": Status.IN_PROGRESS, "推进中": Status.IN_PROGRESS,
     "正在推进": Status.IN_PROGRESS, "基本完成": Status.IN_PROGRESS, "未完成": Status.IN_PROGRESS,
     "持续推进": Status.IN_PROGRESS, "进行中": Status.IN_PROGRESS, "in_progress": Status.IN_PROGRESS,
+    "逾期": Status.IN_PROGRESS,  # the 整改销号表 writes an overdue, unclosed problem so
     "长期坚持": Status.LONG_TERM, "需长期坚持": Status.LONG_TERM, "阶段性完成": Status.LONG_TERM,
     "持续整改": Status.LONG_TERM, "持续整改中": Status.LONG_TERM, "长期整改": Status.LONG_TERM,
     "long_term": Status.LONG_TERM,
@@ -128,5 +129,7 @@ def read_deadline(text: str, immediate_days: int) -> Deadline:
 
 
 def status_word(text: str) -> str:
-    """Return a status cell's text as looked up: without spaces and punctuation."""
-    return re.sub(r"[\s。．.，,；;！!、]+", "", text)
+    """Return a status cell's text as looked up: without spaces and punctuation, and
+    without the ``（已延期）`` the 整改销号表 writes after the state of an extended finding."""
+    word = re.sub(r"[\s。．.，,；;！!、]+", "", text)
+    return re.sub(r"^(\S+?)[（(](已延期|延期)[）)]$", r"\1", word)

@@ -6,15 +6,19 @@ last bulletin, the overdue list, the trend, then the findings by aspect with the
 measures and state. Figures come from :func:`rectify.report.bulletin`, the same
 functions as ``rectify status``, so the two always agree.
 
-The HTML page has no script, no external font, image or style sheet: it can be mailed,
-put on a screen (挂图作战) or printed; the progress bars keep their colours in print
-(blue done, yellow in progress, red overdue).
+The HTML page comes from Jinja2 templates (``rectify/present/templates``; an office's
+folder named in ``rectify.yaml`` replaces them file by file). It has no script, no
+external font, image or style sheet: it can be mailed, put on a screen (挂图作战) or
+printed on A4 (``@page``), the summary on one page; the progress bars keep their colours
+in print (blue done, yellow in progress, red overdue).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from html import escape
+from pathlib import Path
+from typing import Any
 
 from rectify.domain.figures import Counts, Late, Row
 from rectify.domain.model import Finding, Status
@@ -90,7 +94,7 @@ def _late_rows(found: list[Late], lang: str) -> list[list[str]]:
 def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     """Return the bulletin as Markdown (tables by tabulate's github format)."""
     words = WORDS[lang]
-    late_headers = ["ID", words["unit"], words["problem"], words["deadline"], words["days_late"], words["owner"]]
+    late_headers = _late_headers(lang)
     out = [f"# {title(data, lang)}", "", f"## {words['summary_heading']}", "", summary(data.total, lang, precision), ""]
     headers, body = _unit_table(data.rows, data.total, lang, precision)
     out += [f"## {words['units']}", "", text_table(headers, body, "github"), ""]
@@ -152,47 +156,6 @@ def _state(finding: Finding, data: Bulletin, lang: str) -> str:
     return text
 
 
-CSS = """
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       "SimSun", sans-serif; margin: 2em auto; max-width: 60em; color: #222; line-height: 1.5; }
-h1 { text-align: center; font-size: 1.6em; }
-h2 { border-bottom: 2px solid #1f5fbf; padding-bottom: .2em; margin-top: 1.6em; }
-table { border-collapse: collapse; width: 100%; margin: .5em 0; }
-th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical-align: top; }
-td.num, th.num { text-align: right; }
-tr.total td { font-weight: bold; background: #f2f2f2; }
-.bar { display: flex; height: 1em; width: 12em; background: #e6e6e6; border: 1px solid #999; }
-.bar span { display: block; height: 100%; }
-.bar .done { background: #1f5fbf; }
-.bar .doing { background: #f2c200; }
-.bar .late { background: #d62828; }
-.legend span { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin: 0 .3em 0 1em; }
-.summary { font-size: 1.1em; background: #f5f8fd; border-left: 4px solid #1f5fbf; padding: .6em 1em; }
-svg text { font-size: 11px; fill: #333; }
-@media print {
-  body { margin: 0; max-width: none; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  h2 { break-after: avoid; }
-  tr { break-inside: avoid; }
-}
-"""
-
-
-def _bar(counts: Counts, precision: int = 1) -> str:
-    """A stacked bar: closed (blue), in progress and long-term not overdue (yellow), overdue (red)."""
-    if not counts.findings:
-        return '<div class="bar"></div>'
-    done = counts.closed * 100 / counts.findings
-    late = counts.overdue * 100 / counts.findings
-    doing = max(0.0, 100 - done - late)
-    return (
-        f'<div class="bar" title="{escape(counts.rate_text(precision))}">'
-        f'<span class="done" style="width:{done:.2f}%"></span>'
-        f'<span class="doing" style="width:{doing:.2f}%"></span>'
-        f'<span class="late" style="width:{late:.2f}%"></span></div>'
-    )
-
-
 def _svg_trend(data: Bulletin, precision: int) -> str:
     """An inline SVG line of the completion rate over the bulletin's trend."""
     return svg_trend(data.trend, precision)
@@ -244,73 +207,120 @@ def svg_trend(points: list[Point], precision: int = 1) -> str:
     )
 
 
-def _table(headers: list[str], body: list[list[str]], numeric: set[int], total_last: bool = False) -> str:
-    head = "".join(f'<th class="{"num" if i in numeric else ""}">{escape(h)}</th>' for i, h in enumerate(headers))
-    rows = []
-    for index, row in enumerate(body):
-        css = ' class="total"' if total_last and index == len(body) - 1 else ""
-        cells = "".join(f'<td class="{"num" if i in numeric else ""}">{cell}</td>' for i, cell in enumerate(row))
-        rows.append(f"<tr{css}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+MAX_OVERDUE = 8
+"""Overdue findings listed on the summary page; the rest are counted (and listed in the details)."""
 
 
-def html(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
-    """Return the bulletin as one self-contained HTML page (no script, no external file)."""
+def issued_text(day: date, lang: str) -> str:
+    """Return the issue date as the header block writes it (``2021年12月31日``)."""
+    return word(BULLETIN, "issued", lang, year=day.year, month=day.month, day=day.day)
+
+
+def _environment(templates: Path | None) -> Any:
+    """A Jinja2 environment over ``templates`` (an office's folder, searched first) and
+    the shipped templates in ``rectify/present/templates``; autoescape is on, so text a
+    person typed never becomes markup."""
+    import jinja2
+
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(templates)))
+    loaders.append(jinja2.PackageLoader("rectify.present", "templates"))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def html(
+    data: Bulletin,
+    lang: str = "zh",
+    precision: int = 1,
+    office: str | None = None,
+    issue: int | None = None,
+    issued: date | None = None,
+    details: bool = False,
+    templates: Path | None = None,
+) -> str:
+    """Return the bulletin as one self-contained HTML page (no script, no external file)
+    for screen and A4 print: the header block (``office``, 第 ``issue`` 期, the ``issued``
+    date, default the as-of day), the summary, the units ranked by completion rate with
+    their bars, the overdue list and the trend on one page; with ``details`` the findings
+    by unit and aspect from a new page. Rendered by the Jinja2 template
+    ``bulletin.html.j2``, from ``templates`` when that folder has one."""
+    from rectify.present.workbook import ranked
+
     words = WORDS[lang]
-    heading = escape(title(data, lang))
-    headers, body = _unit_table(data.rows, data.total, lang, precision)
-    counts = [*(row.counts for row in data.rows), data.total]
-    escaped = [[escape(cell) for cell in row] for row in body]
-    for row, count in zip(escaped, counts, strict=True):
-        row.append(_bar(count, precision))
-    parts = [
-        f'<!DOCTYPE html><html lang="{word(BULLETIN, "html_lang", lang)}"><head><meta charset="utf-8">',
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{heading}</title>',
-        f"<style>{CSS}</style></head><body>",
-        f"<h1>{heading}</h1>",
-        f"<h2>{escape(words['summary_heading'])}</h2>",
-        f'<p class="summary" id="summary">{escape(summary(data.total, lang, precision))}</p>',
-        f"<h2>{escape(words['units'])}</h2>",
-        '<p class="legend"><span style="background:#1f5fbf"></span>'
-        + word(BULLETIN, "legend_closed", lang)
-        + '<span style="background:#f2c200"></span>'
-        + word(BULLETIN, "legend_progress", lang)
-        + '<span style="background:#d62828"></span>'
-        + word(BULLETIN, "legend_overdue", lang)
-        + "</p>",
-        _table([*headers, ""], escaped, {1, 2, 3, 4, 5, 6}, total_last=True),
-    ]
-    late_headers = ["ID", words["unit"], words["problem"], words["deadline"], words["days_late"], words["owner"]]
+    order = ranked(data.rows)
+    headers, body = _unit_table(order, data.total, lang, precision)
+    unit_rows = []
+    for place, (cells, row_counts) in enumerate(
+        zip(body, [*(row.counts for row in order), data.total], strict=True), start=1
+    ):
+        total = place == len(body)
+        done, doing, late = _bar_widths(row_counts)
+        unit_rows.append(
+            {"cells": ["" if total else str(place), *cells], "total": total,
+             "rate_text": row_counts.rate_text(precision), "done": done, "doing": doing, "late": late}
+        )  # fmt: skip
+    changes = ""
     if data.since is not None:
-        changes = word(BULLETIN, "changes_since", lang, changes=words["changes"], since=words["since"], day=data.since)
-        parts.append(f"<h2>{escape(changes)}</h2>")
-        parts.append(f"<h3>{escape(words['closed_since'])}: {len(data.closed_since)}</h3><ul>")
-        parts += [
-            f"<li>{c.day} {escape(c.finding.id)} {escape(c.unit.name)}：{escape(c.finding.title)}</li>"
-            for c in data.closed_since
-        ]
-        parts.append(f"</ul><h3>{escape(words['newly_overdue'])}: {len(data.newly_overdue)}</h3><ul>")
-        parts += [
-            f"<li>{escape(late.finding.id)} {escape(late.unit.name)}：{escape(late.finding.title)}</li>"
-            for late in data.newly_overdue
-        ]
-        parts.append("</ul>")
-    parts.append(f"<h2>{escape(words['overdue'])}: {len(data.overdue)}</h2>")
-    late_rows = [[escape(cell) for cell in row] for row in _late_rows(data.overdue, lang)]
-    parts.append(_table(late_headers, late_rows, {4}) if late_rows else f"<p>{escape(words['none'])}</p>")
-    parts.append(f"<h2>{escape(words['trend'])}</h2>{_svg_trend(data, precision)}")
-    parts.append(f"<h2>{escape(words['findings'])}</h2>")
-    for ledger in data.ledgers:
-        parts.append(f"<h3>{escape(ledger.unit.name)}</h3>")
-        for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
-            rows = []
-            for finding in findings:
-                measures = "<br>".join(escape(m) for m in finding.measures)
-                rows.append(
-                    [escape(finding.id), escape(finding.title), measures,
-                     escape(_state(finding, data, lang))]
-                )  # fmt: skip
-            parts.append(f"<h4>{escape(aspect)}</h4>")
-            parts.append(_table(["ID", words["problem"], words["measures"], words["state"]], rows, set()))
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        changes = word(
+            BULLETIN,
+            "changes_line",
+            lang,
+            since=data.since,
+            closed=len(data.closed_since),
+            late=len(data.newly_overdue),
+        )
+    finding_headers = [words["id"], words["problem"], words["measures"], words["state"]]
+    units = []
+    if details:
+        for ledger in data.ledgers:
+            aspects = [
+                {"name": aspect, "findings": [
+                    {"id": f.id, "title": f.title, "measures": list(f.measures), "state": _state(f, data, lang)}
+                    for f in findings
+                ]}
+                for aspect, findings in _by_aspect(ledger.findings, data.as_of).items()
+            ]  # fmt: skip
+            units.append({"name": ledger.unit.name, "aspects": aspects})
+    template = _environment(templates).get_template("bulletin.html.j2")
+    return str(
+        template.render(
+            w=words,
+            title=title(data, lang),
+            office=office,
+            issue=word(BULLETIN, "issue", lang, number=issue) if issue else "",
+            issued=issued_text(issued or data.as_of, lang),
+            summary=summary(data.total, lang, precision),
+            changes=changes,
+            unit_headers=[words["rank"], *headers],
+            unit_rows=unit_rows,
+            late_headers=_late_headers(lang),
+            overdue=_late_rows(data.overdue, lang),
+            max_overdue=MAX_OVERDUE,
+            more_overdue=word(BULLETIN, "more_overdue", lang, number=len(data.overdue) - MAX_OVERDUE),
+            trend_svg=_svg_trend(data, precision),
+            details=units,
+            finding_headers=finding_headers,
+        )
+    )
+
+
+def _bar_widths(counts: Counts) -> tuple[str, str, str]:
+    """The bar's three parts in percent of its width: closed (blue), in progress and
+    long-term not overdue (yellow), overdue (red)."""
+    if not counts.findings:
+        return "0", "0", "0"
+    done = counts.closed * 100 / counts.findings
+    late = counts.overdue * 100 / counts.findings
+    doing = max(0.0, 100 - done - late)
+    return f"{done:.2f}", f"{doing:.2f}", f"{late:.2f}"
+
+
+def _late_headers(lang: str) -> list[str]:
+    words = WORDS[lang]
+    return [words["id"], words["unit"], words["problem"], words["deadline"], words["days_late"], words["owner"]]
