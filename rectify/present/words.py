@@ -138,7 +138,7 @@ BULLETIN: dict[str, tuple[str, str]] = {
     "since": ("自", "since"),
     "days_late": ("逾期天数", "Days late"),
     "unit": ("单位", "Unit"),
-    "problem": ("所属问题", "Problem"),
+    "problem": ("问题", "Problem"),
     "date": ("日期", "Date"),
     "rate": ("整改完成率", "Rate"),
     "heading": ("{title}（{as_of} {day}）", "{title} ({as_of} {day})"),
