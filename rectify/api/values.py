@@ -1,0 +1,116 @@
+"""Plain functions of the library: dates and names as users give them, a new ledger folder,
+feedback lists, the merge driver, the server's push hook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rectify.domain import steps
+from rectify.domain.model import (
+    Finding,
+    parse_date,
+)
+from rectify.domain.people import names_someone
+from rectify.errors import UsageError
+from rectify.files import gitops
+from rectify.files.cache import PLAIN_FOLDER
+from rectify.files.merge import merge_versions as merge_versions
+from rectify.files.paths import display as display
+from rectify.files.writing import LOCK_NAME
+
+if TYPE_CHECKING:
+    pass
+
+
+
+
+def parse_day(value: str, option: str) -> date:
+    """Parse a user's ``YYYY-MM-DD`` for ``option``; raise :class:`UsageError` naming the
+    option for anything else, or a year outside 1900-2999 (a typo, not a ledger's date)."""
+    try:
+        parsed: date = parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    if not 1900 <= parsed.year <= 2999:
+        raise UsageError(f"{option}: {parsed} is too far from our time to be a ledger's date")
+    return parsed
+
+
+def require_name(value: str | None, option: str, person: bool = True) -> str | None:
+    """Return ``value``, refusing one given blank or with no visible letter
+    (:func:`rectify.domain.people.names_someone`): raises :class:`UsageError`."""
+    if value is None:
+        return None
+    if person and not names_someone(value):
+        raise UsageError(f"{option} must name a person")
+    if not person and not value.strip():
+        raise UsageError(f"{option} must not be empty")
+    return value
+
+
+def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
+    """Make a ledger folder (with a ``.gitignore`` for the lock and temporary files).
+
+    Returns ``(created, merge driver attributes file or None)``; with ``git`` installs
+    rectify's merge driver for the repository. Raises :class:`UsageError` when the path is
+    a file or cannot be made.
+    """
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"{display(directory)} exists and is not a folder")
+        created = not directory.exists()
+        directory.mkdir(parents=True, exist_ok=True)
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n{PLAIN_FOLDER}/\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot create {display(directory)}: {exc.strerror}") from None
+    return created, gitops.install_merge_driver(directory) if git else None
+
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A step recorded on a finding: the finding after it, the date it got, and the
+    one-line summary (also the commit message with ``commit``)."""
+
+    finding: Finding
+    day: date
+    summary: str
+
+
+StepMaker = Callable[[Finding, date, tuple[str, ...], date], Finding]
+"""``make(finding, day, chain, today)`` returns the finding after a step (raising
+:class:`~rectify.errors.WorkflowError` when the rules refuse it)."""
+
+
+
+def read_feedback(path: Path) -> list[steps.NewFinding]:
+    """The findings of a feedback list (YAML or CSV) to add; :class:`LedgerError` naming
+    every bad row."""
+    from rectify.files.feedback import read_feedback as read
+
+    return read(path)
+
+
+def check_push(root: Path, updates: list[tuple[str, str, str]]) -> list[Any]:
+    """The pre-receive hook's judgement of a push into the repository at ``root``:
+    ``updates`` are the ``(old, new, ref)`` lines git gives the hook. Returns the
+    :class:`rectify.files.hook.Refusal` reasons (empty: accept)."""
+    from rectify.files.hook import push_refusals
+
+    return push_refusals(root, updates)
+
+
+def install_hook(bare: Path) -> Path:
+    """Install ``rectify hook pre-receive`` as the bare repository's pre-receive hook;
+    return the hook's path. Raises :class:`rectify.files.gitops.GitError` for a folder
+    that is not a bare repository."""
+    from rectify.files.hook import install_hook as install
+
+    return install(bare)
+
