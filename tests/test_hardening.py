@@ -130,7 +130,8 @@ def test_funds_must_be_written_with_digits(run: Run, folder: Path) -> None:
     (folder / "demo.yaml").write_text(text, encoding="utf-8")
     assert run("check").stdout.splitlines() == [
         "ledgers/demo.yaml:15:19: findings[1].accountability.funds_yuan (demo-001): "
-        "expected an amount in 元 written with digits and at most two decimals, such as \"12000.00\", got '１２'"
+        "expected an amount in 元 written with digits and at most two decimals, such as \"12000.00\" "
+        "(under 10 trillion), got '１２'"
     ]
 
 

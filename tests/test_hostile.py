@@ -138,8 +138,8 @@ def test_markdown_headings_are_escaped(run: Run, folder: Path, tmp_path: Path) -
     (folder / "demo.yaml").write_text(text, encoding="utf-8")
     assert run("report", "-f", "md", "-o", str(tmp_path / "r.md")).exit_code == 0
     report = (tmp_path / "r.md").read_text(encoding="utf-8")
-    assert "<img" not in report and "&lt;img src=x onerror=alert(1)&gt;" in report
-    assert "#### \\# \\[x\\](javascript:alert(1))" in report
+    assert "<img" not in report and "&lt;img src=x onerror=alert\\(1\\)&gt;" in report
+    assert "#### \\# \\[x\\]\\(javascript:alert\\(1\\)\\)" in report
 
 
 def test_exports_and_reports_never_overwrite_a_ledger(run: Run, demo: Path) -> None:
@@ -165,10 +165,10 @@ def test_a_folder_or_broken_link_named_like_a_ledger_is_reported(run: Run, demo:
 @pytest.mark.parametrize(
     ("counters", "message"),
     [
-        ("      rules: 1_000\n", "expected a whole number written with digits, such as 2, got '1_000'"),
-        ("      rules: +5\n", "expected a whole number written with digits, such as 2, got '+5'"),
-        ("      people: {诫勉: 007}\n", "expected a whole number written with digits, such as 2, got '007'"),
-        ("      people: {诫勉: 1.0}\n", "expected a whole number written with digits, such as 2, got '1.0'"),
+        ("      rules: 1_000\n", "expected a whole number written with digits, such as 2 (at most 9999999), got '1_000'"),
+        ("      rules: +5\n", "expected a whole number written with digits, such as 2 (at most 9999999), got '+5'"),
+        ("      people: {诫勉: 007}\n", "expected a whole number written with digits, such as 2 (at most 9999999), got '007'"),
+        ("      people: {诫勉: 1.0}\n", "expected a whole number written with digits, such as 2 (at most 9999999), got '1.0'"),
         ('      funds_yuan: "1.20000099"\n', "at most two decimals"),
     ],
 )
@@ -214,3 +214,61 @@ def test_check_reports_a_shortened_chain_recorded_with_a_submission(run: Run, fo
     )
     (folder / "demo.yaml").write_text(text, encoding="utf-8")
     assert "the submission records the chain 巡察办, shorter than 单位主要负责人 -> 督导组 -> 巡察办" in run("check").stdout
+
+
+@pytest.mark.parametrize("name", ["\u202e某钟", "钟某\u200f", "\x1b[2J钟某"])
+def test_a_name_with_a_direction_mark_or_control_character_is_refused(run: Run, demo: Path, name: str) -> None:
+    before = demo.read_bytes()
+    result = run(*CLOSE, "--by", "张某", "--approver", name)
+    assert result.exit_code == 1 and "holds a control character or a direction mark" in result.stderr
+    assert "\u202e" not in result.stderr and "\x1b" not in result.stderr
+    assert demo.read_bytes() == before
+
+
+def test_office_templates_run_in_a_sandbox_inside_the_repository(run: Run, demo: Path, tmp_path: Path) -> None:
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "bulletin.html.j2").write_text(
+        "{{ self.__init__.__globals__.__builtins__.__import__('os').system('touch pwned') }}", encoding="utf-8"
+    )
+    (tmp_path / "rectify.yaml").write_text("bulletin:\n  templates: tpl\n", encoding="utf-8")
+    result = run("report", "-o", str(tmp_path / "r.html"))
+    assert result.exit_code != 0 and not (tmp_path / "pwned").exists()
+    (tmp_path / "rectify.yaml").write_text("bulletin:\n  templates: /etc\n", encoding="utf-8")
+    outside = run("report", "-o", str(tmp_path / "r.html"))
+    assert outside.exit_code == 2 and "lies outside the repository" in outside.stderr
+
+
+def test_a_control_character_does_not_break_the_word_bulletin(run: Run, demo: Path, tmp_path: Path) -> None:
+    assert run("add", "-u", "demo", "-a", "方面", "-t", "a\x01b").exit_code == 0
+    result = run("report", "-f", "docx", "--details", "-o", str(tmp_path / "r.docx"))
+    assert result.exit_code == 0, result.output and (tmp_path / "r.docx").stat().st_size > 0
+
+
+def test_amounts_and_counts_are_bounded(run: Run, demo: Path) -> None:
+    before = demo.read_bytes()
+    huge = run("account", "demo-001", "--funds", "100000000000000000000000000.00", "--by", "王某")
+    assert huge.exit_code == 2 and "under 10 trillion" in huge.stderr
+    many = run("account", "demo-001", "--people", "批评教育=99999999999999", "--by", "王某")
+    assert many.exit_code == 2 and "at most 9999999" in many.stderr
+    assert demo.read_bytes() == before
+
+
+def test_report_takes_its_format_from_the_file_name(run: Run, demo: Path, tmp_path: Path) -> None:
+    assert run("report", "-o", str(tmp_path / "r.md")).exit_code == 0
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# ")
+    wrong = run("report", "-f", "html", "-o", str(tmp_path / "r.docx"))
+    assert wrong.exit_code == 2 and not (tmp_path / "r.docx").exists()
+
+
+def test_a_link_loop_and_a_fifo_settings_file_are_reported_not_raised(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
+    (demo.parent / "a.yaml").symlink_to("b.yaml")
+    (demo.parent / "b.yaml").symlink_to("a.yaml")
+    result = run("status")
+    assert result.exit_code == 1 and "a.yaml is a broken link" in result.stdout + result.stderr
+    (demo.parent / "a.yaml").unlink()
+    (demo.parent / "b.yaml").unlink()
+    os.mkfifo(tmp_path / "rectify.yaml")
+    fifo = run("status")
+    assert fifo.exit_code == 1 and "rectify.yaml is not a regular file" in fifo.stdout + fifo.stderr

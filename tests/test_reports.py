@@ -283,7 +283,7 @@ def test_the_bulletin_lists_only_findings_on_the_ledger_by_its_date(run: Run, sh
     text = out.read_text(encoding="utf-8")
     assert r"含\|竖线的\*问题\*" in text
     table = run("status", "--by", "title", "-f", "markdown").stdout
-    assert r"含\|竖线的*问题*" in table
+    assert r"含\|竖线的\*问题\*" in table
 
 
 def test_a_pipe_closed_before_the_first_line_ends_quietly(shipped: Path) -> None:

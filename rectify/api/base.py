@@ -86,11 +86,14 @@ class LedgersBase:
     def template_folder(self) -> Path | None:
         """The folder of the office's own 通报 templates (``bulletin.templates`` in
         ``rectify.yaml``, relative to that file), or None. Raises :class:`UsageError` when
-        it names no folder."""
+        it names no folder or one outside the repository (templates are the office's own)."""
         name = self.config.bulletin.templates
         if name is None:
             return None
-        folder = config_root(self.folder) / name
+        root = config_root(self.folder).resolve()
+        folder = (root / name).resolve()
+        if folder != root and root not in folder.parents:
+            raise UsageError(f"rectify.yaml: bulletin.templates: {name} lies outside the repository")
         if not folder.is_dir():
             raise UsageError(f"rectify.yaml: bulletin.templates: {display(folder)} is not a folder")
         return folder

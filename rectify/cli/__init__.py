@@ -44,7 +44,9 @@ class RectifyGroup(TyperGroup):
                 message += f"\nrectify: {plural(len(exc.problems), 'problem')} found; nothing was written"
             else:
                 message = f"rectify: error: {message}"
-            typer.echo(message, err=True)
+            from rectify.present.tables import shown
+
+            typer.echo(shown(message), err=True)  # a path or name typed never acts on the terminal
             raise typer.Exit(exc.exit_code) from None
         except Exception as exc:
             if debug or type(exc).__name__ != "ValidationError":

@@ -137,7 +137,9 @@ def trend(
 def report(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the bulletin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="html, docx or md.")] = "html",
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="html, docx or md (default: from FILE).")
+    ] = None,
     as_of: AsOfOption = None,
     since: Annotated[
         str | None,
@@ -168,8 +170,13 @@ def report(
     from rectify.api import display, parse_day
     from rectify.present import bulletin
 
+    kinds = {".html": "html", ".htm": "html", ".md": "md", ".docx": "docx"}
+    named = kinds.get(output.suffix.lower())
+    fmt = fmt or named or "html"
     if fmt not in ("md", "html", "docx"):
         raise UsageError(f"--format must be html, docx or md, not {fmt!r}")
+    if output.suffix and named != fmt:
+        raise UsageError(f"{output.name} does not end in the extension of {fmt} (.{'html' if fmt == 'html' else fmt})")
     lib = library(ctx)
     words, day = language(lang, lib), lib.day(as_of, "--as-of")
     data = lib.bulletin(day, parse_day(since, "--since") if since is not None else None, unit, supervisor, under)

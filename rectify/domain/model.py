@@ -54,18 +54,24 @@ def _not_blank(value: str) -> str:
     return _clean(value)
 
 
-_AMOUNT_RE = re.compile(r"^[0-9]+(?:\.[0-9]{1,2})?$")
-_COUNT_RE = re.compile(r"^(?:0|[1-9][0-9]*)$")
+_AMOUNT_RE = re.compile(r"^[0-9]{1,13}(?:\.[0-9]{1,2})?$")
+"""An amount in 元: at most 13 digits before the point (under 10 trillion 元) and two after,
+so sums over any province stay exact within Decimal's 28 digits."""
+_COUNT_RE = re.compile(r"^(?:0|[1-9][0-9]{0,6})$")
+"""A count of people or rules: at most 9,999,999."""
 
 
 def _amount(value: Any) -> Any:
     """An amount in 元 as text: digits, at most two decimals (分), e.g. ``"12000.00"``; a
     :class:`Decimal` made by rectify itself (a sum) is taken as it is."""
     if isinstance(value, Decimal):
-        return value
+        if value.is_finite() and value.adjusted() < 16:  # a sum made by rectify itself
+            return value
+        raise ValueError(f"an amount of {value} 元 is out of range")
     if not isinstance(value, str | int) or isinstance(value, bool) or not _AMOUNT_RE.match(str(value).strip()):
         raise ValueError(
-            f'expected an amount in 元 written with digits and at most two decimals, such as "12000.00", got {value!r}'
+            f'expected an amount in 元 written with digits and at most two decimals, such as "12000.00" '
+            f"(under 10 trillion), got {str(value)[:40]!r}"
         )
     return str(value).strip()
 
@@ -73,7 +79,8 @@ def _amount(value: Any) -> Any:
 def _count(value: Any) -> Any:
     """A count (people, rules) as digits only: no sign, no ``_``, no decimals, no leading zero."""
     if isinstance(value, bool) or not isinstance(value, str | int) or not _COUNT_RE.match(str(value).strip()):
-        raise ValueError(f"expected a whole number written with digits, such as 2, got {value!r}")
+        shown = str(value)[:40]
+        raise ValueError(f"expected a whole number written with digits, such as 2 (at most 9999999), got {shown!r}")
     return int(str(value).strip())
 
 

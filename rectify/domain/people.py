@@ -50,6 +50,18 @@ def names_someone(value: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in name_key(value))
 
 
+_CONTROLS = frozenset({*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                       *range(0x2066, 0x206A)})  # fmt: skip
+"""Control characters and bidirectional marks: a name holding one can be shown as another
+name (``"\u202e某钟"`` reads 钟某) or act on the terminal."""
+
+
+def hidden_controls(name: str) -> bool:
+    """True when ``name`` holds a control character or a bidirectional mark (refused: such
+    a name could pass for someone else on screen)."""
+    return any(ord(ch) in _CONTROLS for ch in name)
+
+
 def same_person(a: str, b: str) -> bool:
     """True when two names are the same person's by :func:`name_key`."""
     return name_key(a) == name_key(b)

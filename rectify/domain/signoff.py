@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from rectify.domain.model import Action, Event, Finding
-from rectify.domain.people import mixed_scripts, names_someone, same_person
+from rectify.domain.people import hidden_controls, mixed_scripts, names_someone, same_person
 from rectify.domain.states import Track
 
 
@@ -49,6 +49,8 @@ def event_problems(
         value = getattr(event, field)
         if value is not None and not names_someone(value):
             out.append(f"'{field}' must name a person (it has no visible letter or digit)")
+        elif value is not None and hidden_controls(value):
+            out.append(f"'{field}' holds a control character or a direction mark; write the name plainly")
         elif value is not None and mixed_scripts(value):
             out.append(f"'{field}' {value!r} mixes letters of different scripts (a look-alike letter?)")
     by, approver = (event.by or "").strip(), (event.approver or "").strip()

@@ -163,6 +163,9 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
 
     path = root / CONFIG_NAME
     if raw is None:
+        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+            message = "rectify.yaml is not a regular file; make it a text file"
+            raise LedgerError([Problem(display(path), 1, 1, message)])
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -215,6 +218,8 @@ def config_for(folder: Path) -> Config:
     """
     root = config_root(folder)
     raw: bytes | None
+    if (root / CONFIG_NAME).exists() and not (root / CONFIG_NAME).is_file():
+        return load_config(root)  # raises, saying it is not a regular file
     try:
         raw = (root / CONFIG_NAME).read_bytes()
     except FileNotFoundError:

@@ -25,7 +25,7 @@ from typing import Any
 
 from rectify.domain import states
 from rectify.domain.model import Action, Event, Finding, Inspection, Ledger, Unit
-from rectify.errors import LedgerError, WorkflowError, WriteError
+from rectify.errors import LedgerError, UsageError, WorkflowError, WriteError
 from rectify.files import yamlread, yamlwrite
 from rectify.files.edit import Edit
 from rectify.files.gitops import merge_file
@@ -268,7 +268,10 @@ def merge_versions(base: Path, ours: Path, theirs: Path) -> tuple[int, list[str]
     ``ours``. Returns ``(exit code, messages for stderr)``: 0 for a clean merge, 1 when a
     conflict is left marked in the file. A version that is not a ledger is merged as
     text, and a text merge that is not a ledger is left as a conflict."""
-    data = [p.read_bytes() for p in (base, ours, theirs)]
+    try:
+        data = [p.read_bytes() for p in (base, ours, theirs)]
+    except OSError as exc:
+        raise UsageError(f"merge-driver: cannot read {exc.filename}: {exc.strerror}") from None
     try:
         result = merge_ledgers(data[0], data[1], data[2], ours)
     except LedgerError as exc:

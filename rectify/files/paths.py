@@ -44,8 +44,16 @@ def stray_files(folder: Path) -> list[Path]:
             for entry in found
             if os.path.splitext(entry.name)[1].lower() in {".yml", ".yaml"}
             and not entry.name.endswith(LEDGER_SUFFIX)
-            and entry.is_file()
+            and _is_file(entry)
         )
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_file()``, False for a link that cannot be followed (a loop, say)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def unreadable_entries(folder: Path) -> list[Path]:
@@ -56,7 +64,7 @@ def unreadable_entries(folder: Path) -> list[Path]:
         return sorted(
             folder / entry.name
             for entry in found
-            if entry.name.endswith(LEDGER_SUFFIX) and not entry.name.startswith(".") and not entry.is_file()
+            if entry.name.endswith(LEDGER_SUFFIX) and not entry.name.startswith(".") and not _is_file(entry)
         )
 
 
@@ -66,7 +74,7 @@ def ledger_paths(folder: Path) -> list[Path]:
         names = [
             entry.name
             for entry in found
-            if entry.name.endswith(LEDGER_SUFFIX) and not entry.name.startswith(".") and entry.is_file()
+            if entry.name.endswith(LEDGER_SUFFIX) and not entry.name.startswith(".") and _is_file(entry)
         ]
     return [folder / name for name in sorted(names)]
 

@@ -323,7 +323,7 @@ def check_xls(path: Path, limits: Limits = LIMITS) -> None:
         with olefile.OleFileIO(str(path)) as ole:
             stream = "Workbook" if ole.exists("Workbook") else "Book"
             data = ole.openstream(stream).read()
-    except (OSError, struct.error) as exc:
+    except (OSError, struct.error, ValueError, IndexError, KeyError) as exc:  # a damaged or truncated file
         raise UsageError(f"cannot read {path.name} as an Excel 97-2003 workbook: {exc}") from None
     names: dict[int, str] = {}
     sheet = ""

@@ -24,6 +24,7 @@ from rectify.domain.figures import Counts, Late, Row
 from rectify.domain.model import Finding, Status
 from rectify.domain.states import deadline_on, is_overdue, status_on
 from rectify.domain.trend import Bulletin, Point
+from rectify.errors import UsageError
 from rectify.present.tables import LABELS, md_text, money_text, status_word, text_table
 from rectify.present.words import BULLETIN, LANGS, column, word
 
@@ -219,14 +220,16 @@ def issued_text(day: date, lang: str) -> str:
 def _environment(templates: Path | None) -> Any:
     """A Jinja2 environment over ``templates`` (an office's folder, searched first) and
     the shipped templates in ``rectify/present/templates``; autoescape is on, so text a
-    person typed never becomes markup."""
+    person typed never becomes markup, and the environment is Jinja2's sandbox, so a
+    template in the shared repository can format values but never run code."""
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates)))
     loaders.append(jinja2.PackageLoader("rectify.present", "templates"))
-    return jinja2.Environment(
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -287,9 +290,12 @@ def html(
                 for aspect, findings in _by_aspect(ledger.findings, data.as_of).items()
             ]  # fmt: skip
             units.append({"name": ledger.unit.name, "aspects": aspects})
-    template = _environment(templates).get_template("bulletin.html.j2")
-    return str(
-        template.render(
+    import jinja2
+
+    try:
+        template = _environment(templates).get_template("bulletin.html.j2")
+        return _render(
+            template,
             w=words,
             title=title(data, lang),
             office=office,
@@ -307,7 +313,13 @@ def html(
             details=units,
             finding_headers=finding_headers,
         )
-    )
+    except jinja2.TemplateError as exc:  # an office template that is broken, or unsafe (the sandbox refused it)
+        raise UsageError(f"the 通报 template cannot be used: {exc}") from None
+
+
+def _render(template: Any, **values: Any) -> str:
+    """``template`` rendered with ``values``, as text."""
+    return str(template.render(**values))
 
 
 def _bar_widths(counts: Counts) -> tuple[str, str, str]:

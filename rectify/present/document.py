@@ -13,6 +13,7 @@ falls back to a CJK font (Noto CJK) where not. python-docx is imported only here
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -58,6 +59,15 @@ def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:hAnsi"), name)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` without the characters a Word document (XML) cannot hold, shown visibly
+    (``\\x01``) so an export never fails on text a person typed."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
 def _paragraph(doc: Any, text: str, font: str, size: float, align: str = "left", indent: bool = False,
                bold: bool = False, space_after: float = 0) -> Any:  # fmt: skip
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -74,7 +84,7 @@ def _paragraph(doc: Any, text: str, font: str, size: float, align: str = "left",
     fmt.line_spacing = Pt(28) if size >= BODY_PT else Pt(size * 1.3)  # 28 pt: 22 lines a page
     if indent:
         fmt.first_line_indent = Pt(size * 2)
-    _font(para.add_run(text), font, size, bold)
+    _font(para.add_run(_xml_safe(text)), font, size, bold)
     return para
 
 
@@ -108,7 +118,7 @@ def _table(doc: Any, headers: list[str], rows: list[list[str]], widths_cm: list[
             elif c in numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             bold = r == 0 or (total_last and r == len(rows))
-            _font(para.add_run(value), HEADING_FONT if r == 0 else BODY_FONT, TABLE_PT, bold and r != 0)
+            _font(para.add_run(_xml_safe(value)), HEADING_FONT if r == 0 else BODY_FONT, TABLE_PT, bold and r != 0)
     return table
 
 

@@ -121,18 +121,18 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
 
 
 def md_cell(value: Any) -> str:
-    """Return a value for a Markdown table cell: ``|`` escaped, ``<``/``>`` as entities,
-    line breaks as ``<br>``."""
+    """Return a value for a Markdown table cell: ``|`` and the characters Markdown acts on
+    (links, images, emphasis, code) escaped, ``<``/``>`` as entities, line breaks as
+    ``<br>``: a title never becomes a live link or a remote image."""
     text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "[]()*_`!#":
+        text = text.replace(char, "\\" + char)
     return text.replace("\n", "<br>")
 
 
 def md_text(value: str) -> str:
     """Return text for Markdown prose: characters Markdown would act on are escaped."""
-    text = md_cell(value).replace("<br>", " ")
-    for char in "*_`[]#":
-        text = text.replace(char, "\\" + char)
-    return text
+    return md_cell(value).replace("<br>", " ")
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "github") -> str:
