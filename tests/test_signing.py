@@ -127,9 +127,12 @@ def _event_line(text: str, finding: str, action: str, nth: int = 0) -> int:
 
 
 def _problems(run: Run) -> list[tuple[int, str]]:
-    result = run("check", "--verify")
+    return _lines(run("check", "--verify").stdout)
+
+
+def _lines(stdout: str) -> list[tuple[int, str]]:
     out = []
-    for line in result.stdout.splitlines():
+    for line in stdout.splitlines():
         match = re.match(r"^ledgers/demo\.yaml:(\d+):\d+: (.*)$", line)
         assert match, line
         out.append((int(match.group(1)), match.group(2)))
@@ -264,6 +267,11 @@ def test_check_verify_reports_each_forgery_at_its_line(run: Run, repo: Path, key
         return _event_line(text, finding, action)
 
     evidence_line = next(i for i, line in enumerate(text.splitlines(), 1) if line == "    evidence:")
+    tidy = f'commit {shas["tidy"][:7]} "tidy"'
+    rewrites = [
+        (at("demo-001", "close"), f"findings[1].history[2] (demo-001): {tidy}: history event 2 (close of 2021-09-01) was changed; the history is append-only"),
+        (at("demo-006", "submit"), f"findings[6].history[2] (demo-006): {tidy}: history event 2 (submit of 2021-09-01) was changed; the history is append-only"),
+    ]  # fmt: skip
     assert found == sorted(
         [
             (at("demo-001", "close"), f"findings[1].history[2] (demo-001): event rewritten in commit {shas['tidy'][:10]}: it replaced an earlier event (never rewrite events)"),
@@ -274,9 +282,12 @@ def test_check_verify_reports_each_forgery_at_its_line(run: Run, repo: Path, key
             (at("demo-006", "submit"), f"findings[6].history[2] (demo-006): evidence digest changed in commit {shas['tidy'][:10]}: it replaced an earlier event (never rewrite events)"),
             (evidence_line + 1, f"findings[6].evidence (demo-006): evidence digest changed in commit {shas['tidy'][:10]} without a submit"),
             (at("demo-007", "close"), "findings[7].history[2] (demo-007): this approval is in no commit (written after the last one?)"),
+            *rewrites,
         ]
     )  # fmt: skip
-    assert run("check").exit_code == 0  # plain check sees nothing wrong: only the history shows it
+    plain = run("check")  # plain check sees the rewrites in the history, not the signatures
+    assert plain.exit_code == 1
+    assert sorted(_lines(plain.stdout)) == sorted(rewrites)
 
 
 # ---------------------------------------------------------------- the server's hook

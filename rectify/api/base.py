@@ -177,6 +177,18 @@ class LedgersBase:
         loaded, problems = check_folder(self.folder, audit=True, progress=self.progress, read=self._reader())
         return loaded, problems, len(ledger_paths(self.folder))
 
+    def hand_edits(self, loaded: list[Loaded]) -> tuple[list[Problem], str | None]:
+        """``check``'s look at the git history: every commit (and the change not yet
+        committed) that changed a ledger of ``loaded`` (from :meth:`check`) in a way no
+        rectify step does, at the finding's place in today's file and naming the commit
+        (:func:`rectify.files.history.hand_edit_problems`). Returns ``(problems, note)``,
+        the note saying why the history was not looked at (no git, not a repository, a
+        shallow clone), else None. Raises :class:`LedgerError` for a commit named in
+        ``rectify.yaml``'s ``check`` settings that the repository does not hold."""
+        from rectify.files.history import hand_edit_problems
+
+        return hand_edit_problems(loaded, self.folder, keep=self.cache)
+
     def verify(self, loaded: list[Loaded]) -> list[Problem]:
         """``check --verify``: every approval event of ``loaded`` (from :meth:`check`)
         proven by a signed commit of its own by the person it names, who may sign at that

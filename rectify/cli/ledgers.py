@@ -314,6 +314,10 @@ def check(
         raise UsageError(f"--format must be text or json, not {fmt!r}")
     lib = library(ctx)
     loaded, found, files = lib.check()
+    edits, note = lib.hand_edits(loaded)
+    if note is not None:
+        typer.echo(f"note: {note}", err=True)
+    found = sorted({*found, *edits})
     if verify:
         found = sorted([*found, *lib.verify(loaded)])
     findings.problems(found, fmt)

@@ -16,6 +16,9 @@ Example::
     sheet:                                    # the 整改销号表 (rectify export -f xlsx)
       paper: A4                               # A4 (default) or A3, landscape
       signatures: [整改责任人, 审签人, 单位主要负责人]   # signature spaces under the table
+    check:                                    # rectify check
+      history_since: 2024-03-01               # judge commits from this day (or after this commit) only
+      accept: [3f2a9c1]                       # commits whose hand edits are known and accepted
     bulletin:                                 # the 通报 (rectify report)
       office: 市委巡察整改工作领导小组办公室      # issuing office in the header block
       issue: 12                               # 第 N 期 (--issue overrides)
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from rectify.domain.model import DEFAULT_CHAIN, CalendarDate, Status, Text, _Strict
 from rectify.errors import LedgerError, Problem
@@ -124,6 +127,47 @@ class BulletinConfig(_Strict):
     templates: Text | None = None
 
 
+_REVISION_RE = r"^[0-9a-fA-F]{7,40}$"
+"""A commit named by its hash (at least 7 hex digits)."""
+
+
+def _since(value: object) -> object:
+    """``history_since``: a date (``YYYY-MM-DD``) or a commit hash of 7 to 40 hex digits."""
+    import re
+    from datetime import date as day
+
+    if isinstance(value, day):
+        return value
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if text is not None and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text):
+        from rectify.domain.model import parse_date
+
+        return parse_date(text)
+    if text is None or not re.match(_REVISION_RE, text):
+        shown = str(value)[:40]
+        raise ValueError(f"expected a date written YYYY-MM-DD or a commit hash (7 to 40 hex digits), got {shown!r}")
+    return text.lower()
+
+
+def _revision(value: object) -> object:
+    import re
+
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if text is None or not re.match(_REVISION_RE, text):
+        raise ValueError(f"expected a commit hash (7 to 40 hex digits), got {str(value)[:40]!r}")
+    return text.lower()
+
+
+class CheckConfig(_Strict):
+    """Settings of ``rectify check``'s look at git history: ``history_since``, a day
+    (commits made before it are not judged) or a commit (it and the commits before it are
+    not judged); ``accept``, commits whose hand edits are known and accepted (each
+    named by at least 7 hex digits of its hash)."""
+
+    history_since: Annotated[date | str, BeforeValidator(_since)] | None = None
+    accept: list[Annotated[str, BeforeValidator(_revision)]] = Field(default_factory=list, max_length=1000)
+
+
 class Config(_Strict):
     """The settings of one ledger repository (``rectify.yaml``).
 
@@ -150,6 +194,8 @@ class Config(_Strict):
     sheet: PrintConfig = Field(default_factory=PrintConfig)
     """How the 整改销号表 workbook prints."""
     bulletin: BulletinConfig = Field(default_factory=BulletinConfig)
+    check: CheckConfig = Field(default_factory=CheckConfig)
+    """How ``rectify check`` judges the git history of the ledgers."""
 
 
 def load_config(root: Path, raw: bytes | None = None) -> Config:

@@ -138,6 +138,32 @@ def blob_at(path: Path, sha: str) -> bytes | None:
         return None
 
 
+def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
+    """The content of each ``rev:path`` in ``specs`` (None where it does not exist), read by
+    one ``git cat-file --batch``."""
+    if not specs:
+        return []
+    result = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=root, input="\n".join(specs).encode() + b"\n",
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise GitError(f"git cat-file: {result.stderr.decode('utf-8', 'replace').strip()}")
+    data, at = result.stdout, 0
+    out: list[bytes | None] = []
+    for _ in specs:
+        end = data.index(b"\n", at)
+        header = data[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            out.append(None)
+            continue
+        size = int(header[2])
+        out.append(data[at : at + size])
+        at += size + 1
+    return out
+
+
 ATTRIBUTES_LINE = "*.yaml merge=rectify"
 
 

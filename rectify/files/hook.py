@@ -24,13 +24,12 @@ from rectify.domain.model import DEFAULT_CHAIN, Event
 from rectify.domain.signers import APPROVAL_ACTIONS, People, approval_problem
 from rectify.errors import LedgerError
 from rectify.files import yamlread
-from rectify.files.gitops import GitError, _git
+from rectify.files.gitops import GitError, _git, blobs
 from rectify.files.signing import (
     PEOPLE_PATH,
     FindingVersion,
     Signature,
     Version,
-    blobs,
     parse_people,
     read_version,
     signatures,

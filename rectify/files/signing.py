@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from rectify.domain.model import Action, Event, Finding
 from rectify.domain.signers import People, people_problems, public_key
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import yamlread
-from rectify.files.gitops import GitError, _git, file_history
+from rectify.files.gitops import GitError, _git, blobs, file_history
 from rectify.files.ledgerfile import Loaded
 
 PEOPLE_PATH = ".rectify/people.yaml"
@@ -148,32 +147,6 @@ def _write_cache(path: Path, digest: str, verdicts: dict[str, list[str]]) -> Non
         os.replace(name, path)
     except OSError:
         pass
-
-
-def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
-    """The content of each ``rev:path`` in ``specs`` (None where it does not exist), read by
-    one ``git cat-file --batch``."""
-    if not specs:
-        return []
-    result = subprocess.run(
-        ["git", "cat-file", "--batch"], cwd=root, input="\n".join(specs).encode() + b"\n",
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise GitError(f"git cat-file: {result.stderr.decode('utf-8', 'replace').strip()}")
-    data, at = result.stdout, 0
-    out: list[bytes | None] = []
-    for _ in specs:
-        end = data.index(b"\n", at)
-        header = data[at:end].split()
-        at = end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            out.append(None)
-            continue
-        size = int(header[2])
-        out.append(data[at : at + size])
-        at += size + 1
-    return out
 
 
 def event_key(raw: Any) -> str:
