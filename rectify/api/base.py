@@ -173,7 +173,12 @@ class LedgersBase:
 
     def check(self) -> tuple[list[Loaded], list[Problem], int]:
         """Run every rule on every ledger (and on evidence files): the ledgers that could be
-        read, every problem found, and the number of ledger files."""
+        read, every problem found, and the number of ledger files. Raises
+        :class:`LedgerError` for a ``check`` setting of ``rectify.yaml`` naming a commit the
+        repository does not hold (before anything is read)."""
+        from rectify.files.history import history_settings
+
+        history_settings(self.folder)
         loaded, problems = check_folder(self.folder, audit=True, progress=self.progress, read=self._reader())
         return loaded, problems, len(ledger_paths(self.folder))
 

@@ -238,6 +238,38 @@ def _subject(text: str) -> str:
     return clean if len(clean) <= 60 else clean[:59] + "…"
 
 
+def history_settings(folder: Path) -> tuple[str | None, date | None, set[str]]:
+    """``rectify.yaml``'s ``check`` settings for ``folder`` with their commits resolved:
+    ``(the commit history_since names, the day it names, the full hashes accept names)``.
+    Outside a git repository or without git, the commits are not looked up. Raises
+    :class:`LedgerError` at the setting's place for a commit the repository does not hold."""
+    import shutil
+
+    from rectify.files.config import config_for
+    from rectify.files.gitops import toplevel
+
+    settings = config_for(folder).check
+    root = toplevel(folder) if shutil.which("git") else None
+    exclude: str | None = None
+    since_day: date | None = None
+    accepted: set[str] = set()
+    if root is None:
+        return None, None, set()
+    if isinstance(settings.history_since, str):
+        exclude = _resolve(root, settings.history_since)
+        if exclude is None:
+            message = f"no commit {settings.history_since} in this repository"
+            raise _setting_problem(folder, ("check", "history_since"), message)
+    else:
+        since_day = settings.history_since
+    for number, revision in enumerate(settings.accept):
+        full = _resolve(root, revision)
+        if full is None:
+            raise _setting_problem(folder, ("check", "accept", number), f"no commit {revision} in this repository")
+        accepted.add(full)
+    return exclude, since_day, accepted
+
+
 def hand_edit_problems(loaded: list[Loaded], folder: Path, keep: bool = True) -> tuple[list[Problem], str | None]:
     """``check``'s look at the git history of the ledger folder ``folder``: every commit
     that changed a ledger in a way no rectify step does (:func:`rectify.domain.changes.hand_edits`:
@@ -256,43 +288,39 @@ def hand_edit_problems(loaded: list[Loaded], folder: Path, keep: bool = True) ->
     :class:`LedgerError` for a commit in ``rectify.yaml`` that the repository does not hold.
     """
     import shutil
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    from rectify.domain.changes import hand_edits
-    from rectify.files.cache import cache_dir
-    from rectify.files.config import config_for
-    from rectify.files.gitops import _git, blobs, toplevel
+    from rectify.files.gitops import GitError, toplevel
 
     if shutil.which("git") is None:
         return [], "git is not installed, so the ledgers' history was not checked"
     root = toplevel(folder)
     if root is None:
         return [], "the ledgers are not in a git repository, so their history was not checked"
+    try:
+        return _hand_edits(loaded, folder, root, keep)
+    except GitError as exc:
+        return [], f"the ledgers' history was not checked: {exc}"
+
+
+def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> tuple[list[Problem], str | None]:
+    """:func:`hand_edit_problems` in the repository at ``root``. Raises :class:`GitError`."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rectify.domain.changes import hand_edits
+    from rectify.files.cache import cache_dir
+    from rectify.files.config import config_for
+    from rectify.files.gitops import _git, blobs
+
     if _git(["rev-parse", "--is-shallow-repository"], root).decode().strip() == "true":
         return [], "the repository is a shallow clone, so the ledgers' history was not checked (git fetch --unshallow)"
     if _resolve(root, "HEAD") is None:
         return [], None  # no commit yet: no history to judge
-    settings = config_for(folder).check
-    exclude: str | None = None
-    since_day: date | None = None
-    if isinstance(settings.history_since, str):
-        exclude = _resolve(root, settings.history_since)
-        if exclude is None:
-            message = f"no commit {settings.history_since} in this repository"
-            raise _setting_problem(folder, ("check", "history_since"), message)
-    else:
-        since_day = settings.history_since
-    accepted: set[str] = set()
-    for number, revision in enumerate(settings.accept):
-        full = _resolve(root, revision)
-        if full is None:
-            raise _setting_problem(folder, ("check", "accept", number), f"no commit {revision} in this repository")
-        accepted.add(full)
+    exclude, since_day, accepted = history_settings(folder)
     zone = ZoneInfo(config_for(folder).time_zone)
     top = root.resolve()
     inside = folder.resolve().relative_to(top).as_posix() if folder.resolve() != top else ""
-    today = {item.path.resolve().relative_to(top).as_posix(): item for item in loaded}
+    today = {f"{inside}/{item.path.name}" if inside else item.path.name: item for item in loaded}
     changes: list[tuple[str, str, tuple[str, ...], str]] = []  # (commit label, file, blobs before, blob after)
     for touch in _touches(root, inside, exclude):
         if touch.sha in accepted:
@@ -328,10 +356,17 @@ def hand_edit_problems(loaded: list[Loaded], folder: Path, keep: bool = True) ->
             verdicts[key] = []
             wanted.append((name, before, after))
     ids = sorted({b for _, before, after in wanted for b in (*before, after) if b != _ABSENT and b not in worktree})
-    contents: dict[str, bytes | None] = dict(zip(ids, blobs(root, ids), strict=True))
+    contents: dict[str, bytes | None] = dict(zip(ids, blobs(root, ids), strict=True)) if ids else {}
     contents.update(worktree)
+    parsed: dict[str, dict[str, Finding | None] | None] = {}  # a blob is "after" of one change, "before" of the next
+
+    def version(blob: str, name: str) -> dict[str, Finding | None] | None:
+        if blob not in parsed:
+            parsed[blob] = _version(contents.get(blob) if blob != _ABSENT else None, name)
+        return parsed[blob]
+
     for name, before, after in wanted:
-        versions = [_version(contents.get(b) if b != _ABSENT else None, name) for b in (*before, after)]
+        versions = [version(b, name) for b in (*before, after)]
         judged: list[HandEdit] = []
         if all(v is not None for v in versions):
             readable = [v for v in versions if v is not None]
