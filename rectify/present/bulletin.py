@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from rectify.domain.figures import Counts, Late, Row
-from rectify.domain.model import Finding, Status
+from rectify.domain.model import Finding, Ledger, Status
 from rectify.domain.states import deadline_on, is_overdue, status_on
 from rectify.domain.trend import Bulletin, Point
 from rectify.errors import UsageError
+from rectify.present.outline import Top, outline, three_levels
 from rectify.present.tables import LABELS, md_text, money_text, status_word, text_table
 from rectify.present.words import BULLETIN, LANGS, column, word
 
@@ -124,6 +125,21 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     out += [f"## {words['findings']}", ""]
     for ledger in data.ledgers:
         out += [f"### {md_text(ledger.unit.name)}", ""]
+        levels = _levels(ledger, data.as_of)
+        if levels is not None:
+            tops, counted = levels
+            out += [word(BULLETIN, "levels", lang, **counted), ""]
+            for top in tops:
+                out += [f"#### {md_text(top.mark + top.name)}", ""]
+                for middle in top.middles:
+                    if middle.label is not None:
+                        out += [f"##### {md_text(middle.label)}", ""]
+                    for mark, finding in middle.items:
+                        name = md_text(f"{mark}{finding.id} {finding.title}")
+                        out.append(word(BULLETIN, "item", lang, name=name, state=_state(finding, data, lang)))
+                        out += [f"  - {md_text(measure)}" for measure in finding.measures]
+                    out.append("")
+            continue
         for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
             out += [f"#### {md_text(aspect)}", ""]
             for finding in findings:
@@ -133,6 +149,18 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
                 out += [f"  - {md_text(measure)}" for measure in finding.measures]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _levels(ledger: Ledger, as_of: date) -> tuple[list[Top], dict[str, int]] | None:
+    """The three levels of ``ledger``'s findings on the ledger by ``as_of``
+    (:func:`rectify.present.outline.outline`) and how many aspects, problems and specific
+    findings they hold; None when no finding names its problem (two levels, as before)."""
+    findings = [finding for finding in ledger.findings if status_on(finding, as_of) is not None]
+    if not three_levels(findings):
+        return None
+    tops = outline(findings)
+    problems = sum(1 for top in tops for middle in top.middles if middle.label is not None)
+    return tops, {"aspects": len(tops), "problems": problems, "findings": len(findings)}
 
 
 def _by_aspect(findings: list[Finding], as_of: date) -> dict[str, list[Finding]]:
@@ -282,6 +310,26 @@ def html(
     units = []
     if details:
         for ledger in data.ledgers:
+            levels = _levels(ledger, data.as_of)
+            if levels is not None:  # three levels: each aspect's problems, each with its findings
+                tops, counted = levels
+                aspects: list[dict[str, Any]] = [
+                    {"name": top.mark + top.name, "mark": top.mark, "text": top.name, "problems": [
+                        {"name": middle.label or "", "findings": [
+                            {"id": f.id, "mark": mark, "title": f.title, "measures": list(f.measures),
+                             "state": _state(f, data, lang)}
+                            for mark, f in middle.items
+                        ]}
+                        for middle in top.middles
+                    ]}
+                    for top in tops
+                ]  # fmt: skip
+                for aspect in aspects:  # the flat list too, for an office's own template of two levels
+                    problems: list[dict[str, Any]] = aspect["problems"]
+                    aspect["findings"] = [f for problem in problems for f in problem["findings"]]
+                units.append({"name": ledger.unit.name, "aspects": aspects,
+                              "levels": word(BULLETIN, "levels", lang, **counted)})  # fmt: skip
+                continue
             aspects = [
                 {"name": aspect, "findings": [
                     {"id": f.id, "title": f.title, "measures": list(f.measures), "state": _state(f, data, lang)}

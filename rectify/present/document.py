@@ -24,6 +24,7 @@ from rectify.present.bulletin import (
     _by_aspect,
     _late_headers,
     _late_rows,
+    _levels,
     _state,
     _unit_table,
     issued_text,
@@ -244,6 +245,20 @@ def docx_bytes(
         _paragraph(doc, words["findings"], HEADING_FONT, BODY_PT, "center")
         for ledger in data.ledgers:
             _paragraph(doc, ledger.unit.name, SUBHEADING_FONT, BODY_PT)
+            levels = _levels(ledger, data.as_of)
+            if levels is not None:  # 方面 （一） → 问题 1. → 具体问题 （1）
+                tops, counted = levels
+                _paragraph(doc, word(BULLETIN, "levels", lang, **counted), BODY_FONT, TABLE_PT + 1.5)
+                for top in tops:
+                    _paragraph(doc, top.mark + top.name, SUBHEADING_FONT, TABLE_PT + 1.5, bold=True)
+                    for middle in top.middles:
+                        if middle.label is not None:
+                            _paragraph(doc, middle.label, SUBHEADING_FONT, TABLE_PT + 1.5)
+                        rows = [[f.id, mark + f.title, "\n".join(f.measures), _state(f, data, lang)]
+                                for mark, f in middle.items]  # fmt: skip
+                        _table(doc, [words["id"], words["problem"], words["measures"], words["state"]], rows,
+                               [2.9, 3.6, 5.9, 3.2], set())  # fmt: skip
+                continue
             for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
                 _paragraph(doc, aspect, SUBHEADING_FONT, TABLE_PT + 1.5)
                 rows = [[f.id, f.title, "\n".join(f.measures), _state(f, data, lang)] for f in findings]

@@ -144,6 +144,10 @@ BULLETIN: dict[str, tuple[str, str]] = {
     "heading": ("{title}（{as_of} {day}）", "{title} ({as_of} {day})"),
     "changes_since": ("{changes}（{since} {day}）", "{changes} ({since} {day})"),
     "item": ("- **{name}**（{state}）", "- **{name}** ({state})"),
+    "levels": (
+        "{aspects}个方面{problems}个问题{findings}个具体问题",
+        "{aspects} aspects, {problems} problems, {findings} specific problems",
+    ),
     "overdue_suffix": ("，逾期", ", overdue"),
     "deadline_suffix": ("，整改时限 {day}", ", due {day}"),
     "legend_closed": ("已销号", "closed"),

@@ -22,6 +22,7 @@ from typing import Any
 from rectify.domain.figures import Counts, Row, unit_rows
 from rectify.domain.model import Action, Finding, Ledger, Status
 from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
+from rectify.present.outline import outline, three_levels
 from rectify.present.tables import formula_safe
 from rectify.present.words import STATUS_ZH
 
@@ -102,13 +103,29 @@ def finding_record(ledger: Ledger, finding: Finding, as_of: date) -> dict[str, A
 
 
 def records(ledgers: list[Ledger], as_of: date) -> list[dict[str, Any]]:
-    """Return :func:`finding_record` for every finding on the ledgers by ``as_of``."""
-    return [
-        finding_record(ledger, finding, as_of)
-        for ledger in ledgers
-        for finding in ledger.findings
-        if status_on(finding, as_of) is not None
-    ]
+    """Return :func:`finding_record` for every finding on the ledgers by ``as_of``.
+
+    When a finding of any ledger names its problem (three levels,
+    :mod:`rectify.present.outline`), each ledger's records follow the outline (by aspect,
+    then problem) and every record carries, after ``aspect``: ``aspect_mark`` (``（一）``),
+    ``problem`` (its line, ``1. …``; "" for none) and ``item_mark`` (``（1）``)."""
+    three = any(three_levels(ledger.findings) for ledger in ledgers)
+    out: list[dict[str, Any]] = []
+    for ledger in ledgers:
+        items = [finding for finding in ledger.findings if status_on(finding, as_of) is not None]
+        if not three:
+            out += [finding_record(ledger, finding, as_of) for finding in items]
+            continue
+        for top in outline(items):
+            for middle in top.middles:
+                for mark, finding in middle.items:
+                    record: dict[str, Any] = {}
+                    for key, value in finding_record(ledger, finding, as_of).items():
+                        record[key] = value
+                        if key == "aspect":
+                            record.update(aspect_mark=top.mark, problem=middle.label or "", item_mark=mark)
+                    out.append(record)
+    return out
 
 
 def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
@@ -307,6 +324,31 @@ def _aspect_label(index: int, aspect: str) -> str:
     return f"{mark}、{aspect}"
 
 
+def _sheet_rows(items: list[Finding]) -> list[tuple[tuple[str, int] | None, str, Finding | None]]:
+    """The rows of a unit's table in order: ``(heading, mark, finding)``, either a heading
+    ``(text, level)`` (level 0 an aspect's row, 1 a problem's) or a finding with the mark
+    its title starts with. Two levels (no finding names its problem): ``一、…`` rows, as on
+    the paper form, and no mark. Three levels (:mod:`rectify.present.outline`): ``（一）…``
+    and ``1. …`` rows, each title marked ``（1）`` from one under each problem. 序号 counts
+    the specific findings on through the sheet either way."""
+    rows: list[tuple[tuple[str, int] | None, str, Finding | None]] = []
+    if not three_levels(items):
+        last_aspect, aspects = None, 0
+        for finding in items:
+            if finding.aspect != last_aspect:
+                rows.append(((_aspect_label(aspects, finding.aspect), 0), "", None))
+                last_aspect, aspects = finding.aspect, aspects + 1
+            rows.append((None, "", finding))
+        return rows
+    for top in outline(items):
+        rows.append(((f"{top.mark}{top.name}", 0), "", None))
+        for middle in top.middles:
+            if middle.label is not None:
+                rows.append(((middle.label, 1), "", None))
+            rows += [(None, mark, finding) for mark, finding in middle.items]
+    return rows
+
+
 def _unit_sheet(
     sheet: Any, ledger: Ledger, as_of: date, filled: date, paper: str, signatures: tuple[str, ...]
 ) -> None:
@@ -324,6 +366,7 @@ def _unit_sheet(
     long_fill = PatternFill("solid", fgColor="DDEBF7")
     extended_fill = PatternFill("solid", fgColor="FFF2CC")
     aspect_fill = PatternFill("solid", fgColor="EDEDED")
+    problem_fill = PatternFill("solid", fgColor="F6F6F6")
     items = [f for f in ledger.findings if status_on(f, as_of) is not None]
     columns = [c for c in COLUMNS if c[0] != "evidence" or any(f.evidence for f in items)]
     factor = A3_FACTOR if paper == "A3" else 1.0
@@ -353,20 +396,24 @@ def _unit_sheet(
         cell.font, cell.alignment, cell.border = head, centre, box
     sheet.row_dimensions[3].height = 2 * LINE_PT + 3
 
-    at, last_aspect, aspects = 3, None, 0
+    at = 3
     made: dict[tuple[str, bool, int], Any] = {}
-    for number, finding in enumerate(items, start=1):
-        if finding.aspect != last_aspect:
+    number = 0
+    for heading, mark, finding in _sheet_rows(items):
+        if heading is not None:
             at += 1
-            sheet.cell(row=at, column=1, value=_safe(_aspect_label(aspects, finding.aspect)))
+            text, level = heading
+            sheet.cell(row=at, column=1, value=_safe(text))
             sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=span)
             for col in range(1, span + 1):
                 cell = sheet.cell(row=at, column=col)
-                cell.font, cell.border, cell.fill = head, box, aspect_fill
+                cell.font, cell.border = (head if level == 0 else body), box
+                cell.fill = aspect_fill if level == 0 else problem_fill
                 cell.alignment = Alignment(vertical="center", horizontal="left")
             sheet.row_dimensions[at].height = LINE_PT + 3
-            last_aspect, aspects = finding.aspect, aspects + 1
-        at += 1
+        if finding is None:
+            continue
+        at, number = at + 1, number + 1
         record = finding_record(ledger, finding, as_of)
         status = status_on(finding, as_of)
         late = is_overdue(finding, as_of)
@@ -376,7 +423,7 @@ def _unit_sheet(
             state += "\n（已延期）"
         values = {
             "number": number,
-            "title": finding.title,
+            "title": mark + finding.title,
             "measures": numbered(list(finding.measures)),
             "leader": record["leader"],
             "department": record["department"],
