@@ -306,7 +306,9 @@ def check(
         ),
     ] = False,
 ) -> None:
-    """Validate every ledger and report every problem as path:line:col: message."""
+    """Validate every ledger and report every problem as path:line:col: message; in git,
+    also each commit that changed a ledger by hand (a deadline moved, a status set without
+    its events, the history rewritten, a finding deleted)."""
     from rectify.api import display
     from rectify.present import findings
 
