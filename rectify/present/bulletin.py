@@ -331,13 +331,14 @@ def html(
                               "levels": word(BULLETIN, "levels", lang, **counted)})  # fmt: skip
                 continue
             aspects = [
-                {"name": aspect, "findings": [
-                    {"id": f.id, "title": f.title, "measures": list(f.measures), "state": _state(f, data, lang)}
+                {"name": aspect, "problems": [], "findings": [
+                    {"id": f.id, "mark": "", "title": f.title, "measures": list(f.measures),
+                     "state": _state(f, data, lang)}
                     for f in findings
                 ]}
                 for aspect, findings in _by_aspect(ledger.findings, data.as_of).items()
             ]  # fmt: skip
-            units.append({"name": ledger.unit.name, "aspects": aspects})
+            units.append({"name": ledger.unit.name, "aspects": aspects, "levels": ""})
     import jinja2
 
     try:
