@@ -314,3 +314,15 @@ def test_without_git_outside_a_repository_and_in_a_shallow_clone(
         "note: git is not installed, so the ledgers' history was not checked\nok: 1 ledger, 2 findings in ledgers\n"
     )
     monkeypatch.setenv("PATH", os.defpath)
+
+
+def test_a_version_too_large_to_be_a_ledger_is_not_read(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rectify.files import history
+
+    hand_commit(repo, "deadline: 2021-10-31", "deadline: 2031-10-31", "改期")
+    size = len((repo / "ledgers" / "demo.yaml").read_bytes())
+    monkeypatch.setattr(history, "MAX_VERSION_BYTES", size - 1)  # both versions of the commit are larger
+    result = run("--no-cache", "check")
+    assert (result.exit_code, result.stdout) == (0, "")
+    monkeypatch.setattr(history, "MAX_VERSION_BYTES", size)
+    assert run("--no-cache", "check").stdout.startswith("ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): commit ")

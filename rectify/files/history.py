@@ -20,6 +20,7 @@ from rectify.domain.model import Finding
 from rectify.errors import LedgerError, Problem
 from rectify.files import yamlread
 from rectify.files.gitops import Commit
+from rectify.files.ledgerfile import MAX_LEDGER_BYTES
 from rectify.files.paths import display
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ HISTORY_FORMAT = 1
 """The layout of the verdicts kept; raise it when what is stored changes."""
 
 _ABSENT = "0" * 40
+MAX_VERSION_BYTES = MAX_LEDGER_BYTES
+"""The largest version of a ledger in the history that is read (as today's file may be)."""
 _MAX_KEPT = 200_000
 """Verdicts kept at most; past it the store starts anew (it is only a cache)."""
 
@@ -355,14 +358,17 @@ def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> t
         elif key not in verdicts:
             verdicts[key] = []
             wanted.append((name, before, after))
-    ids = sorted({b for _, before, after in wanted for b in (*before, after) if b != _ABSENT and b not in worktree})
+    ids = _small(root, sorted({b for _, bs, a in wanted for b in (*bs, a) if b != _ABSENT and b not in worktree}))
     contents: dict[str, bytes | None] = dict(zip(ids, blobs(root, ids), strict=True)) if ids else {}
     contents.update(worktree)
     parsed: dict[str, dict[str, Finding | None] | None] = {}  # a blob is "after" of one change, "before" of the next
 
     def version(blob: str, name: str) -> dict[str, Finding | None] | None:
         if blob not in parsed:
-            parsed[blob] = _version(contents.get(blob) if blob != _ABSENT else None, name)
+            if blob != _ABSENT and contents.get(blob) is None:  # too large, or gone: not judged
+                parsed[blob] = None
+            else:
+                parsed[blob] = _version(contents.get(blob), name)
         return parsed[blob]
 
     for name, before, after in wanted:
@@ -381,6 +387,22 @@ def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> t
         for edit in verdicts[_pair_key(before, after)]:
             problems.extend(_placed(item, edit, commit_label))
     return problems, None
+
+
+def _small(root: Path, ids: list[str]) -> list[str]:
+    """The blobs of ``ids`` no larger than a ledger may be (:data:`MAX_VERSION_BYTES`), by one
+    ``git cat-file --batch-check``; a larger one is never read (its versions are not judged)."""
+    from rectify.files.gitops import _git
+
+    if not ids:
+        return []
+    out = _git(["cat-file", "--batch-check"], root, "\n".join(ids).encode() + b"\n").decode()
+    sizes = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+            sizes[parts[0]] = int(parts[2])
+    return [blob for blob in ids if sizes.get(blob, MAX_VERSION_BYTES + 1) <= MAX_VERSION_BYTES]
 
 
 def _placed(item: Loaded, edit: HandEdit, commit_label: str) -> list[Problem]:
