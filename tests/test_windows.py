@@ -1,0 +1,162 @@
+"""Windows, tested from Linux (issue "Speak the user's language everywhere", its Windows
+part): the CLI with the POSIX-only parts of Python taken away, the language of a Windows
+display language, evidence paths typed the Windows way, CRLF and a BOM from Notepad, a
+GBK (cp936) or cp1252 console, and a ledger Excel or another program holds open."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL, REPO, Run
+
+DATA = Path(__file__).resolve().parent / "data"
+
+POSIX_ONLY_MODULES = ("fcntl", "termios", "tty", "pty", "pwd", "grp", "resource")
+"""Modules of Python's standard library that do not exist on Windows."""
+POSIX_ONLY_OS = (
+    "fork", "forkpty", "getuid", "geteuid", "getgid", "getegid", "getgroups", "setsid", "getpgrp", "killpg",
+    "uname", "chown", "lchown", "mkfifo", "mknod", "statvfs", "sysconf", "getloadavg", "pipe2", "sync", "openpty",
+    "ttyname", "O_NOFOLLOW", "O_DIRECTORY", "O_CLOEXEC", "O_NOCTTY", "O_NONBLOCK",
+)  # fmt: skip
+"""Names of the ``os`` module that Windows' Python lacks."""
+POSIX_ONLY_SIGNALS = (
+    "SIGPIPE", "SIGHUP", "SIGQUIT", "SIGKILL", "SIGALRM", "SIGCHLD", "SIGUSR1", "SIGUSR2", "SIGTSTP", "SIGCONT",
+    "SIGSTOP", "SIGTTIN", "SIGTTOU", "SIGWINCH",
+)  # fmt: skip
+
+WITHOUT_POSIX = f"""
+import os, signal, sys, warnings
+for name in {POSIX_ONLY_MODULES!r}:
+    sys.modules[name] = None  # `import fcntl` now fails as on Windows
+for name in {POSIX_ONLY_OS!r}:
+    if hasattr(os, name):
+        delattr(os, name)
+for name in {POSIX_ONLY_SIGNALS!r}:
+    if hasattr(signal, name):
+        delattr(signal, name)
+# without fcntl, filelock falls back to its soft lock and says so; on Windows it locks with msvcrt
+warnings.filterwarnings("ignore", "only soft file lock is available")
+sys.argv[0] = "rectify"
+from rectify.entry import main
+main()
+"""
+"""The ``rectify`` console script with the POSIX-only modules and names removed first."""
+
+
+def windowsish(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``rectify ARGS`` in a new Python where the POSIX-only modules and calls are missing."""
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_POSIX, *args],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        timeout=300,
+    )
+
+
+def test_the_simulation_really_removes_the_posix_only_parts() -> None:
+    probe = WITHOUT_POSIX.replace(
+        "from rectify.entry import main\nmain()",
+        "import importlib\n"
+        "for name in ('fcntl', 'termios', 'pwd'):\n"
+        "    try:\n        importlib.import_module(name)\n    except ImportError:\n        print(name, 'missing')\n"
+        "print(hasattr(os, 'fork'), hasattr(os, 'getuid'), hasattr(os, 'O_NOFOLLOW'), hasattr(signal, 'SIGPIPE'))",
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out == "fcntl missing\ntermios missing\npwd missing\nFalse False False False\n"
+
+
+def test_the_main_commands_work_without_posix_only_modules(shipped: Path, tmp_path: Path) -> None:
+    def ok(*args: str) -> str:
+        done = windowsish(*args)
+        assert done.returncode == 0, done.stderr.decode()
+        assert b"Traceback" not in done.stderr and b"Warning" not in done.stderr, done.stderr.decode()
+        return done.stdout.decode() + done.stderr.decode()
+
+    assert ok("check") == "ok: 10 ledgers, 315 findings in ledgers\n"
+    assert ok("status", "--as-of", "2021-12-31", "--lang", "zh").splitlines()[-1].split() == [
+        "合计", "315", "296", "10", "9", "1", "296/315", "94.0%",
+    ]  # fmt: skip
+    overdue = json.loads(ok("list", "--overdue", "--as-of", "2021-12-31", "--format", "json"))
+    assert [row["id"] for row in overdue] == ["jinhua-025"]
+    assert ok("add", "--unit", "yiwu", "--aspect", "落实全面从严治党战略部署方面", "--title", "测试问题",
+              "--owner", "王某", "--deadline", "2021-12-31", "--date", "2021-12-01") == "yiwu-039\n"  # fmt: skip
+    ok("close", "yiwu-039", "--by", "王某", "--approver", "钟某", "--date", "2021-12-20")
+    closed = json.loads(ok("list", "--unit", "yiwu", "--status", "closed", "--format", "json"))
+    assert "yiwu-039" in [row["id"] for row in closed]
+    ok("export", "-o", "台账.xlsx", "--as-of", "2021-12-31")
+    ok("export", "-o", "台账.csv", "--as-of", "2021-12-31")
+    ok("report", "-o", "通报.docx", "--as-of", "2021-12-31")
+    ok("report", "-o", "通报.html", "--as-of", "2021-12-31")
+    from openpyxl import load_workbook
+
+    summary = load_workbook(tmp_path / "台账.xlsx")["汇总"]
+    assert [c.value for c in summary[summary.max_row]] == [None, "合计", 316, 297, 10, 9, 1, 0.94]
+    assert (tmp_path / "台账.csv").read_text(encoding="utf-8-sig").count("\nyiwu-039,") == 1
+    assert (tmp_path / "通报.docx").read_bytes()[:2] == b"PK"
+    assert "297/316" in (tmp_path / "通报.html").read_text(encoding="utf-8")
+    assert ok("unit", "add", "x", "--name", "某局", "--feedback-date", "2021-08-20") != ""
+    done = windowsish("import", str(DATA / "office_gbk.csv"), "--unit", "x")
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Traceback" not in done.stderr and "GB18030" in done.stderr.decode()
+    assert ok("check") == "ok: 11 ledgers, 319 findings in ledgers\n"
+    assert [row["title"] for row in json.loads(ok("list", "--unit", "x", "--format", "json"))] == [
+        "学习贯彻不深入", "“第一议题”制度落实不严", "督查检查考核过多",
+    ]  # fmt: skip
+
+
+def posix_only_uses(source: str) -> list[str]:
+    """The POSIX-only things ``source`` uses directly: imports of :data:`POSIX_ONLY_MODULES`,
+    ``os.<name>`` of :data:`POSIX_ONLY_OS`, ``signal.<name>`` of :data:`POSIX_ONLY_SIGNALS`,
+    ``/dev/`` paths and ``shell=True`` (cmd.exe is not sh). ``getattr(os, "O_NOFOLLOW", 0)``
+    is how code that works on both asks, and is not counted."""
+    found: list[tuple[int, int, str]] = []
+
+    def add(node: ast.AST, text: str) -> None:
+        found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), text))
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in POSIX_ONLY_MODULES:
+                    add(node, f"import {alias.name}")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in POSIX_ONLY_MODULES:
+            add(node, f"from {node.module} import")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if (node.value.id, node.attr) in {("os", n) for n in POSIX_ONLY_OS} | {
+                ("signal", n) for n in POSIX_ONLY_SIGNALS
+            }:
+                add(node, f"{node.value.id}.{node.attr}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/dev/"):
+            add(node, node.value)
+        elif isinstance(node, ast.keyword) and node.arg == "shell" and not (
+            isinstance(node.value, ast.Constant) and node.value.value is False
+        ):
+            add(node.value, f"shell={ast.unparse(node.value)}")
+    return [text for _, _, text in sorted(found)]
+
+
+def test_the_audit_finds_posix_only_calls() -> None:
+    sample = "import fcntl\nimport os, signal\nos.getuid()\nsignal.SIGPIPE\nopen('/dev/tty')\nrun('x', shell=True)\n"
+    assert posix_only_uses(sample) == ["import fcntl", "os.getuid", "signal.SIGPIPE", "/dev/tty", "shell=True"]
+    assert posix_only_uses("getattr(os, 'O_NOFOLLOW', 0)\nos.replace(a, b)\n") == []
+
+
+PAGER_SHELL = "shell=True"
+"""The one use of a shell: the user's own pager command (``RECTIFY_PAGER``/``PAGER``), which
+git runs through a shell too; on Windows that shell is cmd.exe, as the user expects."""
+
+
+def test_nothing_in_rectify_uses_posix_only_calls() -> None:
+    found = {
+        path.relative_to(REPO).as_posix(): uses
+        for path in sorted((REPO / "rectify").rglob("*.py"))
+        if (uses := posix_only_uses(path.read_text(encoding="utf-8")))
+    }
+    assert found == {"rectify/present/tables.py": [PAGER_SHELL]}
