@@ -8,13 +8,14 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, REPO, Run
+from tests.conftest import MINIMAL, REPO
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -135,8 +136,10 @@ def posix_only_uses(source: str) -> list[str]:
                 add(node, f"{node.value.id}.{node.attr}")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/dev/"):
             add(node, node.value)
-        elif isinstance(node, ast.keyword) and node.arg == "shell" and not (
-            isinstance(node.value, ast.Constant) and node.value.value is False
+        elif (
+            isinstance(node, ast.keyword)
+            and node.arg == "shell"
+            and not (isinstance(node.value, ast.Constant) and node.value.value is False)
         ):
             add(node.value, f"shell={ast.unparse(node.value)}")
     return [text for _, _, text in sorted(found)]
@@ -160,3 +163,68 @@ def test_nothing_in_rectify_uses_posix_only_calls() -> None:
         if (uses := posix_only_uses(path.read_text(encoding="utf-8")))
     }
     assert found == {"rectify/present/tables.py": [PAGER_SHELL]}
+
+
+def rectify(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the ``rectify`` console script of this environment, its output in a pipe."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("rectify")), *args],
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def widths(text: str) -> set[int]:
+    """The display widths of the lines of ``text`` (colour codes left out)."""
+    from wcwidth import wcswidth
+
+    return {wcswidth(ANSI.sub("", line)) for line in text.splitlines()}
+
+
+RARE = "理论学习不深入😀𠀀"
+"""A title with an emoji and 𠀀 (U+20000, in GB18030 but not in GBK): two characters a
+cp936 console cannot show."""
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "rich"])
+def test_a_gbk_console_shows_chinese_and_a_question_mark_per_cell_it_cannot_show(folder: Path, terminal: bool) -> None:
+    (folder / "demo.yaml").write_text(MINIMAL.replace("理论学习不深入", RARE), encoding="utf-8")
+    env = {"PYTHONIOENCODING": "gbk", "COLUMNS": "100", **({"FORCE_COLOR": "1"} if terminal else {})}
+    if terminal:
+        env["NO_COLOR"] = ""
+    done = rectify("list", "--lang", "zh", env=env)
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    out = done.stdout.decode("gbk")  # every byte is GBK
+    assert "理论学习不深入????" in out and "政治建设方面" in out and "未整改 (逾期)" in out
+    assert len(widths(out)) == 1  # the columns line up: each missing character is ? per cell
+    if terminal:  # rich draws the box in ASCII for an encoding that is not UTF-8
+        assert out.splitlines()[0].startswith("+---") and "\x1b[31m" in out
+    trend = rectify("trend", "--lang", "zh", "--to", "2021-12-31", env=env)
+    assert trend.returncode == 0 and "整改完成率" in trend.stdout.decode("gbk")
+
+
+def test_a_gbk_console_gets_errors_in_gbk_too(folder: Path) -> None:
+    (folder / "demo.yaml").write_text(MINIMAL, encoding="utf-8")
+    done = rectify("list", "--unit", "不存在😀", env={"PYTHONIOENCODING": "gbk"})
+    assert done.returncode == 2 and done.stdout == b""
+    assert "'不存在?'" in done.stderr.decode("gbk") and b"Traceback" not in done.stderr
+    broken = MINIMAL.replace("    owner: 张某\n", "    owner: 张某\n    staus: 😀\n")
+    (folder / "demo.yaml").write_text(broken, encoding="utf-8")
+    done = rectify("check", env={"PYTHONIOENCODING": "gbk"})
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    assert (done.stdout + done.stderr).decode("gbk").startswith("ledgers/demo.yaml:14:5: ")
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "rich"])
+def test_a_legacy_code_page_without_chinese_does_not_crash(shipped: Path, terminal: bool) -> None:
+    env = {"PYTHONIOENCODING": "cp1252", **({"FORCE_COLOR": "1", "NO_COLOR": ""} if terminal else {})}
+    chinese = rectify("status", "--lang", "zh", "--as-of", "2021-12-31", env=env)
+    assert chinese.returncode == 0 and chinese.stderr == b""
+    out = chinese.stdout.decode("cp1252")
+    assert "296/315 94.0%" in out and len(widths(out.split("\n", 1)[1])) == 1  # the title line aside
+    english = rectify("list", "--lang", "en", "--overdue", "--as-of", "2021-12-31", env=env)
+    assert english.returncode == 0 and "jinhua-025" in english.stdout.decode("cp1252")

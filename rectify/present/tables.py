@@ -184,6 +184,29 @@ def shown(value: Any) -> str:
                        str(value))  # fmt: skip
 
 
+def console_text(value: Any, encoding: str | None = None) -> str:
+    """Return ``value`` as text the output's ``encoding`` (default: stdout's) can show: a
+    character it cannot encode (an emoji, or a rare character such as 𠀀 that GBK lacks, on
+    a cp936 console or in a file redirected there) becomes ``?`` once per terminal cell it
+    takes, so table columns still line up where Python would put a single ``?``. Text the
+    encoding holds (any text in UTF-8) is returned unchanged."""
+    text = str(value)
+    encoding = encoding or getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    out = []
+    for char in text:
+        try:
+            char.encode(encoding)
+            out.append(char)
+        except (UnicodeEncodeError, LookupError):
+            out.append("?" * max(1, cell_width(char)))
+    return "".join(out)
+
+
 def emit(text: str, safe: bool = False) -> None:
     """Write ``text`` and a newline to the output (stdout, or the sink the CLI set for its
     pager: :data:`SINK`), control characters shown visibly (:func:`shown`) unless ``safe``
@@ -254,11 +277,11 @@ def table(
         droppable = [i for i in reversed(shown_columns) if i not in keep and i != 0]
         while sum(minimum(i) + 3 for i in shown_columns) + 1 > console.width and droppable:
             shown_columns.remove(droppable.pop(0))
-        grid = Table(title=Text(shown(title)) if title else None, show_footer=False)
+        grid = Table(title=Text(console_text(shown(title))) if title else None, show_footer=False)
         for index in shown_columns:
             whole = index in numeric or index in keep
             grid.add_column(
-                Text(shown(headers[index])),
+                Text(console_text(shown(headers[index]))),
                 overflow="fold",  # a long name wraps rather than losing its end
                 justify="right" if index in numeric else "left",
                 no_wrap=whole,
@@ -267,7 +290,8 @@ def table(
         for number, row in enumerate(rows):
             meaning = styles[number] if number < len(styles) else None
             grid.add_row(
-                *(Text(shown(row[index])) for index in shown_columns),  # Text: data is never rich markup
+                # Text: data is never rich markup
+                *(Text(console_text(shown(row[index]))) for index in shown_columns),
                 end_section=number == len(rows) - footer_rows - 1 and footer_rows > 0,
                 style="bold" if number >= len(rows) - footer_rows else meaning,
             )
@@ -279,7 +303,7 @@ def table(
         emit(title)
     if title and fmt == "markdown":
         emit(f"**{title}**\n")
-    emit(_text_table(headers, rows, fmt))
+    emit(_text_table([console_text(h) for h in headers], [[console_text(c) for c in r] for r in rows], fmt))
 
 
 def money_text(amount: Decimal, unit: str = "yuan") -> str:
