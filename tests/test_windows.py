@@ -12,10 +12,11 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, REPO, Run
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -228,3 +229,106 @@ def test_a_legacy_code_page_without_chinese_does_not_crash(shipped: Path, termin
     assert "296/315 94.0%" in out and len(widths(out.split("\n", 1)[1])) == 1  # the title line aside
     english = rectify("list", "--lang", "en", "--overdue", "--as-of", "2021-12-31", env=env)
     assert english.returncode == 0 and "jinhua-025" in english.stdout.decode("cp1252")
+
+
+def held(winerror: int | None = 32) -> PermissionError:
+    """The PermissionError Windows raises when another program holds a file (winerror 32:
+    ERROR_SHARING_VIOLATION, as when Excel has a workbook open); None: a POSIX one."""
+    exc = PermissionError(13, "Permission denied")
+    if winerror is not None:
+        exc.winerror = winerror  # type: ignore[attr-defined]  # set by Python on Windows only
+    return exc
+
+
+@pytest.fixture
+def busy(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """``os.replace`` refuses files named ``state["name"]`` ``state["times"]`` times with
+    ``state["error"]``; pauses between attempts are counted, not slept."""
+    from rectify.files import writing
+
+    state: dict[str, Any] = {"name": None, "times": 0, "error": held(), "pauses": 0, "tries": 0}
+    real = os.replace
+
+    def replace(source: Any, target: Any) -> None:
+        if Path(target).name == state["name"]:
+            state["tries"] += 1
+            if state["times"] > 0:
+                state["times"] -= 1
+                raise state["error"]
+        real(source, target)
+
+    def pause(seconds: float) -> None:
+        state["pauses"] += 1
+
+    monkeypatch.setattr(writing.os, "replace", replace)
+    monkeypatch.setattr(writing.time, "sleep", pause)
+    return state
+
+
+def test_a_ledger_held_for_a_moment_is_written_after_a_retry(run: Run, demo: Path, busy: dict[str, Any]) -> None:
+    busy.update(name="demo.yaml", times=3)  # a virus scanner looking at the file
+    result = run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01")
+    assert result.exit_code == 0, result.output
+    assert busy["tries"] == 4 and busy["pauses"] == 3
+    assert "action: close" in demo.read_text(encoding="utf-8")
+
+
+def test_a_ledger_held_open_is_named_and_left_unchanged(run: Run, demo: Path, busy: dict[str, Any]) -> None:
+    before = demo.read_bytes()
+    busy.update(name="demo.yaml", times=1000)
+    result = run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "rectify: error: ledgers/demo.yaml: it is open in another program (Excel, WPS, a viewer) or read-only; "
+        "close it and run the command again; the ledger is unchanged\n"
+    )
+    assert busy["tries"] == 11 and busy["pauses"] == 10  # about a second, then the message
+    assert demo.read_bytes() == before and sorted(p.name for p in demo.parent.iterdir()) == [
+        ".rectify.lock",
+        "demo.yaml",
+    ]
+
+
+def test_an_export_open_in_excel_is_named_and_kept(run: Run, demo: Path, tmp_path: Path, busy: dict[str, Any]) -> None:
+    (tmp_path / "台账.xlsx").write_bytes(b"the workbook Excel has open")
+    busy.update(name="台账.xlsx", times=1000)
+    result = run("export", "-o", "台账.xlsx")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "rectify: error: cannot write 台账.xlsx: it is open in another program (Excel, WPS, a viewer) or read-only; "
+        "close it and run the command again\n"
+    )
+    assert (tmp_path / "台账.xlsx").read_bytes() == b"the workbook Excel has open"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["台账.xlsx"]  # no temporary file left
+    busy.update(times=2)  # Excel closed; the indexer still looks for a moment
+    assert run("export", "-o", "台账.xlsx").exit_code == 0
+    assert (tmp_path / "台账.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_a_posix_permission_error_is_not_retried(run: Run, demo: Path, tmp_path: Path, busy: dict[str, Any]) -> None:
+    busy.update(name="通报.html", times=1000, error=held(None))
+    result = run("report", "-o", "通报.html")
+    assert result.exit_code == 1 and busy["tries"] == 1 and busy["pauses"] == 0
+    assert result.stderr == "rectify: error: cannot write 通报.html: Permission denied\n"
+
+
+def test_a_read_only_export_is_refused_by_name(run: Run, demo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "台账.csv"
+    target.write_bytes(b"old")
+    target.chmod(0o444)  # on Windows: the Read-only attribute
+    result = run("export", "-o", "台账.csv")
+    assert result.exit_code == 1
+    assert result.stderr == "rectify: error: 台账.csv is read-only; make it writable (chmod u+w) to change it\n"
+    assert target.read_bytes() == b"old"
+
+
+def test_windows_is_told_how_to_clear_the_read_only_attribute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from rectify.errors import WriteError
+    from rectify.files import writing
+
+    monkeypatch.setattr(writing.os, "name", "nt")
+    with pytest.raises(WriteError) as caught:
+        writing._refuse_read_only(tmp_path / "demo.yaml", 0o444)
+    assert str(caught.value).endswith(
+        "demo.yaml is read-only; make it writable (untick Read-only in its Properties) to change it"
+    )

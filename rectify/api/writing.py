@@ -18,7 +18,7 @@ from rectify.domain.model import (
     Ledger,
     Unit,
 )
-from rectify.errors import LedgerError, UsageError, WriteError
+from rectify.errors import LedgerError, UsageError
 from rectify.files import gitops
 from rectify.files.config import Config
 from rectify.files.edit import create_ledger, editing
@@ -27,6 +27,7 @@ from rectify.files.ledgerfile import find_finding
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import ledger_path, repository_root
+from rectify.files.writing import write_file
 
 if TYPE_CHECKING:
     from rectify.files.sheets import SheetFile
@@ -411,9 +412,6 @@ class WritingMixin(LedgersBase):
             inside = False
         if inside:
             raise UsageError(f"{display(path)} is in the ledger folder; write exports and reports elsewhere")
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise WriteError(f"cannot write {display(path)}: {exc.strerror}") from None
+        write_file(path, data)
 
 
