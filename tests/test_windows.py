@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import pytest
@@ -332,3 +332,122 @@ def test_windows_is_told_how_to_clear_the_read_only_attribute(monkeypatch: pytes
     assert str(caught.value).endswith(
         "demo.yaml is read-only; make it writable (untick Read-only in its Properties) to change it"
     )
+
+
+REPO_ON_WINDOWS = PureWindowsPath(r"C:\Users\王某\整改台账")
+"""A repository of ledgers as a Windows user keeps it; commands run in its ledgers folder."""
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [
+        (r"C:\Users\王某\整改台账\整改材料\文件.pdf", "整改材料/文件.pdf"),  # absolute, with a drive letter
+        (r"c:\users\王某\整改台账\evidence\A.pdf", "evidence/A.pdf"),  # Windows ignores case
+        (r".\evidence\a.pdf", "ledgers/evidence/a.pdf"),  # relative to the current folder
+        (r"..\evidence\jinhua-037\规程.pdf", "evidence/jinhua-037/规程.pdf"),
+        (r"\Users\王某\整改台账\evidence\a.pdf", "evidence/a.pdf"),  # the root of the current drive
+        ("../evidence/a.pdf", "evidence/a.pdf"),  # / works on Windows too
+        (r"C:\Users\王某\整改台账\ledgers\..\evidence\a.pdf", "evidence/a.pdf"),
+    ],
+)
+def test_a_windows_evidence_path_is_recorded_relative_with_forward_slashes(typed: str, recorded: str) -> None:
+    from rectify.domain.portable import repository_path
+
+    assert repository_path(PureWindowsPath(typed), REPO_ON_WINDOWS, REPO_ON_WINDOWS / "ledgers") == recorded
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        (r"\\server\share\x.pdf", r"is outside the repository (C:\Users\王某\整改台账); copy it in first"),
+        (r"D:\整改材料\文件.pdf", r"is outside the repository (C:\Users\王某\整改台账); copy it in first"),
+        (r"C:\Users\王某\Desktop\文件.pdf", r"is outside the repository (C:\Users\王某\整改台账); copy it in first"),
+        (r"..\..\文件.pdf", r"is outside the repository (C:\Users\王某\整改台账); copy it in first"),
+        (
+            r"..\evidence\con.pdf",
+            "cannot be checked out on Windows: 'con.pdf' is a name Windows keeps for a device "
+            "(CON, PRN, AUX, NUL, COM1-9, LPT1-9); rename it",
+        ),
+    ],
+)
+def test_a_windows_evidence_path_outside_the_repository_is_refused(typed: str, why: str) -> None:
+    from rectify.domain.portable import repository_path
+    from rectify.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        repository_path(PureWindowsPath(typed), REPO_ON_WINDOWS, REPO_ON_WINDOWS / "ledgers")
+    assert str(caught.value) == f"evidence file {typed} {why}"
+
+
+def test_a_repository_on_a_unc_share() -> None:
+    from rectify.domain.portable import repository_path
+
+    share = PureWindowsPath(r"\\server\share\整改台账")
+    assert repository_path(PureWindowsPath(r"\\SERVER\Share\整改台账\evidence\x.pdf"), share, share) == "evidence/x.pdf"
+    assert repository_path(PureWindowsPath(r"evidence\x.pdf"), share, share) == "evidence/x.pdf"
+
+
+def test_evidence_is_recorded_the_same_whatever_the_path_typed(run: Run, demo: Path, tmp_path: Path) -> None:
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "评查报告.pdf").write_bytes(b"%PDF-1.4 report")
+    (tmp_path / "ledgers" / "x").mkdir()
+    os.chdir(tmp_path / "ledgers" / "x")  # restored by the autouse fixture's monkeypatch.chdir
+    given = [str(tmp_path / "evidence" / "评查报告.pdf"), "../../evidence/评查报告.pdf"]
+    result = run("close", "demo-001", "--by", "甲", "--approver", "乙", "--date", "2021-09-01",
+                 "-e", given[0], "-e", given[1])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = demo.read_text(encoding="utf-8")
+    assert text.count("path: evidence/评查报告.pdf\n") == 2 and "\\" not in text  # finding and event, once each
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.pdf"
+    outside.write_bytes(b"elsewhere")
+    refused = run("submit", "demo-002", "--by", "甲", "-e", str(outside), "--date", "2021-09-01")
+    assert refused.exit_code == 2
+    assert refused.stderr == shown_error(
+        f"evidence file {outside} is outside the repository ({tmp_path}); copy it in first"
+    )
+    outside.unlink()
+    typed = run("submit", "demo-002", "--by", "甲", "-e", r"..\..\evidence\评查报告.pdf", "--date", "2021-09-01")
+    assert typed.stderr == shown_error(
+        r"evidence file not found: ..\..\evidence\评查报告.pdf (folders are separated by / here)"
+    )
+
+
+def shown_error(message: str) -> str:
+    """A usage error as the CLI prints it."""
+    return f"rectify: error: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "why"),
+    [
+        (r"evidence\a.pdf", r"is written with \; write it with / so that it reads the same on every machine"),
+        ("C:/evidence/a.pdf", "is not a path inside the repository: record it relative to the repository"),
+        ("../a.pdf", "lies outside the repository"),
+        (
+            "evidence/a:b.pdf",
+            "cannot be checked out on Windows: 'a:b.pdf' holds a character Windows does not allow in a file name "
+            '(< > : " | ? * \\ or a control character)',
+        ),
+    ],
+)
+def test_check_reports_an_evidence_path_that_reads_differently_on_windows(
+    run: Run, folder: Path, recorded: str, why: str
+) -> None:
+    entry = f"    evidence:\n      - path: '{recorded}'\n        sha256: {'0' * 64}\n"
+    (folder / "demo.yaml").write_text(
+        MINIMAL.replace("    owner: 张某\n", "    owner: 张某\n" + entry), encoding="utf-8"
+    )
+    result = run("check")
+    assert result.exit_code == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("ledgers/demo.yaml:15:9: ") and first.endswith(f": evidence path {recorded} {why}")
+
+
+def test_a_unit_id_windows_keeps_for_a_device_is_refused(run: Run, folder: Path) -> None:
+    result = run("unit", "add", "con", "--name", "某局")
+    assert result.exit_code == 2 and not (folder / "con.yaml").exists()
+    assert result.stderr == shown_error(
+        "unit id 'con' cannot name a ledger file: 'con.yaml' is a name Windows keeps for a device "
+        "(CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+    )
+    assert run("unit", "add", "cone", "--name", "某局").exit_code == 0
