@@ -451,3 +451,90 @@ def test_a_unit_id_windows_keeps_for_a_device_is_refused(run: Run, folder: Path)
         "(CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
     )
     assert run("unit", "add", "cone", "--name", "某局").exit_code == 0
+
+
+def notepad(text: str) -> bytes:
+    """``text`` as Notepad saves it: a UTF-8 byte-order mark and CRLF line ends."""
+    return b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+
+
+def test_a_notepad_ledger_with_errors_has_the_same_positions_as_a_plain_one(run: Run, folder: Path) -> None:
+    broken = (
+        MINIMAL.replace("    owner: 张某\n", "    owner: 张某\n    staus: x\n")
+        .replace("deadline: 2021-12-31", "deadline: 2021-02-30")
+        .replace("  # a comment between findings", "\t# a tab")
+    )
+    (folder / "demo.yaml").write_text(broken, encoding="utf-8")
+    plain = run("check")
+    (folder / "demo.yaml").write_bytes(notepad(broken))
+    crlf = run("check")
+    assert crlf.exit_code == plain.exit_code == 1
+    assert crlf.stdout == plain.stdout and crlf.stdout.startswith("ledgers/demo.yaml:20:1: ")
+    (folder / "demo.yaml").write_bytes(notepad(broken.replace("\t# a tab", "  # a comment")))
+    lines = run("check").stdout.splitlines()
+    assert [line.split(" ")[0] for line in lines] == ["ledgers/demo.yaml:14:5:", "ledgers/demo.yaml:24:15:"]
+    assert "'2021-02-30' is not a real date" in lines[1]
+
+
+def test_a_notepad_rectify_yaml_is_read_and_its_errors_placed(run: Run, demo: Path, tmp_path: Path) -> None:
+    (tmp_path / "rectify.yaml").write_bytes(notepad("# 设置\nlang: zh\nprecision: 2\n"))
+    result = run("status")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rectify.yaml:3:1: ") and "precision" in result.stderr
+    (tmp_path / "rectify.yaml").write_bytes(notepad("# 设置\nlang: zh\n"))
+    result = run("status", "--as-of", "2021-12-31")
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1].split()[0] == "合计"
+
+
+def test_writes_keep_a_notepad_ledger_crlf_and_its_bom(run: Run, demo: Path, tmp_path: Path) -> None:
+    demo.write_bytes(notepad(MINIMAL))
+    feedback = tmp_path / "反馈.csv"
+    feedback.write_bytes(
+        notepad(
+            "方面,问题,整改措施,责任人,整改时限\n"
+            '作风建设方面,会议过多,"精简会议\n压缩文件",李某,2021-11-30\n'
+            "作风建设方面,督查过多,精简督查,王某,2021-12-15\n"
+        )
+    )
+    steps = [
+        ("add", "--unit", "demo", "--from", str(feedback), "--date", "2021-08-01"),
+        ("add", "--unit", "demo", "--aspect", "作风建设方面", "--title", "文山会海", "--date", "2021-08-02"),
+        ("start", "demo-001", "--by", "张某", "--date", "2021-08-03"),
+        ("edit", "demo-003", "--owner", "赵某", "--reason", "人事调整", "--by", "王某", "--date", "2021-08-04"),
+        ("close", "demo-001", "--by", "张某", "--approver", "钟某", "--date", "2021-09-01"),
+        ("withdraw", "demo-005", "--reason", "重复", "--by", "王某", "--approver", "钟某", "--date", "2021-09-02"),
+    ]
+    for args in steps:
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+    data = demo.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n") == data.count(b"\r")
+    assert b"# a comment between findings, written by hand\r\n" in data
+    assert run("check").exit_code == 0
+    found = {row["id"]: row for row in json.loads(run("list", "--format", "json").stdout)}
+    assert found["demo-003"]["title"] == "会议过多" and found["demo-004"]["owner"] == "王某"
+    shown = run("show", "demo-003").stdout
+    assert "1. 精简会议\n" in shown and "2. 压缩文件\n" in shown and "\r" not in shown
+
+
+def test_a_crlf_csv_is_imported_and_its_errors_are_on_the_right_line(run: Run, folder: Path, tmp_path: Path) -> None:
+    assert run("unit", "add", "x", "--name", "某局", "--feedback-date", "2021-08-20").exit_code == 0
+    sheet = tmp_path / "台账.csv"
+    rows = (
+        "序号,方面,具体问题,整改措施,责任人,整改时限,整改状态,销号日期,审签人\n"
+        '1,政治建设方面,学习贯彻不深入,"制定学习计划\n开展专题学习",李某,2021-11-30,已完成,2021-11-15,钟某\n'
+        "2,作风建设方面,督查检查考核过多,精简会议文件,赵某,2021-13-01,正在推进,,\n"
+    )
+    sheet.write_bytes(notepad(rows))
+    bad = run("import", str(sheet), "--unit", "x")
+    assert bad.exit_code == 1 and bad.stderr.startswith("台账!F3: "), bad.stderr  # row 3 as Excel shows it
+    sheet.write_bytes(notepad(rows.replace("2021-13-01", "2021-12-31")))
+    done = run("import", str(sheet), "--unit", "x")
+    assert done.exit_code == 0, done.output
+    found = json.loads(run("list", "--unit", "x", "--format", "json").stdout)
+    assert [(r["title"], r["status"], r["deadline"]) for r in found] == [
+        ("学习贯彻不深入", "closed", "2021-11-30"),
+        ("督查检查考核过多", "in_progress", "2021-12-31"),
+    ]
+    assert "\r" not in (folder / "x.yaml").read_text(encoding="utf-8").replace("\r\n", "")
+    assert "1. 制定学习计划\n  " in run("show", found[0]["id"]).stdout
