@@ -538,3 +538,82 @@ def test_a_crlf_csv_is_imported_and_its_errors_are_on_the_right_line(run: Run, f
     ]
     assert "\r" not in (folder / "x.yaml").read_text(encoding="utf-8").replace("\r\n", "")
     assert "1. 制定学习计划\n  " in run("show", found[0]["id"]).stdout
+
+
+def pretend_windows_with_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, git: str) -> Path:
+    """Pretend to be Windows with Git for Windows installed under ``tmp_path/Git``, its
+    git.exe at ``git`` (a path below it); return its less.exe."""
+    import shutil
+
+    top = tmp_path / "Git"
+    (top / git).parent.mkdir(parents=True)
+    (top / git).write_bytes(b"MZ")
+    less = top / "usr" / "bin" / "less.exe"
+    less.parent.mkdir(parents=True)
+    less.write_bytes(b"MZ")
+    monkeypatch.setattr(sys, "platform", "win32")
+    found = {"git": str(top / git), "less": None}
+    monkeypatch.setattr(shutil, "which", lambda name: found.get(name))
+    return less
+
+
+@pytest.mark.parametrize("git", ["cmd/git.exe", "bin/git.exe", "mingw64/bin/git.exe"])
+def test_windows_pages_with_the_less_git_for_windows_brings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, git: str
+) -> None:
+    import subprocess as subprocess_module
+
+    from rectify.present import tables
+
+    less = pretend_windows_with_git(monkeypatch, tmp_path, git)
+    assert tables.git_for_windows_less() == str(less)
+    for name in ("RECTIFY_PAGER", "PAGER", "LESSCHARSET"):
+        monkeypatch.delenv(name, raising=False)
+    started: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(subprocess_module, "run", lambda argv, **kw: started.append((argv, kw)))
+    tables.page("一行\n" * 500)
+    assert [argv for argv, _ in started] == [[str(less), "-FRX"]]
+    assert started[0][1]["input"] == ("一行\n" * 500).encode(sys.stdout.encoding or "utf-8")
+    assert started[0][1]["env"]["LESSCHARSET"] == "utf-8" and "shell" not in started[0][1]
+
+
+def test_windows_without_git_has_no_pager(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+    import subprocess as subprocess_module
+
+    from rectify.present import tables
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    for name in ("RECTIFY_PAGER", "PAGER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(subprocess_module, "run", lambda *a, **k: pytest.fail("no pager should start"))
+    tables.page("一行\n" * 500)
+    assert capsys.readouterr().out == "一行\n" * 500
+
+
+def test_a_windows_console_is_set_to_show_colours(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from rectify.present import tables
+
+    calls: list[str] = []
+    fake = types.ModuleType("colorama")
+    fake.just_fix_windows_console = lambda: calls.append("fixed")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "colorama", fake)
+    tables.prepare_console()
+    assert calls == []  # nothing to do on Linux
+    monkeypatch.setattr(sys, "platform", "win32")
+    tables.prepare_console()
+    assert calls == ["fixed"]
+    monkeypatch.setitem(sys.modules, "colorama", None)  # missing: no error
+    tables.prepare_console()
+
+
+def test_pyproject_brings_colorama_on_windows_only() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "colorama>=0.4.6; sys_platform == 'win32'" in project["dependencies"]
