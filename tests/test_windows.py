@@ -617,3 +617,83 @@ def test_pyproject_brings_colorama_on_windows_only() -> None:
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "colorama>=0.4.6; sys_platform == 'win32'" in project["dependencies"]
+
+
+class _Kernel32:
+    """The one call of Windows' kernel32 that the language is read from."""
+
+    language = 0x0804
+
+    def GetUserDefaultUILanguage(self) -> int:  # noqa: N802 - the Windows API's name
+        return self.language
+
+
+class _WinDLL:
+    kernel32 = _Kernel32()
+
+
+@pytest.mark.parametrize(
+    ("language", "lang"),
+    [(0x0804, "zh"), (0x0404, "zh"), (0x0C04, "zh"), (0x1004, "zh"), (0x0409, "en"), (0x0809, "en"), (0x0411, "en")],
+    ids=["zh_CN", "zh_TW", "zh_HK", "zh_SG", "en_US", "en_GB", "ja_JP"],
+)
+def test_a_windows_display_language_chooses_the_labels(
+    run: Run, shipped: Path, monkeypatch: pytest.MonkeyPatch, language: int, lang: str
+) -> None:
+    import ctypes
+    import locale
+
+    assert locale.windows_locale[0x0804] == "zh_CN"  # the standard library's table
+    assert run("status", "--as-of", "2021-12-31").exit_code == 0  # modules that look at the platform are loaded
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):  # Windows sets none of them
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(ctypes, "windll", _WinDLL(), raising=False)
+    monkeypatch.setattr(_Kernel32, "language", language)
+    last = run("status", "--as-of", "2021-12-31").stdout.splitlines()[-1].split()
+    assert last[0] == {"zh": "合计", "en": "Total"}[lang]
+    monkeypatch.setenv("LANG", "en_US.UTF-8")  # Git Bash sets LANG: the environment comes first
+    assert run("status", "--as-of", "2021-12-31").stdout.splitlines()[-1].split()[0] == "Total"
+
+
+def test_windows_without_the_ui_language_falls_back_to_pythons_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    import locale
+
+    from rectify.present import tables
+
+    class Broken:
+        @property
+        def kernel32(self) -> Any:
+            raise OSError("no kernel32")
+
+    import ctypes
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(ctypes, "windll", Broken(), raising=False)
+    monkeypatch.setattr(locale, "getlocale", lambda *a: ("Chinese (Simplified)_China", "936"))  # as Windows names it
+    assert tables.system_lang() == "zh"
+    monkeypatch.setattr(locale, "getlocale", lambda *a: ("English_United States", "1252"))
+    assert tables.system_lang() == "en"
+
+
+def test_powershell_completes_commands_unit_ids_and_finding_ids(demo: Path) -> None:
+    script = rectify(env={"_RECTIFY_COMPLETE": "source_powershell"}).stdout.decode()
+    assert "Register-ArgumentCompleter -Native -CommandName rectify -ScriptBlock $scriptblock" in script
+    assert '$Env:_RECTIFY_COMPLETE = "complete_powershell"' in script
+
+    def complete(line: str) -> list[str]:
+        """What PowerShell's completer gets for ``line`` (the words before the cursor)."""
+        word = "" if line.endswith(" ") else line.split()[-1]
+        done = rectify(
+            env={
+                "_RECTIFY_COMPLETE": "complete_powershell",
+                "_TYPER_COMPLETE_ARGS": line,
+                "_TYPER_COMPLETE_WORD_TO_COMPLETE": word,
+            }  # fmt: skip
+        )
+        assert done.returncode == 0, done.stderr
+        return [entry.split(":::")[0] for entry in done.stdout.decode().splitlines()]
+
+    assert complete("rectify sta") == ["start", "status"]
+    assert complete("rectify list --unit ") == ["demo"]
+    assert complete("rectify close demo-") == ["demo-001", "demo-002"]
