@@ -697,3 +697,34 @@ def test_powershell_completes_commands_unit_ids_and_finding_ids(demo: Path) -> N
     assert complete("rectify sta") == ["start", "status"]
     assert complete("rectify list --unit ") == ["demo"]
     assert complete("rectify close demo-") == ["demo-001", "demo-002"]
+
+
+def text_writes_without_newline(source: str) -> list[int]:
+    """Lines of ``source`` that write a file in text mode (``write_text``, ``open``/``fdopen``
+    with ``"w"`` or ``"a"``) without ``newline=``: on Windows such a write turns every
+    ``\\n`` into CRLF, and a file git, sh or ssh-keygen reads then differs by machine."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or any(k.arg == "newline" for k in node.keywords):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)]
+        modes += [k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)]
+        if name == "write_text" or (
+            name in ("open", "fdopen") and any(isinstance(m, str) and m[:1] in "wa" and "b" not in m for m in modes)
+        ):
+            if "devnull" not in ast.unparse(node):  # nothing is written there
+                found.append(node.lineno)
+    return sorted(found)
+
+
+def test_every_text_file_rectify_writes_has_lf_line_ends_on_windows_too() -> None:
+    assert text_writes_without_newline("p.write_text(s)\nos.fdopen(h, 'w')\nopen(p, 'wb')\nopen(p, mode='a')\n") == [
+        1, 2, 4,
+    ]  # fmt: skip
+    found = {
+        path.relative_to(REPO).as_posix(): lines
+        for path in sorted((REPO / "rectify").rglob("*.py"))
+        if (lines := text_writes_without_newline(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}

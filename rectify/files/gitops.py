@@ -155,9 +155,10 @@ def install_merge_driver(folder: Path) -> Path:
     attributes = folder / ".gitattributes"
     lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
     if ATTRIBUTES_LINE not in lines:
-        attributes.write_text("\n".join([*lines, ATTRIBUTES_LINE]) + "\n", encoding="utf-8")
+        attributes.write_text("\n".join([*lines, ATTRIBUTES_LINE]) + "\n", encoding="utf-8", newline="\n")
     found = shutil.which("rectify")  # a full path: git runs the driver without the user's venv
-    program = f'"{Path(found).resolve()}"' if found else f'"{sys.executable}" -m rectify'
+    # git runs the driver through sh, Git for Windows too: / between folders reads the same there
+    program = f'"{Path(found).resolve().as_posix()}"' if found else f'"{Path(sys.executable).as_posix()}" -m rectify'
     _git(["config", "merge.rectify.name", "rectify: merge ledgers finding by finding"], root)
     _git(["config", "merge.rectify.driver", f"{program} merge-driver %O %A %B"], root)
     return attributes
@@ -248,7 +249,7 @@ def remember_commit(paths: list[Path], message: str, digest: str) -> None:
         return
     data = {"paths": [str(p.resolve()) for p in paths], "message": message, "sha256": digest}
     temporary = record.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8", newline="\n")
     os.replace(temporary, record)
 
 
