@@ -728,3 +728,15 @@ def test_every_text_file_rectify_writes_has_lf_line_ends_on_windows_too() -> Non
         if (lines := text_writes_without_newline(path.read_text(encoding="utf-8")))
     }
     assert found == {}
+
+
+def test_a_templates_folder_written_with_backslashes_is_found_on_linux(run: Run, demo: Path, tmp_path: Path) -> None:
+    (tmp_path / "模板" / "通报").mkdir(parents=True)
+    (tmp_path / "模板" / "通报" / "bulletin.html.j2").write_text("<p>本单位模板 {{ 1 + 1 }}</p>", encoding="utf-8")
+    (tmp_path / "rectify.yaml").write_bytes(notepad("bulletin:\n  templates: 模板\\通报\n"))
+    result = run("report", "-o", "通报.html")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "通报.html").read_text(encoding="utf-8") == "<p>本单位模板 2</p>"
+    (tmp_path / "rectify.yaml").write_text("bulletin:\n  templates: ..\\..\\etc\n", encoding="utf-8")
+    outside = run("report", "-o", "通报.html")
+    assert outside.exit_code == 2 and "lies outside the repository" in outside.stderr

@@ -15,7 +15,7 @@ from rectify.domain.model import (
     Ledger,
     unit_of,
 )
-from rectify.domain.portable import recorded_path_problem
+from rectify.domain.portable import recorded_path_problem, shared_path
 from rectify.errors import Problem, UsageError
 from rectify.files import clock, gitops
 from rectify.files.cache import Cache
@@ -92,7 +92,7 @@ class LedgersBase:
         if name is None:
             return None
         root = config_root(self.folder).resolve()
-        folder = (root / name).resolve()
+        folder = (root / shared_path(name)).resolve()  # 模板\通报 as typed on Windows, on Linux too
         if folder != root and root not in folder.parents:
             raise UsageError(f"rectify.yaml: bulletin.templates: {name} lies outside the repository")
         if not folder.is_dir():

@@ -100,3 +100,11 @@ def repository_path(given: PurePath, root: PurePath, here: PurePath, typed: obje
         if problem is not None:  # the ledger is shared with Windows machines
             raise UsageError(f"evidence file {shown} cannot be checked out on Windows: {problem}; rename it")
     return relative.as_posix()
+
+
+def shared_path(text: str) -> str:
+    """Return a path written by hand in a file the repository shares (``rectify.yaml``'s
+    ``bulletin.templates``) with ``/`` between folders: ``\\`` is read as a separator, as
+    Windows reads it, so ``模板\\通报`` typed on Windows names the same folder on the Linux
+    server. Absolute paths and ``..`` are kept for the caller to refuse."""
+    return PureWindowsPath(text).as_posix() if "\\" in text else text
