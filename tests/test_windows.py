@@ -740,3 +740,45 @@ def test_a_templates_folder_written_with_backslashes_is_found_on_linux(run: Run,
     (tmp_path / "rectify.yaml").write_text("bulletin:\n  templates: ..\\..\\etc\n", encoding="utf-8")
     outside = run("report", "-o", "通报.html")
     assert outside.exit_code == 2 and "lies outside the repository" in outside.stderr
+
+
+def on_a_terminal(*args: str, env: dict[str, str], columns: int = 80) -> bytes:
+    """Run ``rectify ARGS`` with stdout and stderr on a pseudo-terminal ``columns`` wide;
+    return every byte it wrote there."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("rectify")), *args],
+        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+        env={k: v for k, v in {**os.environ, "TERM": "xterm-256color", **env}.items() if k not in ("COLUMNS", "NO_COLOR")},
+    )  # fmt: skip
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the program ended
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, out
+    return out
+
+
+def test_a_gbk_terminal_at_80_columns(folder: Path) -> None:
+    (folder / "demo.yaml").write_text(MINIMAL.replace("理论学习不深入", RARE), encoding="utf-8")
+    out = on_a_terminal("list", "--lang", "zh", env={"PYTHONIOENCODING": "gbk", "RECTIFY_PAGER": "cat"})
+    text = out.decode("gbk").replace("\r\n", "\n")  # the terminal turns \n into \r\n
+    lines = [ANSI.sub("", line) for line in text.splitlines()]
+    from wcwidth import wcswidth
+
+    assert lines[0].startswith("+--") and max(wcswidth(line) for line in lines) <= 80
+    assert "\x1b[31m" in text and any("demo-001" in line for line in lines)  # overdue, red
+    assert "理论学习" in text and "????" in text
