@@ -86,8 +86,7 @@ def repository_path(given: PurePath, root: PurePath, here: PurePath, typed: obje
     kind = type(root)
     windows = isinstance(root, PureWindowsPath)
     flavour = ntpath if windows else posixpath
-    typed = kind(given)
-    absolute = kind(flavour.normpath(str(kind(here) / typed)))
+    absolute = kind(flavour.normpath(str(kind(here) / kind(given))))
     base = kind(flavour.normpath(str(root)))
     try:
         relative = absolute.relative_to(base)

@@ -52,7 +52,7 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
             raise UsageError(f"evidence file not found: {given}")
         if path.suffix == ".yaml" and path.parent.name == "ledgers":
             raise UsageError(f"{given} is a ledger, not evidence")
-        recorded = repository_path(path, root.resolve(), Path.cwd(), typed=given)
+        recorded = repository_path(path, root.resolve(), path.parent, typed=given)  # path is absolute
         digest = file_sha256(path)
         if digest is None:
             raise UsageError(f"cannot read evidence file {given}")
