@@ -782,3 +782,22 @@ def test_a_gbk_terminal_at_80_columns(folder: Path) -> None:
     assert lines[0].startswith("+--") and max(wcswidth(line) for line in lines) <= 80
     assert "\x1b[31m" in text and any("demo-001" in line for line in lines)  # overdue, red
     assert "理论学习" in text and "????" in text
+
+
+def test_the_board_serves_without_posix_only_modules(shipped: Path) -> None:
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", WITHOUT_POSIX, "board", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().decode()  # printed once the server listens
+        assert first.startswith("rectify board: http://127.0.0.1:"), process.stderr.read() if process.stderr else b""
+        address = first.split()[2]
+        page = urllib.request.urlopen(f"{address}?lang=zh", timeout=120).read().decode("utf-8")
+        assert "金华市人民检察院" in page and "296/315" in page
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
