@@ -33,10 +33,11 @@ being replaced that another program has open, or a read-only one), ERROR_SHARING
 (Excel or WPS has the workbook open), ERROR_LOCK_VIOLATION."""
 BUSY_RETRIES = 10
 BUSY_PAUSE_SECONDS = 0.1
-"""How often and how long a replace held up by another program is tried again: a virus
-scanner, the search indexer or a sync client opens a new file for a moment, so about a
-second of patience lets the write land; Excel holding the file open does not let go, and
-the user is told to close it."""
+"""How often and how long a replace held up by another program is tried again: Windows
+refuses to replace a file while any process has it open, and a virus scanner, the search
+indexer, a sync client or another rectify command reading the ledger (``status``, the
+board) holds it only for a moment, so about a second of patience lets the write land;
+Excel holding a workbook open does not let go, and the user is told to close it."""
 
 
 def lock_path(folder: Path) -> Path:
