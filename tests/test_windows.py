@@ -610,6 +610,13 @@ def test_a_windows_console_is_set_to_show_colours(monkeypatch: pytest.MonkeyPatc
     assert calls == ["fixed"]
     monkeypatch.setitem(sys.modules, "colorama", None)  # missing: no error
     tables.prepare_console()
+    monkeypatch.setitem(sys.modules, "colorama", fake)
+    monkeypatch.setattr(sys, "argv", ["rectify", "--version"])
+    from rectify.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main()  # the console script's entry sets the console up first
+    assert ended.value.code == 0 and calls == ["fixed", "fixed"]
 
 
 def test_pyproject_brings_colorama_on_windows_only() -> None:
