@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from rectify.domain import figures
@@ -15,6 +15,7 @@ from rectify.domain.model import (
     Ledger,
     unit_of,
 )
+from rectify.domain.portable import recorded_path_problem, shared_path
 from rectify.errors import Problem, UsageError
 from rectify.files import clock, gitops
 from rectify.files.cache import Cache
@@ -91,7 +92,7 @@ class LedgersBase:
         if name is None:
             return None
         root = config_root(self.folder).resolve()
-        folder = (root / name).resolve()
+        folder = (root / shared_path(name)).resolve()  # 模板\通报 as typed on Windows, on Linux too
         if folder != root and root not in folder.parents:
             raise UsageError(f"rectify.yaml: bulletin.templates: {name} lies outside the repository")
         if not folder.is_dir():
@@ -242,9 +243,9 @@ class LedgersBase:
     def evidence_file(self, path: str) -> Path:
         """The file of evidence ``path`` as a ledger records it (relative to the repository,
         ``/``-separated). Raises :class:`UsageError` for a path that is absolute, climbs
-        (``..``), names a drive or leads outside the repository once links are followed."""
-        parts = PurePosixPath(path).parts
-        if not parts or path.startswith("/") or any(c in path for c in "\\\0:") or ".." in parts:
+        (``..``), names a drive, holds a ``\\`` (:func:`~rectify.domain.portable.recorded_path_problem`)
+        or leads outside the repository once links are followed."""
+        if recorded_path_problem(path) is not None:
             raise UsageError(f"{path[:200]!r} is not a path inside the repository")
         root = repository_root(self.folder).resolve()
         try:

@@ -66,7 +66,7 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
         directory.mkdir(parents=True, exist_ok=True)
         ignore = directory / ".gitignore"
         if not ignore.exists():
-            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n{PLAIN_FOLDER}/\n", encoding="utf-8")
+            ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n{PLAIN_FOLDER}/\n", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise UsageError(f"cannot create {display(directory)}: {exc.strerror}") from None
     return created, gitops.install_merge_driver(directory) if git else None

@@ -18,15 +18,17 @@ from rectify.domain.model import (
     Ledger,
     Unit,
 )
-from rectify.errors import LedgerError, UsageError, WriteError
+from rectify.domain.portable import windows_name_problem
+from rectify.errors import LedgerError, UsageError
 from rectify.files import gitops
 from rectify.files.config import Config
 from rectify.files.edit import create_ledger, editing
 from rectify.files.evidence import evidence_for
 from rectify.files.ledgerfile import find_finding
 from rectify.files.merge import merge_versions as merge_versions
+from rectify.files.paths import LEDGER_SUFFIX, ledger_path, repository_root
 from rectify.files.paths import display as display
-from rectify.files.paths import ledger_path, repository_root
+from rectify.files.writing import write_file
 
 if TYPE_CHECKING:
     from rectify.files.sheets import SheetFile
@@ -109,6 +111,8 @@ class WritingMixin(LedgersBase):
                 ) from None
             first = exc.errors(include_url=False)[0]
             raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
+        if (problem := windows_name_problem(f"{unit_id}{LEDGER_SUFFIX}")) is not None:  # ledgers travel to Windows
+            raise UsageError(f"unit id {unit_id!r} cannot name a ledger file: {problem}")
         path = ledger_path(self.folder, unit_id)
         wants = self._wants_commit(commit)
         signing = self._signing(wants, key)
@@ -411,9 +415,6 @@ class WritingMixin(LedgersBase):
             inside = False
         if inside:
             raise UsageError(f"{display(path)} is in the ledger folder; write exports and reports elsewhere")
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise WriteError(f"cannot write {display(path)}: {exc.strerror}") from None
+        write_file(path, data)
 
 

@@ -177,6 +177,10 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    if sys.platform == "win32":  # colours on a Windows console (the tables module is not loaded for it elsewhere)
+        from rectify.present.tables import prepare_console
+
+        prepare_console()
     completing = any(name.endswith("_COMPLETE") for name in os.environ)  # shell completion: no pager
     paged = sys.stdout.isatty() and not completing
     if paged:

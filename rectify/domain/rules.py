@@ -59,7 +59,8 @@ class Subject(Protocol):
 
     def evidence_digest(self, path: str) -> str | None:
         """The sha256 of evidence file ``path`` (relative to the repository); None when
-        it is missing or not a regular file. Raises ValueError when it lies outside."""
+        it is missing or not a regular file. Raises ValueError, its text saying why, when
+        the path is not one inside the repository that reads the same on every machine."""
 
     def has_unit(self, unit_id: str) -> bool:
         """True when a ledger of unit ``unit_id`` lies beside this one."""
@@ -186,8 +187,8 @@ def rule_evidence(loaded: Subject) -> list[Problem]:
             if item.path not in digests:
                 try:
                     digests[item.path] = loaded.evidence_digest(item.path)
-                except ValueError:
-                    problems.append(loaded.problem(path, f"evidence path {item.path} lies outside the repository"))
+                except ValueError as why:
+                    problems.append(loaded.problem(path, f"evidence path {item.path} {why}"))
                     continue
             actual = digests[item.path]
             if item.sha256 is None:

@@ -476,14 +476,16 @@ def unit_for(label: str, units: Iterable[tuple[str, str]]) -> str | None:
 
 def new_unit_ids(labels: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
     """Return an id for each unit ``label`` to create: the label itself when it is a
-    valid id not ``taken``, else ``unit-N`` with the next free N."""
+    valid id not ``taken`` and a file name Windows can hold (not ``con``), else ``unit-N``
+    with the next free N."""
     from rectify.domain.model import UNIT_ID_RE
+    from rectify.domain.portable import windows_name_problem
 
     used = set(taken)
     out: dict[str, str] = {}
     number = 1
     for label in labels:
-        if UNIT_ID_RE.match(label) and label not in used:
+        if UNIT_ID_RE.match(label) and label not in used and windows_name_problem(f"{label}.yaml") is None:
             chosen = label
         else:
             while f"unit-{number}" in used:

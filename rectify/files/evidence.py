@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from rectify.domain.model import Evidence
+from rectify.domain.portable import repository_path
 from rectify.errors import UsageError
 
 
@@ -27,10 +29,14 @@ def file_sha256(path: Path) -> str | None:
 
 
 def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
-    """Return an :class:`Evidence` (path relative to ``root``, sha256 hex) per file.
+    """Return an :class:`Evidence` (path relative to ``root`` with ``/`` between folders,
+    sha256 hex) per file, whatever the system: ``C:\\Users\\...\\整改台账\\evidence\\a.pdf``
+    typed on Windows is recorded as ``evidence/a.pdf`` (see
+    :func:`rectify.domain.portable.repository_path`).
 
     Raises :class:`UsageError` when a file is missing, a folder, unreadable, outside
-    ``root``, or a ledger itself. A file given twice is recorded once.
+    ``root``, a ledger itself, or named as Windows cannot hold. A file given twice is
+    recorded once.
     """
     out: list[Evidence] = []
     for given in paths:
@@ -41,16 +47,15 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         if path.is_dir():
             raise UsageError(f"evidence {given} is a folder; name the files in it")
         if not path.is_file():
+            if "\\" in str(given) and os.sep == "/":  # typed the Windows way on Linux or macOS
+                raise UsageError(f"evidence file not found: {given} (folders are separated by / here)")
             raise UsageError(f"evidence file not found: {given}")
         if path.suffix == ".yaml" and path.parent.name == "ledgers":
             raise UsageError(f"{given} is a ledger, not evidence")
-        try:
-            relative = path.relative_to(root.resolve())
-        except ValueError:
-            raise UsageError(f"evidence file {given} is outside the repository ({root}); copy it in first") from None
+        recorded = repository_path(path, root.resolve(), path.parent, typed=given)  # path is absolute
         digest = file_sha256(path)
         if digest is None:
             raise UsageError(f"cannot read evidence file {given}")
-        if all(item.path != relative.as_posix() for item in out):
-            out.append(Evidence(path=relative.as_posix(), sha256=digest))
+        if all(item.path != recorded for item in out):
+            out.append(Evidence(path=recorded, sha256=digest))
     return out

@@ -54,7 +54,7 @@ def commit(paths: list[Path], message: str, key: str | None = None, sign: bool =
     root = toplevel(paths[0].parent)
     if root is None:
         raise GitError(f"{paths[0].parent} is not in a git repository; run `git init` or drop --commit")
-    names = [str(p.resolve().relative_to(root.resolve())) for p in paths]
+    names = [p.resolve().relative_to(root.resolve()).as_posix() for p in paths]
     _git(["add", "--", *names], root)
     signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"] if key else []
     flags = ["-S"] if key or sign else []
@@ -70,7 +70,7 @@ def can_commit(folder: Path, paths: list[Path]) -> str | None:
     if subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=root, capture_output=True).returncode != 0:
         return "git does not know who you are; set user.name and user.email (git config)"
     for path in paths:
-        name = str(path.resolve().relative_to(root.resolve()))
+        name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
         if subprocess.run(["git", "check-ignore", "-q", "--", name], cwd=root, capture_output=True).returncode == 0:
             return f"{name} is ignored by git (.gitignore), so it cannot go into the commit"
     return None
@@ -81,7 +81,7 @@ def uncommitted(path: Path) -> bool:
     root = toplevel(path.parent)
     if root is None:
         return False
-    name = str(path.resolve().relative_to(root.resolve()))
+    name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
     out = _git(["status", "--porcelain", "--", name], root).decode("utf-8", "replace")
     return any(line and not line.startswith("??") for line in out.splitlines())
 
@@ -103,7 +103,7 @@ def file_history(path: Path) -> list[Commit]:
     root = toplevel(path.parent)
     if root is None:
         raise GitError(f"{path.parent} is not in a git repository")
-    name = str(path.resolve().relative_to(root.resolve()))
+    name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
     out = _git(["log", "--format=%H%x1f%P%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root)
     commits = []
     for line in out.decode("utf-8", "replace").splitlines():
@@ -118,7 +118,7 @@ def last_commit_day(path: Path) -> date | None:
     root = toplevel(path.parent)
     if root is None or uncommitted(path):
         return None
-    name = str(path.resolve().relative_to(root.resolve()))
+    name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
     try:
         out = _git(["log", "-1", "--format=%cs", "--", name], root).decode().strip()
     except GitError:
@@ -181,9 +181,10 @@ def install_merge_driver(folder: Path) -> Path:
     attributes = folder / ".gitattributes"
     lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
     if ATTRIBUTES_LINE not in lines:
-        attributes.write_text("\n".join([*lines, ATTRIBUTES_LINE]) + "\n", encoding="utf-8")
+        attributes.write_text("\n".join([*lines, ATTRIBUTES_LINE]) + "\n", encoding="utf-8", newline="\n")
     found = shutil.which("rectify")  # a full path: git runs the driver without the user's venv
-    program = f'"{Path(found).resolve()}"' if found else f'"{sys.executable}" -m rectify'
+    # git runs the driver through sh, Git for Windows too: / between folders reads the same there
+    program = f'"{Path(found).resolve().as_posix()}"' if found else f'"{Path(sys.executable).as_posix()}" -m rectify'
     _git(["config", "merge.rectify.name", "rectify: merge ledgers finding by finding"], root)
     _git(["config", "merge.rectify.driver", f"{program} merge-driver %O %A %B"], root)
     return attributes
@@ -274,7 +275,7 @@ def remember_commit(paths: list[Path], message: str, digest: str) -> None:
         return
     data = {"paths": [str(p.resolve()) for p in paths], "message": message, "sha256": digest}
     temporary = record.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8", newline="\n")
     os.replace(temporary, record)
 
 

@@ -83,7 +83,7 @@ def _ensure_driver(folder: Path, root: Path) -> None:
     pattern = f"{folder.resolve().relative_to(root.resolve()).as_posix()}/*.yaml merge=rectify"
     lines = info.read_text(encoding="utf-8").splitlines() if info.exists() else []
     if pattern not in lines:
-        info.write_text("\n".join([*lines, pattern]) + "\n", encoding="utf-8")
+        info.write_text("\n".join([*lines, pattern]) + "\n", encoding="utf-8", newline="\n")
 
 
 def _clear_identical_untracked(root: Path, upstream: str) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import stat
 import sys
 import tarfile
@@ -161,8 +162,10 @@ def _tip_refusals(root: Path, tip: str) -> list[Refusal]:
         if not folder.is_dir():
             return []
         _, problems = check_folder(folder, audit=True)
-        prefix = str(Path(tmp).resolve()) + "/"
-        return [Refusal("", "check", {"problem": str(p).replace(prefix, "").replace(tmp + "/", "")}) for p in problems]
+        prefix = str(Path(tmp).resolve()) + os.sep  # the temporary folder is not the pusher's business
+        return [
+            Refusal("", "check", {"problem": str(p).replace(prefix, "").replace(tmp + os.sep, "")}) for p in problems
+        ]
 
 
 def push_refusals(root: Path, updates: list[tuple[str, str, str]]) -> list[Refusal]:
@@ -223,11 +226,11 @@ def install_hook(bare: Path) -> Path:
         is_bare = False
     if not is_bare:
         raise GitError(f"{bare} is not a bare git repository (the server's copy, made by git init --bare)")
-    program = f'"{sys.executable}" -m rectify'  # the Python that has this rectify, whatever PATH holds
+    # the Python that has this rectify, whatever PATH holds; / between folders, for sh on Windows too
+    program = f'"{Path(sys.executable).as_posix()}" -m rectify'
     hook = bare / "hooks" / "pre-receive"
     hook.parent.mkdir(exist_ok=True)
-    hook.write_text(
-        f"#!/bin/sh\n# installed by rectify hook install\nexec {program} hook pre-receive\n", encoding="utf-8"
-    )
+    script = f"#!/bin/sh\n# installed by rectify hook install\nexec {program} hook pre-receive\n"
+    hook.write_text(script, encoding="utf-8", newline="\n")  # sh stumbles on a CR, which Windows would add
     hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return hook

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rectify.domain.model import Finding, Ledger, unit_of
+from rectify.domain.portable import recorded_path_problem
 from rectify.domain.rules import AUDIT_RULES, CONTENT_RULES, NEIGHBOUR_RULES, run_folder_rules, run_rules
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import clock, yamlread
@@ -86,12 +87,17 @@ class Loaded:
 
     def evidence_digest(self, path: str) -> str | None:
         """The sha256 of evidence file ``path`` (relative to the repository), None when it
-        is missing or not a regular file (a FIFO is never opened). Raises ValueError when
-        the path leads outside the repository."""
+        is missing or not a regular file (a FIFO is never opened). Raises ValueError, its
+        text saying why, when the path is not one every machine reads the same
+        (:func:`rectify.domain.portable.recorded_path_problem`: a ``\\``, a drive, ``..``)
+        or it leads outside the repository once links are followed."""
+        problem = recorded_path_problem(path)
+        if problem is not None:
+            raise ValueError(problem)
         root = self.root.resolve()
         target = (root / path).resolve()
         if target == root or root not in target.parents:
-            raise ValueError(path)
+            raise ValueError("lies outside the repository")
         return file_sha256(target)
 
     def has_unit(self, unit_id: str) -> bool:

@@ -67,7 +67,7 @@ def allowed_signers(people: People) -> Iterator[Path]:
     """A temporary allowed-signers file (ssh-keygen(1) format) made from ``people``, removed after."""
     handle, name = tempfile.mkstemp(prefix="rectify-signers-", suffix=".txt")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:  # no CR for ssh-keygen, on Windows too
             out.write(people.allowed_signers())
         yield Path(name)
     finally:
@@ -142,7 +142,7 @@ def _write_cache(path: Path, digest: str, verdicts: dict[str, list[str]]) -> Non
     cannot be written is no error."""
     try:
         handle, name = tempfile.mkstemp(prefix=".rectify-signatures-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             json.dump({digest: verdicts}, out)
         os.replace(name, path)
     except OSError:

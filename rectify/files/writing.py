@@ -11,6 +11,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,18 @@ LOCK_NAME = ".rectify.lock"
 
 
 LOCK_TIMEOUT_SECONDS = 60.0
+
+BUSY_WINERRORS = frozenset({5, 32, 33})
+"""Windows' answers when a file is held by another program: ERROR_ACCESS_DENIED (a file
+being replaced that another program has open, or a read-only one), ERROR_SHARING_VIOLATION
+(Excel or WPS has the workbook open), ERROR_LOCK_VIOLATION."""
+BUSY_RETRIES = 10
+BUSY_PAUSE_SECONDS = 0.1
+"""How often and how long a replace held up by another program is tried again: Windows
+refuses to replace a file while any process has it open, and a virus scanner, the search
+indexer, a sync client or another rectify command reading the ledger (``status``, the
+board) holds it only for a moment, so about a second of patience lets the write land;
+Excel holding a workbook open does not let go, and the user is told to close it."""
 
 
 def lock_path(folder: Path) -> Path:
@@ -85,8 +98,8 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
         current = None
     except OSError as exc:
         raise WriteError(f"{display(path)}: cannot read before writing: {exc.strerror}") from None
-    if current is not None and not path.stat().st_mode & stat.S_IWUSR:
-        raise WriteError(f"{display(path)} is read-only; make it writable (chmod u+w) to change it")
+    if current is not None:
+        _refuse_read_only(path, path.stat().st_mode)
     if (None if current is None else hashlib.sha256(current).hexdigest()) != expect:
         what = "was created" if expect is None else "changed on disk"
         raise WriteError(f"{display(path)} {what} since it was read; nothing was written, run the command again")
@@ -110,11 +123,85 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
+        replace(tmp_name, path)
         tmp_name = None
         _fsync_dir(path.parent)
     except OSError as exc:
+        if held_by_another_program(exc):
+            raise WriteError(f"{display(path)}: {HELD}; the ledger is unchanged") from None
         raise WriteError(f"{display(path)}: could not write ({exc.strerror}); the ledger is unchanged") from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+HELD = "it is open in another program (Excel, WPS, a viewer) or read-only; close it and run the command again"
+"""Why a file could not be replaced on Windows (see :func:`held_by_another_program`)."""
+
+
+def _refuse_read_only(path: Path, mode: int) -> None:
+    """Raise :class:`WriteError` when ``mode`` (of ``path``) says the file is read-only (on
+    Windows: its Read-only attribute), with how to make it writable there."""
+    if not mode & stat.S_IWUSR:
+        how = "untick Read-only in its Properties" if os.name == "nt" else "chmod u+w"
+        raise WriteError(f"{display(path)} is read-only; make it writable ({how}) to change it")
+
+
+def held_by_another_program(exc: OSError) -> bool:
+    """True when ``exc`` is Windows refusing to replace or open a file that another program
+    holds (:data:`BUSY_WINERRORS`); False on every other system and for other errors."""
+    return isinstance(exc, PermissionError) and getattr(exc, "winerror", None) in BUSY_WINERRORS
+
+
+def replace(source: str | Path, target: Path) -> None:
+    """``os.replace(source, target)``, tried again for about a second while Windows says
+    another program holds ``target`` (:func:`held_by_another_program`); a virus scanner or
+    the search indexer lets go in that time. Raises the last :class:`OSError` otherwise."""
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            os.replace(source, target)
+            return
+        except OSError as exc:
+            if attempt == BUSY_RETRIES or not held_by_another_program(exc):
+                raise
+            time.sleep(BUSY_PAUSE_SECONDS)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write an export or a report to ``path`` atomically: a temporary file beside it,
+    flushed, then renamed over it (:func:`replace`), so a reader never sees half a
+    workbook and a failed write leaves the old file. No lock: these files are the user's,
+    not the ledgers. Raises :class:`WriteError` naming the file, saying so when another
+    program (Excel holding the workbook open, on Windows) keeps it from being replaced."""
+    if path.is_symlink():  # write the file the link points to; the link stays a link
+        path = path.resolve()
+    try:
+        mode: int | None = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = None
+    if mode is not None:
+        _refuse_read_only(path, mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        if held_by_another_program(exc):
+            raise WriteError(f"cannot write {display(path)}: {HELD}") from None
+        raise WriteError(f"cannot write {display(path)}: {exc.strerror}") from None
     finally:
         if tmp_name is not None:
             try:

@@ -184,6 +184,29 @@ def shown(value: Any) -> str:
                        str(value))  # fmt: skip
 
 
+def console_text(value: Any, encoding: str | None = None) -> str:
+    """Return ``value`` as text the output's ``encoding`` (default: stdout's) can show: a
+    character it cannot encode (an emoji, or a rare character such as 𠀀 that GBK lacks, on
+    a cp936 console or in a file redirected there) becomes ``?`` once per terminal cell it
+    takes, so table columns still line up where Python would put a single ``?``. Text the
+    encoding holds (any text in UTF-8) is returned unchanged."""
+    text = str(value)
+    encoding = encoding or getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    out = []
+    for char in text:
+        try:
+            char.encode(encoding)
+            out.append(char)
+        except (UnicodeEncodeError, LookupError):
+            out.append("?" * max(1, cell_width(char)))
+    return "".join(out)
+
+
 def emit(text: str, safe: bool = False) -> None:
     """Write ``text`` and a newline to the output (stdout, or the sink the CLI set for its
     pager: :data:`SINK`), control characters shown visibly (:func:`shown`) unless ``safe``
@@ -254,11 +277,11 @@ def table(
         droppable = [i for i in reversed(shown_columns) if i not in keep and i != 0]
         while sum(minimum(i) + 3 for i in shown_columns) + 1 > console.width and droppable:
             shown_columns.remove(droppable.pop(0))
-        grid = Table(title=Text(shown(title)) if title else None, show_footer=False)
+        grid = Table(title=Text(console_text(shown(title))) if title else None, show_footer=False)
         for index in shown_columns:
             whole = index in numeric or index in keep
             grid.add_column(
-                Text(shown(headers[index])),
+                Text(console_text(shown(headers[index]))),
                 overflow="fold",  # a long name wraps rather than losing its end
                 justify="right" if index in numeric else "left",
                 no_wrap=whole,
@@ -267,7 +290,8 @@ def table(
         for number, row in enumerate(rows):
             meaning = styles[number] if number < len(styles) else None
             grid.add_row(
-                *(Text(shown(row[index])) for index in shown_columns),  # Text: data is never rich markup
+                # Text: data is never rich markup
+                *(Text(console_text(shown(row[index]))) for index in shown_columns),
                 end_section=number == len(rows) - footer_rows - 1 and footer_rows > 0,
                 style="bold" if number >= len(rows) - footer_rows else meaning,
             )
@@ -279,7 +303,7 @@ def table(
         emit(title)
     if title and fmt == "markdown":
         emit(f"**{title}**\n")
-    emit(_text_table(headers, rows, fmt))
+    emit(_text_table([console_text(h) for h in headers], [[console_text(c) for c in r] for r in rows], fmt))
 
 
 def money_text(amount: Decimal, unit: str = "yuan") -> str:
@@ -477,24 +501,67 @@ class ReadProgress:
 
 def page(text: str) -> None:
     """Show ``text`` (already made safe) on the terminal: through a pager when it is longer
-    than the window, as git does (``RECTIFY_PAGER``, else ``PAGER``, else ``less -FRX``
-    where it exists), else written out directly."""
+    than the window, as git does (``RECTIFY_PAGER``, else ``PAGER``, run by the shell;
+    else ``less -FRX`` where it is on the PATH or, on Windows, the less that Git for
+    Windows brings, :func:`git_for_windows_less`), else written out directly."""
     import shutil
     import subprocess
 
     rows = shutil.get_terminal_size((80, 24)).lines
     command = os.environ.get("RECTIFY_PAGER") or os.environ.get("PAGER")
-    if command is None and shutil.which("less"):
-        command = "less -FRX"
-    if text.count("\n") < rows or not command or command == "cat":
+    argv: list[str] | None = None
+    if command is None:
+        less = shutil.which("less") or git_for_windows_less()
+        argv = [less, "-FRX"] if less else None
+    if text.count("\n") < rows or not (command or argv) or command == "cat":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     sys.stdout.flush()
+    data = text.encode(sys.stdout.encoding or "utf-8", "replace")
     try:
-        subprocess.run(command, shell=True, input=text.encode(sys.stdout.encoding or "utf-8", "replace"), check=False)  # noqa: S602 - the user's own pager command, as git runs it
+        if argv is not None:
+            env = None
+            if sys.platform == "win32":  # less reads UTF-8 (Python's encoding of a Windows console)
+                env = {**os.environ, "LESSCHARSET": os.environ.get("LESSCHARSET", "utf-8")}
+            subprocess.run(argv, input=data, env=env, check=False)
+        elif command:
+            subprocess.run(command, shell=True, input=data, check=False)  # noqa: S602 - the user's own pager command, as git runs it
     except OSError:
         sys.stdout.write(text)
+
+
+def git_for_windows_less() -> str | None:
+    """The ``less.exe`` that Git for Windows installs beside git (``<Git>\\usr\\bin``, with
+    git in ``<Git>\\cmd``, ``<Git>\\bin`` or ``<Git>\\mingw64\\bin``) and uses as its own
+    pager; None on other systems, without Git, or when it is not there. Windows has no
+    pager of its own that shows UTF-8 Chinese text (``more`` does not)."""
+    import shutil
+    from pathlib import Path
+
+    if sys.platform != "win32":
+        return None
+    git = shutil.which("git")
+    if git is None:
+        return None
+    folder = Path(git).resolve().parent
+    for top in (folder.parent, folder.parent.parent):
+        less = top / "usr" / "bin" / "less.exe"
+        if less.is_file():
+            return str(less)
+    return None
+
+
+def prepare_console() -> None:
+    """Let a Windows console show the colours rich writes: colorama turns on the console's
+    handling of colour codes (Windows 10 and later; older ones get them translated), which a
+    console window started by cmd.exe or PowerShell leaves off. Nothing elsewhere."""
+    if sys.platform == "win32":
+        try:
+            from colorama import just_fix_windows_console
+        except ImportError:  # installed without its dependencies
+            return
+        just_fix_windows_console()
 
 class Progress:
     """A progress bar on stderr for long work: called as ``progress(done, total)``, it
