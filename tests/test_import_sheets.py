@@ -76,14 +76,28 @@ def test_a_phrase_without_a_year_is_the_next_such_day_after_feedback() -> None:
         read_deadline("下周", 30)
 
 
-def test_a_county_ledger_with_phrases_office_words_notes_and_a_signature_row(run: Run, folder: Path) -> None:
+def test_a_county_ledger_with_phrases_office_words_notes_and_a_signature_row(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert run("unit", "add", "jy", "--name", "某县教育局", "--feedback-date", "2021-08-20").exit_code == 0
+    early = run("import", str(DATA / "office_county.xlsx"), "--unit", "jy")
+    assert early.exit_code == 1  # today is 2021-12-31; the sheet says it was filled in on 2022-01-05
+    assert early.stderr.splitlines()[-2:] == [
+        "整改台账!J2: 填报时间 2022-01-05 is not between 2021-08-20 (the day put on the ledger; --date) and today "
+        "(2021-12-31)",
+        "rectify: 1 problem found; nothing was written",
+    ]
+    monkeypatch.setenv("RECTIFY_TODAY", "2022-01-10")
     result = run("import", str(DATA / "office_county.xlsx"), "--unit", "jy")
     assert result.exit_code == 0, result.output
-    assert result.stderr == (
+    assert result.stderr.splitlines() == [
+        "sheets read: 整改台账",
         "status words: 已整改到位 -> closed (1), 已完成整改 -> closed (1), 基本完成 -> in_progress (1), "
-        "已完成 -> closed (1), 持续整改 -> long_term (1), 正在推进 -> in_progress (1), 阶段性完成 -> long_term (1)\n"
-    )
+        "已完成 -> closed (1), 持续整改 -> long_term (1), 正在推进 -> in_progress (1), 阶段性完成 -> long_term (1)",
+        "基本完成、阶段性完成 not closed: a finding is closed only when its 销号 is signed off; to import a word as "
+        "closed, map it in rectify.yaml (sheets: status_words) and give the 销号日期 and 审签人",
+        "整改台账!J2: 填报时间 2022-01-05; 整改进展 and 备注 are dated that day (a problem closed before it: its 销号日期)",
+    ]
     assert result.stdout == "imported 7 findings into jy: jy-001..jy-007\n"
     rows = _rows(run)
     assert [(r["aspect"], r["title"], r["status"], r["deadline"]) for r in rows] == [
@@ -100,31 +114,47 @@ def test_a_county_ledger_with_phrases_office_words_notes_and_a_signature_row(run
         "2021-12-28",
         "2021-09-30",
     ]
-    assert _notes(rows[0]) == [("2021-08-20", "progress", "整改时限按台账：2021年12月底前；备注：已报县委巡察办")]
-    assert _notes(rows[3]) == [("2021-08-20", "progress", "整改时限按台账：立行立改（挂账后30日）")]
+    # notes of a problem closed before the 填报时间 go on its 销号日期; of one still open, on the 填报时间
+    assert _notes(rows[0]) == [("2021-11-20", "progress", "整改时限按台账：2021年12月底前；备注：已报县委巡察办")]
+    assert _notes(rows[2]) == [("2022-01-05", "progress", "整改时限按台账：年底前；备注：待党组会审议")]
+    assert _notes(rows[3]) == [("2021-09-30", "progress", "整改时限按台账：立行立改（挂账后30日）")]
+    assert [(e["date"], e["action"]) for e in rows[4]["history"]] == [
+        ("2021-08-20", "add"),
+        ("2021-08-20", "start"),
+        ("2021-08-20", "long_term"),
+        ("2022-01-05", "progress"),
+    ]
     assert rows[1]["measures"] == ["健全责任清单", "每季度研判"]
     total = _status(run, "--by", "aspect")[-1]
     assert (total["rate_text"], total["on_time"], total["average_days"], total["overdue"]) == (
         "3/7 42.9%",
         2,
         "87.7",  # (92 + 130 + 41) / 3 days from feedback: the sheet's own close dates
-        0,
+        1,  # 年底前 (2021-12-31), 基本完成 and not closed on 2022-01-10
     )
     assert run("check").exit_code == 0
 
 
-def test_a_town_ledger_in_a_published_layout_as_a_new_user_meets_it(run: Run, folder: Path) -> None:
+def test_a_town_ledger_in_a_published_layout_as_a_new_user_meets_it(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2022-02-28")  # after the sheet's 填报时间, 2022-02-10
     assert run("unit", "add", "xz", "--name", "XX镇党委", "--feedback-date", "2021-10-15").exit_code == 0
     first = run("import", str(DATA / "office_town.xlsx"), "--unit", "xz")
     assert first.exit_code == 1  # the 审核人 is only in the signature row under the table
     assert first.stderr.splitlines() == [
-        "Sheet1!L6: a closed problem needs its 审签人 (column, or --approver)",
-        "Sheet1!L7: a closed problem needs its 审签人 (column, or --approver)",
-        "rectify: 2 problems found; nothing was written",
+        "Sheet1!L6: 2 closed problems (L6 是, L7 是) need a 审签人 and the sheet has no 审签人 column: "
+        "give --approver NAME (who signed off their 销号), or add a 审签人 column",
+        "rectify: 1 problem found; nothing was written",
     ]
     result = run("import", str(DATA / "office_town.xlsx"), "--unit", "xz", "--approver", "孙七")
     assert result.exit_code == 0, result.output
-    assert result.stderr == "status words: 否 -> in_progress (2), 是 -> closed (2)\n"
+    assert result.stderr.splitlines() == [
+        "sheets read: Sheet1",
+        "status words: 否 -> in_progress (2), 是 -> closed (2)",
+        "long_term by the 整改时限, whatever the status word: Sheet1!J8 '长期' (否)",
+        "Sheet1!A3: 填报时间 2022-02-10; 整改进展 and 备注 are dated that day (a problem closed before it: its 销号日期)",
+    ]
     rows = _rows(run)
     assert [(r["aspect"], r["title"], r["department"], r["owner"], r["status"], r["deadline"]) for r in rows] == [
         ("贯彻落实党的路线方针政策和党中央决策部署方面", "乡村振兴战略推进不力，产业项目带动作用不明显", "农业办", "李四",
@@ -136,11 +166,17 @@ def test_a_town_ledger_in_a_published_layout_as_a_new_user_meets_it(run: Run, fo
     ]  # fmt: skip
     assert rows[0]["measures"] == ["梳理项目清单", "建立联农带农机制"]
     assert _notes(rows[3]) == [
-        ("2021-10-15", "progress", "持续开展"),
-        ("2021-10-15", "progress", "整改时限按台账：长期；整改目标：规范管理；配合单位：各村"),
+        ("2022-02-10", "progress", "持续开展"),
+        ("2022-02-10", "progress", "整改时限按台账：长期；整改目标：规范管理；配合单位：各村"),
     ]
+    assert _notes(rows[1])[0] == ("2021-12-20", "progress", "已完成排查")  # closed before the 填报时间
     total = _status(run)[-1]
-    assert (total["rate_text"], total["on_time"], total["average_days"]) == ("2/4 50.0%", 1, "56.0")
+    assert (total["rate_text"], total["on_time"], total["average_days"], total["long_term"]) == (
+        "2/4 50.0%",
+        1,
+        "56.0",
+        1,
+    )
 
 
 def test_a_two_row_header_with_counters_and_extensions(run: Run, folder: Path) -> None:
@@ -194,8 +230,9 @@ def test_an_xls_workbook_with_merged_cells(run: Run, folder: Path) -> None:
     ("original", "saved"), [("office_county.xlsx", "lo_county.xls"), ("office_counters.xlsx", "lo_counters.csv")]
 )
 def test_the_same_sheets_saved_by_another_program_give_the_same_figures(
-    run: Run, folder: Path, original: str, saved: str
+    run: Run, folder: Path, original: str, saved: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2022-01-10")  # after the county sheet's 填报时间
     figures = []
     for unit, source in (("a", original), ("b", saved)):
         assert run("unit", "add", unit, "--name", unit, "--feedback-date", "2021-08-20").exit_code == 0
@@ -222,11 +259,20 @@ def test_a_workbook_with_one_sheet_per_unit(run: Run, folder: Path) -> None:
     assert dry.exit_code == 0, dry.output
     assert dry.stderr.splitlines() == [
         "sheets read: 金华市人民检察院, wucheng",
-        "left aside (hidden, or no header row): 汇总, 旧表",
+        "left aside: 汇总 (no header row with 问题 in its first 30 rows), 旧表 (hidden)",
         "status words: 已完成 -> closed (2), 整改中 -> in_progress (1)",
+        "wucheng: no 填报时间 above the header; 整改进展 and 备注 are dated 2021-07-28, the day the findings are put "
+        "on the ledger (the unit's feedback date)",
         "dry run: 3 findings would be added to 2 units; nothing was written",
     ]
     lines = dry.stdout.splitlines()
+    assert lines[0] == "this import adds"
+    assert [re.split(r"\s{2,}", line.strip()) for line in lines[3:6]] == [
+        ["金华市人民检察院", "2", "1", "1", "0", "0", "0", "0"],
+        ["婺城区人民检察院", "1", "1", "0", "0", "0", "0", "0"],
+        ["Total", "3", "2", "1", "0", "0", "0", "0"],
+    ]
+    lines = lines[6:]
     assert lines[0] == "after import (as of 2021-12-31)"
     assert [re.split(r"\s{2,}", line.strip())[:7] for line in lines[3:]] == [
         ["金华市人民检察院", "2", "1", "1", "0", "0", "1/2 50.0%"],
@@ -237,7 +283,7 @@ def test_a_workbook_with_one_sheet_per_unit(run: Run, folder: Path) -> None:
     result = run("import", str(DATA / "units.xlsx"))
     assert result.stdout.splitlines() == [
         "imported 2 findings into jinhua: jinhua-001..jinhua-002",
-        "imported 1 findings into wucheng: wucheng-001..wucheng-001",
+        "imported 1 finding into wucheng: wucheng-001",
     ]
     assert [r["rate_text"] for r in _status(run)] == ["1/2 50.0%", "1/1 100.0%", "2/3 66.7%"]
 
@@ -246,7 +292,7 @@ def test_a_unit_column_names_the_units_and_unknown_ones_are_reported_or_created(
     _two_units(run)
     refused = run("import", str(DATA / "units_column.xlsx"))
     assert refused.exit_code == 1
-    assert refused.stderr.splitlines()[1:] == [
+    assert refused.stderr.splitlines()[2:] == [
         "全市!A4: no unit named '兰溪市人民检察院' (units: jinhua (金华市人民检察院), wucheng (婺城区人民检察院)); "
         "name the unit with --unit ID, start it with `rectify unit add`, or import with --create-units",
         "rectify: 1 problem found; nothing was written",

@@ -27,7 +27,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files.feedback import normal_date
 from rectify.files.sheetread import read_book
 from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
-from rectify.files.wording import Deadline, read_deadline, status_word, without_time
+from rectify.files.wording import Deadline, read_deadline, sounds_done, status_word, without_time
 
 HEADER_NAMES: dict[str, str] = {
     "序号": "number", "编号": "number",
@@ -83,11 +83,14 @@ _MEASURE_SPLIT = re.compile(r"\n+|；|;|(?=[①-⑳])")
 @dataclass
 class SheetRow:
     """One problem read from a sheet: its ``where`` (``sheet!row``), the fields found
-    (text, dates as ``YYYY-MM-DD`` text) and the cell of each field for messages."""
+    (text, dates as ``YYYY-MM-DD`` text), the cell of each field for messages and the
+    sheet's ``columns``."""
 
     where: str
     fields: dict[str, str] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
+    columns: frozenset[str] = frozenset()
+    """The fields the sheet has a column for (empty in this row or not)."""
 
 
 def _text(value: Any) -> str:
@@ -244,7 +247,7 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
                     previous.fields.setdefault(key, text)
                     previous.cells.setdefault(key, where[key])
             continue
-        out.append(SheetRow(f"{name}!{index + 1}", values, where))
+        out.append(SheetRow(f"{name}!{index + 1}", values, where, frozenset(key for key in columns if key)))
     if conflicts:
         raise LedgerError(conflicts)
     return out
@@ -361,6 +364,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
     reading = reading or Reading()
     problems: list[Problem] = []
     out: list[NewFinding] = []
+    unsigned: list[tuple[SheetRow, str]] = []  # closed rows of a sheet with no 审签人 column, --approver not given
     for row in rows:
         f = row.fields
         errors_before = len(problems)
@@ -401,7 +405,9 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         approver = f.get("approver") or reading.approver
         closed_on = dates.get("closed_on")
         if status is Status.CLOSED:
-            if not approver:
+            if not approver and "approver" not in row.columns:
+                unsigned.append((row, f.get("status") or f.get("closed_on", "")))
+            elif not approver:
                 bad("status", "a closed problem needs its 审签人 (column, or --approver)")
             if closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
                 bad("status", f"{f.get('status') or '销号'!r} closes this problem but the sheet gives no 销号日期: "
@@ -452,7 +458,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 bad(key, str(exc))
         if people or funds or rules:
             counters = Accountability(people={k: v for k, v in people.items() if v}, funds_yuan=funds, rules=rules)
-        if len(problems) > errors_before:
+        if len(problems) > errors_before or (unsigned and unsigned[-1][0] is row):
             continue
         notes = []
         if deadline.due is not None:
@@ -488,23 +494,101 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 cells=tuple((key, ref.partition("!")[2]) for key, ref in row.cells.items()),
             )
         )
+    if unsigned:  # one line for them all: the fix is one option
+        first = _cell_problem(unsigned[0][0], "status", "")
+        listed = ", ".join(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
+        more = f" and {len(unsigned) - 20} more" if len(unsigned) > 20 else ""
+        message = (
+            f"{len(unsigned)} {'closed problem' if len(unsigned) == 1 else 'closed problems'} ({listed}{more}) "
+            f"{'needs' if len(unsigned) == 1 else 'need'} a 审签人 and the sheet has no 审签人 column: "
+            "give --approver NAME (who signed off their 销号), or add a 审签人 column"
+        )
+        problems.append(replace(first, message=message))
     if problems:
         raise LedgerError(problems)
     return out
 
 
+_REPORTED = re.compile(
+    r"(数据截[至止](?:日期|时间)?|截[至止](?:日期|时间)|(?:填报|填表|报送|统计)(?:时间|日期))\s*[：:]?\s*"
+)
+"""A label above the header that dates the sheet: 填报时间, 填报日期, 填表日期, 报送时间, 统计时间,
+数据截至, 截至日期 (数据截至 wins over 填报, as in rectify's own export)."""
+_REPORTED_DAY = re.compile(r"[0-9０-９]{4}\s*[年./\-]\s*[0-9０-９]{1,2}\s*[月./\-]\s*[0-9０-９]{1,2}\s*日?")
+
+
+@dataclass(frozen=True)
+class Reported:
+    """The day a sheet says it was filled in: ``day`` (None when the sheet gives none),
+    the ``cell`` it was read from (``J2``; "" when none) and the ``label`` (``填报时间``)."""
+
+    day: date | None = None
+    cell: str = ""
+    label: str = ""
+
+
+def reported_on(name: str, grid: list[list[Any]], header: int) -> Reported:
+    """Return the 填报时间 (or 数据截至) written above the header of sheet ``name``
+    (``header`` is the header row's index): in a cell such as ``填报时间：2023年5月10日`` or
+    in the cell after a ``填报时间：`` cell. A blank one (``填报时间：  年  月  日``) gives
+    none. Raises :class:`LedgerError` at the cell when the text after the label is not a
+    whole date. Where no such line is, the import says which day it used instead."""
+    from openpyxl.utils import get_column_letter
+
+    found: list[Reported] = []
+    for r, row in enumerate(grid[:header]):
+        for c, value in enumerate(row):
+            text = _text(value) if isinstance(value, str) else ""
+            for match in _REPORTED.finditer(text):
+                label = re.sub(r"[：:\s]", "", match[1])
+                rest = text[match.end() :]
+                cell = f"{get_column_letter(c + 1)}{r + 1}"
+                if not rest.strip():  # the date in the next cell to the right
+                    after = next((v for v in row[c + 1 :] if v not in (None, "")), None)
+                    if isinstance(after, date):
+                        day = after.date() if isinstance(after, datetime) else after
+                        found.append(Reported(day, get_column_letter(row.index(after) + 1) + str(r + 1), label))
+                        continue
+                    rest = _text(after) if after is not None else ""
+                written = _REPORTED_DAY.match(rest.strip())
+                if written is None:
+                    if re.sub(r"[\s年月日_]", "", rest.split("  ")[0].split("\u3000")[0]) == "":
+                        continue  # a blank template line: no date
+                    shown = rest.strip().split()[0] if rest.strip() else rest
+                    message = f"{label} {shown!r} is not a date (2023年5月10日 or 2023-05-10)"
+                    raise LedgerError([Problem(name, r + 1, c + 1, message, cell=cell)])
+                try:
+                    day = _day(written[0])
+                except ValueError:
+                    message = f"{label} {written[0]!r} is not a date (2023年5月10日 or 2023-05-10)"
+                    raise LedgerError([Problem(name, r + 1, c + 1, message, cell=cell)]) from None
+                found.append(Reported(day, cell, label))
+    cut = [f for f in found if f.label.startswith(("数据截", "截"))]
+    return (cut or found or [Reported()])[0]
+
+
 @dataclass
 class SheetFile:
     """What a sheet file holds for import: the sheets read, every sheet's name, the
-    sheets left aside (no header row), the encoding of a CSV (``GB18030 (detected)``), the
-    findings, and each status word used with its state and how many rows use it."""
+    sheets left aside with why (``(name, "hidden" | "no_header" | "one_sheet" |
+    "sheet_option")``: only one sheet is read with ``--unit`` or ``--sheet``), the
+    encoding of a CSV (``GB18030 (detected)``), the findings, each status word used with
+    its state and how many rows use it, the day each sheet read says it was filled in
+    (``{sheet: Reported}``), the rows a 长期坚持 deadline made long-term
+    (``(sheet!cell, deadline text, status word or "")``), the rows with no status word
+    by the state they got (closed by a 销号日期, else open), and the words met that sound
+    finished but do not close (``基本完成``; :func:`rectify.files.wording.sounds_done`)."""
 
     read: list[str]
     names: list[str]
-    skipped: list[str]
+    skipped: list[tuple[str, str]]
     encoding: str | None
     items: list[NewFinding]
     words: dict[str, tuple[Status, int]]
+    reported: dict[str, Reported] = field(default_factory=dict)
+    long_by_deadline: list[tuple[str, str, str]] = field(default_factory=list)
+    unworded: dict[Status, int] = field(default_factory=dict)
+    sounds_done: list[str] = field(default_factory=list)
 
 
 def read_file(
@@ -542,24 +626,45 @@ def read_file(
     problems: list[Problem] = []
     items: list[NewFinding] = []
     words: dict[str, tuple[Status, int]] = {}  # the words as written, in the order met
+    reported: dict[str, Reported] = {}
+    long_by_deadline: list[tuple[str, str, str]] = []
+    unworded: dict[Status, int] = {}
     for done, grid in enumerate(chosen, start=1):
         if tick is not None:
             tick(done, len(chosen))
         try:
             rows = sheet_rows(grid.name, grid.rows, columns)
+            header = find_header(grid.rows, columns)
+            when = reported_on(grid.name, grid.rows, header or 0)
             found = interpret(rows, reading)
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
-        for row in rows:
+        reported[grid.name] = when
+        for row, item in zip(rows, found, strict=True):
             word = status_word(row.fields.get("status", ""))
             state = reading.words.get(word) or reading.words.get(word.lower())
             if word and state is not None:
                 words[word] = (state, words.get(word, (state, 0))[1] + 1)
+            elif not word:
+                unworded[item.status] = unworded.get(item.status, 0) + 1
+            if item.status is Status.LONG_TERM and state is not Status.LONG_TERM:
+                long_by_deadline.append((row.cells.get("deadline", row.where), row.fields.get("deadline", ""), word))
+        if when.day is not None:
+            cells = (("reported_on", when.cell),)
+            found = [replace(item, reported_on=when.day, cells=item.cells + cells) for item in found]
         if every:
             found = [item if item.unit else replace(item, unit=grid.name) for item in found]
         items.extend(found)
     if problems:
         raise LedgerError(problems)
-    skipped = [g.name for g in book.sheets if every and g not in chosen]
-    return SheetFile([g.name for g in chosen], names, skipped, book.encoding, items, words)
+    skipped = [
+        (g.name, "hidden" if not g.visible else "one_sheet" if find_header(g.rows, columns) is not None else "no_header")
+        for g in book.sheets
+        if g not in chosen
+    ]
+    done_like = [w for w, (state, _) in words.items() if state is not Status.CLOSED and sounds_done(w)]
+    return SheetFile(
+        [g.name for g in chosen], names, skipped, book.encoding, items, words, reported, long_by_deadline, unworded,
+        done_like,
+    )  # fmt: skip

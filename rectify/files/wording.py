@@ -133,3 +133,10 @@ def status_word(text: str) -> str:
     without the ``（已延期）`` the 整改销号表 writes after the state of an extended finding."""
     word = re.sub(r"[\s。．.，,；;！!、]+", "", text)
     return re.sub(r"^(\S+?)[（(](已延期|延期)[）)]$", r"\1", word)
+
+
+def sounds_done(word: str) -> bool:
+    """Whether a status word sounds finished (``基本完成``, ``阶段性完成``, ``基本整改到位``)
+    though the table maps it to another state: import then says it is not closed, since
+    a finding is closed only when its 销号 is signed off (DOMAIN.md, "States")."""
+    return any(part in word for part in ("完成", "到位", "销号", "办结")) and not word.startswith(("未", "待", "申请"))
