@@ -326,8 +326,8 @@ def test_rows_that_contradict_their_dates_are_all_reported(run: Run, demo: Path,
     before = demo.read_bytes()
     result = run("import", str(path), "--unit", "demo", "--date", "2021-07-28")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == "status words: 整改中 -> in_progress (2), 已完成 -> closed (1)"
-    assert result.stderr.splitlines()[1:4] == [
+    assert result.stderr.splitlines()[:2] == ["sheets read: 日期", "status words: 整改中 -> in_progress (2), 已完成 -> closed (1)"]
+    assert result.stderr.splitlines()[2:5] == [
         "日期!C2: 整改时限 2020-01-01 is before 2021-07-28, the day put on the ledger (--date)",
         "日期!E3: a 销号日期 (2021-09-01) on a problem that is in_progress; one of the two is wrong",
         "日期!E4: 销号日期 2022-03-01 is not between 2021-07-28 (the day put on the ledger; --date) and today (2021-12-31)",

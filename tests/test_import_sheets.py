@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -546,3 +546,137 @@ def test_the_progress_bar_shows_only_on_a_terminal_after_its_delay(monkeypatch: 
     quiet(1, 2)
     quiet.close()
     assert quiet._bar is None
+
+
+def test_a_workbook_as_wps_saves_it(run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # office_wps.xlsx is written part by part as WPS 表格 writes one (make_sheets.office_wps): its
+    # dates use Chinese built-in formats openpyxl does not know (31, 57), strings are shared and
+    # inline, the dimension says A1, and a drop-down list sits in extLst.
+    with zipfile.ZipFile(DATA / "office_wps.xlsx") as book:
+        assert b"<Application>WPS \xe8\xa1\xa8\xe6\xa0\xbc</Application>" in book.read("docProps/app.xml")
+        assert b"KSOProductBuildVer" in book.read("docProps/custom.xml")
+        assert b'numFmtId="31"' in book.read("xl/styles.xml") and b"<numFmt numFmtId=\"31\"" not in book.read(
+            "xl/styles.xml"
+        )
+    monkeypatch.setenv("RECTIFY_TODAY", "2022-03-31")
+    assert run("unit", "add", "wj", "--name", "县卫生健康局", "--feedback-date", "2021-10-20").exit_code == 0
+    result = run("import", str(DATA / "office_wps.xlsx"), "--unit", "wj")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "sheets read: Sheet1",
+        "left aside: Sheet2 (no header row with 问题 in its first 30 rows)",
+        "status words: 已完成 -> closed (1), 正在推进 -> in_progress (1), 已整改到位 -> closed (1), "
+        "持续推进 -> in_progress (1), 未启动 -> open (1)",
+        "long_term by the 整改时限, whatever the status word: Sheet1!H7 '长期坚持' (持续推进)",
+        "Sheet1!L2: 填报时间 2022-03-15; 整改进展 and 备注 are dated that day (a problem closed before it: its 销号日期)",
+    ]
+    assert result.stdout == "imported 5 findings into wj: wj-001..wj-005\n"
+    rows = _rows(run)
+    assert [(r["aspect"], r["title"], r["department"], r["status"], r["deadline"]) for r in rows] == [
+        ("党的政治建设方面", "党委理论学习中心组学习不够深入", "办公室", "closed", "2021-12-31"),  # numFmt 31
+        ("党的政治建设方面", "落实意识形态工作责任制不到位", "办公室", "in_progress", "2022-06-30"),  # 57: 2022年6月
+        ("全面从严治党方面", "医疗设备采购监管不严", "规划财务科", "closed", "2022-03-31"),  # inline string
+        ("全面从严治党方面", "医德医风建设有待加强", "医政科", "long_term", None),
+        ("全面从严治党方面", "基层医疗机构药品管理不规范", "药政科", "open", "2022-04-30"),
+    ]
+    assert [e["date"] for r in rows for e in r["history"] if e["action"] == "close"] == ["2021-12-20", "2022-03-02"]
+    assert _notes(rows[1]) == [
+        ("2022-03-15", "progress", "台账已建立，正在完善"),
+        ("2022-03-15", "progress", "整改时限按台账：2022年6月；备注：按月报送"),
+    ]
+    total = _status(run)[-1]
+    assert (total["findings"], total["closed"], total["long_term"], total["rate_text"], total["overdue"]) == (
+        5,
+        2,
+        1,
+        "2/5 40.0%",
+        0,
+    )
+
+
+def test_a_workbook_is_known_by_its_bytes_not_its_name(run: Run, demo: Path, tmp_path: Path) -> None:
+    et = tmp_path / "台账.et"  # WPS's own name; an OLE file read as Excel 97-2003
+    et.write_bytes((DATA / "office_old.xls").read_bytes())
+    renamed = tmp_path / "台账.xls"  # an .xlsx saved under an .xls name
+    renamed.write_bytes((DATA / "office_b.xlsx").read_bytes())
+    for path, count in ((et, 2), (renamed, 3)):
+        result = run("import", str(path), "--unit", "demo", "--dry-run", "--format", "json", "--approver", "钟某")
+        assert result.exit_code == 0, result.output
+        assert len(json.loads(result.stdout)) == count
+    page = tmp_path / "导出.xls"
+    page.write_text("<html><body><table><tr><td>问题</td></tr></table></body></html>", encoding="utf-8")
+    result = run("import", str(page), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "rectify: error: 导出.xls is a web page or XML saved under a workbook's name, not a workbook; open it in WPS "
+        "or Excel and save it as .xlsx"
+    )
+
+
+def test_without_a_report_date_the_notes_day_is_said(run: Run, demo: Path, tmp_path: Path) -> None:
+    path = _sheet(
+        tmp_path,
+        [["方面", "问题", "整改进展", "状态"], ["党的领导方面", "学习不深入", "已制定计划", "整改中"]],
+    )
+    result = run("import", str(path), "--unit", "demo", "--date", "2021-08-02")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "台账: no 填报时间 above the header; 整改进展 and 备注 are dated 2021-08-02, the day the findings are put on "
+        "the ledger (--date)"
+    )
+    assert result.stdout == "imported 1 finding into demo: demo-003\n"
+    zh = run("import", str(path), "--unit", "demo", "--dry-run", "--lang", "zh")
+    assert zh.stderr.splitlines()[-2:] == [
+        "台账：表头上方没有填报时间；整改进展和备注按 2021-07-28 记载，即问题挂账之日（单位的反馈日期）",
+        "试运行：将向 1 个单位导入 1 个问题；未写入任何文件",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("above", "said"),
+    [
+        ([["填报单位：某局", None, "填报日期：2021年9月1日"]], "台账!C1: 填报日期 2021-09-01"),
+        ([["填报时间：", datetime(2021, 9, 2)]], "台账!B1: 填报时间 2021-09-02"),
+        ([["填报日期：2021年12月31日    数据截至：2021年9月3日"]], "台账!A1: 数据截至 2021-09-03"),
+        ([["填报时间：    年  月  日"]], None),  # a blank template line: no date
+    ],
+)
+def test_the_report_date_is_read_where_offices_write_it(
+    run: Run, demo: Path, tmp_path: Path, above: list[list[Any]], said: str | None
+) -> None:
+    path = _sheet(tmp_path, [*above, ["方面", "问题", "整改进展", "状态"], ["党的领导方面", "学习不深入", "已学习", "整改中"]])
+    result = run("import", str(path), "--unit", "demo", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    notes = [e["date"] for e in json.loads(result.stdout)[0]["history"] if e["action"] == "progress"]
+    if said is None:
+        assert notes == ["2021-07-28"] and "no 填报时间 above the header" in result.stderr
+    else:
+        assert notes == [said.rpartition(" ")[2]]
+        assert f"{said}; 整改进展 and 备注 are dated that day" in result.stderr
+
+
+def test_a_report_date_that_is_not_a_day_or_contradicts_the_sheet_is_refused(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
+    bad = _sheet(tmp_path, [["填报时间：2021年9月"], ["方面", "问题", "状态"], ["党的领导方面", "学习不深入", "整改中"]])
+    result = run("import", str(bad), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "台账!A1: 填报时间 '2021年9月' is not a date (2023年5月10日 or 2023-05-10)",
+        "rectify: 1 problem found; nothing was written",
+    ]
+    late = _sheet(
+        tmp_path,
+        [
+            ["填报时间：2021年9月1日"],
+            ["方面", "问题", "状态", "销号日期", "审签人"],
+            ["党的领导方面", "学习不深入", "已完成", datetime(2021, 9, 20), "钟某"],
+        ],
+        name="晚",
+    )
+    result = run("import", str(late), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2:] == [
+        "晚!D3: 销号日期 2021-09-20 is after the sheet's 填报时间 2021-09-01; one of the two is wrong",
+        "rectify: 1 problem found; nothing was written",
+    ]

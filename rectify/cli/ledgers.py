@@ -214,8 +214,8 @@ def import_(
     """Import an office's rectification sheet (Excel or CSV) into the units' ledgers."""
     from rectify.api import parse_day
     from rectify.domain.figures import FindingState
-    from rectify.present import findings, tables
     from rectify.domain.model import Status
+    from rectify.present import findings, tables
     from rectify.present.words import IMPORT, STATUS, counted, word
 
     lib = library(ctx)
@@ -235,7 +235,7 @@ def import_(
 
     if read.encoding:
         say("encoding", file=source.name, encoding=read.encoding)
-    elif unit is not None and sheet is None and len(read.names) > 1:
+    elif any(why == "one_sheet" for _, why in read.skipped):  # other sheets look like ledgers too
         say("one_sheet", sheet=read.read[0], count=len(read.names), names=", ".join(read.names))
     else:
         say("sheets", names=", ".join(read.read))

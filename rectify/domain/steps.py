@@ -322,7 +322,8 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
                     "reported_on",
                 )
             elif closed is not None and item.status is Status.CLOSED and closed > reported:
-                problem(f"销号日期 {closed} is after the sheet's 填报时间 {reported}; one of the two is wrong", "closed_on")
+                message = f"销号日期 {closed} is after the sheet's 填报时间 {reported}; one of the two is wrong"
+                problem(message, "closed_on")
             elif any(ext.on > reported for ext in item.extensions):
                 late = max(ext.on for ext in item.extensions)
                 problem(f"延期 approved on {late}, after the sheet's 填报时间 {reported}", "extended_on")

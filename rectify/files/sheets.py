@@ -659,7 +659,11 @@ def read_file(
     if problems:
         raise LedgerError(problems)
     skipped = [
-        (g.name, "hidden" if not g.visible else "one_sheet" if find_header(g.rows, columns) is not None else "no_header")
+        (
+            g.name,
+            "hidden" if not g.visible else "no_header" if find_header(g.rows, columns) is None
+            else "sheet_option" if sheet is not None else "one_sheet",
+        )  # fmt: skip
         for g in book.sheets
         if g not in chosen
     ]

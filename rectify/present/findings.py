@@ -263,7 +263,7 @@ def import_adds(done: list[tuple[Ledger, list[Any], bool]], fmt: str, lang: str)
     from rectify.present.words import IMPORT, word
 
     kinds = (Status.CLOSED, Status.IN_PROGRESS, Status.LONG_TERM, Status.SUBMITTED, Status.OPEN)
-    records = []
+    records: list[dict[str, Any]] = []
     for after, made, _new in done:
         counts = {kind.value: sum(1 for f in made if f.status is kind) for kind in kinds}
         extended = sum(1 for f in made if any(e.action is Action.EXTEND for e in f.history))

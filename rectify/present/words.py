@@ -277,7 +277,8 @@ IMPORT: dict[str, tuple[str, str]] = {
     "left_open": ("未启动（{count}条）", "open ({count})"),
     "reported": (
         "{sheet}!{cell}：{label} {day}；整改进展和备注按该日记载（在此前已销号的问题按其销号日期）",
-        "{sheet}!{cell}: {label} {day}; 整改进展 and 备注 are dated that day (a problem closed before it: its 销号日期)",
+        "{sheet}!{cell}: {label} {day}; 整改进展 and 备注 are dated that day "
+        "(a problem closed before it: its 销号日期)",
     ),
     "unreported": (
         "{sheet}：表头上方没有填报时间；整改进展和备注按 {days} 记载，即问题挂账之日（{why}）",
@@ -290,7 +291,7 @@ IMPORT: dict[str, tuple[str, str]] = {
     "would_create": ("将新建单位 {unit}（{name}）", "would create unit {unit} ({name})"),
     "imported": ("已向 {unit} 导入 {findings}：{ids}", "imported {findings} into {unit}: {ids}"),
     "dry_run": (
-        "试运行：将向 {units} 导入 {findings}；未写入任何文件",
+        "试运行：将向 {units}导入 {findings}；未写入任何文件",
         "dry run: {findings} would be added to {units}; nothing was written",
     ),
     "adds": ("本次导入", "this import adds"),
