@@ -77,6 +77,8 @@ HEADER_NAMES: dict[str, str] = {
 """Header texts offices use, mapped to rectify's fields (spaces and line breaks ignored)."""
 
 _ASPECT_ROW = re.compile(r"^\s*[（(]?[一二三四五六七八九十]+[）)、.．]")
+_SUB_ROW = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+"""A second-level heading (``（一）…``): the aspect when no ``一、`` level is above it."""
 _MEASURE_SPLIT = re.compile(r"\n+|；|;|(?=[①-⑳])")
 
 
@@ -188,11 +190,15 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
     out: list[SheetRow] = []
     conflicts: list[Problem] = []
     aspect = ""
+    level = 0  # of the aspect in force: 1 for 一、…, 2 for （一）…, 0 for none yet
+    sub = ""  # a （一） heading under a 一、 aspect: the middle level (problem) of the rows below
+    in_column = ""  # the last aspect read in an aspect column
     for index in range(start, len(grid)):
         cells = grid[index]
         values: dict[str, str] = {}
         where: dict[str, str] = {}
         raw: set[str] = set()
+        rest: set[str] = set()  # the texts outside the aspect column
         for col, key in enumerate(columns):
             if key is None or key == "ignore" or col >= len(cells):
                 continue
@@ -201,6 +207,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
             text = _text(cells[col])
             if text:
                 raw.add(text)
+                if key != "aspect":
+                    rest.add(text)
             if text and key == "remark":  # 备注, 整改目标, ...: each kept with its heading
                 piece = f"{headings[col] or '备注'}：{text}"
                 values[key] = f"{values[key]}；{piece}" if key in values else piece
@@ -211,14 +219,25 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
         if not values:
             continue
         one = next(iter(raw)) if len(raw) == 1 else None  # a row of one text (often merged across)
-        if one and (_ASPECT_ROW.match(one) or one.endswith("方面")) and len(one) <= 60:
-            aspect = strip_number(one)
+        if one is None and values.get("aspect") and strip_number(values["aspect"]) != in_column:
+            in_column, level, sub = strip_number(values["aspect"]), 1, ""  # a new aspect in its column
+        heading = one or (next(iter(rest)) if len(rest) == 1 and "aspect" in values else None)
+        if heading and (_ASPECT_ROW.match(heading) or heading.endswith("方面")) and len(heading) <= 60:
+            second = _SUB_ROW.match(heading) is not None
+            if second and level == 1:  # （一）… under 一、…: the middle level, the aspect stays
+                sub = strip_number(heading)
+            else:
+                aspect, level, sub = strip_number(heading), 2 if second else 1, ""
             continue
         numbered = set(values) <= {"number", "aspect", "title"} and re.fullmatch(
             r"[（(]?[一二三四五六七八九十]+[）)、.．]?", values.get("number", "一")
         )
         if numbered and values.get("title", values.get("aspect", "")).endswith("方面"):
-            aspect = strip_number(values.get("title", values.get("aspect", "")))  # 一 | 政治建设方面
+            text = strip_number(values.get("title", values.get("aspect", "")))  # 一 | 政治建设方面
+            if values.get("number", "").startswith(("（", "(")) and level == 1:
+                sub = text
+            else:
+                aspect, level, sub = text, 2 if values.get("number", "").startswith(("（", "(")) else 1, ""
             continue
         if one and re.match(r"^\s*(注|备注|说明|填表|附)", one):
             continue  # a note under the table
@@ -229,6 +248,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
         values.setdefault("aspect", aspect)
         if not values["aspect"]:
             values.pop("aspect")
+        if sub:
+            values.setdefault("problem", sub)
         previous = out[-1] if out else None
         if previous and (previous.fields.get("title"), previous.fields.get("aspect")) == (
             values["title"],
@@ -476,6 +497,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 aspect=strip_number(f["aspect"]),
                 title=title,
                 detail=f.get("detail") if f.get("detail") not in (f["title"], title) else None,
+                problem=f.get("problem"),
                 measures=measures,
                 leader=f.get("leader"),
                 department=f.get("department"),
