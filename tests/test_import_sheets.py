@@ -359,8 +359,8 @@ def test_every_refusal_names_its_cell_and_nothing_is_written(run: Run, demo: Pat
     assert lines[1].startswith("台账!D3: '差不多了' is not a status word (已完成、已整改、")
     assert lines[1].endswith("; more in rectify.yaml, sheets: status_words)")
     assert lines[2:] == [
-        "台账!D4: '已整改到位' closes this problem but the sheet gives no 销号日期: add a 销号日期 or 完成时间 column, "
-        "or give --closed-on DATE",
+        "台账!E4: '已整改到位' closes this problem but its 销号日期 is empty: fill in the day it was signed off "
+        "(or give --closed-on DATE for every closed row with none)",
         "台账!G5: a 延期 needs the day it was approved: add a 延期批准日期 column",
         "台账!G5: a 延期 needs who approved it: add a 延期审批人 column or give --approver",
         "台账!I6: '两人' is not a whole number",
@@ -618,6 +618,11 @@ def test_without_a_report_date_the_notes_day_is_said(run: Run, demo: Path, tmp_p
         tmp_path,
         [["方面", "问题", "整改进展", "状态"], ["党的领导方面", "学习不深入", "已制定计划", "整改中"]],
     )
+    zh = run("import", str(path), "--unit", "demo", "--dry-run", "--lang", "zh")
+    assert zh.stderr.splitlines()[-2:] == [
+        "台账：表头上方没有填报时间；整改进展和备注按 2021-07-28 记载，即问题挂账之日（单位的反馈日期）",
+        "试运行：将向 1 个单位导入 1 个问题；未写入任何文件",
+    ]
     result = run("import", str(path), "--unit", "demo", "--date", "2021-08-02")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1] == (
@@ -625,10 +630,12 @@ def test_without_a_report_date_the_notes_day_is_said(run: Run, demo: Path, tmp_p
         "the ledger (--date)"
     )
     assert result.stdout == "imported 1 finding into demo: demo-003\n"
-    zh = run("import", str(path), "--unit", "demo", "--dry-run", "--lang", "zh")
-    assert zh.stderr.splitlines()[-2:] == [
-        "台账：表头上方没有填报时间；整改进展和备注按 2021-07-28 记载，即问题挂账之日（单位的反馈日期）",
-        "试运行：将向 1 个单位导入 1 个问题；未写入任何文件",
+    again = run("import", str(path), "--unit", "demo", "--date", "2021-08-02")  # the same sheet once more
+    assert again.exit_code == 1
+    assert again.stderr.splitlines()[-2:] == [
+        "台账!B2: this problem is already on the ledger as demo-003 (same 方面 and 问题); import only adds problems: "
+        "change one on the ledger with rectify progress, close or edit, or leave its row out",
+        "rectify: 1 problem found; nothing was written",
     ]
 
 

@@ -252,6 +252,8 @@ def import_(
         cells = [word(IMPORT, "deadline_cell", words, cell=c, deadline=d, word=w or "-")
                  for c, d, w in read.long_by_deadline]  # fmt: skip
         say("long_by_deadline", cells=", ".join(cells))
+    if read.closed_by_option and closing is not None:
+        say("closed_by_option", day=closing, count=len(read.closed_by_option), cells=", ".join(read.closed_by_option))
     unworded = [word(IMPORT, "closed_by_date" if s is Status.CLOSED else "left_open", words, count=n)
                 for s, n in read.unworded.items() if s in (Status.CLOSED, Status.OPEN)]  # fmt: skip
     if unworded:

@@ -268,7 +268,8 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     A deadline phrase (:class:`Due`) is resolved against ``added_on``.
 
     Nothing is dated by guess: raises :class:`LedgerError` listing every row that is
-    closed without a close date, whose close or extension date is not between
+    already on the ledger (the same 方面 and 问题 as a finding not withdrawn, or as an
+    earlier row), closed without a close date, whose close or extension date is not between
     ``added_on`` and ``today`` (or the extension after the close), whose deadline is
     before ``added_on``, which has a close date without being closed, whose sheet's
     填报时间 is not between ``added_on`` and ``today`` or is before its 销号日期 or
@@ -279,6 +280,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     number = ledger.next_number()
     made = []
     problems: list[Problem] = []
+    known = {(f.aspect, f.title): f.id for f in ledger.findings if f.status is not Status.WITHDRAWN}
     for item in items:
         sheet, _, row = item.where.partition("!")
 
@@ -288,6 +290,15 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
             problems.append(Problem(sheet, at, _column(cell), message, cell=cell))
 
         before = len(problems)
+        twin = known.get((item.aspect, item.title))
+        if twin is not None:  # the same sheet imported again would count every problem twice
+            problem(
+                f"this problem is already on the ledger as {twin} (same 方面 and 问题); import only adds problems: "
+                "change one on the ledger with rectify progress, close or edit, or leave its row out",
+                "title",
+            )
+            continue
+        known[(item.aspect, item.title)] = item.where
         deadline = item.due.on(added_on) if item.due is not None else item.deadline
         closed = item.closed_on
         if item.status is Status.CLOSED and closed is None:

@@ -91,8 +91,9 @@ class SheetRow:
     where: str
     fields: dict[str, str] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
-    columns: frozenset[str] = frozenset()
-    """The fields the sheet has a column for (empty in this row or not)."""
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """The fields the sheet has a column for (empty in this row or not), each with its
+    column's letter and heading: ``{"closed_on": ("L", "销号时间")}``."""
 
 
 def _text(value: Any) -> str:
@@ -187,6 +188,10 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
     if problems:
         raise LedgerError(problems)
     has_title = "title" in columns
+    places: dict[str, tuple[str, str]] = {}
+    for col, key in enumerate(columns):
+        if key is not None and key not in places:
+            places[key] = (get_column_letter(col + 1), headings[col] or key)
     out: list[SheetRow] = []
     conflicts: list[Problem] = []
     aspect = ""
@@ -268,7 +273,7 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
                     previous.fields.setdefault(key, text)
                     previous.cells.setdefault(key, where[key])
             continue
-        out.append(SheetRow(f"{name}!{index + 1}", values, where, frozenset(key for key in columns if key)))
+        out.append(SheetRow(f"{name}!{index + 1}", values, where, places))
     if conflicts:
         raise LedgerError(conflicts)
     return out
@@ -430,7 +435,15 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 unsigned.append((row, f.get("status") or f.get("closed_on", "")))
             elif not approver:
                 bad("status", "a closed problem needs its 审签人 (column, or --approver)")
-            if closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
+            if closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
+                letter, heading = row.columns["closed_on"]
+                sheet = row.where.partition("!")[0]
+                number = row.where.partition("!")[2]
+                problems.append(Problem(sheet, int(number), 0, f"{f.get('status') or '销号'!r} closes this problem but "
+                                        f"its {heading} is empty: fill in the day it was signed off (or give --closed-on DATE "
+                                        "for every closed row with none)",
+                                        cell=f"{letter}{number}"))  # fmt: skip
+            elif closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
                 bad("status", f"{f.get('status') or '销号'!r} closes this problem but the sheet gives no 销号日期: "
                     "add a 销号日期 or 完成时间 column, or give --closed-on DATE")  # fmt: skip
             closed_on = closed_on or reading.closed_on
@@ -611,6 +624,8 @@ class SheetFile:
     long_by_deadline: list[tuple[str, str, str]] = field(default_factory=list)
     unworded: dict[Status, int] = field(default_factory=dict)
     sounds_done: list[str] = field(default_factory=list)
+    closed_by_option: list[str] = field(default_factory=list)
+    """The closed rows (``sheet!K22``) that give no 销号日期 and are dated by ``--closed-on``."""
 
 
 def read_file(
@@ -651,6 +666,7 @@ def read_file(
     reported: dict[str, Reported] = {}
     long_by_deadline: list[tuple[str, str, str]] = []
     unworded: dict[Status, int] = {}
+    by_option: list[str] = []
     for done, grid in enumerate(chosen, start=1):
         if tick is not None:
             tick(done, len(chosen))
@@ -670,6 +686,8 @@ def read_file(
                 words[word] = (state, words.get(word, (state, 0))[1] + 1)
             elif not word:
                 unworded[item.status] = unworded.get(item.status, 0) + 1
+            if item.status is Status.CLOSED and not row.fields.get("closed_on") and reading.closed_on is not None:
+                by_option.append(row.cells.get("status", row.where))
             if item.status is Status.LONG_TERM and state is not Status.LONG_TERM:
                 long_by_deadline.append((row.cells.get("deadline", row.where), row.fields.get("deadline", ""), word))
         if when.day is not None:
@@ -692,5 +710,5 @@ def read_file(
     done_like = [w for w, (state, _) in words.items() if state is not Status.CLOSED and sounds_done(w)]
     return SheetFile(
         [g.name for g in chosen], names, skipped, book.encoding, items, words, reported, long_by_deadline, unworded,
-        done_like,
+        done_like, by_option,
     )  # fmt: skip

@@ -272,6 +272,10 @@ IMPORT: dict[str, tuple[str, str]] = {
         "long_term by the 整改时限, whatever the status word: {cells}",
     ),
     "deadline_cell": ("{cell} {deadline}（{word}）", "{cell} {deadline!r} ({word})"),
+    "closed_by_option": (
+        "--closed-on {day} 用作未填销号日期的已销号问题（{count}条）的销号日期：{cells}",
+        "--closed-on {day} is the 销号日期 of the closed rows that give none ({count}): {cells}",
+    ),
     "unworded": ("无状态用语的行：{pairs}", "rows with no status word: {pairs}"),
     "closed_by_date": ("有销号日期→已销号（{count}条）", "a 销号日期 -> closed ({count})"),
     "left_open": ("未启动（{count}条）", "open ({count})"),
