@@ -317,12 +317,16 @@ class WritingMixin(LedgersBase):
         closed_on: date | None = None,
         every: bool = False,
         tick: Callable[[int, int], None] | None = None,
+        aspect: str | None = None,
+        seen: Callable[[str | None, list[str]], None] | None = None,
     ) -> SheetFile:
         """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
         (rectify.yaml ``sheets:``): what it holds (:class:`rectify.files.sheets.SheetFile`). ``approver``:
         the 审签人 of closed rows that name none; ``closed_on``: their close date when the
         sheet gives none (only ever given explicitly); ``every``: every sheet with a header
-        row (one per unit); ``tick(done, total)`` after each sheet. Raises
+        row (one per unit); ``tick(done, total)`` after each sheet; ``aspect``: the 方面 of
+        rows that give none; ``seen(encoding, sheet names)`` once the file is read, before
+        any problem is raised (so a failing run still says how it was read). Raises
         :class:`UsageError` for a file that cannot be read or holds no problem,
         :class:`LedgerError` naming every bad cell."""
         from rectify.files import sheets
@@ -331,8 +335,10 @@ class WritingMixin(LedgersBase):
             raise UsageError(f"no file {source}")
         settings = self.config.sheets
         words = {**sheets.STATUS_WORDS, **settings.status_words}
-        reading = sheets.Reading(require_name(approver, "--approver"), closed_on, words, settings.immediate_days)
-        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick)
+        reading = sheets.Reading(
+            require_name(approver, "--approver"), closed_on, words, settings.immediate_days, aspect or None
+        )
+        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick, seen)
         if not found.items:
             raise UsageError(f"{source.name}: no problem found under the header")
         return found

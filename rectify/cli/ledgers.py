@@ -208,6 +208,10 @@ def import_(
     create_units: Annotated[
         bool, typer.Option("--create-units", help="Start a ledger for each unit the sheet names that has none.")
     ] = False,
+    aspect: Annotated[
+        str | None,
+        typer.Option("--aspect", metavar="TEXT", help="方面 of the problems when the sheet gives none."),
+    ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
@@ -225,16 +229,22 @@ def import_(
     given = parse_day(on, "--date") if on is not None else None
     closing = parse_day(closed_on, "--closed-on") if closed_on is not None else None
     bar = tables.Progress(word(IMPORT, "progress", words))
-    try:
-        read = lib.read_sheet(source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar)
-    finally:
-        bar.close()
 
     def say(key: str, **values: Any) -> None:
         typer.echo(word(IMPORT, key, words, **values), err=True)
 
+    def seen(encoding: str | None, names: list[str]) -> None:
+        if encoding:  # said at once: a run that fails still says how the file was read
+            say("encoding", file=source.name, encoding=encoding)
+
+    try:
+        read = lib.read_sheet(
+            source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar, aspect=aspect, seen=seen
+        )
+    finally:
+        bar.close()
     if read.encoding:
-        say("encoding", file=source.name, encoding=read.encoding)
+        pass  # a CSV: its encoding is said
     elif any(why == "one_sheet" for _, why in read.skipped):  # other sheets look like ledgers too
         say("one_sheet", sheet=read.read[0], count=len(read.names), names=", ".join(read.names))
     else:

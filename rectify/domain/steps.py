@@ -508,9 +508,13 @@ def assign_units(
         for label, first in unknown.items():
             sheet, _, row = first.where.partition("!")
             cell = dict(first.cells).get("unit", row)
-            problems.append(
-                Problem(sheet, int(row or 1), _column(cell), message.format(label=label, names=names), cell=cell)
-            )
+            text = message.format(label=label, names=names)
+            bare = "".join(label.split())
+            near = [f"{uid} ({name})" for uid, name in pairs if bare and (bare in name or name in bare)]
+            if near:  # 县教育局 for 青山县教育局: said, never taken for it
+                text = text.replace("; name the unit", f"; did you mean {', '.join(near)}? Name the unit", 1)
+            at = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or row or 1)
+            problems.append(Problem(sheet, at, _column(cell), text, cell=cell))
         return groups, [], problems
     made = []
     for label, uid in new_unit_ids(unknown, [u.id for u in units]).items():

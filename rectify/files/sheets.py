@@ -372,12 +372,14 @@ class Reading:
     """How rows are read: ``approver`` (the 审签人 of closed rows that name none, also the
     approver of an extension that names none), ``closed_on`` (the close date of closed rows
     that give none, only when given explicitly: ``--closed-on``), ``words`` (status words:
-    the defaults with rectify.yaml's), ``immediate_days`` (立行立改)."""
+    the defaults with rectify.yaml's), ``immediate_days`` (立行立改), ``aspect``."""
 
     approver: str | None = None
     closed_on: date | None = None
     words: dict[str, Status] = field(default_factory=lambda: dict(STATUS_WORDS))
     immediate_days: int = 30
+    aspect: str | None = None
+    """The 方面 of rows that give none (``--aspect``), for a sheet with no aspect column."""
 
 
 def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewFinding]:
@@ -391,6 +393,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
     problems: list[Problem] = []
     out: list[NewFinding] = []
     unsigned: list[tuple[SheetRow, str]] = []  # closed rows of a sheet with no 审签人 column, --approver not given
+    aspectless: list[SheetRow] = []  # rows of a sheet with no 方面 anywhere, --aspect not given
     for row in rows:
         f = row.fields
         errors_before = len(problems)
@@ -426,7 +429,11 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
             status = Status.CLOSED
         if deadline.long_term and status not in (Status.CLOSED, Status.SUBMITTED):
             status = Status.LONG_TERM
-        if not f.get("aspect"):
+        if not f.get("aspect") and reading.aspect:
+            f["aspect"] = reading.aspect
+        if not f.get("aspect") and "aspect" not in row.columns and not any(r.fields.get("aspect") for r in rows):
+            aspectless.append(row)  # the whole sheet has none: one line
+        elif not f.get("aspect"):
             bad("title", "no 方面 for this problem (no aspect column or aspect row above)")
         approver = f.get("approver") or reading.approver
         closed_on = dates.get("closed_on")
@@ -437,12 +444,12 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 bad("status", "a closed problem needs its 审签人 (column, or --approver)")
             if closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
                 letter, heading = row.columns["closed_on"]
-                sheet = row.where.partition("!")[0]
-                number = row.where.partition("!")[2]
-                problems.append(Problem(sheet, int(number), 0, f"{f.get('status') or '销号'!r} closes this problem but "
-                                        f"its {heading} is empty: fill in the day it was signed off (or give --closed-on DATE "
-                                        "for every closed row with none)",
-                                        cell=f"{letter}{number}"))  # fmt: skip
+                sheet, _, line = row.where.partition("!")
+                message = (
+                    f"{f.get('status') or '销号'!r} closes this problem but its {heading} is empty: fill in the day it "
+                    "was signed off (or give --closed-on DATE for every closed row with none)"
+                )
+                problems.append(Problem(sheet, int(line), 0, message, cell=f"{letter}{line}"))
             elif closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
                 bad("status", f"{f.get('status') or '销号'!r} closes this problem but the sheet gives no 销号日期: "
                     "add a 销号日期 or 完成时间 column, or give --closed-on DATE")  # fmt: skip
@@ -492,7 +499,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 bad(key, str(exc))
         if people or funds or rules:
             counters = Accountability(people={k: v for k, v in people.items() if v}, funds_yuan=funds, rules=rules)
-        if len(problems) > errors_before or (unsigned and unsigned[-1][0] is row):
+        if len(problems) > errors_before or (unsigned and unsigned[-1][0] is row) or not f.get("aspect"):
             continue
         notes = []
         if deadline.due is not None:
@@ -529,6 +536,14 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 cells=tuple((key, ref.partition("!")[2]) for key, ref in row.cells.items()),
             )
         )
+    if aspectless:
+        first = _cell_problem(aspectless[0], "title", "")
+        message = (
+            f"the sheet gives no 方面 for its {len(aspectless)} "
+            f"{'problem' if len(aspectless) == 1 else 'problems'} (no 方面 column, no row such as 一、…方面 above "
+            "them): add a 方面 column, or give --aspect TEXT"
+        )
+        problems.append(replace(first, message=message))
     if unsigned:  # one line for them all: the fix is one option
         first = _cell_problem(unsigned[0][0], "status", "")
         listed = ", ".join(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
@@ -602,6 +617,26 @@ def reported_on(name: str, grid: list[list[Any]], header: int) -> Reported:
     return (cut or found or [Reported()])[0]
 
 
+_FILLED_BY = re.compile(
+    r"(?:填报|报送)单位\s*(?:[（(]盖章[）)])?\s*[：:]\s*(.+?)\s*(?:[（(]盖章[）)])?\s*(?=\s{2,}|\u3000|填报|填表|报送|日期|时间|$)"
+)
+
+
+def filled_by(grid: list[list[Any]], header: int) -> tuple[str, str] | None:
+    """Return the unit a sheet's ``填报单位（盖章）：青山县自然资源局`` line names above its
+    header (``header`` is the header row's index), with its cell (``A2``); None when
+    there is no such line or it is blank. Import takes it as the sheet's unit when the
+    sheet has no 单位 column and no ``--unit`` is given."""
+    from openpyxl.utils import get_column_letter
+
+    for r, row in enumerate(grid[:header]):
+        for c, value in enumerate(row):
+            found = _FILLED_BY.search(_text(value)) if isinstance(value, str) else None
+            if found and found[1].strip("_ "):
+                return found[1].strip("_ "), f"{get_column_letter(c + 1)}{r + 1}"
+    return None
+
+
 @dataclass
 class SheetFile:
     """What a sheet file holds for import: the sheets read, every sheet's name, the
@@ -635,18 +670,22 @@ def read_file(
     reading: Reading,
     columns: dict[str, str] | None = None,
     tick: Callable[[int, int], None] | None = None,
+    seen: Callable[[str | None, list[str]], None] | None = None,
 ) -> SheetFile:
     """Read the findings of the sheet file at ``path``: sheet ``sheet``; else with
     ``every`` each visible sheet that has a header row (a workbook with one sheet per
     unit; each finding's ``unit`` is its 单位 cell, else its sheet's name); else the first
     visible sheet that looks like a ledger. ``columns``: more headings (rectify.yaml);
-    ``tick(done, total)`` is called after each sheet read.
+    ``tick(done, total)`` is called after each sheet read; ``seen(encoding, sheet names)``
+    once the file is read, before any problem is raised.
 
     Raises :class:`UsageError` for a file that cannot be read or a sheet it lacks,
     :class:`LedgerError` naming every bad cell of every sheet read.
     """
     book = read_book(path)
     names = [grid.name for grid in book.sheets]
+    if seen is not None:
+        seen(book.encoding, names)
     if sheet is not None:
         chosen = [grid for grid in book.sheets if grid.name == sheet]
         if not chosen:
@@ -693,8 +732,11 @@ def read_file(
         if when.day is not None:
             cells = (("reported_on", when.cell),)
             found = [replace(item, reported_on=when.day, cells=item.cells + cells) for item in found]
-        if every:
-            found = [item if item.unit else replace(item, unit=grid.name) for item in found]
+        if every:  # the unit: the row's 单位 cell, else the sheet's 填报单位 line, else the sheet's name
+            label = filled_by(grid.rows, header or 0)
+            by = label[0] if label else grid.name
+            at: tuple[tuple[str, str], ...] = (("unit", label[1]),) if label else ()
+            found = [item if item.unit else replace(item, unit=by, cells=item.cells + at) for item in found]
         items.extend(found)
     if problems:
         raise LedgerError(problems)

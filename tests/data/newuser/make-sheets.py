@@ -1,3 +1,4 @@
+# ruff: noqa
 #!/usr/bin/env python3
 """Build four office-style 巡察整改台账 sheets (a new user's test data).
 
