@@ -186,7 +186,8 @@ def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: P
         f"台账!E2: '已完成' {closes}",
         "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、已整改到位、整改到位、"
         "已完成销号、完成整改、正在整改、整改中、推进中、正在推进、基本完成、未完成、持续推进、进行中、逾期、长期坚持、需长期坚持、阶段性完成、"
-        "持续整改、持续整改中、长期整改、未整改、未开始、未启动、申请销号、待审签、待销号、是、√、✓、否; more in rectify.yaml, "
+        "持续整改、持续整改中、长期整改、未整改、未开始、未启动、申请销号、待审签、待销号、是、√、✓、否、整改完毕、已整改完毕、"
+        "已完成整改并销号、已销号完成、正在整改中、整改推进中、部分完成; more in rectify.yaml, "
         "sheets: status_words)",
         f"台账!E4: '已销号' {closes}",
         "台账!E4: a closed problem needs its 审签人 (column, or --approver)",

@@ -27,7 +27,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files.feedback import normal_date
 from rectify.files.sheetread import read_book
 from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
-from rectify.files.wording import Deadline, read_deadline, sounds_done, status_word, without_time
+from rectify.files.wording import Deadline, read_deadline, sounds_done, status_of, status_word, without_time
 
 HEADER_NAMES: dict[str, str] = {
     "序号": "number", "编号": "number",
@@ -267,7 +267,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
                 elif previous.fields.get(key, text) != text and key != "number":
                     ref = where[key]
                     sheet, _, cell = ref.partition("!")
-                    message = f"the problem above goes on in this row but its {key} differs ({text!r}); make them agree"
+                    label = places[key][1] if key in places else key  # the sheet's own heading (销号时间, 责任人)
+                    message = f"the problem above goes on in this row but its {label} differs ({text!r}); make them agree"
                     conflicts.append(Problem(sheet, index + 1, 0, message, cell=cell))
                 else:
                     previous.fields.setdefault(key, text)
@@ -357,7 +358,7 @@ def _people(text: str) -> dict[str, int]:
 
 
 def _day(text: str) -> date:
-    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text))
+    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text)).replace("号", "日")  # 6月30号
     cleaned = re.sub(r"^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1-\2-\3", cleaned)  # typed as one number
     day: date = parse_date(normal_date(re.sub(r"(之前|以前|前)$", "", cleaned)))
     return day
@@ -394,6 +395,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
     out: list[NewFinding] = []
     unsigned: list[tuple[SheetRow, str]] = []  # closed rows of a sheet with no 审签人 column, --approver not given
     aspectless: list[SheetRow] = []  # rows of a sheet with no 方面 anywhere, --aspect not given
+    listed = False  # whether a message has listed the status words known
     for row in rows:
         f = row.fields
         errors_before = len(problems)
@@ -419,10 +421,13 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         status = Status.OPEN
         word = status_word(f.get("status", ""))
         if word:
-            found = reading.words.get(word) or reading.words.get(word.lower())  # whole words only
-            if found is None:
+            found = status_of(word, reading.words)
+            if found is None and not listed:  # the words known, once per sheet
+                listed = True
                 known = "、".join(k for k in reading.words if not k.isascii())
                 bad("status", f"{word!r} is not a status word ({known}; more in rectify.yaml, sheets: status_words)")
+            elif found is None:
+                bad("status", f"{word!r} is not a status word (the words known are listed above)")
             else:
                 status = found
         elif dates.get("closed_on"):
@@ -720,7 +725,7 @@ def read_file(
         reported[grid.name] = when
         for row, item in zip(rows, found, strict=True):
             word = status_word(row.fields.get("status", ""))
-            state = reading.words.get(word) or reading.words.get(word.lower())
+            state = status_of(word, reading.words) if word else None
             if word and state is not None:
                 words[word] = (state, words.get(word, (state, 0))[1] + 1)
             elif not word:
