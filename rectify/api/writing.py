@@ -319,6 +319,7 @@ class WritingMixin(LedgersBase):
         tick: Callable[[int, int], None] | None = None,
         aspect: str | None = None,
         seen: Callable[[str | None, list[str]], None] | None = None,
+        extended_on: date | None = None,
     ) -> SheetFile:
         """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
         (rectify.yaml ``sheets:``): what it holds (:class:`rectify.files.sheets.SheetFile`). ``approver``:
@@ -326,7 +327,8 @@ class WritingMixin(LedgersBase):
         sheet gives none (only ever given explicitly); ``every``: every sheet with a header
         row (one per unit); ``tick(done, total)`` after each sheet; ``aspect``: the 方面 of
         rows that give none; ``seen(encoding, sheet names)`` once the file is read, before
-        any problem is raised (so a failing run still says how it was read). Raises
+        any problem is raised (so a failing run still says how it was read); ``extended_on``:
+        the approval day of 延期 rows that give none (only ever given explicitly). Raises
         :class:`UsageError` for a file that cannot be read or holds no problem,
         :class:`LedgerError` naming every bad cell."""
         from rectify.files import sheets
@@ -336,7 +338,7 @@ class WritingMixin(LedgersBase):
         settings = self.config.sheets
         words = {**sheets.STATUS_WORDS, **settings.status_words}
         reading = sheets.Reading(
-            require_name(approver, "--approver"), closed_on, words, settings.immediate_days, aspect or None
+            require_name(approver, "--approver"), closed_on, words, settings.immediate_days, aspect or None, extended_on
         )
         found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick, seen)
         if not found.items:

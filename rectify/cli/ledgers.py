@@ -212,6 +212,10 @@ def import_(
         str | None,
         typer.Option("--aspect", metavar="TEXT", help="方面 of the problems when the sheet gives none."),
     ] = None,
+    extended_on: Annotated[
+        str | None,
+        typer.Option("--extended-on", metavar="DATE", help="Day the 延期 were approved when the sheet has no such column."),
+    ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
@@ -228,6 +232,7 @@ def import_(
         lib.unit_file(unit)  # a missing unit is said before the sheet is read
     given = parse_day(on, "--date") if on is not None else None
     closing = parse_day(closed_on, "--closed-on") if closed_on is not None else None
+    extending = parse_day(extended_on, "--extended-on") if extended_on is not None else None
     bar = tables.Progress(word(IMPORT, "progress", words))
 
     def say(key: str, **values: Any) -> None:
@@ -239,8 +244,9 @@ def import_(
 
     try:
         read = lib.read_sheet(
-            source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar, aspect=aspect, seen=seen
-        )
+            source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar, aspect=aspect, seen=seen,
+            extended_on=extending,
+        )  # fmt: skip
     finally:
         bar.close()
     if read.encoding:

@@ -55,7 +55,7 @@ HEADER_NAMES: dict[str, str] = {
     "延期": "extended_to", "延期时限": "extended_to", "延期至": "extended_to", "延期后时限": "extended_to",
     "延期完成时限": "extended_to", "申请延期时限": "extended_to",
     "延期日期": "extended_on", "延期批准日期": "extended_on", "批准延期日期": "extended_on",
-    "延期审批日期": "extended_on",
+    "延期审批日期": "extended_on", "是否延期": "extended_flag", "是否申请延期": "extended_flag",
     "延期原因": "extend_reason", "延期理由": "extend_reason",
     "延期审批人": "extend_approver", "延期批准人": "extend_approver",
     "追责问责人数": "people:问责", "问责人数": "people:问责", "追责问责": "people:问责", "人员责任追究": "people:问责",
@@ -364,6 +364,27 @@ def _day(text: str) -> date:
     return day
 
 
+def _new_deadline(text: str) -> date:
+    """A 延期时限 as offices write it: a date, or a phrase with its year (``2024年3月底前``,
+    ``2024年6月``: that month's last day). Raises :class:`ValueError` otherwise (a phrase
+    without a year, ``立行立改``, ``长期坚持``)."""
+    try:
+        return _day(text)
+    except ValueError:
+        pass
+    read = read_deadline(text, 0)
+    if read.day is not None:
+        return read.day
+    if read.due is not None and read.due.year is not None and read.due.days_after is None:
+        return read.due.on(date(read.due.year, 1, 1))
+    raise ValueError(f"{text!r} is not a date")
+
+
+def headings_of(row: SheetRow, key: str) -> str:
+    """The sheet's own heading of ``key``'s column in ``row`` (``是否延期``), else ``key``."""
+    return row.columns[key][1] if key in row.columns else key
+
+
 _EXTENSION = re.compile(r"([0-9-]{10})\s*->\s*([0-9-]{10})\s*\|([^|]*)\|\s*(.+)")
 """One extension as rectify's export writes it: ``2021-11-25 -> 2022-03-31 | 王某 | 原因``."""
 
@@ -381,6 +402,9 @@ class Reading:
     immediate_days: int = 30
     aspect: str | None = None
     """The 方面 of rows that give none (``--aspect``), for a sheet with no aspect column."""
+    extended_on: date | None = None
+    """The day the 延期 of rows that give no approval day were approved (``--extended-on``;
+    only ever given explicitly)."""
 
 
 def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewFinding]:
@@ -409,9 +433,13 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
             dates[key] = None
             if text:
                 try:
-                    dates[key] = _day(text)
+                    dates[key] = _day(text) if key != "extended_to" else _new_deadline(text)
                 except ValueError:
                     bad(key, f"{text!r} is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)")
+        flag = re.sub(r"\s", "", f.get("extended_flag", ""))
+        if flag in ("是", "√", "✓", "已延期", "延期") and not f.get("extended_to"):
+            bad("extended_flag", f"{headings_of(row, 'extended_flag')} says {flag} but the row gives no new deadline: "
+                "fill in its 延期时限")  # fmt: skip
         deadline = Deadline()
         if f.get("deadline"):
             try:
@@ -473,10 +501,11 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                     continue
                 extensions.append(Extension(on_day, to_day, found_ext[3].strip() or reading.approver, found_ext[4]))
         if f.get("extended_to") and dates.get("extended_to"):
-            on = dates.get("extended_on")
+            on = dates.get("extended_on") or (reading.extended_on if not f.get("extended_on") else None)
             who = f.get("extend_approver") or reading.approver
             if on is None and "extended_on" not in row.cells:
-                bad("extended_to", "a 延期 needs the day it was approved: add a 延期批准日期 column")
+                bad("extended_to", "a 延期 needs the day it was approved: add a 延期批准日期 column"
+                    + (" or give --extended-on DATE" if "extended_on" not in row.columns else ""))  # fmt: skip
             if not who:
                 bad("extended_to", "a 延期 needs who approved it: add a 延期审批人 column or give --approver")
             if on is not None and who:
