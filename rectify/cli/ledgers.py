@@ -214,7 +214,9 @@ def import_(
     ] = None,
     extended_on: Annotated[
         str | None,
-        typer.Option("--extended-on", metavar="DATE", help="Day the 延期 were approved when the sheet has no such column."),
+        typer.Option(
+            "--extended-on", metavar="DATE", help="Day the 延期 were approved when the sheet has no such column."
+        ),
     ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,

@@ -268,7 +268,9 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
                     ref = where[key]
                     sheet, _, cell = ref.partition("!")
                     label = places[key][1] if key in places else key  # the sheet's own heading (销号时间, 责任人)
-                    message = f"the problem above goes on in this row but its {label} differs ({text!r}); make them agree"
+                    message = (
+                        f"the problem above goes on in this row but its {label} differs ({text!r}); make them agree"
+                    )
                     conflicts.append(Problem(sheet, index + 1, 0, message, cell=cell))
                 else:
                     previous.fields.setdefault(key, text)
@@ -580,10 +582,10 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         problems.append(replace(first, message=message))
     if unsigned:  # one line for them all: the fix is one option
         first = _cell_problem(unsigned[0][0], "status", "")
-        listed = ", ".join(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
+        named = ", ".join(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
         more = f" and {len(unsigned) - 20} more" if len(unsigned) > 20 else ""
         message = (
-            f"{len(unsigned)} {'closed problem' if len(unsigned) == 1 else 'closed problems'} ({listed}{more}) "
+            f"{len(unsigned)} {'closed problem' if len(unsigned) == 1 else 'closed problems'} ({named}{more}) "
             f"{'needs' if len(unsigned) == 1 else 'need'} a 审签人 and the sheet has no 审签人 column: "
             "give --approver NAME (who signed off their 销号), or add a 审签人 column"
         )

@@ -37,7 +37,8 @@ STATUS_WORDS: dict[str, Status] = {
     "未整改": Status.OPEN, "未开始": Status.OPEN, "未启动": Status.OPEN, "open": Status.OPEN,
     "申请销号": Status.SUBMITTED, "待审签": Status.SUBMITTED, "待销号": Status.SUBMITTED, "submitted": Status.SUBMITTED,
     "是": Status.CLOSED, "√": Status.CLOSED, "✓": Status.CLOSED, "否": Status.IN_PROGRESS,
-    "整改完毕": Status.CLOSED, "已整改完毕": Status.CLOSED, "已完成整改并销号": Status.CLOSED, "已销号完成": Status.CLOSED,
+    "整改完毕": Status.CLOSED, "已整改完毕": Status.CLOSED, "已完成整改并销号": Status.CLOSED,
+    "已销号完成": Status.CLOSED,
     "正在整改中": Status.IN_PROGRESS, "整改推进中": Status.IN_PROGRESS, "部分完成": Status.IN_PROGRESS,
 }  # fmt: skip
 """Status words found in office sheets, mapped to DOMAIN.md's states (whole words only:
