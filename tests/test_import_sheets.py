@@ -9,6 +9,7 @@ import json
 import re
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -686,4 +687,160 @@ def test_a_report_date_that_is_not_a_day_or_contradicts_the_sheet_is_refused(
     assert result.stderr.splitlines()[-2:] == [
         "晚!D3: 销号日期 2021-09-20 is after the sheet's 填报时间 2021-09-01; one of the two is wrong",
         "rectify: 1 problem found; nothing was written",
+    ]
+
+
+# --- the new user's sheets (tests/data/newuser: made from a description of real 整改台账 by
+# someone who had not read the code; EXPECTED.md holds the figures an office expects) --------
+
+NEWUSER = DATA / "newuser"
+
+
+def _nu_units(run: Run, *units: tuple[str, str]) -> None:
+    for uid, name in units:
+        assert run("unit", "add", uid, "--name", name, "--feedback-date", "2023-04-20").exit_code == 0
+
+
+def _figures(run: Run, as_of: str, *args: str) -> list[tuple[Any, ...]]:
+    return [
+        (r["name"], r["findings"], r["closed"], r["in_progress"], r["long_term"], r["overdue"], r["rate_text"])
+        for r in _status(run, "--as-of", as_of, *args)
+    ]
+
+
+def test_newuser_a_merged_sub_headings_the_unit_from_its_filled_by_line_and_an_empty_close_day(
+    run: Run, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("zrzyj", "青山县自然资源局"))
+    sheet = NEWUSER / "A-青山县自然资源局-整改台账.xlsx"
+    first = run("import", str(sheet), "--dry-run")  # no --unit: the 填报单位 line names it
+    assert first.exit_code == 1
+    assert first.stderr.splitlines() == [
+        "整改台账!K5: 9 closed problems (K5 已完成, K7 已整改到位, K10 已完成, K13 已完成, K14 已完成, K17 已完成, "
+        "K19 已整改到位, K21 已完成, K22 已完成) need a 审签人 and the sheet has no 审签人 column: give --approver NAME "
+        "(who signed off their 销号), or add a 审签人 column",
+        "整改台账!L22: '已完成' closes this problem but its 销号时间 is empty: fill in the day it was signed off "
+        "(or give --closed-on DATE for every closed row with none)",
+        "rectify: 2 problems found; nothing was written",
+    ]
+    book = load_workbook(sheet)  # the office fills in L22, merges kept
+    book["整改台账"]["L22"] = "2023-11-20"
+    filled = tmp_path / "A-filled.xlsx"
+    book.save(filled)
+    result = run("import", str(filled), "--approver", "张建国")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "imported 16 findings into zrzyj: zrzyj-001..zrzyj-016\n"
+    from rectify.files.ledgerfile import read_ledger
+
+    rows = _rows(run)
+    kept = read_ledger(folder / "zrzyj.yaml").ledger.findings
+    assert [(f.aspect[:10], f.problem) for f in kept if f.problem] == [
+        ("落实全面从严治党战略", "落实主体责任方面"),
+        ("落实全面从严治党战略", "落实主体责任方面"),
+        *[("落实全面从严治党战略", "落实“两个责任”和中央八项规定精神方面")] * 4,
+    ]
+    assert _figures(run, "2023-12-05") == [
+        ("青山县自然资源局", 16, 9, 4, 3, 3, "9/16 56.3%"),
+        ("Total", 16, 9, 4, 3, 3, "9/16 56.3%"),
+    ]
+    assert {(r["aspect"] or "")[:6]: r["rate_text"] for r in _status(run, "--as-of", "2023-12-05", "--by", "aspect")} == {
+        "贯彻落实党的": "2/4 50.0%", "落实全面从严": "3/6 50.0%", "落实新时代党": "2/3 66.7%",
+        "落实巡视巡察": "2/3 66.7%", "": "9/16 56.3%",
+    }  # fmt: skip
+    progress = [(e["date"], e["note"]) for r in rows for e in r["history"] if e["action"] == "progress"]
+    assert ("2023-12-05", "已核查线索3条，处理2人。") in progress  # the sheet's 填报时间, not the feedback day
+    again = run("import", str(filled), "--approver", "张建国", "--dry-run")
+    assert again.exit_code == 1 and again.stderr.splitlines()[-1] == "rectify: 16 problems found; nothing was written"
+    assert len(_rows(run)) == 16
+
+
+def test_newuser_b_three_units_each_by_its_filled_by_line(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("jyj", "青山县教育局"), ("wjj", "青山县卫生健康局"), ("zjj", "青山县住房和城乡建设局"))
+    result = run("import", str(NEWUSER / "B-三个单位整改台账.xlsx"), "--approver", "县委巡察办")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[:2] == [
+        "sheets read: 青山县教育局, 青山县卫生健康局, 青山县住房和城乡建设局",
+        "left aside: 汇总 (no header row with 问题 in its first 30 rows)",
+    ]
+    assert _figures(run, "2023-11-30") == [
+        ("青山县教育局", 8, 4, 3, 1, 0, "4/8 50.0%"),
+        ("青山县卫生健康局", 6, 4, 1, 1, 0, "4/6 66.7%"),
+        ("青山县住房和城乡建设局", 7, 4, 2, 1, 1, "4/7 57.1%"),
+        ("Total", 21, 12, 6, 3, 1, "12/21 57.1%"),
+    ]
+
+
+def test_newuser_c_a_gbk_csv_with_no_aspect(run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("lyj", "青山县林业局"))
+    sheet = NEWUSER / "C-青山县林业局-简易台账.csv"
+    refused = run("import", str(sheet), "--dry-run")
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        "read C-青山县林业局-简易台账.csv as GB18030 (detected)",  # said though the run fails
+        "C-青山县林业局-简易台账!B2: the sheet gives no 方面 for its 10 problems (no 方面 column, no row such as "
+        "一、…方面 above them): add a 方面 column, or give --aspect TEXT",
+        "C-青山县林业局-简易台账!F2: 5 closed problems (F2 已完成, F3 已完成, F4 已完成, F7 已整改到位, F8 已完成) "
+        "need a 审签人 and the sheet has no 审签人 column: give --approver NAME (who signed off their 销号), or add a "
+        "审签人 column",
+        "rectify: 2 problems found; nothing was written",
+    ]
+    named = run("import", str(sheet), "--aspect", "巡察反馈问题", "--approver", "县委巡察办", "--dry-run")
+    assert named.stderr.splitlines()[-2] == (
+        "C-青山县林业局-简易台账!2: no unit named 'C-青山县林业局-简易台账' (units: lyj (青山县林业局)); did you mean "
+        "lyj (青山县林业局)? Name the unit with --unit ID, start it with `rectify unit add`, or import with --create-units"
+    )
+    result = run("import", str(sheet), "--unit", "lyj", "--aspect", "巡察反馈问题", "--approver", "县委巡察办")
+    assert result.exit_code == 0, result.output
+    assert [r["status"] for r in _rows(run)].count("open") == 1
+    assert _figures(run, "2023-12-05") == [
+        ("青山县林业局", 10, 5, 3, 2, 1, "5/10 50.0%"),  # 2 in progress + 1 未启动 (open): 3 not closed nor long-term
+        ("Total", 10, 5, 3, 2, 1, "5/10 50.0%"),
+    ]
+
+
+def test_newuser_d_counters_and_extensions_as_the_office_writes_them(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("nyj", "青山县农业农村局"))
+    sheet = NEWUSER / "D-青山县农业农村局-整改台账.xlsx"
+    refused = run("import", str(sheet), "--approver", "县委巡察办", "--dry-run")
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[-4:] == [
+        "台账!J6: a 延期 needs the day it was approved: add a 延期批准日期 column or give --extended-on DATE",
+        "台账!J7: a 延期 needs the day it was approved: add a 延期批准日期 column or give --extended-on DATE",
+        "台账!J13: a 延期 needs the day it was approved: add a 延期批准日期 column or give --extended-on DATE",
+        "rectify: 3 problems found; nothing was written",
+    ]
+    dry = run("import", str(sheet), "--approver", "县委巡察办", "--extended-on", "2023-09-01", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert (
+        "the 三个到位 counters of problems not yet closed (3 people, 86250.50 yuan, 3 rules) are kept on the ledger "
+        "and count in status and reports from the day each problem is closed"
+    ) in dry.stderr.splitlines()
+    lines = dry.stdout.splitlines()
+    assert lines[0] == "this import adds"
+    assert re.split(r"\s{2,}", lines[3].strip()) == ["青山县农业农村局", "11", "6", "4", "1", "0", "0", "3"]
+    result = run("import", str(sheet), "--approver", "县委巡察办", "--extended-on", "2023-09-01")
+    assert result.exit_code == 0, result.output
+    rows = _rows(run)
+    assert [(r["id"], r["deadline"], r["deadline_in_force"]) for r in rows if r["deadline"] != r["deadline_in_force"]] == [
+        ("nyj-003", "2023-09-30", "2023-12-31"),
+        ("nyj-004", "2023-10-31", "2024-03-31"),  # 2024年3月底前
+        ("nyj-010", "2023-06-30", "2023-09-30"),
+    ]
+    people = sum(sum(r["accountability"]["people"].values()) for r in rows)
+    funds = sum(Decimal(r["accountability"]["funds_yuan"]) for r in rows)
+    rules = sum(r["accountability"]["rules"] for r in rows)
+    assert (people, funds, rules) == (10, Decimal("290230.50"), 8)  # the sheet's own 合计 row
+    assert _figures(run, "2023-12-05") == [
+        ("青山县农业农村局", 11, 6, 4, 1, 1, "6/11 54.5%"),
+        ("Total", 11, 6, 4, 1, 1, "6/11 54.5%"),
     ]

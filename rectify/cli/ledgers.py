@@ -270,6 +270,9 @@ def import_(
         cells = [word(IMPORT, "deadline_cell", words, cell=c, deadline=d, word=w or "-")
                  for c, d, w in read.long_by_deadline]  # fmt: skip
         say("long_by_deadline", cells=", ".join(cells))
+    people, funds, rules = read.open_counters()
+    if people or funds or rules:
+        say("counters_open", people=people, funds=f"{funds:.2f}", rules=rules)
     if read.closed_by_option and closing is not None:
         say("closed_by_option", day=closing, count=len(read.closed_by_option), cells=", ".join(read.closed_by_option))
     unworded = [word(IMPORT, "closed_by_date" if s is Status.CLOSED else "left_open", words, count=n)

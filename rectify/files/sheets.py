@@ -698,6 +698,15 @@ class SheetFile:
     closed_by_option: list[str] = field(default_factory=list)
     """The closed rows (``sheet!K22``) that give no 销号日期 and are dated by ``--closed-on``."""
 
+    def open_counters(self) -> tuple[int, Decimal, int]:
+        """The three 到位 counters the sheet gives for problems it does not show closed:
+        people (all kinds), funds in 元 (exact) and rules, summed. They are kept on the
+        ledger; the figures count a finding's counters from the day it is closed
+        (:mod:`rectify.domain.figures`), so import says how much waits for a close."""
+        pending = [item.accountability for item in self.items if item.status is not Status.CLOSED]
+        people = sum(sum(a.people.values()) for a in pending)
+        return people, sum((a.funds_yuan for a in pending), Decimal(0)), sum(a.rules for a in pending)
+
 
 def read_file(
     path: Path,
