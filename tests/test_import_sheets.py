@@ -844,3 +844,24 @@ def test_newuser_d_counters_and_extensions_as_the_office_writes_them(
         ("青山县农业农村局", 11, 6, 4, 1, 1, "6/11 54.5%"),
         ("Total", 11, 6, 4, 1, 1, "6/11 54.5%"),
     ]
+
+
+def test_newuser_every_problem_in_one_run_cells_units_and_dates(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    assert run("unit", "add", "zrzyj", "--name", "青山县自然资源局").exit_code == 0  # no feedback date
+    result = run("import", str(NEWUSER / "A-青山县自然资源局-整改台账.xlsx"), "--dry-run")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "ledgers/zrzyj.yaml:1:1: zrzyj has no feedback date (反馈日期): give --date DATE, the day the findings were "
+        "handed over"
+    )
+    assert [line.partition(":")[0] for line in lines[1:]] == ["整改台账!K5", "整改台账!L22", "rectify"]
+    many = run("import", str(NEWUSER / "B-三个单位整改台账.xlsx"), "--dry-run")  # units unknown, 审签人 missing
+    assert [line.partition(":")[0] for line in many.stderr.splitlines()] == [
+        "青山县住房和城乡建设局!A2", "青山县住房和城乡建设局!J4", "青山县卫生健康局!A2", "青山县卫生健康局!J4",
+        "青山县教育局!A2", "青山县教育局!I4", "rectify",
+    ]  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir()) == ["zrzyj.yaml"]

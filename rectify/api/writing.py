@@ -18,7 +18,7 @@ from rectify.domain.model import (
     Ledger,
     Unit,
 )
-from rectify.errors import LedgerError, UsageError, WriteError
+from rectify.errors import LedgerError, Problem, UsageError, WriteError
 from rectify.files import gitops
 from rectify.files.config import Config
 from rectify.files.edit import create_ledger, editing
@@ -320,6 +320,9 @@ class WritingMixin(LedgersBase):
         aspect: str | None = None,
         seen: Callable[[str | None, list[str]], None] | None = None,
         extended_on: date | None = None,
+        unit: str | None = None,
+        on: date | None = None,
+        create_units: bool = False,
     ) -> SheetFile:
         """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
         (rectify.yaml ``sheets:``): what it holds (:class:`rectify.files.sheets.SheetFile`). ``approver``:
@@ -328,7 +331,10 @@ class WritingMixin(LedgersBase):
         row (one per unit); ``tick(done, total)`` after each sheet; ``aspect``: the 方面 of
         rows that give none; ``seen(encoding, sheet names)`` once the file is read, before
         any problem is raised (so a failing run still says how it was read); ``extended_on``:
-        the approval day of 延期 rows that give none (only ever given explicitly). Raises
+        the approval day of 延期 rows that give none (only ever given explicitly); ``unit``,
+        ``on``, ``create_units`` as :meth:`import_sheet` takes them, so that a sheet with bad
+        cells also reports the units its rows name that no ledger has and the units with no
+        feedback date (all problems in one run). Raises
         :class:`UsageError` for a file that cannot be read or holds no problem,
         :class:`LedgerError` naming every bad cell."""
         from rectify.files import sheets
@@ -340,10 +346,39 @@ class WritingMixin(LedgersBase):
         reading = sheets.Reading(
             require_name(approver, "--approver"), closed_on, words, settings.immediate_days, aspect or None, extended_on
         )
-        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick, seen)
+        try:
+            found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick, seen)
+        except sheets.SheetProblems as exc:  # the units and dates the readable rows need, in the same report
+            raise LedgerError([*exc.problems, *self._placing(exc.found, unit, on, create_units)]) from None
         if not found.items:
             raise UsageError(f"{source.name}: no problem found under the header")
         return found
+
+    def _placing(
+        self, items: list[steps.NewFinding], unit: str | None, on: date | None, create_units: bool
+    ) -> list[Problem]:
+        """The problems of putting ``items`` on their units' ledgers that do not depend on
+        their cells: a unit no ledger names (without ``create_units``), a unit with no
+        feedback date when ``on`` is not given. Reports, never raises."""
+        known = {ledger.unit.id: ledger for ledger in self.ledgers()}
+        if unit is not None and unit not in known:
+            return []  # said before the sheet was read
+        groups, new_units, problems = steps.assign_units(items, unit, [v.unit for v in known.values()], create_units)
+        if on is None:
+            for uid in groups:
+                if uid in known and known[uid].inspection.feedback_date is None:
+                    message = (
+                        f"{uid} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
+                        "over"
+                    )
+                    problems.append(Problem(display(self.unit_file(uid)), 1, 1, message))
+            if new_units:
+                names = ", ".join(u.id for u in new_units)
+                message = (
+                    f"{names} has no feedback date (反馈日期): give --date DATE, the day the findings were handed over"
+                )
+                problems.append(Problem(display(self.folder), 1, 1, message))
+        return problems
 
     def import_sheet(
         self,

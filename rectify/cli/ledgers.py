@@ -247,7 +247,7 @@ def import_(
     try:
         read = lib.read_sheet(
             source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar, aspect=aspect, seen=seen,
-            extended_on=extending,
+            extended_on=extending, unit=unit, on=given, create_units=create_units,
         )  # fmt: skip
     finally:
         bar.close()

@@ -591,8 +591,18 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         )
         problems.append(replace(first, message=message))
     if problems:
-        raise LedgerError(problems)
+        raise SheetProblems(problems, out)
     return out
+
+
+class SheetProblems(LedgerError):
+    """The cells of a sheet that cannot be read (``problems``), with the findings of the
+    rows that could (``found``), so that the units they name and the dates they need are
+    checked in the same run: every problem at once, not in waves."""
+
+    def __init__(self, problems: list[Problem], found: list[NewFinding]) -> None:
+        super().__init__(problems)
+        self.found = found
 
 
 _REPORTED = re.compile(
@@ -725,7 +735,8 @@ def read_file(
     once the file is read, before any problem is raised.
 
     Raises :class:`UsageError` for a file that cannot be read or a sheet it lacks,
-    :class:`LedgerError` naming every bad cell of every sheet read.
+    :class:`SheetProblems` naming every bad cell of every sheet read (with the findings
+    of the rows that could be read), :class:`LedgerError` for a sheet beyond the limits.
     """
     book = read_book(path)
     names = [grid.name for grid in book.sheets]
@@ -758,12 +769,16 @@ def read_file(
             rows = sheet_rows(grid.name, grid.rows, columns)
             header = find_header(grid.rows, columns)
             when = reported_on(grid.name, grid.rows, header or 0)
-            found = interpret(rows, reading)
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
+        try:
+            found = interpret(rows, reading)
+        except SheetProblems as exc:  # the rows read still name their units
+            problems.extend(exc.problems)
+            found, rows = exc.found, []
         reported[grid.name] = when
-        for row, item in zip(rows, found, strict=True):
+        for row, item in zip(rows, found, strict=len(rows) > 0):  # no rows: the sheet had problems
             word = status_word(row.fields.get("status", ""))
             state = status_of(word, reading.words) if word else None
             if word and state is not None:
@@ -784,7 +799,7 @@ def read_file(
             found = [item if item.unit else replace(item, unit=by, cells=item.cells + at) for item in found]
         items.extend(found)
     if problems:
-        raise LedgerError(problems)
+        raise SheetProblems(problems, items)
     skipped = [
         (
             g.name,
