@@ -864,4 +864,4 @@ def test_newuser_every_problem_in_one_run_cells_units_and_dates(
         "青山县住房和城乡建设局!A2", "青山县住房和城乡建设局!J4", "青山县卫生健康局!A2", "青山县卫生健康局!J4",
         "青山县教育局!A2", "青山县教育局!I4", "rectify",
     ]  # fmt: skip
-    assert sorted(p.name for p in folder.iterdir()) == ["zrzyj.yaml"]
+    assert sorted(p.name for p in folder.glob("*.yaml")) == ["zrzyj.yaml"]
