@@ -865,3 +865,20 @@ def test_newuser_every_problem_in_one_run_cells_units_and_dates(
         "青山县教育局!A2", "青山县教育局!I4", "rectify",
     ]  # fmt: skip
     assert sorted(p.name for p in folder.glob("*.yaml")) == ["zrzyj.yaml"]
+
+
+def test_a_write_that_fails_for_one_unit_leaves_every_unit_as_it_was(run: Run, folder: Path) -> None:
+    _two_units(run)
+    before = {p.name: p.read_bytes() for p in folder.glob("*.yaml")}
+    (folder / "wucheng.yaml").chmod(0o444)  # the second unit's file cannot be written
+    result = run("import", str(DATA / "units.xlsx"))
+    assert result.exit_code != 0
+    assert result.stderr.splitlines()[-1] == (
+        "rectify: error: ledgers/wucheng.yaml is read-only; make it writable (chmod u+w) to change it"
+    )
+    assert {p.name: p.read_bytes() for p in folder.glob("*.yaml")} == before  # jinhua's was put back
+    (folder / "wucheng.yaml").chmod(0o644)
+    created = run("import", str(DATA / "units_column.xlsx"), "--create-units", "--date", "2021-07-28")
+    assert created.exit_code == 0, created.output
+    assert sorted(p.name for p in folder.glob("*.yaml")) == ["jinhua.yaml", "unit-1.yaml", "wucheng.yaml"]
+    assert [r["rate_text"] for r in _status(run)] == ["1/1 100.0%", "0/1 0.0%", "0/1 0.0%", "1/3 33.3%"]

@@ -21,7 +21,7 @@ from rectify.domain.model import (
 from rectify.errors import LedgerError, Problem, UsageError, WriteError
 from rectify.files import gitops
 from rectify.files.config import Config
-from rectify.files.edit import create_ledger, editing
+from rectify.files.edit import Edit, create_ledger, edit_together, editing
 from rectify.files.evidence import evidence_for
 from rectify.files.ledgerfile import find_finding
 from rectify.files.merge import merge_versions as merge_versions
@@ -394,8 +394,9 @@ class WritingMixin(LedgersBase):
         by no ledger), each with a history that leads to its state. ``on`` is the day they
         were put on the ledger (default: the unit's feedback date; a unit without one needs
         ``on``). Returns, per unit, the ledger as it would be after the import, the
-        new findings and whether the unit is new; ``tick(done, total)`` after each unit
-        written. With ``dry_run`` nothing is written.
+        new findings and whether the unit is new; ``tick(done, total)`` once they are
+        written. The units' files are written together under one lock, all or nothing
+        (:func:`rectify.files.edit.edit_together`). With ``dry_run`` nothing is written.
         Raises :class:`LedgerError` naming every bad row and every unknown unit; nothing
         is written then."""
         now = self.today()
@@ -433,13 +434,19 @@ class WritingMixin(LedgersBase):
             raise LedgerError(problems)
         if dry_run:
             return out
-        for new in new_units:
-            self.add_unit(new.id, new.name, feedback_date=on)
-        for done, (after, _made, _new) in enumerate(out, start=1):
-            with editing(self.unit_file(after.unit.id)) as edit:
-                edit.append(made_for(edit.ledger, groups[after.unit.id]))
-            if tick is not None:
-                tick(done, len(out))
+        fresh = {u.id for u in new_units}
+        created = [after for after, _made, _new in out if after.unit.id in fresh]
+
+        def appending(uid: str) -> Callable[[Edit], None]:
+            def change(edit: Edit) -> None:
+                edit.append(made_for(edit.ledger, groups[uid]))
+
+            return change
+
+        changes = {self.unit_file(a.unit.id): appending(a.unit.id) for a, _m, _n in out if a.unit.id not in fresh}
+        edit_together(self.folder, created, changes, lambda uid: ledger_path(self.folder, uid))  # all or nothing
+        if tick is not None:
+            tick(len(out), len(out))
         return out
 
     def write_output(self, path: Path, data: bytes) -> None:
