@@ -262,7 +262,7 @@ IMPORT: dict[str, tuple[str, str]] = {
     "words": ("状态用语：{pairs}", "status words: {pairs}"),
     "pair": ("{word}→{state}（{count}条）", "{word} -> {state} ({count})"),
     "not_closed": (
-        "{words} 不算已销号：问题经审签销号才算完成整改；如需按已销号导入，请在 rectify.yaml 的 sheets: status_words "
+        "{words}不算已销号：问题经审签销号才算完成整改；如需按已销号导入，请在 rectify.yaml 的 sheets: status_words "
         "中设定，并提供销号日期和审签人",
         "{words} not closed: a finding is closed only when its 销号 is signed off; to import a word as closed, "
         "map it in rectify.yaml (sheets: status_words) and give the 销号日期 and 审签人",
