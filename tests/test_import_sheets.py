@@ -793,7 +793,7 @@ def test_newuser_c_a_gbk_csv_with_no_aspect(run: Run, folder: Path, monkeypatch:
     ]
     named = run("import", str(sheet), "--aspect", "巡察反馈问题", "--approver", "县委巡察办", "--dry-run")
     assert named.stderr.splitlines()[-2] == (
-        "C-青山县林业局-简易台账!2: no unit named 'C-青山县林业局-简易台账' (units: lyj (青山县林业局)); did you mean "
+        "C-青山县林业局-简易台账!B2: no unit named 'C-青山县林业局-简易台账' (units: lyj (青山县林业局)); did you mean "
         "lyj (青山县林业局)? Name the unit with --unit ID, start it with `rectify unit add`, or import with --create-units"
     )
     result = run("import", str(sheet), "--unit", "lyj", "--aspect", "巡察反馈问题", "--approver", "县委巡察办")

@@ -285,7 +285,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         sheet, _, row = item.where.partition("!")
 
         def problem(message: str, key: str = "", sheet: str = sheet, row: str = row, item: NewFinding = item) -> None:
-            cell = dict(item.cells).get(key, row)
+            cell = dict(item.cells).get(key) or dict(item.cells).get("title", row)  # a cell, not a row alone
             at = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or row or 0) if key == "reported_on" else int(row or 0)
             problems.append(Problem(sheet, at, _column(cell), message, cell=cell))
 
@@ -507,7 +507,7 @@ def assign_units(
         problems = []
         for label, first in unknown.items():
             sheet, _, row = first.where.partition("!")
-            cell = dict(first.cells).get("unit", row)
+            cell = dict(first.cells).get("unit") or dict(first.cells).get("title", row)  # a cell, not a row alone
             text = message.format(label=label, names=names)
             bare = "".join(label.split())
             near = [f"{uid} ({name})" for uid, name in pairs if bare and (bare in name or name in bare)]
