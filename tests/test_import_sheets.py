@@ -263,7 +263,7 @@ def test_a_workbook_with_one_sheet_per_unit(run: Run, folder: Path) -> None:
         "left aside: 汇总 (no header row with 问题 in its first 30 rows), 旧表 (hidden)",
         "status words: 已完成 -> closed (2), 整改中 -> in_progress (1)",
         "wucheng: no 填报时间 above the header; 整改进展 and 备注 are dated 2021-07-28, the day the findings are put "
-        "on the ledger (the unit's feedback date)",
+        "on the ledger (the unit's feedback date); give --reported-on DATE for another day",
         "dry run: 3 findings would be added to 2 units; nothing was written",
     ]
     lines = dry.stdout.splitlines()
@@ -621,16 +621,25 @@ def test_without_a_report_date_the_notes_day_is_said(run: Run, demo: Path, tmp_p
     )
     zh = run("import", str(path), "--unit", "demo", "--dry-run", "--lang", "zh")
     assert zh.stderr.splitlines()[-2:] == [
-        "台账：表头上方没有填报时间；整改进展和备注按 2021-07-28 记载，即问题挂账之日（单位的反馈日期）",
+        "台账：表头上方没有填报时间；整改进展和备注按 2021-07-28 记载，即问题挂账之日（单位的反馈日期）；另有日期请用 --reported-on",
         "试运行：将向 1 个单位导入 1 个问题；未写入任何文件",
     ]
     result = run("import", str(path), "--unit", "demo", "--date", "2021-08-02")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1] == (
         "台账: no 填报时间 above the header; 整改进展 and 备注 are dated 2021-08-02, the day the findings are put on "
-        "the ledger (--date)"
+        "the ledger (--date); give --reported-on DATE for another day"
     )
     assert result.stdout == "imported 1 finding into demo: demo-003\n"
+    assert _notes(_rows(run)[2]) == [("2021-08-02", "progress", "已制定计划")]
+    other = _sheet(tmp_path, [["方面", "问题", "整改进展", "状态"], ["党的领导方面", "会风不正", "已整顿", "整改中"]], name="二")
+    told = run("import", str(other), "--unit", "demo", "--reported-on", "2021-11-30")
+    assert told.exit_code == 0, told.output
+    assert told.stderr.splitlines()[-1] == (
+        "二: no 填报时间 above the header; 整改进展 and 备注 are dated 2021-11-30, as --reported-on says (a problem "
+        "closed before it: its 销号日期)"
+    )
+    assert _notes(_rows(run)[3]) == [("2021-11-30", "progress", "已整顿")]
     again = run("import", str(path), "--unit", "demo", "--date", "2021-08-02")  # the same sheet once more
     assert again.exit_code == 1
     assert again.stderr.splitlines()[-2:] == [

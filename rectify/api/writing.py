@@ -320,6 +320,7 @@ class WritingMixin(LedgersBase):
         aspect: str | None = None,
         seen: Callable[[str | None, list[str]], None] | None = None,
         extended_on: date | None = None,
+        reported_on: date | None = None,
         unit: str | None = None,
         on: date | None = None,
         create_units: bool = False,
@@ -331,7 +332,8 @@ class WritingMixin(LedgersBase):
         row (one per unit); ``tick(done, total)`` after each sheet; ``aspect``: the 方面 of
         rows that give none; ``seen(encoding, sheet names)`` once the file is read, before
         any problem is raised (so a failing run still says how it was read); ``extended_on``:
-        the approval day of 延期 rows that give none (only ever given explicitly); ``unit``,
+        the approval day of 延期 rows that give none (only ever given explicitly);
+        ``reported_on``: the 填报时间 of a sheet that gives none (explicit too); ``unit``,
         ``on``, ``create_units`` as :meth:`import_sheet` takes them, so that a sheet with bad
         cells also reports the units its rows name that no ledger has and the units with no
         feedback date (all problems in one run). Raises
@@ -344,8 +346,9 @@ class WritingMixin(LedgersBase):
         settings = self.config.sheets
         words = {**sheets.STATUS_WORDS, **settings.status_words}
         reading = sheets.Reading(
-            require_name(approver, "--approver"), closed_on, words, settings.immediate_days, aspect or None, extended_on
-        )
+            require_name(approver, "--approver"), closed_on, words, settings.immediate_days, aspect or None,
+            extended_on, reported_on,
+        )  # fmt: skip
         try:
             found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick, seen)
         except sheets.SheetProblems as exc:  # the units and dates the readable rows need, in the same report

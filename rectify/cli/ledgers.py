@@ -212,6 +212,12 @@ def import_(
         str | None,
         typer.Option("--aspect", metavar="TEXT", help="方面 of the problems when the sheet gives none."),
     ] = None,
+    reported_on: Annotated[
+        str | None,
+        typer.Option(
+            "--reported-on", metavar="DATE", help="填报时间 of a sheet that has none: the day of its 整改进展 and 备注."
+        ),
+    ] = None,
     extended_on: Annotated[
         str | None,
         typer.Option(
@@ -235,6 +241,7 @@ def import_(
     given = parse_day(on, "--date") if on is not None else None
     closing = parse_day(closed_on, "--closed-on") if closed_on is not None else None
     extending = parse_day(extended_on, "--extended-on") if extended_on is not None else None
+    reporting = parse_day(reported_on, "--reported-on") if reported_on is not None else None
     bar = tables.Progress(word(IMPORT, "progress", words))
 
     def say(key: str, **values: Any) -> None:
@@ -247,7 +254,7 @@ def import_(
     try:
         read = lib.read_sheet(
             source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar, aspect=aspect, seen=seen,
-            extended_on=extending, unit=unit, on=given, create_units=create_units,
+            extended_on=extending, reported_on=reporting, unit=unit, on=given, create_units=create_units,
         )  # fmt: skip
     finally:
         bar.close()
@@ -284,12 +291,14 @@ def import_(
     finally:
         bar.close()
     for name, when in read.reported.items():
-        if when.day is not None:
+        if when.day is not None and not when.cell:
+            say("reported_option", sheet=name, day=when.day)
+        elif when.day is not None:
             say("reported", sheet=name, cell=when.cell, label=when.label, day=when.day)
         elif any(i.progress or i.notes for i in read.items if i.where.partition("!")[0] == name):
             days = sorted({str(given or a.inspection.feedback_date) for a, _, _ in done})
             why = "why_date" if given is not None else "why_feedback"
-            say("unreported", sheet=name, days=", ".join(days), why=word(IMPORT, why, words))
+            say("unreported", sheet=name, days=", ".join(days), why=word(IMPORT, why, words))  # or --reported-on
     for after, _, new in done:
         if new:
             say("would_create" if dry_run else "created", unit=after.unit.id, name=after.unit.name)

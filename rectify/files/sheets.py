@@ -407,6 +407,9 @@ class Reading:
     extended_on: date | None = None
     """The day the 延期 of rows that give no approval day were approved (``--extended-on``;
     only ever given explicitly)."""
+    reported_on: date | None = None
+    """The day a sheet with no 填报时间 line was filled in (``--reported-on``; only ever
+    given explicitly): its 整改进展 and 备注 are dated that day."""
 
 
 def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewFinding]:
@@ -769,6 +772,8 @@ def read_file(
             rows = sheet_rows(grid.name, grid.rows, columns)
             header = find_header(grid.rows, columns)
             when = reported_on(grid.name, grid.rows, header or 0)
+            if when.day is None and reading.reported_on is not None:  # --reported-on, for a sheet that says none
+                when = Reported(reading.reported_on, "", "--reported-on")
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
@@ -790,7 +795,7 @@ def read_file(
             if item.status is Status.LONG_TERM and state is not Status.LONG_TERM:
                 long_by_deadline.append((row.cells.get("deadline", row.where), row.fields.get("deadline", ""), word))
         if when.day is not None:
-            cells = (("reported_on", when.cell),)
+            cells = (("reported_on", when.cell),) if when.cell else ()
             found = [replace(item, reported_on=when.day, cells=item.cells + cells) for item in found]
         if every:  # the unit: the row's 单位 cell, else the sheet's 填报单位 line, else the sheet's name
             label = filled_by(grid.rows, header or 0)

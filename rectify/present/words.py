@@ -290,10 +290,16 @@ IMPORT: dict[str, tuple[str, str]] = {
         "{sheet}!{cell}: {label} {day}; 整改进展 and 备注 are dated that day "
         "(a problem closed before it: its 销号日期)",
     ),
+    "reported_option": (
+        "{sheet}：表头上方没有填报时间；整改进展和备注按 --reported-on {day} 记载（在此前已销号的问题按其销号日期）",
+        "{sheet}: no 填报时间 above the header; 整改进展 and 备注 are dated {day}, as --reported-on says (a problem "
+        "closed before it: its 销号日期)",
+    ),
     "unreported": (
-        "{sheet}：表头上方没有填报时间；整改进展和备注按 {days} 记载，即问题挂账之日（{why}）",
+        "{sheet}：表头上方没有填报时间；整改进展和备注按 {days} 记载，即问题挂账之日（{why}）；"
+        "另有日期请用 --reported-on",
         "{sheet}: no 填报时间 above the header; 整改进展 and 备注 are dated {days}, the day the findings are put on "
-        "the ledger ({why})",
+        "the ledger ({why}); give --reported-on DATE for another day",
     ),
     "why_feedback": ("单位的反馈日期", "the unit's feedback date"),
     "why_date": ("--date", "--date"),
