@@ -148,7 +148,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
 
     header = find_header(grid, extra)
     if header is None:
-        raise LedgerError([Problem(name, 1, 1, "no header row with 问题 and other known columns in the first 30 rows")])
+        message = "no header row with 问题 and other known columns in the first 30 rows"
+        raise LedgerError([Problem(name, 1, 1, message, cell="A1")])
     width = max((len(row) for row in grid[header : header + 2]), default=0)
     top = [*grid[header], *[None] * (width - len(grid[header]))]
     columns = [_header_key(_text(cell), extra) for cell in top]
