@@ -762,7 +762,14 @@ def test_newuser_a_merged_sub_headings_the_unit_from_its_filled_by_line_and_an_e
     progress = [(e["date"], e["note"]) for r in rows for e in r["history"] if e["action"] == "progress"]
     assert ("2023-12-05", "已核查线索3条，处理2人。") in progress  # the sheet's 填报时间, not the feedback day
     again = run("import", str(filled), "--approver", "张建国", "--dry-run")
-    assert again.exit_code == 1 and again.stderr.splitlines()[-1] == "rectify: 16 problems found; nothing was written"
+    assert again.exit_code == 1
+    assert again.stderr.splitlines()[-2:] == [
+        "整改台账!C5: 16 problems are already on the ledger, with the same 方面 and 问题 (C5 zrzyj-001, C6 zrzyj-002, "
+        "C7 zrzyj-003, C8 zrzyj-004, C10 zrzyj-005, C11 zrzyj-006, C13 zrzyj-007, C14 zrzyj-008, C15 zrzyj-009, "
+        "C16 zrzyj-010 and 6 more): was this sheet imported before? Import only adds problems: change them on the "
+        "ledger with rectify progress, close or edit, or leave their rows out",
+        "rectify: 1 problem found; nothing was written",
+    ]
     assert len(_rows(run)) == 16
 
 

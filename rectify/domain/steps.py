@@ -281,6 +281,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     made = []
     problems: list[Problem] = []
     known = {(f.aspect, f.title): f.id for f in ledger.findings if f.status is not Status.WITHDRAWN}
+    twins: dict[str, list[tuple[NewFinding, str]]] = {}  # rows already on the ledger, by sheet
     for item in items:
         sheet, _, row = item.where.partition("!")
 
@@ -292,11 +293,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         before = len(problems)
         twin = known.get((item.aspect, item.title))
         if twin is not None:  # the same sheet imported again would count every problem twice
-            problem(
-                f"this problem is already on the ledger as {twin} (same 方面 and 问题); import only adds problems: "
-                "change one on the ledger with rectify progress, close or edit, or leave its row out",
-                "title",
-            )
+            twins.setdefault(sheet, []).append((item, twin))
             continue
         known[(item.aspect, item.title)] = item.where
         deadline = item.due.on(added_on) if item.due is not None else item.deadline
@@ -383,6 +380,24 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         assert track.status is item.status
         made.append(finding)
         number += 1
+    for sheet, found in twins.items():  # one line a sheet: the fix is the same for every row
+        first, twin = found[0]
+        cell = dict(first.cells).get("title", first.where.partition("!")[2])
+        line = int(first.where.partition("!")[2] or 0)
+        if len(found) == 1:
+            message = (
+                f"this problem is already on the ledger as {twin} (same 方面 and 问题); import only adds problems: "
+                "change one on the ledger with rectify progress, close or edit, or leave its row out"
+            )
+        else:
+            listed = ", ".join(f"{dict(i.cells).get('title', '?')} {fid}" for i, fid in found[:10])
+            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            message = (
+                f"{len(found)} problems are already on the ledger, with the same 方面 and 问题 ({listed}{more}): was "
+                "this sheet imported before? Import only adds problems: change them on the ledger with rectify "
+                "progress, close or edit, or leave their rows out"
+            )
+        problems.append(Problem(sheet, line, _column(cell), message, cell=cell))
     if problems:  # the sheet's 填报时间 is one cell for all its rows: named once
         raise LedgerError(list(dict.fromkeys(problems)))
     return made
