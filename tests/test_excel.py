@@ -186,7 +186,8 @@ def test_every_unreadable_cell_is_reported_and_nothing_written(run: Run, demo: P
         f"台账!E2: '已完成' {closes}",
         "台账!E3: '差不多了' is not a status word (已完成、已整改、已销号、完成、已完成整改、整改完成、已办结、已整改到位、整改到位、"
         "已完成销号、完成整改、正在整改、整改中、推进中、正在推进、基本完成、未完成、持续推进、进行中、逾期、长期坚持、需长期坚持、阶段性完成、"
-        "持续整改、持续整改中、长期整改、未整改、未开始、未启动、申请销号、待审签、待销号、是、√、✓、否; more in rectify.yaml, "
+        "持续整改、持续整改中、长期整改、未整改、未开始、未启动、申请销号、待审签、待销号、是、√、✓、否、整改完毕、已整改完毕、"
+        "已完成整改并销号、已销号完成、正在整改中、整改推进中、部分完成; more in rectify.yaml, "
         "sheets: status_words)",
         f"台账!E4: '已销号' {closes}",
         "台账!E4: a closed problem needs its 审签人 (column, or --approver)",
@@ -326,8 +327,8 @@ def test_rows_that_contradict_their_dates_are_all_reported(run: Run, demo: Path,
     before = demo.read_bytes()
     result = run("import", str(path), "--unit", "demo", "--date", "2021-07-28")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == "status words: 整改中 -> in_progress (2), 已完成 -> closed (1)"
-    assert result.stderr.splitlines()[1:4] == [
+    assert result.stderr.splitlines()[:2] == ["sheets read: 日期", "status words: 整改中 -> in_progress (2), 已完成 -> closed (1)"]
+    assert result.stderr.splitlines()[2:5] == [
         "日期!C2: 整改时限 2020-01-01 is before 2021-07-28, the day put on the ledger (--date)",
         "日期!E3: a 销号日期 (2021-09-01) on a problem that is in_progress; one of the two is wrong",
         "日期!E4: 销号日期 2022-03-01 is not between 2021-07-28 (the day put on the ledger; --date) and today (2021-12-31)",

@@ -19,10 +19,10 @@ from rectify.domain.model import (
     Unit,
 )
 from rectify.domain.portable import windows_name_problem
-from rectify.errors import LedgerError, UsageError
+from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import gitops
 from rectify.files.config import Config
-from rectify.files.edit import create_ledger, editing
+from rectify.files.edit import Edit, create_ledger, edit_together, editing
 from rectify.files.evidence import evidence_for
 from rectify.files.ledgerfile import find_finding
 from rectify.files.merge import merge_versions as merge_versions
@@ -321,12 +321,26 @@ class WritingMixin(LedgersBase):
         closed_on: date | None = None,
         every: bool = False,
         tick: Callable[[int, int], None] | None = None,
+        aspect: str | None = None,
+        seen: Callable[[str | None, list[str]], None] | None = None,
+        extended_on: date | None = None,
+        reported_on: date | None = None,
+        unit: str | None = None,
+        on: date | None = None,
+        create_units: bool = False,
     ) -> SheetFile:
         """Read an office's sheet file (.xlsx, .xls or .csv) with this folder's settings
         (rectify.yaml ``sheets:``): what it holds (:class:`rectify.files.sheets.SheetFile`). ``approver``:
         the 审签人 of closed rows that name none; ``closed_on``: their close date when the
         sheet gives none (only ever given explicitly); ``every``: every sheet with a header
-        row (one per unit); ``tick(done, total)`` after each sheet. Raises
+        row (one per unit); ``tick(done, total)`` after each sheet; ``aspect``: the 方面 of
+        rows that give none; ``seen(encoding, sheet names)`` once the file is read, before
+        any problem is raised (so a failing run still says how it was read); ``extended_on``:
+        the approval day of 延期 rows that give none (only ever given explicitly);
+        ``reported_on``: the 填报时间 of a sheet that gives none (explicit too); ``unit``,
+        ``on``, ``create_units`` as :meth:`import_sheet` takes them, so that a sheet with bad
+        cells also reports the units its rows name that no ledger has and the units with no
+        feedback date (all problems in one run). Raises
         :class:`UsageError` for a file that cannot be read or holds no problem,
         :class:`LedgerError` naming every bad cell."""
         from rectify.files import sheets
@@ -335,11 +349,43 @@ class WritingMixin(LedgersBase):
             raise UsageError(f"no file {source}")
         settings = self.config.sheets
         words = {**sheets.STATUS_WORDS, **settings.status_words}
-        reading = sheets.Reading(require_name(approver, "--approver"), closed_on, words, settings.immediate_days)
-        found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick)
+        reading = sheets.Reading(
+            require_name(approver, "--approver"), closed_on, words, settings.immediate_days, aspect or None,
+            extended_on, reported_on,
+        )  # fmt: skip
+        try:
+            found = sheets.read_file(source, sheet, every, reading, dict(settings.columns), tick, seen)
+        except sheets.SheetProblems as exc:  # the units and dates the readable rows need, in the same report
+            raise LedgerError([*exc.problems, *self._placing(exc.found, unit, on, create_units)]) from None
         if not found.items:
             raise UsageError(f"{source.name}: no problem found under the header")
         return found
+
+    def _placing(
+        self, items: list[steps.NewFinding], unit: str | None, on: date | None, create_units: bool
+    ) -> list[Problem]:
+        """The problems of putting ``items`` on their units' ledgers that do not depend on
+        their cells: a unit no ledger names (without ``create_units``), a unit with no
+        feedback date when ``on`` is not given. Reports, never raises."""
+        known = {ledger.unit.id: ledger for ledger in self.ledgers()}
+        if unit is not None and unit not in known:
+            return []  # said before the sheet was read
+        groups, new_units, problems = steps.assign_units(items, unit, [v.unit for v in known.values()], create_units)
+        if on is None:
+            for uid in groups:
+                if uid in known and known[uid].inspection.feedback_date is None:
+                    message = (
+                        f"{uid} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
+                        "over"
+                    )
+                    problems.append(Problem(display(self.unit_file(uid)), 1, 1, message))
+            if new_units:
+                names = ", ".join(u.id for u in new_units)
+                message = (
+                    f"{names} has no feedback date (反馈日期): give --date DATE, the day the findings were handed over"
+                )
+                problems.append(Problem(display(self.folder), 1, 1, message))
+        return problems
 
     def import_sheet(
         self,
@@ -355,8 +401,9 @@ class WritingMixin(LedgersBase):
         by no ledger), each with a history that leads to its state. ``on`` is the day they
         were put on the ledger (default: the unit's feedback date; a unit without one needs
         ``on``). Returns, per unit, the ledger as it would be after the import, the
-        new findings and whether the unit is new; ``tick(done, total)`` after each unit
-        written. With ``dry_run`` nothing is written.
+        new findings and whether the unit is new; ``tick(done, total)`` once they are
+        written. The units' files are written together under one lock, all or nothing
+        (:func:`rectify.files.edit.edit_together`). With ``dry_run`` nothing is written.
         Raises :class:`LedgerError` naming every bad row and every unknown unit; nothing
         is written then."""
         now = self.today()
@@ -394,13 +441,19 @@ class WritingMixin(LedgersBase):
             raise LedgerError(problems)
         if dry_run:
             return out
-        for new in new_units:
-            self.add_unit(new.id, new.name, feedback_date=on)
-        for done, (after, _made, _new) in enumerate(out, start=1):
-            with editing(self.unit_file(after.unit.id)) as edit:
-                edit.append(made_for(edit.ledger, groups[after.unit.id]))
-            if tick is not None:
-                tick(done, len(out))
+        fresh = {u.id for u in new_units}
+        created = [after for after, _made, _new in out if after.unit.id in fresh]
+
+        def appending(uid: str) -> Callable[[Edit], None]:
+            def change(edit: Edit) -> None:
+                edit.append(made_for(edit.ledger, groups[uid]))
+
+            return change
+
+        changes = {self.unit_file(a.unit.id): appending(a.unit.id) for a, _m, _n in out if a.unit.id not in fresh}
+        edit_together(self.folder, created, changes, lambda uid: ledger_path(self.folder, uid))  # all or nothing
+        if tick is not None:
+            tick(len(out), len(out))
         return out
 
     def write_output(self, path: Path, data: bytes) -> None:

@@ -208,14 +208,31 @@ def import_(
     create_units: Annotated[
         bool, typer.Option("--create-units", help="Start a ledger for each unit the sheet names that has none.")
     ] = False,
+    aspect: Annotated[
+        str | None,
+        typer.Option("--aspect", metavar="TEXT", help="方面 of the problems when the sheet gives none."),
+    ] = None,
+    reported_on: Annotated[
+        str | None,
+        typer.Option(
+            "--reported-on", metavar="DATE", help="填报时间 of a sheet that has none: the day of its 整改进展 and 备注."
+        ),
+    ] = None,
+    extended_on: Annotated[
+        str | None,
+        typer.Option(
+            "--extended-on", metavar="DATE", help="Day the 延期 were approved when the sheet has no such column."
+        ),
+    ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
     """Import an office's rectification sheet (Excel or CSV) into the units' ledgers."""
     from rectify.api import parse_day
     from rectify.domain.figures import FindingState
+    from rectify.domain.model import Status
     from rectify.present import findings, tables
-    from rectify.present.words import IMPORT, STATUS, word
+    from rectify.present.words import IMPORT, STATUS, counted, word
 
     lib = library(ctx)
     words = language(lang, lib)
@@ -223,31 +240,65 @@ def import_(
         lib.unit_file(unit)  # a missing unit is said before the sheet is read
     given = parse_day(on, "--date") if on is not None else None
     closing = parse_day(closed_on, "--closed-on") if closed_on is not None else None
+    extending = parse_day(extended_on, "--extended-on") if extended_on is not None else None
+    reporting = parse_day(reported_on, "--reported-on") if reported_on is not None else None
     bar = tables.Progress(word(IMPORT, "progress", words))
-    try:
-        read = lib.read_sheet(source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar)
-    finally:
-        bar.close()
 
     def say(key: str, **values: Any) -> None:
         typer.echo(word(IMPORT, key, words, **values), err=True)
 
+    def seen(encoding: str | None, names: list[str]) -> None:
+        if encoding:  # said at once: a run that fails still says how the file was read
+            say("encoding", file=source.name, encoding=encoding)
+
+    try:
+        read = lib.read_sheet(
+            source, sheet, approver, closing, every=unit is None and sheet is None, tick=bar, aspect=aspect, seen=seen,
+            extended_on=extending, reported_on=reporting, unit=unit, on=given, create_units=create_units,
+        )  # fmt: skip
+    finally:
+        bar.close()
     if read.encoding:
-        say("encoding", file=source.name, encoding=read.encoding)
-    if unit is not None and sheet is None and len(read.names) > 1:
+        pass  # a CSV: its encoding is said
+    elif any(why == "one_sheet" for _, why in read.skipped):  # other sheets look like ledgers too
         say("one_sheet", sheet=read.read[0], count=len(read.names), names=", ".join(read.names))
-    elif len(read.names) > 1:
+    else:
         say("sheets", names=", ".join(read.read))
-    if read.skipped:
-        say("skipped", names=", ".join(read.skipped))
+    aside = [word(IMPORT, why, words, name=name) for name, why in read.skipped if why != "one_sheet"]
+    if aside:
+        say("skipped", names=", ".join(aside))
     if read.words:
         pairs = [word(IMPORT, "pair", words, word=w, state=word(STATUS, s.value, words), count=n)
                  for w, (s, n) in read.words.items()]  # fmt: skip
         say("words", pairs=", ".join(pairs))
+    if read.sounds_done:
+        say("not_closed", words="、".join(read.sounds_done))
+    if read.long_by_deadline:
+        cells = [word(IMPORT, "deadline_cell", words, cell=c, deadline=d, word=w or "-")
+                 for c, d, w in read.long_by_deadline]  # fmt: skip
+        say("long_by_deadline", cells=", ".join(cells))
+    people, funds, rules = read.open_counters()
+    if people or funds or rules:
+        say("counters_open", people=people, funds=f"{funds:.2f}", rules=rules)
+    if read.closed_by_option and closing is not None:
+        say("closed_by_option", day=closing, count=len(read.closed_by_option), cells=", ".join(read.closed_by_option))
+    unworded = [word(IMPORT, "closed_by_date" if s is Status.CLOSED else "left_open", words, count=n)
+                for s, n in read.unworded.items() if s in (Status.CLOSED, Status.OPEN)]  # fmt: skip
+    if unworded:
+        say("unworded", pairs=", ".join(unworded))
     try:
         done = lib.import_sheet(unit, read.items, given, dry_run, create_units, tick=bar)
     finally:
         bar.close()
+    for name, when in read.reported.items():
+        if when.day is not None and not when.cell:
+            say("reported_option", sheet=name, day=when.day)
+        elif when.day is not None:
+            say("reported", sheet=name, cell=when.cell, label=when.label, day=when.day)
+        elif any(i.progress or i.notes for i in read.items if i.where.partition("!")[0] == name):
+            days = sorted({str(given or a.inspection.feedback_date) for a, _, _ in done})
+            why = "why_date" if given is not None else "why_feedback"
+            say("unreported", sheet=name, days=", ".join(days), why=word(IMPORT, why, words))  # or --reported-on
     for after, _, new in done:
         if new:
             say("would_create" if dry_run else "created", unit=after.unit.id, name=after.unit.name)
@@ -257,13 +308,14 @@ def import_(
             states = [FindingState(f, f.status, f.deadline, False, a.unit.id) for a, made, _ in done for f in made]
             findings.finding_list(states, output_format(fmt), words)
         else:
+            findings.import_adds(done, output_format(fmt), words)
             findings.import_summary([after for after, _, _ in done], lib.today(), output_format(fmt), words)
-        say("dry_run", count=count, units=len(done))
+        say("dry_run", findings=counted("finding", count, words), units=counted("unit", len(done), words))
         return
     for after, made, _ in done:
-        typer.echo(
-            word(IMPORT, "imported", words, count=len(made), unit=after.unit.id, first=made[0].id, last=made[-1].id)
-        )
+        ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
+        typer.echo(word(IMPORT, "imported", words, findings=counted("finding", len(made), words), unit=after.unit.id,
+                        ids=ids))  # fmt: skip
 
 
 def _plain_descriptions(node: Any) -> Any:

@@ -115,6 +115,10 @@ class NewFinding:
     unit: str = ""
     """The unit an imported row names (its 单位 cell or its sheet's name); "" when the sheet
     names none."""
+    reported_on: date | None = None
+    """For an imported finding: the day its sheet was filled in (its 填报时间, or 数据截至),
+    when the sheet says; its 整改进展 and 备注 are dated that day. The cell is in
+    ``cells`` as ``reported_on``."""
 
     def to_finding(self, finding_id: str, status: Status, history: list[Event]) -> Finding:
         """Return the finding with these fields, ``finding_id``, ``status`` and ``history``
@@ -259,26 +263,39 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     each with a history that leads to its status: ``add`` on ``added_on`` (its note the
     sheet's notes when the finding is open), then as the state needs ``start``, a
     ``progress`` note (整改进展, 备注), ``extend`` on the day the sheet says it was approved,
-    ``submit``, ``long_term`` or ``close`` (dated the sheet's 销号日期, approved by its 审签人).
+    ``submit``, ``long_term`` or ``close`` (dated the sheet's 销号日期, approved by its 审签人);
+    the ``progress`` notes are dated the sheet's 填报时间 when it gives one.
     A deadline phrase (:class:`Due`) is resolved against ``added_on``.
 
     Nothing is dated by guess: raises :class:`LedgerError` listing every row that is
-    closed without a close date, whose close or extension date is not between
+    already on the ledger (the same 方面 and 问题 as a finding not withdrawn, or as an
+    earlier row), closed without a close date, whose close or extension date is not between
     ``added_on`` and ``today`` (or the extension after the close), whose deadline is
-    before ``added_on``, which has a close date without being closed, or whose trail
-    breaks a sign-off rule.
+    before ``added_on``, which has a close date without being closed, whose sheet's
+    填报时间 is not between ``added_on`` and ``today`` or is before its 销号日期 or
+    延期, or whose trail breaks a sign-off rule (the 填报时间 named once).
+
+    The sheet's 整改进展 and 备注 are ``progress`` notes dated :func:`noted_on`.
     """
     number = ledger.next_number()
     made = []
     problems: list[Problem] = []
+    known = {(f.aspect, f.title): f.id for f in ledger.findings if f.status is not Status.WITHDRAWN}
+    twins: dict[str, list[tuple[NewFinding, str]]] = {}  # rows already on the ledger, by sheet
     for item in items:
         sheet, _, row = item.where.partition("!")
 
         def problem(message: str, key: str = "", sheet: str = sheet, row: str = row, item: NewFinding = item) -> None:
-            cell = dict(item.cells).get(key, row)
-            problems.append(Problem(sheet, int(row or 0), _column(cell), message, cell=cell))
+            cell = dict(item.cells).get(key) or dict(item.cells).get("title", row)  # a cell, not a row alone
+            at = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or row or 0) if key == "reported_on" else int(row or 0)
+            problems.append(Problem(sheet, at, _column(cell), message, cell=cell))
 
         before = len(problems)
+        twin = known.get((item.aspect, item.title))
+        if twin is not None:  # the same sheet imported again would count every problem twice
+            twins.setdefault(sheet, []).append((item, twin))
+            continue
+        known[(item.aspect, item.title)] = item.where
         deadline = item.due.on(added_on) if item.due is not None else item.deadline
         closed = item.closed_on
         if item.status is Status.CLOSED and closed is None:
@@ -304,25 +321,47 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
                 problem(f"延期 approved on {ext.on}, after the 销号日期 {closed}", "extended_on")
         if len(problems) > before:
             continue
+        reported = item.reported_on
+        if reported is not None:
+            if not added_on <= reported <= today:
+                problem(
+                    f"填报时间 {reported} is not between {added_on} (the day put on the ledger; --date) and today "
+                    f"({today})",
+                    "reported_on",
+                )
+            elif closed is not None and item.status is Status.CLOSED and closed > reported:
+                message = f"销号日期 {closed} is after the sheet's 填报时间 {reported}; one of the two is wrong"
+                problem(message, "closed_on")
+            elif any(ext.on > reported for ext in item.extensions):
+                late = max(ext.on for ext in item.extensions)
+                problem(f"延期 approved on {late}, after the sheet's 填报时间 {reported}", "extended_on")
+        if len(problems) > before:
+            continue
         notes = "；".join(item.notes) or None
+        noted = noted_on(item, added_on)
         history = [
             Event(date=added_on, action=Action.ADD, by=IMPORTER, note=notes if item.status is Status.OPEN else None)
         ]
         if item.status is not Status.OPEN:
             history.append(Event(date=added_on, action=Action.START, by=item.owner))
+        said = []  # the sheet's 整改进展 and 备注, dated the day it was filled in
         if item.progress and item.status is not Status.OPEN:
-            history.append(Event(date=added_on, action=Action.PROGRESS, by=item.owner, note=item.progress))
+            said.append(Event(date=noted, action=Action.PROGRESS, by=item.owner, note=item.progress))
         if notes and item.status is not Status.OPEN:
-            history.append(Event(date=added_on, action=Action.PROGRESS, by=item.owner, note=notes))
+            said.append(Event(date=noted, action=Action.PROGRESS, by=item.owner, note=notes))
+        if item.status is not Status.LONG_TERM:
+            history.extend(said)
         for ext in item.extensions:
             extend = Event(date=ext.on, action=Action.EXTEND, by=item.owner, approver=ext.approver, note=ext.reason)
             history.append(extend.model_copy(update={"to": ext.to}))
+        history.sort(key=lambda event: event.date)  # stable: an extension before the day of the notes
         last = history[-1].date
         if item.status is Status.SUBMITTED:
             submitter = item.owner or IMPORTER
             history.append(Event(date=last, action=Action.SUBMIT, by=submitter, chain=list(DEFAULT_CHAIN)))
-        elif item.status is Status.LONG_TERM:
+        elif item.status is Status.LONG_TERM:  # long-term as early as the sheet allows; its notes after
             history.append(Event(date=last, action=Action.LONG_TERM, by=item.owner))
+            history.extend(said)
         elif item.status is Status.CLOSED and closed is not None:
             closer = item.owner if item.owner and item.owner != item.approver else IMPORTER
             history.append(Event(date=closed, action=Action.CLOSE, by=closer, approver=item.approver))
@@ -341,9 +380,38 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         assert track.status is item.status
         made.append(finding)
         number += 1
-    if problems:
-        raise LedgerError(problems)
+    for sheet, found in twins.items():  # one line a sheet: the fix is the same for every row
+        first, twin = found[0]
+        cell = dict(first.cells).get("title", first.where.partition("!")[2])
+        line = int(first.where.partition("!")[2] or 0)
+        if len(found) == 1:
+            message = (
+                f"this problem is already on the ledger as {twin} (same 方面 and 问题); import only adds problems: "
+                "change one on the ledger with rectify progress, close or edit, or leave its row out"
+            )
+        else:
+            listed = ", ".join(f"{dict(i.cells).get('title', '?')} {fid}" for i, fid in found[:10])
+            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            message = (
+                f"{len(found)} problems are already on the ledger, with the same 方面 and 问题 ({listed}{more}): was "
+                "this sheet imported before? Import only adds problems: change them on the ledger with rectify "
+                "progress, close or edit, or leave their rows out"
+            )
+        problems.append(Problem(sheet, line, _column(cell), message, cell=cell))
+    if problems:  # the sheet's 填报时间 is one cell for all its rows: named once
+        raise LedgerError(list(dict.fromkeys(problems)))
     return made
+
+
+def noted_on(item: NewFinding, added_on: date) -> date:
+    """The day an imported finding's 整改进展 and 备注 are dated: its sheet's 填报时间
+    (``item.reported_on``), else ``added_on`` (the day put on the ledger); for a finding
+    closed before that day, its 销号日期 (a note cannot follow the close). Never a guess:
+    each is a day the sheet or the user gave."""
+    day = item.reported_on or added_on
+    if item.status is Status.CLOSED and item.closed_on is not None and item.closed_on < day:
+        return item.closed_on
+    return day
 
 
 _KEYS = {Action.CLOSE: "approver", Action.EXTEND: "extended_to", Action.SUBMIT: "status", Action.LONG_TERM: "status"}
@@ -454,10 +522,14 @@ def assign_units(
         problems = []
         for label, first in unknown.items():
             sheet, _, row = first.where.partition("!")
-            cell = dict(first.cells).get("unit", row)
-            problems.append(
-                Problem(sheet, int(row or 1), _column(cell), message.format(label=label, names=names), cell=cell)
-            )
+            cell = dict(first.cells).get("unit") or dict(first.cells).get("title", row)  # a cell, not a row alone
+            text = message.format(label=label, names=names)
+            bare = "".join(label.split())
+            near = [f"{uid} ({name})" for uid, name in pairs if bare and (bare in name or name in bare)]
+            if near:  # 县教育局 for 青山县教育局: said, never taken for it
+                text = text.replace("; name the unit", f"; did you mean {', '.join(near)}? Name the unit", 1)
+            at = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or row or 1)
+            problems.append(Problem(sheet, at, _column(cell), text, cell=cell))
         return groups, [], problems
     made = []
     for label, uid in new_unit_ids(unknown, [u.id for u in units]).items():

@@ -5,6 +5,7 @@ Comments and hand formatting elsewhere survive and ``git diff`` shows just that 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,8 +157,18 @@ class Edit:
         back as exactly the intended ledger (block by block when that is sure, see
         :meth:`_reads_back_in_place`; else the whole text). Raises :class:`WriteError`
         otherwise."""
-        if not (self._replaced or self._appended or self._removed or self._head or self._last_number):
+        data = self.prepared()
+        if data is None:
             return
+        if self.before_write is not None:
+            self.before_write(data)
+        atomic_write(self.loaded.path, data, expect=self.loaded.digest)
+
+    def prepared(self) -> bytes | None:
+        """Return the bytes :meth:`save` would write (None when nothing changed), checked
+        to read back as the intended ledger. Raises :class:`WriteError` otherwise."""
+        if not (self._replaced or self._appended or self._removed or self._head or self._last_number):
+            return None
         text = self.text()
         doc = self.loaded.doc
         data = text.encode("utf-8")
@@ -177,9 +188,7 @@ class Edit:
                 raise WriteError(
                     f"{self.loaded.name}: the edited ledger would not read back as intended; nothing was written"
                 )
-        if self.before_write is not None:
-            self.before_write(data)
-        atomic_write(self.loaded.path, data, expect=self.loaded.digest)
+        return data
 
     def _reads_back_in_place(self) -> bool:
         """True when the edit is sure to read back as intended without parsing the whole
@@ -241,6 +250,46 @@ def editing(path: Path) -> Iterator[Edit]:
         edit.save()
         if edit.then is not None:
             edit.then()
+
+
+def edit_together(
+    folder: Path, new: list[Ledger], change: dict[Path, Callable[[Edit], None]], path_of: Callable[[str], Path]
+) -> None:
+    """Create a ledger file for each of ``new`` (at ``path_of(unit id)``) and apply each
+    ``change`` to an :class:`Edit` of its file, all under one lock and all or nothing:
+    every file's new bytes are made and checked to read back before any is written, and
+    when a write fails (disk full, a file changed meanwhile) the files already written are
+    put back as they were and the new ones removed. Raises :class:`UsageError` when a new
+    file exists, :class:`WriteError` when anything cannot be written (nothing then is)."""
+    with locked(folder):
+        plans: list[tuple[Path, bytes, str | None]] = []  # path, new bytes, digest of the bytes read (None: new)
+        for ledger in new:
+            path = path_of(ledger.unit.id)
+            if path.exists():
+                raise UsageError(f"{display(path)} already exists")
+            data = yamlwrite.render_ledger(ledger, "").encode("utf-8")
+            _within_limit(display(path), data)
+            parse_ledger(data, path)
+            plans.append((path, data, None))
+        for path, make in change.items():
+            edit = Edit(read_ledger(path))
+            make(edit)
+            data = edit.prepared() or b""
+            if data:
+                plans.append((path, data, edit.loaded.digest))
+        done: list[tuple[Path, bytes, bytes | None]] = []
+        try:
+            for path, data, digest in plans:
+                before = path.read_bytes() if digest is not None else None
+                atomic_write(path, data, expect=digest)
+                done.append((path, data, before))
+        except (WriteError, OSError):
+            for path, data, before in reversed(done):  # back as they were
+                if before is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write(path, before, expect=hashlib.sha256(data).hexdigest())
+            raise
 
 
 def create_ledger(path: Path, ledger: Ledger, header: str = "") -> None:

@@ -1,7 +1,8 @@
 """Reading a sheet file into grids of cell values, within stated limits.
 
 Formats: ``.xlsx``/``.xlsm`` (Excel, WPS) with openpyxl, ``.xls`` (Excel 97-2003, what
-older offices and WPS still save) with python-calamine, ``.csv`` in UTF-8 (with or without
+older offices and WPS still save) with python-calamine, each known by its first bytes, not
+its name (an .xlsx named .xls, WPS's .et), ``.csv`` in UTF-8 (with or without
 a BOM), GBK/GB18030 (what Chinese Excel saves) or UTF-16, the encoding found by
 charset-normalizer when the bytes are not UTF-8.
 
@@ -19,6 +20,7 @@ import csv
 import html
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -87,7 +89,7 @@ def read_book(path: Path, limits: Limits = LIMITS) -> Book:
     formula whose value was never saved.
     """
     suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm", ".xls", ".csv"):
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".csv"):
         raise UsageError(f"{path.name}: import reads .xlsx, .xls or .csv files")
     try:
         size = path.stat().st_size
@@ -97,10 +99,48 @@ def read_book(path: Path, limits: Limits = LIMITS) -> Book:
         raise UsageError(f"{path.name} is {size:,} bytes; import reads files up to {limits.file_bytes:,} bytes")
     if suffix == ".csv":
         return _read_csv(path, limits)
-    if suffix == ".xls":
+    kind = sniff(path)
+    if kind == "xls":
         return _read_xls(path, limits)
     formulas = check_zip(path, limits)
     return _read_xlsx(path, formulas)
+
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(path: Path) -> str:
+    """Return how to read a workbook by its first bytes, whatever its name says: ``"xlsx"``
+    (a zip: .xlsx, .xlsm, or one named .xls or .et) or ``"xls"`` (an OLE compound file:
+    Excel 97-2003, or WPS's own .et). Raises :class:`UsageError` for a password-protected
+    workbook, a web page or text saved under a workbook's name (as some systems export
+    "Excel" files), or anything else."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(512)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path.name}: {exc.strerror}") from None
+    if head.startswith(_ZIP):
+        return "xlsx"
+    if head.startswith(_OLE):
+        import olefile
+
+        try:
+            with olefile.OleFileIO(str(path)) as ole:
+                locked = ole.exists("EncryptionInfo")
+        except OSError:
+            locked = False
+        if locked:
+            raise UsageError(f"{path.name} is protected by a password; save a copy without one and import that")
+        return "xls"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"mime-version")):
+        raise UsageError(
+            f"{path.name} is a web page or XML saved under a workbook's name, not a workbook; open it in WPS or "
+            "Excel and save it as .xlsx"
+        )
+    raise UsageError(f"{path.name} is not an Excel or WPS workbook; save it as .xlsx and import that")
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -249,8 +289,11 @@ def _read_xlsx(path: Path, has_formulas: bool = True) -> Book:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False) if has_formulas else None
+        with warnings.catch_warnings(), path.open("rb") as stream:  # a stream: any name (.xls, .et) will do
+            warnings.simplefilter("ignore", UserWarning)  # parts openpyxl drops (WPS's x14 drop-down lists)
+            book = load_workbook(stream, data_only=True)
+            stream.seek(0)
+            formulas = load_workbook(stream, data_only=False) if has_formulas else None
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
     grids = []
@@ -281,8 +324,45 @@ def _unsaved_formulas(ws: Any, grid: list[list[Any]]) -> list[tuple[int, int, st
     return found
 
 
+_CJK_MONTHS = frozenset({27, 36, 50, 52, 57})
+"""Built-in number formats of Chinese Excel and WPS showing a year and month alone
+(``yyyy"年"m"月"``; ECMA-376 Part 1, 18.8.30, zh-cn): the cell reads as that month."""
+_CJK_DAYS = frozenset({28, 29, 30, 31, 51, 53, 54, 58})
+"""Built-in number formats of Chinese Excel and WPS showing a day (``yyyy"年"m"月"d"日"``,
+``m"月"d"日"``, ``m-d-yy``), which files from WPS and Chinese Excel use without defining
+them and which openpyxl does not know (it reads the serial number)."""
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _month_only(code: str) -> bool:
+    """Whether a number format shows a year and a month but no day (``yyyy"年"m"月"``)."""
+    bare = _QUOTED.sub("", code.split(";")[0]).lower()
+    return "y" in bare and "m" in bare and "d" not in bare and "h" not in bare and "s" not in bare
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value as the person sees it: a date in a Chinese built-in date format as a
+    date (not its serial number), a date shown as a year and month alone as
+    ``2021年12月`` (a month, read as its last day by the deadline reader, never the 1st)."""
+    from openpyxl.utils.datetime import from_excel
+
+    value = cell.value
+    if value is None or isinstance(value, str | bool):
+        return value
+    style = getattr(cell, "_style", None)
+    fmt = style.numFmtId if style is not None else 0
+    if isinstance(value, int | float) and fmt in _CJK_DAYS | _CJK_MONTHS:
+        try:
+            value = from_excel(value)
+        except (ValueError, OverflowError):
+            return cell.value
+    if isinstance(value, datetime) and (fmt in _CJK_MONTHS or _month_only(str(cell.number_format))):
+        return f"{value.year}年{value.month}月"
+    return value
+
+
 def _values(ws: Any) -> list[list[Any]]:
-    grid = [list(row) for row in ws.iter_rows(values_only=True)]
+    grid = [[_cell_value(cell) for cell in row] for row in ws.iter_rows()]
     spans = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     _fill_merged(grid, spans)
     return grid
@@ -367,7 +447,8 @@ def _read_xls(path: Path, limits: Limits) -> Book:
 
     check_xls(path, limits)
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as stream:  # by its content, whatever its name (.xls, .et)
+            book = CalamineWorkbook.from_filelike(stream)
     except Exception as exc:  # calamine raises its own kinds for a broken file
         raise UsageError(f"cannot read {path.name} as an Excel 97-2003 workbook: {exc}") from None
     grids = []

@@ -27,7 +27,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files.feedback import normal_date
 from rectify.files.sheetread import read_book
 from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
-from rectify.files.wording import Deadline, read_deadline, status_word, without_time
+from rectify.files.wording import Deadline, read_deadline, sounds_done, status_of, status_word, without_time
 
 HEADER_NAMES: dict[str, str] = {
     "序号": "number", "编号": "number",
@@ -55,7 +55,7 @@ HEADER_NAMES: dict[str, str] = {
     "延期": "extended_to", "延期时限": "extended_to", "延期至": "extended_to", "延期后时限": "extended_to",
     "延期完成时限": "extended_to", "申请延期时限": "extended_to",
     "延期日期": "extended_on", "延期批准日期": "extended_on", "批准延期日期": "extended_on",
-    "延期审批日期": "extended_on",
+    "延期审批日期": "extended_on", "是否延期": "extended_flag", "是否申请延期": "extended_flag",
     "延期原因": "extend_reason", "延期理由": "extend_reason",
     "延期审批人": "extend_approver", "延期批准人": "extend_approver",
     "追责问责人数": "people:问责", "问责人数": "people:问责", "追责问责": "people:问责", "人员责任追究": "people:问责",
@@ -77,17 +77,23 @@ HEADER_NAMES: dict[str, str] = {
 """Header texts offices use, mapped to rectify's fields (spaces and line breaks ignored)."""
 
 _ASPECT_ROW = re.compile(r"^\s*[（(]?[一二三四五六七八九十]+[）)、.．]")
+_SUB_ROW = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+"""A second-level heading (``（一）…``): the aspect when no ``一、`` level is above it."""
 _MEASURE_SPLIT = re.compile(r"\n+|；|;|(?=[①-⑳])")
 
 
 @dataclass
 class SheetRow:
     """One problem read from a sheet: its ``where`` (``sheet!row``), the fields found
-    (text, dates as ``YYYY-MM-DD`` text) and the cell of each field for messages."""
+    (text, dates as ``YYYY-MM-DD`` text), the cell of each field for messages and the
+    sheet's ``columns``."""
 
     where: str
     fields: dict[str, str] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """The fields the sheet has a column for (empty in this row or not), each with its
+    column's letter and heading: ``{"closed_on": ("L", "销号时间")}``."""
 
 
 def _text(value: Any) -> str:
@@ -142,7 +148,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
 
     header = find_header(grid, extra)
     if header is None:
-        raise LedgerError([Problem(name, 1, 1, "no header row with 问题 and other known columns in the first 30 rows")])
+        message = "no header row with 问题 and other known columns in the first 30 rows"
+        raise LedgerError([Problem(name, 1, 1, message, cell="A1")])
     width = max((len(row) for row in grid[header : header + 2]), default=0)
     top = [*grid[header], *[None] * (width - len(grid[header]))]
     columns = [_header_key(_text(cell), extra) for cell in top]
@@ -182,14 +189,22 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
     if problems:
         raise LedgerError(problems)
     has_title = "title" in columns
+    places: dict[str, tuple[str, str]] = {}
+    for col, key in enumerate(columns):
+        if key is not None and key not in places:
+            places[key] = (get_column_letter(col + 1), headings[col] or key)
     out: list[SheetRow] = []
     conflicts: list[Problem] = []
     aspect = ""
+    level = 0  # of the aspect in force: 1 for 一、…, 2 for （一）…, 0 for none yet
+    sub = ""  # a （一） heading under a 一、 aspect: the middle level (problem) of the rows below
+    in_column = ""  # the last aspect read in an aspect column
     for index in range(start, len(grid)):
         cells = grid[index]
         values: dict[str, str] = {}
         where: dict[str, str] = {}
         raw: set[str] = set()
+        rest: set[str] = set()  # the texts outside the aspect column
         for col, key in enumerate(columns):
             if key is None or key == "ignore" or col >= len(cells):
                 continue
@@ -198,6 +213,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
             text = _text(cells[col])
             if text:
                 raw.add(text)
+                if key != "aspect":
+                    rest.add(text)
             if text and key == "remark":  # 备注, 整改目标, ...: each kept with its heading
                 piece = f"{headings[col] or '备注'}：{text}"
                 values[key] = f"{values[key]}；{piece}" if key in values else piece
@@ -208,14 +225,25 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
         if not values:
             continue
         one = next(iter(raw)) if len(raw) == 1 else None  # a row of one text (often merged across)
-        if one and (_ASPECT_ROW.match(one) or one.endswith("方面")) and len(one) <= 60:
-            aspect = strip_number(one)
+        if one is None and values.get("aspect") and strip_number(values["aspect"]) != in_column:
+            in_column, level, sub = strip_number(values["aspect"]), 1, ""  # a new aspect in its column
+        heading = one or (next(iter(rest)) if len(rest) == 1 and "aspect" in values else None)
+        if heading and (_ASPECT_ROW.match(heading) or heading.endswith("方面")) and len(heading) <= 60:
+            second = _SUB_ROW.match(heading) is not None
+            if second and level == 1:  # （一）… under 一、…: the middle level, the aspect stays
+                sub = strip_number(heading)
+            else:
+                aspect, level, sub = strip_number(heading), 2 if second else 1, ""
             continue
         numbered = set(values) <= {"number", "aspect", "title"} and re.fullmatch(
             r"[（(]?[一二三四五六七八九十]+[）)、.．]?", values.get("number", "一")
         )
         if numbered and values.get("title", values.get("aspect", "")).endswith("方面"):
-            aspect = strip_number(values.get("title", values.get("aspect", "")))  # 一 | 政治建设方面
+            text = strip_number(values.get("title", values.get("aspect", "")))  # 一 | 政治建设方面
+            if values.get("number", "").startswith(("（", "(")) and level == 1:
+                sub = text
+            else:
+                aspect, level, sub = text, 2 if values.get("number", "").startswith(("（", "(")) else 1, ""
             continue
         if one and re.match(r"^\s*(注|备注|说明|填表|附)", one):
             continue  # a note under the table
@@ -226,6 +254,8 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
         values.setdefault("aspect", aspect)
         if not values["aspect"]:
             values.pop("aspect")
+        if sub:
+            values.setdefault("problem", sub)
         previous = out[-1] if out else None
         if previous and (previous.fields.get("title"), previous.fields.get("aspect")) == (
             values["title"],
@@ -238,13 +268,16 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
                 elif previous.fields.get(key, text) != text and key != "number":
                     ref = where[key]
                     sheet, _, cell = ref.partition("!")
-                    message = f"the problem above goes on in this row but its {key} differs ({text!r}); make them agree"
+                    label = places[key][1] if key in places else key  # the sheet's own heading (销号时间, 责任人)
+                    message = (
+                        f"the problem above goes on in this row but its {label} differs ({text!r}); make them agree"
+                    )
                     conflicts.append(Problem(sheet, index + 1, 0, message, cell=cell))
                 else:
                     previous.fields.setdefault(key, text)
                     previous.cells.setdefault(key, where[key])
             continue
-        out.append(SheetRow(f"{name}!{index + 1}", values, where))
+        out.append(SheetRow(f"{name}!{index + 1}", values, where, places))
     if conflicts:
         raise LedgerError(conflicts)
     return out
@@ -328,10 +361,31 @@ def _people(text: str) -> dict[str, int]:
 
 
 def _day(text: str) -> date:
-    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text))
+    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text)).replace("号", "日")  # 6月30号
     cleaned = re.sub(r"^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1-\2-\3", cleaned)  # typed as one number
     day: date = parse_date(normal_date(re.sub(r"(之前|以前|前)$", "", cleaned)))
     return day
+
+
+def _new_deadline(text: str) -> date:
+    """A 延期时限 as offices write it: a date, or a phrase with its year (``2024年3月底前``,
+    ``2024年6月``: that month's last day). Raises :class:`ValueError` otherwise (a phrase
+    without a year, ``立行立改``, ``长期坚持``)."""
+    try:
+        return _day(text)
+    except ValueError:
+        pass
+    read = read_deadline(text, 0)
+    if read.day is not None:
+        return read.day
+    if read.due is not None and read.due.year is not None and read.due.days_after is None:
+        return read.due.on(date(read.due.year, 1, 1))
+    raise ValueError(f"{text!r} is not a date")
+
+
+def headings_of(row: SheetRow, key: str) -> str:
+    """The sheet's own heading of ``key``'s column in ``row`` (``是否延期``), else ``key``."""
+    return row.columns[key][1] if key in row.columns else key
 
 
 _EXTENSION = re.compile(r"([0-9-]{10})\s*->\s*([0-9-]{10})\s*\|([^|]*)\|\s*(.+)")
@@ -343,12 +397,20 @@ class Reading:
     """How rows are read: ``approver`` (the 审签人 of closed rows that name none, also the
     approver of an extension that names none), ``closed_on`` (the close date of closed rows
     that give none, only when given explicitly: ``--closed-on``), ``words`` (status words:
-    the defaults with rectify.yaml's), ``immediate_days`` (立行立改)."""
+    the defaults with rectify.yaml's), ``immediate_days`` (立行立改), ``aspect``."""
 
     approver: str | None = None
     closed_on: date | None = None
     words: dict[str, Status] = field(default_factory=lambda: dict(STATUS_WORDS))
     immediate_days: int = 30
+    aspect: str | None = None
+    """The 方面 of rows that give none (``--aspect``), for a sheet with no aspect column."""
+    extended_on: date | None = None
+    """The day the 延期 of rows that give no approval day were approved (``--extended-on``;
+    only ever given explicitly)."""
+    reported_on: date | None = None
+    """The day a sheet with no 填报时间 line was filled in (``--reported-on``; only ever
+    given explicitly): its 整改进展 and 备注 are dated that day."""
 
 
 def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewFinding]:
@@ -361,6 +423,9 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
     reading = reading or Reading()
     problems: list[Problem] = []
     out: list[NewFinding] = []
+    unsigned: list[tuple[SheetRow, str]] = []  # closed rows of a sheet with no 审签人 column, --approver not given
+    aspectless: list[SheetRow] = []  # rows of a sheet with no 方面 anywhere, --aspect not given
+    listed = False  # whether a message has listed the status words known
     for row in rows:
         f = row.fields
         errors_before = len(problems)
@@ -374,9 +439,13 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
             dates[key] = None
             if text:
                 try:
-                    dates[key] = _day(text)
+                    dates[key] = _day(text) if key != "extended_to" else _new_deadline(text)
                 except ValueError:
                     bad(key, f"{text!r} is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)")
+        flag = re.sub(r"\s", "", f.get("extended_flag", ""))
+        if flag in ("是", "√", "✓", "已延期", "延期") and not f.get("extended_to"):
+            bad("extended_flag", f"{headings_of(row, 'extended_flag')} says {flag} but the row gives no new deadline: "
+                "fill in its 延期时限")  # fmt: skip
         deadline = Deadline()
         if f.get("deadline"):
             try:
@@ -386,24 +455,41 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         status = Status.OPEN
         word = status_word(f.get("status", ""))
         if word:
-            found = reading.words.get(word) or reading.words.get(word.lower())  # whole words only
-            if found is None:
+            found = status_of(word, reading.words)
+            if found is None and not listed:  # the words known, once per sheet
+                listed = True
                 known = "、".join(k for k in reading.words if not k.isascii())
                 bad("status", f"{word!r} is not a status word ({known}; more in rectify.yaml, sheets: status_words)")
+            elif found is None:
+                bad("status", f"{word!r} is not a status word (the words known are listed above)")
             else:
                 status = found
         elif dates.get("closed_on"):
             status = Status.CLOSED
         if deadline.long_term and status not in (Status.CLOSED, Status.SUBMITTED):
             status = Status.LONG_TERM
-        if not f.get("aspect"):
+        if not f.get("aspect") and reading.aspect:
+            f["aspect"] = reading.aspect
+        if not f.get("aspect") and "aspect" not in row.columns and not any(r.fields.get("aspect") for r in rows):
+            aspectless.append(row)  # the whole sheet has none: one line
+        elif not f.get("aspect"):
             bad("title", "no 方面 for this problem (no aspect column or aspect row above)")
         approver = f.get("approver") or reading.approver
         closed_on = dates.get("closed_on")
         if status is Status.CLOSED:
-            if not approver:
+            if not approver and "approver" not in row.columns:
+                unsigned.append((row, f.get("status") or f.get("closed_on", "")))
+            elif not approver:
                 bad("status", "a closed problem needs its 审签人 (column, or --approver)")
-            if closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
+            if closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
+                letter, heading = row.columns["closed_on"]
+                sheet, _, line = row.where.partition("!")
+                message = (
+                    f"{f.get('status') or '销号'!r} closes this problem but its {heading} is empty: fill in the day it "
+                    "was signed off (or give --closed-on DATE for every closed row with none)"
+                )
+                problems.append(Problem(sheet, int(line), 0, message, cell=f"{letter}{line}"))
+            elif closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
                 bad("status", f"{f.get('status') or '销号'!r} closes this problem but the sheet gives no 销号日期: "
                     "add a 销号日期 or 完成时间 column, or give --closed-on DATE")  # fmt: skip
             closed_on = closed_on or reading.closed_on
@@ -421,10 +507,11 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                     continue
                 extensions.append(Extension(on_day, to_day, found_ext[3].strip() or reading.approver, found_ext[4]))
         if f.get("extended_to") and dates.get("extended_to"):
-            on = dates.get("extended_on")
+            on = dates.get("extended_on") or (reading.extended_on if not f.get("extended_on") else None)
             who = f.get("extend_approver") or reading.approver
             if on is None and "extended_on" not in row.cells:
-                bad("extended_to", "a 延期 needs the day it was approved: add a 延期批准日期 column")
+                bad("extended_to", "a 延期 needs the day it was approved: add a 延期批准日期 column"
+                    + (" or give --extended-on DATE" if "extended_on" not in row.columns else ""))  # fmt: skip
             if not who:
                 bad("extended_to", "a 延期 needs who approved it: add a 延期审批人 column or give --approver")
             if on is not None and who:
@@ -452,7 +539,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 bad(key, str(exc))
         if people or funds or rules:
             counters = Accountability(people={k: v for k, v in people.items() if v}, funds_yuan=funds, rules=rules)
-        if len(problems) > errors_before:
+        if len(problems) > errors_before or (unsigned and unsigned[-1][0] is row) or not f.get("aspect"):
             continue
         notes = []
         if deadline.due is not None:
@@ -470,6 +557,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 aspect=strip_number(f["aspect"]),
                 title=title,
                 detail=f.get("detail") if f.get("detail") not in (f["title"], title) else None,
+                problem=f.get("problem"),
                 measures=measures,
                 leader=f.get("leader"),
                 department=f.get("department"),
@@ -488,23 +576,150 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 cells=tuple((key, ref.partition("!")[2]) for key, ref in row.cells.items()),
             )
         )
+    if aspectless:
+        first = _cell_problem(aspectless[0], "title", "")
+        message = (
+            f"the sheet gives no 方面 for its {len(aspectless)} "
+            f"{'problem' if len(aspectless) == 1 else 'problems'} (no 方面 column, no row such as 一、…方面 above "
+            "them): add a 方面 column, or give --aspect TEXT"
+        )
+        problems.append(replace(first, message=message))
+    if unsigned:  # one line for them all: the fix is one option
+        first = _cell_problem(unsigned[0][0], "status", "")
+        named = ", ".join(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
+        more = f" and {len(unsigned) - 20} more" if len(unsigned) > 20 else ""
+        message = (
+            f"{len(unsigned)} {'closed problem' if len(unsigned) == 1 else 'closed problems'} ({named}{more}) "
+            f"{'needs' if len(unsigned) == 1 else 'need'} a 审签人 and the sheet has no 审签人 column: "
+            "give --approver NAME (who signed off their 销号), or add a 审签人 column"
+        )
+        problems.append(replace(first, message=message))
     if problems:
-        raise LedgerError(problems)
+        raise SheetProblems(problems, out)
     return out
+
+
+class SheetProblems(LedgerError):
+    """The cells of a sheet that cannot be read (``problems``), with the findings of the
+    rows that could (``found``), so that the units they name and the dates they need are
+    checked in the same run: every problem at once, not in waves."""
+
+    def __init__(self, problems: list[Problem], found: list[NewFinding]) -> None:
+        super().__init__(problems)
+        self.found = found
+
+
+_REPORTED = re.compile(
+    r"(数据截[至止](?:日期|时间)?|截[至止](?:日期|时间)|(?:填报|填表|报送|统计)(?:时间|日期))\s*[：:]?\s*"
+)
+"""A label above the header that dates the sheet: 填报时间, 填报日期, 填表日期, 报送时间, 统计时间,
+数据截至, 截至日期 (数据截至 wins over 填报, as in rectify's own export)."""
+_REPORTED_DAY = re.compile(r"[0-9０-９]{4}\s*[年./\-]\s*[0-9０-９]{1,2}\s*[月./\-]\s*[0-9０-９]{1,2}\s*日?")
+
+
+@dataclass(frozen=True)
+class Reported:
+    """The day a sheet says it was filled in: ``day`` (None when the sheet gives none),
+    the ``cell`` it was read from (``J2``; "" when none) and the ``label`` (``填报时间``)."""
+
+    day: date | None = None
+    cell: str = ""
+    label: str = ""
+
+
+def reported_on(name: str, grid: list[list[Any]], header: int) -> Reported:
+    """Return the 填报时间 (or 数据截至) written above the header of sheet ``name``
+    (``header`` is the header row's index): in a cell such as ``填报时间：2023年5月10日`` or
+    in the cell after a ``填报时间：`` cell. A blank one (``填报时间：  年  月  日``) gives
+    none. Raises :class:`LedgerError` at the cell when the text after the label is not a
+    whole date. Where no such line is, the import says which day it used instead."""
+    from openpyxl.utils import get_column_letter
+
+    found: list[Reported] = []
+    for r, row in enumerate(grid[:header]):
+        for c, value in enumerate(row):
+            text = _text(value) if isinstance(value, str) else ""
+            for match in _REPORTED.finditer(text):
+                label = re.sub(r"[：:\s]", "", match[1])
+                rest = text[match.end() :]
+                cell = f"{get_column_letter(c + 1)}{r + 1}"
+                if not rest.strip():  # the date in the next cell to the right
+                    after = next((v for v in row[c + 1 :] if v not in (None, "")), None)
+                    if isinstance(after, date):
+                        day = after.date() if isinstance(after, datetime) else after
+                        found.append(Reported(day, get_column_letter(row.index(after) + 1) + str(r + 1), label))
+                        continue
+                    rest = _text(after) if after is not None else ""
+                written = _REPORTED_DAY.match(rest.strip())
+                if written is None:
+                    if re.sub(r"[\s年月日_]", "", rest.split("  ")[0].split("\u3000")[0]) == "":
+                        continue  # a blank template line: no date
+                    shown = rest.strip().split()[0] if rest.strip() else rest
+                    message = f"{label} {shown!r} is not a date (2023年5月10日 or 2023-05-10)"
+                    raise LedgerError([Problem(name, r + 1, c + 1, message, cell=cell)])
+                try:
+                    day = _day(written[0])
+                except ValueError:
+                    message = f"{label} {written[0]!r} is not a date (2023年5月10日 or 2023-05-10)"
+                    raise LedgerError([Problem(name, r + 1, c + 1, message, cell=cell)]) from None
+                found.append(Reported(day, cell, label))
+    cut = [f for f in found if f.label.startswith(("数据截", "截"))]
+    return (cut or found or [Reported()])[0]
+
+
+_FILLED_BY = re.compile(
+    r"(?:填报|报送)单位\s*(?:[（(]盖章[）)])?\s*[：:]\s*(.+?)\s*(?:[（(]盖章[）)])?\s*(?=\s{2,}|\u3000|填报|填表|报送|日期|时间|$)"
+)
+
+
+def filled_by(grid: list[list[Any]], header: int) -> tuple[str, str] | None:
+    """Return the unit a sheet's ``填报单位（盖章）：青山县自然资源局`` line names above its
+    header (``header`` is the header row's index), with its cell (``A2``); None when
+    there is no such line or it is blank. Import takes it as the sheet's unit when the
+    sheet has no 单位 column and no ``--unit`` is given."""
+    from openpyxl.utils import get_column_letter
+
+    for r, row in enumerate(grid[:header]):
+        for c, value in enumerate(row):
+            found = _FILLED_BY.search(_text(value)) if isinstance(value, str) else None
+            if found and found[1].strip("_ "):
+                return found[1].strip("_ "), f"{get_column_letter(c + 1)}{r + 1}"
+    return None
 
 
 @dataclass
 class SheetFile:
     """What a sheet file holds for import: the sheets read, every sheet's name, the
-    sheets left aside (no header row), the encoding of a CSV (``GB18030 (detected)``), the
-    findings, and each status word used with its state and how many rows use it."""
+    sheets left aside with why (``(name, "hidden" | "no_header" | "one_sheet" |
+    "sheet_option")``: only one sheet is read with ``--unit`` or ``--sheet``), the
+    encoding of a CSV (``GB18030 (detected)``), the findings, each status word used with
+    its state and how many rows use it, the day each sheet read says it was filled in
+    (``{sheet: Reported}``), the rows a 长期坚持 deadline made long-term
+    (``(sheet!cell, deadline text, status word or "")``), the rows with no status word
+    by the state they got (closed by a 销号日期, else open), and the words met that sound
+    finished but do not close (``基本完成``; :func:`rectify.files.wording.sounds_done`)."""
 
     read: list[str]
     names: list[str]
-    skipped: list[str]
+    skipped: list[tuple[str, str]]
     encoding: str | None
     items: list[NewFinding]
     words: dict[str, tuple[Status, int]]
+    reported: dict[str, Reported] = field(default_factory=dict)
+    long_by_deadline: list[tuple[str, str, str]] = field(default_factory=list)
+    unworded: dict[Status, int] = field(default_factory=dict)
+    sounds_done: list[str] = field(default_factory=list)
+    closed_by_option: list[str] = field(default_factory=list)
+    """The closed rows (``sheet!K22``) that give no 销号日期 and are dated by ``--closed-on``."""
+
+    def open_counters(self) -> tuple[int, Decimal, int]:
+        """The three 到位 counters the sheet gives for problems it does not show closed:
+        people (all kinds), funds in 元 (exact) and rules, summed. They are kept on the
+        ledger; the figures count a finding's counters from the day it is closed
+        (:mod:`rectify.domain.figures`), so import says how much waits for a close."""
+        pending = [item.accountability for item in self.items if item.status is not Status.CLOSED]
+        people = sum(sum(a.people.values()) for a in pending)
+        return people, sum((a.funds_yuan for a in pending), Decimal(0)), sum(a.rules for a in pending)
 
 
 def read_file(
@@ -514,18 +729,23 @@ def read_file(
     reading: Reading,
     columns: dict[str, str] | None = None,
     tick: Callable[[int, int], None] | None = None,
+    seen: Callable[[str | None, list[str]], None] | None = None,
 ) -> SheetFile:
     """Read the findings of the sheet file at ``path``: sheet ``sheet``; else with
     ``every`` each visible sheet that has a header row (a workbook with one sheet per
     unit; each finding's ``unit`` is its 单位 cell, else its sheet's name); else the first
     visible sheet that looks like a ledger. ``columns``: more headings (rectify.yaml);
-    ``tick(done, total)`` is called after each sheet read.
+    ``tick(done, total)`` is called after each sheet read; ``seen(encoding, sheet names)``
+    once the file is read, before any problem is raised.
 
     Raises :class:`UsageError` for a file that cannot be read or a sheet it lacks,
-    :class:`LedgerError` naming every bad cell of every sheet read.
+    :class:`SheetProblems` naming every bad cell of every sheet read (with the findings
+    of the rows that could be read), :class:`LedgerError` for a sheet beyond the limits.
     """
     book = read_book(path)
     names = [grid.name for grid in book.sheets]
+    if seen is not None:
+        seen(book.encoding, names)
     if sheet is not None:
         chosen = [grid for grid in book.sheets if grid.name == sheet]
         if not chosen:
@@ -542,24 +762,61 @@ def read_file(
     problems: list[Problem] = []
     items: list[NewFinding] = []
     words: dict[str, tuple[Status, int]] = {}  # the words as written, in the order met
+    reported: dict[str, Reported] = {}
+    long_by_deadline: list[tuple[str, str, str]] = []
+    unworded: dict[Status, int] = {}
+    by_option: list[str] = []
     for done, grid in enumerate(chosen, start=1):
         if tick is not None:
             tick(done, len(chosen))
         try:
             rows = sheet_rows(grid.name, grid.rows, columns)
-            found = interpret(rows, reading)
+            header = find_header(grid.rows, columns)
+            when = reported_on(grid.name, grid.rows, header or 0)
+            if when.day is None and reading.reported_on is not None:  # --reported-on, for a sheet that says none
+                when = Reported(reading.reported_on, "", "--reported-on")
         except LedgerError as exc:
             problems.extend(exc.problems)
             continue
-        for row in rows:
+        try:
+            found = interpret(rows, reading)
+        except SheetProblems as exc:  # the rows read still name their units
+            problems.extend(exc.problems)
+            found, rows = exc.found, []
+        reported[grid.name] = when
+        for row, item in zip(rows, found, strict=len(rows) > 0):  # no rows: the sheet had problems
             word = status_word(row.fields.get("status", ""))
-            state = reading.words.get(word) or reading.words.get(word.lower())
+            state = status_of(word, reading.words) if word else None
             if word and state is not None:
                 words[word] = (state, words.get(word, (state, 0))[1] + 1)
-        if every:
-            found = [item if item.unit else replace(item, unit=grid.name) for item in found]
+            elif not word:
+                unworded[item.status] = unworded.get(item.status, 0) + 1
+            if item.status is Status.CLOSED and not row.fields.get("closed_on") and reading.closed_on is not None:
+                by_option.append(row.cells.get("status", row.where))
+            if item.status is Status.LONG_TERM and state is not Status.LONG_TERM:
+                long_by_deadline.append((row.cells.get("deadline", row.where), row.fields.get("deadline", ""), word))
+        if when.day is not None:
+            cells = (("reported_on", when.cell),) if when.cell else ()
+            found = [replace(item, reported_on=when.day, cells=item.cells + cells) for item in found]
+        if every:  # the unit: the row's 单位 cell, else the sheet's 填报单位 line, else the sheet's name
+            label = filled_by(grid.rows, header or 0)
+            by = label[0] if label else grid.name
+            at: tuple[tuple[str, str], ...] = (("unit", label[1]),) if label else ()
+            found = [item if item.unit else replace(item, unit=by, cells=item.cells + at) for item in found]
         items.extend(found)
     if problems:
-        raise LedgerError(problems)
-    skipped = [g.name for g in book.sheets if every and g not in chosen]
-    return SheetFile([g.name for g in chosen], names, skipped, book.encoding, items, words)
+        raise SheetProblems(problems, items)
+    skipped = [
+        (
+            g.name,
+            "hidden" if not g.visible else "no_header" if find_header(g.rows, columns) is None
+            else "sheet_option" if sheet is not None else "one_sheet",
+        )  # fmt: skip
+        for g in book.sheets
+        if g not in chosen
+    ]
+    done_like = [w for w, (state, _) in words.items() if state is not Status.CLOSED and sounds_done(w)]
+    return SheetFile(
+        [g.name for g in chosen], names, skipped, book.encoding, items, words, reported, long_by_deadline, unworded,
+        done_like, by_option,
+    )  # fmt: skip

@@ -37,6 +37,9 @@ STATUS_WORDS: dict[str, Status] = {
     "未整改": Status.OPEN, "未开始": Status.OPEN, "未启动": Status.OPEN, "open": Status.OPEN,
     "申请销号": Status.SUBMITTED, "待审签": Status.SUBMITTED, "待销号": Status.SUBMITTED, "submitted": Status.SUBMITTED,
     "是": Status.CLOSED, "√": Status.CLOSED, "✓": Status.CLOSED, "否": Status.IN_PROGRESS,
+    "整改完毕": Status.CLOSED, "已整改完毕": Status.CLOSED, "已完成整改并销号": Status.CLOSED,
+    "已销号完成": Status.CLOSED,
+    "正在整改中": Status.IN_PROGRESS, "整改推进中": Status.IN_PROGRESS, "部分完成": Status.IN_PROGRESS,
 }  # fmt: skip
 """Status words found in office sheets, mapped to DOMAIN.md's states (whole words only:
 ``未完成`` is not ``完成``; ``基本完成`` is not closed: only 销号 closes a finding)."""
@@ -57,7 +60,7 @@ _CN_MONTH = {
 }
 _MONTH = r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _TAIL = r"(?:底|末)?(?:之前|以前|前)?(?:完成|整改到位|完成整改)?"
-_FULL = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?(?:之前|以前|前)?(?:完成)?")
+_FULL = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*[日号]?(?:之前|以前|前)?(?:完成)?")
 _YEAR_MONTH = re.compile(rf"([0-9]{{4}})\s*[-/.年]\s*{_MONTH}\s*月?{_TAIL}")
 _MONTH_ONLY = re.compile(rf"(?:今年|当年|本年)?{_MONTH}\s*月{_TAIL}")
 _YEAR_END = re.compile(
@@ -133,3 +136,24 @@ def status_word(text: str) -> str:
     without the ``（已延期）`` the 整改销号表 writes after the state of an extended finding."""
     word = re.sub(r"[\s。．.，,；;！!、]+", "", text)
     return re.sub(r"^(\S+?)[（(](已延期|延期)[）)]$", r"\1", word)
+
+
+def sounds_done(word: str) -> bool:
+    """Whether a status word sounds finished (``基本完成``, ``阶段性完成``, ``基本整改到位``)
+    though the table maps it to another state: import then says it is not closed, since
+    a finding is closed only when its 销号 is signed off (DOMAIN.md, "States")."""
+    return any(part in word for part in ("完成", "到位", "销号", "办结")) and not word.startswith(("未", "待", "申请"))
+
+
+_PERCENT = re.compile(r"(?:已?完成|整改进度|进度)(?:约)?([0-9]{1,2}(?:\.[0-9]+)?)[%％]")
+
+
+def status_of(word: str, words: dict[str, Status]) -> Status | None:
+    """Return the state a status word (as :func:`status_word` gives it) maps to in
+    ``words`` (whole words only), or None. A share below 100 (``完成80%``) is in progress:
+    a finding is closed only when signed off, so ``完成100%`` is not read and must be named
+    in rectify.yaml if an office uses it."""
+    found = words.get(word) or words.get(word.lower())
+    if found is None and _PERCENT.fullmatch(unicodedata.normalize("NFKC", word)):
+        return Status.IN_PROGRESS
+    return found

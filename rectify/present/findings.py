@@ -254,6 +254,30 @@ def push_refusals(refusals: list[Any]) -> str:
             lines.append(f"  {where}{word(REFUSALS, item.code, lang, **item.values)}")
     return "\n".join(lines)
 
+def import_adds(done: list[tuple[Ledger, list[Any], bool]], fmt: str, lang: str) -> None:
+    """Print what an import would write, one row per unit and a total: the new findings
+    and how many of them are closed, in progress, long-term, submitted and open, and how
+    many carry a 延期 (``done`` is what :meth:`rectify.api.Ledgers.import_sheet` returns:
+    the ledger after, the new findings, whether the unit is new)."""
+    from rectify.domain.model import Action, Status
+    from rectify.present.words import IMPORT, word
+
+    kinds = (Status.CLOSED, Status.IN_PROGRESS, Status.LONG_TERM, Status.SUBMITTED, Status.OPEN)
+    records: list[dict[str, Any]] = []
+    for after, made, _new in done:
+        counts = {kind.value: sum(1 for f in made if f.status is kind) for kind in kinds}
+        extended = sum(1 for f in made if any(e.action is Action.EXTEND for e in f.history))
+        records.append({"unit": after.unit.id, "name": after.unit.name, "new": len(made), **counts,
+                        "extended": extended})  # fmt: skip
+    keys = ["new", *(kind.value for kind in kinds), "extended"]
+    total = {"unit": "", "name": word(TABLE, "total", lang), **{k: sum(int(r[k]) for r in records) for k in keys}}
+    headers = [word(TABLE, "unit", lang), word(IMPORT, "new", lang), word(TABLE, "closed", lang),
+               word(TABLE, "in_progress", lang), word(TABLE, "long_term", lang), word(IMPORT, "submitted", lang),
+               word(IMPORT, "open", lang), word(IMPORT, "extended", lang)]  # fmt: skip
+    rows = [[r["name"], *(r[k] for k in keys)] for r in [*records, total]]
+    table(headers, rows, fmt, records, title=word(IMPORT, "adds", lang), numeric=range(1, 8), footer_rows=1)
+
+
 def import_summary(ledgers: list[Ledger], as_of: date, fmt: str, lang: str) -> None:
     """Print what an import would give: one row per unit (findings, closed, in progress,
     long-term, overdue, the completion rate and the three 到位 counters) as of ``as_of``,

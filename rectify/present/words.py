@@ -259,19 +259,66 @@ IMPORT: dict[str, tuple[str, str]] = {
         "every sheet as a unit",
     ),
     "sheets": ("读取工作表：{names}", "sheets read: {names}"),
-    "skipped": ("未读取（隐藏或无表头行）：{names}", "left aside (hidden, or no header row): {names}"),
+    "skipped": ("未读取：{names}", "left aside: {names}"),
+    "hidden": ("{name}（隐藏）", "{name} (hidden)"),
+    "no_header": ("{name}（前 30 行没有含“问题”的表头行）", "{name} (no header row with 问题 in its first 30 rows)"),
+    "sheet_option": ("{name}（未用 --sheet 指定）", "{name} (not the --sheet asked for)"),
     "words": ("状态用语：{pairs}", "status words: {pairs}"),
     "pair": ("{word}→{state}（{count}条）", "{word} -> {state} ({count})"),
+    "not_closed": (
+        "{words}不算已销号：问题经审签销号才算完成整改；如需按已销号导入，请在 rectify.yaml 的 sheets: status_words "
+        "中设定，并提供销号日期和审签人",
+        "{words} not closed: a finding is closed only when its 销号 is signed off; to import a word as closed, "
+        "map it in rectify.yaml (sheets: status_words) and give the 销号日期 and 审签人",
+    ),
+    "long_by_deadline": (
+        "按整改时限列为长期坚持（不论状态用语）：{cells}",
+        "long_term by the 整改时限, whatever the status word: {cells}",
+    ),
+    "deadline_cell": ("{cell} {deadline}（{word}）", "{cell} {deadline!r} ({word})"),
+    "closed_by_option": (
+        "--closed-on {day} 用作未填销号日期的已销号问题（{count}条）的销号日期：{cells}",
+        "--closed-on {day} is the 销号日期 of the closed rows that give none ({count}): {cells}",
+    ),
+    "counters_open": (
+        "尚未销号问题的三个到位数（问责 {people} 人，资金 {funds} 元，建章立制 {rules} 项）已记入台账，"
+        "按规则自各问题销号之日起计入 status 和通报",
+        "the 三个到位 counters of problems not yet closed ({people} people, {funds} yuan, {rules} rules) are kept "
+        "on the ledger and count in status and reports from the day each problem is closed",
+    ),
+    "unworded": ("无状态用语的行：{pairs}", "rows with no status word: {pairs}"),
+    "closed_by_date": ("有销号日期→已销号（{count}条）", "a 销号日期 -> closed ({count})"),
+    "left_open": ("未启动（{count}条）", "open ({count})"),
+    "reported": (
+        "{sheet}!{cell}：{label} {day}；整改进展和备注按该日记载（在此前已销号的问题按其销号日期）",
+        "{sheet}!{cell}: {label} {day}; 整改进展 and 备注 are dated that day "
+        "(a problem closed before it: its 销号日期)",
+    ),
+    "reported_option": (
+        "{sheet}：表头上方没有填报时间；整改进展和备注按 --reported-on {day} 记载（在此前已销号的问题按其销号日期）",
+        "{sheet}: no 填报时间 above the header; 整改进展 and 备注 are dated {day}, as --reported-on says (a problem "
+        "closed before it: its 销号日期)",
+    ),
+    "unreported": (
+        "{sheet}：表头上方没有填报时间；整改进展和备注按 {days} 记载，即问题挂账之日（{why}）；"
+        "另有日期请用 --reported-on",
+        "{sheet}: no 填报时间 above the header; 整改进展 and 备注 are dated {days}, the day the findings are put on "
+        "the ledger ({why}); give --reported-on DATE for another day",
+    ),
+    "why_feedback": ("单位的反馈日期", "the unit's feedback date"),
+    "why_date": ("--date", "--date"),
     "created": ("新建单位 {unit}（{name}）", "created unit {unit} ({name})"),
     "would_create": ("将新建单位 {unit}（{name}）", "would create unit {unit} ({name})"),
-    "imported": (
-        "已导入 {count} 个问题到 {unit}：{first}..{last}",
-        "imported {count} findings into {unit}: {first}..{last}",
-    ),
+    "imported": ("已向 {unit} 导入 {findings}：{ids}", "imported {findings} into {unit}: {ids}"),
     "dry_run": (
-        "试运行：将导入 {count} 个问题到 {units} 个单位；未写入任何文件",
-        "dry run: {count} findings would be added to {units} units; nothing was written",
+        "试运行：将向 {units}导入 {findings}；未写入任何文件",
+        "dry run: {findings} would be added to {units}; nothing was written",
     ),
+    "adds": ("本次导入", "this import adds"),
+    "new": ("新增问题", "New"),
+    "open": ("未启动", "Open"),
+    "submitted": ("申请销号", "Submitted"),
+    "extended": ("延期", "Extended"),
     "after": ("导入后", "after import"),
     "progress": ("导入", "importing"),
 }
@@ -370,6 +417,20 @@ def word(table: dict[str, tuple[str, str]], key: str, lang: str, **values: objec
         return key
     text = entry[LANGS.index(lang) if lang in LANGS else 1]
     return text.format(**values) if values else text
+
+
+COUNTED: dict[str, tuple[str, str, str]] = {
+    "finding": ("{count} 个问题", "{count} finding", "{count} findings"),
+    "unit": ("{count} 个单位", "{count} unit", "{count} units"),
+}
+"""Things counted in a sentence: Chinese, English singular, English plural."""
+
+
+def counted(noun: str, count: int, lang: str) -> str:
+    """Return ``count`` of ``noun`` (a key of :data:`COUNTED`) in ``lang``: ``1 finding``,
+    ``3 findings``, ``3 个问题``."""
+    zh, one, many = COUNTED[noun]
+    return (zh if lang == "zh" else one if count == 1 else many).format(count=count)
 
 
 def column(table: dict[str, tuple[str, str]], lang: str) -> dict[str, str]:

@@ -345,6 +345,253 @@ def saved_by_libreoffice() -> None:
         shutil.copy(Path(out) / "office_counters.csv", HERE / "lo_counters.csv")
 
 
+def office_wps() -> None:
+    """A county bureau's ledger as WPS 表格 saves an .xlsx, written part by part (not by
+    openpyxl) the way WPS writes them: docProps/app.xml naming ``WPS 表格`` and a
+    docProps/custom.xml with ``KSOProductBuildVer`` and ``ICV``; a ``<dimension ref="A1"/>``
+    that understates the sheet; shared strings as plain ``<si><t>`` (no rich text) and some
+    cells as inline strings; fonts 宋体 with charset 134; dates as serial numbers styled with
+    the Chinese built-in formats that carry no ``<numFmt>`` definition (31
+    ``yyyy"年"m"月"d"日"``, 57 ``yyyy"年"m"月"`` for a month alone), 14 and a custom
+    ``yyyy/m/d;@``; merged 方面 cells written as styled empty cells; a 填报时间 label with the
+    date in the next cell; a 完成情况 drop-down as an x14 data validation in extLst (which
+    openpyxl warns about and drops); an empty Sheet2."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    shared: list[str] = []
+
+    def sst(text: str) -> int:
+        if text not in shared:
+            shared.append(text)
+        return shared.index(text)
+
+    def serial(y: int, m: int, d: int) -> int:
+        return (datetime(y, m, d) - datetime(1899, 12, 30)).days
+
+    # style ids (cellXfs order below): 0 general, 1 title, 2 header, 3 body text, 4 date 31, 5 date 57,
+    # 6 date 14, 7 date custom 176, 8 body centred
+    title = "县卫生健康局党委落实县委第四巡察组反馈意见整改台账"
+    rows: list[list[tuple[str, object, int] | None]] = []
+
+    def s(text: str, style: int = 3) -> tuple[str, object, int]:
+        return ("s", text, style)
+
+    def inline(text: str, style: int = 3) -> tuple[str, object, int]:
+        return ("inline", text, style)
+
+    def n(value: object, style: int) -> tuple[str, object, int]:
+        return ("n", value, style)
+
+    rows.append([s(title, 1)] + [None] * 12)
+    rows.append([s("填报单位：县卫生健康局（盖章）")] + [None] * 9 + [s("填报时间："), n(serial(2022, 3, 15), 4), None])
+    header = ["序号", "问题类别", "存在问题", "整改措施", "责任领导", "责任科室", "责任人", "整改时限", "整改进展",
+              "完成情况", "销号时间", "审签人", "备注"]  # fmt: skip
+    rows.append([s(h, 2) for h in header])
+    body = [
+        [n(1, 8), s("一、党的政治建设方面"), s("1.党委理论学习中心组学习不够深入"), inline("制定年度学习计划；开展专题研讨"),
+         s("党委书记 何某"), s("办公室"), s("许某"), n(serial(2021, 12, 31), 4), s("已完成年度计划"),
+         s("已完成"), n(serial(2021, 12, 20), 6), s("何某"), None],
+        [n(2, 8), None, s("2.落实意识形态工作责任制不到位"), s("建立意识形态工作台账"), s("党委书记 何某"),
+         s("办公室"), s("许某"), n(serial(2022, 6, 1), 5), s("台账已建立，正在完善"), s("正在推进"), None, None,
+         inline("按月报送")],
+        [n(3, 8), s("二、全面从严治党方面"), s("1.医疗设备采购监管不严"), s("开展采购专项检查；追回多付款项"),
+         s("副局长 曹某"), s("规划财务科"), s("严某"), inline("2022年3月底前"), s("已追回款项"), s("已整改到位"),
+         n(serial(2022, 3, 2), 7), s("何某"), None],
+        [n(4, 8), None, s("2.医德医风建设有待加强"), s("开展医德医风专项教育"), s("副局长 曹某"), s("医政科"),
+         s("华某"), s("长期坚持"), s("每季度开展一次"), s("持续推进"), None, None, None],
+        [n(5, 8), None, s("3.基层医疗机构药品管理不规范"), s("开展药品管理检查"), s("副局长 金某"), s("药政科"),
+         s("魏某"), n(serial(2022, 4, 30), 4), None, s("未启动"), None, None, None],
+    ]  # fmt: skip
+    rows.extend(body)
+    merges = ["A1:M1", "A2:J2", "B4:B5", "B6:B8"]
+
+    def ref(r: int, c: int) -> str:
+        letters = ""
+        c += 1
+        while c:
+            c, rest = divmod(c - 1, 26)
+            letters = chr(65 + rest) + letters
+        return f"{letters}{r + 1}"
+
+    covered = set()
+    for span in merges:
+        first, last = span.split(":")
+        c0, r0 = ord(first[0]) - 65, int(first[1:]) - 1
+        c1, r1 = ord(last[0]) - 65, int(last[1:]) - 1
+        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
+    xml_rows = []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, cell in enumerate(row):
+            if cell is None:
+                if (r, c) in covered or r >= 3:
+                    cells.append(f'<c r="{ref(r, c)}" s="{3 if r >= 3 else 1}"/>')  # WPS keeps borders on blanks
+                continue
+            kind, value, style = cell
+            if kind == "s":
+                cells.append(f'<c r="{ref(r, c)}" s="{style}" t="s"><v>{sst(str(value))}</v></c>')
+            elif kind == "inline":
+                cells.append(f'<c r="{ref(r, c)}" s="{style}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>')
+            else:
+                cells.append(f'<c r="{ref(r, c)}" s="{style}"><v>{value}</v></c>')
+        height = ' ht="40" customHeight="1"' if r == 0 else ""
+        xml_rows.append(f'<row r="{r + 1}" spans="1:13"{height}>{"".join(cells)}</row>')
+    merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet1 = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{main}" xmlns:r="{rel}" '
+        'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:etc="http://www.wps.cn/officeDocument/2017/etCustomData">'
+        '<sheetPr/><dimension ref="A1"/>'
+        '<sheetViews><sheetView tabSelected="1" workbookViewId="0"><selection activeCell="C4" sqref="C4"/>'
+        "</sheetView></sheetViews>"
+        '<sheetFormatPr defaultColWidth="9" defaultRowHeight="13.5"/>'
+        '<cols><col min="1" max="1" width="6" customWidth="1"/><col min="3" max="4" width="30" customWidth="1"/></cols>'
+        f'<sheetData>{"".join(xml_rows)}</sheetData>'
+        f'<mergeCells count="{len(merges)}">{merged}</mergeCells>'
+        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+        '<pageSetup paperSize="9" orientation="landscape"/><headerFooter/>'
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        '<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+        '<x14:dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1">'
+        "<x14:formula1><xm:f>Sheet2!$A$1:$A$4</xm:f></x14:formula1><xm:sqref>J4:J8</xm:sqref>"
+        "</x14:dataValidation></x14:dataValidations></ext></extLst>"
+        "</worksheet>"
+    )
+    sheet2 = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{main}" xmlns:r="{rel}"><sheetPr/><dimension ref="A1"/>'
+        '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultColWidth="9" defaultRowHeight="13.5"/><sheetData/>'
+        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/><headerFooter/>'
+        "</worksheet>"
+    )
+    strings = "".join(f"<si><t>{escape(t)}</t></si>" for t in shared)
+    sst_xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<sst xmlns="{main}" count="{len(shared)}" uniqueCount="{len(shared)}">{strings}</sst>'
+    )
+    font = '<font><sz val="{size}"/><name val="宋体"/><charset val="134"/>{bold}</font>'
+    xf = '<xf numFmtId="{fmt}" fontId="{font}" fillId="0" borderId="{border}" xfId="0"{apply}>{align}</xf>'
+    wrap = '<alignment vertical="center" wrapText="1"/>'
+    centre = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
+    xfs = [
+        xf.format(fmt=0, font=0, border=0, apply="", align='<alignment vertical="center"/>'),
+        xf.format(fmt=0, font=1, border=0, apply=' applyFont="1" applyAlignment="1"', align=centre),
+        xf.format(fmt=0, font=2, border=1, apply=' applyFont="1" applyBorder="1" applyAlignment="1"', align=centre),
+        xf.format(fmt=0, font=0, border=1, apply=' applyBorder="1" applyAlignment="1"', align=wrap),
+        xf.format(fmt=31, font=0, border=1, apply=' applyNumberFormat="1" applyBorder="1"', align=centre),
+        xf.format(fmt=57, font=0, border=1, apply=' applyNumberFormat="1" applyBorder="1"', align=centre),
+        xf.format(fmt=14, font=0, border=1, apply=' applyNumberFormat="1" applyBorder="1"', align=centre),
+        xf.format(fmt=176, font=0, border=1, apply=' applyNumberFormat="1" applyBorder="1"', align=centre),
+        xf.format(fmt=0, font=0, border=1, apply=' applyBorder="1" applyAlignment="1"', align=centre),
+    ]
+    thin = '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>' \
+        '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
+    styles = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<styleSheet xmlns="{main}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy/m/d;@"/></numFmts>'
+        '<fonts count="3">' + font.format(size=11, bold="") + font.format(size=16, bold="<b/>")
+        + font.format(size=11, bold="<b/>") + "</fonts>"
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+        "</fill></fills>"
+        f'<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>{thin}</border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0">'
+        '<alignment vertical="center"/></xf></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
+        '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/>'
+        "</styleSheet>"
+    )  # fmt: skip
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{main}" xmlns:r="{rel}">'
+        '<workbookPr/><bookViews><workbookView windowWidth="28125" windowHeight="12540"/></bookViews>'
+        '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/><sheet name="Sheet2" sheetId="2" r:id="rId2"/></sheets>'
+        '<calcPr calcId="144525"/></workbook>'
+    )
+    workbook_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId4" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+        f'<Relationship Id="rId3" Type="{rel}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/worksheet" Target="worksheets/sheet2.xml"/>'
+        "</Relationships>"
+    )
+    root_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+        'core-properties" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{rel}/extended-properties" Target="docProps/app.xml"/>'
+        f'<Relationship Id="rId4" Type="{rel}/custom-properties" Target="docProps/custom.xml"/>'
+        "</Relationships>"
+    )
+    ct = "application/vnd.openxmlformats-officedocument"
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.spreadsheetml.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.spreadsheetml.worksheet+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet2.xml" ContentType="{ct}.spreadsheetml.worksheet+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{ct}.spreadsheetml.styles+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.spreadsheetml.sharedStrings+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        f'<Override PartName="/docProps/app.xml" ContentType="{ct}.extended-properties+xml"/>'
+        f'<Override PartName="/docProps/custom.xml" ContentType="{ct}.custom-properties+xml"/>'
+        "</Types>"
+    )  # fmt: skip
+    app = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        "<Application>WPS 表格</Application><HeadingPairs><vt:vector size=\"2\" baseType=\"variant\">"
+        "<vt:variant><vt:lpstr>工作表</vt:lpstr></vt:variant><vt:variant><vt:i4>2</vt:i4></vt:variant></vt:vector>"
+        '</HeadingPairs><TitlesOfParts><vt:vector size="2" baseType="lpstr"><vt:lpstr>Sheet1</vt:lpstr>'
+        "<vt:lpstr>Sheet2</vt:lpstr></vt:vector></TitlesOfParts></Properties>"
+    )
+    core = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        '<dc:creator>Administrator</dc:creator><cp:lastModifiedBy>许某</cp:lastModifiedBy>'
+        '<dcterms:created xsi:type="dcterms:W3CDTF">2022-03-01T08:12:00Z</dcterms:created>'
+        '<dcterms:modified xsi:type="dcterms:W3CDTF">2022-03-15T09:30:41Z</dcterms:modified></cp:coreProperties>'
+    )
+    custom = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="KSOProductBuildVer">'
+        "<vt:lpwstr>2052-11.1.0.11365</vt:lpwstr></property>"
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="3" name="ICV">'
+        "<vt:lpwstr>7D2F4E1B5A8C4F0E9B3D6A1C2E5F8B90</vt:lpwstr></property></Properties>"
+    )
+    with zipfile.ZipFile(HERE / "office_wps.xlsx", "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in (
+            ("[Content_Types].xml", content_types), ("_rels/.rels", root_rels), ("docProps/app.xml", app),
+            ("docProps/core.xml", core), ("docProps/custom.xml", custom), ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", workbook_rels), ("xl/styles.xml", styles),
+            ("xl/sharedStrings.xml", sst_xml), ("xl/worksheets/sheet1.xml", sheet1),
+            ("xl/worksheets/sheet2.xml", sheet2),
+        ):  # fmt: skip
+            info = zipfile.ZipInfo(name, date_time=(2022, 3, 15, 9, 30, 40))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            book.writestr(info, data.encode("utf-8"))
+
+
 if __name__ == "__main__":
     office_a()
     office_b()
@@ -357,3 +604,4 @@ if __name__ == "__main__":
     office_town()
     saved_by_libreoffice()
     units_workbook()
+    office_wps()
