@@ -205,7 +205,7 @@ class _Verdicts:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=".history-", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 json.dump({self.key: self.known}, out, ensure_ascii=False)
             os.replace(name, self.path)
         except OSError:
