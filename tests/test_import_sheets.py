@@ -195,11 +195,13 @@ def test_a_two_row_header_with_counters_and_extensions(run: Run, folder: Path) -
     assert [r["accountability"] for r in rows] == [
         {"people": {"政务处分": 1, "批评教育": 2}, "funds_yuan": "125000.0", "rules": 2},
         {"people": {"批评教育": 1}, "funds_yuan": "3600.00", "rules": 1},
-        {"people": {}, "funds_yuan": "0", "rules": 3},
+        {"people": {}, "funds_yuan": "0", "rules": 0},  # not closed: its counters are an account event
     ]
+    accounts = [(e["date"], e["accountability"]["rules"]) for e in rows[2]["history"] if e["action"] == "account"]
+    assert accounts == [("2021-08-20", 3)]  # no 填报时间: the day put on the ledger, as import says
     total = _status(run)[-1]
     assert (total["rate_text"], total["on_time"], total["overdue"]) == ("2/3 66.7%", 2, 0)
-    assert (total["people"], total["funds_yuan"], total["rules"]) == ({"政务处分": 1, "批评教育": 3}, "128600.00", 3)
+    assert (total["people"], total["funds_yuan"], total["rules"]) == ({"政务处分": 1, "批评教育": 3}, "128600.00", 6)
     assert run("check").exit_code == 0
 
 
@@ -838,8 +840,8 @@ def test_newuser_d_counters_and_extensions_as_the_office_writes_them(
     dry = run("import", str(sheet), "--approver", "县委巡察办", "--extended-on", "2023-09-01", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert (
-        "the 三个到位 counters of problems not yet closed (3 people, 86250.50 yuan, 3 rules) are kept on the ledger "
-        "and count in status and reports from the day each problem is closed"
+        "the 三个到位 counters of problems not yet closed (3 people, 86250.50 yuan, 3 rules) are recorded as "
+        "account events dated like their 整改进展, and count in status and reports from that day"
     ) in dry.stderr.splitlines()
     lines = dry.stdout.splitlines()
     assert lines[0] == "this import adds"
@@ -852,10 +854,9 @@ def test_newuser_d_counters_and_extensions_as_the_office_writes_them(
         ("nyj-004", "2023-10-31", "2024-03-31"),  # 2024年3月底前
         ("nyj-010", "2023-06-30", "2023-09-30"),
     ]
-    people = sum(sum(r["accountability"]["people"].values()) for r in rows)
-    funds = sum(Decimal(r["accountability"]["funds_yuan"]) for r in rows)
-    rules = sum(r["accountability"]["rules"] for r in rows)
-    assert (people, funds, rules) == (10, Decimal("290230.50"), 8)  # the sheet's own 合计 row
+    total = _status(run)[-1]
+    people, funds, rules = sum(total["people"].values()), Decimal(total["funds_yuan"]), total["rules"]
+    assert (people, funds, rules) == (10, Decimal("290230.50"), 8)  # the sheet's own 合计 row, in the figures
     assert _figures(run, "2023-12-05") == [
         ("青山县农业农村局", 11, 6, 4, 1, 1, "6/11 54.5%"),
         ("Total", 11, 6, 4, 1, 1, "6/11 54.5%"),

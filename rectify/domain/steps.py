@@ -349,6 +349,10 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
             said.append(Event(date=noted, action=Action.PROGRESS, by=item.owner, note=item.progress))
         if notes and item.status is not Status.OPEN:
             said.append(Event(date=noted, action=Action.PROGRESS, by=item.owner, note=notes))
+        counted = item.status is Status.CLOSED or item.accountability.is_empty()
+        if not counted:  # the sheet's 三个到位 of a problem not closed: dated like its notes, counted from then
+            account = Event(date=noted, action=Action.ACCOUNT, by=item.owner or IMPORTER)
+            said.append(account.model_copy(update={"accountability": item.accountability}))
         if item.status is not Status.LONG_TERM:
             history.extend(said)
         for ext in item.extensions:
@@ -367,6 +371,8 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
             history.append(Event(date=closed, action=Action.CLOSE, by=closer, approver=item.approver))
         finding = item.to_finding(finding_id(ledger.unit.id, number), item.status, history)
         finding = finding.model_copy(update={"deadline": deadline})
+        if not counted:  # recorded once, by the account event above
+            finding = finding.model_copy(update={"accountability": Accountability()})
         track = Track()
         in_force = deadline
         for event in history:  # the sign-off rules hold for an imported trail too

@@ -714,9 +714,9 @@ class SheetFile:
 
     def open_counters(self) -> tuple[int, Decimal, int]:
         """The three 到位 counters the sheet gives for problems it does not show closed:
-        people (all kinds), funds in 元 (exact) and rules, summed. They are kept on the
-        ledger; the figures count a finding's counters from the day it is closed
-        (:mod:`rectify.domain.figures`), so import says how much waits for a close."""
+        people (all kinds), funds in 元 (exact) and rules, summed. Import records them as
+        ``account`` events dated like the row's 整改进展 (:func:`rectify.domain.steps.noted_on`),
+        so they count from that day, and says how much it recorded so."""
         pending = [item.accountability for item in self.items if item.status is not Status.CLOSED]
         people = sum(sum(a.people.values()) for a in pending)
         return people, sum((a.funds_yuan for a in pending), Decimal(0)), sum(a.rules for a in pending)

@@ -281,10 +281,10 @@ IMPORT: dict[str, tuple[str, str]] = {
         "--closed-on {day} is the 销号日期 of the closed rows that give none ({count}): {cells}",
     ),
     "counters_open": (
-        "尚未销号问题的三个到位数（问责 {people} 人，资金 {funds} 元，建章立制 {rules} 项）已记入台账，"
-        "按规则自各问题销号之日起计入 status 和通报",
-        "the 三个到位 counters of problems not yet closed ({people} people, {funds} yuan, {rules} rules) are kept "
-        "on the ledger and count in status and reports from the day each problem is closed",
+        "尚未销号问题的三个到位数（问责 {people} 人，资金 {funds} 元，建章立制 {rules} 项）记为 account 事件，"
+        "与整改进展同日，自该日起计入 status 和通报",
+        "the 三个到位 counters of problems not yet closed ({people} people, {funds} yuan, {rules} rules) are "
+        "recorded as account events dated like their 整改进展, and count in status and reports from that day",
     ),
     "unworded": ("无状态用语的行：{pairs}", "rows with no status word: {pairs}"),
     "closed_by_date": ("有销号日期→已销号（{count}条）", "a 销号日期 -> closed ({count})"),
