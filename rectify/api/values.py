@@ -114,3 +114,18 @@ def install_hook(bare: Path) -> Path:
 
     return install(bare)
 
+
+
+def configured_lang(option: str | None = None) -> str | None:
+    """The ``lang`` of the ``rectify.yaml`` that applies to the ledger folder ``option``
+    (else ``$RECTIFY_LEDGERS``, else the nearest ``ledgers/`` upward): ``zh``, ``en``, or
+    None when there is none, no folder is found, or the file cannot be read (the command
+    itself then reports why, in the language of the environment)."""
+    from rectify.errors import RectifyError
+    from rectify.files.config import config_for
+    from rectify.files.paths import find_ledgers_dir
+
+    try:
+        return config_for(find_ledgers_dir(option)).lang
+    except (RectifyError, OSError):
+        return None

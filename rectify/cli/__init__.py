@@ -21,12 +21,28 @@ from typer.core import TyperGroup
 
 from rectify import __version__
 from rectify.cli import ledgers, steps, sync, views
-from rectify.cli.common import plural
+from rectify.cli.common import LangOption
 from rectify.errors import LedgerError, RectifyError
+from rectify.i18n import N_, _, ngettext, reset_lang, route_libraries, set_lang
 
 
 class RectifyGroup(TyperGroup):
     """Typer group that reports a :class:`RectifyError` as plain words and an exit code."""
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        """Run the command line in the user's language: decided from the arguments
+        (``--lang``, ``--ledgers``), rectify.yaml and the environment before anything is
+        parsed, so help, click's own words and errors all speak it."""
+        from rectify.cli.catalog import translate
+        from rectify.cli.common import early_language
+
+        token = set_lang(early_language(list(sys.argv[1:] if args is None else args)))
+        try:
+            route_libraries()
+            translate(self)
+            return super().main(args, *rest, **options)
+        finally:
+            reset_lang(token)
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; print a core error to stderr and exit with its code."""
@@ -41,9 +57,12 @@ class RectifyGroup(TyperGroup):
                 raise
             message = str(exc)
             if isinstance(exc, LedgerError):
-                message += f"\nrectify: {plural(len(exc.problems), 'problem')} found; nothing was written"
+                count = len(exc.problems)
+                found = ngettext("{count} problem found; nothing was written",
+                                 "{count} problems found; nothing was written", count).format(count=count)  # fmt: skip
+                message += f"\nrectify: {found}"
             else:
-                message = f"rectify: error: {message}"
+                message = _("rectify: error: {message}").format(message=message)
             from rectify.present.tables import shown
 
             typer.echo(shown(message), err=True)  # a path or name typed never acts on the terminal
@@ -55,24 +74,24 @@ class RectifyGroup(TyperGroup):
             first = exc.errors(include_url=False)[0]  # type: ignore[attr-defined]
             where = ".".join(str(part) for part in first["loc"]) or "value"
             reason = first.get("ctx", {}).get("error") or first["msg"]
-            typer.echo(f"rectify: error: {where}: {reason}", err=True)
+            typer.echo(_("rectify: error: {message}").format(message=f"{where}: {reason}"), err=True)
             raise typer.Exit(2) from None
 
 
 _SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     cls=RectifyGroup,
-    help="Keep inspection rectification ledgers (巡察整改台账) as YAML files and report completion rates.",
+    help=N_("Keep inspection rectification ledgers (巡察整改台账) as YAML files and report completion rates."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
     rich_markup_mode=None,
     context_settings=_SETTINGS,
 )
-unit_app = typer.Typer(cls=RectifyGroup, help="Start and list units' ledgers.", no_args_is_help=True,
+unit_app = typer.Typer(cls=RectifyGroup, help=N_("Start and list units' ledgers."), no_args_is_help=True,
                        context_settings=_SETTINGS)  # fmt: skip
 app.add_typer(unit_app, name="unit")
-hook_app = typer.Typer(cls=RectifyGroup, help="The server's git hook that guards a shared ledger repository.",
+hook_app = typer.Typer(cls=RectifyGroup, help=N_("The server's git hook that guards a shared ledger repository."),
                        no_args_is_help=True, context_settings=_SETTINGS)  # fmt: skip
 
 
@@ -90,24 +109,25 @@ def main_options(
         typer.Option(
             "--ledgers",
             metavar="DIR",
-            help="Ledger folder (default: $RECTIFY_LEDGERS, else the nearest ledgers/ upward).",
+            help=N_("Ledger folder (default: $RECTIFY_LEDGERS, else the nearest ledgers/ upward)."),
         ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show a traceback on errors."))] = False,
     no_pager: Annotated[
-        bool, typer.Option("--no-pager", help="Never page long output (default: a pager on a terminal).")
+        bool, typer.Option("--no-pager", help=N_("Never page long output (default: a pager on a terminal)."))
     ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
             "--no-cache",
-            help="Read every ledger anew, not through the cache beside them (also RECTIFY_CACHE=off).",
+            help=N_("Read every ledger anew, not through the cache beside them (also RECTIFY_CACHE=off)."),
         ),
     ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help=N_("Show the version and exit.")),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """rectify: inspection rectification ledgers (巡察整改台账) in plain YAML."""
     ctx.obj = {"ledgers": ledgers, "debug": debug, "cache": not no_cache}
