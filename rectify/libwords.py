@@ -9,7 +9,7 @@ from their sources with Babel when upgrading them).
 
 from __future__ import annotations
 
-from rectify.i18n import N_, ngettext
+from rectify.i18n import N_
 
 WORDS = (
     N_("(dynamic)"),

@@ -39,6 +39,7 @@ from rectify.domain.figures import Counts
 from rectify.domain.model import Evidence, Finding, Ledger
 from rectify.domain.states import deadline_on, is_overdue
 from rectify.errors import LedgerError, RectifyError, UsageError
+from rectify.i18n import _
 from rectify.present import bulletin, workbook
 from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, word
 
@@ -157,7 +158,7 @@ def _language(request: Request, lib: Ledgers | None) -> str:
         return chosen
     offered: list[tuple[float, int, str]] = []
     for index, part in enumerate(request.headers.get("accept-language", "").split(",")):
-        tag, _, params = part.strip().partition(";")
+        tag, __, params = part.strip().partition(";")
         weight = 1.0
         if params.strip().startswith("q="):
             try:
@@ -183,7 +184,7 @@ def _view(request: Request) -> View:
     day = parse_day(query["as_of"], "as_of") if query.get("as_of") else lib.today()
     since = parse_day(query["since"], "since") if query.get("since") else None
     if since is not None and since >= day:
-        raise UsageError(f"since {since} must be before the as-of date {day}")
+        raise UsageError(_("since {since} must be before the as-of date {day}").format(since=since, day=day))
     return View(request, lib, lang, day, since, query.get("supervisor", ""), query.get("parent", ""),
                 query.get("aspect", ""))  # fmt: skip
 
@@ -343,7 +344,7 @@ def unit(request: Request, view: View, everything: list[Ledger]) -> Response:
     wanted = request.path_params["unit"]
     ledger = next((item for item in everything if item.unit.id == wanted), None)
     if ledger is None:
-        raise UsageError(f"no unit {wanted[:80]!r}")
+        raise UsageError(_("no unit {wanted!r}").format(wanted=wanted[:80]))
     rows, total = figures.aspect_rows(ledger, view.day)
     states = figures.finding_states([ledger], view.day)
     names = {item.unit.id: item.unit.name for item in everything}
@@ -402,7 +403,7 @@ def late(request: Request, view: View, everything: list[Ledger]) -> Response:
     """Overdue findings, most overdue first, and those due within ``?within=`` days."""
     raw = request.query_params.get("within", "14")
     if not raw.isdigit() or int(raw) > 3650:
-        raise UsageError(f"within must be a number of days from 0 to 3650, not {raw[:40]!r}")
+        raise UsageError(_("within must be a number of days from 0 to 3650, not {raw!r}").format(raw=raw[:40]))
     within = int(raw)
     found = figures.overdue(_chosen(view, everything), view.day, within)
     return _page(

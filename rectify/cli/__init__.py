@@ -97,7 +97,7 @@ hook_app = typer.Typer(cls=RectifyGroup, help=N_("The server's git hook that gua
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"rectify {__version__}")
+        typer.echo(_("rectify {version}").format(version=__version__))
         raise typer.Exit()
 
 

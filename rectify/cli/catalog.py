@@ -62,7 +62,7 @@ def extract(
     """
     from babel.messages.extract import extract_python
 
-    yield from extract_python(fileobj, keywords, comment_tags, options)
+    yield from extract_python(fileobj, keywords, comment_tags, dict(options))  # type: ignore[arg-type]
     name = getattr(fileobj, "name", None)
     if not name:
         return

@@ -93,7 +93,7 @@ def library(ctx: typer.Context) -> Ledgers:
 
     options = ctx.obj or {}
     progress = ReadProgress(_("reading ledgers"))
-    notify = lambda note: typer.echo(f"rectify: {note}", err=True)  # noqa: E731
+    notify = lambda note: typer.echo(_("rectify: {note}").format(note=note), err=True)  # noqa: E731
     return Ledgers.open(options.get("ledgers"), notify, progress, cache=options.get("cache", True))
 
 

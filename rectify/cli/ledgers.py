@@ -21,6 +21,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 
 def init(
@@ -43,9 +44,11 @@ def init(
     created, attributes = init_folder(directory, git)
     typer.echo(f"{'created' if created else 'using'} {display(directory)}/")
     if attributes is not None:
-        typer.echo(f"merge driver installed: {display(attributes)} and the repository's git config")
+        typer.echo(_(
+            "merge driver installed: {attributes} and the repository's git config"
+        ).format(attributes=display(attributes)))
     if created:
-        typer.echo("next: rectify unit add ID --name NAME")
+        typer.echo(_("next: rectify unit add ID --name NAME"))
 
 
 def merge_driver(
@@ -61,7 +64,7 @@ def merge_driver(
 
     code, notes = merge_versions(base, ours, theirs)
     for note in notes:
-        typer.echo(f"rectify merge-driver: {note}", err=True)
+        typer.echo(_("rectify merge-driver: {note}").format(note=note), err=True)
     if code:
         raise typer.Exit(code)
 
@@ -100,7 +103,7 @@ def unit_add(
 
     day = parse_day(feedback_date, "--feedback-date") if feedback_date is not None else None
     path = library(ctx).add_unit(unit_id, name, parent, supervisor, round_, group, day, commit, key)
-    typer.echo(f"created {display(path)}")
+    typer.echo(_("created {path}").format(path=display(path)))
 
 
 def add(
@@ -157,13 +160,13 @@ def add(
     when = lib.event_day(on)
     if from_file is not None:
         if aspect or title:
-            raise UsageError("give either --from FILE or --aspect/--title, not both")
+            raise UsageError(_("give either --from FILE or --aspect/--title, not both"))
         from rectify.api import read_feedback
 
         items = read_feedback(from_file)
     else:
         if not aspect or not title:
-            raise UsageError("a finding needs --aspect and --title (or --from FILE)")
+            raise UsageError(_("a finding needs --aspect and --title (or --from FILE)"))
         due = parse_day(deadline, "--deadline") if deadline is not None else None
         items = [
             NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due,
@@ -248,19 +251,19 @@ def import_(
         done = lib.import_sheet(unit, read.items, given, dry_run, create_units, tick=bar)
     finally:
         bar.close()
-    for after, _, new in done:
+    for after, _made, new in done:
         if new:
             say("would_create" if dry_run else "created", unit=after.unit.id, name=after.unit.name)
     if dry_run:
-        count = sum(len(made) for _, made, _ in done)
+        count = sum(len(made) for _after, made, _new in done)
         if output_format(fmt) in ("json", "csv"):
-            states = [FindingState(f, f.status, f.deadline, False, a.unit.id) for a, made, _ in done for f in made]
+            states = [FindingState(f, f.status, f.deadline, False, a.unit.id) for a, made, _new in done for f in made]
             findings.finding_list(states, output_format(fmt), words)
         else:
-            findings.import_summary([after for after, _, _ in done], lib.today(), output_format(fmt), words)
+            findings.import_summary([after for after, _made, _new in done], lib.today(), output_format(fmt), words)
         say("dry_run", count=count, units=len(done))
         return
-    for after, made, _ in done:
+    for after, made, _new in done:
         typer.echo(
             word(IMPORT, "imported", words, count=len(made), unit=after.unit.id, first=made[0].id, last=made[-1].id)
         )
@@ -311,7 +314,7 @@ def check(
     from rectify.present import findings
 
     if fmt not in {"text", "json"}:
-        raise UsageError(f"--format must be text or json, not {fmt!r}")
+        raise UsageError(_("--format must be text or json, not {fmt!r}").format(fmt=fmt))
     lib = library(ctx)
     loaded, found, files = lib.check()
     if verify:

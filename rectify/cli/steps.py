@@ -19,6 +19,7 @@ import typer
 from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, KeyOption, library
 from rectify.domain.model import Action, Finding
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ def edit(
     if measure:
         values["measures"] = list(measure)
     if not values:
-        raise UsageError("name at least one field to change (--owner, --title, --measure, ...)")
+        raise UsageError(_("name at least one field to change (--owner, --title, --measure, ...)"))
     done = library(ctx).edit(finding_id, values, by, reason, on, commit, key)
     typer.echo(f"{done.summary} ({done.day})")
 
@@ -304,9 +305,9 @@ def account(
     for given in people or []:
         kind, sep, number = given.partition("=")
         if not sep or not kind.strip() or not number.strip().isdigit():
-            raise UsageError(f"--people takes KIND=N, e.g. 批评教育=2, not {given!r}")
+            raise UsageError(_("--people takes KIND=N, e.g. 批评教育=2, not {given!r}").format(given=given))
         kinds[kind.strip()] = kinds.get(kind.strip(), 0) + int(number)
     if not kinds and funds is None and rules is None:
-        raise UsageError("give --people, --funds or --rules")
+        raise UsageError(_("give --people, --funds or --rules"))
     done = library(ctx).account(finding_id, kinds, funds, rules, by, on, note, commit, key)
     typer.echo(f"{done.summary} ({done.day})")

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from rectify.cli.common import KeyOption, LangOption, language, library
+from rectify.i18n import _
 
 
 def hook_install(
@@ -18,7 +19,7 @@ def hook_install(
     """Install rectify's pre-receive hook into a bare repository (the server's copy)."""
     from rectify.api import install_hook
 
-    typer.echo(f"installed {install_hook(bare)}")
+    typer.echo(_("installed {install_hook}").format(install_hook=install_hook(bare)))
 
 
 def hook_pre_receive() -> None:

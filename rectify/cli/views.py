@@ -21,6 +21,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -76,7 +77,7 @@ def status(
     from rectify.present import tables
 
     if money not in tables.MONEY:
-        raise UsageError(f"--money must be yuan or wan, not {money!r}")
+        raise UsageError(_("--money must be yuan or wan, not {money!r}").format(money=money))
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     rows, total, title = lib.status(day, unit, by, tree, supervisor, under)
     kind = by or ("aspect" if unit and not tree else "unit")
@@ -174,9 +175,11 @@ def report(
     named = kinds.get(output.suffix.lower())
     fmt = fmt or named or "html"
     if fmt not in ("md", "html", "docx"):
-        raise UsageError(f"--format must be html, docx or md, not {fmt!r}")
+        raise UsageError(_("--format must be html, docx or md, not {fmt!r}").format(fmt=fmt))
     if output.suffix and named != fmt:
-        raise UsageError(f"{output.name} does not end in the extension of {fmt} (.{'html' if fmt == 'html' else fmt})")
+        raise UsageError(_(
+            "{name} does not end in the extension of {fmt} (.{value})"
+        ).format(name=output.name, fmt=fmt, value='html' if fmt == 'html' else fmt))
     lib = library(ctx)
     words, day = language(lang, lib), lib.day(as_of, "--as-of")
     data = lib.bulletin(day, parse_day(since, "--since") if since is not None else None, unit, supervisor, under)
@@ -195,7 +198,9 @@ def report(
     else:
         payload = bulletin.markdown(data, words, precision).encode("utf-8")
     lib.write_output(output, payload)
-    typer.echo(f"wrote {display(output)}: {data.total.rate_text(precision)} as of {day}")
+    typer.echo(_(
+        "wrote {output}: {total} as of {day}"
+    ).format(output=display(output), total=data.total.rate_text(precision), day=day))
 
 
 def export(
@@ -224,10 +229,12 @@ def export(
     from rectify.present import workbook
 
     if output.is_dir():
-        raise UsageError(f"{output} is a folder; name the file to write, e.g. {output / '台账.xlsx'}")
+        raise UsageError(_(
+            "{output} is a folder; name the file to write, e.g. {value}"
+        ).format(output=output, value=output / '台账.xlsx'))
     kind = fmt or output.suffix.lower().lstrip(".")
     if kind not in ("xlsx", "csv", "json"):
-        raise UsageError(f"--format must be xlsx, csv or json, not {kind!r}")
+        raise UsageError(_("--format must be xlsx, csv or json, not {kind!r}").format(kind=kind))
     lib = library(ctx)
     day = lib.day(as_of, "--as-of")
     ledgers = lib.ledgers(unit, supervisor, under)
@@ -236,7 +243,7 @@ def export(
         sheet = lib.config.sheet
         size = (paper or sheet.paper).upper()
         if size not in ("A4", "A3"):
-            raise UsageError(f"--paper must be A4 or A3, not {paper!r}")
+            raise UsageError(_("--paper must be A4 or A3, not {paper!r}").format(paper=paper))
         data = workbook.xlsx_bytes(ledgers, day, paper=size, signatures=tuple(sheet.signatures))
     elif kind == "csv":
         data = workbook.csv_bytes(records)
@@ -244,7 +251,7 @@ def export(
         data = (json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
     lib.write_output(output, data)
     counted = f"{plural(len(ledgers), 'unit')}, {plural(len(records), 'finding')}"
-    typer.echo(f"wrote {display(output)}: {counted} as of {day}")
+    typer.echo(_("wrote {output}: {counted} as of {day}").format(output=display(output), counted=counted, day=day))
 
 
 def list_(
@@ -286,7 +293,9 @@ def list_(
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     statuses = {s.value: s for s in Status} | {STATUS_ZH[s.value]: s for s in Status}
     if status_ is not None and status_ not in statuses:
-        raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
+        raise UsageError(_(
+            "--status must be one of {statuses}, not {status!r}"
+        ).format(statuses=', '.join(statuses), status=status_))
     chosen = statuses[status_] if status_ else None
     found = lib.findings(
         day, unit, supervisor, under, status=chosen, aspect=aspect, overdue=overdue, owner=owner,
@@ -349,14 +358,17 @@ def board(
     lib = library(ctx)
     if host not in web.LOOPBACK:
         typer.echo(
-            f"rectify: warning: listening on {host}: anyone who can reach this address can read the ledgers",
+            _(
+                "rectify: warning: listening on {host}: anyone who can reach this address can read the "
+                "ledgers"
+            ).format(host=host),
             err=True,
         )
 
     def ready(address: str) -> None:
-        typer.echo(f"rectify board: {address} (Ctrl+C to stop)")
+        typer.echo(_("rectify board: {address} (Ctrl+C to stop)").format(address=address))
 
     try:
         web.serve(lib.folder, host, port, open_, ready)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc}") from None
+        raise UsageError(_("cannot listen on {host}:{port}: {error}").format(host=host, port=port, error=exc)) from None

@@ -29,6 +29,7 @@ from pydantic import AfterValidator, Field
 
 from rectify.domain.model import UNIT_ID_RE, Action, Event, Text, _Strict
 from rectify.domain.people import same_person
+from rectify.i18n import _
 
 PERSON_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 KEY_TYPES = (
@@ -56,30 +57,36 @@ def public_key(value: str) -> str:
     fingerprint, a broken blob)."""
     parts = value.split()
     if "PRIVATE KEY" in value:
-        raise ValueError("this is a private key; give the public key (the .pub file's line)")
+        raise ValueError(_("this is a private key; give the public key (the .pub file's line)"))
     if len(parts) < 2 or parts[0] not in KEY_TYPES:
-        raise ValueError(f"expected an OpenSSH public key line such as 'ssh-ed25519 AAAA...', got {value[:40]!r}")
+        raise ValueError(_(
+            "expected an OpenSSH public key line such as 'ssh-ed25519 AAAA...', got {value!r}"
+        ).format(value=value[:40]))
     try:
         blob = base64.b64decode(parts[1], validate=True)
         (length,) = struct.unpack(">I", blob[:4])
         inner = blob[4 : 4 + length].decode("ascii")
     except (binascii.Error, struct.error, UnicodeDecodeError):
-        raise ValueError(f"the key's base64 part is broken ({parts[1][:16]}...)") from None
+        raise ValueError(_("the key's base64 part is broken ({parts}...)").format(parts=parts[1][:16])) from None
     if inner != parts[0]:
-        raise ValueError(f"the key says {parts[0]} but its data is a {inner or 'broken'} key")
+        raise ValueError(_(
+            "the key says {parts} but its data is a {value} key"
+        ).format(parts=parts[0], value=inner or 'broken'))
     return f"{parts[0]} {parts[1]}"
 
 
 def _unit_ids(values: list[str]) -> list[str]:
     for value in values:
         if value != ALL_UNITS and not UNIT_ID_RE.match(value):
-            raise ValueError(f"{value!r} is not a unit id (lowercase letters, digits, hyphens) or '*'")
+            raise ValueError(_(
+                "{value!r} is not a unit id (lowercase letters, digits, hyphens) or '*'"
+            ).format(value=value))
     return values
 
 
 def _keys(values: list[str]) -> list[str]:
     if not values:
-        raise ValueError("a person needs at least one public key")
+        raise ValueError(_("a person needs at least one public key"))
     for value in values:
         public_key(value)
     return values

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rectify.domain.model import Evidence
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 
 def file_sha256(path: Path) -> str | None:
@@ -37,20 +38,24 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         try:
             path = given.resolve()
         except (OSError, RuntimeError) as exc:  # a symlink loop
-            raise UsageError(f"evidence file {given} cannot be followed: {exc}") from None
+            raise UsageError(_(
+                "evidence file {given} cannot be followed: {error}"
+            ).format(given=given, error=exc)) from None
         if path.is_dir():
-            raise UsageError(f"evidence {given} is a folder; name the files in it")
+            raise UsageError(_("evidence {given} is a folder; name the files in it").format(given=given))
         if not path.is_file():
-            raise UsageError(f"evidence file not found: {given}")
+            raise UsageError(_("evidence file not found: {given}").format(given=given))
         if path.suffix == ".yaml" and path.parent.name == "ledgers":
-            raise UsageError(f"{given} is a ledger, not evidence")
+            raise UsageError(_("{given} is a ledger, not evidence").format(given=given))
         try:
             relative = path.relative_to(root.resolve())
         except ValueError:
-            raise UsageError(f"evidence file {given} is outside the repository ({root}); copy it in first") from None
+            raise UsageError(_(
+                "evidence file {given} is outside the repository ({root}); copy it in first"
+            ).format(given=given, root=root)) from None
         digest = file_sha256(path)
         if digest is None:
-            raise UsageError(f"cannot read evidence file {given}")
+            raise UsageError(_("cannot read evidence file {given}").format(given=given))
         if all(item.path != relative.as_posix() for item in out):
             out.append(Evidence(path=relative.as_posix(), sha256=digest))
     return out

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rectify.errors import RectifyError, UsageError
 from rectify.files.paths import display
+from rectify.i18n import _
 
 
 class GitError(RectifyError):
@@ -22,11 +23,11 @@ class GitError(RectifyError):
 
 def _git(args: list[str], cwd: Path, input_bytes: bytes | None = None) -> bytes:
     if shutil.which("git") is None:
-        raise GitError("git is not installed")
+        raise GitError(_("git is not installed"))
     result = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True, check=False)
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-        raise GitError(f"git {args[0]}: {message}")
+        raise GitError(_("git {args}: {message}").format(args=args[0], message=message))
     return result.stdout
 
 
@@ -50,10 +51,12 @@ def commit(paths: list[Path], message: str, key: str | None = None, sign: bool =
     or when git refuses (a key that cannot sign, among others).
     """
     if not paths:
-        raise GitError("nothing to commit")
+        raise GitError(_("nothing to commit"))
     root = toplevel(paths[0].parent)
     if root is None:
-        raise GitError(f"{paths[0].parent} is not in a git repository; run `git init` or drop --commit")
+        raise GitError(_(
+            "{parent} is not in a git repository; run `git init` or drop --commit"
+        ).format(parent=paths[0].parent))
     names = [str(p.resolve().relative_to(root.resolve())) for p in paths]
     _git(["add", "--", *names], root)
     signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"] if key else []
@@ -102,7 +105,7 @@ def file_history(path: Path) -> list[Commit]:
     """Return the commits that changed ``path``, newest first, each with its parents."""
     root = toplevel(path.parent)
     if root is None:
-        raise GitError(f"{path.parent} is not in a git repository")
+        raise GitError(_("{parent} is not in a git repository").format(parent=path.parent))
     name = str(path.resolve().relative_to(root.resolve()))
     out = _git(["log", "--format=%H%x1f%P%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root)
     commits = []
@@ -151,7 +154,7 @@ def install_merge_driver(folder: Path) -> Path:
 
     root = toplevel(folder)
     if root is None:
-        raise GitError(f"{folder} is not in a git repository; run `git init` first")
+        raise GitError(_("{folder} is not in a git repository; run `git init` first").format(folder=folder))
     attributes = folder / ".gitattributes"
     lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
     if ATTRIBUTES_LINE not in lines:
@@ -206,7 +209,7 @@ def commit_step(paths: list[Path], message: str, key: str | None = None, sign: b
     try:
         commit(paths, message, key, sign)
     except GitError as exc:
-        raise GitError(f"the step was recorded in the ledger but not committed: {exc}") from None
+        raise GitError(_("the step was recorded in the ledger but not committed: {error}").format(error=exc)) from None
 
 
 def require_committable(path: Path, files: list[Path] | None = None) -> None:
@@ -215,11 +218,13 @@ def require_committable(path: Path, files: list[Path] | None = None) -> None:
     holds changes not yet committed (they would be swept into this command's commit)."""
     problem = can_commit(path.parent, [path, *(files or [])])
     if problem is not None:
-        raise UsageError(f"--commit: {problem}")
+        raise UsageError(_("--commit: {problem}").format(problem=problem))
     if path.exists() and uncommitted(path):
         raise UsageError(
-            f"--commit: {display(path)} has changes that are not committed; commit them first, "
-            "so this command's commit holds only its own change"
+            _(
+                "--commit: {path} has changes that are not committed; commit them first, so this "
+                "command's commit holds only its own change"
+            ).format(path=display(path))
         )
 
 

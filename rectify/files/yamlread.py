@@ -18,6 +18,7 @@ import yaml
 
 from rectify.errors import LedgerError, Problem
 from rectify.files.text import conflict_markers, decode, usual_newline
+from rectify.i18n import _
 
 try:  # libyaml's C parser is ~10x faster; fall back to the pure-Python one.
     _Base: Any = yaml.CSafeLoader
@@ -97,7 +98,7 @@ class Doc:
     def text(self) -> str:
         """The file's text with LF line ends (read again from ``source`` after :meth:`release`)."""
         if self._text is None:
-            text, _, _ = decode(self.source.read_bytes(), self.path)
+            text, _enc, _ends = decode(self.source.read_bytes(), self.path)
             self._text = text
         return self._text
 
@@ -225,20 +226,20 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
         lines = text.split("\n")
         if "\t" in lines[min(line, len(lines)) - 1]:
             what += "; a tab is used for indentation: indent with spaces"
-        raise LedgerError([Problem(path, line, col, f"YAML syntax error: {what}")]) from None
+        raise LedgerError([Problem(path, line, col, _("YAML syntax error: {what}").format(what=what))]) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        message = f"the control character {what} is not allowed in a ledger; remove it"
+        message = _("the control character {what} is not allowed in a ledger; remove it").format(what=what)
         raise LedgerError([Problem(path, line, col, message)]) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "not valid YAML"
-        raise LedgerError([Problem(path, 1, 1, f"YAML error: {first}")]) from None
+        raise LedgerError([Problem(path, 1, 1, _("YAML error: {first}").format(first=first))]) from None
     except RecursionError:
-        raise LedgerError([Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]) from None
+        raise LedgerError([Problem(path, 1, 1, _("the file is nested too deeply to be a ledger"))]) from None
     if root is None:
-        raise LedgerError([Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")])
+        raise LedgerError([Problem(path, 1, 1, _("the ledger is empty; it needs unit, inspection and findings"))])
     newline = usual_newline(endings)
     doc = Doc(path=path, _text=text, newline=newline, bom=bom, data=None, endings=endings)
     problems: list[Problem] = []
@@ -299,7 +300,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     doc._seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        message = f"the tag {tag} is not allowed in a ledger; write the value as plain text"
+        message = _("the tag {tag} is not allowed in a ledger; write the value as plain text").format(tag=tag)
         problems.append(Problem(doc.path, *doc._marks[path], message))  # the value is still read, as text
     if isinstance(node, yaml.ScalarNode):
         if node.tag == NULL_TAG and not node.style:
