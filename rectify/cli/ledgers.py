@@ -21,18 +21,20 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
-from rectify.i18n import _
+from rectify.i18n import N_, _
 
 
 def init(
     ctx: typer.Context,
     directory: Annotated[
         Path | None,
-        typer.Argument(metavar="[DIR]", help="Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers)."),
+        typer.Argument(
+            metavar="[DIR]", help=N_("Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers).")
+        ),
     ] = None,
     git: Annotated[
         bool,
-        typer.Option("--git", help="Install rectify's merge driver for the ledgers in this git repository."),
+        typer.Option("--git", help=N_("Install rectify's merge driver for the ledgers in this git repository.")),
     ] = False,
 ) -> None:
     """Make an empty ledger folder (default ./ledgers); with --git, set up merging."""
@@ -52,9 +54,9 @@ def init(
 
 
 def merge_driver(
-    base: Annotated[Path, typer.Argument(metavar="BASE", help="%O: the common ancestor's version.")],
-    ours: Annotated[Path, typer.Argument(metavar="OURS", help="%A: our version; the result is written here.")],
-    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="%B: their version.")],
+    base: Annotated[Path, typer.Argument(metavar="BASE", help=N_("%O: the common ancestor's version."))],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help=N_("%A: our version; the result is written here."))],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help=N_("%B: their version."))],
 ) -> None:
     """Git merge driver: merge two versions of a ledger finding by finding (see `init --git`).
 
@@ -81,19 +83,23 @@ def unit_add(
     ctx: typer.Context,
     unit_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml."),
+        typer.Argument(metavar="ID", help=N_("Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml.")),
     ],
-    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Display name, e.g. 金华市人民检察院.")],
-    parent: Annotated[str | None, typer.Option("--parent", metavar="ID", help="Parent unit id.")] = None,
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help=N_("Display name, e.g. 金华市人民检察院."))],
+    parent: Annotated[str | None, typer.Option("--parent", metavar="ID", help=N_("Parent unit id."))] = None,
     supervisor: Annotated[
         str | None,
-        typer.Option("--supervisor", metavar="GROUP", help="Supervision group (督导组)."),
+        typer.Option("--supervisor", metavar="GROUP", help=N_("Supervision group (督导组).")),
     ] = None,
-    round_: Annotated[str | None, typer.Option("--round", metavar="ROUND", help="Inspection round (巡察轮次).")] = None,
-    group: Annotated[str | None, typer.Option("--group", metavar="GROUP", help="Inspection group (巡察组).")] = None,
+    round_: Annotated[
+        str | None, typer.Option("--round", metavar="ROUND", help=N_("Inspection round (巡察轮次)."))
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", metavar="GROUP", help=N_("Inspection group (巡察组)."))
+    ] = None,
     feedback_date: Annotated[
         str | None,
-        typer.Option("--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."),
+        typer.Option("--feedback-date", metavar="DATE", help=N_("Feedback date (反馈日期), YYYY-MM-DD.")),
     ] = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -108,46 +114,48 @@ def unit_add(
 
 def add(
     ctx: typer.Context,
-    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="Unit id.", autocompletion=complete_unit)],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help=N_("Unit id."), autocompletion=complete_unit)],
     aspect: Annotated[
         str | None,
-        typer.Option("--aspect", "-a", metavar="ASPECT", help="Aspect (方面) the problem is listed under."),
+        typer.Option("--aspect", "-a", metavar="ASPECT", help=N_("Aspect (方面) the problem is listed under.")),
     ] = None,
     title: Annotated[
         str | None,
-        typer.Option("--title", "-t", metavar="TEXT", help="The problem (问题), one line."),
+        typer.Option("--title", "-t", metavar="TEXT", help=N_("The problem (问题), one line.")),
     ] = None,
-    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")] = None,
+    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help=N_("Longer description."))] = None,
     problem: Annotated[
-        str | None, typer.Option("--problem", metavar="TEXT", help="The middle level (问题) it belongs to.")
+        str | None, typer.Option("--problem", metavar="TEXT", help=N_("The middle level (问题) it belongs to."))
     ] = None,
     category: Annotated[
-        str | None, typer.Option("--category", metavar="NAME", help="Category (类别), for high-frequency problems.")
+        str | None, typer.Option("--category", metavar="NAME", help=N_("Category (类别), for high-frequency problems."))
     ] = None,
     measure: Annotated[
         list[str] | None,
-        typer.Option("--measure", "-m", metavar="TEXT", help="A rectification measure (整改措施); repeat for several."),
+        typer.Option("--measure", "-m", metavar="TEXT",
+            help=N_("A rectification measure (整改措施); repeat for several.")),
     ] = None,
     leader: Annotated[
-        str | None, typer.Option("--leader", metavar="NAME", help="Responsible leader (责任领导).")
+        str | None, typer.Option("--leader", metavar="NAME", help=N_("Responsible leader (责任领导)."))
     ] = None,
     department: Annotated[
         str | None,
-        typer.Option("--department", metavar="NAME", help="Responsible department (责任部门)."),
+        typer.Option("--department", metavar="NAME", help=N_("Responsible department (责任部门).")),
     ] = None,
-    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME",
+        help=N_("Responsible person (责任人)."))] = None,
     deadline: Annotated[
         str | None,
-        typer.Option("--deadline", metavar="DATE", help="Deadline (整改时限), YYYY-MM-DD."),
+        typer.Option("--deadline", metavar="DATE", help=N_("Deadline (整改时限), YYYY-MM-DD.")),
     ] = None,
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: today)."),
+        typer.Option("--date", metavar="DATE", help=N_("Date put on the ledger (default: today).")),
     ] = None,
-    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who puts it on the ledger.")] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help=N_("Who puts it on the ledger."))] = None,
     from_file: Annotated[
         Path | None,
-        typer.Option("--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."),
+        typer.Option("--from", metavar="FILE", help=N_("Add a whole feedback list from a YAML or CSV file.")),
     ] = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -178,38 +186,43 @@ def add(
 
 def import_(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx, .xls or .csv ledger sheet.")],
+    source: Annotated[Path, typer.Argument(metavar="FILE", help=N_("An .xlsx, .xls or .csv ledger sheet."))],
     unit: Annotated[
         str | None,
         typer.Option(
             "--unit",
             "-u",
             metavar="ID",
-            help="The unit whose ledger receives them (default: each sheet's unit, by its 单位 column or its name).",
+            help=N_(
+                "The unit whose ledger receives them (default: each sheet's unit, by its 单位 column or its name)."
+            ),
         ),
     ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet to read (xlsx, xls).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME",
+        help=N_("The sheet to read (xlsx, xls)."))] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show the units' figures after the import; write nothing.")
+        bool, typer.Option("--dry-run", "-n", help=N_("Show the units' figures after the import; write nothing."))
     ] = False,
     on: Annotated[
         str | None,
         typer.Option(
             "--date",
             metavar="DATE",
-            help="Date put on the ledger (default: the unit's feedback date; needed without one).",
+            help=N_("Date put on the ledger (default: the unit's feedback date; needed without one)."),
         ),
     ] = None,
     approver: Annotated[
         str | None,
-        typer.Option("--approver", metavar="NAME", help="审签人 of closed rows (and approver of 延期) that name none."),
+        typer.Option("--approver", metavar="NAME",
+            help=N_("审签人 of closed rows (and approver of 延期) that name none.")),
     ] = None,
     closed_on: Annotated[
         str | None,
-        typer.Option("--closed-on", metavar="DATE", help="销号日期 of closed rows when the sheet has no such column."),
+        typer.Option("--closed-on", metavar="DATE",
+            help=N_("销号日期 of closed rows when the sheet has no such column.")),
     ] = None,
     create_units: Annotated[
-        bool, typer.Option("--create-units", help="Start a ledger for each unit the sheet names that has none.")
+        bool, typer.Option("--create-units", help=N_("Start a ledger for each unit the sheet names that has none."))
     ] = False,
     fmt: FormatOption = "table",
     lang: LangOption = None,
@@ -299,13 +312,13 @@ def check(
     ctx: typer.Context,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT", help="text (path:line:col: message) or json."),
+        typer.Option("--format", "-f", metavar="FORMAT", help=N_("text (path:line:col: message) or json.")),
     ] = "text",
     verify: Annotated[
         bool,
         typer.Option(
             "--verify",
-            help="Also prove every approval by its signed commit (git history and .rectify/people.yaml).",
+            help=N_("Also prove every approval by its signed commit (git history and .rectify/people.yaml)."),
         ),
     ] = False,
 ) -> None:

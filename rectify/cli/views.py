@@ -21,7 +21,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
-from rectify.i18n import _
+from rectify.i18n import N_, _
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -35,14 +35,14 @@ def _opened(ctx: typer.Context, fmt: str, lang: str | None, as_of: str | None) -
 
 SupervisorOption = Annotated[
     str | None,
-    typer.Option("--supervisor", metavar="GROUP", help="Only the units this supervision group (督导组) follows."),
+    typer.Option("--supervisor", metavar="GROUP", help=N_("Only the units this supervision group (督导组) follows.")),
 ]
 UnderOption = Annotated[
-    str | None, typer.Option("--under", metavar="ID", help="Only this unit and the units below it.")
+    str | None, typer.Option("--under", metavar="ID", help=N_("Only this unit and the units below it."))
 ]
 
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", metavar="DATE", help="Figures as of this date (default: today).")
+    str | None, typer.Option("--as-of", metavar="DATE", help=N_("Figures as of this date (default: today)."))
 ]
 
 
@@ -51,25 +51,30 @@ def status(
     unit: Annotated[
         str | None,
         typer.Option(
-            "--unit", "-u", metavar="ID", help="Only this unit (its findings by aspect unless --by).",
+            "--unit",
+            "-u",
+            metavar="ID",
+            help=N_("Only this unit (its findings by aspect unless --by)."),
             autocompletion=complete_unit,
         ),
     ] = None,
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", metavar="GROUP", help="Group by unit, aspect, title, supervisor, department, owner or round."
+            "--by", metavar="GROUP", help=N_("Group by unit, aspect, title, supervisor, department, owner or round.")
         ),
     ] = None,
     as_of: AsOfOption = None,
     precision: PrecisionOption = 1,
-    tree: Annotated[bool, typer.Option("--tree", help="Roll each parent unit up over its children.")] = False,
+    tree: Annotated[bool, typer.Option("--tree", help=N_("Roll each parent unit up over its children."))] = False,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
     wide: Annotated[
-        bool, typer.Option("--wide", "-w", help="Add on-time rate, days to close and the three 到位 counters.")
+        bool, typer.Option("--wide", "-w", help=N_("Add on-time rate, days to close and the three 到位 counters."))
     ] = False,
-    money: Annotated[str, typer.Option("--money", metavar="UNIT", help="Funds in yuan (元) or wan (万元).")] = "yuan",
+    money: Annotated[
+        str, typer.Option("--money", metavar="UNIT", help=N_("Funds in yuan (元) or wan (万元)."))
+    ] = "yuan",
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
@@ -90,14 +95,14 @@ def status(
 def overdue(
     ctx: typer.Context,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="As of this date (default: today).")
+        str | None, typer.Option("--as-of", metavar="DATE", help=N_("As of this date (default: today)."))
     ] = None,
     within: Annotated[
-        int, typer.Option("--within", min=0, metavar="DAYS", help="Also list findings due within DAYS days.")
+        int, typer.Option("--within", min=0, metavar="DAYS", help=N_("Also list findings due within DAYS days."))
     ] = 0,
     unit: UnitOption = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", metavar="NAME", help="Only owners (责任人) containing this text.")
+        str | None, typer.Option("--owner", metavar="NAME", help=N_("Only owners (责任人) containing this text."))
     ] = None,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
@@ -113,12 +118,12 @@ def overdue(
 
 def trend(
     ctx: typer.Context,
-    every: Annotated[str, typer.Option("--every", metavar="PERIOD", help="week or month.")] = "week",
+    every: Annotated[str, typer.Option("--every", metavar="PERIOD", help=N_("week or month."))] = "week",
     from_: Annotated[
         str | None,
-        typer.Option("--from", metavar="DATE", help="First point (default: the earliest feedback date)."),
+        typer.Option("--from", metavar="DATE", help=N_("First point (default: the earliest feedback date).")),
     ] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last point (default: today).")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help=N_("Last point (default: today)."))] = None,
     unit: UnitOption = None,
     precision: PrecisionOption = 1,
     fmt: FormatOption = "table",
@@ -137,28 +142,28 @@ def trend(
 
 def report(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the bulletin.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help=N_("Where to write the bulletin."))],
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="html, docx or md (default: from FILE).")
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help=N_("html, docx or md (default: from FILE)."))
     ] = None,
     as_of: AsOfOption = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="Show what changed after this date (the last bulletin)."),
+        typer.Option("--since", metavar="DATE", help=N_("Show what changed after this date (the last bulletin).")),
     ] = None,
     office: Annotated[
         str | None,
-        typer.Option("--office", metavar="NAME", help="Issuing office (default: rectify.yaml's bulletin.office)."),
+        typer.Option("--office", metavar="NAME", help=N_("Issuing office (default: rectify.yaml's bulletin.office).")),
     ] = None,
     issue: Annotated[
         int | None,
-        typer.Option("--issue", metavar="N", min=1, help="Issue number, 第 N 期 (default: bulletin.issue)."),
+        typer.Option("--issue", metavar="N", min=1, help=N_("Issue number, 第 N 期 (default: bulletin.issue).")),
     ] = None,
     issued: Annotated[
-        str | None, typer.Option("--date", metavar="DATE", help="Date of issue (default: the --as-of day).")
+        str | None, typer.Option("--date", metavar="DATE", help=N_("Date of issue (default: the --as-of day)."))
     ] = None,
     details: Annotated[
-        bool, typer.Option("--details", help="Add the full finding list, from a new page (html, docx).")
+        bool, typer.Option("--details", help=N_("Add the full finding list, from a new page (html, docx)."))
     ] = False,
     precision: PrecisionOption = 1,
     unit: UnitOption = None,
@@ -205,20 +210,20 @@ def report(
 
 def export(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help=N_("The file to write."))],
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="xlsx, csv or json (default: from FILE).")
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help=N_("xlsx, csv or json (default: from FILE)."))
     ] = None,
     unit: UnitOption = None,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+        str | None, typer.Option("--as-of", metavar="DATE", help=N_("States as of this date (default: today)."))
     ] = None,
     paper: Annotated[
         str | None,
         typer.Option(
-            "--paper", metavar="SIZE", help="A4 or A3 landscape for xlsx (default: rectify.yaml's sheet.paper, A4)."
+            "--paper", metavar="SIZE", help=N_("A4 or A3 landscape for xlsx (default: rectify.yaml's sheet.paper, A4).")
         ),
     ] = None,
 ) -> None:
@@ -259,28 +264,28 @@ def list_(
     unit: UnitOption = None,
     status_: Annotated[
         str | None,
-        typer.Option("--status", "-s", help="Only this status (open, in_progress, submitted, closed, long_term)."),
+        typer.Option("--status", "-s", help=N_("Only this status (open, in_progress, submitted, closed, long_term).")),
     ] = None,
     aspect: Annotated[
-        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help="Only aspects containing this text.")
+        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help=N_("Only aspects containing this text."))
     ] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue findings.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help=N_("Only overdue findings."))] = False,
     owner: Annotated[
-        str | None, typer.Option("--owner", metavar="NAME", help="Only owners (责任人) containing this text.")
+        str | None, typer.Option("--owner", metavar="NAME", help=N_("Only owners (责任人) containing this text."))
     ] = None,
     department: Annotated[
         str | None,
-        typer.Option("--department", metavar="NAME", help="Only departments (责任部门) containing this text."),
+        typer.Option("--department", metavar="NAME", help=N_("Only departments (责任部门) containing this text.")),
     ] = None,
     title: Annotated[
         str | None,
-        typer.Option("--title", metavar="TEXT", help="Only titles containing this text (punctuation ignored)."),
+        typer.Option("--title", metavar="TEXT", help=N_("Only titles containing this text (punctuation ignored).")),
     ] = None,
-    withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Only withdrawn findings (撤销, 合并).")] = False,
+    withdrawn: Annotated[bool, typer.Option("--withdrawn", help=N_("Only withdrawn findings (撤销, 合并)."))] = False,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+        str | None, typer.Option("--as-of", metavar="DATE", help=N_("States as of this date (default: today)."))
     ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
@@ -345,12 +350,12 @@ def frequent(
 def board(
     ctx: typer.Context,
     host: Annotated[
-        str, typer.Option("--host", metavar="HOST", help="Address to listen on (default: this machine only).")
+        str, typer.Option("--host", metavar="HOST", help=N_("Address to listen on (default: this machine only)."))
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, metavar="N", help="Port to listen on (0: any free port).")
+        int, typer.Option("--port", min=0, max=65535, metavar="N", help=N_("Port to listen on (0: any free port)."))
     ] = 8765,
-    open_: Annotated[bool, typer.Option("--open", help="Open the board in the default browser.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help=N_("Open the board in the default browser."))] = False,
 ) -> None:
     """Serve a read-only web board (挂图作战) of the ledgers: rates, units, findings, overdue lists, downloads."""
     from rectify import board as web
