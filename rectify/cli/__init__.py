@@ -29,20 +29,33 @@ from rectify.i18n import N_, _, ngettext, reset_lang, route_libraries, set_lang
 class RectifyGroup(TyperGroup):
     """Typer group that reports a :class:`RectifyError` as plain words and an exit code."""
 
-    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+    def main(self, args: Any = None, *rest: Any, standalone_mode: bool = True, **options: Any) -> Any:
         """Run the command line in the user's language: decided from the arguments
         (``--lang``, ``--ledgers``), rectify.yaml and the environment before anything is
         parsed, so help, click's own words and errors all speak it."""
-        from rectify.cli.catalog import translate
+        from rectify.cli.catalog import ClickUsageError, show_error, translate
         from rectify.cli.common import early_language
 
+        standalone = standalone_mode
         token = set_lang(early_language(list(sys.argv[1:] if args is None else args)))
         try:
             route_libraries()
             translate(self)
-            return super().main(args, *rest, **options)
+            try:
+                result = super().main(args, *rest, standalone_mode=False, **options)  # type: ignore[misc]
+            except (ClickUsageError, typer.Abort) as exc:  # typer's click words them in English only
+                if not standalone:
+                    raise
+                if isinstance(exc, typer.Abort):
+                    typer.echo(_("Aborted!"), err=True)
+                    sys.exit(1)
+                show_error(exc)
+                sys.exit(exc.exit_code)
         finally:
             reset_lang(token)
+        if standalone:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; print a core error to stderr and exit with its code."""

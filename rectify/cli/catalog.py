@@ -1,4 +1,4 @@
-"""The help texts of the commands in the message catalog, and shown in the user's language.
+"""The help texts of the commands, and the command line's own words, in the user's language.
 
 A command's help is its function's docstring (typer reads it); options and groups take
 ``help=N_("...")``. Both are English msgids. :func:`extract` is the Babel extraction
@@ -7,16 +7,108 @@ finds, plus the docstring of every command defined in the file, found by walking
 command tree itself so no command is missed. :func:`translate` sets the help of a built
 command tree in the language in force, each time a command runs, so one process can
 answer ``--help`` in either language.
+
+typer's own words (the ``Usage:`` prefix, ``Show this message and exit.``, its usage
+errors) come from the click typer ships, which writes them without gettext: a help
+formatter (:class:`Formatter`) and :func:`show_error` say them through the catalog, and
+:data:`WORDS` lists them for it. Its section headings (``Options``, ``Commands``) and
+``[default: ...]`` go through gettext and are routed by :func:`rectify.i18n.route_libraries`.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Collection, Iterator, Mapping
+import re
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import IO, Any
 
-from rectify.i18n import _
+import typer
+
+from rectify.i18n import N_, _
+
+try:  # typer 0.2x ships its own click
+    from typer._click.exceptions import UsageError as ClickUsageError
+    from typer._click.formatting import HelpFormatter
+except ImportError:  # pragma: no cover - older typer on the click package
+    from click.exceptions import UsageError as ClickUsageError  # type: ignore[assignment]
+    from click.formatting import HelpFormatter  # type: ignore[assignment]
+
+__all__ = ["ClickUsageError", "Context", "Formatter", "commands", "error_text", "extract", "show_error", "translate"]
+
+WORDS = (
+    N_("Usage:"),
+    N_("Show this message and exit."),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Aborted!"),
+)
+"""typer's words that its click writes without gettext (:func:`show_error`, :class:`Formatter`)."""
+
+ERRORS: tuple[tuple[str, str], ...] = (
+    (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+    (r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
+     N_("No such option: {name} (Possible options: {options})")),
+    (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+    (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
+    (r"Missing parameter: (?P<name>.+)", N_("Missing parameter: {name}")),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", N_("Got unexpected extra argument(s) ({args})")),
+    (r"Option (?P<name>.+) requires an argument\.", N_("Option {name} requires an argument.")),
+    (r"Option (?P<name>.+) requires (?P<nargs>\d+) arguments\.", N_("Option {name} requires {nargs} arguments.")),
+    (r"Option (?P<name>.+) does not take a value\.", N_("Option {name} does not take a value.")),
+    (r"Invalid value for (?P<name>.+?): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
+    (r"Invalid value: (?P<message>.*)", N_("Invalid value: {message}")),
+    (r"(?P<value>.+) is not a valid integer\.", N_("{value} is not a valid integer.")),
+    (r"(?P<value>.+) is not in the range (?P<range>.+)\.", N_("{value} is not in the range {range}.")),
+)  # fmt: skip
+"""typer's usage errors as its click words them (a pattern) and as the catalog has them."""
+
+
+class Formatter(HelpFormatter):
+    """click's help formatter saying ``Usage:`` and each option's help in the language in force."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """Write the usage line with the translated ``Usage:``."""
+        super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], *more: Any, **options: Any) -> None:
+        """Write option rows, their help translated when the catalog has it (``-h``'s own)."""
+        super().write_dl([(term, _(text) if text else text) for term, text in rows], *more, **options)
+
+
+class Context(typer.Context):
+    """The context of every rectify command: helps with :class:`Formatter`."""
+
+    formatter_class = Formatter
+
+
+def error_text(message: str) -> str:
+    """One of typer's usage errors (``No such option: --x``) in the language in force."""
+    for pattern, msgid in ERRORS:
+        found = re.fullmatch(pattern, message, re.DOTALL)
+        if found:
+            values = found.groupdict()
+            if "message" in values:
+                values["message"] = error_text(values["message"])
+            return _(msgid).format(**values)
+    return _(message)
+
+
+def show_error(exc: Exception) -> None:
+    """Print a usage error of typer's click on stderr as click does (usage line, the
+    ``-h`` hint, ``Error: ...``), in the language in force."""
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, ClickUsageError) and ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = _("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=ctx.help_option_names[0]
+            )
+            hint += "\n"
+        typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if format_message is not None else str(exc)
+    typer.echo(_("Error: {message}").format(message=error_text(message)), err=True)
 
 _MSGID = "_rectify_msgid"
 
@@ -34,6 +126,7 @@ def translate(group: Any) -> None:
     force (:func:`rectify.i18n._`); the English msgid is kept on the object, so a later
     call in another language starts from it."""
     for command in commands(group):
+        command.context_class = Context
         items: list[Any] = [command, *command.params]
         for item in items:
             for attribute in ("help", "short_help"):
