@@ -151,7 +151,7 @@ def route_libraries(prefixes: tuple[str, ...] = ("click", "typer")) -> None:
     Both libraries mark their words for gettext with ``from gettext import gettext as _``
     (and ``ngettext``), which reads the process-wide default domain; each loaded module of
     theirs that holds those functions is pointed at :func:`_` and :func:`ngettext` here,
-    whose catalog holds their words too (listed in :mod:`rectify.libwords`). Idempotent.
+    whose catalog holds their words too (listed in :data:`rectify.cli.catalog.WORDS`). Idempotent.
     """
     for name, module in list(sys.modules.items()):
         if module is None or not name.startswith(prefixes):

@@ -42,8 +42,22 @@ WORDS = (
     N_("Error: {message}"),
     N_("Try '{command} {option}' for help."),
     N_("Aborted!"),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    # typer's words through gettext (rectify.i18n.route_libraries); tests/test_i18n.py fails when
+    # the installed typer has one not listed here
+    N_("(dynamic)"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
 )
-"""typer's words that its click writes without gettext (:func:`show_error`, :class:`Formatter`)."""
+"""typer's own words: those its click writes without gettext (:func:`show_error`,
+:class:`Formatter`), and those it marks for gettext."""
 
 ERRORS: tuple[tuple[str, str], ...] = (
     (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
@@ -146,16 +160,16 @@ def _origin(command: Any) -> Any:
 
 def extract(
     fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
-) -> Iterator[tuple[int, str | tuple[str, ...], list[str], str | None]]:
+) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
     """Babel extraction method (``babel.cfg``: ``[rectify.cli.catalog:extract: rectify/cli/**.py]``).
 
-    Yields ``(lineno, message, comments, context)`` as Babel's Python extractor does for
+    Yields ``(lineno, funcname, message, comments)`` as Babel's Python extractor does for
     ``_``, ``N_`` and ``ngettext`` calls, then the help of each command whose function is
     defined in ``fileobj`` (its docstring, as typer shows it), at the function's line.
     """
     from babel.messages.extract import extract_python
 
-    yield from extract_python(fileobj, keywords, comment_tags, dict(options))  # type: ignore[arg-type]
+    yield from extract_python(fileobj, keywords, comment_tags, dict(options))  # type: ignore[arg-type,misc]
     name = getattr(fileobj, "name", None)
     if not name:
         return
@@ -169,4 +183,4 @@ def extract(
         if code is None or not os.path.exists(code.co_filename) or not command.help:
             continue
         if os.path.samefile(code.co_filename, name) and command.help == inspect.getdoc(function):
-            yield code.co_firstlineno, command.help, [], None
+            yield code.co_firstlineno, "_", command.help, []
