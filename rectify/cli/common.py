@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rectify.errors import UsageError
-from rectify.i18n import LANGS, N_, _, choose, set_lang
+from rectify.i18n import LANGS, N_, _, choose, ngettext, set_lang
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -147,5 +147,12 @@ def _option_value(args: list[str], name: str) -> str | None:
 
 
 def plural(count: int, word: str) -> str:
-    """``1 finding``, ``2 findings``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``1 finding``, ``2 findings`` (``word``: finding, ledger, problem or unit), in the
+    language in force."""
+    forms = {
+        "finding": ngettext("{count} finding", "{count} findings", count),
+        "ledger": ngettext("{count} ledger", "{count} ledgers", count),
+        "problem": ngettext("{count} problem", "{count} problems", count),
+        "unit": ngettext("{count} unit", "{count} units", count),
+    }
+    return forms[word].format(count=count)

@@ -44,7 +44,7 @@ def init(
         chosen = (ctx.obj or {}).get("ledgers") or os.environ.get("RECTIFY_LEDGERS")
         directory = Path(chosen) if chosen else Path("ledgers")
     created, attributes = init_folder(directory, git)
-    typer.echo(f"{'created' if created else 'using'} {display(directory)}/")
+    typer.echo((_("created {path}/") if created else _("using {path}/")).format(path=display(directory)))
     if attributes is not None:
         typer.echo(_(
             "merge driver installed: {attributes} and the repository's git config"
@@ -337,9 +337,11 @@ def check(
     if fmt == "text":
         where = display(lib.folder)
         summary = (
-            f"{plural(len(found), 'problem')} in {where}"
+            _("{problems} in {where}").format(problems=plural(len(found), "problem"), where=where)
             if found
-            else f"ok: {plural(files, 'ledger')}, {plural(counted, 'finding')} in {where}"
+            else _("ok: {ledgers}, {findings} in {where}").format(
+                ledgers=plural(files, "ledger"), findings=plural(counted, "finding"), where=where
+            )
         )
         typer.echo(summary, err=True)
     if found:

@@ -50,10 +50,11 @@ def allowed_actions(status: Status | None) -> list[Action]:
 
 
 def _refuse(status: Status | None, action: Action, why: str = "") -> WorkflowError:
-    allowed = ", ".join(a.value for a in allowed_actions(status)) or "none"
-    state = status.value if status else "not yet on the ledger"
+    allowed = ", ".join(a.value for a in allowed_actions(status)) or _("none")
+    state = status.value if status else _("not yet on the ledger")
     reason = _("cannot {value} a finding that is {state}").format(value=action.value, state=state) if not why else why
-    return WorkflowError(f"{reason}; allowed from {state}: {allowed}")
+    message = _("{reason}; allowed from {state}: {allowed}")
+    return WorkflowError(message.format(reason=reason, state=state, allowed=allowed))
 
 
 def next_status(status: Status | None, action: Action) -> Status:
