@@ -39,7 +39,7 @@ from rectify.domain.figures import Counts
 from rectify.domain.model import Evidence, Finding, Ledger
 from rectify.domain.states import deadline_on, is_overdue
 from rectify.errors import LedgerError, RectifyError, UsageError
-from rectify.i18n import _
+from rectify.i18n import N_, _, reset_lang, set_lang
 from rectify.present import bulletin, workbook
 from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, word
 
@@ -65,6 +65,30 @@ FILTERS = ("as_of", "since", "supervisor", "parent", "aspect", "lang")
 
 BAR_WIDTH = 220
 """Width of a unit's bar, in CSS pixels."""
+
+
+class Speaking:
+    """Every request speaks its page's language (:func:`_language`): errors and problems
+    shown on the page are in it (the language is held per request, in a context variable)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request with the language of its page in force."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lib = scope["app"].state.lib if "app" in scope else None
+        token = set_lang(_language(Request(scope), lib))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            reset_lang(token)
+
+
+HTTP_WORDS = (N_("Not Found"), N_("Method Not Allowed"))
+"""The reasons of starlette's HTTP errors a reader can meet, for the catalog."""
 
 
 class SecurityHeaders:
@@ -502,13 +526,13 @@ def _broken(request: Request, exc: Exception) -> Response:
 
 
 def _refused(request: Request, exc: Exception) -> Response:
-    status = 404 if isinstance(exc, UsageError) and str(exc).startswith("no ") else 400
+    status = 404 if isinstance(exc, UsageError) and str(exc).startswith(("no ", "没有")) else 400
     return _page(request, _fallback(request), "error.html", status=status, message=str(exc), status_code=status)
 
 
 def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return _page(request, _fallback(request), "error.html", status=exc.status_code, message=exc.detail,
+    return _page(request, _fallback(request), "error.html", status=exc.status_code, message=_(exc.detail),
                  status_code=exc.status_code)  # fmt: skip
 
 
@@ -537,7 +561,7 @@ def create_app(folder: Path) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(Speaking)],
         exception_handlers={LedgerError: _broken, RectifyError: _refused, HTTPException: _http},
     )
     app.state.lib = Ledgers(folder, remember=True)
