@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 
 from rectify import i18n
 from rectify.cli import command
-from rectify.cli.catalog import WORDS, commands
+from rectify.cli.catalog import WORDS
 from tests.conftest import MINIMAL, REPO, Run
 
 PO = REPO / "rectify" / "locale" / "zh_CN" / "LC_MESSAGES" / "rectify.po"
@@ -234,7 +234,9 @@ def test_the_help_follows_the_language_in_one_process(run: Run, monkeypatch: pyt
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert "经另一人审签，一步完成问题销号。" in run("close", "--help").output
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    assert "Close (销号) a finding with a second person's sign-off (审签), in one step." in run("close", "--help").output
+    assert (
+        "Close (销号) a finding with a second person's sign-off (审签), in one step." in run("close", "--help").output
+    )
     assert i18n.current() == "en"  # the run's language does not outlive it
 
 
@@ -276,7 +278,9 @@ def test_a_refused_close_and_an_unknown_id_speak_chinese(run: Run, demo: Path, z
     wrong_step = run("sign", "demo-001", "--by", "王五")
     assert "不能对状态为 open 的问题执行 sign" in wrong_step.output
     assert _english_left(wrong_step.output) == []
-    assert run("--lang", "en", "show", "demo-999").output == "rectify: error: no finding demo-999 in ledgers/demo.yaml\n"
+    assert (
+        run("--lang", "en", "show", "demo-999").output == "rectify: error: no finding demo-999 in ledgers/demo.yaml\n"
+    )
     assert run("--lang", "en", "close", "demo-001", "--by", "张三", "--approver", "张三").output == (
         "rectify: error: the approver (张三) is the person who closed it\n"
     )

@@ -186,6 +186,15 @@ hook_app.command("pre-receive")(sync.hook_pre_receive)
 _command: Any = None
 
 
+def extract_messages(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
+    """Babel's extraction method for ``rectify/cli`` (``babel.cfg``): the messages marked
+    with ``_``/``N_``/``ngettext`` and the help (docstring) of each command defined in the
+    file (:func:`rectify.cli.catalog.extract`)."""
+    from rectify.cli.catalog import extract
+
+    return extract(fileobj, keywords, comment_tags, options, typer.main.get_command(app))
+
+
 def command() -> Any:
     """Return the click command typer makes of :data:`app`, made once per process
     (typer would make it anew on each call)."""

@@ -159,9 +159,14 @@ def _origin(command: Any) -> Any:
 
 
 def extract(
-    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+    tree: Any,
 ) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
-    """Babel extraction method (``babel.cfg``: ``[rectify.cli.catalog:extract: rectify/cli/**.py]``).
+    """The messages of a file of ``rectify/cli`` for Babel, with the command tree ``tree``
+    (called by :func:`rectify.cli.extract_messages`, the method ``babel.cfg`` names).
 
     Yields ``(lineno, funcname, message, comments)`` as Babel's Python extractor does for
     ``_``, ``N_`` and ``ngettext`` calls, then the help of each command whose function is
@@ -173,11 +178,7 @@ def extract(
     name = getattr(fileobj, "name", None)
     if not name:
         return
-    import typer
-
-    from rectify.cli import app
-
-    for command in commands(typer.main.get_command(app)):
+    for command in commands(tree):
         function = _origin(command)
         code = getattr(function, "__code__", None)
         if code is None or not os.path.exists(code.co_filename) or not command.help:
