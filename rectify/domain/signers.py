@@ -204,11 +204,15 @@ def approval_problem(people: People, event: Event, unit: str, chain: tuple[str, 
     named = signer_name(event) or ""
     signer = people.by_id(signer_id)
     if signer is None:
-        return f"signed by {signer_id}, who is not in the people file"
+        return _("signed by {signer_id}, who is not in the people file").format(signer_id=signer_id)
     if not same_person(signer.name, named):
-        return f"signed by {signer.name} ({signer.id}), not by {named}, whom the event names"
+        return _(
+            "signed by {name} ({id}), not by {named}, whom the event names"
+        ).format(name=signer.name, id=signer.id, named=named)
     level = level_of(event, chain)
     if not signer.may_sign(level, unit):
-        at = f"at level {level} " if level else ""
-        return f"{signer.name} ({signer.id}) may not sign {at}for unit {unit}"
+        at = _("at level {level} ").format(level=level) if level else ""
+        return _(
+            "{name} ({id}) may not sign {at}for unit {unit}"
+        ).format(name=signer.name, id=signer.id, at=at, unit=unit)
     return None

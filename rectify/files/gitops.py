@@ -69,13 +69,13 @@ def can_commit(folder: Path, paths: list[Path]) -> str | None:
     """Return why a commit of ``paths`` would fail (no identity, an ignored file), or None."""
     root = toplevel(folder)
     if root is None:
-        return f"{folder} is not in a git repository; run `git init` first"
+        return _("{folder} is not in a git repository; run `git init` first").format(folder=folder)
     if subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=root, capture_output=True).returncode != 0:
-        return "git does not know who you are; set user.name and user.email (git config)"
+        return _("git does not know who you are; set user.name and user.email (git config)")
     for path in paths:
         name = str(path.resolve().relative_to(root.resolve()))
         if subprocess.run(["git", "check-ignore", "-q", "--", name], cwd=root, capture_output=True).returncode == 0:
-            return f"{name} is ignored by git (.gitignore), so it cannot go into the commit"
+            return _("{name} is ignored by git (.gitignore), so it cannot go into the commit").format(name=name)
     return None
 
 
@@ -284,7 +284,7 @@ def finish_pending(folder: Path) -> str | None:
         message, digest = str(data["message"]), str(data["sha256"])
     except (OSError, ValueError, KeyError, TypeError):
         record.unlink(missing_ok=True)
-        return "an unreadable record of an unfinished commit was removed"
+        return _("an unreadable record of an unfinished commit was removed")
     ledger = paths[0]
     try:
         current = hashlib.sha256(ledger.read_bytes()).hexdigest()
@@ -292,12 +292,16 @@ def finish_pending(folder: Path) -> str | None:
         current = None
     if not uncommitted(ledger):
         record.unlink(missing_ok=True)
-        return f"a command stopped before writing {display(ledger)}; nothing of it was kept"
+        return _("a command stopped before writing {ledger}; nothing of it was kept").format(ledger=display(ledger))
     if current == digest:
         commit([p for p in paths if p.exists()], message)
         record.unlink(missing_ok=True)
-        return f"finished the commit of a command that stopped after writing {display(ledger)}: {message}"
+        return _(
+            "finished the commit of a command that stopped after writing {ledger}: {message}"
+        ).format(ledger=display(ledger), message=message)
     return (
-        f"{display(ledger)} was written by a command that stopped before committing it, and has changed since; "
-        "commit or restore it by hand (git diff shows the change)"
+        _(
+            "{ledger} was written by a command that stopped before committing it, and has changed since; "
+            "commit or restore it by hand (git diff shows the change)"
+        ).format(ledger=display(ledger))
     )
