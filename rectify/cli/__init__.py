@@ -73,7 +73,7 @@ class RectifyGroup(TyperGroup):
                 count = len(exc.problems)
                 found = ngettext("{count} problem found; nothing was written",
                                  "{count} problems found; nothing was written", count).format(count=count)  # fmt: skip
-                message += f"\nrectify: {found}"
+                message += "\n" + _("rectify: {note}").format(note=found)
             else:
                 message = _("rectify: error: {message}").format(message=message)
             from rectify.present.tables import shown

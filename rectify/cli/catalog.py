@@ -73,6 +73,10 @@ ERRORS: tuple[tuple[str, str], ...] = (
     (r"Invalid value for (?P<name>.+?): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
     (r"Invalid value: (?P<message>.*)", N_("Invalid value: {message}")),
     (r"(?P<value>.+) is not a valid integer\.", N_("{value} is not a valid integer.")),
+    (r"Input should be a valid integer, unable to parse string as an integer",
+     N_("Input should be a valid integer, unable to parse string as an integer")),
+    (r"Input should be less than or equal to (?P<limit>.+)", N_("Input should be less than or equal to {limit}")),
+    (r"Input should be greater than or equal to (?P<limit>.+)", N_("Input should be greater than or equal to {limit}")),
     (r"(?P<value>.+) is not in the range (?P<range>.+)\.", N_("{value} is not in the range {range}.")),
 )  # fmt: skip
 """typer's usage errors as its click words them (a pattern) and as the catalog has them."""

@@ -255,7 +255,8 @@ def export(
     else:
         data = (json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
     lib.write_output(output, data)
-    counted = f"{plural(len(ledgers), 'unit')}, {plural(len(records), 'finding')}"
+    units, found = plural(len(ledgers), "unit"), plural(len(records), "finding")
+    counted = _("{units}, {findings}").format(units=units, findings=found)
     typer.echo(_("wrote {output}: {counted} as of {day}").format(output=display(output), counted=counted, day=day))
 
 
