@@ -179,7 +179,7 @@ def sync(folder: Path, key: str | None = None, sign: bool = False) -> Synced:
             undone = ""
             if done.incoming and before:  # our merge of what came in goes too, so a signed one can replace it
                 reset = subprocess.run(["git", "reset", "-q", "--keep", before], cwd=root, capture_output=True)
-                undone = "; the merge was undone" if reset.returncode == 0 else ""
+                undone = _("; the merge was undone") if reset.returncode == 0 else ""
             raise SyncStopped(_(
                 "the server refused the push; nothing was pushed{undone}:\n{said}"
             ).format(undone=undone, said=said))
@@ -202,7 +202,7 @@ def _conflict_message(root: Path, merged: subprocess.CompletedProcess[bytes]) ->
             text = ""
         named = re.findall(r"conflict in ([a-z0-9-]+-[0-9]{3,})", "\n".join(notes))
         named = [fid for fid in named if fid.rsplit("-", 1)[0] == Path(name).stem]
-        findings = list(dict.fromkeys([*named, *conflict_findings(text)])) or ["(the ledger's head)"]
+        findings = list(dict.fromkeys([*named, *conflict_findings(text)])) or [_("(the ledger's head)")]
         parts.append(f"{name}: {', '.join(findings)}")
     try:
         _git(["merge", "--abort"], root)
@@ -210,6 +210,5 @@ def _conflict_message(root: Path, merged: subprocess.CompletedProcess[bytes]) ->
         pass
     what = "; ".join(parts) or merged.stderr.decode("utf-8", "replace").strip()
     detail = "".join(f"\n  {line}" for line in notes)
-    return (
-        f"conflict in {what}{detail}\nthe merge was undone and nothing was pushed; settle the finding, then sync again"
-    )
+    message = _("conflict in {what}{detail}\nthe merge was undone and nothing was pushed; settle the finding, then sync again")
+    return message.format(what=what, detail=detail)
