@@ -210,5 +210,7 @@ def _conflict_message(root: Path, merged: subprocess.CompletedProcess[bytes]) ->
         pass
     what = "; ".join(parts) or merged.stderr.decode("utf-8", "replace").strip()
     detail = "".join(f"\n  {line}" for line in notes)
-    message = _("conflict in {what}{detail}\nthe merge was undone and nothing was pushed; settle the finding, then sync again")
+    message = _(
+        "conflict in {what}{detail}\nthe merge was undone and nothing was pushed; settle the finding, then sync again"
+    )
     return message.format(what=what, detail=detail)
