@@ -32,7 +32,7 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         metavar="LANG",
-        help=N_("Labels in zh or en (default: zh when the locale is Chinese)."),
+        help=N_("Language of labels and messages, zh or en (default: rectify.yaml's lang, else the locale)."),
     ),
 ]
 CommitOption = Annotated[

@@ -167,7 +167,7 @@ def rule_history(loaded: Subject) -> list[Problem]:
                 break
         else:
             if track.status is not finding.status:
-                leads = track.status.value if track.status else "nothing"
+                leads = track.status.value if track.status else _("no state")
                 message = _(
                     "status is {value} but its history leads to {leads}"
                 ).format(value=finding.status.value, leads=leads)

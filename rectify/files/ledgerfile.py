@@ -377,7 +377,8 @@ def check_folder(
         progress(len(paths), len(paths))
     problems.extend(run_folder_rules(list(loaded)))
     for entry in unreadable_entries(folder):
-        kind = "a folder" if entry.is_dir() else "a broken link" if entry.is_symlink() else "not a regular file"
+        link = _("a broken link") if entry.is_symlink() else _("not a regular file")
+        kind = _("a folder") if entry.is_dir() else link
         message = _(
             "{name} is {kind}, not a ledger file; its unit is left out until it is fixed"
         ).format(name=entry.name, kind=kind)

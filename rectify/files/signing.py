@@ -460,7 +460,8 @@ def people_history_problems(root: Path) -> list[Problem]:
         judge = judge if judge is not None else version(item.sha)
         seen = signatures(root, [item.sha], judge, cache=True).get(item.sha) if judge is not None else None
         if seen is None or seen.status != "G" or not judge or not judge.is_admin(seen.signer):
-            who = f"signed by {seen.signer}" if seen and seen.signer else "not signed by a key of an administrator"
+            signed = _("signed by {signer}").format(signer=seen.signer) if seen and seen.signer else ""
+            who = signed or _("not signed by a key of an administrator")
             message = _(
                 "commit {sha} changed the people file, {who}; only an administrator may change it"
             ).format(sha=item.sha[:10], who=who)
