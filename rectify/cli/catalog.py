@@ -82,16 +82,94 @@ ERRORS: tuple[tuple[str, str], ...] = (
 """typer's usage errors as its click words them (a pattern) and as the catalog has them."""
 
 
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+_NO_LINE_START = set("，。；：、）》」』！？,.;:)]")
+
+
+def _width(text: str) -> int:
+    from wcwidth import wcswidth
+
+    return max(wcswidth(text), len(text) if wcswidth(text) < 0 else 0)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of ``text`` at most ``width`` terminal columns wide (a Chinese character
+    counts two), broken at spaces or between Chinese characters, never before closing
+    punctuation (，。）); a word longer than the width stands alone. Paragraphs (blank
+    lines) are kept; a line break inside one is a space, or nothing between Chinese."""
+    out: list[str] = []
+    for number, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
+        if number:
+            out.append("")
+        joined = re.sub(rf"(?<=[{_WIDE}])\s*\n\s*(?=[{_WIDE}])", "", paragraph)
+        line: list[str] = []
+        for token in _TOKENS.findall(joined.replace("\n", " ")):
+            if token.isspace():
+                if line:
+                    line.append(" " if "\n" in token else token)  # two spaces before [default: ...] stay
+                continue
+            if line and _width("".join(line) + token) > width:
+                carried: list[str] = []
+                if token[0] in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
+                    # closing punctuation never starts a line: the word before goes down with it
+                    carried = [line.pop()]
+                out.append("".join(line).rstrip())
+                line = carried
+            line.append(token)
+        if line:
+            out.append("".join(line).rstrip())
+    return out
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut at a word (or between Chinese characters) to fit ``width`` columns."""
+    kept = ""
+    for token in _TOKENS.findall(text):
+        if _width(kept + token) > width:
+            break
+        kept += token
+    return kept.rstrip(" ,;:，；：、")
+
+
 class Formatter(HelpFormatter):
-    """click's help formatter saying ``Usage:`` and each option's help in the language in force."""
+    """click's help formatter saying ``Usage:`` and each option's help in the language in
+    force, wrapping text to the window by display width (Chinese characters are two
+    columns; click counts characters and breaks only at spaces)."""
+
+    def write_text(self, text: str) -> None:
+        """Write a help paragraph, indented and wrapped (:func:`wrap`)."""
+        indent = " " * self.current_indent
+        width = max((self.width or 80) - self.current_indent, 11)
+        self.write("".join(f"{indent}{line}\n" if line else "\n" for line in wrap(text, width)))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        """Write option or command rows, their help translated when the catalog has it
+        (``-h``'s own) and wrapped by display width beside the names."""
+        rows = [(term, _(text) if text else text) for term, text in rows]
+        first_col = min(max((_width(term) for term, _text in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            self.write(f"{indent}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if _width(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - _width(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            room = max((self.width or 80) - first_col - self.current_indent, 10)
+            lines = wrap(text, room) or [""]
+            if len(lines) > 1 and text.endswith("...") and "\n" not in text:  # a command's cut short help
+                lines = [_shorten(text[:-3], room - 3) + "..."]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{' ' * (first_col + self.current_indent)}{line}\n" if line else "\n")
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         """Write the usage line with the translated ``Usage:``."""
         super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], *more: Any, **options: Any) -> None:
-        """Write option rows, their help translated when the catalog has it (``-h``'s own)."""
-        super().write_dl([(term, _(text) if text else text) for term, text in rows], *more, **options)
 
 
 class Context(typer.Context):
