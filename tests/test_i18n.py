@@ -222,6 +222,34 @@ def test_help_of_every_command_is_chinese(run: Run, zh: None) -> None:
         assert _english_left(result.output) == [], (words, result.output)
 
 
+def test_no_help_line_is_wider_than_the_window(run: Run) -> None:
+    """Help text is wrapped by display width: a Chinese character takes two columns
+    (typer's test runner fixes the width at 80)."""
+    from wcwidth import wcswidth
+
+    for lang in ("zh", "en"):
+        for words in [[], *_all_commands()]:
+            output = run("--lang", lang, *words, "--help").output
+            wide = [line for line in output.splitlines() if wcswidth(line) > 80]
+            assert wide == [], (lang, words, wide)
+
+
+@pytest.mark.parametrize("words", [[], ["status"], ["import"], ["close"]])
+def test_no_help_line_is_wider_than_a_narrow_terminal(words: list[str]) -> None:
+    import subprocess
+    import sys
+
+    from wcwidth import wcswidth
+
+    for lang in ("zh_CN.UTF-8", "en_US.UTF-8"):
+        env = {**os.environ, "COLUMNS": "60", "LANG": lang}
+        output = subprocess.run(
+            [sys.executable, "-m", "rectify", *words, "--help"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        assert [line for line in output.splitlines() if wcswidth(line) > 60] == []
+        assert ("选项:" if lang.startswith("zh") else "Options:") in output
+
+
 def test_help_in_english_with_lang_en(run: Run, zh: None) -> None:
     for words in [[], ["close"], ["unit", "add"], ["check"]]:
         result = run("--lang", "en", *words, "--help")
