@@ -279,7 +279,7 @@ def test_check_on_a_broken_ledger_speaks_chinese(run: Run, folder: Path, zh: Non
         "ledgers/demo.yaml:14:15: demo-001.deadline: '2021-13-31' 不是有效日期",
         "ledgers/demo.yaml:15:5: demo-001.staus: 未知字段 'staus'；是否应为 'status'？",
     ]
-    assert result.stderr == "ledgers 中有 2 处问题\n"
+    assert result.stderr == "ledgers 中有 2 处错误\n"
     english = run("--lang", "en", "check")
     assert english.stdout.splitlines() == [
         "ledgers/demo.yaml:14:15: demo-001.deadline: '2021-13-31' is not a real date",
