@@ -380,3 +380,15 @@ def test_the_board_in_chinese_shows_no_english_text(shipped: Path) -> None:
         assert _english_left(text) == [], (page, _english_left(text))
     assert "没有问题 nowhere-001" in client.get("/finding/nowhere-001?lang=zh").text
     assert "no finding nowhere-001" in client.get("/finding/nowhere-001?lang=en").text
+
+
+def test_yaml_syntax_errors_and_an_empty_rectify_yaml_in_chinese(
+    run: Run, folder: Path, tmp_path: Path, zh: None
+) -> None:
+    (folder / "demo.yaml").write_text(MINIMAL.replace("  name: 示例单位\n", "  name: 示例单位: 二\n"), encoding="utf-8")
+    (tmp_path / "rectify.yaml").write_text("# settings to come\n", encoding="utf-8")  # comments only: the defaults
+    result = run("check")
+    assert result.stdout == "ledgers/demo.yaml:4:13: YAML 语法错误：此处不能有“键: 值”（冒号后的值）\n"
+    assert run("--lang", "en", "check").stdout == (
+        "ledgers/demo.yaml:4:13: YAML syntax error: mapping values are not allowed here\n"
+    )

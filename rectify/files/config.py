@@ -183,7 +183,8 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
     try:
         doc = yamlread.parse(raw, name)
     except LedgerError as exc:
-        if all("the ledger is empty" in p.message for p in exc.problems):
+        empty = _("the ledger is empty; it needs unit, inspection and findings")
+        if all(p.message == empty for p in exc.problems):
             return Config()  # an empty or comment-only file: defaults
         raise
     if not isinstance(doc.data, dict):
