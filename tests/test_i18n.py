@@ -392,3 +392,13 @@ def test_yaml_syntax_errors_and_an_empty_rectify_yaml_in_chinese(
     assert run("--lang", "en", "check").stdout == (
         "ledgers/demo.yaml:4:13: YAML syntax error: mapping values are not allowed here\n"
     )
+
+
+def test_rectify_alone_shows_the_chinese_help_and_every_command_a_sentence(run: Run, zh: None) -> None:
+    result = run()
+    assert result.exit_code == 2
+    assert result.output.startswith("用法： rectify [OPTIONS] COMMAND [ARGS]...\n\n  以 YAML 文件管理巡察整改台账")
+    assert "错误" not in result.output
+    commands = result.output.split("命令:\n")[1].splitlines()
+    assert "  withdraw      撤销误挂账的问题，或将重复问题合并到另一问题（--into）：问题连" in commands
+    assert not [line for line in commands if line.rstrip().endswith(" ...")]

@@ -193,6 +193,9 @@ def error_text(message: str) -> str:
 def show_error(exc: Exception) -> None:
     """Print a usage error of typer's click on stderr as click does (usage line, the
     ``-h`` hint, ``Error: ...``), in the language in force."""
+    if isinstance(exc, ClickUsageError) and type(exc).show is not ClickUsageError.show:
+        exc.show()  # its own words: the help, made in the language in force (no_args_is_help)
+        return
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, ClickUsageError) and ctx is not None:
         hint = ""
@@ -232,6 +235,19 @@ def translate(group: Any) -> None:
                 msgid = msgids[attribute]
                 if msgid:
                     setattr(item, attribute, _(msgid))
+        original = command.__dict__[_MSGID]
+        if not original["short_help"] and original["help"] and command.help != original["help"]:
+            # click shortens a help at spaces, which Chinese has none of: its first sentence
+            command.short_help = _first_sentence(command.help)
+        elif not original["short_help"]:
+            command.short_help = None
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a translated help (up to its first 。), on one line."""
+    first = text.strip().split("\n\n")[0]
+    head, stop, _rest = first.partition("。")
+    return (head + stop).replace("\n", "")
 
 
 def _origin(command: Any) -> Any:
