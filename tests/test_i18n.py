@@ -400,5 +400,5 @@ def test_rectify_alone_shows_the_chinese_help_and_every_command_a_sentence(run: 
     assert result.output.startswith("用法： rectify [OPTIONS] COMMAND [ARGS]...\n\n  以 YAML 文件管理巡察整改台账")
     assert "错误" not in result.output
     commands = result.output.split("命令:\n")[1].splitlines()
-    assert "  withdraw      撤销误挂账的问题，或将重复问题合并到另一问题（--into）：问题连" in commands
+    assert any(line.startswith("  withdraw      撤销误挂账的问题，或将重复问题合并到另一问题") for line in commands)
     assert not [line for line in commands if line.rstrip().endswith(" ...")]
