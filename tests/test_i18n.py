@@ -402,3 +402,18 @@ def test_rectify_alone_shows_the_chinese_help_and_every_command_a_sentence(run: 
     commands = result.output.split("命令:\n")[1].splitlines()
     assert any(line.startswith("  withdraw      撤销误挂账的问题，或将重复问题合并到另一问题") for line in commands)
     assert not [line for line in commands if line.rstrip().endswith(" ...")]
+
+
+def test_every_command_takes_lang(run: Run, demo: Path, zh: None) -> None:
+    """``--lang`` after any command, as `status --lang en` always could; a language rectify
+    does not speak is refused."""
+    assert run("check", "--lang", "en").stderr == "ok: 1 ledger, 2 findings in ledgers\n"
+    assert (
+        run("show", "demo-999", "--lang", "en").output == "rectify: error: no finding demo-999 in ledgers/demo.yaml\n"
+    )
+    closed = run("close", "demo-001", "--by", "张三", "--approver", "张三", "--lang", "en")
+    assert closed.output == "rectify: error: the approver (张三) is the person who closed it\n"
+    assert run("close", "--help", "--lang", "en").output.startswith("Usage: rectify close")
+    for args in (["check", "--lang", "fr"], ["--lang", "fr", "check"]):
+        refused = run(*args)
+        assert (refused.exit_code, refused.output) == (2, "rectify：错误：--lang 须为 zh 或 en，不能是 'fr'\n")

@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from rectify import __version__
 from rectify.cli import ledgers, steps, sync, views
-from rectify.cli.common import LangOption
+from rectify.cli.common import LangOption, language
 from rectify.errors import LedgerError, RectifyError
 from rectify.i18n import N_, _, ngettext, reset_lang, route_libraries, set_lang
 
@@ -33,13 +33,14 @@ class RectifyGroup(TyperGroup):
         """Run the command line in the user's language: decided from the arguments
         (``--lang``, ``--ledgers``), rectify.yaml and the environment before anything is
         parsed, so help, click's own words and errors all speak it."""
-        from rectify.cli.catalog import ClickUsageError, show_error, translate
+        from rectify.cli.catalog import ClickUsageError, lang_everywhere, show_error, translate
         from rectify.cli.common import early_language
 
         standalone = standalone_mode
         token = set_lang(early_language(list(sys.argv[1:] if args is None else args)))
         try:
             route_libraries()
+            lang_everywhere(self)
             translate(self)
             try:
                 result = super().main(args, *rest, standalone_mode=False, **options)  # type: ignore[misc]
@@ -144,6 +145,8 @@ def main_options(
 ) -> None:
     """rectify: inspection rectification ledgers (巡察整改台账) in plain YAML."""
     ctx.obj = {"ledgers": ledgers, "debug": debug, "cache": not no_cache}
+    if lang is not None:
+        language(lang)  # refuses a language rectify does not speak
     if no_pager:
         from rectify.present import tables
 

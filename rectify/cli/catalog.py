@@ -220,6 +220,31 @@ def commands(group: Any) -> Iterator[Any]:
         yield from commands(sub)
 
 
+def lang_everywhere(group: Any) -> None:
+    """Give every command that has no ``--lang`` of its own the group's (``rectify check
+    --lang en``): its value is not passed to the command, since the language of a run is
+    decided from the command line before parsing (:func:`rectify.cli.common.early_language`)."""
+    import copy
+
+    given = next((param for param in group.params if param.name == "lang"), None)
+    if given is None:
+        return
+    for command in commands(group):
+        if command is group or hasattr(command, "commands") or any(p.name == "lang" for p in command.params):
+            continue
+        option = copy.copy(given)
+        option.expose_value = False
+        option.callback = _checked_lang
+        command.params.append(option)
+
+
+def _checked_lang(ctx: Any, param: Any, value: str | None) -> str | None:
+    """Refuse a ``--lang`` rectify does not speak (UsageError, exit 2)."""
+    from rectify.cli.common import language
+
+    return language(value) if value is not None else None
+
+
 def translate(group: Any) -> None:
     """Put the help of every command and parameter under ``group`` in the language in
     force (:func:`rectify.i18n._`); the English msgid is kept on the object, so a later
