@@ -1,6 +1,6 @@
 """Pydantic's validation errors in plain words, at the line and column they are about.
 
-A pydantic error becomes ``ledgers/x.yaml:12:5: findings[3].deadline (x-003): ...`` with
+A pydantic error becomes ``ledgers/x.yaml:12:5: x-003.deadline: ...`` (the finding by its id) with
 the 1-based finding and its id, never the raw pydantic text (STYLE.md, pattern 5).
 """
 
@@ -58,7 +58,8 @@ def finding_label(finding: str, rest: tuple[str | int, ...], index: int | None =
 
 
 def label(loc: tuple[str | int, ...]) -> str:
-    """Return a model location as people read it: ``findings[3].deadline`` (1-based)."""
+    """Return a model location as people read it: ``unit.id``, ``history[2].date`` (1-based);
+    a place in a finding is named by :func:`finding_label`."""
     out = ""
     for part in loc:
         if isinstance(part, int):
