@@ -1,7 +1,8 @@
 """Pydantic's validation errors in plain words, at the line and column they are about.
 
-A pydantic error becomes ``ledgers/x.yaml:12:5: x-003.deadline: ...`` (the finding by its id) with
-the 1-based finding and its id, never the raw pydantic text (STYLE.md, pattern 5).
+A pydantic error becomes ``ledgers/x.yaml:12:5: x-003.deadline: ...``: the finding by its
+id (by its 1-based place only when it has none), never the raw pydantic text (STYLE.md,
+pattern 5), in the language in force.
 """
 
 from __future__ import annotations
