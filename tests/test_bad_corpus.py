@@ -26,12 +26,12 @@ CASES = {
     "tab-indent": "tab-indent/demo.yaml:13:1: YAML syntax error: found a tab character that violates indentation "
     "(while scanning a plain scalar at line 12); a tab is used for indentation: indent with spaces",
     "duplicate-key": "duplicate-key/demo.yaml:24:5: duplicate key 'deadline' (first given at line 23); keep one of them",
-    "duplicate-id-across-files": "duplicate-id-across-files/other.yaml:20:9: duplicate finding id 'demo-002': "
-    "also in duplicate-id-across-files/demo.yaml:20",
-    "unknown-field": "unknown-field/demo.yaml:15:5: findings[1].staus (demo-001): unknown field 'staus'; "
+    "duplicate-id-across-files": "duplicate-id-across-files/other.yaml:20:9: demo-002.id: 'demo-002' does not belong to "
+    "unit 'other' (expected other-NNN)",
+    "unknown-field": "unknown-field/demo.yaml:15:5: demo-001.staus: unknown field 'staus'; "
     "did you mean 'status'?",
-    "wrong-type": "wrong-type/demo.yaml:14:15: findings[1].measures (demo-001): expected a list, got '制定方案'",
-    "impossible-date": "impossible-date/demo.yaml:14:15: findings[1].deadline (demo-001): '2024-02-30' is not a real date",
+    "wrong-type": "wrong-type/demo.yaml:14:15: demo-001.measures: expected a list, got '制定方案'",
+    "impossible-date": "impossible-date/demo.yaml:14:15: demo-001.deadline: '2024-02-30' is not a real date",
     "conflict-between-items": "conflict-between-items/demo.yaml:19:1: unresolved git merge conflict marker '<<<<<<<'; "
     "resolve the conflict and remove the marker",
     "conflict-inside-text": "conflict-inside-text/demo.yaml:15:1: unresolved git merge conflict marker '<<<<<<<'; "
@@ -43,7 +43,7 @@ CASES = {
     "or not text; save it as UTF-8",
     "empty": "empty/demo.yaml:1:1: the ledger is empty; it needs unit, inspection and findings",
     "only-comments": "only-comments/demo.yaml:1:1: the ledger is empty; it needs unit, inspection and findings",
-    "truncated": "truncated/demo.yaml:17:9: findings[1].history[1] (demo-001): missing required field 'action'",
+    "truncated": "truncated/demo.yaml:17:9: demo-001.history[1]: missing required field 'action'",
     "truncated-mid-character": "truncated-mid-character/demo.yaml:22:12: the file ends in the middle of a character: "
     "it was cut short",
     "alias-bomb": "alias-bomb/demo.yaml:1:1: a: unknown field 'a'",
@@ -66,11 +66,11 @@ ALSO = {
         "resolve the conflict and remove the marker",
     ],
     "duplicate-id-across-files": [
-        "duplicate-id-across-files/other.yaml:20:9: findings[2].id (demo-002): 'demo-002' does not belong to "
-        "unit 'other' (expected other-NNN)"
+        "duplicate-id-across-files/other.yaml:20:9: duplicate finding id 'demo-002': "
+        "also in duplicate-id-across-files/demo.yaml:20"
     ],
     "truncated": [
-        "truncated/demo.yaml:17:15: findings[1].history[1].date (demo-001): expected a date written YYYY-MM-DD, "
+        "truncated/demo.yaml:17:15: demo-001.history[1].date: expected a date written YYYY-MM-DD, "
         "got '2021-07-'"
     ],
     "alias-bomb": [

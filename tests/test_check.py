@@ -37,17 +37,17 @@ CASES = [
             "    deadline: 2021-12-31\n    status: open\n",
             "    deadline: 2021-12-31\n    staus: open\n",
         ),
-        "ledgers/demo.yaml:24:5: findings[2].staus (demo-002): unknown field 'staus'; did you mean 'status'?",
+        "ledgers/demo.yaml:24:5: demo-002.staus: unknown field 'staus'; did you mean 'status'?",
         id="unknown-field",
     ),
     pytest.param(
         _sub("    owner: 张某\n", "    owner: 张某\n    measures: 制定方案\n"),
-        "ledgers/demo.yaml:14:15: findings[1].measures (demo-001): expected a list, got '制定方案'",
+        "ledgers/demo.yaml:14:15: demo-001.measures: expected a list, got '制定方案'",
         id="wrong-type",
     ),
     pytest.param(
         _sub("    deadline: 2021-10-31\n", "    deadline: 2024-02-30\n"),
-        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2024-02-30' is not a real date",
+        "ledgers/demo.yaml:14:15: demo-001.deadline: '2024-02-30' is not a real date",
         id="impossible-date",
     ),
     pytest.param(
@@ -55,7 +55,7 @@ CASES = [
             "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
             "    status: done\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
         ),
-        "ledgers/demo.yaml:15:13: findings[1].status (demo-001): 'done' is not allowed here; expected one of "
+        "ledgers/demo.yaml:15:13: demo-001.status: 'done' is not allowed here; expected one of "
         "'open', 'in_progress', 'submitted', 'closed', 'long_term' or 'withdrawn'",
         id="bad-status",
     ),
@@ -82,7 +82,7 @@ CASES = [
             "    status: open\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
             "    status: closed\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
         ),
-        "ledgers/demo.yaml:15:13: findings[1].status (demo-001): status is closed but its history leads to open",
+        "ledgers/demo.yaml:15:13: demo-001.status: status is closed but its history leads to open",
         id="status-disagrees-with-history",
     ),
     pytest.param(
@@ -98,7 +98,7 @@ CASES = [
     ),
     pytest.param(
         _sub("  - id: demo-002\n", "  - id: demo-001\n"),
-        "ledgers/demo.yaml:20:9: findings[2].id (demo-001): duplicate finding id 'demo-001' (also at line 10)",
+        "ledgers/demo.yaml:20:9: demo-001.id: duplicate finding id 'demo-001' (also at line 10)",
         id="duplicate-id-in-file",
     ),
     pytest.param(
@@ -118,7 +118,7 @@ CASES = [
     ),
     pytest.param(
         MINIMAL[:300],
-        "ledgers/demo.yaml:17:15: findings[1].history[1].date (demo-001): expected a date written "
+        "ledgers/demo.yaml:17:15: demo-001.history[1].date: expected a date written "
         "YYYY-MM-DD, got '2021-07-'",
         id="truncated",
     ),
@@ -161,9 +161,9 @@ def test_every_problem_in_every_file_is_reported(run: Run, folder: Path) -> None
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "ledgers/demo.yaml:13:5: findings[1].ownr (demo-001): unknown field 'ownr'; did you mean 'owner'?",
-        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2021-02-29' is not a real date",
-        "ledgers/other.yaml:10:5: findings[1] (other-001): missing required field 'title'",
+        "ledgers/demo.yaml:13:5: demo-001.ownr: unknown field 'ownr'; did you mean 'owner'?",
+        "ledgers/demo.yaml:14:15: demo-001.deadline: '2021-02-29' is not a real date",
+        "ledgers/other.yaml:10:5: other-001: missing required field 'title'",
     ]
     assert result.stderr == "note: the ledgers are not in a git repository, so their history was not checked\n3 problems in ledgers\n"
 
@@ -175,7 +175,7 @@ def test_duplicate_finding_id_across_files(run: Run, folder: Path) -> None:
     assert run("check").exit_code == 1  # demo-002 stays in other.yaml: wrong unit and a duplicate
     lines = run("check").stdout.splitlines()
     assert (
-        "ledgers/other.yaml:20:9: findings[2].id (demo-002): 'demo-002' does not belong to unit 'other' (expected other-NNN)"
+        "ledgers/other.yaml:20:9: demo-002.id: 'demo-002' does not belong to unit 'other' (expected other-NNN)"
         in lines
     )
     assert "ledgers/other.yaml:20:9: duplicate finding id 'demo-002': also in ledgers/demo.yaml:20" in lines
@@ -219,7 +219,7 @@ def test_check_json_and_ok(run: Run, demo: Path) -> None:
             "line": 14,
             "col": 15,
             "finding": "demo-001",
-            "message": "findings[1].deadline (demo-001): '2021-13-01' is not a real date",
+            "message": "demo-001.deadline: '2021-13-01' is not a real date",
         }
     ]
 
@@ -242,17 +242,17 @@ def test_parent_cycle(run: Run, folder: Path) -> None:
     [
         (
             "        by: 张某\n",
-            "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): a close event needs 'approver': 销号 requires 审签",
+            "ledgers/demo.yaml:19:9: demo-001.history[2]: a close event needs 'approver': 销号 requires 审签",
         ),
         (
             "        by: 张某\n        approver: 张某\n",
-            "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): the approver (张某) is the person who closed it\n"
-            "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): 张某 is this finding's owner (责任人) and "
+            "ledgers/demo.yaml:19:9: demo-001.history[2]: the approver (张某) is the person who closed it\n"
+            "ledgers/demo.yaml:19:9: demo-001.history[2]: 张某 is this finding's owner (责任人) and "
             "cannot sign it off",
         ),
         (
             "        approver: 李某\n",
-            "ledgers/demo.yaml:19:9: findings[1].history[2] (demo-001): a close event needs 'by': who closed the finding",
+            "ledgers/demo.yaml:19:9: demo-001.history[2]: a close event needs 'by': who closed the finding",
         ),
     ],
     ids=["no-approver", "self-approved", "no-closer"],
@@ -275,7 +275,7 @@ def test_a_duplicate_key_does_not_hide_the_other_problems(run: Run, folder: Path
     )
     (folder / "demo.yaml").write_text(text, encoding="utf-8")
     assert run("check").stdout.splitlines() == [
-        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2021-10-32' is not a real date",
+        "ledgers/demo.yaml:14:15: demo-001.deadline: '2021-10-32' is not a real date",
         "ledgers/demo.yaml:24:5: duplicate key 'title' (first given at line 22); keep one of them",
     ]
 
@@ -350,7 +350,7 @@ def test_a_schema_error_does_not_hide_the_rules_problems(run: Run, folder: Path)
     )
     (folder / "demo.yaml").write_text(text, encoding="utf-8")
     assert run("check").stdout.splitlines() == [
-        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): '2021-13-01' is not a real date",
-        "ledgers/demo.yaml:20:9: findings[2].id (other-002): 'other-002' does not belong to unit 'demo' (expected demo-NNN)",
-        "ledgers/demo.yaml:24:13: findings[2].status (other-002): status is closed but its history leads to open",
+        "ledgers/demo.yaml:14:15: demo-001.deadline: '2021-13-01' is not a real date",
+        "ledgers/demo.yaml:20:9: other-002.id: 'other-002' does not belong to unit 'demo' (expected demo-NNN)",
+        "ledgers/demo.yaml:24:13: other-002.status: status is closed but its history leads to open",
     ]

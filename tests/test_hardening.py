@@ -63,7 +63,7 @@ def test_a_closed_finding_without_history_is_a_problem(run: Run, folder: Path) -
     )
     (folder / "demo.yaml").write_text(text, encoding="utf-8")
     assert run("check").stdout.splitlines() == [
-        "ledgers/demo.yaml:15:13: findings[1].status (demo-001): status is closed but the finding has no history; record its steps"
+        "ledgers/demo.yaml:15:13: demo-001.status: status is closed but the finding has no history; record its steps"
     ]
 
 
@@ -129,7 +129,7 @@ def test_funds_must_be_written_with_digits(run: Run, folder: Path) -> None:
     text = MINIMAL.replace("    owner: 张某\n", '    owner: 张某\n    accountability:\n      funds_yuan: "１２"\n')
     (folder / "demo.yaml").write_text(text, encoding="utf-8")
     assert run("check").stdout.splitlines() == [
-        "ledgers/demo.yaml:15:19: findings[1].accountability.funds_yuan (demo-001): "
+        "ledgers/demo.yaml:15:19: demo-001.accountability.funds_yuan: "
         "expected an amount in 元 written with digits and at most two decimals, such as \"12000.00\" "
         "(under 10 trillion), got '１２'"
     ]

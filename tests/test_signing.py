@@ -269,19 +269,19 @@ def test_check_verify_reports_each_forgery_at_its_line(run: Run, repo: Path, key
     evidence_line = next(i for i, line in enumerate(text.splitlines(), 1) if line == "    evidence:")
     tidy = f'commit {shas["tidy"][:7]} "tidy"'
     rewrites = [
-        (at("demo-001", "close"), f"findings[1].history[2] (demo-001): {tidy}: history event 2 (close of 2021-09-01) was changed; the history is append-only"),
-        (at("demo-006", "submit"), f"findings[6].history[2] (demo-006): {tidy}: history event 2 (submit of 2021-09-01) was changed; the history is append-only"),
+        (at("demo-001", "close"), f"demo-001.history[2]: {tidy}: history event 2 (close of 2021-09-01) was changed; the history is append-only"),
+        (at("demo-006", "submit"), f"demo-006.history[2]: {tidy}: history event 2 (submit of 2021-09-01) was changed; the history is append-only"),
     ]  # fmt: skip
     assert found == sorted(
         [
-            (at("demo-001", "close"), f"findings[1].history[2] (demo-001): event rewritten in commit {shas['tidy'][:10]}: it replaced an earlier event (never rewrite events)"),
-            (at("demo-002", "close"), f"findings[2].history[2] (demo-002): commit {shas['close demo-002: 审签 钟某'][:10]} is not signed (the approval needs 钟某's signature)"),
-            (at("demo-003", "close"), f"findings[3].history[2] (demo-003): commit {shas['close demo-003'][:10]}: signed by 班某 (ban), not by 钟某, whom the event names"),
-            (at("demo-004", "close"), f"findings[4].history[2] (demo-004): commit {shas['close demo-004: 审签 李某'][:10]}: 李某 (li) may not sign at level 审签 for unit demo"),
-            (at("demo-005", "close"), f"findings[5].history[3] (demo-005): commit {shas['start and close demo-005'][:10]} adds 2 events; an approval needs its own commit"),
-            (at("demo-006", "submit"), f"findings[6].history[2] (demo-006): evidence digest changed in commit {shas['tidy'][:10]}: it replaced an earlier event (never rewrite events)"),
-            (evidence_line + 1, f"findings[6].evidence (demo-006): evidence digest changed in commit {shas['tidy'][:10]} without a submit"),
-            (at("demo-007", "close"), "findings[7].history[2] (demo-007): this approval is in no commit (written after the last one?)"),
+            (at("demo-001", "close"), f"demo-001.history[2]: event rewritten in commit {shas['tidy'][:10]}: it replaced an earlier event (never rewrite events)"),
+            (at("demo-002", "close"), f"demo-002.history[2]: commit {shas['close demo-002: 审签 钟某'][:10]} is not signed (the approval needs 钟某's signature)"),
+            (at("demo-003", "close"), f"demo-003.history[2]: commit {shas['close demo-003'][:10]}: signed by 班某 (ban), not by 钟某, whom the event names"),
+            (at("demo-004", "close"), f"demo-004.history[2]: commit {shas['close demo-004: 审签 李某'][:10]}: 李某 (li) may not sign at level 审签 for unit demo"),
+            (at("demo-005", "close"), f"demo-005.history[3]: commit {shas['start and close demo-005'][:10]} adds 2 events; an approval needs its own commit"),
+            (at("demo-006", "submit"), f"demo-006.history[2]: evidence digest changed in commit {shas['tidy'][:10]}: it replaced an earlier event (never rewrite events)"),
+            (evidence_line + 1, f"demo-006.evidence: evidence digest changed in commit {shas['tidy'][:10]} without a submit"),
+            (at("demo-007", "close"), "demo-007.history[2]: this approval is in no commit (written after the last one?)"),
             *rewrites,
         ]
     )  # fmt: skip
@@ -370,7 +370,7 @@ def test_the_hook_accepts_rightful_pushes_and_refuses_each_forgery(
     assert text.count("status: open") == 1  # demo-002; demo-001 is in progress
     ledger.write_text(text.replace("status: open", "status: closed"), encoding="utf-8")
     _commit_as(office, keys["wang"], "closed by hand")
-    refused("推送后的台账未通过检查：ledgers/demo.yaml:25:13: findings[2].status (demo-002): status is closed but its history leads to open")
+    refused("推送后的台账未通过检查：ledgers/demo.yaml:25:13: demo-002.status: status is closed but its history leads to open")
 
     text = ledger.read_text(encoding="utf-8")
     ledger.write_text(text.replace("by: 王某", "by: 张某", 1), encoding="utf-8")  # demo-001's start

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rectify.present import tables
+from rectify import i18n
 from tests.conftest import Run
 
 
@@ -19,13 +19,13 @@ def test_the_language_comes_from_the_locale_then_the_system(monkeypatch: pytest.
     for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANGUAGE", "zh_CN:en")
-    assert tables.default_lang() == "zh"
+    assert i18n.default_lang() == "zh"
     monkeypatch.setenv("LANG", "en_GB.UTF-8")  # LANG comes before LANGUAGE
-    assert tables.default_lang() == "en"
+    assert i18n.default_lang() == "en"
     monkeypatch.delenv("LANG")
     monkeypatch.delenv("LANGUAGE")
-    monkeypatch.setattr(tables, "system_lang", lambda: "zh")
-    assert tables.default_lang() == "zh"
+    monkeypatch.setattr(i18n, "system_lang", lambda: "zh")
+    assert i18n.default_lang() == "zh"
 
 
 def test_windows_ui_language_is_read_through_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,9 +41,9 @@ def test_windows_ui_language_is_read_through_the_standard_library(monkeypatch: p
 
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(ctypes, "windll", WinDLL(), raising=False)
-    assert tables.system_lang() == "zh"
+    assert i18n.system_lang() == "zh"
     Kernel32.GetUserDefaultUILanguage = staticmethod(lambda: 0x0409)  # type: ignore[method-assign]
-    assert tables.system_lang() == "en"
+    assert i18n.system_lang() == "en"
 
 
 def test_rectify_yaml_comes_before_the_environment_and_lang_before_both(

@@ -237,7 +237,7 @@ def test_check_reports_a_close_without_the_chains_signatures(
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "ledgers/demo.yaml:15:13: findings[1].status (demo-001): closed without the approval chain's signatures "
+        "ledgers/demo.yaml:15:13: demo-001.status: closed without the approval chain's signatures "
         "(missing: 督导组, 巡察办)"
     ]
 
@@ -268,13 +268,13 @@ def test_evidence_tampering_shows(run: Run, demo: Path, evidence: Path) -> None:
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "ledgers/demo.yaml:32:9: findings[1].evidence[1] (demo-001): evidence file evidence/制度文件.pdf has changed "
+        "ledgers/demo.yaml:32:9: demo-001.evidence[1]: evidence file evidence/制度文件.pdf has changed "
         "since it was recorded (sha256 2f78330d6b43…, recorded 6023683875cb…)"
     ]
     evidence.unlink()
     lines = run("check").stdout.splitlines()
     assert lines[0] == (
-        "ledgers/demo.yaml:25:13: findings[1].history[2].evidence[1] (demo-001): "
+        "ledgers/demo.yaml:25:13: demo-001.history[2].evidence[1]: "
         "evidence file evidence/制度文件.pdf is missing"
     )
 

@@ -27,6 +27,7 @@ from rectify.files.ledgerfile import Loaded, Reader, Remembered, check_folder, f
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
+from rectify.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -94,9 +95,13 @@ class LedgersBase:
         root = config_root(self.folder).resolve()
         folder = (root / shared_path(name)).resolve()  # 模板\通报 as typed on Windows, on Linux too
         if folder != root and root not in folder.parents:
-            raise UsageError(f"rectify.yaml: bulletin.templates: {name} lies outside the repository")
+            raise UsageError(_(
+                "rectify.yaml: bulletin.templates: {name} lies outside the repository"
+            ).format(name=name))
         if not folder.is_dir():
-            raise UsageError(f"rectify.yaml: bulletin.templates: {display(folder)} is not a folder")
+            raise UsageError(_(
+                "rectify.yaml: bulletin.templates: {folder} is not a folder"
+            ).format(folder=display(folder)))
         return folder
 
     def today(self) -> date:
@@ -115,7 +120,9 @@ class LedgersBase:
         when = self.day(value, "--date")
         if when > now:
             zone = self.config.time_zone
-            raise UsageError(f"--date {when} is after today ({now} in {zone}); record a step once it has happened")
+            raise UsageError(_(
+                "--date {when} is after today ({now} in {zone}); record a step once it has happened"
+            ).format(when=when, now=now, zone=zone))
         return when
 
     # ---------------------------------------------------------------- reading
@@ -135,10 +142,12 @@ class LedgersBase:
             groups = sorted({ledger.unit.supervisor for ledger in ledgers if ledger.unit.supervisor})
             ledgers = [ledger for ledger in ledgers if ledger.unit.supervisor == supervisor]
             if not ledgers:
-                raise UsageError(f"no unit is followed by {supervisor!r} (groups: {', '.join(groups) or 'none'})")
+                raise UsageError(_(
+                    "no unit is followed by {supervisor!r} (groups: {value})"
+                ).format(supervisor=supervisor, value=', '.join(groups) or 'none'))
         if under is not None:
             if under not in {ledger.unit.id for ledger in ledgers}:
-                raise UsageError(f"no unit {under!r} among the units chosen")
+                raise UsageError(_("no unit {under!r} among the units chosen").format(under=under))
             ledgers = figures.within(ledgers, under)
         return ledgers
 
@@ -149,7 +158,7 @@ class LedgersBase:
             if item.ledger.unit.id == unit_id:
                 return item
         known = ", ".join(item.ledger.unit.id for item in loaded) or "none"
-        raise UsageError(f"no unit {unit_id!r} (units: {known})")
+        raise UsageError(_("no unit {unit_id!r} (units: {known})").format(unit_id=unit_id, known=known))
 
     def unit_ids(self) -> list[str]:
         """The unit ids of the folder, from the files' names (nothing parsed: for shell
@@ -205,10 +214,12 @@ class LedgersBase:
 
         root = gitops.toplevel(self.folder)
         if root is None:
-            raise UsageError(f"--verify: {display(self.folder)} is not in a git repository")
+            raise UsageError(_("--verify: {folder} is not in a git repository").format(folder=display(self.folder)))
         people = load_people(root)
         if people is None:
-            raise UsageError(f"--verify: there is no {PEOPLE_PATH} naming who may sign, with their keys")
+            raise UsageError(_(
+                "--verify: there is no {people_path} naming who may sign, with their keys"
+            ).format(people_path=PEOPLE_PATH))
         return [*people_history_problems(root), *verify_ledgers(loaded, root, people)]
 
     def sync(self, key: str | None = None) -> Any:
@@ -231,13 +242,15 @@ class LedgersBase:
         Raises :class:`UsageError` for a bad id, no ledger, or no commit yet."""
         unit_id = unit_of(finding_id)
         if unit_id is None:
-            raise UsageError(f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)")
+            raise UsageError(_(
+                "{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)"
+            ).format(finding_id=finding_id))
         path = ledger_path(self.folder, unit_id)
         if not path.exists():
-            raise UsageError(f"no ledger {display(path)}")
+            raise UsageError(_("no ledger {path}").format(path=display(path)))
         found = finding_versions(path, finding_id)
         if not found:
-            raise UsageError(f"no commit has changed {finding_id} yet")
+            raise UsageError(_("no commit has changed {finding_id} yet").format(finding_id=finding_id))
         return found
 
     def evidence_file(self, path: str) -> Path:
@@ -246,14 +259,14 @@ class LedgersBase:
         (``..``), names a drive, holds a ``\\`` (:func:`~rectify.domain.portable.recorded_path_problem`)
         or leads outside the repository once links are followed."""
         if recorded_path_problem(path) is not None:
-            raise UsageError(f"{path[:200]!r} is not a path inside the repository")
+            raise UsageError(_("{path!r} is not a path inside the repository").format(path=path[:200]))
         root = repository_root(self.folder).resolve()
         try:
             target = (root / path).resolve()
         except (OSError, RuntimeError):
-            raise UsageError(f"{path[:200]!r} cannot be followed") from None
+            raise UsageError(_("{path!r} cannot be followed").format(path=path[:200])) from None
         if root not in target.parents:
-            raise UsageError(f"{path[:200]!r} is not a path inside the repository")
+            raise UsageError(_("{path!r} is not a path inside the repository").format(path=path[:200]))
         return target
 
     def evidence_state(self, path: str, sha256: str | None) -> str:

@@ -21,6 +21,7 @@ from rectify.files.cache import PLAIN_FOLDER
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.writing import LOCK_NAME
+from rectify.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -36,7 +37,9 @@ def parse_day(value: str, option: str) -> date:
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
     if not 1900 <= parsed.year <= 2999:
-        raise UsageError(f"{option}: {parsed} is too far from our time to be a ledger's date")
+        raise UsageError(_(
+            "{option}: {parsed} is too far from our time to be a ledger's date"
+        ).format(option=option, parsed=parsed))
     return parsed
 
 
@@ -46,9 +49,9 @@ def require_name(value: str | None, option: str, person: bool = True) -> str | N
     if value is None:
         return None
     if person and not names_someone(value):
-        raise UsageError(f"{option} must name a person")
+        raise UsageError(_("{option} must name a person").format(option=option))
     if not person and not value.strip():
-        raise UsageError(f"{option} must not be empty")
+        raise UsageError(_("{option} must not be empty").format(option=option))
     return value
 
 
@@ -61,14 +64,16 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
     """
     try:
         if directory.exists() and not directory.is_dir():
-            raise UsageError(f"{display(directory)} exists and is not a folder")
+            raise UsageError(_("{directory} exists and is not a folder").format(directory=display(directory)))
         created = not directory.exists()
         directory.mkdir(parents=True, exist_ok=True)
         ignore = directory / ".gitignore"
         if not ignore.exists():
             ignore.write_text(f"{LOCK_NAME}\n.*.tmp\n{PLAIN_FOLDER}/\n", encoding="utf-8", newline="\n")
     except OSError as exc:
-        raise UsageError(f"cannot create {display(directory)}: {exc.strerror}") from None
+        raise UsageError(_(
+            "cannot create {directory}: {strerror}"
+        ).format(directory=display(directory), strerror=exc.strerror)) from None
     return created, gitops.install_merge_driver(directory) if git else None
 
 
@@ -114,3 +119,18 @@ def install_hook(bare: Path) -> Path:
 
     return install(bare)
 
+
+
+def configured_lang(option: str | None = None) -> str | None:
+    """The ``lang`` of the ``rectify.yaml`` that applies to the ledger folder ``option``
+    (else ``$RECTIFY_LEDGERS``, else the nearest ``ledgers/`` upward): ``zh``, ``en``, or
+    None when there is none, no folder is found, or the file cannot be read (the command
+    itself then reports why, in the language of the environment)."""
+    from rectify.errors import RectifyError
+    from rectify.files.config import config_for
+    from rectify.files.paths import find_ledgers_dir
+
+    try:
+        return config_for(find_ledgers_dir(option)).lang
+    except (RectifyError, OSError):
+        return None

@@ -11,6 +11,7 @@ from rectify.domain import trend as trends
 from rectify.errors import UsageError
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
+from rectify.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -38,9 +39,11 @@ class FiguresMixin(LedgersBase):
         and the units below it) or by one of :data:`~rectify.domain.figures.GROUPS`; one
         unit defaults to its aspects. ``supervisor`` and ``under`` choose the units."""
         if by is not None and by not in figures.GROUPS:
-            raise UsageError(f"--by must be one of {', '.join(figures.GROUPS)}, not {by!r}")
+            raise UsageError(_(
+                "--by must be one of {groups}, not {by!r}"
+            ).format(groups=', '.join(figures.GROUPS), by=by))
         if tree and by not in (None, "unit"):
-            raise UsageError("--tree rolls up units; it does not go with --by " + str(by))
+            raise UsageError(_("--tree rolls up units; it does not go with --by ") + str(by))
         if tree and unit is not None:
             ledgers = self.ledgers(None, supervisor, under=unit)
             rows, total = figures.unit_rows(ledgers, as_of, tree=True)

@@ -29,6 +29,7 @@ from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import LEDGER_SUFFIX, ledger_path, repository_root
 from rectify.files.paths import display as display
 from rectify.files.writing import write_file
+from rectify.i18n import _
 
 if TYPE_CHECKING:
     from rectify.files.sheets import SheetFile
@@ -98,7 +99,9 @@ class WritingMixin(LedgersBase):
         from pydantic import ValidationError
 
         if parent is not None and not ledger_path(self.folder, parent).exists():
-            raise UsageError(f"unknown parent unit {parent!r}: there is no {display(ledger_path(self.folder, parent))}")
+            raise UsageError(_(
+                "unknown parent unit {parent!r}: there is no {ledger_path}"
+            ).format(parent=parent, ledger_path=display(ledger_path(self.folder, parent))))
         try:
             ledger = Ledger(
                 unit=Unit(id=unit_id, name=name, parent=parent, supervisor=supervisor),
@@ -107,7 +110,10 @@ class WritingMixin(LedgersBase):
         except ValidationError as exc:
             if not UNIT_ID_RE.match(unit_id):
                 raise UsageError(
-                    f"unit id {unit_id!r} must be lowercase letters, digits and hyphens, e.g. jinhua or wucheng-wlt"
+                    _(
+                        "unit id {unit_id!r} must be lowercase letters, digits and hyphens, e.g. jinhua "
+                        "or wucheng-wlt"
+                    ).format(unit_id=unit_id)
                 ) from None
             first = exc.errors(include_url=False)[0]
             raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
@@ -145,7 +151,7 @@ class WritingMixin(LedgersBase):
             made = steps.add_findings(edit.ledger, items, on, by)
             edit.append(made)
             if wants:
-                what = made[0].title if len(made) == 1 else f"{len(made)} findings"
+                what = made[0].title if len(made) == 1 else _("{count} findings").format(count=len(made))
                 ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
                 self._commit_after(edit, [path], lambda: f"add {ids}: {what}", signing)
         return made
@@ -155,7 +161,9 @@ class WritingMixin(LedgersBase):
         does not exist."""
         path = ledger_path(self.folder, unit)
         if not path.exists():
-            raise UsageError(f"no unit {unit!r}: start its ledger with `rectify unit add {unit} --name NAME`")
+            raise UsageError(_(
+                "no unit {unit!r}: start its ledger with `rectify unit add {unit} --name NAME`"
+            ).format(unit=unit))
         return path
 
     def evidence(self, paths: Iterable[Path]) -> list[Any]:
@@ -182,7 +190,7 @@ class WritingMixin(LedgersBase):
         it names is refused. Nothing is written when anything raises.
         """
         when = self.event_day(on)
-        loaded, _ = find_finding(self.folder, finding_id)
+        loaded, __ = find_finding(self.folder, finding_id)
         wants = self._wants_commit(commit, loaded.config)
         signing = self._signing(wants, key, loaded.config)
         if wants:
@@ -191,7 +199,7 @@ class WritingMixin(LedgersBase):
         with editing(loaded.path) as edit:
             current = edit.ledger.finding(finding_id)
             if current is None:
-                raise UsageError(f"no finding {finding_id}")
+                raise UsageError(_("no finding {finding_id}").format(finding_id=finding_id))
             changed = make(current, when, chain, now)
             if wants:
                 self._check_signer(*signing, changed)
@@ -311,7 +319,9 @@ class WritingMixin(LedgersBase):
     def _known_category(self, category: object) -> None:
         allowed = self.config.categories
         if category is not None and allowed is not None and category not in allowed:
-            raise UsageError(f"--category {category!r} is not one of the categories: {'、'.join(allowed)}")
+            raise UsageError(_(
+                "--category {category!r} is not one of the categories: {allowed}"
+            ).format(category=category, allowed='、'.join(allowed)))
 
     def read_sheet(
         self,
@@ -346,7 +356,7 @@ class WritingMixin(LedgersBase):
         from rectify.files import sheets
 
         if not source.is_file():
-            raise UsageError(f"no file {source}")
+            raise UsageError(_("no file {source}").format(source=source))
         settings = self.config.sheets
         words = {**sheets.STATUS_WORDS, **settings.status_words}
         reading = sheets.Reading(
@@ -358,7 +368,7 @@ class WritingMixin(LedgersBase):
         except sheets.SheetProblems as exc:  # the units and dates the readable rows need, in the same report
             raise LedgerError([*exc.problems, *self._placing(exc.found, unit, on, create_units)]) from None
         if not found.items:
-            raise UsageError(f"{source.name}: no problem found under the header")
+            raise UsageError(_("{name}: no problem found under the header").format(name=source.name))
         return found
 
     def _placing(
@@ -408,7 +418,9 @@ class WritingMixin(LedgersBase):
         is written then."""
         now = self.today()
         if on is not None and on > now:
-            raise UsageError(f"--date {on} is after today ({now}); findings are put on a ledger once handed over")
+            raise UsageError(_(
+                "--date {on} is after today ({now}); findings are put on a ledger once handed over"
+            ).format(on=on, now=now))
         known = {ledger.unit.id: ledger for ledger in self.ledgers()}
         if unit is not None:
             self.unit_file(unit)
@@ -419,8 +431,10 @@ class WritingMixin(LedgersBase):
         undated = [uid for uid in groups if on is None and known[uid].inspection.feedback_date is None]
         if undated:  # days to close run from that day: never a guess
             raise UsageError(
-                f"{', '.join(undated)} has no feedback date (反馈日期): give --date DATE, the day the findings were "
-                "handed over"
+                _(
+                    "{undated} has no feedback date (反馈日期): give --date DATE, the day the findings were "
+                    "handed over"
+                ).format(undated=', '.join(undated))
             )
 
         def made_for(ledger: Ledger, group: list[steps.NewFinding]) -> list[Finding]:
@@ -461,13 +475,17 @@ class WritingMixin(LedgersBase):
         commands that hold the lock write). Raises :class:`UsageError` or
         :class:`WriteError`."""
         if path.is_dir():
-            raise UsageError(f"{path} is a folder; name the file to write, e.g. {path / '台账.xlsx'}")
+            raise UsageError(_(
+                "{path} is a folder; name the file to write, e.g. {value}"
+            ).format(path=path, value=path / '台账.xlsx'))
         try:
             inside = path.resolve().parent == self.folder.resolve()
         except OSError:
             inside = False
         if inside:
-            raise UsageError(f"{display(path)} is in the ledger folder; write exports and reports elsewhere")
+            raise UsageError(_(
+                "{path} is in the ledger folder; write exports and reports elsewhere"
+            ).format(path=display(path)))
         write_file(path, data)
 
 

@@ -39,6 +39,7 @@ from rectify.domain.figures import Counts
 from rectify.domain.model import Evidence, Finding, Ledger
 from rectify.domain.states import deadline_on, is_overdue
 from rectify.errors import LedgerError, RectifyError, UsageError
+from rectify.i18n import N_, _, reset_lang, set_lang
 from rectify.present import bulletin, workbook
 from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, word
 
@@ -64,6 +65,30 @@ FILTERS = ("as_of", "since", "supervisor", "parent", "aspect", "lang")
 
 BAR_WIDTH = 220
 """Width of a unit's bar, in CSS pixels."""
+
+
+class Speaking:
+    """Every request speaks its page's language (:func:`_language`): errors and problems
+    shown on the page are in it (the language is held per request, in a context variable)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request with the language of its page in force."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lib = scope["app"].state.lib if "app" in scope else None
+        token = set_lang(_language(Request(scope), lib))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            reset_lang(token)
+
+
+HTTP_WORDS = (N_("Not Found"), N_("Method Not Allowed"))
+"""The reasons of starlette's HTTP errors a reader can meet, for the catalog."""
 
 
 class SecurityHeaders:
@@ -157,7 +182,7 @@ def _language(request: Request, lib: Ledgers | None) -> str:
         return chosen
     offered: list[tuple[float, int, str]] = []
     for index, part in enumerate(request.headers.get("accept-language", "").split(",")):
-        tag, _, params = part.strip().partition(";")
+        tag, __, params = part.strip().partition(";")
         weight = 1.0
         if params.strip().startswith("q="):
             try:
@@ -183,7 +208,7 @@ def _view(request: Request) -> View:
     day = parse_day(query["as_of"], "as_of") if query.get("as_of") else lib.today()
     since = parse_day(query["since"], "since") if query.get("since") else None
     if since is not None and since >= day:
-        raise UsageError(f"since {since} must be before the as-of date {day}")
+        raise UsageError(_("since {since} must be before the as-of date {day}").format(since=since, day=day))
     return View(request, lib, lang, day, since, query.get("supervisor", ""), query.get("parent", ""),
                 query.get("aspect", ""))  # fmt: skip
 
@@ -343,7 +368,7 @@ def unit(request: Request, view: View, everything: list[Ledger]) -> Response:
     wanted = request.path_params["unit"]
     ledger = next((item for item in everything if item.unit.id == wanted), None)
     if ledger is None:
-        raise UsageError(f"no unit {wanted[:80]!r}")
+        raise UsageError(_("no unit {wanted!r}").format(wanted=wanted[:80]))
     rows, total = figures.aspect_rows(ledger, view.day)
     states = figures.finding_states([ledger], view.day)
     names = {item.unit.id: item.unit.name for item in everything}
@@ -402,7 +427,7 @@ def late(request: Request, view: View, everything: list[Ledger]) -> Response:
     """Overdue findings, most overdue first, and those due within ``?within=`` days."""
     raw = request.query_params.get("within", "14")
     if not raw.isdigit() or int(raw) > 3650:
-        raise UsageError(f"within must be a number of days from 0 to 3650, not {raw[:40]!r}")
+        raise UsageError(_("within must be a number of days from 0 to 3650, not {raw!r}").format(raw=raw[:40]))
     within = int(raw)
     found = figures.overdue(_chosen(view, everything), view.day, within)
     return _page(
@@ -501,13 +526,13 @@ def _broken(request: Request, exc: Exception) -> Response:
 
 
 def _refused(request: Request, exc: Exception) -> Response:
-    status = 404 if isinstance(exc, UsageError) and str(exc).startswith("no ") else 400
+    status = 404 if isinstance(exc, UsageError) and str(exc).startswith(("no ", "没有")) else 400
     return _page(request, _fallback(request), "error.html", status=status, message=str(exc), status_code=status)
 
 
 def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return _page(request, _fallback(request), "error.html", status=exc.status_code, message=exc.detail,
+    return _page(request, _fallback(request), "error.html", status=exc.status_code, message=_(exc.detail),
                  status_code=exc.status_code)  # fmt: skip
 
 
@@ -536,7 +561,7 @@ def create_app(folder: Path) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(Speaking)],
         exception_handlers={LedgerError: _broken, RectifyError: _refused, HTTPException: _http},
     )
     app.state.lib = Ledgers(folder, remember=True)

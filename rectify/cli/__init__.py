@@ -21,12 +21,42 @@ from typer.core import TyperGroup
 
 from rectify import __version__
 from rectify.cli import ledgers, steps, sync, views
-from rectify.cli.common import plural
+from rectify.cli.common import LangOption, language
 from rectify.errors import LedgerError, RectifyError
+from rectify.i18n import N_, _, ngettext, reset_lang, route_libraries, set_lang
 
 
 class RectifyGroup(TyperGroup):
     """Typer group that reports a :class:`RectifyError` as plain words and an exit code."""
+
+    def main(self, args: Any = None, *rest: Any, standalone_mode: bool = True, **options: Any) -> Any:
+        """Run the command line in the user's language: decided from the arguments
+        (``--lang``, ``--ledgers``), rectify.yaml and the environment before anything is
+        parsed, so help, click's own words and errors all speak it."""
+        from rectify.cli.catalog import ClickUsageError, lang_everywhere, show_error, translate
+        from rectify.cli.common import early_language
+
+        standalone = standalone_mode
+        token = set_lang(early_language(list(sys.argv[1:] if args is None else args)))
+        try:
+            route_libraries()
+            lang_everywhere(self)
+            translate(self)
+            try:
+                result = super().main(args, *rest, standalone_mode=False, **options)  # type: ignore[misc]
+            except (ClickUsageError, typer.Abort) as exc:  # typer's click words them in English only
+                if not standalone:
+                    raise
+                if isinstance(exc, typer.Abort):
+                    typer.echo(_("Aborted!"), err=True)
+                    sys.exit(1)
+                show_error(exc)
+                sys.exit(exc.exit_code)
+        finally:
+            reset_lang(token)
+        if standalone:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; print a core error to stderr and exit with its code."""
@@ -41,9 +71,12 @@ class RectifyGroup(TyperGroup):
                 raise
             message = str(exc)
             if isinstance(exc, LedgerError):
-                message += f"\nrectify: {plural(len(exc.problems), 'problem')} found; nothing was written"
+                count = len(exc.problems)
+                found = ngettext("{count} problem found; nothing was written",
+                                 "{count} problems found; nothing was written", count).format(count=count)  # fmt: skip
+                message += "\n" + _("rectify: {note}").format(note=found)
             else:
-                message = f"rectify: error: {message}"
+                message = _("rectify: error: {message}").format(message=message)
             from rectify.present.tables import shown
 
             typer.echo(shown(message), err=True)  # a path or name typed never acts on the terminal
@@ -55,30 +88,30 @@ class RectifyGroup(TyperGroup):
             first = exc.errors(include_url=False)[0]  # type: ignore[attr-defined]
             where = ".".join(str(part) for part in first["loc"]) or "value"
             reason = first.get("ctx", {}).get("error") or first["msg"]
-            typer.echo(f"rectify: error: {where}: {reason}", err=True)
+            typer.echo(_("rectify: error: {message}").format(message=f"{where}: {reason}"), err=True)
             raise typer.Exit(2) from None
 
 
 _SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     cls=RectifyGroup,
-    help="Keep inspection rectification ledgers (巡察整改台账) as YAML files and report completion rates.",
+    help=N_("Keep inspection rectification ledgers (巡察整改台账) as YAML files and report completion rates."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
     rich_markup_mode=None,
     context_settings=_SETTINGS,
 )
-unit_app = typer.Typer(cls=RectifyGroup, help="Start and list units' ledgers.", no_args_is_help=True,
+unit_app = typer.Typer(cls=RectifyGroup, help=N_("Start and list units' ledgers."), no_args_is_help=True,
                        context_settings=_SETTINGS)  # fmt: skip
 app.add_typer(unit_app, name="unit")
-hook_app = typer.Typer(cls=RectifyGroup, help="The server's git hook that guards a shared ledger repository.",
+hook_app = typer.Typer(cls=RectifyGroup, help=N_("The server's git hook that guards a shared ledger repository."),
                        no_args_is_help=True, context_settings=_SETTINGS)  # fmt: skip
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"rectify {__version__}")
+        typer.echo(_("rectify {version}").format(version=__version__))
         raise typer.Exit()
 
 
@@ -90,27 +123,30 @@ def main_options(
         typer.Option(
             "--ledgers",
             metavar="DIR",
-            help="Ledger folder (default: $RECTIFY_LEDGERS, else the nearest ledgers/ upward).",
+            help=N_("Ledger folder (default: $RECTIFY_LEDGERS, else the nearest ledgers/ upward)."),
         ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show a traceback on errors."))] = False,
     no_pager: Annotated[
-        bool, typer.Option("--no-pager", help="Never page long output (default: a pager on a terminal).")
+        bool, typer.Option("--no-pager", help=N_("Never page long output (default: a pager on a terminal)."))
     ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
             "--no-cache",
-            help="Read every ledger anew, not through the cache beside them (also RECTIFY_CACHE=off).",
+            help=N_("Read every ledger anew, not through the cache beside them (also RECTIFY_CACHE=off)."),
         ),
     ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help=N_("Show the version and exit.")),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """rectify: inspection rectification ledgers (巡察整改台账) in plain YAML."""
     ctx.obj = {"ledgers": ledgers, "debug": debug, "cache": not no_cache}
+    if lang is not None:
+        language(lang)  # refuses a language rectify does not speak
     if no_pager:
         from rectify.present import tables
 
@@ -151,6 +187,15 @@ hook_app.command("install")(sync.hook_install)
 hook_app.command("pre-receive")(sync.hook_pre_receive)
 
 _command: Any = None
+
+
+def extract_messages(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
+    """Babel's extraction method for ``rectify/cli`` (``babel.cfg``): the messages marked
+    with ``_``/``N_``/``ngettext`` and the help (docstring) of each command defined in the
+    file (:func:`rectify.cli.catalog.extract`)."""
+    from rectify.cli.catalog import extract
+
+    return extract(fileobj, keywords, comment_tags, options, typer.main.get_command(app))
 
 
 def command() -> Any:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rectify.errors import UsageError
+from rectify.i18n import LANGS, N_, _, choose, ngettext, set_lang
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -23,7 +24,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table, plain, simple, github, grid, markdown (for people); csv, tsv, json (for programs).",
+        help=N_("table, plain, simple, github, grid, markdown (for people); csv, tsv, json (for programs)."),
     ),
 ]
 LangOption = Annotated[
@@ -31,22 +32,25 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         metavar="LANG",
-        help="Labels in zh or en (default: zh when the locale is Chinese).",
+        help=N_("Language of labels and messages, zh or en (default: rectify.yaml's lang, else the locale)."),
     ),
 ]
 CommitOption = Annotated[
     bool,
-    typer.Option("--commit", help="Make one git commit of the ledger this command changes."),
+    typer.Option("--commit", help=N_("Make one git commit of the ledger this command changes.")),
 ]
 KeyOption = Annotated[
     str | None,
     typer.Option(
         "--key",
         metavar="PATH",
-        help="Sign the commit with this SSH private key (default: git's user.signingkey when gpg.format=ssh).",
+        help=N_("Sign the commit with this SSH private key (default: git's user.signingkey when gpg.format=ssh)."),
     ),
 ]
-DateOption = Annotated[str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", metavar="DATE", help=N_("Date of the step (default: today)."))
+]
+
 def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
     """Unit ids for shell completion (bash, zsh, fish, PowerShell)."""
     try:
@@ -67,17 +71,17 @@ def complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 IdArgument = Annotated[
-    str, typer.Argument(metavar="ID", help="Finding id, e.g. jinhua-012.", autocompletion=complete_finding)
+    str, typer.Argument(metavar="ID", help=N_("Finding id, e.g. jinhua-012."), autocompletion=complete_finding)
 ]
 EvidenceOption = Annotated[
     list[Path] | None,
-    typer.Option("--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."),
+    typer.Option("--evidence", "-e", metavar="PATH", help=N_("Evidence file (佐证材料); repeat for several.")),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", metavar="ID", help="Only this unit.", autocompletion=complete_unit)
+    str | None, typer.Option("--unit", "-u", metavar="ID", help=N_("Only this unit."), autocompletion=complete_unit)
 ]
 PrecisionOption = Annotated[
-    int, typer.Option("--precision", "-p", min=0, max=4, metavar="N", help="Decimals of the rate (0-4).")
+    int, typer.Option("--precision", "-p", min=0, max=4, metavar="N", help=N_("Decimals of the rate (0-4)."))
 ]
 
 
@@ -88,8 +92,8 @@ def library(ctx: typer.Context) -> Ledgers:
     from rectify.present.tables import ReadProgress
 
     options = ctx.obj or {}
-    progress = ReadProgress("读取台账" if language(None) == "zh" else "reading ledgers")
-    notify = lambda note: typer.echo(f"rectify: {note}", err=True)  # noqa: E731
+    progress = ReadProgress(_("reading ledgers"))
+    notify = lambda note: typer.echo(_("rectify: {note}").format(note=note), err=True)  # noqa: E731
     return Ledgers.open(options.get("ledgers"), notify, progress, cache=options.get("cache", True))
 
 
@@ -98,23 +102,57 @@ def output_format(value: str) -> str:
     from rectify.present.tables import FORMATS
 
     if value not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {value!r}")
+        message = _("--format must be one of {formats}, not {value!r}")
+        raise UsageError(message.format(formats=", ".join(FORMATS), value=value))
     return value
 
 
 def language(value: str | None, lib: Ledgers | None = None) -> str:
-    """The language of the output: ``--lang``, else rectify.yaml's ``lang``, else the locale."""
-    from rectify.present.tables import default_lang
-    from rectify.present.words import LANGS
+    """The language of the output, and of every message from now on in this run:
+    ``--lang``, else rectify.yaml's ``lang``, else the locale (:func:`rectify.i18n.choose`,
+    the one place that decides it)."""
+    if value is not None and value not in LANGS:
+        raise UsageError(_("--lang must be zh or en, not {value!r}").format(value=value))
+    lang = choose(value, lib.config.lang if lib is not None else None)
+    set_lang(lang)
+    return lang
 
-    if value is None:
-        configured = lib.config.lang if lib is not None else None
-        return configured or default_lang()
-    if value not in LANGS:
-        raise UsageError(f"--lang must be zh or en, not {value!r}")
-    return value
+
+def early_language(args: list[str]) -> str:
+    """The language of a run decided from its command line before it is parsed (so help
+    and click's own words speak it): the ``--lang`` given, else the ``lang`` of the
+    rectify.yaml of the ledger folder (``--ledgers``, ``$RECTIFY_LEDGERS`` or found upward),
+    else the environment and the operating system."""
+    flag = _option_value(args, "--lang")
+    if flag not in LANGS:
+        flag = None
+    configured = None
+    if flag is None:
+        from rectify.api import configured_lang
+
+        configured = configured_lang(_option_value(args, "--ledgers"))
+    return choose(flag, configured)
+
+
+def _option_value(args: list[str], name: str) -> str | None:
+    """The value given to option ``name`` in ``args`` (``--name X`` or ``--name=X``), before any ``--``."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1 :]
+    return None
 
 
 def plural(count: int, word: str) -> str:
-    """``1 finding``, ``2 findings``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``1 finding``, ``2 findings`` (``word``: finding, ledger, problem or unit), in the
+    language in force."""
+    forms = {
+        "finding": ngettext("{count} finding", "{count} findings", count),
+        "ledger": ngettext("{count} ledger", "{count} ledgers", count),
+        "problem": ngettext("{count} problem", "{count} problems", count),
+        "unit": ngettext("{count} unit", "{count} units", count),
+    }
+    return forms[word].format(count=count)

@@ -21,17 +21,20 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
+from rectify.i18n import N_, _
 
 
 def init(
     ctx: typer.Context,
     directory: Annotated[
         Path | None,
-        typer.Argument(metavar="[DIR]", help="Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers)."),
+        typer.Argument(
+            metavar="[DIR]", help=N_("Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers).")
+        ),
     ] = None,
     git: Annotated[
         bool,
-        typer.Option("--git", help="Install rectify's merge driver for the ledgers in this git repository."),
+        typer.Option("--git", help=N_("Install rectify's merge driver for the ledgers in this git repository.")),
     ] = False,
 ) -> None:
     """Make an empty ledger folder (default ./ledgers); with --git, set up merging."""
@@ -41,17 +44,19 @@ def init(
         chosen = (ctx.obj or {}).get("ledgers") or os.environ.get("RECTIFY_LEDGERS")
         directory = Path(chosen) if chosen else Path("ledgers")
     created, attributes = init_folder(directory, git)
-    typer.echo(f"{'created' if created else 'using'} {display(directory)}/")
+    typer.echo((_("created {path}/") if created else _("using {path}/")).format(path=display(directory)))
     if attributes is not None:
-        typer.echo(f"merge driver installed: {display(attributes)} and the repository's git config")
+        typer.echo(_(
+            "merge driver installed: {attributes} and the repository's git config"
+        ).format(attributes=display(attributes)))
     if created:
-        typer.echo("next: rectify unit add ID --name NAME")
+        typer.echo(_("next: rectify unit add ID --name NAME"))
 
 
 def merge_driver(
-    base: Annotated[Path, typer.Argument(metavar="BASE", help="%O: the common ancestor's version.")],
-    ours: Annotated[Path, typer.Argument(metavar="OURS", help="%A: our version; the result is written here.")],
-    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="%B: their version.")],
+    base: Annotated[Path, typer.Argument(metavar="BASE", help=N_("%O: the common ancestor's version."))],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help=N_("%A: our version; the result is written here."))],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help=N_("%B: their version."))],
 ) -> None:
     """Git merge driver: merge two versions of a ledger finding by finding (see `init --git`).
 
@@ -61,7 +66,7 @@ def merge_driver(
 
     code, notes = merge_versions(base, ours, theirs)
     for note in notes:
-        typer.echo(f"rectify merge-driver: {note}", err=True)
+        typer.echo(_("rectify merge-driver: {note}").format(note=note), err=True)
     if code:
         raise typer.Exit(code)
 
@@ -78,19 +83,23 @@ def unit_add(
     ctx: typer.Context,
     unit_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml."),
+        typer.Argument(metavar="ID", help=N_("Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml.")),
     ],
-    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Display name, e.g. 金华市人民检察院.")],
-    parent: Annotated[str | None, typer.Option("--parent", metavar="ID", help="Parent unit id.")] = None,
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help=N_("Display name, e.g. 金华市人民检察院."))],
+    parent: Annotated[str | None, typer.Option("--parent", metavar="ID", help=N_("Parent unit id."))] = None,
     supervisor: Annotated[
         str | None,
-        typer.Option("--supervisor", metavar="GROUP", help="Supervision group (督导组)."),
+        typer.Option("--supervisor", metavar="GROUP", help=N_("Supervision group (督导组).")),
     ] = None,
-    round_: Annotated[str | None, typer.Option("--round", metavar="ROUND", help="Inspection round (巡察轮次).")] = None,
-    group: Annotated[str | None, typer.Option("--group", metavar="GROUP", help="Inspection group (巡察组).")] = None,
+    round_: Annotated[
+        str | None, typer.Option("--round", metavar="ROUND", help=N_("Inspection round (巡察轮次)."))
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", metavar="GROUP", help=N_("Inspection group (巡察组)."))
+    ] = None,
     feedback_date: Annotated[
         str | None,
-        typer.Option("--feedback-date", metavar="DATE", help="Feedback date (反馈日期), YYYY-MM-DD."),
+        typer.Option("--feedback-date", metavar="DATE", help=N_("Feedback date (反馈日期), YYYY-MM-DD.")),
     ] = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -100,51 +109,53 @@ def unit_add(
 
     day = parse_day(feedback_date, "--feedback-date") if feedback_date is not None else None
     path = library(ctx).add_unit(unit_id, name, parent, supervisor, round_, group, day, commit, key)
-    typer.echo(f"created {display(path)}")
+    typer.echo(_("created {path}").format(path=display(path)))
 
 
 def add(
     ctx: typer.Context,
-    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help="Unit id.", autocompletion=complete_unit)],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help=N_("Unit id."), autocompletion=complete_unit)],
     aspect: Annotated[
         str | None,
-        typer.Option("--aspect", "-a", metavar="ASPECT", help="Aspect (方面) the problem is listed under."),
+        typer.Option("--aspect", "-a", metavar="ASPECT", help=N_("Aspect (方面) the problem is listed under.")),
     ] = None,
     title: Annotated[
         str | None,
-        typer.Option("--title", "-t", metavar="TEXT", help="The problem (问题), one line."),
+        typer.Option("--title", "-t", metavar="TEXT", help=N_("The problem (问题), one line.")),
     ] = None,
-    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")] = None,
+    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help=N_("Longer description."))] = None,
     problem: Annotated[
-        str | None, typer.Option("--problem", metavar="TEXT", help="The middle level (问题) it belongs to.")
+        str | None, typer.Option("--problem", metavar="TEXT", help=N_("The middle level (问题) it belongs to."))
     ] = None,
     category: Annotated[
-        str | None, typer.Option("--category", metavar="NAME", help="Category (类别), for high-frequency problems.")
+        str | None, typer.Option("--category", metavar="NAME", help=N_("Category (类别), for high-frequency problems."))
     ] = None,
     measure: Annotated[
         list[str] | None,
-        typer.Option("--measure", "-m", metavar="TEXT", help="A rectification measure (整改措施); repeat for several."),
+        typer.Option("--measure", "-m", metavar="TEXT",
+            help=N_("A rectification measure (整改措施); repeat for several.")),
     ] = None,
     leader: Annotated[
-        str | None, typer.Option("--leader", metavar="NAME", help="Responsible leader (责任领导).")
+        str | None, typer.Option("--leader", metavar="NAME", help=N_("Responsible leader (责任领导)."))
     ] = None,
     department: Annotated[
         str | None,
-        typer.Option("--department", metavar="NAME", help="Responsible department (责任部门)."),
+        typer.Option("--department", metavar="NAME", help=N_("Responsible department (责任部门).")),
     ] = None,
-    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME",
+        help=N_("Responsible person (责任人)."))] = None,
     deadline: Annotated[
         str | None,
-        typer.Option("--deadline", metavar="DATE", help="Deadline (整改时限), YYYY-MM-DD."),
+        typer.Option("--deadline", metavar="DATE", help=N_("Deadline (整改时限), YYYY-MM-DD.")),
     ] = None,
     on: Annotated[
         str | None,
-        typer.Option("--date", metavar="DATE", help="Date put on the ledger (default: today)."),
+        typer.Option("--date", metavar="DATE", help=N_("Date put on the ledger (default: today).")),
     ] = None,
-    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who puts it on the ledger.")] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help=N_("Who puts it on the ledger."))] = None,
     from_file: Annotated[
         Path | None,
-        typer.Option("--from", metavar="FILE", help="Add a whole feedback list from a YAML or CSV file."),
+        typer.Option("--from", metavar="FILE", help=N_("Add a whole feedback list from a YAML or CSV file.")),
     ] = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -157,13 +168,13 @@ def add(
     when = lib.event_day(on)
     if from_file is not None:
         if aspect or title:
-            raise UsageError("give either --from FILE or --aspect/--title, not both")
+            raise UsageError(_("give either --from FILE or --aspect/--title, not both"))
         from rectify.api import read_feedback
 
         items = read_feedback(from_file)
     else:
         if not aspect or not title:
-            raise UsageError("a finding needs --aspect and --title (or --from FILE)")
+            raise UsageError(_("a finding needs --aspect and --title (or --from FILE)"))
         due = parse_day(deadline, "--deadline") if deadline is not None else None
         items = [
             NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due,
@@ -175,38 +186,43 @@ def add(
 
 def import_(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx, .xls or .csv ledger sheet.")],
+    source: Annotated[Path, typer.Argument(metavar="FILE", help=N_("An .xlsx, .xls or .csv ledger sheet."))],
     unit: Annotated[
         str | None,
         typer.Option(
             "--unit",
             "-u",
             metavar="ID",
-            help="The unit whose ledger receives them (default: each sheet's unit, by its 单位 column or its name).",
+            help=N_(
+                "The unit whose ledger receives them (default: each sheet's unit, by its 单位 column or its name)."
+            ),
         ),
     ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet to read (xlsx, xls).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME",
+        help=N_("The sheet to read (xlsx, xls)."))] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show the units' figures after the import; write nothing.")
+        bool, typer.Option("--dry-run", "-n", help=N_("Show the units' figures after the import; write nothing."))
     ] = False,
     on: Annotated[
         str | None,
         typer.Option(
             "--date",
             metavar="DATE",
-            help="Date put on the ledger (default: the unit's feedback date; needed without one).",
+            help=N_("Date put on the ledger (default: the unit's feedback date; needed without one)."),
         ),
     ] = None,
     approver: Annotated[
         str | None,
-        typer.Option("--approver", metavar="NAME", help="审签人 of closed rows (and approver of 延期) that name none."),
+        typer.Option("--approver", metavar="NAME",
+            help=N_("审签人 of closed rows (and approver of 延期) that name none.")),
     ] = None,
     closed_on: Annotated[
         str | None,
-        typer.Option("--closed-on", metavar="DATE", help="销号日期 of closed rows when the sheet has no such column."),
+        typer.Option("--closed-on", metavar="DATE",
+            help=N_("销号日期 of closed rows when the sheet has no such column.")),
     ] = None,
     create_units: Annotated[
-        bool, typer.Option("--create-units", help="Start a ledger for each unit the sheet names that has none.")
+        bool, typer.Option("--create-units", help=N_("Start a ledger for each unit the sheet names that has none."))
     ] = False,
     aspect: Annotated[
         str | None,
@@ -260,7 +276,7 @@ def import_(
         bar.close()
     if read.encoding:
         pass  # a CSV: its encoding is said
-    elif any(why == "one_sheet" for _, why in read.skipped):  # other sheets look like ledgers too
+    elif any(why == "one_sheet" for __, why in read.skipped):  # other sheets look like ledgers too
         say("one_sheet", sheet=read.read[0], count=len(read.names), names=", ".join(read.names))
     else:
         say("sheets", names=", ".join(read.read))
@@ -296,23 +312,23 @@ def import_(
         elif when.day is not None:
             say("reported", sheet=name, cell=when.cell, label=when.label, day=when.day)
         elif any(i.progress or i.notes for i in read.items if i.where.partition("!")[0] == name):
-            days = sorted({str(given or a.inspection.feedback_date) for a, _, _ in done})
+            days = sorted({str(given or a.inspection.feedback_date) for a, _made, _new in done})
             why = "why_date" if given is not None else "why_feedback"
             say("unreported", sheet=name, days=", ".join(days), why=word(IMPORT, why, words))  # or --reported-on
-    for after, _, new in done:
+    for after, _made, new in done:
         if new:
             say("would_create" if dry_run else "created", unit=after.unit.id, name=after.unit.name)
     if dry_run:
-        count = sum(len(made) for _, made, _ in done)
+        count = sum(len(made) for _after, made, _new in done)
         if output_format(fmt) in ("json", "csv"):
-            states = [FindingState(f, f.status, f.deadline, False, a.unit.id) for a, made, _ in done for f in made]
+            states = [FindingState(f, f.status, f.deadline, False, a.unit.id) for a, made, _new in done for f in made]
             findings.finding_list(states, output_format(fmt), words)
         else:
             findings.import_adds(done, output_format(fmt), words)
-            findings.import_summary([after for after, _, _ in done], lib.today(), output_format(fmt), words)
+            findings.import_summary([after for after, _made, _new in done], lib.today(), output_format(fmt), words)
         say("dry_run", findings=counted("finding", count, words), units=counted("unit", len(done), words))
         return
-    for after, made, _ in done:
+    for after, made, _new in done:
         ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
         typer.echo(word(IMPORT, "imported", words, findings=counted("finding", len(made), words), unit=after.unit.id,
                         ids=ids))  # fmt: skip
@@ -348,13 +364,13 @@ def check(
     ctx: typer.Context,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT", help="text (path:line:col: message) or json."),
+        typer.Option("--format", "-f", metavar="FORMAT", help=N_("text (path:line:col: message) or json.")),
     ] = "text",
     verify: Annotated[
         bool,
         typer.Option(
             "--verify",
-            help="Also prove every approval by its signed commit (git history and .rectify/people.yaml).",
+            help=N_("Also prove every approval by its signed commit (git history and .rectify/people.yaml)."),
         ),
     ] = False,
 ) -> None:
@@ -365,7 +381,7 @@ def check(
     from rectify.present import findings
 
     if fmt not in {"text", "json"}:
-        raise UsageError(f"--format must be text or json, not {fmt!r}")
+        raise UsageError(_("--format must be text or json, not {fmt!r}").format(fmt=fmt))
     lib = library(ctx)
     loaded, found, files = lib.check()
     edits, note = lib.hand_edits(loaded)
@@ -379,9 +395,11 @@ def check(
     if fmt == "text":
         where = display(lib.folder)
         summary = (
-            f"{plural(len(found), 'problem')} in {where}"
+            _("{problems} in {where}").format(problems=plural(len(found), "problem"), where=where)
             if found
-            else f"ok: {plural(files, 'ledger')}, {plural(counted, 'finding')} in {where}"
+            else _("ok: {ledgers}, {findings} in {where}").format(
+                ledgers=plural(files, "ledger"), findings=plural(counted, "finding"), where=where
+            )
         )
         typer.echo(summary, err=True)
     if found:

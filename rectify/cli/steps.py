@@ -19,6 +19,7 @@ import typer
 from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, KeyOption, library
 from rectify.domain.model import Action, Finding
 from rectify.errors import UsageError
+from rectify.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -45,30 +46,32 @@ class PlainStep:
 
 PLAIN_STEPS = (
     PlainStep(
-        "start", Action.START, "Start work on an open finding (open -> in_progress).",
-        (Opt("by", "--by", "Who starts the work.", required=False),), "start {id}{by_part}",
+        "start", Action.START, N_("Start work on an open finding (open -> in_progress)."),
+        (Opt("by", "--by", N_("Who starts the work."), required=False),), "start {id}{by_part}",
     ),
     PlainStep(
-        "sign", Action.SIGN, "Sign a submitted finding at one level of the approval chain; the last level closes it.",
-        (Opt("by", "--by", "Who signs (审签)."),
-         Opt("role", "--role", "The level signed at (default: the next level due).", required=False),
-         Opt("note", "--opinion", "The signer's opinion.", required=False)),
+        "sign", Action.SIGN,
+        N_("Sign a submitted finding at one level of the approval chain; the last level closes it."),
+        (Opt("by", "--by", N_("Who signs (审签).")),
+         Opt("role", "--role", N_("The level signed at (default: the next level due)."), required=False),
+         Opt("note", "--opinion", N_("The signer's opinion."), required=False)),
         "sign {id}: 审签 {by} ({role_signed})",
     ),
     PlainStep(
-        "return", Action.RETURN, "Send a submitted finding back (退回) with an opinion: it is in_progress again.",
-        (Opt("by", "--by", "The reviewer sending it back."), Opt("note", "--opinion", "Why it goes back (退回意见).")),
+        "return", Action.RETURN, N_("Send a submitted finding back (退回) with an opinion: it is in_progress again."),
+        (Opt("by", "--by", N_("The reviewer sending it back.")),
+         Opt("note", "--opinion", N_("Why it goes back (退回意见)."))),
         "return {id}: 退回 {by}",
     ),
     PlainStep(
-        "reopen", Action.REOPEN, "Reopen a closed finding found not really fixed (回炉): it is in_progress again.",
-        (Opt("by", "--by", "Who reopens it."), Opt("note", "--reason", "Why it was not really fixed.")),
+        "reopen", Action.REOPEN, N_("Reopen a closed finding found not really fixed (回炉): it is in_progress again."),
+        (Opt("by", "--by", N_("Who reopens it.")), Opt("note", "--reason", N_("Why it was not really fixed."))),
         "reopen {id}: 回炉 {by}",
     ),
     PlainStep(
         "long-term", Action.LONG_TERM,
-        "Put a finding on a long-term footing (需长期坚持): measures in place, work continues.",
-        (Opt("by", "--by", "Who decides it."), Opt("note", "--note", "What stays in place and why.")),
+        N_("Put a finding on a long-term footing (需长期坚持): measures in place, work continues."),
+        (Opt("by", "--by", N_("Who decides it.")), Opt("note", "--note", N_("What stays in place and why."))),
         "long-term {id}: 长期坚持 {by}",
     ),
 )  # fmt: skip
@@ -128,14 +131,14 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
 def close(
     ctx: typer.Context,
     finding_id: IdArgument,
-    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who closes it (销号).")],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help=N_("Who closes it (销号)."))],
     approver: Annotated[
         str,
-        typer.Option("--approver", metavar="NAME", help="Who signs it off (审签); not the person closing."),
+        typer.Option("--approver", metavar="NAME", help=N_("Who signs it off (审签); not the person closing.")),
     ],
     on: DateOption = None,
     evidence: EvidenceOption = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=N_("A note kept with the event."))] = None,
     commit: CommitOption = False,
     key: KeyOption = None,
 ) -> None:
@@ -154,12 +157,12 @@ def close(
 def submit(
     ctx: typer.Context,
     finding_id: IdArgument,
-    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who asks for close (申请销号).")],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help=N_("Who asks for close (申请销号)."))],
     evidence: Annotated[
         list[Path],
-        typer.Option("--evidence", "-e", metavar="PATH", help="Evidence file (佐证材料); repeat for several."),
+        typer.Option("--evidence", "-e", metavar="PATH", help=N_("Evidence file (佐证材料); repeat for several.")),
     ],
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note for the reviewers.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=N_("A note for the reviewers."))] = None,
     on: DateOption = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -177,10 +180,10 @@ def submit(
 def extend(
     ctx: typer.Context,
     finding_id: IdArgument,
-    to: Annotated[str, typer.Option("--to", metavar="DATE", help="The new deadline.")],
-    approver: Annotated[str, typer.Option("--approver", metavar="NAME", help="Who approved the extension.")],
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why more time is needed.")],
-    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who asked for it.")] = None,
+    to: Annotated[str, typer.Option("--to", metavar="DATE", help=N_("The new deadline."))],
+    approver: Annotated[str, typer.Option("--approver", metavar="NAME", help=N_("Who approved the extension."))],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help=N_("Why more time is needed."))],
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help=N_("Who asked for it."))] = None,
     on: DateOption = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -205,8 +208,8 @@ def extend(
 def progress(
     ctx: typer.Context,
     finding_id: IdArgument,
-    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who reports the progress.")],
-    note: Annotated[str, typer.Option("--note", metavar="TEXT", help="What was done (整改进展).")],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help=N_("Who reports the progress."))],
+    note: Annotated[str, typer.Option("--note", metavar="TEXT", help=N_("What was done (整改进展)."))],
     evidence: EvidenceOption = None,
     on: DateOption = None,
     commit: CommitOption = False,
@@ -225,23 +228,24 @@ def progress(
 def edit(
     ctx: typer.Context,
     finding_id: IdArgument,
-    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who makes the change.")],
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it changes.")],
-    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Responsible person (责任人).")] = None,
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help=N_("Who makes the change."))],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help=N_("Why it changes."))],
+    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME",
+        help=N_("Responsible person (责任人)."))] = None,
     leader: Annotated[
-        str | None, typer.Option("--leader", metavar="NAME", help="Responsible leader (责任领导).")
+        str | None, typer.Option("--leader", metavar="NAME", help=N_("Responsible leader (责任领导)."))
     ] = None,
     department: Annotated[
-        str | None, typer.Option("--department", metavar="NAME", help="Responsible department (责任部门).")
+        str | None, typer.Option("--department", metavar="NAME", help=N_("Responsible department (责任部门)."))
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="The problem, one line.")] = None,
-    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help="Longer description.")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help=N_("The problem, one line."))] = None,
+    detail: Annotated[str | None, typer.Option("--detail", metavar="TEXT", help=N_("Longer description."))] = None,
     measure: Annotated[
-        list[str] | None, typer.Option("--measure", "-m", metavar="TEXT", help="The measures, all of them; repeat.")
+        list[str] | None, typer.Option("--measure", "-m", metavar="TEXT", help=N_("The measures, all of them; repeat."))
     ] = None,
-    aspect: Annotated[str | None, typer.Option("--aspect", metavar="ASPECT", help="Aspect (方面).")] = None,
-    problem: Annotated[str | None, typer.Option("--problem", metavar="TEXT", help="Middle level (问题).")] = None,
-    category: Annotated[str | None, typer.Option("--category", metavar="NAME", help="Category (类别).")] = None,
+    aspect: Annotated[str | None, typer.Option("--aspect", metavar="ASPECT", help=N_("Aspect (方面)."))] = None,
+    problem: Annotated[str | None, typer.Option("--problem", metavar="TEXT", help=N_("Middle level (问题)."))] = None,
+    category: Annotated[str | None, typer.Option("--category", metavar="NAME", help=N_("Category (类别)."))] = None,
     on: DateOption = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -254,7 +258,7 @@ def edit(
     if measure:
         values["measures"] = list(measure)
     if not values:
-        raise UsageError("name at least one field to change (--owner, --title, --measure, ...)")
+        raise UsageError(_("name at least one field to change (--owner, --title, --measure, ...)"))
     done = library(ctx).edit(finding_id, values, by, reason, on, commit, key)
     typer.echo(f"{done.summary} ({done.day})")
 
@@ -262,11 +266,12 @@ def edit(
 def withdraw(
     ctx: typer.Context,
     finding_id: IdArgument,
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (put on the ledger by mistake, ...).")],
-    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who asks for it.")],
-    approver: Annotated[str, typer.Option("--approver", metavar="NAME", help="Who approves it; not --by.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT",
+        help=N_("Why (put on the ledger by mistake, ...)."))],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help=N_("Who asks for it."))],
+    approver: Annotated[str, typer.Option("--approver", metavar="NAME", help=N_("Who approves it; not --by."))],
     into: Annotated[
-        str | None, typer.Option("--into", metavar="ID", help="Merge into this finding (合并): a duplicate.")
+        str | None, typer.Option("--into", metavar="ID", help=N_("Merge into this finding (合并): a duplicate."))
     ] = None,
     on: DateOption = None,
     commit: CommitOption = False,
@@ -282,18 +287,20 @@ def withdraw(
 def account(
     ctx: typer.Context,
     finding_id: IdArgument,
-    by: Annotated[str, typer.Option("--by", metavar="NAME", help="Who records it.")],
+    by: Annotated[str, typer.Option("--by", metavar="NAME", help=N_("Who records it."))],
     people: Annotated[
         list[str] | None,
-        typer.Option("--people", metavar="KIND=N", help="People held accountable by kind, e.g. 批评教育=2; repeat."),
+        typer.Option("--people", metavar="KIND=N",
+            help=N_("People held accountable by kind, e.g. 批评教育=2; repeat.")),
     ] = None,
     funds: Annotated[
-        str | None, typer.Option("--funds", metavar="YUAN", help="Funds recovered (追缴/清退), in 元, e.g. 12000.00.")
+        str | None, typer.Option("--funds", metavar="YUAN",
+            help=N_("Funds recovered (追缴/清退), in 元, e.g. 12000.00."))
     ] = None,
     rules: Annotated[
-        int | None, typer.Option("--rules", min=0, metavar="N", help="Rules made or revised (建章立制), 项.")
+        int | None, typer.Option("--rules", min=0, metavar="N", help=N_("Rules made or revised (建章立制), 项."))
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note kept with the event.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=N_("A note kept with the event."))] = None,
     on: DateOption = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -304,9 +311,9 @@ def account(
     for given in people or []:
         kind, sep, number = given.partition("=")
         if not sep or not kind.strip() or not number.strip().isdigit():
-            raise UsageError(f"--people takes KIND=N, e.g. 批评教育=2, not {given!r}")
+            raise UsageError(_("--people takes KIND=N, e.g. 批评教育=2, not {given!r}").format(given=given))
         kinds[kind.strip()] = kinds.get(kind.strip(), 0) + int(number)
     if not kinds and funds is None and rules is None:
-        raise UsageError("give --people, --funds or --rules")
+        raise UsageError(_("give --people, --funds or --rules"))
     done = library(ctx).account(finding_id, kinds, funds, rules, by, on, note, commit, key)
     typer.echo(f"{done.summary} ({done.day})")

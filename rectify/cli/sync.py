@@ -10,15 +10,16 @@ from typing import Annotated
 import typer
 
 from rectify.cli.common import KeyOption, LangOption, language, library
+from rectify.i18n import N_, _
 
 
 def hook_install(
-    bare: Annotated[Path, typer.Option("--bare", metavar="PATH", help="The server's bare repository.")],
+    bare: Annotated[Path, typer.Option("--bare", metavar="PATH", help=N_("The server's bare repository."))],
 ) -> None:
     """Install rectify's pre-receive hook into a bare repository (the server's copy)."""
     from rectify.api import install_hook
 
-    typer.echo(f"installed {install_hook(bare)}")
+    typer.echo(_("installed {install_hook}").format(install_hook=install_hook(bare)))
 
 
 def hook_pre_receive() -> None:

@@ -21,6 +21,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
+from rectify.i18n import N_, _
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -34,14 +35,14 @@ def _opened(ctx: typer.Context, fmt: str, lang: str | None, as_of: str | None) -
 
 SupervisorOption = Annotated[
     str | None,
-    typer.Option("--supervisor", metavar="GROUP", help="Only the units this supervision group (督导组) follows."),
+    typer.Option("--supervisor", metavar="GROUP", help=N_("Only the units this supervision group (督导组) follows.")),
 ]
 UnderOption = Annotated[
-    str | None, typer.Option("--under", metavar="ID", help="Only this unit and the units below it.")
+    str | None, typer.Option("--under", metavar="ID", help=N_("Only this unit and the units below it."))
 ]
 
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", metavar="DATE", help="Figures as of this date (default: today).")
+    str | None, typer.Option("--as-of", metavar="DATE", help=N_("Figures as of this date (default: today)."))
 ]
 
 
@@ -50,25 +51,30 @@ def status(
     unit: Annotated[
         str | None,
         typer.Option(
-            "--unit", "-u", metavar="ID", help="Only this unit (its findings by aspect unless --by).",
+            "--unit",
+            "-u",
+            metavar="ID",
+            help=N_("Only this unit (its findings by aspect unless --by)."),
             autocompletion=complete_unit,
         ),
     ] = None,
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", metavar="GROUP", help="Group by unit, aspect, title, supervisor, department, owner or round."
+            "--by", metavar="GROUP", help=N_("Group by unit, aspect, title, supervisor, department, owner or round.")
         ),
     ] = None,
     as_of: AsOfOption = None,
     precision: PrecisionOption = 1,
-    tree: Annotated[bool, typer.Option("--tree", help="Roll each parent unit up over its children.")] = False,
+    tree: Annotated[bool, typer.Option("--tree", help=N_("Roll each parent unit up over its children."))] = False,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
     wide: Annotated[
-        bool, typer.Option("--wide", "-w", help="Add on-time rate, days to close and the three 到位 counters.")
+        bool, typer.Option("--wide", "-w", help=N_("Add on-time rate, days to close and the three 到位 counters."))
     ] = False,
-    money: Annotated[str, typer.Option("--money", metavar="UNIT", help="Funds in yuan (元) or wan (万元).")] = "yuan",
+    money: Annotated[
+        str, typer.Option("--money", metavar="UNIT", help=N_("Funds in yuan (元) or wan (万元)."))
+    ] = "yuan",
     fmt: FormatOption = "table",
     lang: LangOption = None,
 ) -> None:
@@ -76,7 +82,7 @@ def status(
     from rectify.present import tables
 
     if money not in tables.MONEY:
-        raise UsageError(f"--money must be yuan or wan, not {money!r}")
+        raise UsageError(_("--money must be yuan or wan, not {money!r}").format(money=money))
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     rows, total, title = lib.status(day, unit, by, tree, supervisor, under)
     kind = by or ("aspect" if unit and not tree else "unit")
@@ -89,14 +95,14 @@ def status(
 def overdue(
     ctx: typer.Context,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="As of this date (default: today).")
+        str | None, typer.Option("--as-of", metavar="DATE", help=N_("As of this date (default: today)."))
     ] = None,
     within: Annotated[
-        int, typer.Option("--within", min=0, metavar="DAYS", help="Also list findings due within DAYS days.")
+        int, typer.Option("--within", min=0, metavar="DAYS", help=N_("Also list findings due within DAYS days."))
     ] = 0,
     unit: UnitOption = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", metavar="NAME", help="Only owners (责任人) containing this text.")
+        str | None, typer.Option("--owner", metavar="NAME", help=N_("Only owners (责任人) containing this text."))
     ] = None,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
@@ -112,12 +118,12 @@ def overdue(
 
 def trend(
     ctx: typer.Context,
-    every: Annotated[str, typer.Option("--every", metavar="PERIOD", help="week or month.")] = "week",
+    every: Annotated[str, typer.Option("--every", metavar="PERIOD", help=N_("week or month."))] = "week",
     from_: Annotated[
         str | None,
-        typer.Option("--from", metavar="DATE", help="First point (default: the earliest feedback date)."),
+        typer.Option("--from", metavar="DATE", help=N_("First point (default: the earliest feedback date).")),
     ] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last point (default: today).")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", help=N_("Last point (default: today)."))] = None,
     unit: UnitOption = None,
     precision: PrecisionOption = 1,
     fmt: FormatOption = "table",
@@ -136,28 +142,28 @@ def trend(
 
 def report(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the bulletin.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help=N_("Where to write the bulletin."))],
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="html, docx or md (default: from FILE).")
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help=N_("html, docx or md (default: from FILE)."))
     ] = None,
     as_of: AsOfOption = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help="Show what changed after this date (the last bulletin)."),
+        typer.Option("--since", metavar="DATE", help=N_("Show what changed after this date (the last bulletin).")),
     ] = None,
     office: Annotated[
         str | None,
-        typer.Option("--office", metavar="NAME", help="Issuing office (default: rectify.yaml's bulletin.office)."),
+        typer.Option("--office", metavar="NAME", help=N_("Issuing office (default: rectify.yaml's bulletin.office).")),
     ] = None,
     issue: Annotated[
         int | None,
-        typer.Option("--issue", metavar="N", min=1, help="Issue number, 第 N 期 (default: bulletin.issue)."),
+        typer.Option("--issue", metavar="N", min=1, help=N_("Issue number, 第 N 期 (default: bulletin.issue).")),
     ] = None,
     issued: Annotated[
-        str | None, typer.Option("--date", metavar="DATE", help="Date of issue (default: the --as-of day).")
+        str | None, typer.Option("--date", metavar="DATE", help=N_("Date of issue (default: the --as-of day)."))
     ] = None,
     details: Annotated[
-        bool, typer.Option("--details", help="Add the full finding list, from a new page (html, docx).")
+        bool, typer.Option("--details", help=N_("Add the full finding list, from a new page (html, docx)."))
     ] = False,
     precision: PrecisionOption = 1,
     unit: UnitOption = None,
@@ -174,9 +180,11 @@ def report(
     named = kinds.get(output.suffix.lower())
     fmt = fmt or named or "html"
     if fmt not in ("md", "html", "docx"):
-        raise UsageError(f"--format must be html, docx or md, not {fmt!r}")
+        raise UsageError(_("--format must be html, docx or md, not {fmt!r}").format(fmt=fmt))
     if output.suffix and named != fmt:
-        raise UsageError(f"{output.name} does not end in the extension of {fmt} (.{'html' if fmt == 'html' else fmt})")
+        raise UsageError(_(
+            "{name} does not end in the extension of {fmt} (.{value})"
+        ).format(name=output.name, fmt=fmt, value='html' if fmt == 'html' else fmt))
     lib = library(ctx)
     words, day = language(lang, lib), lib.day(as_of, "--as-of")
     data = lib.bulletin(day, parse_day(since, "--since") if since is not None else None, unit, supervisor, under)
@@ -195,25 +203,27 @@ def report(
     else:
         payload = bulletin.markdown(data, words, precision).encode("utf-8")
     lib.write_output(output, payload)
-    typer.echo(f"wrote {display(output)}: {data.total.rate_text(precision)} as of {day}")
+    typer.echo(_(
+        "wrote {output}: {total} as of {day}"
+    ).format(output=display(output), total=data.total.rate_text(precision), day=day))
 
 
 def export(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help=N_("The file to write."))],
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="xlsx, csv or json (default: from FILE).")
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help=N_("xlsx, csv or json (default: from FILE)."))
     ] = None,
     unit: UnitOption = None,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+        str | None, typer.Option("--as-of", metavar="DATE", help=N_("States as of this date (default: today)."))
     ] = None,
     paper: Annotated[
         str | None,
         typer.Option(
-            "--paper", metavar="SIZE", help="A4 or A3 landscape for xlsx (default: rectify.yaml's sheet.paper, A4)."
+            "--paper", metavar="SIZE", help=N_("A4 or A3 landscape for xlsx (default: rectify.yaml's sheet.paper, A4).")
         ),
     ] = None,
 ) -> None:
@@ -224,10 +234,12 @@ def export(
     from rectify.present import workbook
 
     if output.is_dir():
-        raise UsageError(f"{output} is a folder; name the file to write, e.g. {output / '台账.xlsx'}")
+        raise UsageError(_(
+            "{output} is a folder; name the file to write, e.g. {value}"
+        ).format(output=output, value=output / '台账.xlsx'))
     kind = fmt or output.suffix.lower().lstrip(".")
     if kind not in ("xlsx", "csv", "json"):
-        raise UsageError(f"--format must be xlsx, csv or json, not {kind!r}")
+        raise UsageError(_("--format must be xlsx, csv or json, not {kind!r}").format(kind=kind))
     lib = library(ctx)
     day = lib.day(as_of, "--as-of")
     ledgers = lib.ledgers(unit, supervisor, under)
@@ -236,15 +248,16 @@ def export(
         sheet = lib.config.sheet
         size = (paper or sheet.paper).upper()
         if size not in ("A4", "A3"):
-            raise UsageError(f"--paper must be A4 or A3, not {paper!r}")
+            raise UsageError(_("--paper must be A4 or A3, not {paper!r}").format(paper=paper))
         data = workbook.xlsx_bytes(ledgers, day, paper=size, signatures=tuple(sheet.signatures))
     elif kind == "csv":
         data = workbook.csv_bytes(records)
     else:
         data = (json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
     lib.write_output(output, data)
-    counted = f"{plural(len(ledgers), 'unit')}, {plural(len(records), 'finding')}"
-    typer.echo(f"wrote {display(output)}: {counted} as of {day}")
+    units, found = plural(len(ledgers), "unit"), plural(len(records), "finding")
+    counted = _("{units}, {findings}").format(units=units, findings=found)
+    typer.echo(_("wrote {output}: {counted} as of {day}").format(output=display(output), counted=counted, day=day))
 
 
 def list_(
@@ -252,28 +265,28 @@ def list_(
     unit: UnitOption = None,
     status_: Annotated[
         str | None,
-        typer.Option("--status", "-s", help="Only this status (open, in_progress, submitted, closed, long_term)."),
+        typer.Option("--status", "-s", help=N_("Only this status (open, in_progress, submitted, closed, long_term).")),
     ] = None,
     aspect: Annotated[
-        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help="Only aspects containing this text.")
+        str | None, typer.Option("--aspect", "-a", metavar="ASPECT", help=N_("Only aspects containing this text."))
     ] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue findings.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help=N_("Only overdue findings."))] = False,
     owner: Annotated[
-        str | None, typer.Option("--owner", metavar="NAME", help="Only owners (责任人) containing this text.")
+        str | None, typer.Option("--owner", metavar="NAME", help=N_("Only owners (责任人) containing this text."))
     ] = None,
     department: Annotated[
         str | None,
-        typer.Option("--department", metavar="NAME", help="Only departments (责任部门) containing this text."),
+        typer.Option("--department", metavar="NAME", help=N_("Only departments (责任部门) containing this text.")),
     ] = None,
     title: Annotated[
         str | None,
-        typer.Option("--title", metavar="TEXT", help="Only titles containing this text (punctuation ignored)."),
+        typer.Option("--title", metavar="TEXT", help=N_("Only titles containing this text (punctuation ignored).")),
     ] = None,
-    withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Only withdrawn findings (撤销, 合并).")] = False,
+    withdrawn: Annotated[bool, typer.Option("--withdrawn", help=N_("Only withdrawn findings (撤销, 合并)."))] = False,
     supervisor: SupervisorOption = None,
     under: UnderOption = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", metavar="DATE", help="States as of this date (default: today).")
+        str | None, typer.Option("--as-of", metavar="DATE", help=N_("States as of this date (default: today)."))
     ] = None,
     fmt: FormatOption = "table",
     lang: LangOption = None,
@@ -286,7 +299,9 @@ def list_(
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     statuses = {s.value: s for s in Status} | {STATUS_ZH[s.value]: s for s in Status}
     if status_ is not None and status_ not in statuses:
-        raise UsageError(f"--status must be one of {', '.join(statuses)}, not {status_!r}")
+        raise UsageError(_(
+            "--status must be one of {statuses}, not {status!r}"
+        ).format(statuses=', '.join(statuses), status=status_))
     chosen = statuses[status_] if status_ else None
     found = lib.findings(
         day, unit, supervisor, under, status=chosen, aspect=aspect, overdue=overdue, owner=owner,
@@ -336,12 +351,12 @@ def frequent(
 def board(
     ctx: typer.Context,
     host: Annotated[
-        str, typer.Option("--host", metavar="HOST", help="Address to listen on (default: this machine only).")
+        str, typer.Option("--host", metavar="HOST", help=N_("Address to listen on (default: this machine only)."))
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, metavar="N", help="Port to listen on (0: any free port).")
+        int, typer.Option("--port", min=0, max=65535, metavar="N", help=N_("Port to listen on (0: any free port)."))
     ] = 8765,
-    open_: Annotated[bool, typer.Option("--open", help="Open the board in the default browser.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help=N_("Open the board in the default browser."))] = False,
 ) -> None:
     """Serve a read-only web board (挂图作战) of the ledgers: rates, units, findings, overdue lists, downloads."""
     from rectify import board as web
@@ -349,14 +364,17 @@ def board(
     lib = library(ctx)
     if host not in web.LOOPBACK:
         typer.echo(
-            f"rectify: warning: listening on {host}: anyone who can reach this address can read the ledgers",
+            _(
+                "rectify: warning: listening on {host}: anyone who can reach this address can read the "
+                "ledgers"
+            ).format(host=host),
             err=True,
         )
 
     def ready(address: str) -> None:
-        typer.echo(f"rectify board: {address} (Ctrl+C to stop)")
+        typer.echo(_("rectify board: {address} (Ctrl+C to stop)").format(address=address))
 
     try:
         web.serve(lib.folder, host, port, open_, ready)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc}") from None
+        raise UsageError(_("cannot listen on {host}:{port}: {error}").format(host=host, port=port, error=exc)) from None

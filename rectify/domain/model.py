@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from rectify.i18n import _
+
 UNIT_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FINDING_ID_RE = re.compile(r"^(?P<unit>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<number>[0-9]{3,})$")
 MAX_UNIT_ID = 64
@@ -35,22 +37,22 @@ def parse_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _ISO_DATE_RE.match(value.strip()):
-        raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+        raise ValueError(_("expected a date written YYYY-MM-DD, got {value!r}").format(value=value))
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a real date") from None
+        raise ValueError(_("{value!r} is not a real date").format(value=value.strip())) from None
 
 
 def _clean(value: str) -> str:
     if any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise ValueError("holds bytes that are not UTF-8 text (a GBK terminal?); type it again as UTF-8")
+        raise ValueError(_("holds bytes that are not UTF-8 text (a GBK terminal?); type it again as UTF-8"))
     return value
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return _clean(value)
 
 
@@ -67,11 +69,13 @@ def _amount(value: Any) -> Any:
     if isinstance(value, Decimal):
         if value.is_finite() and value.adjusted() < 16:  # a sum made by rectify itself
             return value
-        raise ValueError(f"an amount of {value} 元 is out of range")
+        raise ValueError(_("an amount of {value} 元 is out of range").format(value=value))
     if not isinstance(value, str | int) or isinstance(value, bool) or not _AMOUNT_RE.match(str(value).strip()):
         raise ValueError(
-            f'expected an amount in 元 written with digits and at most two decimals, such as "12000.00" '
-            f"(under 10 trillion), got {str(value)[:40]!r}"
+            _(
+                "expected an amount in 元 written with digits and at most two decimals, such as "
+                '"12000.00" (under 10 trillion), got {value!r}'
+            ).format(value=str(value)[:40])
         )
     return str(value).strip()
 
@@ -80,7 +84,9 @@ def _count(value: Any) -> Any:
     """A count (people, rules) as digits only: no sign, no ``_``, no decimals, no leading zero."""
     if isinstance(value, bool) or not isinstance(value, str | int) or not _COUNT_RE.match(str(value).strip()):
         shown = str(value)[:40]
-        raise ValueError(f"expected a whole number written with digits, such as 2 (at most 9999999), got {shown!r}")
+        raise ValueError(_(
+            "expected a whole number written with digits, such as 2 (at most 9999999), got {shown!r}"
+        ).format(shown=shown))
     return int(str(value).strip())
 
 

@@ -17,6 +17,7 @@ from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, step
 from rectify.errors import Problem, WorkflowError
+from rectify.i18n import _
 
 
 class Subject(Protocol):
@@ -89,7 +90,7 @@ def _safe(rule: Callable[[Any], list[Problem]], arg: Any, name: str) -> list[Pro
         return rule(arg)
     except Exception as exc:  # noqa: BLE001 - by design: report, do not crash
         where = arg.name if hasattr(arg, "name") else "ledgers"
-        return [Problem(where, 1, 1, f"internal error in check rule {name}: {exc!r}")]
+        return [Problem(where, 1, 1, _("internal error in check rule {name}: {error!r}").format(name=name, error=exc))]
 
 
 def rule_stem_is_unit_id(loaded: Subject) -> list[Problem]:
@@ -98,7 +99,10 @@ def rule_stem_is_unit_id(loaded: Subject) -> list[Problem]:
     if stem == unit_id:
         return []
     line, col = loaded.at(("unit", "id"))
-    message = f"the file is named {stem!r} but holds unit {unit_id!r}; rename the file to {unit_id}.yaml or fix the id"
+    message = _(
+        "the file is named {stem!r} but holds unit {unit_id!r}; rename the file to {unit_id}.yaml or fix "
+        "the id"
+    ).format(stem=stem, unit_id=unit_id)
     return [Problem(loaded.name, line, col, message)]
 
 
@@ -110,11 +114,13 @@ def rule_finding_ids(loaded: Subject) -> list[Problem]:
     for index, finding in enumerate(loaded.ledger.findings):
         path = ("findings", index, "id")
         if unit_of(finding.id) != unit_id:
-            message = f"{finding.id!r} does not belong to unit {unit_id!r} (expected {unit_id}-NNN)"
+            message = _(
+                "{id!r} does not belong to unit {unit_id!r} (expected {unit_id}-NNN)"
+            ).format(id=finding.id, unit_id=unit_id)
             problems.append(loaded.problem(path, message))
         if finding.id in first:  # positions are looked up only for a problem
-            line, _ = loaded.at(("findings", first[finding.id], "id"))
-            message = f"duplicate finding id {finding.id!r} (also at line {line})"
+            line, __ = loaded.at(("findings", first[finding.id], "id"))
+            message = _("duplicate finding id {id!r} (also at line {line})").format(id=finding.id, line=line)
             problems.append(loaded.problem(path, message))
         else:
             first[finding.id] = index
@@ -133,7 +139,9 @@ def rule_history(loaded: Subject) -> list[Problem]:
     for index, finding in enumerate(loaded.ledger.findings):
         if not finding.history:
             if finding.status is not Status.OPEN:
-                message = f"status is {finding.status.value} but the finding has no history; record its steps"
+                message = _(
+                    "status is {value} but the finding has no history; record its steps"
+                ).format(value=finding.status.value)
                 problems.append(loaded.problem(("findings", index, "status"), message))
             continue
         previous = None
@@ -142,7 +150,9 @@ def rule_history(loaded: Subject) -> list[Problem]:
         for number, event in enumerate(finding.history):
             path = ("findings", index, "history", number)
             if previous is not None and event.date < previous:
-                message = f"event dated {event.date} comes after one dated {previous}; events must be in date order"
+                message = _(
+                    "event dated {date} comes after one dated {previous}; events must be in date order"
+                ).format(date=event.date, previous=previous)
                 problems.append(loaded.problem(path, message))
             previous = event.date
             # a step is held to the chain in force when it was taken
@@ -158,11 +168,15 @@ def rule_history(loaded: Subject) -> list[Problem]:
                 break
         else:
             if track.status is not finding.status:
-                leads = track.status.value if track.status else "nothing"
-                message = f"status is {finding.status.value} but its history leads to {leads}"
+                leads = track.status.value if track.status else _("no state")
+                message = _(
+                    "status is {value} but its history leads to {leads}"
+                ).format(value=finding.status.value, leads=leads)
                 if finding.status is Status.CLOSED and track.status is Status.SUBMITTED:
                     missing = ", ".join(track.chain[len(track.signed) :])
-                    message = f"closed without the approval chain's signatures (missing: {missing})"
+                    message = _(
+                        "closed without the approval chain's signatures (missing: {missing})"
+                    ).format(missing=missing)
                 problems.append(loaded.problem(("findings", index, "status"), message))
     return problems
 
@@ -188,19 +202,24 @@ def rule_evidence(loaded: Subject) -> list[Problem]:
                 try:
                     digests[item.path] = loaded.evidence_digest(item.path)
                 except ValueError as why:
-                    problems.append(loaded.problem(path, f"evidence path {item.path} {why}"))
+                    message = _("evidence path {path} {why}").format(path=item.path, why=why)
+                    problems.append(loaded.problem(path, message))
                     continue
             actual = digests[item.path]
             if item.sha256 is None:
-                problems.append(loaded.problem(path, f"evidence file {item.path} has no sha256 recorded"))
+                problems.append(loaded.problem(path, _(
+                    "evidence file {path} has no sha256 recorded"
+                ).format(path=item.path)))
             if actual is None:
-                problems.append(loaded.problem(path, f"evidence file {item.path} is missing"))
+                problems.append(loaded.problem(path, _("evidence file {path} is missing").format(path=item.path)))
             elif latest and item.sha256 is not None and actual != item.sha256:
                 problems.append(
                     loaded.problem(
                         path,
-                        f"evidence file {item.path} has changed since it was recorded "
-                        f"(sha256 {actual[:12]}…, recorded {item.sha256[:12]}…)",
+                        _(
+                            "evidence file {path} has changed since it was recorded (sha256 {actual}…, "
+                            "recorded {sha256}…)"
+                        ).format(path=item.path, actual=actual[:12], sha256=item.sha256[:12]),
                     )
                 )
     return problems
@@ -213,7 +232,9 @@ def rule_categories(loaded: Subject) -> list[Problem]:
         return []
     known = "、".join(allowed)
     return [
-        loaded.problem(("findings", index, "category"), f"{finding.category!r} is not one of the categories: {known}")
+        loaded.problem(("findings", index, "category"), _(
+            "{category!r} is not one of the categories: {known}"
+        ).format(category=finding.category, known=known))
         for index, finding in enumerate(loaded.ledger.findings)
         if finding.category is not None and finding.category not in allowed
     ]
@@ -228,8 +249,10 @@ def rule_unique_ids_across_files(ledgers: list[Subject]) -> list[Problem]:
             other, at = seen.setdefault(finding.id, (loaded, index))
             if other is not loaded:  # positions are looked up only for a problem
                 line, col = loaded.at(("findings", index, "id"))
-                other_line, _ = other.at(("findings", at, "id"))
-                message = f"duplicate finding id {finding.id!r}: also in {other.name}:{other_line}"
+                other_line, __ = other.at(("findings", at, "id"))
+                message = _(
+                    "duplicate finding id {id!r}: also in {name}:{other_line}"
+                ).format(id=finding.id, name=other.name, other_line=other_line)
                 problems.append(Problem(loaded.name, line, col, message, finding.id))
     return problems
 
@@ -239,7 +262,9 @@ def rule_parent_exists(loaded: Subject) -> list[Problem]:
     parent = loaded.ledger.unit.parent
     if parent is None or loaded.has_unit(parent):
         return []
-    return [loaded.problem(("unit", "parent"), f"unknown unit {parent!r} (no ledger {parent}.yaml)")]
+    return [loaded.problem(("unit", "parent"), _(
+        "unknown unit {parent!r} (no ledger {parent}.yaml)"
+    ).format(parent=parent))]
 
 
 def rule_parent_cycles(ledgers: list[Subject]) -> list[Problem]:
@@ -252,7 +277,9 @@ def rule_parent_cycles(ledgers: list[Subject]) -> list[Problem]:
         while current is not None and current in units:
             if current in chain:
                 cycle = " -> ".join([*chain, current])
-                problems.append(loaded.problem(("unit", "parent"), f"parents form a cycle: {cycle}"))
+                problems.append(loaded.problem(("unit", "parent"), _(
+                    "parents form a cycle: {cycle}"
+                ).format(cycle=cycle)))
                 break
             chain.append(current)
             current = units[current].ledger.unit.parent

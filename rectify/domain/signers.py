@@ -29,6 +29,7 @@ from pydantic import AfterValidator, Field
 
 from rectify.domain.model import UNIT_ID_RE, Action, Event, Text, _Strict
 from rectify.domain.people import same_person
+from rectify.i18n import _
 
 PERSON_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 KEY_TYPES = (
@@ -56,30 +57,36 @@ def public_key(value: str) -> str:
     fingerprint, a broken blob)."""
     parts = value.split()
     if "PRIVATE KEY" in value:
-        raise ValueError("this is a private key; give the public key (the .pub file's line)")
+        raise ValueError(_("this is a private key; give the public key (the .pub file's line)"))
     if len(parts) < 2 or parts[0] not in KEY_TYPES:
-        raise ValueError(f"expected an OpenSSH public key line such as 'ssh-ed25519 AAAA...', got {value[:40]!r}")
+        raise ValueError(_(
+            "expected an OpenSSH public key line such as 'ssh-ed25519 AAAA...', got {value!r}"
+        ).format(value=value[:40]))
     try:
         blob = base64.b64decode(parts[1], validate=True)
         (length,) = struct.unpack(">I", blob[:4])
         inner = blob[4 : 4 + length].decode("ascii")
     except (binascii.Error, struct.error, UnicodeDecodeError):
-        raise ValueError(f"the key's base64 part is broken ({parts[1][:16]}...)") from None
+        raise ValueError(_("the key's base64 part is broken ({parts}...)").format(parts=parts[1][:16])) from None
     if inner != parts[0]:
-        raise ValueError(f"the key says {parts[0]} but its data is a {inner or 'broken'} key")
+        raise ValueError(_(
+            "the key says {parts} but its data is a {value} key"
+        ).format(parts=parts[0], value=inner or 'broken'))
     return f"{parts[0]} {parts[1]}"
 
 
 def _unit_ids(values: list[str]) -> list[str]:
     for value in values:
         if value != ALL_UNITS and not UNIT_ID_RE.match(value):
-            raise ValueError(f"{value!r} is not a unit id (lowercase letters, digits, hyphens) or '*'")
+            raise ValueError(_(
+                "{value!r} is not a unit id (lowercase letters, digits, hyphens) or '*'"
+            ).format(value=value))
     return values
 
 
 def _keys(values: list[str]) -> list[str]:
     if not values:
-        raise ValueError("a person needs at least one public key")
+        raise ValueError(_("a person needs at least one public key"))
     for value in values:
         public_key(value)
     return values
@@ -197,11 +204,15 @@ def approval_problem(people: People, event: Event, unit: str, chain: tuple[str, 
     named = signer_name(event) or ""
     signer = people.by_id(signer_id)
     if signer is None:
-        return f"signed by {signer_id}, who is not in the people file"
+        return _("signed by {signer_id}, who is not in the people file").format(signer_id=signer_id)
     if not same_person(signer.name, named):
-        return f"signed by {signer.name} ({signer.id}), not by {named}, whom the event names"
+        return _(
+            "signed by {name} ({id}), not by {named}, whom the event names"
+        ).format(name=signer.name, id=signer.id, named=named)
     level = level_of(event, chain)
     if not signer.may_sign(level, unit):
-        at = f"at level {level} " if level else ""
-        return f"{signer.name} ({signer.id}) may not sign {at}for unit {unit}"
+        at = _("at level {level} ").format(level=level) if level else ""
+        return _(
+            "{name} ({id}) may not sign {at}for unit {unit}"
+        ).format(name=signer.name, id=signer.id, at=at, unit=unit)
     return None

@@ -13,6 +13,7 @@ from datetime import date
 from rectify.domain.model import Action, Event, Finding
 from rectify.domain.people import hidden_controls, mixed_scripts, names_someone, same_person
 from rectify.domain.states import Track
+from rectify.i18n import _
 
 
 def event_problems(
@@ -42,61 +43,75 @@ def event_problems(
     out: list[str] = []
     action = event.action
     if action.value in evidence_required and not event.evidence:
-        out.append(f"a {action.value} needs evidence (佐证材料): rectify.yaml's evidence_required says so")
+        out.append(_(
+            "a {value} needs evidence (佐证材料): rectify.yaml's evidence_required says so"
+        ).format(value=action.value))
     if event.date > today:
-        out.append(f"dated {event.date}, after today ({today})")
+        out.append(_("dated {date}, after today ({today})").format(date=event.date, today=today))
     for field in ("by", "approver"):
         value = getattr(event, field)
         if value is not None and not names_someone(value):
-            out.append(f"'{field}' must name a person (it has no visible letter or digit)")
+            out.append(_("'{field}' must name a person (it has no visible letter or digit)").format(field=field))
         elif value is not None and hidden_controls(value):
-            out.append(f"'{field}' holds a control character or a direction mark; write the name plainly")
+            out.append(_(
+                "'{field}' holds a control character or a direction mark; write the name plainly"
+            ).format(field=field))
         elif value is not None and mixed_scripts(value):
-            out.append(f"'{field}' {value!r} mixes letters of different scripts (a look-alike letter?)")
+            out.append(_(
+                "'{field}' {value!r} mixes letters of different scripts (a look-alike letter?)"
+            ).format(field=field, value=value))
     by, approver = (event.by or "").strip(), (event.approver or "").strip()
     if action in (Action.SUBMIT, Action.SIGN, Action.CLOSE, Action.WITHDRAW, Action.EDIT, Action.ACCOUNT) and not by:
-        what = "who closed the finding" if action is Action.CLOSE else "who did it"
-        out.append(f"a {action.value} event needs 'by': {what}")
+        what = _("who closed the finding") if action is Action.CLOSE else _("who did it")
+        out.append(_("a {value} event needs 'by': {what}").format(value=action.value, what=what))
     if action is Action.CLOSE:
         if not approver:
-            out.append("a close event needs 'approver': 销号 requires 审签")
+            out.append(_("a close event needs 'approver': 销号 requires 审签"))
         elif by and same_person(by, approver):
-            out.append(f"the approver ({approver}) is the person who closed it")
+            out.append(_("the approver ({approver}) is the person who closed it").format(approver=approver))
         if chain is not None and len(chain) > 1:
             out.append(
-                f"the approval chain has {len(chain)} levels ({' -> '.join(chain)}): close is the one-step form "
-                "for one level; use submit, then sign at each level"
+                _(
+                    "the approval chain has {count} levels ({chain}): close is the one-step form for one "
+                    "level; use submit, then sign at each level"
+                ).format(count=len(chain), chain=' -> '.join(chain))
             )
     if action is Action.SUBMIT and chain is not None and event.chain and len(event.chain) < len(chain):
-        out.append(f"the submission records the chain {' -> '.join(event.chain)}, shorter than {' -> '.join(chain)}")
+        out.append(_(
+            "the submission records the chain {chain}, shorter than {chain2}"
+        ).format(chain=' -> '.join(event.chain), chain2=' -> '.join(chain)))
     checker = by if action is Action.SIGN else approver if action is Action.CLOSE else ""
     if checker and finding.owner and same_person(checker, finding.owner):
-        out.append(f"{checker} is this finding's owner (责任人) and cannot sign it off")
+        out.append(_("{checker} is this finding's owner (责任人) and cannot sign it off").format(checker=checker))
     if action is Action.CLOSE and checker and track.submitter and same_person(checker, track.submitter):
-        out.append(f"{checker} submitted this finding and cannot approve its close (审签 is another's check)")
+        out.append(_(
+            "{checker} submitted this finding and cannot approve its close (审签 is another's check)"
+        ).format(checker=checker))
     if action is Action.WITHDRAW:
         if not approver:
-            out.append("a withdraw event needs 'approver': 撤销 is approved by another person")
+            out.append(_("a withdraw event needs 'approver': 撤销 is approved by another person"))
         elif by and same_person(by, approver):
-            out.append(f"{by} asked for the withdrawal and cannot approve it too")
+            out.append(_("{by} asked for the withdrawal and cannot approve it too").format(by=by))
         if not (event.note or "").strip():
-            out.append("a withdraw event needs 'note': the reason")
+            out.append(_("a withdraw event needs 'note': the reason"))
         if event.into == finding.id:
-            out.append("a finding cannot be merged into itself")
+            out.append(_("a finding cannot be merged into itself"))
     if action is Action.EDIT:
         if not event.changes:
-            out.append("an edit event needs 'changes': the fields it changed")
+            out.append(_("an edit event needs 'changes': the fields it changed"))
         if not (event.note or "").strip():
-            out.append("an edit event needs 'note': the reason")
+            out.append(_("an edit event needs 'note': the reason"))
     if action is Action.ACCOUNT and (event.accountability is None or event.accountability.is_empty()):
-        out.append("an account event needs 'accountability': people, funds or rules")
+        out.append(_("an account event needs 'accountability': people, funds or rules"))
     if action is Action.EXTEND:
         if not approver:
-            out.append("an extension needs 'approver': who approved it")
+            out.append(_("an extension needs 'approver': who approved it"))
         elif by and same_person(by, approver):
-            out.append(f"{by} asked for the extension and cannot approve it too")
+            out.append(_("{by} asked for the extension and cannot approve it too").format(by=by))
         if event.to is None:
-            out.append("an extension needs 'to': the new deadline")
+            out.append(_("an extension needs 'to': the new deadline"))
         elif deadline is not None and event.to <= deadline:
-            out.append(f"the new deadline {event.to} is not after the deadline in force ({deadline})")
+            out.append(_(
+                "the new deadline {to} is not after the deadline in force ({deadline})"
+            ).format(to=event.to, deadline=deadline))
     return out

@@ -13,6 +13,7 @@ from datetime import date
 from rectify.domain.model import DEFAULT_CHAIN, Action, Event, Finding, Status
 from rectify.domain.people import same_person
 from rectify.errors import WorkflowError
+from rectify.i18n import _
 
 _ANY_OPEN = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.LONG_TERM})
 _ON_THE_LEDGER = frozenset({*_ANY_OPEN, Status.CLOSED})
@@ -45,14 +46,15 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status | None], Status | None]] = {
 
 def allowed_actions(status: Status | None) -> list[Action]:
     """Return the actions DOMAIN.md's state diagram allows from ``status`` (None: not yet added)."""
-    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+    return [action for action, (sources, __) in TRANSITIONS.items() if status in sources]
 
 
 def _refuse(status: Status | None, action: Action, why: str = "") -> WorkflowError:
-    allowed = ", ".join(a.value for a in allowed_actions(status)) or "none"
-    state = status.value if status else "not yet on the ledger"
-    reason = f"cannot {action.value} a finding that is {state}" if not why else why
-    return WorkflowError(f"{reason}; allowed from {state}: {allowed}")
+    allowed = ", ".join(a.value for a in allowed_actions(status)) or _("none")
+    state = status.value if status else _("not yet on the ledger")
+    reason = _("cannot {value} a finding that is {state}").format(value=action.value, state=state) if not why else why
+    message = _("{reason}; allowed from {state}: {allowed}")
+    return WorkflowError(message.format(reason=reason, state=state, allowed=allowed))
 
 
 def next_status(status: Status | None, action: Action) -> Status:
@@ -124,11 +126,16 @@ def step(
                 f"the next signature due is {track.next_role()!r} (chain: {levels}), not {role!r}",
             )
         if track.submitter and event.by and same_person(track.submitter, event.by):
-            raise WorkflowError(f"{event.by} submitted this finding and cannot sign it off (审签 is another's check)")
+            raise WorkflowError(_(
+                "{by} submitted this finding and cannot sign it off (审签 is another's check)"
+            ).format(by=event.by))
         for level, signer in zip(track.signed, track.signers, strict=True):
             if event.by and same_person(signer, event.by):
                 raise WorkflowError(
-                    f"{event.by} already signed this submission at level {level!r}; each level needs another person"
+                    _(
+                        "{by} already signed this submission at level {level!r}; each level needs "
+                        "another person"
+                    ).format(by=event.by, level=level)
                 )
         signed = (*track.signed, role)
         done = len(signed) == len(track.chain)

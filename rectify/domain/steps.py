@@ -29,6 +29,7 @@ from rectify.domain.model import (
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, deadline_on, replay, step
 from rectify.errors import LedgerError, Problem, UsageError, WorkflowError
+from rectify.i18n import _
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,11 @@ def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str 
     made: list[Finding] = []
     for item in items:
         if not item.aspect.strip() or not item.title.strip():
-            raise UsageError("a finding needs a non-empty aspect and title")
+            raise UsageError(_("a finding needs a non-empty aspect and title"))
         if item.deadline is not None and item.deadline < on:
-            raise UsageError(f"deadline {item.deadline} is before the date the finding is added ({on})")
+            raise UsageError(_(
+                "deadline {deadline} is before the date the finding is added ({on})"
+            ).format(deadline=item.deadline, on=on))
         made.append(
             item.to_finding(finding_id(ledger.unit.id, number), Status.OPEN, [Event(date=on, action=Action.ADD, by=by)])
         )
@@ -183,7 +186,9 @@ def apply(
         finding = finding.model_copy(update={"history": [started]})
     if event.date < finding.history[-1].date:
         raise WorkflowError(
-            f"{event.action.value} date {event.date} is before the finding's last event ({finding.history[-1].date})"
+            _(
+                "{value} date {date} is before the finding's last event ({date2})"
+            ).format(value=event.action.value, date=event.date, date2=finding.history[-1].date)
         )
     try:
         track = replay(finding.history)
@@ -250,11 +255,13 @@ def extend(
     deadline in force, or when the finding is closed.
     """
     if not reason.strip():
-        raise WorkflowError("an extension needs a reason (--reason)")
+        raise WorkflowError(_("an extension needs a reason (--reason)"))
     event = Event(date=on, action=Action.EXTEND, by=by, approver=approver, note=reason, to=to)
     extended = apply(finding, event, chain, today)
     if to <= on:
-        raise WorkflowError(f"the new deadline {to} has already passed on the day of the extension ({on})")
+        raise WorkflowError(_(
+            "the new deadline {to} has already passed on the day of the extension ({on})"
+        ).format(to=to, on=on))
     return extended
 
 
@@ -283,7 +290,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     known = {(f.aspect, f.title): f.id for f in ledger.findings if f.status is not Status.WITHDRAWN}
     twins: dict[str, list[tuple[NewFinding, str]]] = {}  # rows already on the ledger, by sheet
     for item in items:
-        sheet, _, row = item.where.partition("!")
+        sheet, __, row = item.where.partition("!")
 
         def problem(message: str, key: str = "", sheet: str = sheet, row: str = row, item: NewFinding = item) -> None:
             cell = dict(item.cells).get(key) or dict(item.cells).get("title", row)  # a cell, not a row alone
@@ -299,26 +306,38 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         deadline = item.due.on(added_on) if item.due is not None else item.deadline
         closed = item.closed_on
         if item.status is Status.CLOSED and closed is None:
-            problem("closed, but no 销号日期: add a 销号日期 or 完成时间 column, or give --closed-on DATE", "status")
+            problem(_("closed, but no 销号日期: add a 销号日期 or 完成时间 column, or give --closed-on DATE"), "status")
         elif closed is not None and item.status is Status.CLOSED and not added_on <= closed <= today:
             problem(
-                f"销号日期 {closed} is not between {added_on} (the day put on the ledger; --date) and today ({today})",
+                _(
+                    "销号日期 {closed} is not between {added_on} (the day put on the ledger; --date) and "
+                    "today ({today})"
+                ).format(closed=closed, added_on=added_on, today=today),
                 "closed_on",
             )
         if deadline is not None and deadline < added_on:
-            problem(f"整改时限 {deadline} is before {added_on}, the day put on the ledger (--date)", "deadline")
+            problem(_(
+                "整改时限 {deadline} is before {added_on}, the day put on the ledger (--date)"
+            ).format(deadline=deadline, added_on=added_on), "deadline")
         if closed is not None and item.status is not Status.CLOSED:
             problem(
-                f"a 销号日期 ({closed}) on a problem that is {item.status.value}; one of the two is wrong", "closed_on"
+                _(
+                    "a 销号日期 ({closed}) on a problem that is {value}; one of the two is wrong"
+                ).format(closed=closed, value=item.status.value), "closed_on"
             )
         for ext in item.extensions:
             if not added_on <= ext.on <= today:
                 problem(
-                    f"延期 approved on {ext.on}, not between {added_on} (put on the ledger) and today ({today})",
+                    _(
+                        "延期 approved on {on}, not between {added_on} (put on the ledger) and today "
+                        "({today})"
+                    ).format(on=ext.on, added_on=added_on, today=today),
                     "extended_on",
                 )
             elif closed is not None and ext.on > closed:
-                problem(f"延期 approved on {ext.on}, after the 销号日期 {closed}", "extended_on")
+                problem(_(
+                    "延期 approved on {on}, after the 销号日期 {closed}"
+                ).format(on=ext.on, closed=closed), "extended_on")
         if len(problems) > before:
             continue
         reported = item.reported_on
@@ -457,7 +476,9 @@ def edit(
     for name, new in values.items():
         if name not in EDITABLE:
             allowed = ", ".join(EDITABLE)
-            raise UsageError(f"{name} cannot be edited ({allowed} can; the deadline moves only by `extend`)")
+            raise UsageError(_(
+                "{name} cannot be edited ({allowed} can; the deadline moves only by `extend`)"
+            ).format(name=name, allowed=allowed))
         old = getattr(finding, name)
         old = (list(old) or None) if isinstance(old, list) else old  # an empty list is written as nothing
         if isinstance(new, list) and not new:
@@ -465,7 +486,7 @@ def edit(
         if old != new:
             changes.append(FieldChange(field=name, old=old, new=new))
     if not changes:
-        raise UsageError("nothing to change: every value given is the finding's already")
+        raise UsageError(_("nothing to change: every value given is the finding's already"))
     event = Event(date=on, action=Action.EDIT, by=by, note=reason, changes=changes)
     edited = apply(finding, event, None, today)
     return edited.model_copy(
@@ -522,18 +543,23 @@ def assign_units(
     if unknown and not create:
         names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or "none"
         message = (
-            "no unit named {label!r} (units: {names}); name the unit with --unit ID, start it with `rectify unit "
-            "add`, or import with --create-units"
+            _(
+                "no unit named {label!r} (units: {names}); name the unit with --unit ID, start it with "
+                "`rectify unit add`, or import with --create-units"
+            )
         )
         problems = []
         for label, first in unknown.items():
-            sheet, _, row = first.where.partition("!")
+            sheet, __, row = first.where.partition("!")
             cell = dict(first.cells).get("unit") or dict(first.cells).get("title", row)  # a cell, not a row alone
             text = message.format(label=label, names=names)
             bare = "".join(label.split())
             near = [f"{uid} ({name})" for uid, name in pairs if bare and (bare in name or name in bare)]
             if near:  # 县教育局 for 青山县教育局: said, never taken for it
-                text = text.replace("; name the unit", f"; did you mean {', '.join(near)}? Name the unit", 1)
+                text = _(
+                    "no unit named {label!r} (units: {names}); did you mean {near}? Name the unit with --unit ID, "
+                    "start it with `rectify unit add`, or import with --create-units"
+                ).format(label=label, names=names, near=", ".join(near))
             at = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or row or 1)
             problems.append(Problem(sheet, at, _column(cell), text, cell=cell))
         return groups, [], problems

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from rectify.domain.figures import Counts, Facts, Late, Row, _items, count, events_by, facts, overdue, unit_rows
 from rectify.domain.model import Finding, Ledger, Unit
 from rectify.domain.states import closed_on
+from rectify.i18n import _
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def trend_days(start: date, end: date, every: str) -> list[date]:
     ``end`` is always the last point. Raises ValueError for another ``every`` or
     ``end < start``."""
     if end < start:
-        raise ValueError(f"the trend ends ({end}) before it starts ({start})")
+        raise ValueError(_("the trend ends ({end}) before it starts ({start})").format(end=end, start=start))
     days: list[date] = []
     if every == "week":
         day = start
@@ -48,7 +49,7 @@ def trend_days(start: date, end: date, every: str) -> list[date]:
                 days.append(last)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     else:
-        raise ValueError(f"--every must be week or month, not {every!r}")
+        raise ValueError(_("--every must be week or month, not {every!r}").format(every=every))
     days.append(end)
     return days
 
@@ -115,7 +116,9 @@ def bulletin(ledgers: list[Ledger], as_of: date, since: date | None = None, ever
     ``every`` is the trend's period (``None``: no trend, for a caller that draws its own).
     Raises ValueError when ``since`` is not before ``as_of``."""
     if since is not None and since >= as_of:
-        raise ValueError(f"--since {since} must be before the bulletin's date {as_of}")
+        raise ValueError(_(
+            "--since {since} must be before the bulletin's date {as_of}"
+        ).format(since=since, as_of=as_of))
     rows, total = unit_rows(ledgers, as_of)
     closed_since: list[Closure] = []
     newly_overdue: list[Late] = []

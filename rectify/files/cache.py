@@ -47,7 +47,7 @@ from typing import Any
 
 import pydantic
 
-from rectify import __version__
+from rectify import __version__, i18n
 from rectify.domain.model import Ledger
 from rectify.errors import LedgerError, Problem
 from rectify.files import clock, yamlread
@@ -118,8 +118,8 @@ def cache_dir(folder: Path) -> Path:
 
 def settings_key(config: Config) -> bytes:
     """The 32-byte key of an entry: the entry layout, the versions of rectify, pydantic
-    and Python, and the settings in force."""
-    parts = [str(FORMAT), __version__, pydantic.VERSION, sys.version, config.model_dump_json()]
+    and Python, the settings in force, and the language (an entry keeps its problems' words)."""
+    parts = [str(FORMAT), __version__, pydantic.VERSION, sys.version, config.model_dump_json(), i18n.current()]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).digest()
 
 

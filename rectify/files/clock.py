@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rectify.domain.model import DEFAULT_TIME_ZONE
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 
 def today(time_zone: str = DEFAULT_TIME_ZONE) -> date:
@@ -20,5 +21,7 @@ def today(time_zone: str = DEFAULT_TIME_ZONE) -> date:
         try:
             return date.fromisoformat(fixed)
         except ValueError:
-            raise UsageError(f"RECTIFY_TODAY={fixed!r} is not a date written YYYY-MM-DD") from None
+            raise UsageError(_(
+                "RECTIFY_TODAY={fixed!r} is not a date written YYYY-MM-DD"
+            ).format(fixed=fixed)) from None
     return datetime.now(ZoneInfo(time_zone)).date()

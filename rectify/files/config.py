@@ -40,6 +40,7 @@ from rectify.domain.model import DEFAULT_CHAIN, CalendarDate, Status, Text, _Str
 from rectify.errors import LedgerError, Problem
 from rectify.files import yamlread
 from rectify.files.paths import repository_root
+from rectify.i18n import _
 
 CONFIG_NAME = "rectify.yaml"
 
@@ -48,17 +49,19 @@ def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)") from None
+        raise ValueError(_(
+            "unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)"
+        ).format(name=name)) from None
     return name
 
 
 def _distinct(roles: list[str]) -> list[str]:
     if not roles:
-        raise ValueError("the approval chain needs at least one level")
+        raise ValueError(_("the approval chain needs at least one level"))
     seen = set()
     for role in roles:
         if role in seen:
-            raise ValueError(f"the approval chain names {role!r} twice")
+            raise ValueError(_("the approval chain names {role!r} twice").format(role=role))
         seen.add(role)
     return roles
 
@@ -90,7 +93,9 @@ SHEET_FIELDS = (
 
 def _field(name: str) -> str:
     if name not in SHEET_FIELDS and not (name.startswith("people:") and len(name) > 7):
-        raise ValueError(f"{name!r} is not a column rectify reads ({', '.join(SHEET_FIELDS)}, people:KIND)")
+        raise ValueError(_(
+            "{name!r} is not a column rectify reads ({sheet_fields}, people:KIND)"
+        ).format(name=name, sheet_fields=', '.join(SHEET_FIELDS)))
     return name
 
 
@@ -210,23 +215,26 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
     path = root / CONFIG_NAME
     if raw is None:
         if path.exists() and not path.is_file():  # a FIFO or device would block or never end
-            message = "rectify.yaml is not a regular file; make it a text file"
+            message = _("rectify.yaml is not a regular file; make it a text file")
             raise LedgerError([Problem(display(path), 1, 1, message)])
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return Config()
         except OSError as exc:
-            raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+            raise LedgerError([Problem(display(path), 1, 1, _(
+                "cannot read the file: {strerror}"
+            ).format(strerror=exc.strerror))]) from None
     name = display(path)
     try:
         doc = yamlread.parse(raw, name)
     except LedgerError as exc:
-        if all("the ledger is empty" in p.message for p in exc.problems):
+        empty = _("the ledger is empty; it needs unit, inspection and findings")
+        if all(p.message == empty for p in exc.problems):
             return Config()  # an empty or comment-only file: defaults
         raise
     if not isinstance(doc.data, dict):
-        raise LedgerError([Problem(name, 1, 1, "rectify.yaml must be a mapping of settings")])
+        raise LedgerError([Problem(name, 1, 1, _("rectify.yaml must be a mapping of settings"))])
     for flag in ("autocommit", "require_signatures"):
         if isinstance(doc.data.get("git"), dict) and flag in doc.data["git"]:
             value = doc.data["git"][flag]

@@ -20,6 +20,7 @@ from rectify.files import yamlread, yamlwrite
 from rectify.files.ledgerfile import MAX_LEDGER_BYTES, Loaded, parse_ledger, read_ledger
 from rectify.files.paths import display
 from rectify.files.writing import atomic_write, locked
+from rectify.i18n import _
 
 
 class Edit:
@@ -46,7 +47,7 @@ class Edit:
     def replace(self, finding: Finding) -> None:
         """Put ``finding`` in place of the finding with the same id."""
         if self.ledger.finding(finding.id) is None:
-            raise UsageError(f"no finding {finding.id} in {self.loaded.name}")
+            raise UsageError(_("no finding {id} in {name}").format(id=finding.id, name=self.loaded.name))
         self._replaced[finding.id] = finding
         self.ledger = self.ledger.model_copy(
             update={"findings": [finding if f.id == finding.id else f for f in self.ledger.findings]}
@@ -69,7 +70,9 @@ class Edit:
     def remove(self, finding_id: str) -> None:
         """Take the finding ``finding_id`` out of the ledger (its number stays used)."""
         if self.ledger.finding(finding_id) is None:
-            raise UsageError(f"no finding {finding_id} in {self.loaded.name}")
+            raise UsageError(_(
+                "no finding {finding_id} in {name}"
+            ).format(finding_id=finding_id, name=self.loaded.name))
         self._removed.add(finding_id)
         self._replaced.pop(finding_id, None)
         last = max([self.ledger.last_number, *(f.number for f in self.ledger.findings)])
@@ -182,11 +185,15 @@ class Edit:
                 again = parse_ledger(data, self.loaded.path)
             except LedgerError as exc:
                 raise WriteError(
-                    f"{self.loaded.name}: the edited ledger would not read back ({exc}); nothing was written"
+                    _(
+                        "{name}: the edited ledger would not read back ({error}); nothing was written"
+                    ).format(name=self.loaded.name, error=exc)
                 ) from None
             if again.ledger != self.ledger:
                 raise WriteError(
-                    f"{self.loaded.name}: the edited ledger would not read back as intended; nothing was written"
+                    _(
+                        "{name}: the edited ledger would not read back as intended; nothing was written"
+                    ).format(name=self.loaded.name)
                 )
         return data
 
@@ -234,8 +241,10 @@ def _within_limit(name: str, data: bytes) -> None:
     :data:`~rectify.files.ledgerfile.MAX_LEDGER_BYTES`), before anything is written."""
     if len(data) > MAX_LEDGER_BYTES:
         raise WriteError(
-            f"{name}: the ledger would be {len(data) / 1024 / 1024:.1f} MB, over the "
-            f"{MAX_LEDGER_BYTES // 1024 // 1024} MB a ledger may hold (one file per unit); nothing was written"
+            _(
+                "{name}: the ledger would be {value:.1f} MB, over the {value2} MB a ledger may hold (one "
+                "file per unit); nothing was written"
+            ).format(name=name, value=len(data) / 1024 / 1024, value2=MAX_LEDGER_BYTES // 1024 // 1024)
         )
 
 
@@ -299,7 +308,7 @@ def create_ledger(path: Path, ledger: Ledger, header: str = "") -> None:
     """
     with locked(path.parent):
         if path.exists():
-            raise UsageError(f"{display(path)} already exists")
+            raise UsageError(_("{path} already exists").format(path=display(path)))
         data = yamlwrite.render_ledger(ledger, header).encode("utf-8")
         _within_limit(display(path), data)
         parse_ledger(data, path)  # what we write must read back

@@ -11,6 +11,7 @@ from pathlib import Path
 from rectify.domain.model import Evidence
 from rectify.domain.portable import repository_path
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 
 def file_sha256(path: Path) -> str | None:
@@ -43,19 +44,23 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         try:
             path = given.resolve()
         except (OSError, RuntimeError) as exc:  # a symlink loop
-            raise UsageError(f"evidence file {given} cannot be followed: {exc}") from None
+            raise UsageError(_(
+                "evidence file {given} cannot be followed: {error}"
+            ).format(given=given, error=exc)) from None
         if path.is_dir():
-            raise UsageError(f"evidence {given} is a folder; name the files in it")
+            raise UsageError(_("evidence {given} is a folder; name the files in it").format(given=given))
         if not path.is_file():
             if "\\" in str(given) and os.sep == "/":  # typed the Windows way on Linux or macOS
-                raise UsageError(f"evidence file not found: {given} (folders are separated by / here)")
-            raise UsageError(f"evidence file not found: {given}")
+                raise UsageError(
+                    _("evidence file not found: {given} (folders are separated by / here)").format(given=given)
+                )
+            raise UsageError(_("evidence file not found: {given}").format(given=given))
         if path.suffix == ".yaml" and path.parent.name == "ledgers":
-            raise UsageError(f"{given} is a ledger, not evidence")
+            raise UsageError(_("{given} is a ledger, not evidence").format(given=given))
         recorded = repository_path(path, root.resolve(), path.parent, typed=given)  # path is absolute
         digest = file_sha256(path)
         if digest is None:
-            raise UsageError(f"cannot read evidence file {given}")
+            raise UsageError(_("cannot read evidence file {given}").format(given=given))
         if all(item.path != recorded for item in out):
             out.append(Evidence(path=recorded, sha256=digest))
     return out

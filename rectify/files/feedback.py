@@ -28,6 +28,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import text, yamlread
 from rectify.files.paths import display
 from rectify.files.schema import schema_problems
+from rectify.i18n import _
 
 HEADERS = {
     "aspect": "aspect",
@@ -112,10 +113,12 @@ def read_feedback(path: Path) -> list[NewFinding]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {display(path)}: {exc.strerror}") from None
+        raise UsageError(_(
+            "cannot read {path}: {strerror}"
+        ).format(path=display(path), strerror=exc.strerror)) from None
     items = _read_csv(raw, path) if path.suffix.lower() == ".csv" else _read_yaml(raw, path)
     if not items:
-        raise UsageError(f"{display(path)} holds no problem to add")
+        raise UsageError(_("{path} holds no problem to add").format(path=display(path)))
     return [item.to_new() for item in items]
 
 
@@ -127,7 +130,7 @@ def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
     if isinstance(data, dict) and set(data) == {"findings"}:
         data, prefix = data["findings"], ("findings",)
     if not isinstance(data, list):
-        raise LedgerError([Problem(name, 1, 1, "expected a list of problems (each with aspect and title)")])
+        raise LedgerError([Problem(name, 1, 1, _("expected a list of problems (each with aspect and title)"))])
     items: list[FeedbackItem] = []
     problems: list[Problem] = []
     for index, entry in enumerate(data):
@@ -142,14 +145,16 @@ def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
 
 def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
     name = display(path)
-    content, _, _ = text.decode(raw, name)
+    content, _enc, _ends = text.decode(raw, name)
     reader = csv.reader(io.StringIO(content), strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return []
     except csv.Error as exc:
-        raise LedgerError([Problem(name, reader.line_num or 1, 1, f"not valid CSV: {exc}")]) from None
+        raise LedgerError([Problem(name, reader.line_num or 1, 1, _(
+            "not valid CSV: {error}"
+        ).format(error=exc))]) from None
     columns: list[str | None] = []
     problems: list[Problem] = []
     known = ", ".join(sorted(set(HEADERS.values())))
@@ -158,10 +163,14 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
         if cell.strip().lower() in IGNORED:
             key = None
         elif key is None and cell.strip():
-            problems.append(Problem(name, 1, col, f"unknown column {cell.strip()!r}; known: {known}"))
+            problems.append(Problem(name, 1, col, _(
+                "unknown column {cell!r}; known: {known}"
+            ).format(cell=cell.strip(), known=known)))
         elif key is not None and key in columns:
             first = columns.index(key) + 1
-            problems.append(Problem(name, 1, col, f"column {cell.strip()!r} is {key} again (as column {first})"))
+            problems.append(Problem(name, 1, col, _(
+                "column {cell!r} is {key} again (as column {first})"
+            ).format(cell=cell.strip(), key=key, first=first)))
         columns.append(key)
     if problems:
         raise LedgerError(problems)
@@ -174,7 +183,9 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
             break
         except csv.Error as exc:
             where = line + 1
-            problems.append(Problem(name, where, 1, f"not valid CSV from here: {exc} (an unclosed quote?)"))
+            problems.append(Problem(name, where, 1, _(
+                "not valid CSV from here: {error} (an unclosed quote?)"
+            ).format(error=exc)))
             break
         start, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in row):
@@ -182,7 +193,9 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
         if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
             extra = len(columns) + 1
             problems.append(
-                Problem(name, start, extra, f"row {start} has {len(row)} cells but the header names {len(columns)}")
+                Problem(name, start, extra, _(
+                    "row {start} has {count} cells but the header names {count2}"
+                ).format(start=start, count=len(row), count2=len(columns)))
             )
             continue
         record: dict[str, Any] = {}
@@ -199,8 +212,10 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
             for err in exc.errors(include_url=False):
                 field = str(err["loc"][0]) if err["loc"] else ""
                 col = columns.index(field) + 1 if field in columns else 1
-                what = "is missing" if err["type"] == "missing" else str(err.get("ctx", {}).get("error", err["msg"]))
-                problems.append(Problem(name, start, col, f"row {start}: {field}: {what}"))
+                what = _("is missing") if err["type"] == "missing" else str(err.get("ctx", {}).get("error", err["msg"]))
+                problems.append(Problem(name, start, col, _(
+                    "row {start}: {field}: {what}"
+                ).format(start=start, field=field, what=what)))
     if problems:
         raise LedgerError(problems)
     return items

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rectify.errors import RectifyError, UsageError
 from rectify.files.paths import display
+from rectify.i18n import _
 
 
 class GitError(RectifyError):
@@ -22,11 +23,11 @@ class GitError(RectifyError):
 
 def _git(args: list[str], cwd: Path, input_bytes: bytes | None = None) -> bytes:
     if shutil.which("git") is None:
-        raise GitError("git is not installed")
+        raise GitError(_("git is not installed"))
     result = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True, check=False)
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
-        raise GitError(f"git {args[0]}: {message}")
+        raise GitError(_("git {args}: {message}").format(args=args[0], message=message))
     return result.stdout
 
 
@@ -50,10 +51,12 @@ def commit(paths: list[Path], message: str, key: str | None = None, sign: bool =
     or when git refuses (a key that cannot sign, among others).
     """
     if not paths:
-        raise GitError("nothing to commit")
+        raise GitError(_("nothing to commit"))
     root = toplevel(paths[0].parent)
     if root is None:
-        raise GitError(f"{paths[0].parent} is not in a git repository; run `git init` or drop --commit")
+        raise GitError(_(
+            "{parent} is not in a git repository; run `git init` or drop --commit"
+        ).format(parent=paths[0].parent))
     names = [p.resolve().relative_to(root.resolve()).as_posix() for p in paths]
     _git(["add", "--", *names], root)
     signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"] if key else []
@@ -66,13 +69,13 @@ def can_commit(folder: Path, paths: list[Path]) -> str | None:
     """Return why a commit of ``paths`` would fail (no identity, an ignored file), or None."""
     root = toplevel(folder)
     if root is None:
-        return f"{folder} is not in a git repository; run `git init` first"
+        return _("{folder} is not in a git repository; run `git init` first").format(folder=folder)
     if subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=root, capture_output=True).returncode != 0:
-        return "git does not know who you are; set user.name and user.email (git config)"
+        return _("git does not know who you are; set user.name and user.email (git config)")
     for path in paths:
         name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
         if subprocess.run(["git", "check-ignore", "-q", "--", name], cwd=root, capture_output=True).returncode == 0:
-            return f"{name} is ignored by git (.gitignore), so it cannot go into the commit"
+            return _("{name} is ignored by git (.gitignore), so it cannot go into the commit").format(name=name)
     return None
 
 
@@ -102,7 +105,7 @@ def file_history(path: Path) -> list[Commit]:
     """Return the commits that changed ``path``, newest first, each with its parents."""
     root = toplevel(path.parent)
     if root is None:
-        raise GitError(f"{path.parent} is not in a git repository")
+        raise GitError(_("{parent} is not in a git repository").format(parent=path.parent))
     name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
     out = _git(["log", "--format=%H%x1f%P%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root)
     commits = []
@@ -151,7 +154,7 @@ def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
         raise GitError(f"git cat-file: {result.stderr.decode('utf-8', 'replace').strip()}")
     data, at = result.stdout, 0
     out: list[bytes | None] = []
-    for _ in specs:
+    for __ in specs:
         end = data.index(b"\n", at)
         header = data[at:end].split()
         at = end + 1
@@ -177,7 +180,7 @@ def install_merge_driver(folder: Path) -> Path:
 
     root = toplevel(folder)
     if root is None:
-        raise GitError(f"{folder} is not in a git repository; run `git init` first")
+        raise GitError(_("{folder} is not in a git repository; run `git init` first").format(folder=folder))
     attributes = folder / ".gitattributes"
     lines = attributes.read_text(encoding="utf-8").splitlines() if attributes.exists() else []
     if ATTRIBUTES_LINE not in lines:
@@ -233,7 +236,7 @@ def commit_step(paths: list[Path], message: str, key: str | None = None, sign: b
     try:
         commit(paths, message, key, sign)
     except GitError as exc:
-        raise GitError(f"the step was recorded in the ledger but not committed: {exc}") from None
+        raise GitError(_("the step was recorded in the ledger but not committed: {error}").format(error=exc)) from None
 
 
 def require_committable(path: Path, files: list[Path] | None = None) -> None:
@@ -242,11 +245,13 @@ def require_committable(path: Path, files: list[Path] | None = None) -> None:
     holds changes not yet committed (they would be swept into this command's commit)."""
     problem = can_commit(path.parent, [path, *(files or [])])
     if problem is not None:
-        raise UsageError(f"--commit: {problem}")
+        raise UsageError(_("--commit: {problem}").format(problem=problem))
     if path.exists() and uncommitted(path):
         raise UsageError(
-            f"--commit: {display(path)} has changes that are not committed; commit them first, "
-            "so this command's commit holds only its own change"
+            _(
+                "--commit: {path} has changes that are not committed; commit them first, so this "
+                "command's commit holds only its own change"
+            ).format(path=display(path))
         )
 
 
@@ -306,7 +311,7 @@ def finish_pending(folder: Path) -> str | None:
         message, digest = str(data["message"]), str(data["sha256"])
     except (OSError, ValueError, KeyError, TypeError):
         record.unlink(missing_ok=True)
-        return "an unreadable record of an unfinished commit was removed"
+        return _("an unreadable record of an unfinished commit was removed")
     ledger = paths[0]
     try:
         current = hashlib.sha256(ledger.read_bytes()).hexdigest()
@@ -314,12 +319,16 @@ def finish_pending(folder: Path) -> str | None:
         current = None
     if not uncommitted(ledger):
         record.unlink(missing_ok=True)
-        return f"a command stopped before writing {display(ledger)}; nothing of it was kept"
+        return _("a command stopped before writing {ledger}; nothing of it was kept").format(ledger=display(ledger))
     if current == digest:
         commit([p for p in paths if p.exists()], message)
         record.unlink(missing_ok=True)
-        return f"finished the commit of a command that stopped after writing {display(ledger)}: {message}"
+        return _(
+            "finished the commit of a command that stopped after writing {ledger}: {message}"
+        ).format(ledger=display(ledger), message=message)
     return (
-        f"{display(ledger)} was written by a command that stopped before committing it, and has changed since; "
-        "commit or restore it by hand (git diff shows the change)"
+        _(
+            "{ledger} was written by a command that stopped before committing it, and has changed since; "
+            "commit or restore it by hand (git diff shows the change)"
+        ).format(ledger=display(ledger))
     )

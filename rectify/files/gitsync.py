@@ -18,6 +18,7 @@ from pathlib import Path
 from rectify.errors import RectifyError, UsageError
 from rectify.files.gitops import ATTRIBUTES_LINE, GitError, _git, install_merge_driver, toplevel
 from rectify.files.paths import display
+from rectify.i18n import _
 
 
 class SyncStopped(RectifyError):
@@ -102,8 +103,10 @@ def _clear_identical_untracked(root: Path, upstream: str) -> list[str]:
             blocking.append(name)
     if blocking:
         raise SyncStopped(
-            "these files are not committed here and the incoming commits bring other versions of them: "
-            f"{', '.join(blocking)}; move them away (or commit them) and sync again. Nothing was pushed."
+            _(
+                "these files are not committed here and the incoming commits bring other versions of "
+                "them: {blocking}; move them away (or commit them) and sync again. Nothing was pushed."
+            ).format(blocking=', '.join(blocking))
         )
     return removed
 
@@ -118,18 +121,24 @@ def sync(folder: Path, key: str | None = None, sign: bool = False) -> Synced:
 
     root = toplevel(folder)
     if root is None:
-        raise UsageError(f"{display(folder)} is not in a git repository; clone the shared repository first")
+        raise UsageError(_(
+            "{folder} is not in a git repository; clone the shared repository first"
+        ).format(folder=display(folder)))
     branch = _quiet(["symbolic-ref", "--short", "HEAD"], root)
     if not branch:
-        raise UsageError("sync needs a branch checked out (git switch main)")
+        raise UsageError(_("sync needs a branch checked out (git switch main)"))
     remote = _quiet(["config", f"branch.{branch}.remote"], root) or "origin"
     if remote not in _quiet(["remote"], root).split():
-        raise UsageError(f"this clone has no remote {remote!r}; clone the shared repository, or git remote add")
+        raise UsageError(_(
+            "this clone has no remote {remote!r}; clone the shared repository, or git remote add"
+        ).format(remote=remote))
     target = _quiet(["config", f"branch.{branch}.merge"], root).removeprefix("refs/heads/") or branch
     dirty = _quiet(["status", "--porcelain", "--untracked-files=no", "--", str(folder)], root).splitlines()
     if dirty:
         raise UsageError(
-            f"{display(folder)} has changes that are not committed ({dirty[0][3:]}); commit them (--commit) first"
+            _(
+                "{folder} has changes that are not committed ({dirty}); commit them (--commit) first"
+            ).format(folder=display(folder), dirty=dirty[0][3:])
         )
     _ensure_driver(folder, root)
     _git(["fetch", "--quiet", remote], root)
@@ -148,11 +157,14 @@ def sync(folder: Path, key: str | None = None, sign: bool = False) -> Synced:
         )
         if merged.returncode != 0:
             raise SyncStopped(_conflict_message(root, merged))
-    _, problems = check_folder(folder, audit=True)
+    __, problems = check_folder(folder, audit=True)
     if problems:
         listed = "\n".join(str(p) for p in problems)
         raise SyncStopped(
-            f"{listed}\nthe ledgers fail check after the merge; fix them and sync again. Nothing was pushed."
+            _(
+                "{listed}\nthe ledgers fail check after the merge; fix them and sync again. Nothing was "
+                "pushed."
+            ).format(listed=listed)
         )
     has_commits = bool(_quiet(["rev-parse", "--verify", "--quiet", "HEAD"], root))
     if has_commits:
@@ -167,8 +179,10 @@ def sync(folder: Path, key: str | None = None, sign: bool = False) -> Synced:
             undone = ""
             if done.incoming and before:  # our merge of what came in goes too, so a signed one can replace it
                 reset = subprocess.run(["git", "reset", "-q", "--keep", before], cwd=root, capture_output=True)
-                undone = "; the merge was undone" if reset.returncode == 0 else ""
-            raise SyncStopped(f"the server refused the push; nothing was pushed{undone}:\n{said}")
+                undone = _("; the merge was undone") if reset.returncode == 0 else ""
+            raise SyncStopped(_(
+                "the server refused the push; nothing was pushed{undone}:\n{said}"
+            ).format(undone=undone, said=said))
     return done
 
 
@@ -188,7 +202,7 @@ def _conflict_message(root: Path, merged: subprocess.CompletedProcess[bytes]) ->
             text = ""
         named = re.findall(r"conflict in ([a-z0-9-]+-[0-9]{3,})", "\n".join(notes))
         named = [fid for fid in named if fid.rsplit("-", 1)[0] == Path(name).stem]
-        findings = list(dict.fromkeys([*named, *conflict_findings(text)])) or ["(the ledger's head)"]
+        findings = list(dict.fromkeys([*named, *conflict_findings(text)])) or [_("(the ledger's head)")]
         parts.append(f"{name}: {', '.join(findings)}")
     try:
         _git(["merge", "--abort"], root)
@@ -196,6 +210,7 @@ def _conflict_message(root: Path, merged: subprocess.CompletedProcess[bytes]) ->
         pass
     what = "; ".join(parts) or merged.stderr.decode("utf-8", "replace").strip()
     detail = "".join(f"\n  {line}" for line in notes)
-    return (
-        f"conflict in {what}{detail}\nthe merge was undone and nothing was pushed; settle the finding, then sync again"
+    message = _(
+        "conflict in {what}{detail}\nthe merge was undone and nothing was pushed; settle the finding, then sync again"
     )
+    return message.format(what=what, detail=detail)

@@ -35,6 +35,7 @@ from rectify.files.signing import (
     read_version,
     signatures,
 )
+from rectify.i18n import _
 
 ZERO = "0" * 40
 LEDGERS = "ledgers"
@@ -161,7 +162,7 @@ def _tip_refusals(root: Path, tip: str) -> list[Refusal]:
         folder = Path(tmp) / LEDGERS
         if not folder.is_dir():
             return []
-        _, problems = check_folder(folder, audit=True)
+        __, problems = check_folder(folder, audit=True)
         prefix = str(Path(tmp).resolve()) + os.sep  # the temporary folder is not the pusher's business
         return [
             Refusal("", "check", {"problem": str(p).replace(prefix, "").replace(tmp + os.sep, "")}) for p in problems
@@ -225,7 +226,9 @@ def install_hook(bare: Path) -> Path:
     except (GitError, OSError):
         is_bare = False
     if not is_bare:
-        raise GitError(f"{bare} is not a bare git repository (the server's copy, made by git init --bare)")
+        raise GitError(_(
+            "{bare} is not a bare git repository (the server's copy, made by git init --bare)"
+        ).format(bare=bare))
     # the Python that has this rectify, whatever PATH holds; / between folders, for sh on Windows too
     program = f'"{Path(sys.executable).as_posix()}" -m rectify'
     hook = bare / "hooks" / "pre-receive"

@@ -34,7 +34,8 @@ from rectify.files.paths import (
     stray_files,
     unreadable_entries,
 )
-from rectify.files.schema import _describe, label, schema_problems
+from rectify.files.schema import _describe, finding_label, label, schema_problems
+from rectify.i18n import _
 
 
 @dataclass
@@ -110,14 +111,14 @@ class Loaded:
     def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
         """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
 
-        A path into a finding is prefixed as ``findings[3].status (jinhua-003): `` and
+        A path into a finding is prefixed as ``jinhua-003.status: `` (the id, never an index) and
         the Problem carries the finding id.
         """
         line, col = self.at(path)
         finding = ""
         if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
             finding = self.ledger.findings[path[1]].id
-            message = f"{label(self._in_file(path))} ({finding}): {message}"
+            message = f"{finding_label(finding, path[2:])}: {message}"
         elif path:
             message = f"{label(path)}: {message}"
         return Problem(self.name, line, col, message, finding)
@@ -141,7 +142,9 @@ def _validate(doc: yamlread.Doc) -> Ledger:
                     doc.path,
                     1,
                     1,
-                    f"a ledger is a mapping with unit, inspection and findings, not {_describe(doc.data)}",
+                    _(
+                        "a ledger is a mapping with unit, inspection and findings, not {describe}"
+                    ).format(describe=_describe(doc.data)),
                 )
             ]
         )
@@ -221,15 +224,19 @@ def read_bytes(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_LEDGER_BYTES:
             message = (
-                f"the file is {size / 1024 / 1024:.1f} MB; a ledger holds one unit and may be at most "
-                f"{MAX_LEDGER_BYTES // 1024 // 1024} MB (split it, one file per unit)"
+                _(
+                    "the file is {value:.1f} MB; a ledger holds one unit and may be at most {value2} MB "
+                    "(split it, one file per unit)"
+                ).format(value=size / 1024 / 1024, value2=MAX_LEDGER_BYTES // 1024 // 1024)
             )
             raise LedgerError([Problem(display(path), 1, 1, message)])
         return path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"no ledger file {display(path)}") from None
+        raise UsageError(_("no ledger file {path}").format(path=display(path))) from None
     except OSError as exc:
-        raise LedgerError([Problem(display(path), 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+        raise LedgerError([Problem(display(path), 1, 1, _(
+            "cannot read the file: {strerror}"
+        ).format(strerror=exc.strerror))]) from None
 
 
 def read_ledger(path: Path) -> Loaded:
@@ -376,13 +383,18 @@ def check_folder(
         progress(len(paths), len(paths))
     problems.extend(run_folder_rules(list(loaded)))
     for entry in unreadable_entries(folder):
-        kind = "a folder" if entry.is_dir() else "a broken link" if entry.is_symlink() else "not a regular file"
-        message = f"{entry.name} is {kind}, not a ledger file; its unit is left out until it is fixed"
+        link = _("a broken link") if entry.is_symlink() else _("not a regular file")
+        kind = _("a folder") if entry.is_dir() else link
+        message = _(
+            "{name} is {kind}, not a ledger file; its unit is left out until it is fixed"
+        ).format(name=entry.name, kind=kind)
         problems.append(Problem(display(entry), 1, 1, message))
     for stray in stray_files(folder):
         name = display(stray)
         problems.append(
-            Problem(name, 1, 1, f"ledger files end in {LEDGER_SUFFIX}; rename it to {stray.stem}{LEDGER_SUFFIX}")
+            Problem(name, 1, 1, _(
+                "ledger files end in {ledger_suffix}; rename it to {stem}{ledger_suffix}"
+            ).format(ledger_suffix=LEDGER_SUFFIX, stem=stray.stem))
         )
     return loaded, sorted(set(problems))
 
@@ -407,12 +419,16 @@ def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
     file (the unit is the id's prefix). Raises :class:`UsageError` when there is none."""
     unit_id = unit_of(finding_id)
     if unit_id is None:
-        raise UsageError(f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)")
+        raise UsageError(_(
+            "{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)"
+        ).format(finding_id=finding_id))
     path = ledger_path(folder, unit_id)
     if not path.exists():
-        raise UsageError(f"no finding {finding_id}: there is no ledger {display(path)}")
+        raise UsageError(_(
+            "no finding {finding_id}: there is no ledger {path}"
+        ).format(finding_id=finding_id, path=display(path)))
     loaded = read_ledger(path)
     finding = loaded.ledger.finding(finding_id)
     if finding is None:
-        raise UsageError(f"no finding {finding_id} in {loaded.name}")
+        raise UsageError(_("no finding {finding_id} in {name}").format(finding_id=finding_id, name=loaded.name))
     return loaded, finding

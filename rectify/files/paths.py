@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rectify.domain.model import MAX_UNIT_ID, UNIT_ID_RE
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 LEDGER_SUFFIX = ".yaml"
 
@@ -25,14 +26,16 @@ def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path |
     if chosen:
         path = Path(chosen)
         if not path.is_dir():
-            raise UsageError(f"ledger folder not found: {path}")
+            raise UsageError(_("ledger folder not found: {path}").format(path=path))
         return path
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "ledgers"
         if candidate.is_dir():
             return candidate
-    raise UsageError("no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR or RECTIFY_LEDGERS")
+    raise UsageError(_(
+        "no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR or RECTIFY_LEDGERS"
+    ))
 
 
 def stray_files(folder: Path) -> list[Path]:
@@ -121,7 +124,9 @@ def ledger_path(folder: Path, unit_id: str) -> Path:
     """
     if not UNIT_ID_RE.match(unit_id) or len(unit_id) > MAX_UNIT_ID:
         raise UsageError(
-            f"{unit_id[:80]!r} is not a unit id: lowercase letters, digits and hyphens, "
-            f"at most {MAX_UNIT_ID} characters (e.g. jinhua)"
+            _(
+                "{unit_id!r} is not a unit id: lowercase letters, digits and hyphens, at most "
+                "{max_unit_id} characters (e.g. jinhua)"
+            ).format(unit_id=unit_id[:80], max_unit_id=MAX_UNIT_ID)
         )
     return folder / f"{unit_id}{LEDGER_SUFFIX}"

@@ -1,7 +1,8 @@
 """Pydantic's validation errors in plain words, at the line and column they are about.
 
-A pydantic error becomes ``ledgers/x.yaml:12:5: findings[3].deadline (x-003): ...`` with
-the 1-based finding and its id, never the raw pydantic text (STYLE.md, pattern 5).
+A pydantic error becomes ``ledgers/x.yaml:12:5: x-003.deadline: ...``: the finding by its
+id (by its 1-based place only when it has none), never the raw pydantic text (STYLE.md,
+pattern 5), in the language in force.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from pydantic import BaseModel, ValidationError
 from rectify.domain.model import Ledger
 from rectify.errors import Problem
 from rectify.files.yamlread import Doc
+from rectify.i18n import N_, _
 
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return repr(value)
 
 
@@ -47,8 +49,18 @@ def _fields_of(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
+def finding_label(finding: str, rest: tuple[str | int, ...], index: int | None = None) -> str:
+    """Name a place in a finding as people read it: its id and the field,
+    ``jinhua-003.deadline`` or ``jinhua-003.history[2].date``; a finding without a
+    usable id is named by its place in the file, ``finding 3 (no id)`` (1-based)."""
+    head = finding or _("finding {number} (no id)").format(number=(index or 0) + 1)
+    tail = label(rest)
+    return f"{head}.{tail}" if tail and not tail.startswith("[") else head + tail
+
+
 def label(loc: tuple[str | int, ...]) -> str:
-    """Return a model location as people read it: ``findings[3].deadline`` (1-based)."""
+    """Return a model location as people read it: ``unit.id``, ``history[2].date`` (1-based);
+    a place in a finding is named by :func:`finding_label`."""
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -59,8 +71,8 @@ def label(loc: tuple[str | int, ...]) -> str:
 
 
 _PATTERN_HINTS = {
-    "id": "must look like <unit-id>-NNN, e.g. jinhua-007",
-    "sha256": "must be a sha256 of 64 hex digits",
+    "id": N_("must look like <unit-id>-NNN, e.g. jinhua-007"),
+    "sha256": N_("must be a sha256 of 64 hex digits"),
 }
 
 
@@ -69,34 +81,40 @@ def _message(err: Any, loc: tuple[str | int, ...], model: type[BaseModel] = Ledg
     value = err.get("input")
     name = str(loc[-1]) if loc else "value"
     if kind == "missing":
-        return f"missing required field {name!r}"
+        return _("missing required field {name!r}").format(name=name)
     if kind == "extra_forbidden":
         hint = difflib.get_close_matches(name, _fields_of(model, loc[skip:-1]), n=1)
-        return f"unknown field {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+        unknown = _("unknown field {name!r}").format(name=name)
+        return unknown + (_("; did you mean {hint!r}?").format(hint=hint[0]) if hint else "")
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
     if kind == "string_type":
-        return f"expected text, got {_describe(value)}"
+        return _("expected text, got {describe}").format(describe=_describe(value))
     if kind == "list_type":
-        return f"expected a list, got {_describe(value)}"
+        return _("expected a list, got {describe}").format(describe=_describe(value))
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"expected a mapping of fields (key: value), got {_describe(value)}"
+        return _("expected a mapping of fields (key: value), got {describe}").format(describe=_describe(value))
     if kind in {"bool_parsing", "bool_type"}:
-        return f"expected true or false, got {_describe(value)}"
+        return _("expected true or false, got {describe}").format(describe=_describe(value))
     if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"expected a whole number, got {_describe(value)}"
+        return _("expected a whole number, got {describe}").format(describe=_describe(value))
     if kind in {"decimal_parsing", "decimal_type", "finite_number"}:
-        return f'expected an amount in 元 written as text such as "12000.00", got {_describe(value)}'
+        return _(
+            'expected an amount in 元 written as text such as "12000.00", got {describe}'
+        ).format(describe=_describe(value))
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"must not be negative, got {_describe(value)}"
+        return _("must not be negative, got {describe}").format(describe=_describe(value))
     if kind in {"enum", "literal_error"}:
         expected = err.get("ctx", {}).get("expected", "")
-        return f"{_describe(value)} is not allowed here; expected one of {expected}"
+        return _(
+            "{describe} is not allowed here; expected one of {expected}"
+        ).format(describe=_describe(value), expected=expected)
     if kind == "string_pattern_mismatch":
         if len(loc) == 2 and loc[0] == "unit":
-            return f"unit id {value!r} must be lowercase letters, digits and hyphens, e.g. jinhua"
-        return f"{value!r} " + _PATTERN_HINTS.get(name, "is not in the expected form")
-    return f"{err['msg']} (got {_describe(value)})"
+            return _("unit id {value!r} must be lowercase letters, digits and hyphens, e.g. jinhua").format(value=value)
+        shape = _(_PATTERN_HINTS.get(name, N_("is not in the expected form")))
+        return _("{value!r} {hint}").format(value=value, hint=shape)
+    return _("{err} (got {describe})").format(err=err['msg'], describe=_describe(value))
 
 
 def schema_problems(
@@ -126,8 +144,12 @@ def schema_problems(
             if isinstance(findings, list) and isinstance(findings[loc[1]], dict):
                 finding_id = findings[loc[1]].get("id")
                 finding = finding_id if isinstance(finding_id, str) else ""
-        where = label(loc[:-1] if err["type"] == "missing" else loc) or "ledger"
-        ident = f" ({finding})" if finding else ""
+        shown = loc[:-1] if err["type"] == "missing" else loc
+        if len(shown) >= 2 and shown[0] == "findings" and isinstance(shown[1], int):
+            where = finding_label(finding, shown[2:], shown[1])
+        else:
+            where = label(shown) or _("ledger")
+        ident = ""
         problems.append(
             Problem(
                 doc.path,

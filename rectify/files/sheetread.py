@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rectify.errors import LedgerError, Problem, UsageError
+from rectify.i18n import _
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,15 @@ def read_book(path: Path, limits: Limits = LIMITS) -> Book:
     """
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".csv"):
-        raise UsageError(f"{path.name}: import reads .xlsx, .xls or .csv files")
+        raise UsageError(_("{name}: import reads .xlsx, .xls or .csv files").format(name=path.name))
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UsageError(f"cannot read {path.name}: {exc.strerror}") from None
+        raise UsageError(_("cannot read {name}: {strerror}").format(name=path.name, strerror=exc.strerror)) from None
     if size > limits.file_bytes:
-        raise UsageError(f"{path.name} is {size:,} bytes; import reads files up to {limits.file_bytes:,} bytes")
+        raise UsageError(_(
+            "{name} is {size:,} bytes; import reads files up to {file_bytes:,} bytes"
+        ).format(name=path.name, size=size, file_bytes=limits.file_bytes))
     if suffix == ".csv":
         return _read_csv(path, limits)
     kind = sniff(path)
@@ -164,7 +167,7 @@ def decode_csv(data: bytes, name: str) -> tuple[str, str]:
 
     best = from_bytes(data, cp_isolation=["gb18030", "utf_16", "big5"]).best()
     if best is None:
-        raise UsageError(f"{name}: the text is neither UTF-8 nor GBK/GB18030; save it as CSV UTF-8")
+        raise UsageError(_("{name}: the text is neither UTF-8 nor GBK/GB18030; save it as CSV UTF-8").format(name=name))
     encoding = "gb18030" if best.encoding in ("gb2312", "gbk", "gb18030") else best.encoding
     return data.decode(encoding), f"{encoding.upper().replace('_', '-')} (detected)"
 
@@ -181,7 +184,9 @@ def _read_csv(path: Path, limits: Limits) -> Book:
                 raise LedgerError([_beyond(path.stem, len(rows), len(row), limits)])
     except csv.Error as exc:
         at = len(rows) + 1
-        raise LedgerError([Problem(path.stem, at, 1, f"not valid CSV: {exc}", cell=str(at))]) from None
+        raise LedgerError([Problem(path.stem, at, 1, _(
+            "not valid CSV: {error}"
+        ).format(error=exc), cell=str(at))]) from None
     return Book([Grid(path.stem, rows)], said)
 
 
@@ -189,9 +194,11 @@ def _beyond(sheet: str, row: int, col: int, limits: Limits) -> Problem:
     ref = f"{_letters(col)}{row}"
     return Problem(
         sheet, row, col,
-        f"the sheet reaches {ref} (a cell, a merged range or its declared size); import reads at most "
-        f"{limits.rows:,} rows and {limits.columns} columns (delete the empty rows and columns beyond the table, "
-        "or split the file)",
+        _(
+            "the sheet reaches {ref} (a cell, a merged range or its declared size); import reads at most "
+            "{rows:,} rows and {columns} columns (delete the empty rows and columns beyond the table, or "
+            "split the file)"
+        ).format(ref=ref, rows=limits.rows, columns=limits.columns),
         cell=ref,
     )  # fmt: skip
 
@@ -231,22 +238,31 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> bool:
     try:
         book = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        hint = " (an encrypted workbook, or an .xls named .xlsx?)" if isinstance(exc, zipfile.BadZipFile) else ""
-        raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}{hint}") from None
+        hint = _(" (an encrypted workbook, or an .xls named .xlsx?)") if isinstance(exc, zipfile.BadZipFile) else ""
+        raise UsageError(_(
+            "cannot read {name} as an Excel workbook: {error}{hint}"
+        ).format(name=path.name, error=exc, hint=hint)) from None
     with book:
         infos = book.infolist()
         if len(infos) > limits.parts:
             raise UsageError(
-                f"{path.name} holds {len(infos):,} parts; a workbook import reads has at most {limits.parts:,}"
+                _(
+                    "{name} holds {count:,} parts; a workbook import reads has at most {parts:,}"
+                ).format(name=path.name, count=len(infos), parts=limits.parts)
             )
         declared = sum(info.file_size for info in infos)
         if declared > limits.unzipped_bytes:
             raise UsageError(
-                f"{path.name} unpacks to {declared:,} bytes; import reads workbooks up to {limits.unzipped_bytes:,}"
+                _(
+                    "{name} unpacks to {declared:,} bytes; import reads workbooks up to "
+                    "{unzipped_bytes:,}"
+                ).format(name=path.name, declared=declared, unzipped_bytes=limits.unzipped_bytes)
             )
         names = _sheet_parts(book)
         if len(names) > limits.sheets:
-            raise UsageError(f"{path.name} has {len(names)} sheets; import reads at most {limits.sheets}")
+            raise UsageError(_(
+                "{name} has {count} sheets; import reads at most {sheets}"
+            ).format(name=path.name, count=len(names), sheets=limits.sheets))
         problems = []
         formulas = False
         for info in infos:
@@ -295,14 +311,16 @@ def _read_xlsx(path: Path, has_formulas: bool = True) -> Book:
             stream.seek(0)
             formulas = load_workbook(stream, data_only=False) if has_formulas else None
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
+        raise UsageError(_(
+            "cannot read {name} as an Excel workbook: {error}"
+        ).format(name=path.name, error=exc)) from None
     grids = []
     problems = []
     for ws in book.worksheets:  # chart sheets hold no cells
         rows = _values(ws)
         unsaved = _unsaved_formulas(formulas[ws.title], rows) if formulas is not None else []
         for row, col, ref in unsaved[:50]:
-            message = "a formula with no saved value; open the file in Excel and save it"
+            message = _("a formula with no saved value; open the file in Excel and save it")
             problems.append(Problem(ws.title, row, col, message, cell=ref))
         grids.append(Grid(ws.title, rows, ws.sheet_state == "visible"))
     if problems:
@@ -404,7 +422,9 @@ def check_xls(path: Path, limits: Limits = LIMITS) -> None:
             stream = "Workbook" if ole.exists("Workbook") else "Book"
             data = ole.openstream(stream).read()
     except (OSError, struct.error, ValueError, IndexError, KeyError) as exc:  # a damaged or truncated file
-        raise UsageError(f"cannot read {path.name} as an Excel 97-2003 workbook: {exc}") from None
+        raise UsageError(_(
+            "cannot read {name} as an Excel 97-2003 workbook: {error}"
+        ).format(name=path.name, error=exc)) from None
     names: dict[int, str] = {}
     sheet = ""
     problems: list[Problem] = []
@@ -431,7 +451,7 @@ def check_xls(path: Path, limits: Limits = LIMITS) -> None:
             reach.append((max(row_end, 1) - 1, max(col_end, 1) - 1))
         elif kind == 0x00E5 and len(body) >= 2:  # MERGEDCELLS
             for index in range(min(struct.unpack_from("<H", body)[0], (size - 2) // 8)):
-                _, last_row, _, last_col = struct.unpack_from("<HHHH", body, 2 + 8 * index)
+                __, last_row, __, last_col = struct.unpack_from("<HHHH", body, 2 + 8 * index)
                 reach.append((last_row, last_col))
         for row, col in reach:
             if (row + 1 > limits.rows or col + 1 > limits.columns) and sheet not in flagged:
@@ -450,12 +470,16 @@ def _read_xls(path: Path, limits: Limits) -> Book:
         with path.open("rb") as stream:  # by its content, whatever its name (.xls, .et)
             book = CalamineWorkbook.from_filelike(stream)
     except Exception as exc:  # calamine raises its own kinds for a broken file
-        raise UsageError(f"cannot read {path.name} as an Excel 97-2003 workbook: {exc}") from None
+        raise UsageError(_(
+            "cannot read {name} as an Excel 97-2003 workbook: {error}"
+        ).format(name=path.name, error=exc)) from None
     grids = []
     try:
         metas = book.sheets_metadata
         if len(metas) > limits.sheets:
-            raise UsageError(f"{path.name} has {len(metas)} sheets; import reads at most {limits.sheets}")
+            raise UsageError(_(
+                "{name} has {count} sheets; import reads at most {sheets}"
+            ).format(name=path.name, count=len(metas), sheets=limits.sheets))
         for meta in metas:
             if str(meta.typ).lower().endswith("chartsheet"):
                 continue

@@ -28,6 +28,7 @@ from rectify.files.feedback import normal_date
 from rectify.files.sheetread import read_book
 from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
 from rectify.files.wording import Deadline, read_deadline, sounds_done, status_of, status_word, without_time
+from rectify.i18n import _
 
 HEADER_NAMES: dict[str, str] = {
     "序号": "number", "编号": "number",
@@ -148,7 +149,7 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
 
     header = find_header(grid, extra)
     if header is None:
-        message = "no header row with 问题 and other known columns in the first 30 rows"
+        message = _("no header row with 问题 and other known columns in the first 30 rows")
         raise LedgerError([Problem(name, 1, 1, message, cell="A1")])
     width = max((len(row) for row in grid[header : header + 2]), default=0)
     top = [*grid[header], *[None] * (width - len(grid[header]))]
@@ -176,15 +177,20 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
             at = header_rows[1] if _text((grid[header_rows[1]] + [None] * width)[col]) else header_rows[0]
             ref = f"{get_column_letter(col + 1)}{at + 1}"
             message = (
-                f"unknown column heading {headings[col]!r}; rename it to one rectify reads ({known_headings()}), "
-                "or name it in rectify.yaml (sheets: columns: {heading: field or ignore})"
+                _(
+                    "unknown column heading {headings!r}; rename it to one rectify reads "
+                    "({known_headings}), or name it in rectify.yaml (sheets: columns: {{heading: field "
+                    "or ignore}})"
+                ).format(headings=headings[col], known_headings=known_headings())
             )
             problems.append(Problem(name, at + 1, col + 1, message, cell=ref))
     for col, key in enumerate(columns):
         if key is not None and key not in ("number", "remark", "ignore") and key in columns[:col]:
             first = columns.index(key)
             ref = f"{get_column_letter(col + 1)}{header + 1}"
-            message = f"this column is {key} again (as column {get_column_letter(first + 1)}); keep one"
+            message = _(
+                "this column is {key} again (as column {get_column_letter}); keep one"
+            ).format(key=key, get_column_letter=get_column_letter(first + 1))
             problems.append(Problem(name, header + 1, col + 1, message, cell=ref))
     if problems:
         raise LedgerError(problems)
@@ -267,11 +273,12 @@ def sheet_rows(name: str, grid: list[list[Any]], extra: dict[str, str] | None = 
                     previous.fields[key] = "\n".join([*joined, text])
                 elif previous.fields.get(key, text) != text and key != "number":
                     ref = where[key]
-                    sheet, _, cell = ref.partition("!")
+                    sheet, __, cell = ref.partition("!")
                     label = places[key][1] if key in places else key  # the sheet's own heading (销号时间, 责任人)
-                    message = (
-                        f"the problem above goes on in this row but its {label} differs ({text!r}); make them agree"
-                    )
+                    message = _(
+                        "the problem above goes on in this row but its {key} differs ({text!r}); make "
+                        "them agree"
+                    ).format(key=label, text=text)
                     conflicts.append(Problem(sheet, index + 1, 0, message, cell=cell))
                 else:
                     previous.fields.setdefault(key, text)
@@ -311,7 +318,7 @@ def known_headings() -> str:
 def _cell_problem(row: SheetRow, key: str, message: str) -> Problem:
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-    sheet, _, cell = row.cells.get(key, row.where).partition("!")
+    sheet, __, cell = row.cells.get(key, row.where).partition("!")
     if not cell or cell.isdigit():  # the whole row
         return Problem(sheet, int(cell or 0), 0, message, cell=f"{cell or '?'}")
     letters, number = coordinate_from_string(cell)
@@ -326,7 +333,7 @@ def _count(text: str, unit: str) -> int:
     if cleaned in _EMPTY:
         return 0
     if not re.fullmatch(r"[0-9]+", cleaned):
-        raise ValueError(f"{text!r} is not a whole number")
+        raise ValueError(_("{text!r} is not a whole number").format(text=text))
     return int(cleaned)
 
 
@@ -341,9 +348,10 @@ def _money(text: str, per: Decimal) -> Decimal:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount of money (12000, 12000.50 or 1.2万元)") from None
+        message = _("{text!r} is not an amount of money (12000, 12000.50 or 1.2万元)")
+        raise ValueError(message.format(text=text)) from None
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{text!r} is not an amount of money")
+        raise ValueError(_("{text!r} is not an amount of money").format(text=text))
     return amount * scale
 
 
@@ -355,7 +363,7 @@ def _people(text: str) -> dict[str, int]:
             continue
         kind, sep, number = part.rpartition(":")
         if not sep or not kind.strip():
-            raise ValueError(f"{part!r} is not KIND:NUMBER (批评教育:2)")
+            raise ValueError(_("{part!r} is not KIND:NUMBER (批评教育:2)").format(part=part))
         out[kind.strip()] = out.get(kind.strip(), 0) + _count(number, "人")
     return out
 
@@ -749,11 +757,13 @@ def read_file(
     if sheet is not None:
         chosen = [grid for grid in book.sheets if grid.name == sheet]
         if not chosen:
-            raise UsageError(f"{path.name} has no sheet {sheet!r} (sheets: {', '.join(names)})")
+            raise UsageError(_(
+                "{name} has no sheet {sheet!r} (sheets: {names})"
+            ).format(name=path.name, sheet=sheet, names=', '.join(names)))
     else:
         ordered = sorted(book.sheets, key=lambda g: not g.visible)
         if not ordered:
-            raise UsageError(f"{path.name} has no sheet with cells")
+            raise UsageError(_("{name} has no sheet with cells").format(name=path.name))
         ledgers = [g for g in ordered if g.visible and find_header(g.rows, columns) is not None]
         if every:
             chosen = ledgers or ordered[:1]

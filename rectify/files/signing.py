@@ -28,6 +28,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import yamlread
 from rectify.files.gitops import GitError, _git, blobs, file_history
 from rectify.files.ledgerfile import Loaded
+from rectify.i18n import _
 
 PEOPLE_PATH = ".rectify/people.yaml"
 """Where the people file lives, relative to the repository root."""
@@ -40,7 +41,7 @@ def parse_people(raw: bytes, name: str = PEOPLE_PATH) -> People:
 
     doc = yamlread.parse(raw, name)
     if not isinstance(doc.data, dict):
-        raise LedgerError([Problem(name, 1, 1, "the people file must be a mapping with 'people:'")])
+        raise LedgerError([Problem(name, 1, 1, _("the people file must be a mapping with 'people:'"))])
     try:
         people = People.model_validate(doc.data)
     except ValidationError as exc:
@@ -345,44 +346,60 @@ def verify_ledgers(loaded: list[Loaded], root: Path, people: People) -> list[Pro
             where: tuple[str | int, ...] = ("findings", index)
             if finding.id in walked.removed:
                 sha = walked.removed[finding.id]
-                problems.append(item.problem((*where, "history"), f"commit {sha[:10]} removed events from the history"))
+                problems.append(item.problem((*where, "history"), _(
+                    "commit {sha} removed events from the history"
+                ).format(sha=sha[:10])))
             changed = walked.evidence.get(finding.id)
             if changed is not None and not changed[1] and finding.evidence:
-                message = f"evidence digest changed in commit {changed[0][:10]} without a submit"
+                message = _(
+                    "evidence digest changed in commit {changed} without a submit"
+                ).format(changed=changed[0][:10])
                 problems.append(item.problem((*where, "evidence"), message))
             for number, event in enumerate(finding.history):
                 path = (*where, "history", number)
                 intro = walked.introduced.get((finding.id, event_key(event.model_dump(mode="json"))))
                 if intro is not None and intro.replaced and not intro.merge:
-                    what = "evidence digest changed" if event.evidence else "event rewritten"
-                    message = f"{what} in commit {intro.sha[:10]}: it replaced an earlier event (never rewrite events)"
+                    what = _("evidence digest changed") if event.evidence else _("event rewritten")
+                    message = _(
+                        "{what} in commit {sha}: it replaced an earlier event (never rewrite events)"
+                    ).format(what=what, sha=intro.sha[:10])
                     problems.append(item.problem(path, message))
                     continue  # what the rewriting commit did is the problem, whoever signed it
                 if event.action not in APPROVAL_ACTIONS:
                     continue
                 if intro is None:
-                    problems.append(item.problem(path, "this approval is in no commit (written after the last one?)"))
+                    problems.append(item.problem(path, _(
+                        "this approval is in no commit (written after the last one?)"
+                    )))
                 elif intro.merge:
-                    message = f"this approval came in merge commit {intro.sha[:10]}, not in a commit of its own"
+                    message = _(
+                        "this approval came in merge commit {sha}, not in a commit of its own"
+                    ).format(sha=intro.sha[:10])
                     problems.append(item.problem(path, message))
                 elif intro.added > 1:
-                    message = f"commit {intro.sha[:10]} adds {intro.added} events; an approval needs its own commit"
+                    message = _(
+                        "commit {sha} adds {added} events; an approval needs its own commit"
+                    ).format(sha=intro.sha[:10], added=intro.added)
                     problems.append(item.problem(path, message))
                 else:
                     pending.append((item, path, event, intro.sha))
-    verdicts = signatures(root, [sha for *_, sha in pending], people, cache=True)
+    verdicts = signatures(root, [sha for *__, sha in pending], people, cache=True)
     for item, path, event, sha in pending:
         seen = verdicts.get(sha, Signature("N", "", ""))
         named = signer_name(event) or "?"
         if seen.status == "N":
-            message = f"commit {sha[:10]} is not signed (the approval needs {named}'s signature)"
+            message = _(
+                "commit {sha} is not signed (the approval needs {named}'s signature)"
+            ).format(sha=sha[:10], named=named)
         elif seen.status == "B":
-            message = f"commit {sha[:10]} has a bad signature"
+            message = _("commit {sha} has a bad signature").format(sha=sha[:10])
         elif seen.status != "G" or not seen.signer:
-            message = f"commit {sha[:10]} is signed by a key not in {PEOPLE_PATH} ({seen.key}), not by {named}"
+            message = _(
+                "commit {sha} is signed by a key not in {people_path} ({key}), not by {named}"
+            ).format(sha=sha[:10], people_path=PEOPLE_PATH, key=seen.key, named=named)
         else:
             wrong = approval_problem(people, event, item.ledger.unit.id, item.chain, seen.signer)
-            message = f"commit {sha[:10]}: {wrong}" if wrong else ""
+            message = _("commit {sha}: {wrong}").format(sha=sha[:10], wrong=wrong) if wrong else ""
         if message:
             problems.append(item.problem(path, message))
     return problems
@@ -416,12 +433,15 @@ def people_history_problems(root: Path) -> list[Problem]:
         judge = judge if judge is not None else version(item.sha)
         seen = signatures(root, [item.sha], judge, cache=True).get(item.sha) if judge is not None else None
         if seen is None or seen.status != "G" or not judge or not judge.is_admin(seen.signer):
-            who = f"signed by {seen.signer}" if seen and seen.signer else "not signed by a key of an administrator"
-            message = f"commit {item.sha[:10]} changed the people file, {who}; only an administrator may change it"
+            signed = _("signed by {signer}").format(signer=seen.signer) if seen and seen.signer else ""
+            who = signed or _("not signed by a key of an administrator")
+            message = _(
+                "commit {sha} changed the people file, {who}; only an administrator may change it"
+            ).format(sha=item.sha[:10], who=who)
             problems.append(Problem(PEOPLE_PATH, 1, 1, message))
     committed = raws.get(history[-1].sha) if history else None
     if path.is_file() and path.read_bytes() != committed:
-        problems.append(Problem(PEOPLE_PATH, 1, 1, "the people file has changes that are not committed"))
+        problems.append(Problem(PEOPLE_PATH, 1, 1, _("the people file has changes that are not committed")))
     return problems
 
 
@@ -435,16 +455,18 @@ def signing_for(folder: Path, wants: bool, key: str | None, require: bool) -> tu
     from rectify.files.gitops import configured_key
 
     if key is not None and not key.startswith("key::") and not Path(key).expanduser().is_file():
-        raise UsageError(f"--key: no key file {key}")
+        raise UsageError(_("--key: no key file {key}").format(key=key))
     if not wants:
         if key is not None:
-            raise UsageError("--key signs the step's commit; it goes with --commit")
+            raise UsageError(_("--key signs the step's commit; it goes with --commit"))
         return None, False
     sign = key is not None or configured_key(folder) is not None
     if not sign and require:
         raise UsageError(
-            "--commit: rectify.yaml requires signed steps (git.require_signatures); give --key PATH "
-            "(your SSH private key) or set git's user.signingkey with gpg.format=ssh"
+            _(
+                "--commit: rectify.yaml requires signed steps (git.require_signatures); give --key PATH "
+                "(your SSH private key) or set git's user.signingkey with gpg.format=ssh"
+            )
         )
     return key, sign
 
@@ -468,6 +490,10 @@ def refuse_wrong_key(folder: Path, key: str | None, sign: bool, finding: Finding
         return
     holder = people.owner_of(public)
     if holder is None:
-        raise UsageError(f"the signing key is nobody's in {PEOPLE_PATH}; {named} must sign this step")
+        raise UsageError(_(
+            "the signing key is nobody's in {people_path}; {named} must sign this step"
+        ).format(people_path=PEOPLE_PATH, named=named))
     if not same_person(holder.name, named):
-        raise UsageError(f"the signing key is {holder.name}'s, but this step names {named}, who must sign it")
+        raise UsageError(_(
+            "the signing key is {name}'s, but this step names {named}, who must sign it"
+        ).format(name=holder.name, named=named))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rectify.errors import LedgerError, Problem
+from rectify.i18n import _
 
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)")
 
@@ -40,9 +41,9 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
     if bom:
         data = data[3:]
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise LedgerError([Problem(path, 1, 1, "the file is UTF-32 encoded; save it as UTF-8")])
+        raise LedgerError([Problem(path, 1, 1, _("the file is UTF-32 encoded; save it as UTF-8"))])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LedgerError([Problem(path, 1, 1, "the file is UTF-16 encoded; save it as UTF-8")])
+        raise LedgerError([Problem(path, 1, 1, _("the file is UTF-16 encoded; save it as UTF-8"))])
     if b"\x00" in data[:4096]:
         raise LedgerError(
             [
@@ -50,8 +51,10 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
                     path,
                     1,
                     1,
-                    "the file holds NUL bytes: UTF-16 or UTF-32 without a byte-order mark, or not text; "
-                    "save it as UTF-8",
+                    _(
+                        "the file holds NUL bytes: UTF-16 or UTF-32 without a byte-order mark, or not "
+                        "text; save it as UTF-8"
+                    ),
                 )
             ]
         )
@@ -63,7 +66,7 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
             line = before.count(b"\n") + 1
             col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
             raise LedgerError(
-                [Problem(path, line, col, "the file ends in the middle of a character: it was cut short")]
+                [Problem(path, line, col, _("the file ends in the middle of a character: it was cut short"))]
             ) from None
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -75,8 +78,10 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
                     path,
                     line,
                     col,
-                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read; "
-                    "GBK or another encoding?); save it as UTF-8",
+                    _(
+                        "the file is not UTF-8 text (byte 0x{data:02x} cannot be read; GBK or another "
+                        "encoding?); save it as UTF-8"
+                    ).format(data=data[exc.start]),
                 )
             ]
         ) from None
@@ -94,9 +99,11 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
         col = at - (joined.rfind("\n", 0, at) + 1) + 1
         if char in _YAML_ONLY_BREAKS:
             what = _YAML_ONLY_BREAKS[char]
-            message = f"{what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
+            message = _(
+                "{what}, which YAML reads as a line break; remove it (in double quotes write an escape)"
+            ).format(what=what)
         else:
-            message = f"the control character U+{ord(char):04X} is not allowed in a ledger; remove it"
+            message = _("the control character U+{ord:04X} is not allowed in a ledger; remove it").format(ord=ord(char))
         problems.append(Problem(path, number, col, message))
     if problems:
         raise LedgerError(problems)
@@ -116,8 +123,10 @@ def conflict_markers(text: str, path: str) -> list[Problem]:
                     path,
                     number,
                     col,
-                    "unresolved git merge conflict marker "
-                    f"{stripped[:7]!r}; resolve the conflict and remove the marker",
+                    _(
+                        "unresolved git merge conflict marker {stripped!r}; resolve the conflict and "
+                        "remove the marker"
+                    ).format(stripped=stripped[:7]),
                 )
             )
     return problems

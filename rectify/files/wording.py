@@ -22,6 +22,7 @@ from datetime import date
 
 from rectify.domain.model import Status, parse_date
 from rectify.domain.steps import Due
+from rectify.i18n import _
 
 STATUS_WORDS: dict[str, Status] = {
     "已完成": Status.CLOSED, "已整改": Status.CLOSED, "已销号": Status.CLOSED, "完成": Status.CLOSED,
@@ -126,8 +127,10 @@ def read_deadline(text: str, immediate_days: int) -> Deadline:
             return Deadline(inner.day, inner.due, True)
         return Deadline(long_term=True)
     raise ValueError(
-        f"{text!r} is not a deadline (2021-10-31, 2021年10月31日, 2021年12月底前, 12月底, 年底前, 2022年6月, "
-        "长期坚持, 立行立改)"
+        _(
+            "{text!r} is not a deadline (2021-10-31, 2021年10月31日, 2021年12月底前, 12月底, "
+            "年底前, 2022年6月, 长期坚持, 立行立改)"
+        ).format(text=text)
     )
 
 

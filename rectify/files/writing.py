@@ -21,6 +21,7 @@ from filelock import Timeout as FileLockTimeout
 
 from rectify.errors import LockTimeout, WriteError
 from rectify.files.paths import display
+from rectify.i18n import _
 
 LOCK_NAME = ".rectify.lock"
 
@@ -67,11 +68,15 @@ def locked(folder: Path) -> Iterator[None]:
         lock.acquire()
     except FileLockTimeout:
         raise LockTimeout(
-            f"another rectify command has been writing in {display(folder)} for over "
-            f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
+            _(
+                "another rectify command has been writing in {folder} for over "
+                "{lock_timeout_seconds:.0f} s; try again"
+            ).format(folder=display(folder), lock_timeout_seconds=LOCK_TIMEOUT_SECONDS)
         ) from None
     except OSError as exc:
-        raise WriteError(f"cannot lock {display(folder)} for writing: {exc.strerror}; nothing was written") from None
+        raise WriteError(_(
+            "cannot lock {folder} for writing: {strerror}; nothing was written"
+        ).format(folder=display(folder), strerror=exc.strerror)) from None
     try:
         yield
     finally:
@@ -97,12 +102,16 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
     except FileNotFoundError:
         current = None
     except OSError as exc:
-        raise WriteError(f"{display(path)}: cannot read before writing: {exc.strerror}") from None
+        raise WriteError(_(
+            "{path}: cannot read before writing: {strerror}"
+        ).format(path=display(path), strerror=exc.strerror)) from None
     if current is not None:
         _refuse_read_only(path, path.stat().st_mode)
     if (None if current is None else hashlib.sha256(current).hexdigest()) != expect:
-        what = "was created" if expect is None else "changed on disk"
-        raise WriteError(f"{display(path)} {what} since it was read; nothing was written, run the command again")
+        what = _("was created") if expect is None else _("changed on disk")
+        raise WriteError(_(
+            "{path} {what} since it was read; nothing was written, run the command again"
+        ).format(path=display(path), what=what))
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -113,9 +122,12 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
         # compare again just before the rename (under the lock): an editor that saved the
         # ledger while the temporary file was written is not overwritten
         if _digest_now(path) != expect:
-            what = "was created" if expect is None else "changed on disk"
+            what = _("was created") if expect is None else _("changed on disk")
             raise WriteError(
-                f"{display(path)} {what} while this command was writing; nothing was written, run the command again"
+                _(
+                    "{path} {what} while this command was writing; nothing was written, run the command "
+                    "again"
+                ).format(path=display(path), what=what)
             )
         if current is not None:
             os.chmod(tmp_name, path.stat().st_mode & 0o7777)
@@ -128,8 +140,11 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
         _fsync_dir(path.parent)
     except OSError as exc:
         if held_by_another_program(exc):
-            raise WriteError(f"{display(path)}: {HELD}; the ledger is unchanged") from None
-        raise WriteError(f"{display(path)}: could not write ({exc.strerror}); the ledger is unchanged") from None
+            message = _("{path}: {held}; the ledger is unchanged").format(path=display(path), held=HELD)
+            raise WriteError(message) from None
+        raise WriteError(_(
+            "{path}: could not write ({strerror}); the ledger is unchanged"
+        ).format(path=display(path), strerror=exc.strerror)) from None
     finally:
         if tmp_name is not None:
             try:

@@ -11,6 +11,7 @@ Writing is :mod:`rectify.files.yamlwrite`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import yaml
 
 from rectify.errors import LedgerError, Problem
 from rectify.files.text import conflict_markers, decode, usual_newline
+from rectify.i18n import N_, _
 
 try:  # libyaml's C parser is ~10x faster; fall back to the pure-Python one.
     _Base: Any = yaml.CSafeLoader
@@ -97,7 +99,7 @@ class Doc:
     def text(self) -> str:
         """The file's text with LF line ends (read again from ``source`` after :meth:`release`)."""
         if self._text is None:
-            text, _, _ = decode(self.source.read_bytes(), self.path)
+            text, _enc, _ends = decode(self.source.read_bytes(), self.path)
             self._text = text
         return self._text
 
@@ -197,6 +199,51 @@ class Doc:
         return self.marks.get((), (1, 1))
 
 
+YAML_WORDS: tuple[tuple[str, str], ...] = (
+    (r"could not find expected ':'", N_("could not find expected ':'")),
+    (r"mapping values are not allowed (here|in this context)", N_("mapping values are not allowed here")),
+    (r"block sequence entries are not allowed in this context", N_("block sequence entries are not allowed here")),
+    (r"did not find expected key", N_("did not find expected key")),
+    (r"did not find expected node content", N_("did not find expected node content")),
+    (r"did not find expected '-' indicator", N_("did not find expected '-' indicator")),
+    (r"found character that cannot start any token", N_("found a character that cannot start any token")),
+    (r"found a tab character that violates indentation", N_("found a tab character that violates indentation")),
+    (r"mapping keys are not allowed here", N_("mapping keys are not allowed here")),
+    (r"found character (?P<char>.+) that cannot start any token",
+     N_("found character {char} that cannot start any token")),
+    (r"found unexpected end of stream", N_("found unexpected end of stream")),
+    (r"found undefined alias (?P<name>.+)", N_("found undefined alias {name}")),
+    (r"found unknown escape character (?P<char>.+)", N_("found unknown escape character {char}")),
+    (r"expected <block end>, but found (?P<found>.+)", N_("expected <block end>, but found {found}")),
+    (r"expected the node content, but found (?P<found>.+)", N_("expected the node content, but found {found}")),
+    (r"expected ',' or '\]', but got (?P<found>.+)", N_("expected ',' or ']', but got {found}")),
+    (r"expected ',' or '}', but got (?P<found>.+)", N_("expected ',' or '}}', but got {found}")),
+    (r"expected a single document in the stream", N_("expected a single document in the stream")),
+    (r"while scanning a simple key", N_("while scanning a simple key")),
+    (r"while scanning a quoted scalar", N_("while scanning a quoted scalar")),
+    (r"while scanning a double-quoted scalar", N_("while scanning a double-quoted scalar")),
+    (r"while scanning a block scalar", N_("while scanning a block scalar")),
+    (r"while scanning for the next token", N_("while scanning for the next token")),
+    (r"while parsing a block mapping", N_("while parsing a block mapping")),
+    (r"while parsing a block collection", N_("while parsing a block collection")),
+    (r"while parsing a flow mapping", N_("while parsing a flow mapping")),
+    (r"while parsing a flow sequence", N_("while parsing a flow sequence")),
+    (r"while parsing a node", N_("while parsing a node")),
+)  # fmt: skip
+"""PyYAML's words for the syntax errors people make in a ledger (a pattern, and the
+catalog's msgid); others are shown as PyYAML words them."""
+
+
+def yaml_words(text: str) -> str:
+    """A PyYAML problem or context (``mapping values are not allowed here``) in the
+    language in force, when :data:`YAML_WORDS` knows it; else as given."""
+    for pattern, msgid in YAML_WORDS:
+        found = re.fullmatch(pattern, text)
+        if found:
+            return _(msgid).format(**found.groupdict())
+    return text
+
+
 def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
@@ -218,27 +265,32 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "not valid YAML"
+        what = yaml_words(exc.problem) if exc.problem else _("not valid YAML")
         if exc.context and exc.context != exc.problem:
             started = exc.context_mark.line + 1 if exc.context_mark else line
-            what += f" ({exc.context} at line {started})" if started != line else f" ({exc.context})"
+            context = yaml_words(exc.context)
+            what += (
+                _(" ({context} at line {line})").format(context=context, line=started)
+                if started != line
+                else _(" ({context})").format(context=context)
+            )
         lines = text.split("\n")
         if "\t" in lines[min(line, len(lines)) - 1]:
-            what += "; a tab is used for indentation: indent with spaces"
-        raise LedgerError([Problem(path, line, col, f"YAML syntax error: {what}")]) from None
+            what += _("; a tab is used for indentation: indent with spaces")
+        raise LedgerError([Problem(path, line, col, _("YAML syntax error: {what}").format(what=what))]) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        message = f"the control character {what} is not allowed in a ledger; remove it"
+        message = _("the control character {what} is not allowed in a ledger; remove it").format(what=what)
         raise LedgerError([Problem(path, line, col, message)]) from None
     except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "not valid YAML"
-        raise LedgerError([Problem(path, 1, 1, f"YAML error: {first}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else _("not valid YAML")
+        raise LedgerError([Problem(path, 1, 1, _("YAML error: {first}").format(first=first))]) from None
     except RecursionError:
-        raise LedgerError([Problem(path, 1, 1, "the file is nested too deeply to be a ledger")]) from None
+        raise LedgerError([Problem(path, 1, 1, _("the file is nested too deeply to be a ledger"))]) from None
     if root is None:
-        raise LedgerError([Problem(path, 1, 1, "the ledger is empty; it needs unit, inspection and findings")])
+        raise LedgerError([Problem(path, 1, 1, _("the ledger is empty; it needs unit, inspection and findings"))])
     newline = usual_newline(endings)
     doc = Doc(path=path, _text=text, newline=newline, bom=bom, data=None, endings=endings)
     problems: list[Problem] = []
@@ -299,7 +351,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     doc._seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        message = f"the tag {tag} is not allowed in a ledger; write the value as plain text"
+        message = _("the tag {tag} is not allowed in a ledger; write the value as plain text").format(tag=tag)
         problems.append(Problem(doc.path, *doc._marks[path], message))  # the value is still read, as text
     if isinstance(node, yaml.ScalarNode):
         if node.tag == NULL_TAG and not node.style:

@@ -25,6 +25,7 @@ from rectify.domain.model import Finding, Ledger, Status
 from rectify.domain.states import deadline_on, is_overdue, status_on
 from rectify.domain.trend import Bulletin, Point
 from rectify.errors import UsageError
+from rectify.i18n import _
 from rectify.present.outline import Top, outline, three_levels
 from rectify.present.tables import LABELS, md_text, money_text, status_word, text_table
 from rectify.present.words import BULLETIN, LANGS, column, word
@@ -204,7 +205,7 @@ def svg_trend(points: list[Point], precision: int = 1) -> str:
         x = left + index * (width - left - 40) / span  # room on the right for the last label
         y = height - bottom - float(rate) * (height - bottom - 10) / 100
         coords.append((x, y, point))
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in coords)
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y, __ in coords)
     ticks = "".join(
         f'<line x1="{left}" x2="{width - 10}" y1="{height - bottom - v * (height - bottom - 10) / 100:.1f}" '
         f'y2="{height - bottom - v * (height - bottom - 10) / 100:.1f}" stroke="#ddd"/>'
@@ -212,7 +213,7 @@ def svg_trend(points: list[Point], precision: int = 1) -> str:
         for v in (0, 25, 50, 75, 100)
     )
     shown: list[tuple[float, str]] = []
-    for i, (x, _, point) in enumerate(coords):  # first and last always; others when there is room
+    for i, (x, __, point) in enumerate(coords):  # first and last always; others when there is room
         year_changed = i > 0 and point.day.year != coords[i - 1][2].day.year
         text = point.day.isoformat() if i == 0 or year_changed else point.day.strftime("%m-%d")
         final = i == len(coords) - 1
@@ -363,7 +364,7 @@ def html(
             finding_headers=finding_headers,
         )
     except jinja2.TemplateError as exc:  # an office template that is broken, or unsafe (the sandbox refused it)
-        raise UsageError(f"the 通报 template cannot be used: {exc}") from None
+        raise UsageError(_("the 通报 template cannot be used: {error}").format(error=exc)) from None
 
 
 def _render(template: Any, **values: Any) -> str:

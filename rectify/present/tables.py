@@ -20,6 +20,7 @@ from typing import Any
 
 from rectify.domain.figures import Counts, Row
 from rectify.domain.trend import Point
+from rectify.i18n import default_lang as default_lang  # the language's one place: rectify.i18n.choose
 from rectify.present.words import GROUP, LANGS, STATUS, TABLE, WIDE, column, word
 
 FORMATS = ("table", "plain", "simple", "github", "grid", "markdown", "csv", "tsv", "json")
@@ -52,43 +53,6 @@ def row_style(status: str, overdue: bool, days_left: int | None = None, window: 
     if days_left is not None and 0 <= days_left <= window:
         return DUE_SOON
     return None
-
-
-def default_lang() -> str:
-    """The language of the user's environment: the locale variables (``LC_ALL``,
-    ``LC_MESSAGES``, ``LANG``, then ``LANGUAGE``), else the operating system's UI language
-    (:func:`system_lang`), else ``en``. ``zh`` for any Chinese locale."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(name)
-        if value and value not in ("C", "POSIX", "C.UTF-8"):
-            return "zh" if value.lower().startswith("zh") else "en"
-    return system_lang() or "en"
-
-
-def system_lang() -> str | None:
-    """The operating system's UI language when the environment names none: on Windows the
-    user's UI language (``GetUserDefaultUILanguage``, mapped by the standard library's
-    ``locale.windows_locale``), elsewhere the locale Python was started with. ``zh``,
-    ``en`` or None when it cannot be told."""
-    import locale
-
-    name: str | None = None
-    if sys.platform == "win32":
-        try:
-            import ctypes
-
-            lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
-            name = locale.windows_locale.get(int(lcid))
-        except (AttributeError, OSError, ValueError):
-            name = None
-    if name is None:
-        try:
-            name = locale.getlocale()[0]
-        except ValueError:
-            name = None
-    if not name:
-        return None
-    return "zh" if name.lower().startswith(("zh", "chinese")) else "en"
 
 
 def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:

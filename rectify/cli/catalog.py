@@ -1,0 +1,310 @@
+"""The help texts of the commands, and the command line's own words, in the user's language.
+
+A command's help is its function's docstring (typer reads it); options and groups take
+``help=N_("...")``. Both are English msgids. :func:`extract` is the Babel extraction
+method of ``rectify/cli/*.py`` (``babel.cfg``): the messages Babel's Python extractor
+finds, plus the docstring of every command defined in the file, found by walking the
+command tree itself so no command is missed. :func:`translate` sets the help of a built
+command tree in the language in force, each time a command runs, so one process can
+answer ``--help`` in either language.
+
+typer's own words (the ``Usage:`` prefix, ``Show this message and exit.``, its usage
+errors) come from the click typer ships, which writes them without gettext: a help
+formatter (:class:`Formatter`) and :func:`show_error` say them through the catalog, and
+:data:`WORDS` lists them for it. Its section headings (``Options``, ``Commands``) and
+``[default: ...]`` go through gettext and are routed by :func:`rectify.i18n.route_libraries`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import IO, Any
+
+import typer
+
+from rectify.i18n import N_, _
+
+try:  # typer 0.2x ships its own click
+    from typer._click.exceptions import UsageError as ClickUsageError
+    from typer._click.formatting import HelpFormatter
+except ImportError:  # pragma: no cover - older typer on the click package
+    from click.exceptions import UsageError as ClickUsageError  # type: ignore[assignment]
+    from click.formatting import HelpFormatter  # type: ignore[assignment]
+
+__all__ = ["ClickUsageError", "Context", "Formatter", "commands", "error_text", "extract", "show_error", "translate"]
+
+WORDS = (
+    N_("Usage:"),
+    N_("Show this message and exit."),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Aborted!"),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    # typer's words through gettext (rectify.i18n.route_libraries); tests/test_i18n.py fails when
+    # the installed typer has one not listed here
+    N_("(dynamic)"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+)
+"""typer's own words: those its click writes without gettext (:func:`show_error`,
+:class:`Formatter`), and those it marks for gettext."""
+
+ERRORS: tuple[tuple[str, str], ...] = (
+    (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+    (r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
+     N_("No such option: {name} (Possible options: {options})")),
+    (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+    (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
+    (r"Missing parameter: (?P<name>.+)", N_("Missing parameter: {name}")),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", N_("Got unexpected extra argument(s) ({args})")),
+    (r"Option (?P<name>.+) requires an argument\.", N_("Option {name} requires an argument.")),
+    (r"Option (?P<name>.+) requires (?P<nargs>\d+) arguments\.", N_("Option {name} requires {nargs} arguments.")),
+    (r"Option (?P<name>.+) does not take a value\.", N_("Option {name} does not take a value.")),
+    (r"Invalid value for (?P<name>.+?): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
+    (r"Invalid value: (?P<message>.*)", N_("Invalid value: {message}")),
+    (r"(?P<value>.+) is not a valid integer\.", N_("{value} is not a valid integer.")),
+    (r"Input should be a valid integer, unable to parse string as an integer",
+     N_("Input should be a valid integer, unable to parse string as an integer")),
+    (r"Input should be less than or equal to (?P<limit>.+)", N_("Input should be less than or equal to {limit}")),
+    (r"Input should be greater than or equal to (?P<limit>.+)", N_("Input should be greater than or equal to {limit}")),
+    (r"(?P<value>.+) is not in the range (?P<range>.+)\.", N_("{value} is not in the range {range}.")),
+)  # fmt: skip
+"""typer's usage errors as its click words them (a pattern) and as the catalog has them."""
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+_NO_LINE_START = set("，。；：、）》」』！？,.;:)]")
+
+
+def _width(text: str) -> int:
+    from wcwidth import wcswidth
+
+    return max(wcswidth(text), len(text) if wcswidth(text) < 0 else 0)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of ``text`` at most ``width`` terminal columns wide (a Chinese character
+    counts two), broken at spaces or between Chinese characters, never before closing
+    punctuation (，。）); a word longer than the width stands alone. Paragraphs (blank
+    lines) are kept; a line break inside one is a space, or nothing between Chinese."""
+    out: list[str] = []
+    for number, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
+        if number:
+            out.append("")
+        joined = re.sub(rf"(?<=[{_WIDE}])\s*\n\s*(?=[{_WIDE}])", "", paragraph)
+        line: list[str] = []
+        for token in _TOKENS.findall(joined.replace("\n", " ")):
+            if token.isspace():
+                if line:
+                    line.append(" " if "\n" in token else token)  # two spaces before [default: ...] stay
+                continue
+            if line and _width("".join(line) + token) > width:
+                carried: list[str] = []
+                if token[0] in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
+                    # closing punctuation never starts a line: the word before goes down with it
+                    carried = [line.pop()]
+                out.append("".join(line).rstrip())
+                line = carried
+            line.append(token)
+        if line:
+            out.append("".join(line).rstrip())
+    return out
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut at a word (or between Chinese characters) to fit ``width`` columns."""
+    kept = ""
+    for token in _TOKENS.findall(text):
+        if _width(kept + token) > width:
+            break
+        kept += token
+    return kept.rstrip(" ,;:，；：、")
+
+
+class Formatter(HelpFormatter):
+    """click's help formatter saying ``Usage:`` and each option's help in the language in
+    force, wrapping text to the window by display width (Chinese characters are two
+    columns; click counts characters and breaks only at spaces)."""
+
+    def write_text(self, text: str) -> None:
+        """Write a help paragraph, indented and wrapped (:func:`wrap`)."""
+        indent = " " * self.current_indent
+        width = max((self.width or 80) - self.current_indent, 11)
+        self.write("".join(f"{indent}{line}\n" if line else "\n" for line in wrap(text, width)))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        """Write option or command rows, their help translated when the catalog has it
+        (``-h``'s own) and wrapped by display width beside the names."""
+        rows = [(term, _(text) if text else text) for term, text in rows]
+        first_col = min(max((_width(term) for term, _text in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            self.write(f"{indent}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if _width(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - _width(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            room = max((self.width or 80) - first_col - self.current_indent, 10)
+            lines = wrap(text, room) or [""]
+            if len(lines) > 1 and text.endswith("...") and "\n" not in text:  # a command's cut short help
+                lines = [_shorten(text[:-3], room - 3) + "..."]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{' ' * (first_col + self.current_indent)}{line}\n" if line else "\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """Write the usage line with the translated ``Usage:``."""
+        super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
+
+
+
+class Context(typer.Context):
+    """The context of every rectify command: helps with :class:`Formatter`."""
+
+    formatter_class = Formatter
+
+
+def error_text(message: str) -> str:
+    """One of typer's usage errors (``No such option: --x``) in the language in force."""
+    for pattern, msgid in ERRORS:
+        found = re.fullmatch(pattern, message, re.DOTALL)
+        if found:
+            values = found.groupdict()
+            if "message" in values:
+                values["message"] = error_text(values["message"])
+            return _(msgid).format(**values)
+    return _(message)
+
+
+def show_error(exc: Exception) -> None:
+    """Print a usage error of typer's click on stderr as click does (usage line, the
+    ``-h`` hint, ``Error: ...``), in the language in force."""
+    if isinstance(exc, ClickUsageError) and type(exc).show is not ClickUsageError.show:
+        exc.show()  # its own words: the help, made in the language in force (no_args_is_help)
+        return
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, ClickUsageError) and ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = _("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=ctx.help_option_names[0]
+            )
+            hint += "\n"
+        typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if format_message is not None else str(exc)
+    typer.echo(_("Error: {message}").format(message=error_text(message)), err=True)
+
+_MSGID = "_rectify_msgid"
+
+
+def commands(group: Any) -> Iterator[Any]:
+    """Every command of the click tree under ``group`` (typer's click commands), ``group``
+    first, depth first."""
+    yield group
+    for sub in getattr(group, "commands", {}).values():
+        yield from commands(sub)
+
+
+def lang_everywhere(group: Any) -> None:
+    """Give every command that has no ``--lang`` of its own the group's (``rectify check
+    --lang en``): its value is not passed to the command, since the language of a run is
+    decided from the command line before parsing (:func:`rectify.cli.common.early_language`)."""
+    import copy
+
+    given = next((param for param in group.params if param.name == "lang"), None)
+    if given is None:
+        return
+    for command in commands(group):
+        if command is group or hasattr(command, "commands") or any(p.name == "lang" for p in command.params):
+            continue
+        option = copy.copy(given)
+        option.expose_value = False
+        option.callback = _checked_lang
+        command.params.append(option)
+
+
+def _checked_lang(ctx: Any, param: Any, value: str | None) -> str | None:
+    """Refuse a ``--lang`` rectify does not speak (UsageError, exit 2)."""
+    from rectify.cli.common import language
+
+    return language(value) if value is not None else None
+
+
+def translate(group: Any) -> None:
+    """Put the help of every command and parameter under ``group`` in the language in
+    force (:func:`rectify.i18n._`); the English msgid is kept on the object, so a later
+    call in another language starts from it."""
+    for command in commands(group):
+        command.context_class = Context
+        items: list[Any] = [command, *command.params]
+        for item in items:
+            for attribute in ("help", "short_help"):
+                msgids = item.__dict__.setdefault(_MSGID, {})
+                if attribute not in msgids:
+                    msgids[attribute] = getattr(item, attribute, None)
+                msgid = msgids[attribute]
+                if msgid:
+                    setattr(item, attribute, _(msgid))
+        original = command.__dict__[_MSGID]
+        if not original["short_help"] and original["help"] and command.help != original["help"]:
+            # click shortens a help at spaces, which Chinese has none of: its first sentence
+            command.short_help = _first_sentence(command.help)
+        elif not original["short_help"]:
+            command.short_help = None
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a translated help (up to its first 。), on one line."""
+    first = text.strip().split("\n\n")[0]
+    head, stop, _rest = first.partition("。")
+    return (head + stop).replace("\n", "")
+
+
+def _origin(command: Any) -> Any:
+    """The function a typer command was made from (typer wraps it)."""
+    callback = command.callback
+    return inspect.unwrap(callback) if callback is not None else None
+
+
+def extract(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+    tree: Any,
+) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
+    """The messages of a file of ``rectify/cli`` for Babel, with the command tree ``tree``
+    (called by :func:`rectify.cli.extract_messages`, the method ``babel.cfg`` names).
+
+    Yields ``(lineno, funcname, message, comments)`` as Babel's Python extractor does for
+    ``_``, ``N_`` and ``ngettext`` calls, then the help of each command whose function is
+    defined in ``fileobj`` (its docstring, as typer shows it), at the function's line.
+    """
+    from babel.messages.extract import extract_python
+
+    yield from extract_python(fileobj, keywords, comment_tags, dict(options))  # type: ignore[arg-type,misc]
+    name = getattr(fileobj, "name", None)
+    if not name:
+        return
+    for command in commands(tree):
+        function = _origin(command)
+        code = getattr(function, "__code__", None)
+        if code is None or not os.path.exists(code.co_filename) or not command.help:
+            continue
+        if os.path.samefile(code.co_filename, name) and command.help == inspect.getdoc(function):
+            yield code.co_firstlineno, "_", command.help, []
