@@ -280,7 +280,7 @@ BOARD: dict[str, tuple[str, str]] = {
     "late": ("逾期与临期", "Overdue and due soon"),
     "problems": ("高频问题", "Frequent problems"),
     "search": ("搜索", "Search"),
-    "search_hint": ("搜索问题标题", "Search finding titles"),
+    "search_hint": ("搜索标题、描述、措施、责任人、意见", "Search titles, details, measures, owners, opinions"),
     "as_of": ("截至日期", "As of"),
     "since": ("变化起始日", "Changes since"),
     "supervisor": ("督导组", "Supervision group"),
@@ -354,6 +354,39 @@ BOARD: dict[str, tuple[str, str]] = {
     "department": ("责任部门", "Department"),
     "file_ledger": ("整改台账", "ledger"),
     "file_bulletin": ("整改通报", "bulletin"),
+    "below": ("完成率低于（%）", "Rate below (%)"),
+    "below_mark": ("低于 {below}%", "below {below}%"),
+    "last_return": ("最近一次退回意见", "Last return opinion"),
+    "returned_on": ("{date} 退回", "Returned on {date}"),
+    "returned_by": ("退回人：{who}", "by {who}"),
+    "unit_overdue": ("本单位逾期问题", "This unit's overdue findings"),
+    "matched": ("匹配内容", "Matched in"),
+    "opinion_of": ("{date}{action}意见", "{action} note of {date}"),
+    "results_capped": ("（仅列出前 {shown} 个）", "(only the first {shown} are listed)"),
+    "bad_lang": (
+        "不支持这种语言，请选择 zh（中文）或 en（英文）。",
+        "Unknown language: choose zh (Chinese) or en (English).",
+    ),
+    "bad_as_of": (
+        "截至日期不是有效日期，应写作 年-月-日，如 2021-12-31。",
+        "The as-of date is not a real date; write it as year-month-day, e.g. 2021-12-31.",
+    ),
+    "bad_since": (
+        "变化起始日不是有效日期，应写作 年-月-日，如 2021-12-31。",
+        "The changes-since date is not a real date; write it as year-month-day, e.g. 2021-12-31.",
+    ),
+    "since_after": ("变化起始日应早于截至日期。", "The changes-since date must be before the as-of date."),
+    "bad_below": (
+        "完成率门槛应为 0 到 100 之间的数，最多两位小数。",
+        "The rate threshold must be a number from 0 to 100, with at most two decimals.",
+    ),
+    "bad_supervisor": ("台账中没有这个督导组。", "No ledger has this supervision group."),
+    "bad_parent": ("台账中没有这个单位。", "No ledger has this unit."),
+    "bad_aspect": ("台账中没有这个方面。", "No finding has this aspect."),
+    "bad_within": ("临期天数应为 0 到 3650 之间的整数。", "The days must be a whole number from 0 to 3650."),
+    "repeated": ("参数 {name} 只能给一次。", "{name} may be given only once."),
+    "no_unit": ("没有这个单位。", "There is no such unit."),
+    "no_finding": ("没有这个问题。", "There is no such finding."),
 }
 """The web board's headings, labels and phrases (``rectify board``)."""
 
