@@ -113,4 +113,3 @@ class FiguresMixin(LedgersBase):
         from rectify.domain.frequent import frequent
 
         return frequent(self.ledgers(unit, supervisor, under), as_of, self.config.frequent.threshold)
-

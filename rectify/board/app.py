@@ -584,7 +584,11 @@ def evidence(request: Request) -> Response:
         for found in ledger.findings
         for item in [*found.evidence, *(e for event in found.history for e in event.evidence)]
     }
-    if path not in recorded or not target.is_file():
+    if path not in recorded:
+        raise HTTPException(404)
+    if view.lib.evidence_state(path, None) == "not_file":
+        raise Refused("evidence_not_file", 404)
+    if not target.is_file():
         raise HTTPException(404)
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(

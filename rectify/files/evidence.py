@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rectify.domain.model import Evidence
 from rectify.errors import UsageError
+from rectify.files.paths import what_is
 
 
 def file_sha256(path: Path) -> str | None:
@@ -41,7 +42,10 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         if path.is_dir():
             raise UsageError(f"evidence {given} is a folder; name the files in it")
         if not path.is_file():
-            raise UsageError(f"evidence file not found: {given}")
+            kind = what_is(path)
+            if kind is None:
+                raise UsageError(f"evidence file not found: {given}")
+            raise UsageError(f"evidence {given} is {kind}, not a file; name a file in the repository")
         if path.suffix == ".yaml" and path.parent.name == "ledgers":
             raise UsageError(f"{given} is a ledger, not evidence")
         try:

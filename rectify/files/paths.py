@@ -6,7 +6,9 @@ The folder comes from ``--ledgers DIR``, else ``$RECTIFY_LEDGERS``, else the nea
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 from rectify.domain.model import MAX_UNIT_ID, UNIT_ID_RE
@@ -25,7 +27,11 @@ def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path |
     if chosen:
         path = Path(chosen)
         if not path.is_dir():
-            raise UsageError(f"ledger folder not found: {path}")
+            kind = what_is(path)
+            if kind is None:
+                raise UsageError(f"ledger folder not found: {path}")
+            named = "--ledgers" if option else "RECTIFY_LEDGERS"
+            raise UsageError(f"{path} is {kind}, not a folder; {named} names the folder holding the ledgers")
         return path
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -33,6 +39,34 @@ def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path |
         if candidate.is_dir():
             return candidate
     raise UsageError("no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR or RECTIFY_LEDGERS")
+
+
+def what_is(path: Path) -> str | None:
+    """Say in plain words what ``path`` is when it is not what a command wants: ``a
+    folder``, ``a file``, ``a device``, ``a named pipe (FIFO)``, ``a socket``, ``a link
+    that leads nowhere`` (or in a loop), ``not readable``; None when nothing is there.
+    Never opens the path (a FIFO or device would block or never end)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a link that leads nowhere" if path.is_symlink() else None
+    except RuntimeError:
+        return "a link that leads nowhere"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link that leads nowhere"
+        return "not readable" if exc.errno in (errno.EACCES, errno.EPERM) else None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file or folder"
 
 
 def stray_files(folder: Path) -> list[Path]:

@@ -320,6 +320,7 @@ BOARD: dict[str, tuple[str, str]] = {
     "match_no": ("已改变", "changed"),
     "match_missing": ("文件缺失", "missing"),
     "match_unknown": ("未登记摘要", "no digest recorded"),
+    "match_not_file": ("不是普通文件", "not a plain file"),
     "git_log": ("版本记录（git）", "Versions (git)"),
     "not_in_git": ("不在 git 中或尚无提交", "not in git, or no commit yet"),
     "commit": ("提交", "Commit"),
@@ -387,6 +388,10 @@ BOARD: dict[str, tuple[str, str]] = {
     "repeated": ("参数 {name} 只能给一次。", "{name} may be given only once."),
     "no_unit": ("没有这个单位。", "There is no such unit."),
     "no_finding": ("没有这个问题。", "There is no such finding."),
+    "evidence_not_file": (
+        "登记的佐证材料现在不是普通文件（而是文件夹、设备或管道），无法打开。",
+        "The recorded evidence is no longer a plain file (a folder, device or pipe is there); it cannot be opened.",
+    ),
 }
 """The web board's headings, labels and phrases (``rectify board``)."""
 
