@@ -140,6 +140,13 @@ class View:
     below: Fraction | None = None
     kept: dict[str, str] = field(default_factory=dict)
     parent_name: str = ""
+    failed: bool = False
+
+    @property
+    def here(self) -> str:
+        """The page's own path, for the language switch; the board's for an error page
+        (the address that failed is not shown back)."""
+        return "/" if self.failed else self.request.url.path
 
     def link(self, path: str, **changes: object) -> str:
         """``path`` with the current filters, ``changes`` applied (None or "" drops one)."""
@@ -632,9 +639,8 @@ def _fallback(request: Request) -> View:
     except RectifyError:
         day = date.today()
     lang = _language(request, lib)
-    return View(
-        request, lib, lang, day, None, "", "", "", kept={"lang": lang} if "lang" in request.query_params else {}
-    )
+    kept = {"lang": lang} if "lang" in request.query_params else {}
+    return View(request, lib, lang, day, None, "", "", "", kept=kept, failed=True)
 
 
 def create_app(folder: Path) -> Starlette:
