@@ -115,7 +115,9 @@ class Site:
     repo: Path
     ledgers: Path
 
-    def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+    ) -> tuple[int, dict[str, str], bytes]:
         """One raw HTTP request (the path sent exactly as given, never normalised)."""
         parts = urlsplit(self.url)
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
@@ -346,7 +348,9 @@ def test_the_unit_page_shows_overdue_owners_and_return_opinions(site: Site, brow
         ("XSS-00", "id", ["xss-001", "xss-002"]),
     ],
 )
-def test_search_finds_every_field_and_names_it(site: Site, browser: Any, query: str, field: str, found: list[str]) -> None:
+def test_search_finds_every_field_and_names_it(
+    site: Site, browser: Any, query: str, field: str, found: list[str]
+) -> None:
     from urllib.parse import quote
 
     from selenium.webdriver.common.by import By
@@ -374,7 +378,9 @@ def test_search_matches_titles_as_list_title_does(shipped: Path, run: Run) -> No
     for text in ("（二）数字化改革", "不到位。", "监督 制约", "检察"):
         listed = run("--ledgers", str(shipped), "list", "--title", text, "--as-of", str(day), "--format", "json")
         assert listed.exit_code == 0, listed.output
-        by_title = [h.state.finding.id for h in search(ledgers, day, text) if any(m.field == "title" for m in h.matches)]
+        by_title = [
+            h.state.finding.id for h in search(ledgers, day, text) if any(m.field == "title" for m in h.matches)
+        ]
         assert by_title == [row["id"] for row in json.loads(listed.output)] and by_title, text
     owners = [h.state.finding.id for h in search(ledgers, day, "孔某") if any(m.field == "owner" for m in h.matches)]
     listed = run("--ledgers", str(shipped), "list", "--owner", "孔某", "--as-of", str(day), "--format", "json")
@@ -535,24 +541,45 @@ BAD = "zz<b>坏</b>"
 @pytest.mark.parametrize(
     ("path", "zh", "en"),
     [
-        ("/?lang={bad}", "不支持这种语言，请选择 zh（中文）或 en（英文）。",
-         "Unknown language: choose zh (Chinese) or en (English)."),
+        (
+            "/?lang={bad}",
+            "不支持这种语言，请选择 zh（中文）或 en（英文）。",
+            "Unknown language: choose zh (Chinese) or en (English).",
+        ),
         ("/unit/jinhua?lang={bad}", "不支持这种语言", "Unknown language"),
-        ("/?as_of={bad}", "截至日期不是有效日期，应写作 年-月-日，如 2021-12-31。",
-         "The as-of date is not a real date; write it as year-month-day, e.g. 2021-12-31."),
+        (
+            "/?as_of={bad}",
+            "截至日期不是有效日期，应写作 年-月-日，如 2021-12-31。",
+            "The as-of date is not a real date; write it as year-month-day, e.g. 2021-12-31.",
+        ),
         ("/?as_of=2021-02-30", "截至日期不是有效日期", "The as-of date is not a real date"),
         ("/?as_of=20211231", "截至日期不是有效日期", "The as-of date is not a real date"),
         ("/late?since={bad}", "变化起始日不是有效日期", "The changes-since date is not a real date"),
-        ("/?since=2022-01-01&as_of=2021-12-01", "变化起始日应早于截至日期。",
-         "The changes-since date must be before the as-of date."),
+        (
+            "/?since=2022-01-01&as_of=2021-12-01",
+            "变化起始日应早于截至日期。",
+            "The changes-since date must be before the as-of date.",
+        ),
         ("/?supervisor={bad}", "台账中没有这个督导组。", "No ledger has this supervision group."),
         ("/problems?parent={bad}", "台账中没有这个单位。", "No ledger has this unit."),
         ("/search?q=x&aspect={bad}", "台账中没有这个方面。", "No finding has this aspect."),
         ("/?below={bad}", "完成率门槛应为 0 到 100 之间的数", "The rate threshold must be a number from 0 to 100"),
         ("/?below=100.001", "完成率门槛应为 0 到 100 之间的数", "The rate threshold must be a number from 0 to 100"),
-        ("/late?within={bad}", "临期天数应为 0 到 3650 之间的整数。", "The days must be a whole number from 0 to 3650."),
-        ("/late?within=99999", "临期天数应为 0 到 3650 之间的整数。", "The days must be a whole number from 0 to 3650."),
-        ("/?supervisor=%E7%9D%A3%E5%AF%BC%E4%B8%80%E7%BB%84&supervisor={bad}", "参数 supervisor 只能给一次。", "supervisor may be given only once."),
+        (
+            "/late?within={bad}",
+            "临期天数应为 0 到 3650 之间的整数。",
+            "The days must be a whole number from 0 to 3650.",
+        ),
+        (
+            "/late?within=99999",
+            "临期天数应为 0 到 3650 之间的整数。",
+            "The days must be a whole number from 0 to 3650.",
+        ),
+        (
+            "/?supervisor=%E7%9D%A3%E5%AF%BC%E4%B8%80%E7%BB%84&supervisor={bad}",
+            "参数 supervisor 只能给一次。",
+            "supervisor may be given only once.",
+        ),
         ("/download/ledger.csv?aspect={bad}", "台账中没有这个方面。", "No finding has this aspect."),
     ],
 )
@@ -567,7 +594,10 @@ def test_a_bad_query_value_is_a_plain_400_in_the_page_language(site: Site, path:
         assert status == 400, (address, page[:300])
         assert expected in page
         assert "坏" not in page and "zz" not in page and "%3C" not in page  # never shown back, not even escaped
-        assert headers["content-type"].startswith("text/html") and "default-src 'none'" in headers["content-security-policy"]
+        assert (
+            headers["content-type"].startswith("text/html")
+            and "default-src 'none'" in headers["content-security-policy"]
+        )
 
 
 def test_an_unknown_unit_or_finding_is_a_plain_404(site: Site) -> None:
@@ -595,7 +625,11 @@ def test_a_ledger_broken_while_running_shows_the_problems(site: Site, browser: A
         problems = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#problems li")]
         checked = run("--ledgers", str(site.ledgers), "check")
         assert checked.exit_code == 1
-        reported = [line for line in checked.output.splitlines() if line.startswith(str(site.ledgers / "wuyi.yaml")) or "wuyi.yaml:" in line]
+        reported = [
+            line
+            for line in checked.output.splitlines()
+            if line.startswith(str(site.ledgers / "wuyi.yaml")) or "wuyi.yaml:" in line
+        ]
         assert problems and all("wuyi.yaml:" in text and "staus" in text for text in problems)
         assert any(problems[0].split("wuyi.yaml:")[1] in line for line in reported)
         assert site.get("/")[0] == 503
