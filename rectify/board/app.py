@@ -9,7 +9,6 @@ Every answer carries a Content-Security-Policy that allows no script at all.
 
 from __future__ import annotations
 
-import mimetypes
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,7 +38,7 @@ from rectify.domain.figures import Counts
 from rectify.domain.model import Event, Evidence, Finding, Ledger
 from rectify.domain.states import deadline_on, is_overdue, last_return
 from rectify.errors import LedgerError, RectifyError, UsageError
-from rectify.present import bulletin, workbook
+from rectify.present import bulletin
 from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, word
 
 HERE = Path(__file__).resolve().parent
@@ -343,9 +342,12 @@ def _trend_days(ledgers: list[Ledger], day: date) -> list[date]:
 
 
 def _page(request: Request, view: View | None, name: str, status: int = 200, **extra: Any) -> Response:
+    """The page of template ``name``, encoded piece by piece (a long list is never held
+    twice over as one text and its bytes)."""
     env: Environment = request.app.state.env
     context = view.context(**extra) if view is not None else extra
-    return HTMLResponse(env.get_template(name).render(**context), status_code=status)
+    body = b"".join(piece.encode("utf-8") for piece in env.get_template(name).generate(**context))
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 
 
 # ---------------------------------------------------------------- pages
@@ -562,6 +564,8 @@ def download(request: Request) -> Response:
     everything = view.lib.ledgers()
     _check_choices(view, everything)
     chosen = _chosen(view, everything)
+    from rectify.present import workbook  # only for a download: the board's memory stays small
+
     if name == "ledger.xlsx":
         data = workbook.xlsx_bytes(chosen, view.day)
     elif name == "ledger.csv":
@@ -597,6 +601,10 @@ def evidence(request: Request) -> Response:
         raise Refused("evidence_not_file", 404)
     if not target.is_file():
         raise HTTPException(404)
+    import mimetypes
+
+    from starlette.responses import FileResponse
+
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(
         target, media_type=kind, headers={"content-security-policy": "default-src 'none'; sandbox"},
