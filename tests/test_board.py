@@ -669,6 +669,24 @@ def test_the_board_remembers_unchanged_files_and_sees_every_edit(
     assert "wuyi" not in {ledger.unit.id for ledger in lib.ledgers()}
 
 
+def test_kept_ledgers_hold_each_text_and_date_once(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board's kept ledgers equal a plain read, value for value, but a text or date
+    that recurs is one object (the board's memory, bench/board.py)."""
+    from rectify.api import Ledgers
+    from rectify.files.ledgerfile import Remembered
+
+    monkeypatch.setattr(Remembered, "RACY_NS", -1)  # kept: as if written long ago
+    kept = Ledgers(shipped, remember=True).ledgers()
+    plain = Ledgers(shipped, cache=False).ledgers()
+    assert kept == plain and kept is not plain
+    owners = [f.owner for ledger in kept for f in ledger.findings if f.owner == "李某"]
+    dates = [e.date for ledger in kept for f in ledger.findings for e in f.history if str(e.date) == "2021-07-28"]
+    assert len(owners) > 5 and len({id(owner) for owner in owners}) == 1
+    assert len(dates) > 30 and len({id(day) for day in dates}) == 1
+    plain_owners = [f.owner for ledger in plain for f in ledger.findings if f.owner == "李某"]
+    assert len({id(owner) for owner in plain_owners}) > 1  # a plain read makes a copy per finding
+
+
 def test_the_trend_equals_count_on_each_day(shipped: Path) -> None:
     """The trend works out each finding's facts once per number of its events; every point
     still equals count() on its day, field by field (the board draws this trend)."""
