@@ -415,3 +415,5 @@ class WritingMixin(LedgersBase):
             path.write_bytes(data)
         except OSError as exc:
             raise WriteError(f"cannot write {display(path)}: {exc.strerror}") from None
+
+
