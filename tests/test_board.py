@@ -474,6 +474,23 @@ def test_evidence_with_its_digest_and_whether_it_matches(site: Site, browser: An
         (site.repo / EVIDENCE).write_bytes(EVIDENCE_TEXT)
 
 
+def test_evidence_that_became_a_pipe_is_named_not_opened(site: Site, browser: Any) -> None:
+    from urllib.parse import quote
+
+    path = site.repo / EVIDENCE
+    path.unlink()
+    os.mkfifo(path)  # opening it would block for ever
+    try:
+        browser.get(site.url + "finding/xss-001?lang=en")
+        assert _text(browser, "#evidence tbody tr td.check") == "not a plain file"
+        status, _, body = site.get("/evidence/" + quote(EVIDENCE) + "?lang=en")
+        assert status == 404
+        assert "The recorded evidence is no longer a plain file (a folder, device or pipe is there)" in body.decode()
+    finally:
+        path.unlink()
+        path.write_bytes(EVIDENCE_TEXT)
+
+
 @pytest.mark.parametrize(
     "path",
     [
