@@ -6,7 +6,9 @@ It uses bench/province.py's generated corpus (made if missing), starts ``rectify
 ledgers it read, while their files are unchanged), then times ``--runs`` requests of each
 page and prints the medians, with the first (cold) answer of the board, the server's peak
 memory, and the peak memory of ``rectify status`` over the same corpus for comparison.
-Target: the board answers in under 1 s with a warm cache, on a 2-core machine.
+Targets: the board answers in under 1 s with a warm cache, on a 2-core machine; its peak
+resident memory, after every page above, is at most ``rectify status``'s on the same
+corpus (ratio <= 1.00: the server holds no more than the CLI needs).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import province  # noqa: E402
 PAGES = ["/", "/?supervisor=督导3组", "/unit/unit050", "/finding/unit050-007", "/late?within=14", "/problems",
          "/search?q=财务"]  # fmt: skip
 TARGET_S = 1.0
+TARGET_MEMORY = 1.0
+"""Board peak RSS / ``rectify status`` peak RSS, at most."""
 
 
 def fetch(url: str) -> float:
@@ -96,7 +100,10 @@ def main() -> None:
     print(f"  {'peak memory of the board':<28} {board_mb:7.1f} MB")
     print(f"  {'peak memory of status':<28} {status_mb:7.1f} MB")
     worst = max(medians.values())
+    ratio = board_mb / status_mb
     print(f"\ntarget: every page under {TARGET_S:.1f} s warm: {worst:.3f} s {'pass' if worst < TARGET_S else 'FAIL'}")
+    verdict = "pass" if ratio <= TARGET_MEMORY else "FAIL"
+    print(f"target: board peak memory / status peak memory <= {TARGET_MEMORY:.2f}: {ratio:.3f} {verdict}")
 
 
 if __name__ == "__main__":

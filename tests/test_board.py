@@ -70,7 +70,39 @@ findings:
         evidence:
           - path: {EVIDENCE}
             sha256: {hashlib.sha256(EVIDENCE_TEXT).hexdigest()}
+  - id: xss-002
+    aspect: 测试方面
+    title: 财务审批把关不严
+    detail: 差旅费报销未经集体研究
+    measures:
+      - 修订《财务报销管理办法》
+    owner: 周某某
+    department: 计划财务装备处
+    deadline: 2021-11-30
+    status: in_progress
+    history:
+      - date: 2021-07-28
+        action: add
+      - date: 2021-08-01
+        action: start
+        by: 周某某
+      - date: 2021-10-20
+        action: submit
+        by: 周某某
+        note: 已修订办法
+      - date: 2021-10-25
+        action: return
+        by: 王审核
+        note: 第一次退回：缺少会议纪要
+      - date: 2021-11-10
+        action: submit
+        by: 周某某
+      - date: 2021-11-15
+        action: return
+        by: 李督导
+        note: 退回：佐证材料只有草稿，须附印发文件和整改前后对比
 """
+RETURN_OPINION = "退回：佐证材料只有草稿，须附印发文件和整改前后对比"
 BLUE, YELLOW, RED = (0x1F, 0x5F, 0xBF), (0xF2, 0xC2, 0x00), (0xD6, 0x28, 0x28)
 
 
@@ -83,7 +115,9 @@ class Site:
     repo: Path
     ledgers: Path
 
-    def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+    ) -> tuple[int, dict[str, str], bytes]:
         """One raw HTTP request (the path sent exactly as given, never normalised)."""
         parts = urlsplit(self.url)
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
@@ -246,6 +280,114 @@ def test_the_last_return_shows_its_opinion(site: Site, browser: Any) -> None:
     assert "退回" in returned.text and str(event["date"]) in returned.text
 
 
+def test_units_below_95_their_overdue_owners_and_the_last_return(site: Site, browser: Any, run: Run) -> None:
+    """The question of issue 17's "Done when", answered by clicking: which units are below
+    95%, who owns their overdue problems, and what the last return (退回) said."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    browser.find_element(By.ID, "below").send_keys("95")
+    _follow(browser, browser.find_element(By.ID, "apply"))
+    rows = _status(run, site)[:-1]
+    below = {row["unit"] for row in rows if row["closed"] * 100 < 95 * row["findings"]}
+    shown = {row.get_attribute("data-unit") for row in browser.find_elements(By.CSS_SELECTOR, "tr.unit-row")}
+    assert shown == below and "xss" in below and "jinhua" not in below  # jinhua is at 97.3%
+    assert all("below" in row.get_attribute("class") for row in browser.find_elements(By.CSS_SELECTOR, "tr.unit-row"))
+    assert _text(browser, "#active-filters") == "低于 95%"
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "#total-overdue a"))  # the overdue of those units
+    assert "below=95" in browser.current_url and _text(browser, "#active-filters") == "低于 95%"
+    overdue = json.loads(run("--ledgers", str(site.ledgers), "overdue", "--format", "json").output)
+    expected = [row["id"] for row in overdue if row["unit"] in below]
+    listed = browser.find_elements(By.CSS_SELECTOR, "#overdue tr.finding-row")
+    assert [row.get_attribute("data-finding") for row in listed] == expected == ["xss-001", "xss-002"]
+    row = browser.find_element(By.CSS_SELECTOR, '#overdue tr[data-finding="xss-002"]')
+    assert row.find_element(By.CSS_SELECTOR, "td.owner").text == "周某某"
+    returned = row.find_element(By.CSS_SELECTOR, "td.returned").text
+    assert "2021-11-15 退回" in returned and "李督导" in returned and RETURN_OPINION in returned
+    assert "缺少会议纪要" not in returned  # the last return, not the first
+    assert browser.find_element(By.CSS_SELECTOR, '#overdue tr[data-finding="xss-001"] td.returned').text == ""
+    _follow(browser, row.find_element(By.CSS_SELECTOR, "a.finding-link"))
+    box = _text(browser, "#last-return")
+    assert box.startswith("最近一次退回意见") and "2021-11-15 退回" in box and "退回人：李督导" in box
+    assert _text(browser, "#last-return blockquote.opinion") == RETURN_OPINION
+    browser.get(site.url + "finding/xss-002?as_of=2021-11-01&lang=en")  # as it stood then: the first return
+    assert _text(browser, "#last-return blockquote.opinion") == "第一次退回：缺少会议纪要"
+    assert "Returned on 2021-10-25, by 王审核" in _text(browser, "#last-return")
+
+
+def test_the_unit_page_shows_overdue_owners_and_return_opinions(site: Site, browser: Any) -> None:
+    import yaml
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "unit/xss")
+    overdue = browser.find_elements(By.CSS_SELECTOR, "#overdue tr.finding-row")
+    assert [(r.get_attribute("data-finding"), r.find_element(By.CSS_SELECTOR, "td.owner").text) for r in overdue] == [
+        ("xss-001", "张某<i>x</i>"), ("xss-002", "周某某")]  # fmt: skip
+    cell = browser.find_element(By.CSS_SELECTOR, '#findings tr[data-finding="xss-002"] td.returned')
+    assert RETURN_OPINION in cell.text
+    data = yaml.safe_load((site.ledgers / "yiwu.yaml").read_text(encoding="utf-8"))
+    browser.get(site.url + "unit/yiwu")
+    for found in data["findings"]:
+        returns = [e for e in found["history"] if e["action"] == "return"]
+        text = browser.find_element(By.CSS_SELECTOR, f'#findings tr[data-finding="{found["id"]}"] td.returned').text
+        if returns:
+            assert returns[-1]["note"] in text and f"{returns[-1]['date']} 退回" in text
+        else:
+            assert text == ""
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "found"),
+    [
+        ("财务审批把关不严", "title", ["xss-002"]),
+        ("集体研究", "detail", ["xss-002"]),
+        ("《财务报销管理办法》", "measures", ["xss-002"]),  # 《》 ignored as `list --title` ignores them
+        ("周某某", "owner", ["xss-002"]),
+        ("计划财务装备处", "department", ["xss-002"]),
+        ("印发文件 和 整改前后对比", "note", ["xss-002"]),  # the return's opinion, spaces ignored
+        ("XSS-00", "id", ["xss-001", "xss-002"]),
+    ],
+)
+def test_search_finds_every_field_and_names_it(
+    site: Site, browser: Any, query: str, field: str, found: list[str]
+) -> None:
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{site.url}search?q={quote(query)}")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#hits tr.finding-row")
+    assert [row.get_attribute("data-finding") for row in rows] == found
+    assert _text(browser, "#results") == f"找到 {len(found)} 个问题"
+    fields = [li.get_attribute("data-field") for li in rows[0].find_elements(By.CSS_SELECTOR, "ul.matches li")]
+    assert field in fields
+    if field == "note":
+        assert "2021-11-15退回意见：" + RETURN_OPINION in _text(browser, "ul.matches")
+
+
+def test_search_matches_titles_as_list_title_does(shipped: Path, run: Run) -> None:
+    """The board's search finds by title exactly the findings `rectify list --title` lists
+    (the one normaliser of the library), and by owner those `--owner` lists."""
+    from datetime import date
+
+    from rectify.api import Ledgers
+    from rectify.domain.figures import search
+
+    ledgers = Ledgers(shipped).ledgers()
+    day = date(2021, 12, 31)
+    for text in ("（二）数字化改革", "不到位。", "监督 制约", "检察"):
+        listed = run("--ledgers", str(shipped), "list", "--title", text, "--as-of", str(day), "--format", "json")
+        assert listed.exit_code == 0, listed.output
+        by_title = [
+            h.state.finding.id for h in search(ledgers, day, text) if any(m.field == "title" for m in h.matches)
+        ]
+        assert by_title == [row["id"] for row in json.loads(listed.output)] and by_title, text
+    owners = [h.state.finding.id for h in search(ledgers, day, "孔某") if any(m.field == "owner" for m in h.matches)]
+    listed = run("--ledgers", str(shipped), "list", "--owner", "孔某", "--as-of", str(day), "--format", "json")
+    assert owners == [row["id"] for row in json.loads(listed.output)] and len(owners) > 3
+    assert search(ledgers, day, "。，、 ") == []  # nothing but punctuation finds nothing
+
+
 def test_filter_by_supervision_group(site: Site, browser: Any, run: Run) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -332,6 +474,23 @@ def test_evidence_with_its_digest_and_whether_it_matches(site: Site, browser: An
         (site.repo / EVIDENCE).write_bytes(EVIDENCE_TEXT)
 
 
+def test_evidence_that_became_a_pipe_is_named_not_opened(site: Site, browser: Any) -> None:
+    from urllib.parse import quote
+
+    path = site.repo / EVIDENCE
+    path.unlink()
+    os.mkfifo(path)  # opening it would block for ever
+    try:
+        browser.get(site.url + "finding/xss-001?lang=en")
+        assert _text(browser, "#evidence tbody tr td.check") == "not a plain file"
+        status, _, body = site.get("/evidence/" + quote(EVIDENCE) + "?lang=en")
+        assert status == 404
+        assert "The recorded evidence is no longer a plain file (a folder, device or pipe is there)" in body.decode()
+    finally:
+        path.unlink()
+        path.write_bytes(EVIDENCE_TEXT)
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -392,6 +551,79 @@ def test_overdue_and_due_soon(site: Site, browser: Any, run: Run) -> None:
     assert "jinhua-025" in shown and "xss-001" in shown
 
 
+BAD = "zz<b>坏</b>"
+"""A bad value that must never come back in the page (quoted into each address)."""
+
+
+@pytest.mark.parametrize(
+    ("path", "zh", "en"),
+    [
+        (
+            "/?lang={bad}",
+            "不支持这种语言，请选择 zh（中文）或 en（英文）。",
+            "Unknown language: choose zh (Chinese) or en (English).",
+        ),
+        ("/unit/jinhua?lang={bad}", "不支持这种语言", "Unknown language"),
+        (
+            "/?as_of={bad}",
+            "截至日期不是有效日期，应写作 年-月-日，如 2021-12-31。",
+            "The as-of date is not a real date; write it as year-month-day, e.g. 2021-12-31.",
+        ),
+        ("/?as_of=2021-02-30", "截至日期不是有效日期", "The as-of date is not a real date"),
+        ("/?as_of=20211231", "截至日期不是有效日期", "The as-of date is not a real date"),
+        ("/late?since={bad}", "变化起始日不是有效日期", "The changes-since date is not a real date"),
+        (
+            "/?since=2022-01-01&as_of=2021-12-01",
+            "变化起始日应早于截至日期。",
+            "The changes-since date must be before the as-of date.",
+        ),
+        ("/?supervisor={bad}", "台账中没有这个督导组。", "No ledger has this supervision group."),
+        ("/problems?parent={bad}", "台账中没有这个单位。", "No ledger has this unit."),
+        ("/search?q=x&aspect={bad}", "台账中没有这个方面。", "No finding has this aspect."),
+        ("/?below={bad}", "完成率门槛应为 0 到 100 之间的数", "The rate threshold must be a number from 0 to 100"),
+        ("/?below=100.001", "完成率门槛应为 0 到 100 之间的数", "The rate threshold must be a number from 0 to 100"),
+        (
+            "/late?within={bad}",
+            "临期天数应为 0 到 3650 之间的整数。",
+            "The days must be a whole number from 0 to 3650.",
+        ),
+        (
+            "/late?within=99999",
+            "临期天数应为 0 到 3650 之间的整数。",
+            "The days must be a whole number from 0 to 3650.",
+        ),
+        (
+            "/?supervisor=%E7%9D%A3%E5%AF%BC%E4%B8%80%E7%BB%84&supervisor={bad}",
+            "参数 supervisor 只能给一次。",
+            "supervisor may be given only once.",
+        ),
+        ("/download/ledger.csv?aspect={bad}", "台账中没有这个方面。", "No finding has this aspect."),
+    ],
+)
+def test_a_bad_query_value_is_a_plain_400_in_the_page_language(site: Site, path: str, zh: str, en: str) -> None:
+    from html import unescape
+    from urllib.parse import quote
+
+    address = path.format(bad=quote(BAD))
+    for language, expected in (("zh-CN,zh;q=0.9", zh), ("en-GB,en;q=0.9", en)):
+        status, headers, body = site.get(address, headers={"Accept-Language": language})
+        page = unescape(body.decode())
+        assert status == 400, (address, page[:300])
+        assert expected in page
+        assert "坏" not in page and "zz" not in page and "%3C" not in page  # never shown back, not even escaped
+        assert (
+            headers["content-type"].startswith("text/html")
+            and "default-src 'none'" in headers["content-security-policy"]
+        )
+
+
+def test_an_unknown_unit_or_finding_is_a_plain_404(site: Site) -> None:
+    for path, en in (("/unit/zz%3Cb%3E", "There is no such unit."), ("/finding/zz-001", "There is no such finding."),
+                     ("/finding/%3Cb%3E", "There is no such finding.")):  # fmt: skip
+        status, _, body = site.get(path + "?lang=en")
+        assert status == 404 and en in body.decode() and "zz" not in body.decode() and "&lt;b" not in body.decode()
+
+
 def test_a_bad_date_is_a_clear_error(site: Site) -> None:
     status, _, body = site.get("/?as_of=2021-02-30&lang=en")
     assert status == 400 and "is not a real date" in body.decode()
@@ -410,7 +642,11 @@ def test_a_ledger_broken_while_running_shows_the_problems(site: Site, browser: A
         problems = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#problems li")]
         checked = run("--ledgers", str(site.ledgers), "check")
         assert checked.exit_code == 1
-        reported = [line for line in checked.output.splitlines() if line.startswith(str(site.ledgers / "wuyi.yaml")) or "wuyi.yaml:" in line]
+        reported = [
+            line
+            for line in checked.output.splitlines()
+            if line.startswith(str(site.ledgers / "wuyi.yaml")) or "wuyi.yaml:" in line
+        ]
         assert problems and all("wuyi.yaml:" in text and "staus" in text for text in problems)
         assert any(problems[0].split("wuyi.yaml:")[1] in line for line in reported)
         assert site.get("/")[0] == 503
@@ -448,6 +684,24 @@ def test_the_board_remembers_unchanged_files_and_sees_every_edit(
     assert "学习贯彻习近平法治思想不够深入全面" in titles
     (shipped / "wuyi.yaml").unlink()
     assert "wuyi" not in {ledger.unit.id for ledger in lib.ledgers()}
+
+
+def test_kept_ledgers_hold_each_text_and_date_once(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board's kept ledgers equal a plain read, value for value, but a text or date
+    that recurs is one object (the board's memory, bench/board.py)."""
+    from rectify.api import Ledgers
+    from rectify.files.ledgerfile import Remembered
+
+    monkeypatch.setattr(Remembered, "RACY_NS", -1)  # kept: as if written long ago
+    kept = Ledgers(shipped, remember=True).ledgers()
+    plain = Ledgers(shipped, cache=False).ledgers()
+    assert kept == plain and kept is not plain
+    owners = [f.owner for ledger in kept for f in ledger.findings if f.owner == "李某"]
+    dates = [e.date for ledger in kept for f in ledger.findings for e in f.history if str(e.date) == "2021-07-28"]
+    assert len(owners) > 5 and len({id(owner) for owner in owners}) == 1
+    assert len(dates) > 30 and len({id(day) for day in dates}) == 1
+    plain_owners = [f.owner for ledger in plain for f in ledger.findings if f.owner == "李某"]
+    assert len({id(owner) for owner in plain_owners}) > 1  # a plain read makes a copy per finding
 
 
 def test_the_trend_equals_count_on_each_day(shipped: Path) -> None:

@@ -26,7 +26,7 @@ from rectify.files.history import finding_versions
 from rectify.files.ledgerfile import Loaded, Reader, Remembered, check_folder, find_finding, read_folder
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
-from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root
+from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root, what_is
 from rectify.i18n import _
 
 if TYPE_CHECKING:
@@ -271,13 +271,14 @@ class LedgersBase:
 
     def evidence_state(self, path: str, sha256: str | None) -> str:
         """Whether evidence ``path`` still holds what was recorded: ``match``, ``changed``,
-        ``missing`` (or not a regular file) or ``unknown`` (no digest recorded); a path
-        outside the repository is ``missing``."""
+        ``missing``, ``not_file`` (a folder, device, named pipe or socket is there) or
+        ``unknown`` (no digest recorded); a path outside the repository is ``missing``."""
         try:
-            digest = file_sha256(self.evidence_file(path))
+            target = self.evidence_file(path)
         except UsageError:
             return "missing"
+        digest = file_sha256(target)
         if digest is None:
-            return "missing"
+            kind = what_is(target)
+            return "missing" if kind in (None, "a file", "not readable", "a link that leads nowhere") else "not_file"
         return "unknown" if sha256 is None else "match" if digest == sha256 else "changed"
-

@@ -117,3 +117,11 @@ class FiguresMixin(LedgersBase):
 
         return frequent(self.ledgers(unit, supervisor, under), as_of, self.config.frequent.threshold)
 
+
+    def search(
+        self, as_of: date, text: str, unit: str | None = None, supervisor: str | None = None, under: str | None = None
+    ) -> list[figures.Hit]:
+        """The findings where ``text`` is found (id, title, detail, measures, owner,
+        department, event notes), compared as ``list --title`` compares titles, each with
+        the places it was found (:func:`rectify.domain.figures.search`)."""
+        return figures.search(self.ledgers(unit, supervisor, under), as_of, text)

@@ -31,7 +31,11 @@ def serve(
 
     from rectify.board.app import create_app
 
-    server = uvicorn.Server(uvicorn.Config(create_app(folder), host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(folder), host=host, port=port, log_level="warning", http="h11", ws="none", lifespan="off"
+        )
+    )
 
     def announce() -> None:
         while not server.started and not server.should_exit:

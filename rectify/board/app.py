@@ -9,11 +9,10 @@ Every answer carries a Content-Security-Policy that allows no script at all.
 
 from __future__ import annotations
 
-import mimetypes
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -27,7 +26,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,11 +35,11 @@ from rectify.api import Ledgers, parse_day
 from rectify.domain import figures
 from rectify.domain import trend as trends
 from rectify.domain.figures import Counts
-from rectify.domain.model import Evidence, Finding, Ledger
-from rectify.domain.states import deadline_on, is_overdue
+from rectify.domain.model import Event, Evidence, Finding, Ledger
+from rectify.domain.states import deadline_on, is_overdue, last_return
 from rectify.errors import LedgerError, RectifyError, UsageError
 from rectify.i18n import N_, _, reset_lang, set_lang
-from rectify.present import bulletin, workbook
+from rectify.present import bulletin
 from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, word
 
 HERE = Path(__file__).resolve().parent
@@ -60,8 +59,11 @@ SECURITY_HEADERS = {
 }
 """Headers on every answer: no script runs, nothing is framed, no address leaks."""
 
-FILTERS = ("as_of", "since", "supervisor", "parent", "aspect", "lang")
-"""The query parameters the pages keep from link to link."""
+FILTERS = ("as_of", "since", "supervisor", "parent", "aspect", "below", "lang")
+"""The query parameters the pages keep from link to link (once checked)."""
+
+CHECKED = (*FILTERS, "within", "q")
+"""The query parameters a page reads; each may be given once."""
 
 BAR_WIDTH = 220
 """Width of a unit's bar, in CSS pixels."""
@@ -133,10 +135,23 @@ class Bar:
         return cls(round(done, 2), round(max(0.0, width - done - late), 2), round(late, 2))
 
 
+class Refused(Exception):
+    """A request the board answers with ``status`` and a plain message: the word ``key``
+    of :data:`~rectify.present.words.BOARD` in the page's language, filled with
+    ``values`` (never with what the request held: a bad value is not shown back)."""
+
+    def __init__(self, key: str, status: int = 400, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.status = status
+        self.values = values
+
+
 @dataclass
 class View:
     """What one request asks for: the language, the dates and the filters, read and
-    checked from the query string (a bad date is a :class:`UsageError`)."""
+    checked from the query string (a bad value is a :class:`Refused`). ``kept`` holds the
+    checked filters the page's links and forms carry on."""
 
     request: Request
     lib: Ledgers
@@ -146,13 +161,31 @@ class View:
     supervisor: str
     parent: str
     aspect: str
+    below: Fraction | None = None
+    kept: dict[str, str] = field(default_factory=dict)
+    parent_name: str = ""
+    failed: bool = False
+
+    @property
+    def here(self) -> str:
+        """The page's own path, for the language switch; the board's for an error page
+        (the address that failed is not shown back)."""
+        return "/" if self.failed else self.request.url.path
 
     def link(self, path: str, **changes: object) -> str:
         """``path`` with the current filters, ``changes`` applied (None or "" drops one)."""
-        values = {key: self.request.query_params.get(key, "") for key in FILTERS}
+        values = dict(self.kept)
         values.update({key: "" if value is None else str(value) for key, value in changes.items()})
         query = urlencode({key: value for key, value in values.items() if value})
         return f"{path}?{query}" if query else path
+
+    def is_below(self, counts: Counts) -> bool:
+        """Whether ``counts``' completion rate is below the ``?below=`` percentage (exact)."""
+        return (
+            self.below is not None
+            and bool(counts.findings)
+            and Fraction(100 * counts.closed, counts.findings) < self.below
+        )
 
     def word(self, key: str, **values: object) -> str:
         """A word of :data:`~rectify.present.words.BOARD` in the page's language."""
@@ -170,15 +203,18 @@ class View:
             "colours": {"done": BLUE, "doing": YELLOW, "late": RED},
             "bar_width": BAR_WIDTH,
             "other_lang": "en" if self.lang == "zh" else "zh",
+            "colon": "：" if self.lang == "zh" else ": ",
+            "semi": "；" if self.lang == "zh" else "; ",
+            "comma": "，" if self.lang == "zh" else ", ",
             **extra,
         }
 
 
 def _language(request: Request, lib: Ledgers | None) -> str:
-    """``?lang=``, else the first of the browser's languages rectify speaks (by q), else
-    rectify.yaml's ``lang``, else zh."""
+    """``?lang=`` when it is one rectify speaks, else the first of the browser's
+    languages rectify speaks (by q), else rectify.yaml's ``lang``, else zh."""
     chosen = request.query_params.get("lang")
-    if chosen in LANGS:
+    if chosen in LANGS and len(request.query_params.getlist("lang")) == 1:
         return chosen
     offered: list[tuple[float, int, str]] = []
     for index, part in enumerate(request.headers.get("accept-language", "").split(",")):
@@ -201,16 +237,64 @@ def _language(request: Request, lib: Ledgers | None) -> str:
     return configured if configured in LANGS else "zh"
 
 
+def _day(value: str, key: str) -> date:
+    """The date ``value`` of the query parameter ``key``; :class:`Refused` for anything
+    but a real ``YYYY-MM-DD`` in 1900-2999."""
+    if len(value) != 10:
+        raise Refused("bad_" + key)
+    try:
+        return parse_day(value, key)
+    except UsageError:
+        raise Refused("bad_" + key) from None
+
+
+def _percentage(value: str) -> Fraction:
+    """``?below=``: a percentage from 0 to 100 with at most two decimals, exact."""
+    whole, dot, part = value.partition(".")
+    if not (whole.isascii() and whole.isdigit() and len(whole) <= 3) or (dot and not (
+            part.isascii() and part.isdigit() and len(part) <= 2)):  # fmt: skip
+        raise Refused("bad_below")
+    number = Fraction(int(whole)) + (Fraction(int(part), 10 ** len(part)) if part else 0)
+    if number > 100:
+        raise Refused("bad_below")
+    return number
+
+
 def _view(request: Request) -> View:
+    """The view of ``request``: every query value checked (a :class:`Refused` names what
+    is wrong, not the value); the filters that name a group, unit or aspect are checked
+    against the ledgers by :func:`_check_choices`."""
     lib: Ledgers = request.app.state.lib
     query = request.query_params
+    for key in CHECKED:
+        if len(query.getlist(key)) > 1:
+            raise Refused("repeated", name=key)
+    if "lang" in query and query["lang"] not in LANGS:
+        raise Refused("bad_lang")
     lang = _language(request, lib)
-    day = parse_day(query["as_of"], "as_of") if query.get("as_of") else lib.today()
-    since = parse_day(query["since"], "since") if query.get("since") else None
+    day = _day(query["as_of"], "as_of") if query.get("as_of") else lib.today()
+    since = _day(query["since"], "since") if query.get("since") else None
     if since is not None and since >= day:
-        raise UsageError(_("since {since} must be before the as-of date {day}").format(since=since, day=day))
+        raise Refused("since_after")
+    below = _percentage(query["below"]) if query.get("below") else None
+    for key in ("supervisor", "parent", "aspect"):
+        if len(query.get(key, "")) > 200 or any(ord(ch) < 32 for ch in query.get(key, "")):
+            raise Refused("bad_" + key)
+    kept = {key: query[key] for key in FILTERS if query.get(key)}
     return View(request, lib, lang, day, since, query.get("supervisor", ""), query.get("parent", ""),
-                query.get("aspect", ""))  # fmt: skip
+                query.get("aspect", ""), below, kept)  # fmt: skip
+
+
+def _check_choices(view: View, ledgers: list[Ledger]) -> None:
+    """Refuse a supervision group, parent unit or aspect no ledger has (400)."""
+    if view.supervisor and all(ledger.unit.supervisor != view.supervisor for ledger in ledgers):
+        raise Refused("bad_supervisor")
+    if view.parent:
+        view.parent_name = next((ledger.unit.name for ledger in ledgers if ledger.unit.id == view.parent), "")
+        if not view.parent_name:
+            raise Refused("bad_parent")
+    if view.aspect and all(f.aspect != view.aspect for ledger in ledgers for f in ledger.findings):
+        raise Refused("bad_aspect")
 
 
 def _below(ledgers: list[Ledger], parent: str) -> set[str]:
@@ -230,7 +314,8 @@ def _below(ledgers: list[Ledger], parent: str) -> set[str]:
 
 def _chosen(view: View, ledgers: list[Ledger]) -> list[Ledger]:
     """The ledgers the filters keep: units of the supervision group, units at or under the
-    parent, and only the findings of the aspect."""
+    parent, only the findings of the aspect, and units whose rate on the as-of date is
+    below the ``?below=`` percentage."""
     out = ledgers
     if view.supervisor:
         out = [ledger for ledger in out if (ledger.unit.supervisor or "") == view.supervisor]
@@ -243,6 +328,10 @@ def _chosen(view: View, ledgers: list[Ledger]) -> list[Ledger]:
             for ledger in out
         ]
         out = [ledger for ledger in out if ledger.findings]
+    if view.below is not None:
+        rows, _ = figures.unit_rows(out, view.day)
+        low = {row.key for row in rows if view.is_below(row.counts)}
+        out = [ledger for ledger in out if ledger.unit.id in low]
     return out
 
 
@@ -278,9 +367,12 @@ def _trend_days(ledgers: list[Ledger], day: date) -> list[date]:
 
 
 def _page(request: Request, view: View | None, name: str, status: int = 200, **extra: Any) -> Response:
+    """The page of template ``name``, encoded piece by piece (a long list is never held
+    twice over as one text and its bytes)."""
     env: Environment = request.app.state.env
     context = view.context(**extra) if view is not None else extra
-    return HTMLResponse(env.get_template(name).render(**context), status_code=status)
+    body = b"".join(piece.encode("utf-8") for piece in env.get_template(name).generate(**context))
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 
 
 # ---------------------------------------------------------------- pages
@@ -330,6 +422,7 @@ def remembered(make: PageMaker) -> Callable[[Request], Response]:
     def route(request: Request) -> Response:
         view = _view(request)
         everything = view.lib.ledgers()
+        _check_choices(view, everything)
         query = tuple(sorted(request.query_params.multi_items()))
         key = (request.url.path, query, view.lang, view.day, tuple(id(ledger) for ledger in everything))
         pages: Pages = request.app.state.pages
@@ -368,15 +461,26 @@ def unit(request: Request, view: View, everything: list[Ledger]) -> Response:
     wanted = request.path_params["unit"]
     ledger = next((item for item in everything if item.unit.id == wanted), None)
     if ledger is None:
-        raise UsageError(_("no unit {wanted!r}").format(wanted=wanted[:80]))
+        raise Refused("no_unit", 404)
     rows, total = figures.aspect_rows(ledger, view.day)
     states = figures.finding_states([ledger], view.day)
     names = {item.unit.id: item.unit.name for item in everything}
     children = [(item.unit.id, item.unit.name) for item in everything if item.unit.parent == ledger.unit.id]
+    overdue = figures.overdue([ledger], view.day)
     return _page(
         request, view, "unit.html", ledger=ledger, rows=[(row, Bar.of(row.counts)) for row in rows], total=total,
         total_bar=Bar.of(total), states=states, late_days=_late_days(view.day), names=names, children=children,
+        overdue=overdue, returned=_returned(view.day),
     )  # fmt: skip
+
+
+def _returned(day: date) -> Callable[[Finding], Event | None]:
+    """The last return (退回) of a finding on or before ``day``, with its opinion."""
+
+    def last(found: Finding) -> Event | None:
+        return last_return(found, day)
+
+    return last
 
 
 def _late_days(day: date) -> Callable[[figures.FindingState], int | None]:
@@ -390,7 +494,10 @@ def finding(request: Request) -> Response:
     """One finding: every field, the timeline, the evidence and whether each file still
     matches its recorded digest, and the git log of the finding."""
     view = _view(request)
-    loaded, found = view.lib.finding(request.path_params["finding"])
+    try:
+        loaded, found = view.lib.finding(request.path_params["finding"])
+    except UsageError:
+        raise Refused("no_finding", 404) from None
     ledger = loaded.ledger
     state = figures.state_on(ledger, found, view.day)
     evidence = _evidence_rows(view.lib, found)
@@ -401,7 +508,7 @@ def finding(request: Request) -> Response:
     return _page(
         request, view, "finding.html", ledger=ledger, finding=found, state=state,
         deadline=deadline_on(found, view.day), late=state is not None and is_overdue(found, view.day),
-        evidence=evidence, commits=commits, evidence_link=_evidence_link,
+        evidence=evidence, commits=commits, evidence_link=_evidence_link, returned=last_return(found, view.day),
     )  # fmt: skip
 
 
@@ -426,13 +533,13 @@ def _evidence_rows(lib: Ledgers, found: Finding) -> list[tuple[Evidence, str, st
 def late(request: Request, view: View, everything: list[Ledger]) -> Response:
     """Overdue findings, most overdue first, and those due within ``?within=`` days."""
     raw = request.query_params.get("within", "14")
-    if not raw.isdigit() or int(raw) > 3650:
-        raise UsageError(_("within must be a number of days from 0 to 3650, not {raw!r}").format(raw=raw[:40]))
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or int(raw) > 3650:
+        raise Refused("bad_within")
     within = int(raw)
     found = figures.overdue(_chosen(view, everything), view.day, within)
     return _page(
         request, view, "late.html", overdue=[x for x in found if x.days > 0], soon=[x for x in found if x.days <= 0],
-        within=within,
+        within=within, returned=_returned(view.day),
     )  # fmt: skip
 
 
@@ -444,22 +551,24 @@ def problems(request: Request, view: View, everything: list[Ledger]) -> Response
     return _page(request, view, "problems.html", rows=[(row, Bar.of(row.counts)) for row in rows], total=total)
 
 
+SHOWN_HITS = 500
+"""At most this many search results are listed on the page (the count says how many)."""
+
+
 @remembered
 def search(request: Request, view: View, everything: list[Ledger]) -> Response:
-    """Findings whose title (or id) holds ``?q=`` (case folded), as they stood on the
-    as-of date."""
+    """Findings where ``?q=`` is found (:func:`rectify.domain.figures.search`: the id,
+    title, detail, measures, owner, department and event notes, compared as ``list
+    --title`` compares titles), as they stood on the as-of date, each naming the fields
+    that matched."""
     query = request.query_params.get("q", "").strip()[:200]
     chosen = _chosen(view, everything)
     names = {ledger.unit.id: ledger.unit.name for ledger in chosen}
-    hits = []
-    if query:
-        needle = query.casefold()
-        hits = [
-            state
-            for state in figures.finding_states(chosen, view.day)
-            if needle in state.finding.title.casefold() or needle in state.finding.id
-        ]
-    return _page(request, view, "search.html", q=query, hits=hits, names=names, late_days=_late_days(view.day))
+    hits = figures.search(chosen, view.day, query) if query else []
+    return _page(
+        request, view, "search.html", q=query, hits=hits[:SHOWN_HITS], found=len(hits), names=names,
+        late_days=_late_days(view.day), shown=SHOWN_HITS,
+    )  # fmt: skip
 
 
 DOWNLOADS = {
@@ -477,7 +586,11 @@ def download(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in DOWNLOADS:
         raise HTTPException(404)
-    chosen = _chosen(view, view.lib.ledgers())
+    everything = view.lib.ledgers()
+    _check_choices(view, everything)
+    chosen = _chosen(view, everything)
+    from rectify.present import workbook  # only for a download: the board's memory stays small
+
     if name == "ledger.xlsx":
         data = workbook.xlsx_bytes(chosen, view.day)
     elif name == "ledger.csv":
@@ -507,8 +620,16 @@ def evidence(request: Request) -> Response:
         for found in ledger.findings
         for item in [*found.evidence, *(e for event in found.history for e in event.evidence)]
     }
-    if path not in recorded or not target.is_file():
+    if path not in recorded:
         raise HTTPException(404)
+    if view.lib.evidence_state(path, None) == "not_file":
+        raise Refused("evidence_not_file", 404)
+    if not target.is_file():
+        raise HTTPException(404)
+    import mimetypes
+
+    from starlette.responses import FileResponse
+
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(
         target, media_type=kind, headers={"content-security-policy": "default-src 'none'; sandbox"},
@@ -523,6 +644,13 @@ def evidence(request: Request) -> Response:
 def _broken(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LedgerError)
     return _page(request, _fallback(request), "broken.html", status=503, problems=exc.problems)
+
+
+def _refused_plainly(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    view = _fallback(request)
+    return _page(request, view, "error.html", status=exc.status, message=view.word(exc.key, **exc.values),
+                 status_code=exc.status)  # fmt: skip
 
 
 def _refused(request: Request, exc: Exception) -> Response:
@@ -543,7 +671,9 @@ def _fallback(request: Request) -> View:
         day = lib.today()
     except RectifyError:
         day = date.today()
-    return View(request, lib, _language(request, lib), day, None, "", "", "")
+    lang = _language(request, lib)
+    kept = {"lang": lang} if "lang" in request.query_params else {}
+    return View(request, lib, lang, day, None, "", "", "", kept=kept, failed=True)
 
 
 def create_app(folder: Path) -> Starlette:
@@ -562,7 +692,12 @@ def create_app(folder: Path) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders), Middleware(Speaking)],
-        exception_handlers={LedgerError: _broken, RectifyError: _refused, HTTPException: _http},
+        exception_handlers={
+            LedgerError: _broken,
+            RectifyError: _refused,
+            HTTPException: _http,
+            Refused: _refused_plainly,
+        },  # fmt: skip
     )
     app.state.lib = Ledgers(folder, remember=True)
     app.state.pages = Pages()

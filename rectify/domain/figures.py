@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from rectify.domain.model import Accountability, Action, Finding, Ledger, Status, Unit
+from rectify.domain.model import Accountability, Action, Event, Finding, Ledger, Status, Unit
 from rectify.domain.states import deadline_on, is_overdue, status_and_close, status_on
 from rectify.domain.titles import title_key
 
@@ -404,6 +404,68 @@ def finding_states(
             if overdue and not late:
                 continue
             out.append(FindingState(finding, state, deadline_on(finding, as_of), late, ledger.unit.id))
+    return out
+
+
+SEARCHED = ("title", "detail", "measures", "owner", "department", "note")
+"""The fields :func:`search` looks in, in the order a hit names them: ``note`` is an
+event's note (a progress note, a reviewer's opinion, a reason)."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a search text was found: the ``field`` (one of :data:`SEARCHED`, or ``id``),
+    the ``text`` of that field (one measure, one note) and, for ``note``, its ``event``."""
+
+    field: str
+    text: str
+    event: Event | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One finding a search found, as it stood on the as-of date, and every place in it
+    the text was found (at least one)."""
+
+    state: FindingState
+    matches: tuple[Match, ...]
+
+
+def _matches(finding: Finding, wanted: str, raw: str, as_of: date) -> list[Match]:
+    found = []
+    if raw and raw in finding.id.casefold():
+        found.append(Match("id", finding.id))
+    texts: list[tuple[str, str | None, Event | None]] = [
+        ("title", finding.title, None),
+        ("detail", finding.detail, None),
+    ]
+    texts += [("measures", measure, None) for measure in finding.measures]
+    texts += [("owner", finding.owner, None), ("department", finding.department, None)]
+    texts += [("note", event.note, event) for event in finding.history if event.date <= as_of]
+    for name, text, event in texts:
+        if text and wanted in title_key(text):
+            found.append(Match(name, text, event))
+    return found
+
+
+def search(ledgers: Iterable[Ledger], as_of: date, text: str) -> list[Hit]:
+    """Return the findings of ``ledgers`` (as :func:`finding_states` gives them on
+    ``as_of``, in file order) where ``text`` is found in the id, the title, the detail, a
+    measure, the owner, the department or the note of an event dated on or before
+    ``as_of``, each with the places it was found. Texts are compared as ``list --title``
+    compares titles (:func:`rectify.domain.titles.title_key`: NFKC, case folded,
+    punctuation, spaces and leading numbering ignored); a text that is nothing but
+    punctuation finds nothing."""
+    wanted = title_key(text)
+    raw = text.strip().casefold()
+    if not wanted:
+        return []
+    out = []
+    for ledger in ledgers:
+        found = {f.id: m for f in ledger.findings if (m := _matches(f, wanted, raw, as_of))}
+        if found:  # the states of the findings found only (replaying every one costs more)
+            kept = ledger.model_copy(update={"findings": [f for f in ledger.findings if f.id in found]})
+            out += [Hit(state, tuple(found[state.finding.id])) for state in finding_states([kept], as_of)]
     return out
 
 

@@ -232,3 +232,17 @@ def is_overdue(finding: Finding, as_of: date) -> bool:
         return False
     deadline = deadline_on(finding, as_of)
     return deadline is not None and as_of > deadline
+
+
+def last_return(finding: Finding, as_of: date | None = None) -> Event | None:
+    """Return the last ``return`` event (退回, with the reviewer's opinion in ``note``) of
+    ``finding`` dated on or before ``as_of`` (None: any date), or None when it was never
+    sent back. Events are in date order in the history (``check`` enforces it); the last
+    one written wins on the same date."""
+    found = None
+    for event in finding.history:
+        if as_of is not None and event.date > as_of:
+            break
+        if event.action is Action.RETURN:
+            found = event
+    return found

@@ -11,6 +11,7 @@ from pathlib import Path
 from rectify.domain.model import Evidence
 from rectify.domain.portable import repository_path
 from rectify.errors import UsageError
+from rectify.files.paths import what_is
 from rectify.i18n import _
 
 
@@ -50,11 +51,18 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         if path.is_dir():
             raise UsageError(_("evidence {given} is a folder; name the files in it").format(given=given))
         if not path.is_file():
-            if "\\" in str(given) and os.sep == "/":  # typed the Windows way on Linux or macOS
+            kind = what_is(path)
+            if kind is None and "\\" in str(given) and os.sep == "/":  # typed the Windows way on Linux or macOS
                 raise UsageError(
                     _("evidence file not found: {given} (folders are separated by / here)").format(given=given)
                 )
-            raise UsageError(_("evidence file not found: {given}").format(given=given))
+            if kind is None:
+                raise UsageError(_("evidence file not found: {given}").format(given=given))
+            raise UsageError(
+                _("evidence {given} is {kind}, not a file; name a file in the repository").format(
+                    given=given, kind=_(kind)
+                )
+            )
         if path.suffix == ".yaml" and path.parent.name == "ledgers":
             raise UsageError(_("{given} is a ledger, not evidence").format(given=given))
         recorded = repository_path(path, root.resolve(), path.parent, typed=given)  # path is absolute

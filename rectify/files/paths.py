@@ -6,12 +6,14 @@ The folder comes from ``--ledgers DIR``, else ``$RECTIFY_LEDGERS``, else the nea
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 from rectify.domain.model import MAX_UNIT_ID, UNIT_ID_RE
 from rectify.errors import UsageError
-from rectify.i18n import _
+from rectify.i18n import N_, _
 
 LEDGER_SUFFIX = ".yaml"
 
@@ -26,7 +28,15 @@ def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path |
     if chosen:
         path = Path(chosen)
         if not path.is_dir():
-            raise UsageError(_("ledger folder not found: {path}").format(path=path))
+            kind = what_is(path)
+            if kind is None:
+                raise UsageError(_("ledger folder not found: {path}").format(path=path))
+            named = "--ledgers" if option else "RECTIFY_LEDGERS"
+            raise UsageError(
+                _("{path} is {kind}, not a folder; {named} names the folder holding the ledgers").format(
+                    path=path, kind=_(kind), named=named
+                )
+            )
         return path
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -36,6 +46,34 @@ def find_ledgers_dir(option: str | os.PathLike[str] | None = None, start: Path |
     raise UsageError(_(
         "no ledgers/ folder here or above; run `rectify init`, or give --ledgers DIR or RECTIFY_LEDGERS"
     ))
+
+
+def what_is(path: Path) -> str | None:
+    """Say in plain words what ``path`` is when it is not what a command wants: ``a
+    folder``, ``a file``, ``a device``, ``a named pipe (FIFO)``, ``a socket``, ``a link
+    that leads nowhere`` (or in a loop), ``not readable``; None when nothing is there.
+    Never opens the path (a FIFO or device would block or never end)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return N_("a link that leads nowhere") if path.is_symlink() else None
+    except RuntimeError:
+        return N_("a link that leads nowhere")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return N_("a link that leads nowhere")
+        return N_("not readable") if exc.errno in (errno.EACCES, errno.EPERM) else None
+    if stat.S_ISDIR(mode):
+        return N_("a folder")
+    if stat.S_ISREG(mode):
+        return N_("a file")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return N_("a device")
+    if stat.S_ISFIFO(mode):
+        return N_("a named pipe (FIFO)")
+    if stat.S_ISSOCK(mode):
+        return N_("a socket")
+    return N_("not a file or folder")
 
 
 def stray_files(folder: Path) -> list[Path]:
