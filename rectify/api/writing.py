@@ -415,5 +415,3 @@ class WritingMixin(LedgersBase):
             path.write_bytes(data)
         except OSError as exc:
             raise WriteError(f"cannot write {display(path)}: {exc.strerror}") from None
-
-

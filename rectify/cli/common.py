@@ -47,6 +47,8 @@ KeyOption = Annotated[
     ),
 ]
 DateOption = Annotated[str | None, typer.Option("--date", metavar="DATE", help="Date of the step (default: today).")]
+
+
 def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
     """Unit ids for shell completion (bash, zsh, fish, PowerShell)."""
     try:

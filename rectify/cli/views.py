@@ -50,7 +50,10 @@ def status(
     unit: Annotated[
         str | None,
         typer.Option(
-            "--unit", "-u", metavar="ID", help="Only this unit (its findings by aspect unless --by).",
+            "--unit",
+            "-u",
+            metavar="ID",
+            help="Only this unit (its findings by aspect unless --by).",
             autocompletion=complete_unit,
         ),
     ] = None,
@@ -332,6 +335,7 @@ def frequent(
 
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     findings.frequent_list(lib.frequent(day, unit, supervisor, under), output, words, day)
+
 
 def board(
     ctx: typer.Context,

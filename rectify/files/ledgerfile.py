@@ -18,8 +18,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from rectify.domain.model import Finding, Ledger, unit_of
-from rectify.domain.rules import AUDIT_RULES, CONTENT_RULES, NEIGHBOUR_RULES, run_folder_rules, run_rules
+from rectify.domain.model import Finding, Ledger, Unit, unit_of
+from rectify.domain.rules import (
+    AUDIT_RULES,
+    CONTENT_RULES,
+    NEIGHBOUR_RULES,
+    FolderSubject,
+    run_folder_rules,
+    run_rules,
+)
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import clock, yamlread
 from rectify.files.config import Config, chain_in_force_since, config_for
@@ -36,8 +43,46 @@ from rectify.files.paths import (
 from rectify.files.schema import _describe, label, schema_problems
 
 
+class _Placed:
+    """Problems at ``file:line:col`` for a ledger read (:class:`Loaded`, :class:`Kept`):
+    needs ``name``, ``doc``, ``positions`` and :meth:`_finding_id`."""
+
+    __slots__ = ()
+    name: str
+    doc: yamlread.Doc
+    positions: list[int] | None
+
+    def _finding_id(self, index: int) -> str:  # pragma: no cover - each kind says
+        raise NotImplementedError
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
+
+        A path into a finding is prefixed as ``findings[3].status (jinhua-003): `` and
+        the Problem carries the finding id.
+        """
+        line, col = self.at(path)
+        finding = ""
+        if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            finding = self._finding_id(path[1])
+            message = f"{label(self._in_file(path))} ({finding}): {message}"
+        elif path:
+            message = f"{label(path)}: {message}"
+        return Problem(self.name, line, col, message, finding)
+
+    def _in_file(self, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """Translate a path into ``ledger.findings`` to the same place in the file."""
+        if self.positions is not None and len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            return ("findings", self.positions[path[1]], *path[2:])
+        return path
+
+    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """Return the 1-based (line, col) in the file of the value at ``path`` of the model."""
+        return self.doc.where(self._in_file(path))
+
+
 @dataclass
-class Loaded:
+class Loaded(_Placed):
     """One ledger file read and validated: where it is, the sha256 of its bytes, the parsed
     :class:`~rectify.yamlread.Doc` (text and positions) and the :class:`Ledger` model."""
 
@@ -101,30 +146,50 @@ class Loaded:
         except UsageError:
             return False
 
-    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
-        """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
+    @property
+    def unit(self) -> Unit:
+        """The ledger's unit."""
+        return self.ledger.unit
 
-        A path into a finding is prefixed as ``findings[3].status (jinhua-003): `` and
-        the Problem carries the finding id.
-        """
-        line, col = self.at(path)
-        finding = ""
-        if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
-            finding = self.ledger.findings[path[1]].id
-            message = f"{label(self._in_file(path))} ({finding}): {message}"
-        elif path:
-            message = f"{label(path)}: {message}"
-        return Problem(self.name, line, col, message, finding)
+    @property
+    def finding_ids(self) -> list[str]:
+        """The ids of the findings read, in order."""
+        return [finding.id for finding in self.ledger.findings]
 
-    def _in_file(self, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
-        """Translate a path into ``ledger.findings`` to the same place in the file."""
-        if self.positions is not None and len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
-            return ("findings", self.positions[path[1]], *path[2:])
-        return path
+    def _finding_id(self, index: int) -> str:
+        return self.ledger.findings[index].id
 
-    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
-        """Return the 1-based (line, col) in the file of the value at ``path`` of the model."""
-        return self.doc.where(self._in_file(path))
+
+class Kept(_Placed):
+    """What a read over many ledgers keeps of one after its own rules ran, for the rules
+    across files (:func:`scan_folder`): its unit and finding ids (as one text), and the
+    positions of the file only when they were found already (else the file is read again
+    should a problem need them). About three kilobytes where the ledger takes a megabyte."""
+
+    __slots__ = ("path", "name", "unit", "_ids", "_doc", "positions")
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.path = loaded.path
+        self.name = loaded.name
+        self.unit = loaded.ledger.unit
+        self._ids = "\n".join(loaded.finding_ids)
+        self._doc = loaded.doc if loaded.doc._located else None
+        self.positions = loaded.positions
+
+    @property
+    def finding_ids(self) -> list[str]:
+        """The ids of the findings read, in order."""
+        return self._ids.split("\n") if self._ids else []
+
+    @property
+    def doc(self) -> yamlread.Doc:  # type: ignore[override]
+        """The file's positions (read again from the file when first asked for)."""
+        if self._doc is None:
+            self._doc = yamlread.Doc(path=self.name, _text=None, newline="\n", bom=False, data=None, source=self.path)
+        return self._doc
+
+    def _finding_id(self, index: int) -> str:
+        return self.finding_ids[index]
 
 
 def _validate(doc: yamlread.Doc) -> Ledger:
@@ -346,6 +411,33 @@ def check_folder(
     ledgers between calls (:class:`Remembered`, for a long-running reader).
     """
     loaded: list[Loaded] = []
+    problems = _check_folder(folder, loaded.append, audit, progress, read, memory)
+    return loaded, problems
+
+
+def scan_folder(
+    folder: Path,
+    each: Callable[[Loaded], None],
+    progress: Callable[[int, int], None] | None = None,
+    read: Reader | None = None,
+) -> list[Problem]:
+    """:func:`check_folder` in bounded memory: ``each(ledger)`` is called with every
+    ledger that could be read, in file order, and only a :class:`Kept` of it stays for the
+    rules across files. Returns every problem found (those ``check`` reports without
+    ``--audit``'s); never raises for a problem in a ledger."""
+    return _check_folder(folder, each, False, progress, read, None, keep=Kept)
+
+
+def _check_folder(
+    folder: Path,
+    each: Callable[[Loaded], None],
+    audit: bool,
+    progress: Callable[[int, int], None] | None,
+    read: Reader | None,
+    memory: Remembered | None,
+    keep: Callable[[Loaded], FolderSubject] | None = None,
+) -> list[Problem]:
+    loaded: list[FolderSubject] = []
     problems: list[Problem] = []
     config = config_for(folder)
     paths = ledger_paths(folder)
@@ -361,14 +453,16 @@ def check_folder(
             except LedgerError as exc:
                 problems.extend(exc.problems)
                 continue
-            loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
             problems.extend(found)
             if audit:
                 problems.extend(run_rules(AUDIT_RULES, item))
             item.doc.release()  # read again from the file should a position be needed
+            each(item)
+            # a file whose rules failed still takes part in the cross-file rules
+            loaded.append(item if keep is None else keep(item))
     if progress is not None:
         progress(len(paths), len(paths))
-    problems.extend(run_folder_rules(list(loaded)))
+    problems.extend(run_folder_rules(loaded))
     for entry in unreadable_entries(folder):
         kind = "a folder" if entry.is_dir() else "a broken link" if entry.is_symlink() else "not a regular file"
         message = f"{entry.name} is {kind}, not a ledger file; its unit is left out until it is fixed"
@@ -378,7 +472,7 @@ def check_folder(
         problems.append(
             Problem(name, 1, 1, f"ledger files end in {LEDGER_SUFFIX}; rename it to {stray.stem}{LEDGER_SUFFIX}")
         )
-    return loaded, sorted(set(problems))
+    return sorted(set(problems))
 
 
 def read_folder(

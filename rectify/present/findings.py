@@ -235,9 +235,7 @@ def frequent_list(groups: list[Any], fmt: str, lang: str, as_of: date) -> None:
          "ids": [f.id for f in g.findings], "as_of": as_of.isoformat()}
         for g in groups
     ]  # fmt: skip
-    rows = [
-        [g.label, g.count, len(g.units), "、".join(f"{name} {n}" for name, n in g.units.items())] for g in groups
-    ]
+    rows = [[g.label, g.count, len(g.units), "、".join(f"{name} {n}" for name, n in g.units.items())] for g in groups]
     title = f"{word(TABLE, 'frequent', lang)} ({word(TABLE, 'as_of', lang)} {as_of})"
     table(headers, rows, fmt, records, title=title, numeric=(1, 2), keep=(1, 2))
 
@@ -253,6 +251,7 @@ def push_refusals(refusals: list[Any]) -> str:
             where = word(REFUSALS, "commit", lang, commit=item.commit[:10]) if item.commit else ""
             lines.append(f"  {where}{word(REFUSALS, item.code, lang, **item.values)}")
     return "\n".join(lines)
+
 
 def import_summary(ledgers: list[Ledger], as_of: date, fmt: str, lang: str) -> None:
     """Print what an import would give: one row per unit (findings, closed, in progress,

@@ -496,6 +496,7 @@ def page(text: str) -> None:
     except OSError:
         sys.stdout.write(text)
 
+
 class Progress:
     """A progress bar on stderr for long work: called as ``progress(done, total)``, it
     shows nothing during the first second (most imports end before) and nothing when

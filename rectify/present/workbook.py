@@ -58,6 +58,7 @@ LINE_PT = 13.1
 """The height of one line of 9 pt CJK text (pt): 宋体 needs 12, the Noto CJK fonts that
 stand in for it where it is missing 13.05."""
 
+
 def _state_word(status: Status | None) -> str:
     return STATUS_ZH.get(status.value, status.value) if status else ""
 
@@ -307,9 +308,7 @@ def _aspect_label(index: int, aspect: str) -> str:
     return f"{mark}、{aspect}"
 
 
-def _unit_sheet(
-    sheet: Any, ledger: Ledger, as_of: date, filled: date, paper: str, signatures: tuple[str, ...]
-) -> None:
+def _unit_sheet(sheet: Any, ledger: Ledger, as_of: date, filled: date, paper: str, signatures: tuple[str, ...]) -> None:
     """Lay out one unit's 整改销号表 on ``sheet`` (see :func:`xlsx_bytes`)."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
