@@ -220,15 +220,18 @@ def parse_ledger(raw: bytes, path: Path) -> Loaded:
     return loaded
 
 
-def _parse_with_rules(raw: bytes, path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
+def _parse_with_rules(
+    raw: bytes, path: Path, config: Config | None = None, bulk: bool = False
+) -> tuple[Loaded, list[Problem]]:
     """Parse and validate; return the ledger and the problems of :data:`CONTENT_RULES`.
-    ``config`` is the settings of ``path``'s folder (looked up when None).
+    ``config`` is the settings of ``path``'s folder (looked up when None); ``bulk`` as
+    :func:`rectify.files.yamlread.parse` takes it (a read for figures, not for an edit).
 
     Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
     """
     config = config or config_for(path.parent)
     name = display(path)
-    doc = yamlread.parse(raw, name, strict=False)
+    doc = yamlread.parse(raw, name, strict=False, bulk=bulk)
     positions = None
     schema: list[Problem] = []
     try:
@@ -292,8 +295,9 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_ledger(path: Path) -> Loaded:
-    """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
-    loaded, problems = _read_parsed(path)
+    """Read, parse and validate one ledger file (with PyYAML alone: it is about to be
+    edited, and edits need positions). Raises :class:`LedgerError`."""
+    loaded, problems = _read_parsed(path, read=_read_for_edit)
     if problems:
         raise LedgerError(problems)
     return loaded
@@ -373,7 +377,15 @@ def read_content(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
 
 
 def parse_content(raw: bytes, path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
-    """:func:`read_content` on bytes already read from ``path``."""
+    """:func:`read_content` on bytes already read from ``path`` (values by the fast
+    reader, :mod:`rectify.files.yamlbulk`, when it takes the file)."""
+    with _bulk():
+        return _parse_with_rules(raw, path, config, bulk=True)
+
+
+def _read_for_edit(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
+    """:func:`read_content` with PyYAML alone (see :func:`read_ledger`)."""
+    raw = read_bytes(path)
     with _bulk():
         return _parse_with_rules(raw, path, config)
 
