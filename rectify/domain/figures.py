@@ -149,7 +149,8 @@ def counters_on(finding: Finding, status: Status | None, as_of: date) -> Account
             people[kind] = people.get(kind, 0) + number
         funds += part.funds_yuan
         rules += part.rules
-    return Accountability(people=people, funds_yuan=funds, rules=rules)
+    # sums of counters validated when the ledger was read: not validated again for each finding
+    return Accountability.model_construct(people=people, funds_yuan=funds, rules=rules)
 
 
 def extended_on(finding: Finding, status: Status | None, as_of: date) -> bool:
