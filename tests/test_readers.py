@@ -21,6 +21,7 @@ from rectify.files import yamlbulk, yamlread
 from rectify.files.edit import Edit, create_ledger
 from rectify.files.ledgerfile import read_ledger
 from rectify.files.text import decode
+from rectify.files.yamlread import MAX_DEPTH
 from tests.conftest import MINIMAL, Run
 from tests.test_bad_corpus import BAD, CASES, VALID
 from tests.test_properties import NONBLANK, PIECES, TEXT
@@ -117,7 +118,7 @@ TRICKY = [
     "a: -\nb: - \n",
     "a:\n  - \n  -\n  - ~\n",
     "<<: {a: 1}\nb: 2\n",
-    "a: \"\ufeff\"\n",
+    'a: "\ufeff"\n',
     "a: b\n  c: d\n",
     "a:\n  b: 1\n c: 2\n",
     "a: 'unterminated\n",
@@ -133,21 +134,21 @@ def test_tricky_yaml_reads_the_same_both_ways(text: str) -> None:
 
 @pytest.mark.parametrize("text", [TRICKY[0], TRICKY[1], TRICKY[2], TRICKY[8], TRICKY[20], TRICKY[21]])
 def test_the_fast_reader_takes_the_common_shapes(text: str) -> None:
-    assert yamlbulk.values(text) is not yamlbulk.SLOW
+    assert yamlbulk.values(text, MAX_DEPTH) is not yamlbulk.SLOW
 
 
 @pytest.mark.parametrize("text", [TRICKY[9], TRICKY[10], TRICKY[11], TRICKY[12], TRICKY[16], TRICKY[19], TRICKY[28]])
 def test_the_fast_reader_leaves_the_odd_ones_to_pyyaml(text: str) -> None:
-    assert yamlbulk.values(text) is yamlbulk.SLOW
+    assert yamlbulk.values(text, MAX_DEPTH) is yamlbulk.SLOW
 
 
 def test_it_leaves_everything_to_pyyaml_when_told(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECTIFY_FAST_YAML", "off")
-    assert yamlbulk.values("a: b\n") is yamlbulk.SLOW
+    assert yamlbulk.values("a: b\n", MAX_DEPTH) is yamlbulk.SLOW
 
 
 def test_a_refused_text_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
-    assert yamlbulk.values("a: [1, 2\nb: 3\n") is yamlbulk.SLOW  # rapidyaml writes its error to fd 2
+    assert yamlbulk.values("a: [1, 2\nb: 3\n", MAX_DEPTH) is yamlbulk.SLOW  # rapidyaml writes its error to fd 2
     assert capfd.readouterr() == ("", "")
 
 
@@ -161,7 +162,7 @@ def test_every_bad_input_file_reads_the_same_both_ways(case: str) -> None:
 def test_the_shipped_and_generated_ledgers_take_the_fast_way(shipped: Path) -> None:
     for path in sorted(shipped.glob("*.yaml")):
         text = decode(path.read_bytes(), path.name)[0]
-        assert yamlbulk.values(text) == yamlread.parse(path.read_bytes(), path.name).data != yamlbulk.SLOW
+        assert yamlbulk.values(text, MAX_DEPTH) == yamlread.parse(path.read_bytes(), path.name).data != yamlbulk.SLOW
 
 
 def _answers(run: Run, *args: str) -> tuple[int, str, str]:
@@ -194,7 +195,7 @@ def test_status_of_the_shipped_ledgers_is_the_same_with_either_reader(
 
 
 def test_an_edit_reads_with_pyyaml_alone(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(text: str) -> object:
+    def refuse(text: str, max_depth: int) -> object:
         raise AssertionError("the fast reader was used for an edit")
 
     monkeypatch.setattr(yamlbulk, "values", refuse)

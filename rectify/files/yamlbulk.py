@@ -18,7 +18,7 @@ PyYAML by returning :data:`SLOW`: a text holding a tab, a backslash, a byte-orde
 past the start or a line starting with ``---``, ``...`` or ``%`` (where YAML readers are
 known to differ, or the ledger would be more than one plain document); a root that is
 not a mapping (an empty file, a list); an anchor, alias or tag; a key given twice;
-nesting deeper than :data:`~rectify.files.yamlread.MAX_DEPTH`; and any text rapidyaml
+nesting deeper than :data:`~rectify.files.yamlread.MAX_DEPTH` (``max_depth``); and any text rapidyaml
 refuses (PyYAML then says what is wrong, at its line and column).
 ``RECTIFY_FAST_YAML=off`` reads every file with PyYAML. ``tests/test_readers.py`` reads
 the property tests' ledgers, hand-written tricky ones and the whole bad-input corpus both
@@ -41,8 +41,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-
-from rectify.files.yamlread import MAX_DEPTH
 
 SLOW: Any = object()
 """What :func:`values` returns for a text it leaves to PyYAML."""
@@ -123,7 +121,7 @@ class _Slow(Exception):
     """Raised inside the walk at anything left to PyYAML."""
 
 
-def values(text: str) -> Any:
+def values(text: str, max_depth: int) -> Any:
     """The plain values of a ledger's ``text`` (LF line ends, as
     :func:`rectify.files.text.decode` gives it): a dict of str, None, list and dict; or
     :data:`SLOW` when the text is left to PyYAML (see the module's text). Raises nothing."""
@@ -143,7 +141,7 @@ def values(text: str) -> Any:
         if found is not _WALK:
             return found
     try:
-        return _map(tree, 0, 1)
+        return _map(tree, 0, 1, max_depth)
     except (_Slow, RecursionError):
         return SLOW
 
@@ -216,8 +214,8 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
-def _map(tree: Any, node: int, depth: int) -> dict[str, Any]:
-    if depth > MAX_DEPTH:
+def _map(tree: Any, node: int, depth: int, limit: int) -> dict[str, Any]:
+    if depth > limit:
         raise _Slow
     out: dict[str, Any] = {}
     child = _first(tree, node)
@@ -230,9 +228,9 @@ def _map(tree: Any, node: int, depth: int) -> dict[str, Any]:
         if key in out or not key and not kind & _KEYQUO:  # twice, or left out (``: x``)
             raise _Slow
         out[key] = (
-            _map(tree, child, depth + 1)
+            _map(tree, child, depth + 1, limit)
             if kind & _MAP
-            else _seq(tree, child, depth + 1)
+            else _seq(tree, child, depth + 1, limit)
             if kind & _SEQ
             else _scalar(tree, child, kind)
         )
@@ -240,8 +238,8 @@ def _map(tree: Any, node: int, depth: int) -> dict[str, Any]:
     return out
 
 
-def _seq(tree: Any, node: int, depth: int) -> list[Any]:
-    if depth > MAX_DEPTH:
+def _seq(tree: Any, node: int, depth: int, limit: int) -> list[Any]:
+    if depth > limit:
         raise _Slow
     out: list[Any] = []
     child = _first(tree, node)
@@ -250,9 +248,9 @@ def _seq(tree: Any, node: int, depth: int) -> list[Any]:
         if kind & _ODD:
             raise _Slow
         out.append(
-            _map(tree, child, depth + 1)
+            _map(tree, child, depth + 1, limit)
             if kind & _MAP
-            else _seq(tree, child, depth + 1)
+            else _seq(tree, child, depth + 1, limit)
             if kind & _SEQ
             else _scalar(tree, child, kind)
         )

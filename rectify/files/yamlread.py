@@ -218,7 +218,7 @@ def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False) -> Do
     if bulk:
         from rectify.files import yamlbulk
 
-        fast = yamlbulk.values(text)
+        fast = yamlbulk.values(text, MAX_DEPTH)
         if fast is not yamlbulk.SLOW:
             return Doc(path=path, _text=text, newline=usual_newline(endings), bom=bom, data=fast, endings=endings)
     try:
