@@ -505,14 +505,25 @@ def read_folder(
 def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
     """Return the ledger holding ``finding_id`` and the finding, reading only its unit's
     file (the unit is the id's prefix). Raises :class:`UsageError` when there is none."""
+    loaded = read_ledger(finding_ledger(folder, finding_id))
+    return loaded, the_finding(loaded, finding_id)
+
+
+def finding_ledger(folder: Path, finding_id: str) -> Path:
+    """The ledger file of ``finding_id`` (its unit's, the id's prefix), not read.
+    Raises :class:`UsageError` for an id that is not one or a unit without a ledger."""
     unit_id = unit_of(finding_id)
     if unit_id is None:
         raise UsageError(f"{finding_id!r} is not a finding id (expected <unit-id>-NNN, e.g. jinhua-007)")
     path = ledger_path(folder, unit_id)
     if not path.exists():
         raise UsageError(f"no finding {finding_id}: there is no ledger {display(path)}")
-    loaded = read_ledger(path)
+    return path
+
+
+def the_finding(loaded: Loaded, finding_id: str) -> Finding:
+    """Finding ``finding_id`` of ``loaded``; :class:`UsageError` when it has none."""
     finding = loaded.ledger.finding(finding_id)
     if finding is None:
         raise UsageError(f"no finding {finding_id} in {loaded.name}")
-    return loaded, finding
+    return finding
