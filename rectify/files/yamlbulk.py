@@ -38,6 +38,7 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -51,9 +52,9 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 def _avoid(text: str) -> bool:
     """True for text that goes to PyYAML whatever rapidyaml would make of it (see the
     module's text): a tab, a backslash, a byte-order mark, a line starting ``---``,
-    ``...`` or ``%``, and outside comment lines an anchor, alias or tag or a character
-    no plain text may start with where a node starts (plain searches first: the
-    patterns are slower)."""
+    ``...`` or ``%``, and outside comment lines an anchor, alias or tag, a character
+    no plain text may start with where a node starts, or a block scalar header with an
+    indentation number (plain searches first: the patterns are slower)."""
     if (
         "\t" in text
         or "\\" in text
@@ -67,6 +68,8 @@ def _avoid(text: str) -> bool:
     checks = [_NODE_START] if any(mark in text for mark in _MARKS) else []
     if "[" in text or "{" in text:
         checks.append(_FLOW_START)
+    if "|" in text or ">" in text:
+        checks.append(_BLOCK_HEADER)
     return any(not _in_comment(text, match.end() - 1) for check in checks for match in check.finditer(text))
 
 
@@ -77,6 +80,10 @@ start (an anchor, alias or tag, or a character no plain text may start with: rap
 takes some of them as text where PyYAML refuses them)."""
 _FLOW_START = re.compile(r"[\[{][&*!%@`,]")
 """The same right after a flow collection opens."""
+_BLOCK_HEADER = re.compile(r"[ \n][|>](?![-+]?(?:\n|$))")
+"""A ``|`` or ``>`` block scalar whose header holds more than a chomping sign
+(``|2``, ``>+1``, ``|3.10``: rapidyaml takes some headers PyYAML refuses), or a ``|`` or
+``>`` inside plain text (read by PyYAML too: a little slower, never wrong)."""
 
 
 def _in_comment(text: str, at: int) -> bool:
@@ -266,11 +273,21 @@ def _scalar(tree: Any, node: int, kind: int) -> str | None:
     return text
 
 
+_STDERR = threading.Lock()
+"""One thread at a time points file descriptor 2 elsewhere (the board reads in threads)."""
+
+
 @contextmanager
 def _quiet() -> Iterator[None]:
     """Silence what rapidyaml's C++ writes to the standard error stream on a parse error
     (PyYAML then reports the error in plain words): file descriptor 2 points at the null
-    device meanwhile."""
+    device meanwhile, one thread at a time."""
+    with _STDERR, _stderr_to_null():
+        yield
+
+
+@contextmanager
+def _stderr_to_null() -> Iterator[None]:
     try:
         sys.stderr.flush()
         saved = os.dup(2)
