@@ -1,21 +1,27 @@
 """Province-scale benchmark: a generated corpus of 100 units × 200 findings, timed.
 
-Run by hand (not a test): ``python bench/province.py [--runs N] [--units U] [--findings F]``.
-It generates the corpus deterministically (seeded) under ``bench/.corpus/`` (ignored by
-git), then prints the median (and the spread, min-max) of several runs for each
-measurement and each target of the benchmark as a ratio with pass/fail:
+Run by hand (not a test): ``python bench/province.py [--runs N] [--units U] [--findings F]
+[--scale 10,100,500]``. It generates the corpora deterministically (seeded) under
+``bench/.corpus/`` (ignored by git). Every measurement runs a fresh process, as a user's
+command does, and the runs are interleaved (round after round, each measurement once per
+round, the peers' too) so that a machine whose load changes shifts them all alike. It
+prints the median (and the spread, min-max) of each measurement, the targets of issue 12
+as ratios with pass/fail, and a scaling table (10, 100 and 500 units by default: status
+with no cache, with the cache warm, close, peak memory):
 
-* ``status`` with no cache (``--no-cache``) <= 1.25 x parsing the corpus with PyYAML's libyaml loader alone
-* ``status`` with the cache warm <= 0.2 x the cold one
-* ``status`` after one ledger changed <= 2 x the warm one
-* ``--version``   <= 1.3  x ``python -c "import typer"``
-* peak memory of ``status`` (cold and warm) <= 200 MB
+* ``status`` with the cache warm <= 0.2 x ``task summary`` and <= 1.0 x its peak memory
+* ``status`` after one ledger of 100 changed <= 2 x the warm one
+* ``status`` with no cache <= 2.0 x ``hledger bal`` and <= 0.3 x parsing the corpus with
+  PyYAML's libyaml loader alone
+* ``close`` on one unit <= 1.0 x ``task <id> done``, and flat from 10 to 500 units
+  (the close at 500 units <= 1.2 x the close at 10)
+* peak memory of ``status`` at 500 units <= 1.2 x at 100 units
+* ``--version`` <= 1.3 x ``python -c "import typer"``
 
-and, when taskwarrior (``task``) or hledger is installed, the same items loaded into it
-and the ratios against ``task summary`` / ``task <id> done`` and ``hledger bal`` (it says
-so when they are not installed). Every measurement runs a fresh process, as a user's
-command does. ``close`` runs on a fresh copy of the corpus each time, on a finding that
-is still open. The cache of the corpus lives under ``.git/rectify-cache/`` of this clone.
+taskwarrior (``task``) and hledger get the same items (one task, one transaction per
+finding); the bench says so when either is not installed and leaves its targets out.
+``close`` runs on a fresh copy of the corpus each time, on a finding that is still open.
+The cache of a corpus lives under ``.git/rectify-cache/`` of this clone.
 """
 
 from __future__ import annotations
@@ -112,21 +118,6 @@ SPREAD: dict[str, tuple[float, float]] = {}
 """Each measurement's fastest and slowest run, by name (printed beside the median)."""
 
 
-def timed(
-    command: list[str], env: dict[str, str], runs: int, before: Callable[[], object] | None = None, name: str = ""
-) -> float:
-    """Median CPU time (s, user + system) of ``runs`` fresh runs of ``command``: on a
-    shared machine the wall time mostly measures the other users. ``before`` runs first
-    each time, untimed. The spread is kept in :data:`SPREAD` under ``name``."""
-    times = []
-    for _ in range(runs):
-        if before:
-            before()
-        times.append(cpu(command, env))
-    SPREAD[name] = (min(times), max(times))
-    return statistics.median(times)
-
-
 def cpu(command: list[str], env: dict[str, str]) -> float:
     """CPU seconds (user + system) one run of ``command`` takes."""
     began = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -168,113 +159,201 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def main() -> None:
-    """Generate the corpus if needed, measure, print figures and targets."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (median), default 5")
-    parser.add_argument("--units", type=int, default=100, help="units in the corpus, default 100")
-    parser.add_argument("--findings", type=int, default=200, help="findings per unit, default 200")
-    parser.add_argument("--regenerate", action="store_true", help="make the corpus again")
-    args = parser.parse_args()
-    folder = CORPUS / f"{args.units}x{args.findings}" / "ledgers"
-    if args.regenerate and folder.exists():
+Measure = tuple[str, Callable[[], float]]
+
+
+def interleaved(measures: list[Measure], runs: int) -> dict[str, float]:
+    """Run each measurement ``runs`` times, round after round (each once per round);
+    return the medians by name and keep the spreads in :data:`SPREAD`."""
+    times: dict[str, list[float]] = {name: [] for name, _ in measures}
+    for round_ in range(runs):
+        print(f"  round {round_ + 1} of {runs}", flush=True)
+        for name, measure in measures:
+            times[name].append(measure())
+    for name, values in times.items():
+        SPREAD[name] = (min(values), max(values))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def corpus(units: int, findings: int, regenerate: bool = False) -> Path:
+    """The ledger folder of the corpus of ``units`` x ``findings`` (generated if needed)."""
+    folder = CORPUS / f"{units}x{findings}" / "ledgers"
+    if regenerate and folder.exists():
         shutil.rmtree(folder)
     if not folder.exists():
-        print(f"generating {args.units} units x {args.findings} findings in {folder} ...", flush=True)
-        generate(folder, args.units, args.findings)
+        print(f"generating {units} units x {findings} findings in {folder} ...", flush=True)
+        generate(folder, units, findings)
+    return folder
+
+
+def main() -> None:
+    """Generate the corpora if needed, measure, print figures, targets and the scaling table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (median), default 3")
+    parser.add_argument("--units", type=int, default=100, help="units in the main corpus, default 100")
+    parser.add_argument("--findings", type=int, default=200, help="findings per unit, default 200")
+    parser.add_argument("--scale", default="10,100,500", help="unit counts of the scaling table ('' for none)")
+    parser.add_argument("--regenerate", action="store_true", help="make the corpora again")
+    args = parser.parse_args()
+    folder = corpus(args.units, args.findings, args.regenerate)
     files = sorted(folder.glob("*.yaml"))
     size = sum(f.stat().st_size for f in files) / 1e6
     events = sum(f.read_text(encoding="utf-8").count("action:") for f in files)
     print(f"corpus: {len(files)} ledgers, {args.units * args.findings} findings, {events} events, {size:.1f} MB")
+    scale = [int(n) for n in args.scale.split(",") if n.strip()]
+    scaled = {units: corpus(units, args.findings, args.regenerate) for units in scale}
 
     # byte-compile rectify as pip does for a regular install: with an editable install and
     # PYTHONDONTWRITEBYTECODE set, every command would otherwise compile its modules anew
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(HERE.parent / "rectify")], check=True)
-    env = {**os.environ, "RECTIFY_LEDGERS": str(folder), "RECTIFY_TODAY": "2023-06-30", "LANG": "C.UTF-8"}
+    base_env = {**os.environ, "RECTIFY_TODAY": "2023-06-30", "LANG": "C.UTF-8"}
+    base_env.pop("RECTIFY_CACHE", None)
+    env = {**base_env, "RECTIFY_LEDGERS": str(folder)}
     script = Path(PYTHON).with_name("rectify")
     rectify = [str(script)] if script.exists() else [PYTHON, "-m", "rectify"]
     parse = (
         "import sys, yaml; [yaml.load(open(p, encoding='utf-8').read(), Loader=yaml.CSafeLoader) for p in sys.argv[1:]]"
     )
-    victim = files[len(files) // 2]
-    targets_open = open_findings(victim, args.runs)
-    work = CORPUS / "close-work"
-
-    def close_times(environment: dict[str, str]) -> float:
-        """Median time of ``close`` on a fresh copy of the corpus, after one (untimed)
-        ``status`` over it (the copy is in the page cache when the close comes)."""
-        times = []
-        for finding in targets_open:
-            if work.exists():
-                shutil.rmtree(work)
-            shutil.copytree(folder, work / "ledgers")
-            os.sync()  # the copy is setup: its writing back must not land in the close's fsync
-            ledgers = ["--ledgers", str(work / "ledgers")]
-            # --no-cache: the status only brings the copy into the page cache; cache entries it
-            # wrote would be flushed by the close's fsync (ext4 commits all dirty data with it)
-            subprocess.run(
-                [*rectify, *ledgers, "--no-cache", "status"], env=environment, check=True, capture_output=True
-            )
-            people = ["--by", "王某", "--approver", "李某", "--date", "2023-06-30"]
-            command = [*rectify, *ledgers, "close", finding, *people]
-            times.append(cpu(command, environment))
-        SPREAD["close"] = (min(times), max(times))
-        return statistics.median(times)
-
     cold = [*rectify, "--no-cache", "status"]
     warm = [*rectify, "status"]
-    subprocess.run(warm, env=env, check=True, capture_output=True)  # the cache is made
-    figures: dict[str, float] = {}
-    figures["import typer"] = timed([PYTHON, "-c", "import typer"], env, args.runs, name="import typer")
-    figures["rectify --version"] = timed([*rectify, "--version"], env, args.runs, name="rectify --version")
-    figures["libyaml parse"] = timed([PYTHON, "-c", parse, *map(str, files)], env, args.runs, name="libyaml parse")
-    figures["status, no cache"] = timed(cold, env, args.runs, name="status, no cache")
-    figures["status, cache warm"] = timed(warm, env, args.runs, name="status, cache warm")
-    figures["status, one changed"] = timed(
-        warm, env, args.runs, before=lambda: touch_one(victim), name="status, one changed"
-    )
-    figures["close"] = close_times(env)
-    memory_cold = peak_mb(cold, env)
-    memory_warm = peak_mb(warm, env)
-    if work.exists():
-        shutil.rmtree(work)
-    peers = compare_peers(folder, env, args.runs)
+    victim = files[len(files) // 2]
 
-    print(f"\nmedian of {args.runs} run{'s' if args.runs != 1 else ''} (CPU seconds; fastest-slowest)")
+    def closing(source: Path, label: str) -> Callable[[], float]:
+        """One timed ``close`` of a still-open finding on a fresh copy of ``source``."""
+        work = CORPUS / f"close-work-{label}"
+        middle = sorted(source.glob("*.yaml"))[len(list(source.glob("*.yaml"))) // 2]
+        todo = open_findings(middle, 1000)
+        count = iter(range(len(todo)))
+
+        def run() -> float:
+            if work.exists():
+                shutil.rmtree(work)
+            shutil.copytree(source, work / "ledgers")
+            os.sync()  # the copy is setup: its writing back must not land in the close's fsync
+            finding = todo[next(count)]
+            people = ["--by", "王某", "--approver", "审签员甲", "--date", "2023-06-30"]  # no generated name
+            return cpu([*rectify, "--ledgers", str(work / "ledgers"), "close", finding, *people], env)
+
+        return run
+
+    def timing(
+        command: Command, environment: dict[str, str], before: Callable[[], object] | None = None
+    ) -> Callable[[], float]:
+        def run() -> float:
+            if before is not None:
+                before()
+            return cpu(command() if callable(command) else command, environment)
+
+        return run
+
+    for ledgers in (folder, *scaled.values()):
+        subprocess.run(warm, env={**base_env, "RECTIFY_LEDGERS": str(ledgers)}, check=True, capture_output=True)
+    peers = prepare_peers(folder, env)
+    measures: list[Measure] = [
+        ("import typer", timing([PYTHON, "-c", "import typer"], env)),
+        ("rectify --version", timing([*rectify, "--version"], env)),
+        ("libyaml parse", timing([PYTHON, "-c", parse, *map(str, files)], env)),
+        ("status, no cache", timing(cold, env)),
+        ("status, cache warm", timing(warm, env)),
+        ("status, one changed", timing(warm, env, before=lambda: touch_one(victim))),
+        ("close", closing(folder, "main")),
+        *[(name, timing(command, peer_env)) for name, command, peer_env in peers],
+    ]
+    for units, ledgers in scaled.items():
+        if units == args.units:
+            continue
+        scale_env = {**base_env, "RECTIFY_LEDGERS": str(ledgers)}
+        measures += [
+            (f"{units}: status, no cache", timing(cold, scale_env)),
+            (f"{units}: status, cache warm", timing(warm, scale_env)),
+            (f"{units}: close", closing(ledgers, str(units))),
+        ]
+    print(f"measuring: {len(measures)} measurements x {args.runs} interleaved rounds", flush=True)
+    figures = interleaved(measures, args.runs)
+    memory = {"no cache": peak_mb(cold, env), "cache warm": peak_mb(warm, env)}
+    for name, command, peer_env in peers:
+        if name == "task summary" and not callable(command):
+            memory["task summary"] = peak_mb(command, peer_env)
+    scaled_memory = {}
+    for units, ledgers in scaled.items():
+        scale_env = {**base_env, "RECTIFY_LEDGERS": str(ledgers)}
+        scaled_memory[units] = (peak_mb(cold, scale_env), peak_mb(warm, scale_env))
+        if units == args.units:
+            for what in ("status, no cache", "status, cache warm", "close"):
+                figures[f"{units}: {what}"] = figures[what]
+                SPREAD[f"{units}: {what}"] = SPREAD[what]
+    for work in CORPUS.glob("close-work-*"):
+        shutil.rmtree(work)
+
+    print(f"\nmedian of {args.runs} interleaved run{'s' if args.runs != 1 else ''} (CPU seconds; fastest-slowest)")
     for name, value in figures.items():
+        if ":" in name:
+            continue
         low, high = SPREAD.get(name, (value, value))
         print(f"  {name:<26} {value:8.3f}   ({low:.3f}-{high:.3f})")
-    print(f"  {'peak memory, no cache':<26} {memory_cold:8.1f} MB")
-    print(f"  {'peak memory, cache warm':<26} {memory_warm:8.1f} MB")
-    version = figures["rectify --version"]
+    for name, value in memory.items():
+        print(f"  {'peak memory, ' + name:<26} {value:8.1f} MB")
+
     warm_time = figures["status, cache warm"]
     targets = [
-        ("status, no cache <= 1.25 x libyaml parse", figures["status, no cache"] / figures["libyaml parse"], 1.25),
-        ("status, cache warm <= 0.2 x no cache", warm_time / figures["status, no cache"], 0.2),
         ("status, one changed <= 2 x cache warm", figures["status, one changed"] / warm_time, 2.0),
-        ("--version <= 1.3 x import typer", version / figures["import typer"], 1.3),
-        ("peak memory, no cache <= 200 MB", memory_cold / 200, 1.0),
-        ("peak memory, cache warm <= 200 MB", memory_warm / 200, 1.0),
+        ("status, no cache <= 0.3 x libyaml parse", figures["status, no cache"] / figures["libyaml parse"], 0.3),
+        ("--version <= 1.3 x import typer", figures["rectify --version"] / figures["import typer"], 1.3),
     ]
-    for peer, seconds in peers.items():
-        mine = figures["close"] if "done" in peer else warm_time
-        targets.append((f"{'close' if 'done' in peer else 'status, warm'} / {peer}", mine / seconds, 1.0))
+    if "task summary" in figures:
+        targets += [
+            ("status, cache warm <= 0.2 x task summary", warm_time / figures["task summary"], 0.2),
+            ("peak memory, warm <= 1.0 x task summary's", memory["cache warm"] / memory["task summary"], 1.0),
+            ("close <= 1.0 x task <id> done", figures["close"] / figures["task <id> done"], 1.0),
+        ]
+    if "hledger bal" in figures:
+        targets.append(
+            ("status, no cache <= 2.0 x hledger bal", figures["status, no cache"] / figures["hledger bal"], 2.0)
+        )
+    if 100 in scaled_memory and 500 in scaled_memory:
+        targets.append(("peak memory at 500 <= 1.2 x at 100 units", scaled_memory[500][0] / scaled_memory[100][0], 1.2))
+    if f"{min(scale, default=0)}: close" in figures and f"{max(scale, default=0)}: close" in figures:
+        ratio = figures[f"{max(scale)}: close"] / figures[f"{min(scale)}: close"]
+        targets.append((f"close at {max(scale)} <= 1.2 x at {min(scale)} units", ratio, 1.2))
     print("\ntargets")
     for name, ratio, limit in targets:
-        print(f"  {name:<42} {ratio:6.2f} {'pass' if ratio <= limit else 'FAIL'}")
+        print(f"  {name:<44} {ratio:6.2f} {'pass' if ratio <= limit else 'FAIL'}")
+
+    if scaled:
+        print(
+            f"\nscaling ({args.findings} findings per unit; CPU seconds, median of {args.runs}, "
+            "fastest-slowest; peak MB)"
+        )
+        print(
+            f"  {'units':>5}  {'status, no cache':<22} {'status, cache warm':<22} {'close':<22} "
+            f"{'memory cold / warm':>18}"
+        )
+        for units in scale:
+            cells = []
+            for what in ("status, no cache", "status, cache warm", "close"):
+                value = figures[f"{units}: {what}"]
+                low, high = SPREAD[f"{units}: {what}"]
+                cells.append(f"{value:.3f} ({low:.3f}-{high:.3f})")
+            cold_mb, warm_mb = scaled_memory[units]
+            print(f"  {units:>5}  {cells[0]:<22} {cells[1]:<22} {cells[2]:<22} {cold_mb:8.1f} / {warm_mb:6.1f}")
 
 
-def compare_peers(folder: Path, env: dict[str, str], runs: int) -> dict[str, float]:
-    """Times of taskwarrior and hledger on the same items, for those installed (says so
-    for those that are not): ``task summary``, ``task <id> done``, ``hledger bal``."""
-    found: dict[str, float] = {}
+Command = list[str] | Callable[[], list[str]]
+"""A command to time, or a function giving the command of each run."""
+
+
+def prepare_peers(folder: Path, env: dict[str, str]) -> list[tuple[str, Command, dict[str, str]]]:
+    """Load the corpus's findings into taskwarrior and hledger, for those installed (says
+    so for those that are not); return the peer commands to time: ``task summary``,
+    ``task <id> done`` (each time on another pending task), ``hledger bal``."""
+    found: list[tuple[str, Command, dict[str, str]]] = []
     for tool in ("task", "hledger"):
         if shutil.which(tool) is None:
-            print(f"{tool} is not installed: no comparison with it")
+            print(f"{tool} is not installed: no comparison with it (apt-get install taskwarrior hledger)")
     if shutil.which("task") is not None:
-        found.update(_taskwarrior(folder, env, runs))
+        found += _taskwarrior(folder, env)
     if shutil.which("hledger") is not None:
-        found.update(_hledger(folder, env, runs))
+        found += _hledger(folder, env)
     return found
 
 
@@ -299,9 +378,9 @@ def _items(folder: Path) -> list[dict[str, str]]:
     return out
 
 
-def _taskwarrior(folder: Path, env: dict[str, str], runs: int) -> dict[str, float]:
-    """The corpus's findings imported into a fresh taskwarrior data folder; times of
-    ``task summary`` and of ``task <id> done`` on a pending one."""
+def _taskwarrior(folder: Path, env: dict[str, str]) -> list[tuple[str, Command, dict[str, str]]]:
+    """The corpus's findings imported into a fresh taskwarrior data folder; the commands
+    ``task summary`` and ``task <id> done`` (each run on the next pending task, by its uuid)."""
     import json
 
     data = CORPUS / "taskwarrior"
@@ -322,17 +401,23 @@ def _taskwarrior(folder: Path, env: dict[str, str], runs: int) -> dict[str, floa
         }
         for item in _items(folder)
     ]
+    print(f"loading {len(tasks)} tasks into taskwarrior ...", flush=True)
     subprocess.run(["task", "import"], input=json.dumps(tasks), text=True, env=tenv, check=True, capture_output=True)
-    summary = timed(["task", "summary"], tenv, runs, name="task summary")
-    pending = subprocess.run(["task", "ids"], env=tenv, check=True, capture_output=True, text=True).stdout.split()
-    first = pending[0].split("-")[0] if pending else "1"
-    done = timed(["task", first, "done"], tenv, 1, name="task <id> done")
-    return {"task summary": summary, "task <id> done": done}
+    subprocess.run(["task", "summary"], env=tenv, check=True, capture_output=True)  # its first run tidies the data
+    # each timed `done` closes the next pending task, by its uuid
+    uuids = subprocess.run(
+        ["task", "status:pending", "_uuids"], env=tenv, check=True, capture_output=True, text=True
+    ).stdout.split()
+    pending = iter(uuids)
+    return [
+        ("task summary", ["task", "summary"], tenv),
+        ("task <id> done", lambda: ["task", next(pending), "done"], tenv),
+    ]
 
 
-def _hledger(folder: Path, env: dict[str, str], runs: int) -> dict[str, float]:
+def _hledger(folder: Path, env: dict[str, str]) -> list[tuple[str, Command, dict[str, str]]]:
     """The corpus's findings as a journal (one transaction per finding, posted to
-    unit:status); time of ``hledger bal``."""
+    unit:status); the command ``hledger bal``."""
     journal = CORPUS / "findings.journal"
     lines = []
     for item in _items(folder):
@@ -343,7 +428,7 @@ def _hledger(folder: Path, env: dict[str, str], runs: int) -> dict[str, float]:
             "",
         ]
     journal.write_text("\n".join(lines), encoding="utf-8")
-    return {"hledger bal": timed(["hledger", "-f", str(journal), "bal"], env, runs, name="hledger bal")}
+    return [("hledger bal", ["hledger", "-f", str(journal), "bal"], env)]
 
 
 if __name__ == "__main__":

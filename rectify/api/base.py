@@ -13,17 +13,18 @@ from rectify.domain import figures
 from rectify.domain.model import (
     Finding,
     Ledger,
+    Unit,
     unit_of,
 )
 from rectify.domain.portable import recorded_path_problem, shared_path
-from rectify.errors import Problem, UsageError
+from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import clock, gitops
 from rectify.files.cache import Cache
 from rectify.files.cache import enabled as cache_enabled
 from rectify.files.config import Config, config_for, config_root
 from rectify.files.evidence import file_sha256
 from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, Reader, Remembered, check_folder, find_finding, read_folder
+from rectify.files.ledgerfile import Loaded, Reader, Remembered, check_folder, find_finding, read_folder, scan_folder
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root, what_is
@@ -138,18 +139,29 @@ class LedgersBase:
         supervision group (督导组) ``supervisor`` follows, and only ``under`` and the units
         below it, as given. Raises :class:`UsageError` for a group or unit that has none."""
         ledgers = [item.ledger for item in self.read(unit)]
-        if supervisor is not None:
-            groups = sorted({ledger.unit.supervisor for ledger in ledgers if ledger.unit.supervisor})
-            ledgers = [ledger for ledger in ledgers if ledger.unit.supervisor == supervisor]
-            if not ledgers:
-                raise UsageError(_(
-                    "no unit is followed by {supervisor!r} (groups: {value})"
-                ).format(supervisor=supervisor, value=', '.join(groups) or 'none'))
-        if under is not None:
-            if under not in {ledger.unit.id for ledger in ledgers}:
-                raise UsageError(_("no unit {under!r} among the units chosen").format(under=under))
-            ledgers = figures.within(ledgers, under)
-        return ledgers
+        chosen = _choose([ledger.unit for ledger in ledgers], supervisor, under)
+        return ledgers if chosen is None else [ledger for ledger in ledgers if ledger.unit.id in chosen]
+
+    def unit_counts(
+        self, as_of: date, supervisor: str | None = None, under: str | None = None
+    ) -> list[tuple[Unit, figures.Counts]]:
+        """Each unit's own figures on ``as_of`` (:func:`~rectify.domain.figures.unit_counts`),
+        chosen as :meth:`ledgers` chooses units, in file order. The ledgers are read one at a
+        time and only these figures (and what the rules across files need) are kept, so
+        memory does not grow with the ledgers' size. Raises :class:`LedgerError` listing
+        every problem when any ledger is broken, :class:`UsageError` as :meth:`ledgers`."""
+        if self._memory is not None:  # a long-running reader keeps the ledgers anyway
+            return [figures.unit_counts(ledger, as_of) for ledger in self.ledgers(None, supervisor, under)]
+        units: list[tuple[Unit, figures.Counts]] = []
+
+        def take(loaded: Loaded) -> None:
+            units.append(figures.unit_counts(loaded.ledger, as_of))
+
+        problems = scan_folder(self.folder, take, self.progress, self._reader())
+        if problems:
+            raise LedgerError(problems)
+        chosen = _choose([unit for unit, __ in units], supervisor, under)
+        return units if chosen is None else [item for item in units if item[0].id in chosen]
 
     @staticmethod
     def pick(loaded: list[Loaded], unit_id: str) -> Loaded:
@@ -282,3 +294,22 @@ class LedgersBase:
             kind = what_is(target)
             return "missing" if kind in (None, "a file", "not readable", "a link that leads nowhere") else "not_file"
         return "unknown" if sha256 is None else "match" if digest == sha256 else "changed"
+
+
+def _choose(units: list[Unit], supervisor: str | None, under: str | None) -> set[str] | None:
+    """The ids of the units among ``units`` followed by ``supervisor`` and at or below
+    ``under`` (None: all of them). Raises :class:`UsageError` for a group or unit that has none."""
+    if supervisor is None and under is None:
+        return None
+    if supervisor is not None:
+        groups = sorted({unit.supervisor for unit in units if unit.supervisor})
+        units = [unit for unit in units if unit.supervisor == supervisor]
+        if not units:
+            raise UsageError(_(
+                "no unit is followed by {supervisor!r} (groups: {value})"
+            ).format(supervisor=supervisor, value=', '.join(groups) or 'none'))
+    if under is not None:
+        if under not in {unit.id for unit in units}:
+            raise UsageError(_("no unit {under!r} among the units chosen").format(under=under))
+        return set(figures.within_units(units, under))
+    return {unit.id for unit in units}

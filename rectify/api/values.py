@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     pass
 
 
-
-
 def parse_day(value: str, option: str) -> date:
     """Parse a user's ``YYYY-MM-DD`` for ``option``; raise :class:`UsageError` naming the
     option for anything else, or a year outside 1900-2999 (a typo, not a ledger's date)."""
@@ -77,7 +75,6 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
     return created, gitops.install_merge_driver(directory) if git else None
 
 
-
 @dataclass(frozen=True)
 class Recorded:
     """A step recorded on a finding: the finding after it, the date it got, and the
@@ -91,7 +88,6 @@ class Recorded:
 StepMaker = Callable[[Finding, date, tuple[str, ...], date], Finding]
 """``make(finding, day, chain, today)`` returns the finding after a step (raising
 :class:`~rectify.errors.WorkflowError` when the rules refuse it)."""
-
 
 
 def read_feedback(path: Path) -> list[steps.NewFinding]:

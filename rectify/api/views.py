@@ -45,9 +45,12 @@ class FiguresMixin(LedgersBase):
         if tree and by not in (None, "unit"):
             raise UsageError(_("--tree rolls up units; it does not go with --by ") + str(by))
         if tree and unit is not None:
-            ledgers = self.ledgers(None, supervisor, under=unit)
-            rows, total = figures.unit_rows(ledgers, as_of, tree=True)
-            return rows, total, next(ledger.unit.name for ledger in ledgers if ledger.unit.id == unit)
+            units = self.unit_counts(as_of, supervisor, under=unit)
+            rows, total = figures.unit_rows_of(units, tree=True)
+            return rows, total, next(item.name for item, _ in units if item.id == unit)
+        if unit is None and by in (None, "unit"):  # the usual table: each unit's figures, read one at a time
+            rows, total = figures.unit_rows_of(self.unit_counts(as_of, supervisor, under), tree=tree)
+            return rows, total, None
         ledgers = self.ledgers(unit, supervisor, under)
         if unit is not None and by in (None, "aspect"):
             rows, total = figures.aspect_rows(ledgers[0], as_of)  # one unit: its aspects in feedback order

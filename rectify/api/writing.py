@@ -21,10 +21,10 @@ from rectify.domain.model import (
 from rectify.domain.portable import windows_name_problem
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import gitops
-from rectify.files.config import Config
+from rectify.files.config import Config, config_for
 from rectify.files.edit import Edit, create_ledger, edit_together, editing
 from rectify.files.evidence import evidence_for
-from rectify.files.ledgerfile import find_finding
+from rectify.files.ledgerfile import finding_ledger, the_finding
 from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import LEDGER_SUFFIX, ledger_path, repository_root
 from rectify.files.paths import display as display
@@ -190,23 +190,22 @@ class WritingMixin(LedgersBase):
         it names is refused. Nothing is written when anything raises.
         """
         when = self.event_day(on)
-        loaded, __ = find_finding(self.folder, finding_id)
-        wants = self._wants_commit(commit, loaded.config)
-        signing = self._signing(wants, key, loaded.config)
+        path = finding_ledger(self.folder, finding_id)  # the ledger is read once, under the lock
+        config = config_for(path.parent)
+        wants = self._wants_commit(commit, config)
+        signing = self._signing(wants, key, config)
         if wants:
-            gitops.require_committable(loaded.path, files)
-        chain, now = loaded.chain, self.today()
-        with editing(loaded.path) as edit:
-            current = edit.ledger.finding(finding_id)
-            if current is None:
-                raise UsageError(_("no finding {finding_id}").format(finding_id=finding_id))
+            gitops.require_committable(path, files)
+        chain, now = tuple(config.chain), self.today()
+        with editing(path) as edit:
+            current = the_finding(edit.loaded, finding_id)
             changed = make(current, when, chain, now)
             if wants:
                 self._check_signer(*signing, changed)
             edit.replace(changed)
             text = summary(changed) if callable(summary) else summary
             if wants:
-                self._commit_after(edit, [loaded.path, *(files or [])], lambda: text, signing)
+                self._commit_after(edit, [path, *(files or [])], lambda: text, signing)
         return Recorded(changed, when, text)
 
     def step(

@@ -7,6 +7,7 @@ edit made by the CLI or by hand shows on reload. :func:`serve` runs it on uvicor
 
 from __future__ import annotations
 
+import gc
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -27,6 +28,7 @@ def serve(
     (Ctrl+C). ``port`` 0 takes a free port. Once the server listens, ``ready`` is called
     with its address (``http://host:port/``) and, with ``open_browser``, the default
     browser opens it. Raises OSError when the address cannot be bound."""
+    gc.enable()  # a one-shot command runs without the cyclic collector (rectify.entry); a server must not
     import uvicorn
 
     from rectify.board.app import create_app

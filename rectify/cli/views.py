@@ -348,6 +348,7 @@ def frequent(
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     findings.frequent_list(lib.frequent(day, unit, supervisor, under), output, words, day)
 
+
 def board(
     ctx: typer.Context,
     host: Annotated[

@@ -149,7 +149,8 @@ def counters_on(finding: Finding, status: Status | None, as_of: date) -> Account
             people[kind] = people.get(kind, 0) + number
         funds += part.funds_yuan
         rules += part.rules
-    return Accountability(people=people, funds_yuan=funds, rules=rules)
+    # sums of counters validated when the ledger was read: not validated again for each finding
+    return Accountability.model_construct(people=people, funds_yuan=funds, rules=rules)
 
 
 def extended_on(finding: Finding, status: Status | None, as_of: date) -> bool:
@@ -260,15 +261,26 @@ def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[l
     come its own findings alone (本级) and its children, indented; the total is the same
     either way, each finding counted once.
     """
-    own = {ledger.unit.id: _own_counts(ledger, as_of) for ledger in ledgers}
-    names = {ledger.unit.id: ledger.unit.name for ledger in ledgers}
+    return unit_rows_of([(ledger.unit, _own_counts(ledger, as_of)) for ledger in ledgers], tree)
+
+
+def unit_counts(ledger: Ledger, as_of: date) -> tuple[Unit, Counts]:
+    """One unit's own figures on ``as_of``: all :func:`unit_rows_of` needs of its ledger
+    (a read over many units keeps this, not the ledger)."""
+    return ledger.unit, _own_counts(ledger, as_of)
+
+
+def unit_rows_of(units: list[tuple[Unit, Counts]], tree: bool = False) -> tuple[list[Row], Counts]:
+    """:func:`unit_rows` from each unit's own counts (:func:`unit_counts`), in file order."""
+    own = {unit.id: counts for unit, counts in units}
+    names = {unit.id: unit.name for unit, _ in units}
     total = sum(own.values(), Counts())
     if not tree:
         return [Row(uid, names[uid], own[uid]) for uid in own], total
     children: dict[str | None, list[str]] = {}
-    for ledger in ledgers:
-        parent = ledger.unit.parent if ledger.unit.parent in own else None
-        children.setdefault(parent, []).append(ledger.unit.id)
+    for unit, _ in units:
+        parent = unit.parent if unit.parent in own else None
+        children.setdefault(parent, []).append(unit.id)
 
     rows: list[Row] = []
 
@@ -292,7 +304,13 @@ def unit_rows(ledgers: list[Ledger], as_of: date, tree: bool = False) -> tuple[l
 
 def within(ledgers: list[Ledger], root: str) -> list[Ledger]:
     """The ledgers of unit ``root`` and every unit below it (by ``parent``), in file order."""
-    parents = {ledger.unit.id: ledger.unit.parent for ledger in ledgers}
+    keep = set(within_units([ledger.unit for ledger in ledgers], root))
+    return [ledger for ledger in ledgers if ledger.unit.id in keep]
+
+
+def within_units(units: list[Unit], root: str) -> list[str]:
+    """The ids of unit ``root`` and every unit below it (by ``parent``) among ``units``, in order."""
+    parents = {unit.id: unit.parent for unit in units}
 
     def below(uid: str | None) -> bool:
         seen: set[str] = set()
@@ -303,7 +321,7 @@ def within(ledgers: list[Ledger], root: str) -> list[Ledger]:
             uid = parents.get(uid)
         return False
 
-    return [ledger for ledger in ledgers if below(ledger.unit.id)]
+    return [unit.id for unit in units if below(unit.id)]
 
 
 GROUPS = ("unit", "aspect", "problem", "title", "category", "supervisor", "department", "owner", "round")

@@ -21,9 +21,6 @@ DEFAULT_THRESHOLD = 90
 """How alike two titles' keys must be (rapidfuzz ``ratio``, 0-100) to be one problem."""
 
 
-
-
-
 @dataclass
 class Frequent:
     """One problem found in several places: ``label`` (the category, or the most common

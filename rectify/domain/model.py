@@ -44,8 +44,12 @@ def parse_date(value: Any) -> Any:
         raise ValueError(_("{value!r} is not a real date").format(value=value.strip())) from None
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: what Python makes of bytes that are not UTF-8 (``surrogateescape``)."""
+
+
 def _clean(value: str) -> str:
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
+    if _SURROGATE_RE.search(value):
         raise ValueError(_("holds bytes that are not UTF-8 text (a GBK terminal?); type it again as UTF-8"))
     return value
 

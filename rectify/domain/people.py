@@ -17,6 +17,7 @@ disguise is an error rather than a second person.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _DEFAULT_IGNORABLE = (
     (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
@@ -32,10 +33,25 @@ def _ignorable(ch: str) -> bool:
     return any(low <= point <= high for low, high in _DEFAULT_IGNORABLE)
 
 
+_SHORT = 64
+"""Names up to this length have their key and checks remembered (a ledger repeats a few
+dozen names across thousands of events; a longer text is worked out each time, so the
+memory kept stays bounded whatever a file holds)."""
+
+
 def name_key(name: str) -> str:
     """Return ``name`` as compared for identity: NFKC, case folded, without white space,
     control or format characters and default-ignorable code points. ``"王 某\\ufe0f"`` and
     ``"王某"`` give the same key."""
+    return _name_key_short(name) if len(name) <= _SHORT else _name_key(name)
+
+
+@lru_cache(maxsize=4096)
+def _name_key_short(name: str) -> str:
+    return _name_key(name)
+
+
+def _name_key(name: str) -> str:
     folded = unicodedata.normalize("NFKC", name).casefold()
     return "".join(
         ch
@@ -47,6 +63,15 @@ def name_key(name: str) -> str:
 def names_someone(value: str) -> bool:
     """True when ``value`` has a letter or a digit once invisible characters are removed
     (``"\\u3164"``, ``"\\u2800"`` or ``"\\u200b"`` name nobody)."""
+    return _names_someone_short(value) if len(value) <= _SHORT else _names_someone(value)
+
+
+@lru_cache(maxsize=4096)
+def _names_someone_short(value: str) -> bool:
+    return _names_someone(value)
+
+
+def _names_someone(value: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in name_key(value))
 
 
@@ -76,6 +101,15 @@ def _script(ch: str) -> str:
 def mixed_scripts(name: str) -> bool:
     """True when a word of ``name`` mixes letters of two scripts among Latin, Cyrillic and
     Greek (``"Wаng"`` with a Cyrillic ``а``): the disguise look-alike letters allow."""
+    return _mixed_short(name) if len(name) <= _SHORT else _mixed(name)
+
+
+@lru_cache(maxsize=4096)
+def _mixed_short(name: str) -> bool:
+    return _mixed(name)
+
+
+def _mixed(name: str) -> bool:
     for word in unicodedata.normalize("NFKC", name).split():
         scripts = {_script(ch) for ch in word if unicodedata.category(ch).startswith("L")}
         if len(scripts & {"LATIN", "CYRILLIC", "GREEK"}) > 1:

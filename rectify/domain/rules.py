@@ -9,11 +9,11 @@ one of the lists at the end of this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
+from rectify.domain.model import Action, Evidence, Ledger, Status, Unit, unit_of
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, step
 from rectify.errors import Problem, WorkflowError
@@ -67,8 +67,31 @@ class Subject(Protocol):
         """True when a ledger of unit ``unit_id`` lies beside this one."""
 
 
+class FolderSubject(Protocol):
+    """What the rules across files see of one ledger (a :class:`Subject` has it, and so
+    has the little :class:`rectify.files.ledgerfile.Kept` a read over many units keeps)."""
+
+    @property
+    def name(self) -> str:
+        """The file as the user sees it (``ledgers/jinhua.yaml``)."""
+
+    @property
+    def unit(self) -> Unit:
+        """The ledger's unit."""
+
+    @property
+    def finding_ids(self) -> Sequence[str]:
+        """The ids of its findings, in the order of ``ledger.findings``."""
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """A Problem at the value at ``path`` of the model."""
+
+    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """The 1-based (line, col) of the value at ``path`` of the model."""
+
+
 FileRule = Callable[[Subject], list[Problem]]
-FolderRule = Callable[[list[Subject]], list[Problem]]
+FolderRule = Callable[[Sequence[FolderSubject]], list[Problem]]
 
 
 def run_rules(rules: list[FileRule], subject: Subject) -> list[Problem]:
@@ -80,7 +103,7 @@ def run_rules(rules: list[FileRule], subject: Subject) -> list[Problem]:
     return out
 
 
-def run_folder_rules(subjects: list[Subject]) -> list[Problem]:
+def run_folder_rules(subjects: Sequence[FolderSubject]) -> list[Problem]:
     """Run :data:`FOLDER_RULES` across ``subjects`` (every ledger of a folder)."""
     return [problem for rule in FOLDER_RULES for problem in _safe(rule, subjects, rule.__name__)]
 
@@ -240,20 +263,34 @@ def rule_categories(loaded: Subject) -> list[Problem]:
     ]
 
 
-def rule_unique_ids_across_files(ledgers: list[Subject]) -> list[Problem]:
-    """A finding id appears in one ledger only (ids are unique across all ledgers)."""
-    seen: dict[str, tuple[Subject, int]] = {}
+def rule_unique_ids_across_files(ledgers: Sequence[FolderSubject]) -> list[Problem]:
+    """A finding id appears in one ledger only (ids are unique across all ledgers).
+
+    Equal ids have the same prefix (``jinhua`` of ``jinhua-007``), so only the ledgers
+    holding ids of one prefix are compared, a prefix at a time: the ids of a province
+    are never all in memory at once."""
+    holders: dict[str, list[int]] = {}
+    for number, loaded in enumerate(ledgers):
+        for prefix in {finding_id.rpartition("-")[0] for finding_id in loaded.finding_ids}:
+            holders.setdefault(prefix, []).append(number)
     problems = []
-    for loaded in ledgers:
-        for index, finding in enumerate(loaded.ledger.findings):
-            other, at = seen.setdefault(finding.id, (loaded, index))
-            if other is not loaded:  # positions are looked up only for a problem
-                line, col = loaded.at(("findings", index, "id"))
-                other_line, __ = other.at(("findings", at, "id"))
-                message = _(
-                    "duplicate finding id {id!r}: also in {name}:{other_line}"
-                ).format(id=finding.id, name=other.name, other_line=other_line)
-                problems.append(Problem(loaded.name, line, col, message, finding.id))
+    for prefix, numbers in holders.items():
+        if len(numbers) < 2:
+            continue
+        seen: dict[str, tuple[FolderSubject, int]] = {}
+        for number in numbers:
+            loaded = ledgers[number]
+            for index, finding_id in enumerate(loaded.finding_ids):
+                if finding_id.rpartition("-")[0] != prefix:
+                    continue
+                other, at = seen.setdefault(finding_id, (loaded, index))
+                if other is not loaded:  # positions are looked up only for a problem
+                    line, col = loaded.at(("findings", index, "id"))
+                    other_line, __ = other.at(("findings", at, "id"))
+                    message = _(
+                        "duplicate finding id {id!r}: also in {name}:{other_line}"
+                    ).format(id=finding_id, name=other.name, other_line=other_line)
+                    problems.append(Problem(loaded.name, line, col, message, finding_id))
     return problems
 
 
@@ -267,13 +304,13 @@ def rule_parent_exists(loaded: Subject) -> list[Problem]:
     ).format(parent=parent))]
 
 
-def rule_parent_cycles(ledgers: list[Subject]) -> list[Problem]:
+def rule_parent_cycles(ledgers: Sequence[FolderSubject]) -> list[Problem]:
     """Parents never form a cycle (a unit is not its own ancestor)."""
-    units = {loaded.ledger.unit.id: loaded for loaded in ledgers}
+    units = {loaded.unit.id: loaded for loaded in ledgers}
     problems = []
     for loaded in ledgers:
-        chain = [loaded.ledger.unit.id]
-        current = loaded.ledger.unit.parent
+        chain = [loaded.unit.id]
+        current = loaded.unit.parent
         while current is not None and current in units:
             if current in chain:
                 cycle = " -> ".join([*chain, current])
@@ -282,7 +319,7 @@ def rule_parent_cycles(ledgers: list[Subject]) -> list[Problem]:
                 ).format(cycle=cycle)))
                 break
             chain.append(current)
-            current = units[current].ledger.unit.parent
+            current = units[current].unit.parent
     return problems
 
 

@@ -197,6 +197,8 @@ def status_and_close(finding: Finding, as_of: date) -> tuple[Status | None, date
     of its history (the figures ask for both of every finding)."""
     if not finding.history:
         return finding.status, None
+    if not any(event.action is Action.SIGN for event in finding.history):
+        return _status_and_close_plain(finding, as_of)
     track = Track()
     day = None
     try:
@@ -210,6 +212,25 @@ def status_and_close(finding: Finding, as_of: date) -> tuple[Status | None, date
     except WorkflowError:
         return finding.status, None  # `check` reports the broken history
     return track.status, day if track.status is Status.CLOSED else None
+
+
+def _status_and_close_plain(finding: Finding, as_of: date) -> tuple[Status | None, date | None]:
+    """:func:`status_and_close` of a history without ``sign`` events, by the state diagram
+    alone (:func:`next_status`): without a signature a :class:`Track`'s status is exactly
+    that (:func:`step` only adds what a signature needs), so no track is made per event."""
+    status: Status | None = None
+    day = None
+    try:
+        for event in finding.history:
+            if event.date > as_of:
+                break
+            before = status
+            status = next_status(status, event.action)
+            if status is Status.CLOSED and before is not Status.CLOSED:
+                day = event.date
+    except WorkflowError:
+        return finding.status, None  # `check` reports the broken history
+    return status, day if status is Status.CLOSED else None
 
 
 def deadline_on(finding: Finding, as_of: date | None) -> date | None:

@@ -489,9 +489,7 @@ def edit(
         raise UsageError(_("nothing to change: every value given is the finding's already"))
     event = Event(date=on, action=Action.EDIT, by=by, note=reason, changes=changes)
     edited = apply(finding, event, None, today)
-    return edited.model_copy(
-        update={c.field: (c.new or []) if c.field == "measures" else c.new for c in changes}
-    )
+    return edited.model_copy(update={c.field: (c.new or []) if c.field == "measures" else c.new for c in changes})
 
 
 def withdraw(
@@ -523,6 +521,7 @@ def account(
     that day on. Raises :class:`WorkflowError` when the rules refuse the step."""
     event = Event(date=on, action=Action.ACCOUNT, by=by, note=note, accountability=counters)
     return apply(finding, event, None, today)
+
 
 def assign_units(
     items: list[NewFinding], unit: str | None, units: list[Unit], create: bool

@@ -19,9 +19,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from rectify.domain.model import Finding, Ledger, unit_of
+from rectify.domain.model import Finding, Ledger, Unit, unit_of
 from rectify.domain.portable import recorded_path_problem
-from rectify.domain.rules import AUDIT_RULES, CONTENT_RULES, NEIGHBOUR_RULES, run_folder_rules, run_rules
+from rectify.domain.rules import (
+    AUDIT_RULES,
+    CONTENT_RULES,
+    NEIGHBOUR_RULES,
+    FolderSubject,
+    run_folder_rules,
+    run_rules,
+)
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import clock, yamlread
 from rectify.files.config import Config, chain_in_force_since, config_for
@@ -39,8 +46,46 @@ from rectify.files.schema import _describe, finding_label, label, schema_problem
 from rectify.i18n import _
 
 
+class _Placed:
+    """Problems at ``file:line:col`` for a ledger read (:class:`Loaded`, :class:`Kept`):
+    needs ``name``, ``doc``, ``positions`` and :meth:`_finding_id`."""
+
+    __slots__ = ()
+    name: str
+    doc: yamlread.Doc
+    positions: list[int] | None
+
+    def _finding_id(self, index: int) -> str:  # pragma: no cover - each kind says
+        raise NotImplementedError
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
+
+        A path into a finding is prefixed as ``jinhua-003.status: `` (the id, never an index) and
+        the Problem carries the finding id.
+        """
+        line, col = self.at(path)
+        finding = ""
+        if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            finding = self._finding_id(path[1])
+            message = f"{finding_label(finding, path[2:])}: {message}"
+        elif path:
+            message = f"{label(path)}: {message}"
+        return Problem(self.name, line, col, message, finding)
+
+    def _in_file(self, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """Translate a path into ``ledger.findings`` to the same place in the file."""
+        if self.positions is not None and len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
+            return ("findings", self.positions[path[1]], *path[2:])
+        return path
+
+    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """Return the 1-based (line, col) in the file of the value at ``path`` of the model."""
+        return self.doc.where(self._in_file(path))
+
+
 @dataclass
-class Loaded:
+class Loaded(_Placed):
     """One ledger file read and validated: where it is, the sha256 of its bytes, the parsed
     :class:`~rectify.yamlread.Doc` (text and positions) and the :class:`Ledger` model."""
 
@@ -99,7 +144,7 @@ class Loaded:
         root = self.root.resolve()
         target = (root / path).resolve()
         if target == root or root not in target.parents:
-            raise ValueError("lies outside the repository")
+            raise ValueError(_("lies outside the repository"))
         return file_sha256(target)
 
     def has_unit(self, unit_id: str) -> bool:
@@ -109,30 +154,50 @@ class Loaded:
         except UsageError:
             return False
 
-    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
-        """Return a Problem at the value at ``path`` (e.g. ``("findings", 2, "status")``).
+    @property
+    def unit(self) -> Unit:
+        """The ledger's unit."""
+        return self.ledger.unit
 
-        A path into a finding is prefixed as ``jinhua-003.status: `` (the id, never an index) and
-        the Problem carries the finding id.
-        """
-        line, col = self.at(path)
-        finding = ""
-        if len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
-            finding = self.ledger.findings[path[1]].id
-            message = f"{finding_label(finding, path[2:])}: {message}"
-        elif path:
-            message = f"{label(path)}: {message}"
-        return Problem(self.name, line, col, message, finding)
+    @property
+    def finding_ids(self) -> list[str]:
+        """The ids of the findings read, in order."""
+        return [finding.id for finding in self.ledger.findings]
 
-    def _in_file(self, path: tuple[str | int, ...]) -> tuple[str | int, ...]:
-        """Translate a path into ``ledger.findings`` to the same place in the file."""
-        if self.positions is not None and len(path) >= 2 and path[0] == "findings" and isinstance(path[1], int):
-            return ("findings", self.positions[path[1]], *path[2:])
-        return path
+    def _finding_id(self, index: int) -> str:
+        return self.ledger.findings[index].id
 
-    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
-        """Return the 1-based (line, col) in the file of the value at ``path`` of the model."""
-        return self.doc.where(self._in_file(path))
+
+class Kept(_Placed):
+    """What a read over many ledgers keeps of one after its own rules ran, for the rules
+    across files (:func:`scan_folder`): its unit and finding ids (as one text), and the
+    positions of the file only when they were found already (else the file is read again
+    should a problem need them). About three kilobytes where the ledger takes a megabyte."""
+
+    __slots__ = ("path", "name", "unit", "_ids", "_doc", "positions")
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.path = loaded.path
+        self.name = loaded.name
+        self.unit = loaded.ledger.unit
+        self._ids = "\n".join(loaded.finding_ids)
+        self._doc = loaded.doc if loaded.doc._located else None
+        self.positions = loaded.positions
+
+    @property
+    def finding_ids(self) -> list[str]:
+        """The ids of the findings read, in order."""
+        return self._ids.split("\n") if self._ids else []
+
+    @property
+    def doc(self) -> yamlread.Doc:  # type: ignore[override]
+        """The file's positions (read again from the file when first asked for)."""
+        if self._doc is None:
+            self._doc = yamlread.Doc(path=self.name, _text=None, newline="\n", bom=False, data=None, source=self.path)
+        return self._doc
+
+    def _finding_id(self, index: int) -> str:
+        return self.finding_ids[index]
 
 
 def _validate(doc: yamlread.Doc) -> Ledger:
@@ -165,15 +230,18 @@ def parse_ledger(raw: bytes, path: Path) -> Loaded:
     return loaded
 
 
-def _parse_with_rules(raw: bytes, path: Path, config: Config | None = None) -> tuple[Loaded, list[Problem]]:
+def _parse_with_rules(
+    raw: bytes, path: Path, config: Config | None = None, bulk: bool = False
+) -> tuple[Loaded, list[Problem]]:
     """Parse and validate; return the ledger and the problems of :data:`CONTENT_RULES`.
-    ``config`` is the settings of ``path``'s folder (looked up when None).
+    ``config`` is the settings of ``path``'s folder (looked up when None); ``bulk`` as
+    :func:`rectify.files.yamlread.parse` takes it (a read for figures, not for an edit).
 
     Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
     """
     config = config or config_for(path.parent)
     name = display(path)
-    doc = yamlread.parse(raw, name, strict=False)
+    doc = yamlread.parse(raw, name, strict=False, bulk=bulk)
     positions = None
     schema: list[Problem] = []
     try:
@@ -241,8 +309,9 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_ledger(path: Path) -> Loaded:
-    """Read, parse and validate one ledger file. Raises :class:`LedgerError`."""
-    loaded, problems = _read_parsed(path)
+    """Read, parse and validate one ledger file (with PyYAML alone: it is about to be
+    edited, and edits need positions). Raises :class:`LedgerError`."""
+    loaded, problems = _read_parsed(path, read=_read_for_edit)
     if problems:
         raise LedgerError(problems)
     return loaded
@@ -354,7 +423,15 @@ def read_content(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
 
 
 def parse_content(raw: bytes, path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
-    """:func:`read_content` on bytes already read from ``path``."""
+    """:func:`read_content` on bytes already read from ``path`` (values by the fast
+    reader, :mod:`rectify.files.yamlbulk`, when it takes the file)."""
+    with _bulk():
+        return _parse_with_rules(raw, path, config, bulk=True)
+
+
+def _read_for_edit(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
+    """:func:`read_content` with PyYAML alone (see :func:`read_ledger`)."""
+    raw = read_bytes(path)
     with _bulk():
         return _parse_with_rules(raw, path, config)
 
@@ -392,6 +469,33 @@ def check_folder(
     ledgers between calls (:class:`Remembered`, for a long-running reader).
     """
     loaded: list[Loaded] = []
+    problems = _check_folder(folder, loaded.append, audit, progress, read, memory)
+    return loaded, problems
+
+
+def scan_folder(
+    folder: Path,
+    each: Callable[[Loaded], None],
+    progress: Callable[[int, int], None] | None = None,
+    read: Reader | None = None,
+) -> list[Problem]:
+    """:func:`check_folder` in bounded memory: ``each(ledger)`` is called with every
+    ledger that could be read, in file order, and only a :class:`Kept` of it stays for the
+    rules across files. Returns every problem found (those ``check`` reports without
+    ``--audit``'s); never raises for a problem in a ledger."""
+    return _check_folder(folder, each, False, progress, read, None, keep=Kept)
+
+
+def _check_folder(
+    folder: Path,
+    each: Callable[[Loaded], None],
+    audit: bool,
+    progress: Callable[[int, int], None] | None,
+    read: Reader | None,
+    memory: Remembered | None,
+    keep: Callable[[Loaded], FolderSubject] | None = None,
+) -> list[Problem]:
+    loaded: list[FolderSubject] = []
     problems: list[Problem] = []
     config = config_for(folder)
     paths = ledger_paths(folder)
@@ -413,14 +517,16 @@ def check_folder(
             except LedgerError as exc:
                 problems.extend(exc.problems)
                 continue
-            loaded.append(item)  # a file whose rules failed still takes part in the cross-file rules
             problems.extend(found)
             if audit:
                 problems.extend(run_rules(AUDIT_RULES, item))
             item.doc.release()  # read again from the file should a position be needed
+            each(item)
+            # a file whose rules failed still takes part in the cross-file rules
+            loaded.append(item if keep is None else keep(item))
     if progress is not None:
         progress(len(paths), len(paths))
-    problems.extend(run_folder_rules(list(loaded)))
+    problems.extend(run_folder_rules(loaded))
     for entry in unreadable_entries(folder):
         link = _("a broken link") if entry.is_symlink() else _("not a regular file")
         kind = _("a folder") if entry.is_dir() else link
@@ -435,7 +541,7 @@ def check_folder(
                 "ledger files end in {ledger_suffix}; rename it to {stem}{ledger_suffix}"
             ).format(ledger_suffix=LEDGER_SUFFIX, stem=stray.stem))
         )
-    return loaded, sorted(set(problems))
+    return sorted(set(problems))
 
 
 def read_folder(
@@ -456,6 +562,13 @@ def read_folder(
 def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
     """Return the ledger holding ``finding_id`` and the finding, reading only its unit's
     file (the unit is the id's prefix). Raises :class:`UsageError` when there is none."""
+    loaded = read_ledger(finding_ledger(folder, finding_id))
+    return loaded, the_finding(loaded, finding_id)
+
+
+def finding_ledger(folder: Path, finding_id: str) -> Path:
+    """The ledger file of ``finding_id`` (its unit's, the id's prefix), not read.
+    Raises :class:`UsageError` for an id that is not one or a unit without a ledger."""
     unit_id = unit_of(finding_id)
     if unit_id is None:
         raise UsageError(_(
@@ -466,8 +579,12 @@ def find_finding(folder: Path, finding_id: str) -> tuple[Loaded, Finding]:
         raise UsageError(_(
             "no finding {finding_id}: there is no ledger {path}"
         ).format(finding_id=finding_id, path=display(path)))
-    loaded = read_ledger(path)
+    return path
+
+
+def the_finding(loaded: Loaded, finding_id: str) -> Finding:
+    """Finding ``finding_id`` of ``loaded``; :class:`UsageError` when it has none."""
     finding = loaded.ledger.finding(finding_id)
     if finding is None:
         raise UsageError(_("no finding {finding_id} in {name}").format(finding_id=finding_id, name=loaded.name))
-    return loaded, finding
+    return finding

@@ -9,6 +9,9 @@ from rectify.errors import LedgerError, Problem
 from rectify.i18n import _
 
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)")
+_CONFLICT_LINE_RE = re.compile(r"^( *)(<{7}|={7}|>{7}|\|{7})(?= |$)", re.MULTILINE)
+"""A conflict marker line: spaces, then seven ``<``, ``=``, ``>`` or ``|``, then a space or the line's end."""
+_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 
 
 _YAML_ONLY_BREAKS = {
@@ -113,22 +116,24 @@ def decode(data: bytes, path: str) -> tuple[str, list[str], bool]:
 def conflict_markers(text: str, path: str) -> list[Problem]:
     """Return a problem for each unresolved git conflict marker line (``<<<<<<<``,
     ``=======``, ``>>>>>>>``, ``|||||||``), found anywhere, multi-line text included."""
-    problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.lstrip(" ")
-        if _CONFLICT_RE.match(stripped):
-            col = len(line) - len(stripped) + 1
-            problems.append(
-                Problem(
-                    path,
-                    number,
-                    col,
-                    _(
-                        "unresolved git merge conflict marker {stripped!r}; resolve the conflict and "
-                        "remove the marker"
-                    ).format(stripped=stripped[:7]),
-                )
+    problems: list[Problem] = []
+    if not any(marker in text for marker in _MARKERS):  # a plain search first: the scan by line is slower
+        return problems
+    for match in _CONFLICT_LINE_RE.finditer(text):  # one scan of the text, not a string per line
+        number = text.count("\n", 0, match.start()) + 1
+        col = len(match.group(1)) + 1
+        stripped = match.group(2)
+        problems.append(
+            Problem(
+                path,
+                number,
+                col,
+                _(
+                    "unresolved git merge conflict marker {stripped!r}; resolve the conflict and "
+                    "remove the marker"
+                ).format(stripped=stripped[:7]),
             )
+        )
     return problems
 
 

@@ -244,7 +244,7 @@ def yaml_words(text: str) -> str:
     return text
 
 
-def parse(data: bytes, path: str, strict: bool = True) -> Doc:
+def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
     Raises :class:`LedgerError` with every problem found at this level: encoding, git
@@ -254,12 +254,20 @@ def parse(data: bytes, path: str, strict: bool = True) -> Doc:
     building values (duplicate keys, aliases, nesting) are left in ``Doc.problems`` and
     the first value of a duplicate key is kept, so later checks can report more. With
     ``spans`` the findings' lines are found at once (cheaper than again later, for a
-    ledger about to be kept in memory and edited).
+    ledger about to be kept in memory and edited). With ``bulk`` (a folder read for its
+    figures) the values come from the fast reader (:mod:`rectify.files.yamlbulk`) when it
+    takes the file; positions are still found by PyYAML, when first asked for.
     """
     text, endings, bom = decode(data, path)
     markers = conflict_markers(text, path)
     if markers:
         raise LedgerError(markers)
+    if bulk:
+        from rectify.files import yamlbulk
+
+        fast = yamlbulk.values(text, MAX_DEPTH)
+        if fast is not yamlbulk.SLOW:
+            return Doc(path=path, _text=text, newline=usual_newline(endings), bom=bom, data=fast, endings=endings)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

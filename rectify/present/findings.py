@@ -235,9 +235,7 @@ def frequent_list(groups: list[Any], fmt: str, lang: str, as_of: date) -> None:
          "ids": [f.id for f in g.findings], "as_of": as_of.isoformat()}
         for g in groups
     ]  # fmt: skip
-    rows = [
-        [g.label, g.count, len(g.units), "、".join(f"{name} {n}" for name, n in g.units.items())] for g in groups
-    ]
+    rows = [[g.label, g.count, len(g.units), "、".join(f"{name} {n}" for name, n in g.units.items())] for g in groups]
     title = f"{word(TABLE, 'frequent', lang)} ({word(TABLE, 'as_of', lang)} {as_of})"
     table(headers, rows, fmt, records, title=title, numeric=(1, 2), keep=(1, 2))
 

@@ -59,6 +59,7 @@ LINE_PT = 13.1
 """The height of one line of 9 pt CJK text (pt): 宋体 needs 12, the Noto CJK fonts that
 stand in for it where it is missing 13.05."""
 
+
 def _state_word(status: Status | None) -> str:
     return STATUS_ZH.get(status.value, status.value) if status else ""
 
