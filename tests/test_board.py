@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -470,8 +470,24 @@ def test_evidence_with_its_digest_and_whether_it_matches(site: Site, browser: An
     try:
         browser.refresh()
         assert "changed" in _text(browser, "#evidence tbody tr td.check")
+        status, _, body = site.get("/evidence/" + quote(EVIDENCE) + "?lang=en")
+        assert status == 409 and body != b"changed" and "it is not served" in body.decode()
     finally:
         (site.repo / EVIDENCE).write_bytes(EVIDENCE_TEXT)
+
+
+def test_a_file_typed_into_a_ledger_as_evidence_by_hand_is_not_served(site: Site) -> None:
+    """A ledger edited by hand to list ``.git/config`` (credentials, remotes) as evidence,
+    with any digest: the board serves only bytes whose sha256 the ledger recorded."""
+    leak = site.ledgers / "xss.yaml"
+    before = leak.read_bytes()
+    (site.repo / ".git" / "config").write_text("[core]\n[remote]\nurl = https://zhang:secret@example.org\n")
+    leak.write_text(MARKUP_LEDGER.replace(EVIDENCE, ".git/config"), encoding="utf-8")
+    try:
+        status, _, body = site.get("/evidence/.git/config?lang=en")
+        assert status in (404, 409, 503) and b"secret" not in body and b"[core]" not in body
+    finally:
+        leak.write_bytes(before)
 
 
 def test_evidence_that_became_a_pipe_is_named_not_opened(site: Site, browser: Any) -> None:

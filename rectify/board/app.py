@@ -609,23 +609,28 @@ def download(request: Request) -> Response:
 
 
 def evidence(request: Request) -> Response:
-    """An evidence file, only when a ledger records it and it lies inside the repository
-    (never a path that climbs out; sandboxed, never run as a page of the board)."""
+    """An evidence file, only when a ledger records it, it lies inside the repository
+    (never a path that climbs out) and its bytes are still those recorded (the sha256 a
+    ledger holds for it): a path typed into a ledger by hand (``.git/config``) or a file
+    changed since it was recorded is never served. Sandboxed, never run as a page."""
     view = _view(request)
     path = request.path_params["path"]
     target = view.lib.evidence_file(path)  # refuses ``..``, absolute paths and links out
-    recorded = {
-        item.path
+    digests = {
+        item.sha256
         for ledger in view.lib.ledgers()
         for found in ledger.findings
         for item in [*found.evidence, *(e for event in found.history for e in event.evidence)]
+        if item.path == path
     }
-    if path not in recorded:
+    if not digests:
         raise HTTPException(404)
     if view.lib.evidence_state(path, None) == "not_file":
         raise Refused("evidence_not_file", 404)
     if not target.is_file():
         raise HTTPException(404)
+    if not any(digest is not None and view.lib.evidence_state(path, digest) == "match" for digest in digests):
+        raise Refused("evidence_changed", 409)
     import mimetypes
 
     from starlette.responses import FileResponse

@@ -443,6 +443,11 @@ BOARD: dict[str, tuple[str, str]] = {
         "登记的佐证材料现在不是普通文件（而是文件夹、设备或管道），无法打开。",
         "The recorded evidence is no longer a plain file (a folder, device or pipe is there); it cannot be opened.",
     ),
+    "evidence_changed": (
+        "此文件与台账登记的佐证材料（sha256）不一致，不予打开：它在登记后被改动，或从未作为佐证材料提交。",
+        "This file is not the evidence the ledger recorded (its sha256 differs): it changed after it was recorded, "
+        "or was never submitted as evidence; it is not served.",
+    ),
 }
 """The web board's headings, labels and phrases (``rectify board``)."""
 
