@@ -118,7 +118,9 @@ class WritingMixin(LedgersBase):
             first = exc.errors(include_url=False)[0]
             raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
         if (problem := windows_name_problem(f"{unit_id}{LEDGER_SUFFIX}")) is not None:  # ledgers travel to Windows
-            raise UsageError(f"unit id {unit_id!r} cannot name a ledger file: {problem}")
+            raise UsageError(
+                _("unit id {unit_id!r} cannot name a ledger file: {problem}").format(unit_id=unit_id, problem=problem)
+            )
         path = ledger_path(self.folder, unit_id)
         wants = self._wants_commit(commit)
         signing = self._signing(wants, key)

@@ -115,7 +115,7 @@ class Person(_Strict):
     def may_sign(self, level: str | None, unit: str) -> bool:
         """True when this person may sign at ``level`` for ``unit`` (``level`` None: at any level)."""
         levels = self.signs.items() if level is None else [(level, self.signs.get(level, []))]
-        return any(unit in units or ALL_UNITS in units for _, units in levels)
+        return any(unit in units or ALL_UNITS in units for __, units in levels)
 
 
 class People(_Strict):
