@@ -345,14 +345,15 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     doc._marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
         if depth == MAX_DEPTH + 1:
-            problems.append(Problem(doc.path, *doc._marks[path], f"nested more than {MAX_DEPTH} levels deep"))
+            message = _("nested more than {depth} levels deep").format(depth=MAX_DEPTH)
+            problems.append(Problem(doc.path, *doc._marks[path], message))
         return None
     if id(node) in doc._seen:
         problems.append(
             Problem(
                 doc.path,
                 *doc._marks[path],
-                "anchors and aliases (& and *) are not allowed in a ledger; write the value out",
+                _("anchors and aliases (& and *) are not allowed in a ledger; write the value out"),
             )
         )
         return None
@@ -371,7 +372,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     for key_node, value_node in node.value:
         key_where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(doc.path, *key_where, "a key must be a plain word"))
+            problems.append(Problem(doc.path, *key_where, _("a key must be a plain word")))
             continue
         key = key_node.value
         if key in result:
@@ -380,7 +381,9 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
                 Problem(
                     doc.path,
                     *key_where,
-                    f"duplicate key {key!r} (first given at line {first[0]}); keep one of them",
+                    _("duplicate key {key!r} (first given at line {line}); keep one of them").format(
+                        key=key, line=first[0]
+                    ),
                 )
             )
             continue
