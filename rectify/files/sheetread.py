@@ -175,7 +175,7 @@ def decode_csv(data: bytes, name: str) -> tuple[str, str]:
     if best is None:
         raise UsageError(_("{name}: the text is neither UTF-8 nor GBK/GB18030; save it as CSV UTF-8").format(name=name))
     encoding = "gb18030" if best.encoding in ("gb2312", "gbk", "gb18030") else best.encoding
-    return data.decode(encoding), f"{encoding.upper().replace('_', '-')} (detected)"
+    return data.decode(encoding), _("{encoding} (detected)").format(encoding=encoding.upper().replace("_", "-"))
 
 
 def _read_csv(path: Path, limits: Limits) -> Book:
