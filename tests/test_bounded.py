@@ -97,4 +97,4 @@ def test_kept_is_small_and_finds_positions_again(demo: Path) -> None:
     assert not hasattr(kept, "ledger") and not hasattr(kept, "__dict__")
     assert kept.at(("findings", 1, "id")) == (20, 9)  # read again from the file
     problem = kept.problem(("findings", 1, "id"), "something")
-    assert problem == Problem("ledgers/demo.yaml", 20, 9, "findings[2].id (demo-002): something", "demo-002")
+    assert problem == Problem("ledgers/demo.yaml", 20, 9, "demo-002.id: something", "demo-002")
