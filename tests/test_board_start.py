@@ -68,6 +68,33 @@ def test_without_open_no_browser_is_opened(shipped: Path, run: Run, monkeypatch:
     assert opened == []
 
 
+def test_the_address_is_said_in_the_users_language(shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address is printed from the thread that waits for the server: it speaks the
+    command's language too (a new thread starts with no language of its own)."""
+    import typer
+    import uvicorn
+
+    servers: list[uvicorn.Server] = []
+    original, echo = uvicorn.Server.__init__, typer.echo
+
+    def keep(self: uvicorn.Server, config: uvicorn.Config) -> None:
+        servers.append(self)
+        original(self, config)
+
+    def said(message: str, **kwargs: object) -> None:
+        echo(message, **kwargs)  # type: ignore[arg-type]
+        if message.startswith("rectify board"):
+            servers[0].should_exit = True
+
+    monkeypatch.setattr(uvicorn.Server, "__init__", keep)
+    monkeypatch.setattr(typer, "echo", said)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    result = run("--ledgers", str(shipped), "board", "--port", "0")
+    printed = result.output.removeprefix("rectify board：").partition("（")[0]
+    assert result.exit_code == 0 and printed.startswith("http://127.0.0.1:")
+    assert result.output == f"rectify board：{printed}（按 Ctrl+C 停止）\n"
+
+
 @pytest.mark.parametrize("kind", ["device", "fifo", "file", "missing"])
 def test_a_ledger_folder_that_is_not_a_folder_is_named(tmp_path: Path, run: Run, kind: str) -> None:
     path = {"device": Path(os.devnull), "fifo": tmp_path / "pipe", "file": tmp_path / "ledgers.txt",

@@ -70,7 +70,7 @@ def test_a_hand_moved_deadline_is_reported_with_its_commit(run: Run, repo: Path)
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout == (
-        f'ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): commit {sha} "改期": '
+        f'ledgers/demo.yaml:14:15: demo-001.deadline: commit {sha} "改期": '
         f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n"
     )
     assert result.stderr == "1 problem in ledgers\n"
@@ -85,7 +85,7 @@ def test_a_hand_closed_finding_is_reported_even_once_its_events_are_added(run: R
     assert result.exit_code == 1
     line = line_of(repo, "    status: closed")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{line}:13: findings[1].status (demo-001): commit {closed} "销号": '
+        f'ledgers/demo.yaml:{line}:13: demo-001.status: commit {closed} "销号": '
         "status changed from open to closed without the events that lead to it (close, or submit and the sign-off)\n"
     )
 
@@ -99,7 +99,7 @@ def test_an_edited_history_event_is_reported_at_the_event(run: Run, repo: Path) 
     assert result.exit_code == 1
     line = line_of(repo, "      - date: 2021-08-15")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{line}:9: findings[1].history[2] (demo-001): commit {sha} "backdate the close": '
+        f'ledgers/demo.yaml:{line}:9: demo-001.history[2]: commit {sha} "backdate the close": '
         "history event 2 (close of 2021-09-01) was changed; the history is append-only\n"
     )
 
@@ -118,9 +118,9 @@ def test_removed_events_are_reported(run: Run, repo: Path) -> None:
     history = line_of(repo, "    history:", after="  - id: demo-002")
     status = line_of(repo, "    status: open", after="  - id: demo-002")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{status}:13: findings[2].status (demo-002): commit {sha} "undo start": '
+        f'ledgers/demo.yaml:{status}:13: demo-002.status: commit {sha} "undo start": '
         "status changed from in_progress to open without the events that lead to it\n"
-        f'ledgers/demo.yaml:{history + 1}:7: findings[2].history (demo-002): commit {sha} "undo start": '
+        f'ledgers/demo.yaml:{history + 1}:7: demo-002.history: commit {sha} "undo start": '
         "1 history event removed (from event 2, start of 2021-08-02); the history is append-only\n"
     )
 
@@ -200,7 +200,7 @@ def test_a_merge_is_judged_by_what_it_made(run: Run, repo: Path) -> None:
     assert result.exit_code == 1
     line = line_of(repo, "    deadline: 2022-06-30")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{line}:15: findings[2].deadline (demo-002): commit {sha} "Merge branch side": '
+        f'ledgers/demo.yaml:{line}:15: demo-002.deadline: commit {sha} "Merge branch side": '
         f"deadline changed from 2021-12-31 to 2022-06-30 {DEADLINE_RULE}\n"
     )
 
@@ -213,7 +213,7 @@ def test_a_hand_edit_not_yet_committed_is_reported(run: Run, repo: Path) -> None
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout == (
-        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): the change not yet committed: "
+        "ledgers/demo.yaml:14:15: demo-001.deadline: the change not yet committed: "
         f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n"
     )
     ledger.write_text(
@@ -230,7 +230,7 @@ def test_history_since_and_accept_acknowledge_old_hand_edits(run: Run, repo: Pat
     settings.write_text(f"check:\n  accept: [{first}]\n", encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1
-    assert [line.split(": ", 2)[1] for line in result.stdout.splitlines()] == ["findings[2].deadline (demo-002)"]
+    assert [line.split(": ", 2)[1] for line in result.stdout.splitlines()] == ["demo-002.deadline"]
     settings.write_text(f"check:\n  history_since: {second}\n", encoding="utf-8")
     assert (run("check").exit_code, run("check").stdout) == (0, "")
     later = hand_commit(repo, "title: 理论学习不深入", "title: 理论学习不够深入", "title only")  # no rule broken
@@ -325,4 +325,46 @@ def test_a_version_too_large_to_be_a_ledger_is_not_read(run: Run, repo: Path, mo
     result = run("--no-cache", "check")
     assert (result.exit_code, result.stdout) == (0, "")
     monkeypatch.setattr(history, "MAX_VERSION_BYTES", size)
-    assert run("--no-cache", "check").stdout.startswith("ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): commit ")
+    assert run("--no-cache", "check").stdout.startswith("ledgers/demo.yaml:14:15: demo-001.deadline: commit ")
+
+
+def test_outside_git_the_history_note_only_when_the_history_was_asked_for(
+    run: Run, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ledgers kept in a plain folder: `check` says nothing of git (the note would come on
+    every run and help nobody); once rectify.yaml asks for the history (check.history_since
+    or check.accept) it says why the history was not looked at, in the user's language."""
+    ok = "ok: 1 ledger, 2 findings in ledgers\n"
+    result = run("check")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", ok)
+    (tmp_path / "rectify.yaml").write_text("check:\n  history_since: 2024-03-01\n", encoding="utf-8")
+    result = run("check")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "note: the ledgers are not in a git repository, so their history was not checked\n" + ok
+    result = run("check", "--lang", "zh")
+    assert result.stderr.splitlines()[0] == "提示：台账不在 git 仓库中，未检查其修改历史"
+    (tmp_path / "rectify.yaml").write_text("check:\n  accept: [3f2a9c1]\n", encoding="utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))  # no git on the PATH either
+    result = run("check")
+    assert result.stderr == "note: git is not installed, so the ledgers' history was not checked\n" + ok
+    (tmp_path / "rectify.yaml").unlink()
+    assert run("check").stderr == ok  # no git, no repository, nothing asked: no note
+    monkeypatch.setenv("PATH", os.defpath)
+
+
+def test_a_hand_edit_is_reported_in_the_language_asked_though_its_verdict_is_kept(run: Run, repo: Path) -> None:
+    """The verdicts kept under .git hold their messages: each language keeps its own, so a
+    check in Chinese after one in English (and back) speaks the language asked for."""
+    sha = hand_commit(repo, "deadline: 2021-10-31", "deadline: 2031-10-31", "改期")
+    english = run("check")
+    assert english.stdout.startswith(
+        f'ledgers/demo.yaml:14:15: demo-001.deadline: commit {sha} "改期": deadline changed from'
+    )
+    chinese = run("check", "--lang", "zh")
+    assert chinese.exit_code == 1
+    assert chinese.stdout == (
+        f"ledgers/demo.yaml:14:15: demo-001.deadline: 提交 {sha}“改期”：整改时限由 2021-10-31 改为 "
+        "2031-10-31，但没有经批准的延期（extend）记录（原整改时限保持不变；只有 `rectify extend` 才能变更现行整改时限）\n"
+    )
+    assert run("check").stdout == english.stdout  # both kept: English again from the store
+    assert run("check", "--lang", "zh").stdout == chinese.stdout

@@ -209,8 +209,9 @@ class LedgersBase:
         committed) that changed a ledger of ``loaded`` (from :meth:`check`) in a way no
         rectify step does, at the finding's place in today's file and naming the commit
         (:func:`rectify.files.history.hand_edit_problems`). Returns ``(problems, note)``,
-        the note saying why the history was not looked at (no git, not a repository, a
-        shallow clone), else None. Raises :class:`LedgerError` for a commit named in
+        the note saying why the history was not looked at where the user expects it
+        looked at (a shallow clone, git missing beside a ``.git``, no repository while
+        ``rectify.yaml`` asks for the history), else None. Raises :class:`LedgerError` for a commit named in
         ``rectify.yaml``'s ``check`` settings that the repository does not hold."""
         from rectify.files.history import hand_edit_problems
 

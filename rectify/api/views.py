@@ -47,7 +47,7 @@ class FiguresMixin(LedgersBase):
         if tree and unit is not None:
             units = self.unit_counts(as_of, supervisor, under=unit)
             rows, total = figures.unit_rows_of(units, tree=True)
-            return rows, total, next(item.name for item, _ in units if item.id == unit)
+            return rows, total, next(item.name for item, __ in units if item.id == unit)
         if unit is None and by in (None, "unit"):  # the usual table: each unit's figures, read one at a time
             rows, total = figures.unit_rows_of(self.unit_counts(as_of, supervisor, under), tree=tree)
             return rows, total, None

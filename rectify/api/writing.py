@@ -118,7 +118,9 @@ class WritingMixin(LedgersBase):
             first = exc.errors(include_url=False)[0]
             raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
         if (problem := windows_name_problem(f"{unit_id}{LEDGER_SUFFIX}")) is not None:  # ledgers travel to Windows
-            raise UsageError(f"unit id {unit_id!r} cannot name a ledger file: {problem}")
+            raise UsageError(
+                _("unit id {unit_id!r} cannot name a ledger file: {problem}").format(unit_id=unit_id, problem=problem)
+            )
         path = ledger_path(self.folder, unit_id)
         wants = self._wants_commit(commit)
         signing = self._signing(wants, key)
@@ -383,16 +385,17 @@ class WritingMixin(LedgersBase):
         if on is None:
             for uid in groups:
                 if uid in known and known[uid].inspection.feedback_date is None:
-                    message = (
-                        f"{uid} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
+                    message = _(
+                        "{units} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
                         "over"
-                    )
+                    ).format(units=uid)
                     problems.append(Problem(display(self.unit_file(uid)), 1, 1, message))
             if new_units:
                 names = ", ".join(u.id for u in new_units)
-                message = (
-                    f"{names} has no feedback date (反馈日期): give --date DATE, the day the findings were handed over"
-                )
+                message = _(
+                    "{units} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
+                    "over"
+                ).format(units=names)
                 problems.append(Problem(display(self.folder), 1, 1, message))
         return problems
 

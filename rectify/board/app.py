@@ -329,7 +329,7 @@ def _chosen(view: View, ledgers: list[Ledger]) -> list[Ledger]:
         ]
         out = [ledger for ledger in out if ledger.findings]
     if view.below is not None:
-        rows, _ = figures.unit_rows(out, view.day)
+        rows, __ = figures.unit_rows(out, view.day)
         low = {row.key for row in rows if view.is_below(row.counts)}
         out = [ledger for ledger in out if ledger.unit.id in low]
     return out

@@ -16,6 +16,7 @@ import re
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 from rectify.errors import UsageError
+from rectify.i18n import _
 
 _FORBIDDEN = re.compile(r'[<>:"|?*\\\x00-\x1f]')
 """Characters Windows does not allow in a file or folder name (Microsoft, "Naming Files,
@@ -36,14 +37,15 @@ def windows_name_problem(name: str) -> str | None:
     None when it can. Checked: the characters ``< > : " | ? * \\`` and control characters,
     a trailing dot or space (Windows drops it), and the device names (``con.yaml``)."""
     if _FORBIDDEN.search(name):
-        return (
-            f"{name!r} holds a character Windows does not allow in a file name"
-            ' (< > : " | ? * \\ or a control character)'
-        )
+        return _(
+            '{name} holds a character Windows does not allow in a file name (< > : " | ? * \\ or a control character)'
+        ).format(name=repr(name))
     if name.endswith((".", " ")) and name not in (".", ".."):
-        return f"{name!r} ends with a dot or a space, which Windows drops"
+        return _("{name} ends with a dot or a space, which Windows drops").format(name=repr(name))
     if _reserved(name):
-        return f"{name!r} is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+        return _("{name} is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)").format(
+            name=repr(name)
+        )
     return None
 
 
@@ -53,16 +55,16 @@ def recorded_path_problem(path: str) -> str | None:
     relative, ``/``-separated (``evidence/jinhua-037/规程.pdf``), without ``..``, a drive
     or ``\\``, and every part a name Windows can hold (:func:`windows_name_problem`)."""
     if "\\" in path:
-        return "is written with \\; write it with / so that it reads the same on every machine"
+        return _("is written with \\; write it with / so that it reads the same on every machine")
     parts = PurePosixPath(path).parts
     if not parts or path.startswith("/") or PureWindowsPath(path).drive:
-        return "is not a path inside the repository: record it relative to the repository"
+        return _("is not a path inside the repository: record it relative to the repository")
     if ".." in parts:
-        return "lies outside the repository"
+        return _("lies outside the repository")
     for part in parts:
         problem = windows_name_problem(part)
         if problem is not None:
-            return f"cannot be checked out on Windows: {problem}"
+            return _("cannot be checked out on Windows: {problem}").format(problem=problem)
     return None
 
 
@@ -91,13 +93,19 @@ def repository_path(given: PurePath, root: PurePath, here: PurePath, typed: obje
     try:
         relative = absolute.relative_to(base)
     except ValueError:
-        raise UsageError(f"evidence file {shown} is outside the repository ({root}); copy it in first") from None
+        raise UsageError(
+            _("evidence file {path} is outside the repository ({root}); copy it in first").format(path=shown, root=root)
+        ) from None
     if not relative.parts:
-        raise UsageError(f"evidence {shown} is the repository itself; name the files in it")
+        raise UsageError(_("evidence {path} is the repository itself; name the files in it").format(path=shown))
     for part in relative.parts:
         problem = windows_name_problem(part)
         if problem is not None:  # the ledger is shared with Windows machines
-            raise UsageError(f"evidence file {shown} cannot be checked out on Windows: {problem}; rename it")
+            raise UsageError(
+                _("evidence file {path} cannot be checked out on Windows: {problem}; rename it").format(
+                    path=shown, problem=problem
+                )
+            )
     return relative.as_posix()
 
 

@@ -150,7 +150,11 @@ def _since(value: object) -> object:
         return parse_date(text)
     if text is None or not re.match(_REVISION_RE, text):
         shown = str(value)[:40]
-        raise ValueError(f"expected a date written YYYY-MM-DD or a commit hash (7 to 40 hex digits), got {shown!r}")
+        raise ValueError(
+            _("expected a date written YYYY-MM-DD or a commit hash (7 to 40 hex digits), got {value!r}").format(
+                value=shown
+            )
+        )
     return text.lower()
 
 
@@ -159,7 +163,7 @@ def _revision(value: object) -> object:
 
     text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
     if text is None or not re.match(_REVISION_RE, text):
-        raise ValueError(f"expected a commit hash (7 to 40 hex digits), got {str(value)[:40]!r}")
+        raise ValueError(_("expected a commit hash (7 to 40 hex digits), got {value!r}").format(value=str(value)[:40]))
     return text.lower()
 
 

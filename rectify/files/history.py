@@ -22,6 +22,7 @@ from rectify.files import yamlread
 from rectify.files.gitops import Commit
 from rectify.files.ledgerfile import MAX_LEDGER_BYTES
 from rectify.files.paths import display
+from rectify.i18n import _, current
 
 if TYPE_CHECKING:
     from rectify.files.ledgerfile import Loaded
@@ -77,8 +78,9 @@ _UNKNOWN = object()
 HISTORY_CACHE = "history.json"
 """The verdicts on pairs of versions, kept beside the ledger cache in the git folder."""
 
-HISTORY_FORMAT = 1
-"""The layout of the verdicts kept; raise it when what is stored changes."""
+HISTORY_FORMAT = 2
+"""The layout of the verdicts kept; raise it when what is stored changes (2: kept per
+language, as the verdicts hold their messages)."""
 
 _ABSENT = "0" * 40
 MAX_VERSION_BYTES = MAX_LEDGER_BYTES
@@ -114,7 +116,7 @@ def _touches(root: Path, inside: str, exclude: str | None) -> list[_Touch]:
     out = _git(args, root).decode("utf-8", "replace")
     found: list[_Touch] = []
     for record in out.split("\x00")[1:]:
-        head, _, body = record.partition("\n")
+        head, __, body = record.partition("\n")
         sha, parents, when, subject = head.split("\x1f", 3)
         files: dict[str, tuple[tuple[str, ...], str]] = {}
         for line in body.splitlines():
@@ -164,14 +166,18 @@ def _pair_key(before: tuple[str, ...], after: str) -> str:
 
 class _Verdicts:
     """The verdicts (lists of :class:`HandEdit`) on pairs of versions, kept in ``path``
-    (None: kept in memory only) under the key of rectify's version and the store's layout."""
+    (None: kept in memory only) under the key of rectify's version, the store's layout and
+    the language (a verdict holds its message, in the language it was judged in); the
+    verdicts of the same version in the other languages are kept as they are."""
 
     def __init__(self, path: Path | None) -> None:
         from rectify import __version__
 
         self.path = path
-        self.key = f"{HISTORY_FORMAT}/{__version__}"
+        family = f"{HISTORY_FORMAT}/{__version__}/"
+        self.key = family + current()
         self.known: dict[str, list[list[Any]]] = {}
+        self.others: dict[str, Any] = {}
         self.changed = False
         if path is None:
             return
@@ -179,9 +185,12 @@ class _Verdicts:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        kept = data.get(self.key) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return
+        kept = data.get(self.key)
         if isinstance(kept, dict):
             self.known = kept
+        self.others = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith(family) and k != self.key}
 
     def get(self, key: str) -> list[HandEdit] | None:
         found = self.known.get(key)
@@ -206,7 +215,7 @@ class _Verdicts:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=".history-", dir=self.path.parent)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                json.dump({self.key: self.known}, out, ensure_ascii=False)
+                json.dump({**self.others, self.key: self.known}, out, ensure_ascii=False)
             os.replace(name, self.path)
         except OSError:
             pass
@@ -261,14 +270,15 @@ def history_settings(folder: Path) -> tuple[str | None, date | None, set[str]]:
     if isinstance(settings.history_since, str):
         exclude = _resolve(root, settings.history_since)
         if exclude is None:
-            message = f"no commit {settings.history_since} in this repository"
+            message = _("no commit {revision} in this repository").format(revision=settings.history_since)
             raise _setting_problem(folder, ("check", "history_since"), message)
     else:
         since_day = settings.history_since
     for number, revision in enumerate(settings.accept):
         full = _resolve(root, revision)
         if full is None:
-            raise _setting_problem(folder, ("check", "accept", number), f"no commit {revision} in this repository")
+            message = _("no commit {revision} in this repository").format(revision=revision)
+            raise _setting_problem(folder, ("check", "accept", number), message)
         accepted.add(full)
     return exclude, since_day, accepted
 
@@ -287,7 +297,11 @@ def hand_edit_problems(loaded: list[Loaded], folder: Path, keep: bool = True) ->
     ``keep``), so only pairs not judged before are read and parsed.
 
     Returns ``(problems, note)``: the note says in one line why the history was not
-    looked at (git missing, not a repository, a shallow clone), else None. Raises
+    looked at, else None. It is given where the user expects the history judged: a
+    shallow clone, git failing, git missing while the ledgers lie in a git working tree
+    (a ``.git`` above them), and, for git missing or no repository, ``check.history_since``
+    or ``check.accept`` set in ``rectify.yaml``. Ledgers kept in a plain folder (no git,
+    nothing asked) get no note: it would be said on every ``check`` and help nobody. Raises
     :class:`LedgerError` for a commit in ``rectify.yaml`` that the repository does not hold.
     """
     import shutil
@@ -295,14 +309,28 @@ def hand_edit_problems(loaded: list[Loaded], folder: Path, keep: bool = True) ->
     from rectify.files.gitops import GitError, toplevel
 
     if shutil.which("git") is None:
-        return [], "git is not installed, so the ledgers' history was not checked"
+        here = folder.resolve()
+        if _history_asked(folder) or any((up / ".git").exists() for up in (here, *here.parents)):
+            return [], _("git is not installed, so the ledgers' history was not checked")
+        return [], None
     root = toplevel(folder)
     if root is None:
-        return [], "the ledgers are not in a git repository, so their history was not checked"
+        if _history_asked(folder):
+            return [], _("the ledgers are not in a git repository, so their history was not checked")
+        return [], None
     try:
         return _hand_edits(loaded, folder, root, keep)
     except GitError as exc:
-        return [], f"the ledgers' history was not checked: {exc}"
+        return [], _("the ledgers' history was not checked: {error}").format(error=exc)
+
+
+def _history_asked(folder: Path) -> bool:
+    """True when ``rectify.yaml`` sets ``check.history_since`` or ``check.accept`` for
+    ``folder``: the user expects the git history judged."""
+    from rectify.files.config import config_for
+
+    settings = config_for(folder).check
+    return settings.history_since is not None or bool(settings.accept)
 
 
 def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> tuple[list[Problem], str | None]:
@@ -316,7 +344,8 @@ def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> t
     from rectify.files.gitops import _git, blobs
 
     if _git(["rev-parse", "--is-shallow-repository"], root).decode().strip() == "true":
-        return [], "the repository is a shallow clone, so the ledgers' history was not checked (git fetch --unshallow)"
+        note = _("the repository is a shallow clone, so the ledgers' history was not checked (git fetch --unshallow)")
+        return [], note
     if _resolve(root, "HEAD") is None:
         return [], None  # no commit yet: no history to judge
     exclude, since_day, accepted = history_settings(folder)
@@ -332,7 +361,8 @@ def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> t
             continue
         for name, (before, after) in touch.files.items():
             if name in today:
-                changes.append((f'commit {touch.sha[:7]} "{_subject(touch.subject)}"', name, before, after))
+                label = _('commit {hash} "{subject}"').format(hash=touch.sha[:7], subject=_subject(touch.subject))
+                changes.append((label, name, before, after))
     worktree: dict[str, bytes] = {}
     names = list(today)
     if names:
@@ -346,11 +376,11 @@ def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> t
             head = committed.get(name, _ABSENT)
             if blob_id(raw) != head:
                 worktree[blob_id(raw)] = raw
-                changes.append(("the change not yet committed", name, (head,), blob_id(raw)))
+                changes.append((_("the change not yet committed"), name, (head,), blob_id(raw)))
     store = _Verdicts(cache_dir(folder) / HISTORY_CACHE if keep else None)
     verdicts: dict[str, list[HandEdit]] = {}
     wanted: list[tuple[str, tuple[str, ...], str]] = []
-    for _, name, before, after in changes:
+    for __, name, before, after in changes:
         key = _pair_key(before, after)
         kept = store.get(key)
         if kept is not None:
@@ -358,7 +388,7 @@ def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> t
         elif key not in verdicts:
             verdicts[key] = []
             wanted.append((name, before, after))
-    ids = _small(root, sorted({b for _, bs, a in wanted for b in (*bs, a) if b != _ABSENT and b not in worktree}))
+    ids = _small(root, sorted({b for __, bs, a in wanted for b in (*bs, a) if b != _ABSENT and b not in worktree}))
     contents: dict[str, bytes | None] = dict(zip(ids, blobs(root, ids), strict=True)) if ids else {}
     contents.update(worktree)
     parsed: dict[str, dict[str, Finding | None] | None] = {}  # a blob is "after" of one change, "before" of the next
@@ -408,7 +438,7 @@ def _small(root: Path, ids: list[str]) -> list[str]:
 def _placed(item: Loaded, edit: HandEdit, commit_label: str) -> list[Problem]:
     """The problem of ``edit`` at its place in today's file ``item``; a finding deleted is
     reported only while it is still gone (at the file's 1:1)."""
-    message = f"{commit_label}: {edit.message}"
+    message = _("{commit}: {problem}").format(commit=commit_label, problem=edit.message)
     index = next((i for i, f in enumerate(item.ledger.findings) if f.id == edit.finding), None)
     if edit.field == "deleted":
         return [] if index is not None else [Problem(item.name, 1, 1, message, edit.finding)]

@@ -206,6 +206,9 @@ YAML_WORDS: tuple[tuple[str, str], ...] = (
     (r"did not find expected key", N_("did not find expected key")),
     (r"did not find expected node content", N_("did not find expected node content")),
     (r"did not find expected '-' indicator", N_("did not find expected '-' indicator")),
+    (r"did not find expected ',' or '\]'", N_("did not find expected ',' or ']'")),
+    (r"did not find expected ',' or '}'", N_("did not find expected ',' or '}}'")),
+    (r"exceeded maximum nesting depth", N_("exceeded maximum nesting depth")),
     (r"found character that cannot start any token", N_("found a character that cannot start any token")),
     (r"found a tab character that violates indentation", N_("found a tab character that violates indentation")),
     (r"mapping keys are not allowed here", N_("mapping keys are not allowed here")),
@@ -223,6 +226,8 @@ YAML_WORDS: tuple[tuple[str, str], ...] = (
     (r"while scanning a quoted scalar", N_("while scanning a quoted scalar")),
     (r"while scanning a double-quoted scalar", N_("while scanning a double-quoted scalar")),
     (r"while scanning a block scalar", N_("while scanning a block scalar")),
+    (r"while scanning a plain scalar", N_("while scanning a plain scalar")),
+    (r"while increasing flow level", N_("while increasing flow level")),
     (r"while scanning for the next token", N_("while scanning for the next token")),
     (r"while parsing a block mapping", N_("while parsing a block mapping")),
     (r"while parsing a block collection", N_("while parsing a block collection")),
@@ -345,14 +350,15 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     doc._marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
         if depth == MAX_DEPTH + 1:
-            problems.append(Problem(doc.path, *doc._marks[path], f"nested more than {MAX_DEPTH} levels deep"))
+            message = _("nested more than {depth} levels deep").format(depth=MAX_DEPTH)
+            problems.append(Problem(doc.path, *doc._marks[path], message))
         return None
     if id(node) in doc._seen:
         problems.append(
             Problem(
                 doc.path,
                 *doc._marks[path],
-                "anchors and aliases (& and *) are not allowed in a ledger; write the value out",
+                _("anchors and aliases (& and *) are not allowed in a ledger; write the value out"),
             )
         )
         return None
@@ -371,7 +377,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     for key_node, value_node in node.value:
         key_where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(doc.path, *key_where, "a key must be a plain word"))
+            problems.append(Problem(doc.path, *key_where, _("a key must be a plain word")))
             continue
         key = key_node.value
         if key in result:
@@ -380,7 +386,9 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
                 Problem(
                     doc.path,
                     *key_where,
-                    f"duplicate key {key!r} (first given at line {first[0]}); keep one of them",
+                    _("duplicate key {key!r} (first given at line {line}); keep one of them").format(
+                        key=key, line=first[0]
+                    ),
                 )
             )
             continue
