@@ -237,7 +237,8 @@ def test_board_shows_the_figures_of_status(site: Site, browser: Any, run: Run) -
     browser.get(site.url)
     rows = _status(run, site)
     assert _totals(browser) == _expected(rows[-1])
-    assert _text(browser, "h1") == "挂图作战"  # the browser asks for Chinese
+    assert _text(browser, "h1") == "总览"  # the browser asks for Chinese
+    assert _text(browser, "header a.brand") == "挂图作战"  # once, in the top bar
     shown = {
         row.get_attribute("data-unit"): row.find_element(By.CSS_SELECTOR, "td.rate").text
         for row in browser.find_elements(By.CSS_SELECTOR, "tr.unit-row")
@@ -313,6 +314,61 @@ def test_units_below_95_their_overdue_owners_and_the_last_return(site: Site, bro
     browser.get(site.url + "finding/xss-002?as_of=2021-11-01&lang=en")  # as it stood then: the first return
     assert _text(browser, "#last-return blockquote.opinion") == "第一次退回：缺少会议纪要"
     assert "Returned on 2021-10-25, by 王审核" in _text(browser, "#last-return")
+
+
+UNFINISHED_BELOW_95 = [
+    "dongyang-033", "lanxi-003", "lanxi-027", "wucheng-035", "wuyi-020", "yiwu-037", "dongyang-003", "dongyang-007",
+    "jindong-011", "yongkang-004", "yongkang-026", "jindong-001", "wucheng-028", "wuyi-026", "yiwu-011", "yiwu-031",
+]  # fmt: skip
+"""The 16 findings of the shipped units below 95% not closed on 2021-12-31 (the supervisor's
+count in trial 2), earliest deadline in force first."""
+
+
+def test_the_readme_recipe_lists_the_unfinished_work_of_the_units_below_95(
+    site: Site, browser: Any, run: Run
+) -> None:
+    """README's recipe, clicked: 95 in 完成率低于, 查看, then 逾期与临期 at the top. The
+    未完成 section names every finding of those units not closed on the as-of date, with its
+    owner, deadline in force, days overdue and last return opinion, as `list` has them."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    browser.find_element(By.ID, "below").send_keys("95")
+    _follow(browser, browser.find_element(By.ID, "apply"))
+    _follow(browser, browser.find_element(By.ID, "nav-late"))
+    assert "below=95" in browser.current_url and _text(browser, "#active-filters") == "低于 95%"
+    rows = _status(run, site)[:-1]
+    below = {row["unit"] for row in rows if row["closed"] * 100 < 95 * row["findings"]}
+    listed = json.loads(run("--ledgers", str(site.ledgers), "list", "--format", "json").output)
+    expected = {f["id"]: f for f in listed if f["unit"] in below and f["status"] != "closed"}
+    shown = browser.find_elements(By.CSS_SELECTOR, "#unfinished tr.finding-row")
+    ids = [row.get_attribute("data-finding") for row in shown]
+    assert sorted(ids) == sorted(expected)
+    assert [i for i in ids if not i.startswith("xss-")] == UNFINISHED_BELOW_95
+    assert _text(browser, "#unfinished-heading") == f"未完成问题 ({len(expected)})"
+    for row in shown:
+        found = expected[row.get_attribute("data-finding")]
+        assert row.find_element(By.CSS_SELECTOR, "td.owner").text == (found["owner"] or "")
+    late = browser.find_element(By.CSS_SELECTOR, '#unfinished tr[data-finding="xss-002"]')
+    assert "overdue" in late.get_attribute("class") and "2021-11-15 退回" in late.text and RETURN_OPINION in late.text
+    long_term = browser.find_element(By.CSS_SELECTOR, '#unfinished tr[data-finding="dongyang-007"]')
+    assert long_term.text.split()[1:] == ["东阳市人民检察院", "四大检察职能发挥不平衡不充分", "长期坚持", "2022-06-30", "刘某某"]
+    assert long_term.find_element(By.CSS_SELECTOR, "td.days-late").text == ""
+
+
+def test_an_overdue_count_of_zero_is_no_alarm(site: Site, browser: Any) -> None:
+    """0 overdue is drawn as a plain number, not as a red link; a count above 0 links to
+    the overdue list in red."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "?below=95&supervisor=%E7%9D%A3%E5%AF%BC%E4%BA%8C%E7%BB%84")  # 督导二组
+    zero = browser.find_element(By.CSS_SELECTOR, "#total-overdue")
+    assert zero.text == "0" and not zero.find_elements(By.TAG_NAME, "a")
+    assert zero.value_of_css_property("color") == "rgba(34, 34, 34, 1)"
+    assert zero.value_of_css_property("text-decoration-line") == "none"
+    browser.get(site.url)
+    alarm = browser.find_element(By.CSS_SELECTOR, "#total-overdue a")
+    assert alarm.value_of_css_property("color") == "rgba(214, 40, 40, 1)"
 
 
 def test_the_unit_page_shows_overdue_owners_and_return_opinions(site: Site, browser: Any) -> None:
@@ -420,13 +476,13 @@ def test_switch_language(site: Site, browser: Any) -> None:
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
     _follow(browser, browser.find_element(By.ID, "lang"))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-    assert _text(browser, "h1") == "Rectification board"
+    assert _text(browser, "h1") == "Board"
     _follow(browser, browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link'))
     assert "lang=en" in browser.current_url and _text(browser, "#findings th") == "ID"  # the choice is kept
     status, _, body = site.get("/", headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.8"})
-    assert status == 200 and "<h1>Rectification board</h1>" in body.decode()
+    assert status == 200 and "<h1>Board</h1>" in body.decode()
     status, _, body = site.get("/", headers={"Accept-Language": "fr, zh-TW;q=0.5, en;q=0.3"})
-    assert "<h1>挂图作战</h1>" in body.decode()
+    assert "<h1>总览</h1>" in body.decode()
 
 
 def test_screenshot_shows_the_three_bar_colours(site: Site, browser: Any) -> None:

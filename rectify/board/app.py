@@ -531,15 +531,19 @@ def _evidence_rows(lib: Ledgers, found: Finding) -> list[tuple[Evidence, str, st
 
 @remembered
 def late(request: Request, view: View, everything: list[Ledger]) -> Response:
-    """Overdue findings, most overdue first, and those due within ``?within=`` days."""
+    """Overdue findings, most overdue first, those due within ``?within=`` days, and every
+    finding of the filtered units not closed on the as-of date (未完成), with owner,
+    deadline in force, days overdue and the last return opinion."""
     raw = request.query_params.get("within", "14")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or int(raw) > 3650:
         raise Refused("bad_within")
     within = int(raw)
-    found = figures.overdue(_chosen(view, everything), view.day, within)
+    chosen = _chosen(view, everything)
+    found = figures.overdue(chosen, view.day, within)
     return _page(
         request, view, "late.html", overdue=[x for x in found if x.days > 0], soon=[x for x in found if x.days <= 0],
-        within=within, returned=_returned(view.day),
+        within=within, returned=_returned(view.day), unfinished=figures.not_closed(chosen, view.day),
+        names={ledger.unit.id: ledger.unit.name for ledger in chosen}, late_days=_late_days(view.day),
     )  # fmt: skip
 
 

@@ -412,6 +412,11 @@ BOARD: dict[str, tuple[str, str]] = {
     "returned_on": ("{date} 退回", "Returned on {date}"),
     "returned_by": ("退回人：{who}", "by {who}"),
     "unit_overdue": ("本单位逾期问题", "This unit's overdue findings"),
+    "unfinished": ("未完成问题", "Not yet closed"),
+    "unfinished_hint": (
+        "截至 {date} 尚未销号的问题（含长期坚持），按现行时限排列。",
+        "Findings not closed on {date} (long-term ones included), by deadline in force.",
+    ),
     "matched": ("匹配内容", "Matched in"),
     "opinion_of": ("{date}{action}意见", "{action} note of {date}"),
     "results_capped": ("（仅列出前 {shown} 个）", "(only the first {shown} are listed)"),
