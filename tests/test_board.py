@@ -356,6 +356,19 @@ def test_the_readme_recipe_lists_the_unfinished_work_of_the_units_below_95(
     assert long_term.find_element(By.CSS_SELECTOR, "td.days-late").text == ""
 
 
+@pytest.mark.parametrize("path", ["/", "/late", "/problems", "/search?q=%E9%80%80%E5%9B%9E"])
+def test_every_page_that_filters_shows_the_filter(site: Site, browser: Any, path: str) -> None:
+    """A filtered page says so: 高频问题 under 低于 95% counts the units below 95% only,
+    so it shows the same chip as the others; without a filter there is no chip."""
+    from selenium.webdriver.common.by import By
+
+    joiner = "&" if "?" in path else "?"
+    browser.get(site.url.rstrip("/") + path + joiner + "below=95&supervisor=%E7%9D%A3%E5%AF%BC%E4%BA%8C%E7%BB%84")
+    assert _text(browser, "#active-filters") == "督导组：督导二组；低于 95%"
+    browser.get(site.url.rstrip("/") + path)
+    assert not browser.find_elements(By.ID, "active-filters")
+
+
 def test_an_overdue_count_of_zero_is_no_alarm(site: Site, browser: Any) -> None:
     """0 overdue is drawn as a plain number, not as a red link; a count above 0 links to
     the overdue list in red."""
