@@ -773,6 +773,30 @@ def test_kept_ledgers_hold_each_text_and_date_once(shipped: Path, monkeypatch: p
     assert len({id(owner) for owner in plain_owners}) > 1  # a plain read makes a copy per finding
 
 
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2026-12-03"])
+def test_the_chart_draws_the_weeks_of_the_word_bulletin(
+    site: Site, browser: Any, run: Run, tmp_path: Path, as_of: str
+) -> None:
+    """The board's trend is the Word 通报's: the last eight weekly points ending on the
+    as-of date (trend.recent_days), not years of a flat line; the chart's first and last
+    dates and its last rate are those of the 通报's 整改进度趋势 table."""
+    import docx
+    from selenium.webdriver.common.by import By
+
+    out = tmp_path / "通报.docx"
+    made = run("--ledgers", str(site.ledgers), "report", "-o", str(out), "--as-of", as_of, "--lang", "zh")
+    assert made.exit_code == 0, made.output
+    table = docx.Document(str(out)).tables[-1]
+    weeks = [[cell.text for cell in row.cells] for row in table.rows][1:]
+    assert len(weeks) == 8 and weeks[-1][0] == as_of
+    browser.get(f"{site.url}?as_of={as_of}")
+    chart = browser.find_element(By.CSS_SELECTOR, "#trend svg.trend")
+    assert len(chart.find_element(By.TAG_NAME, "polyline").get_attribute("points").split()) == 8
+    labels = [t.text for t in chart.find_elements(By.TAG_NAME, "text") if t.get_attribute("y") == "212"]
+    assert labels[0] == weeks[0][0] and labels[-1] == as_of[5:]
+    assert weeks[-1][2] in chart.text  # the last rate, written beside its point
+
+
 def test_the_trend_equals_count_on_each_day(shipped: Path) -> None:
     """The trend works out each finding's facts once per number of its events; every point
     still equals count() on its day, field by field (the board draws this trend)."""

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -355,17 +355,6 @@ def _rank_key(row: figures.Row) -> tuple[Fraction, int, str]:
     return (-rate, -counts.findings, row.key)
 
 
-def _trend_days(ledgers: list[Ledger], day: date) -> list[date]:
-    """The trend's points: weekly over the last half year of figures, else monthly over
-    at most the last three years (a page answers fast however old the ledgers are)."""
-    first = trends.first_day(ledgers)
-    if first is None or first > day:
-        return []
-    if (day - first).days <= 26 * 7:
-        return trends.trend_days(first, day, "week")
-    return trends.trend_days(max(first, day - timedelta(days=3 * 365)), day, "month")
-
-
 def _page(request: Request, view: View | None, name: str, status: int = 200, **extra: Any) -> Response:
     """The page of template ``name``, encoded piece by piece (a long list is never held
     twice over as one text and its bytes)."""
@@ -441,11 +430,11 @@ def remembered(make: PageMaker) -> Callable[[Request], Response]:
 @remembered
 def board(request: Request, view: View, everything: list[Ledger]) -> Response:
     """The board: totals, units ranked by rate with their bars, overdue, the change since
-    a date, the trend, the filters and the as-of date picker."""
+    a date, the trend of the last eight weeks, the filters and the as-of date picker."""
     chosen = _chosen(view, everything)
     data = trends.bulletin(chosen, view.day, view.since, every=None)
     ranked = sorted(data.rows, key=_rank_key)
-    points = trends.trend(chosen, _trend_days(chosen, view.day))
+    points = trends.trend(chosen, trends.recent_days(chosen, view.day))  # the Word 通报's weeks
     return _page(
         request, view, "board.html",
         rows=[(row, Bar.of(row.counts)) for row in ranked], total=data.total, total_bar=Bar.of(data.total),
