@@ -103,6 +103,8 @@ findings:
         note: 退回：佐证材料只有草稿，须附印发文件和整改前后对比
 """
 RETURN_OPINION = "退回：佐证材料只有草稿，须附印发文件和整改前后对比"
+RETURN_SHOWN = "佐证材料只有草稿，须附印发文件和整改前后对比"
+"""The opinion as shown after a label that already says 退回 (not 退回 twice)."""
 BLUE, YELLOW, RED = (0x1F, 0x5F, 0xBF), (0xF2, 0xC2, 0x00), (0xD6, 0x28, 0x28)
 
 
@@ -304,13 +306,14 @@ def test_units_below_95_their_overdue_owners_and_the_last_return(site: Site, bro
     row = browser.find_element(By.CSS_SELECTOR, '#overdue tr[data-finding="xss-002"]')
     assert row.find_element(By.CSS_SELECTOR, "td.owner").text == "周某某"
     returned = row.find_element(By.CSS_SELECTOR, "td.returned").text
-    assert "2021-11-15 退回" in returned and "李督导" in returned and RETURN_OPINION in returned
+    assert returned == f"2021-11-15 退回，退回人：李督导\n{RETURN_SHOWN}"  # 退回 said once
     assert "缺少会议纪要" not in returned  # the last return, not the first
     assert browser.find_element(By.CSS_SELECTOR, '#overdue tr[data-finding="xss-001"] td.returned').text == ""
     _follow(browser, row.find_element(By.CSS_SELECTOR, "a.finding-link"))
     box = _text(browser, "#last-return")
     assert box.startswith("最近一次退回意见") and "2021-11-15 退回" in box and "退回人：李督导" in box
-    assert _text(browser, "#last-return blockquote.opinion") == RETURN_OPINION
+    assert _text(browser, "#last-return blockquote.opinion") == RETURN_SHOWN
+    assert RETURN_OPINION in _text(browser, "#timeline")  # the timeline keeps the note as written
     browser.get(site.url + "finding/xss-002?as_of=2021-11-01&lang=en")  # as it stood then: the first return
     assert _text(browser, "#last-return blockquote.opinion") == "第一次退回：缺少会议纪要"
     assert "Returned on 2021-10-25, by 王审核" in _text(browser, "#last-return")
@@ -350,7 +353,7 @@ def test_the_readme_recipe_lists_the_unfinished_work_of_the_units_below_95(
         found = expected[row.get_attribute("data-finding")]
         assert row.find_element(By.CSS_SELECTOR, "td.owner").text == (found["owner"] or "")
     late = browser.find_element(By.CSS_SELECTOR, '#unfinished tr[data-finding="xss-002"]')
-    assert "overdue" in late.get_attribute("class") and "2021-11-15 退回" in late.text and RETURN_OPINION in late.text
+    assert "overdue" in late.get_attribute("class") and "2021-11-15 退回" in late.text and RETURN_SHOWN in late.text
     long_term = browser.find_element(By.CSS_SELECTOR, '#unfinished tr[data-finding="dongyang-007"]')
     assert long_term.text.split()[1:] == ["东阳市人民检察院", "四大检察职能发挥不平衡不充分", "长期坚持", "2022-06-30", "刘某某"]
     assert long_term.find_element(By.CSS_SELECTOR, "td.days-late").text == ""
@@ -384,6 +387,32 @@ def test_an_overdue_count_of_zero_is_no_alarm(site: Site, browser: Any) -> None:
     assert alarm.value_of_css_property("color") == "rgba(214, 40, 40, 1)"
 
 
+@pytest.mark.parametrize(
+    ("note", "shown"),
+    [
+        ("退回：佐证材料不完整", "佐证材料不完整"),
+        ("退回:佐证材料不完整", "佐证材料不完整"),
+        ("Return: evidence incomplete", "evidence incomplete"),
+        ("第一次退回：缺少会议纪要", "第一次退回：缺少会议纪要"),  # not the word alone at the start
+        ("退回材料不全", "退回材料不全"),  # no colon: a sentence, kept
+        ("退回：", "退回："),  # nothing after the word: shown whole
+    ],
+)
+def test_an_opinion_does_not_repeat_its_step(note: str, shown: str) -> None:
+    from rectify.present.words import opinion_text
+
+    assert opinion_text(note, "return") == shown
+
+
+def test_the_three_counters_are_evenly_spaced_and_named_as_domain_says(site: Site, browser: Any) -> None:
+    """三个到位 on a finding page: one separator between the counters, no stray space, and
+    the funds called 清退资金 (DOMAIN.md: 资金清退), as in the bulletin."""
+    browser.get(site.url + "finding/dongyang-020")
+    assert _text(browser, "#finding-accountability") == "问责人数：0；清退资金（元）：12600.00；建章立制（项）：1"
+    browser.get(site.url + "finding/dongyang-020?lang=en")
+    assert _text(browser, "#finding-accountability") == "People: 0; Funds (yuan): 12600.00; Rules: 1"
+
+
 def test_the_unit_page_shows_overdue_owners_and_return_opinions(site: Site, browser: Any) -> None:
     import yaml
     from selenium.webdriver.common.by import By
@@ -393,14 +422,16 @@ def test_the_unit_page_shows_overdue_owners_and_return_opinions(site: Site, brow
     assert [(r.get_attribute("data-finding"), r.find_element(By.CSS_SELECTOR, "td.owner").text) for r in overdue] == [
         ("xss-001", "张某<i>x</i>"), ("xss-002", "周某某")]  # fmt: skip
     cell = browser.find_element(By.CSS_SELECTOR, '#findings tr[data-finding="xss-002"] td.returned')
-    assert RETURN_OPINION in cell.text
+    assert RETURN_SHOWN in cell.text and "退回：" not in cell.text
     data = yaml.safe_load((site.ledgers / "yiwu.yaml").read_text(encoding="utf-8"))
     browser.get(site.url + "unit/yiwu")
     for found in data["findings"]:
         returns = [e for e in found["history"] if e["action"] == "return"]
         text = browser.find_element(By.CSS_SELECTOR, f'#findings tr[data-finding="{found["id"]}"] td.returned').text
         if returns:
-            assert returns[-1]["note"] in text and f"{returns[-1]['date']} 退回" in text
+            note = returns[-1]["note"]
+            assert note.startswith("退回：") and note.removeprefix("退回：") in text and "退回：" not in text
+            assert f"{returns[-1]['date']} 退回" in text
         else:
             assert text == ""
 
@@ -431,7 +462,7 @@ def test_search_finds_every_field_and_names_it(
     fields = [li.get_attribute("data-field") for li in rows[0].find_elements(By.CSS_SELECTOR, "ul.matches li")]
     assert field in fields
     if field == "note":
-        assert "2021-11-15退回意见：" + RETURN_OPINION in _text(browser, "ul.matches")
+        assert "2021-11-15 退回意见：" + RETURN_SHOWN in _text(browser, "ul.matches")
 
 
 def test_search_matches_titles_as_list_title_does(shipped: Path, run: Run) -> None:

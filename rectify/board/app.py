@@ -40,7 +40,7 @@ from rectify.domain.states import deadline_on, is_overdue, last_return
 from rectify.errors import LedgerError, RectifyError, UsageError
 from rectify.i18n import N_, _, reset_lang, set_lang
 from rectify.present import bulletin
-from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, word
+from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, opinion_text, word
 
 HERE = Path(__file__).resolve().parent
 
@@ -206,6 +206,7 @@ class View:
             "colon": "：" if self.lang == "zh" else ": ",
             "semi": "；" if self.lang == "zh" else "; ",
             "comma": "，" if self.lang == "zh" else ", ",
+            "opinion": opinion_text,
             **extra,
         }
 
