@@ -501,6 +501,17 @@ def test_filter_by_supervision_group(site: Site, browser: Any, run: Run) -> None
     assert "supervisor=" in browser.current_url
 
 
+def test_the_supervision_groups_are_offered_in_the_order_of_status(site: Site, browser: Any, run: Run) -> None:
+    """The 督导组 drop-down lists the groups as `status --by supervisor` does, not in the
+    order the ledger files happen to be read."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    offered = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#supervisor option")][1:]
+    rows = _status(run, site, "--by", "supervisor")
+    assert offered == [row["supervisor"] for row in rows if row["supervisor"]] == ["督导一组", "督导二组", "督导三组", "督导四组"]
+
+
 def test_as_of_date_matches_status_as_of(site: Site, browser: Any, run: Run) -> None:
     from selenium.webdriver.common.by import By
 

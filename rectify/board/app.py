@@ -336,11 +336,17 @@ def _chosen(view: View, ledgers: list[Ledger]) -> list[Ledger]:
     return out
 
 
-def _choices(ledgers: list[Ledger]) -> dict[str, list[tuple[str, str]]]:
+def _choices(ledgers: list[Ledger], day: date) -> dict[str, list[tuple[str, str]]]:
     """The values the filter form offers: (value, label) per supervision group, parent
-    unit and aspect, in order of first appearance."""
+    unit and aspect. The groups come in the order of ``rectify status --by supervisor``
+    on ``day`` (:func:`rectify.domain.figures.group_rows`: most units first, then most
+    findings), any group without a finding on that day after them; parent units and
+    aspects in order of first appearance."""
     names = {ledger.unit.id: ledger.unit.name for ledger in ledgers}
-    supervisors = dict.fromkeys(ledger.unit.supervisor for ledger in ledgers if ledger.unit.supervisor)
+    given = {" ".join(ledger.unit.supervisor.split()): ledger.unit.supervisor
+             for ledger in reversed(ledgers) if ledger.unit.supervisor}  # fmt: skip
+    ranked = [given[row.key] for row in figures.group_rows(ledgers, day, "supervisor")[0] if row.key in given]
+    supervisors = dict.fromkeys([*ranked, *(ledger.unit.supervisor for ledger in ledgers if ledger.unit.supervisor)])
     parents = dict.fromkeys(ledger.unit.parent for ledger in ledgers if ledger.unit.parent in names)
     aspects = dict.fromkeys(f.aspect for ledger in ledgers for f in ledger.findings)
     return {
@@ -439,7 +445,7 @@ def board(request: Request, view: View, everything: list[Ledger]) -> Response:
     return _page(
         request, view, "board.html",
         rows=[(row, Bar.of(row.counts)) for row in ranked], total=data.total, total_bar=Bar.of(data.total),
-        data=data, chart=Markup(bulletin.svg_trend(points)), choices=_choices(everything),
+        data=data, chart=Markup(bulletin.svg_trend(points)), choices=_choices(everything, view.day),
         supervisors={ledger.unit.id: ledger.unit.supervisor for ledger in chosen},
     )  # fmt: skip
 
