@@ -404,6 +404,19 @@ def test_an_opinion_does_not_repeat_its_step(note: str, shown: str) -> None:
     assert opinion_text(note, "return") == shown
 
 
+def test_a_closed_state_does_not_look_like_a_link(site: Site, browser: Any) -> None:
+    """已销号 is a label on a tinted ground, in another colour than the links beside it."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "unit/jinhua")
+    closed = browser.find_element(By.CSS_SELECTOR, "#findings .state-closed")
+    link = browser.find_element(By.CSS_SELECTOR, "#findings a.finding-link")
+    assert closed.text == "已销号" and closed.tag_name == "span"
+    assert closed.value_of_css_property("color") != link.value_of_css_property("color")
+    assert closed.value_of_css_property("background-color") == "rgba(228, 236, 248, 1)"
+    assert closed.value_of_css_property("text-decoration-line") == "none"
+
+
 def test_the_three_counters_are_evenly_spaced_and_named_as_domain_says(site: Site, browser: Any) -> None:
     """三个到位 on a finding page: one separator between the counters, no stray space, and
     the funds called 清退资金 (DOMAIN.md: 资金清退), as in the bulletin."""
@@ -749,6 +762,11 @@ def test_a_ledger_broken_while_running_shows_the_problems(site: Site, browser: A
     good = path.read_bytes()
     path.write_bytes(good.replace(b"status: closed", b"staus: closed", 1))
     try:
+        browser.get(site.url + "late?as_of=2021-11-30")  # the date asked for, not today's
+        assert _text(browser, "#as-of") == "2021-11-30" and "2021-11-30" in _text(browser, "header")
+        assert browser.find_element(By.ID, "lang").get_attribute("href").endswith("/?as_of=2021-11-30&lang=en")
+        browser.get(site.url + "late?as_of=2021-02-30")  # a bad one: today's, as before
+        assert _text(browser, "#as-of") == TODAY
         browser.get(site.url + "?lang=en")
         problems = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#problems li")]
         checked = run("--ledgers", str(site.ledgers), "check")

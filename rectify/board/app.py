@@ -9,6 +9,7 @@ Every answer carries a Content-Security-Policy that allows no script at all.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -665,7 +666,8 @@ def _http(request: Request, exc: Exception) -> Response:
 
 
 def _fallback(request: Request) -> View:
-    """A view for an error page: the language and today, without the filters that failed."""
+    """A view for an error page: the language and the as-of date asked for (today when
+    none or a bad one was given), without the filters that failed."""
     lib: Ledgers = request.app.state.lib
     try:
         day = lib.today()
@@ -673,6 +675,11 @@ def _fallback(request: Request) -> View:
         day = date.today()
     lang = _language(request, lib)
     kept = {"lang": lang} if "lang" in request.query_params else {}
+    asked = request.query_params.getlist("as_of")
+    if len(asked) == 1 and asked[0]:
+        with contextlib.suppress(Refused):
+            day = _day(asked[0], "as_of")
+            kept["as_of"] = asked[0]
     return View(request, lib, lang, day, None, "", "", "", kept=kept, failed=True)
 
 
