@@ -40,7 +40,7 @@ def test_open_opens_the_printed_address(shipped: Path, run: Run, monkeypatch: py
     assert len(opened) == 1
     address, status, page = opened[0]
     assert address == printed and address.startswith("http://127.0.0.1:") and address.endswith("/")
-    assert status == 200 and "<h1>Rectification board</h1>" in page and 'id="total-rate">296/315 94.0%' in page
+    assert status == 200 and "<h1>Board</h1>" in page and 'id="total-rate">296/315 94.0%' in page
 
 
 def test_without_open_no_browser_is_opened(shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -425,6 +425,17 @@ def finding_states(
     return out
 
 
+def not_closed(ledgers: Iterable[Ledger], as_of: date) -> list[FindingState]:
+    """Return the findings of ``ledgers`` not closed on ``as_of`` (未完成: open, in
+    progress, submitted or long-term; withdrawn ones and those added later left out),
+    each a :class:`FindingState` with the deadline in force and whether it was overdue;
+    the earliest deadline in force first (so the longest overdue lead), those without a
+    deadline last, then by id. Closed is :func:`state_on`'s rule (DOMAIN.md, 销号)."""
+    states = [state for state in finding_states(ledgers, as_of) if state.status is not Status.CLOSED]
+    states.sort(key=lambda s: (s.deadline is None, s.deadline or as_of, s.finding.id))
+    return states
+
+
 SEARCHED = ("title", "detail", "measures", "owner", "department", "note")
 """The fields :func:`search` looks in, in the order a hit names them: ``note`` is an
 event's note (a progress note, a reviewer's opinion, a reason)."""

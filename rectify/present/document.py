@@ -17,7 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
-from rectify.domain.trend import Bulletin
+from rectify.domain.trend import Bulletin, recent
 from rectify.present.bulletin import (
     MAX_OVERDUE,
     WORDS,
@@ -231,7 +231,7 @@ def docx_bytes(
 
     _paragraph(doc, "", BODY_FONT, 6)
     _paragraph(doc, f"四、{words['trend']}" if lang == "zh" else words["trend"], HEADING_FONT, BODY_PT)
-    points = data.trend[-8:]  # the last eight weeks on the summary
+    points = recent(data.trend)  # the last eight weeks, as the board draws them
     _table(
         doc,
         [words["date"], _counts_word(lang, "closed"), words["rate"]],
