@@ -131,6 +131,8 @@ def settings_key(config: Config) -> bytes:
 _ALLOWED = {
     ("datetime", "date"),
     ("decimal", "Decimal"),
+    ("rectify.domain.kinds", "Status"),
+    ("rectify.domain.kinds", "Action"),
 }
 _BRIEF_ALLOWED = {
     ("datetime", "date"),
