@@ -254,17 +254,18 @@ def parse_ledger(raw: bytes, path: Path) -> Loaded:
 
 
 def _parse_with_rules(
-    raw: bytes, path: Path, config: Config | None = None, bulk: bool = False
+    raw: bytes, path: Path, config: Config | None = None, bulk: bool = False, spans: bool = False
 ) -> tuple[Loaded, list[Problem]]:
     """Parse and validate; return the ledger and the problems of :data:`CONTENT_RULES`.
-    ``config`` is the settings of ``path``'s folder (looked up when None); ``bulk`` as
-    :func:`rectify.files.yamlread.parse` takes it (a read for figures, not for an edit).
+    ``config`` is the settings of ``path``'s folder (looked up when None); ``bulk`` and
+    ``spans`` as :func:`rectify.files.yamlread.parse` takes them (a read for figures; a
+    read for an edit).
 
     Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
     """
     config = config or config_for(path.parent)
     name = display(path)
-    doc = yamlread.parse(raw, name, strict=False, bulk=bulk)
+    doc = yamlread.parse(raw, name, strict=False, bulk=bulk, spans=spans)
     positions = None
     schema: list[Problem] = []
     try:
@@ -456,7 +457,7 @@ def _read_for_edit(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
     """:func:`read_content` with PyYAML alone (see :func:`read_ledger`)."""
     raw = read_bytes(path)
     with _bulk():
-        return _parse_with_rules(raw, path, config)
+        return _parse_with_rules(raw, path, config, spans=True)
 
 
 @contextmanager
