@@ -19,12 +19,10 @@ from rectify.domain.model import (
 from rectify.domain.portable import recorded_path_problem, shared_path
 from rectify.domain.summary import LedgerSummary, summary_counts
 from rectify.errors import LedgerError, Problem, UsageError
-from rectify.files import clock, gitops
+from rectify.files import clock
 from rectify.files.cache import Cache
 from rectify.files.cache import enabled as cache_enabled
 from rectify.files.config import Config, config_for, config_root
-from rectify.files.evidence import file_sha256
-from rectify.files.history import finding_versions
 from rectify.files.ledgerfile import (
     Loaded,
     Reader,
@@ -35,13 +33,12 @@ from rectify.files.ledgerfile import (
     scan_folder,
     scan_summaries,
 )
-from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root, what_is
 from rectify.i18n import _
 
 if TYPE_CHECKING:
-    pass
+    from rectify.files import gitops
 
 
 from rectify.api.values import parse_day
@@ -242,6 +239,7 @@ class LedgersBase:
         level for that unit (:func:`rectify.files.signing.verify_ledgers`), and every change
         of the people file signed by an administrator. Raises
         :class:`UsageError` outside git or without ``.rectify/people.yaml``."""
+        from rectify.files import gitops
         from rectify.files.signing import PEOPLE_PATH, load_people, people_history_problems, verify_ledgers
 
         root = gitops.toplevel(self.folder)
@@ -280,6 +278,8 @@ class LedgersBase:
         path = ledger_path(self.folder, unit_id)
         if not path.exists():
             raise UsageError(_("no ledger {path}").format(path=display(path)))
+        from rectify.files.history import finding_versions  # git's history: only this command reads it
+
         found = finding_versions(path, finding_id)
         if not found:
             raise UsageError(_("no commit has changed {finding_id} yet").format(finding_id=finding_id))
@@ -309,6 +309,8 @@ class LedgersBase:
             target = self.evidence_file(path)
         except UsageError:
             return "missing"
+        from rectify.files.evidence import file_sha256
+
         digest = file_sha256(target)
         if digest is None:
             kind = what_is(target)

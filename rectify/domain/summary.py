@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rectify.domain.counts import Counts
 
@@ -99,18 +99,22 @@ def _state(finding: Finding, as_of: date) -> State:
     return (None if status is None else status.value, _ordinal(closed), _ordinal(deadline), on_time)
 
 
-def summarize_finding(finding: Finding) -> FindingFacts:
+def summarize_finding(finding: Finding, shared: dict[Any, Any] | None = None) -> FindingFacts:
     """The record of one finding (see the module's text). For each number of events ``k``
     an as-of date that counts exactly ``k`` of them is found (the day before the first
     event, or the latest date among the first ``k``) and the finding's facts on that day
-    are kept; a ``k`` no date gives (a later event dated before an earlier one) keeps None."""
+    are kept; a ``k`` no date gives (a later event dated before an earlier one) keeps None.
+    Equal parts are one object in ``shared`` (the findings of a ledger share most of
+    their states: pickled once, loaded once)."""
+    same = shared if shared is not None else {}
     from rectify.domain.model import Action
 
     history = finding.history
     dates = tuple(event.date.toordinal() for event in history)
     states: list[State | None] = []
     if not history:
-        states.append(_state(finding, date.max))
+        state = _state(finding, date.max)
+        states.append(same.setdefault(state, state))
     else:
         for k in range(len(history) + 1):
             if k == 0:
@@ -118,7 +122,8 @@ def summarize_finding(finding: Finding) -> FindingFacts:
             else:
                 latest = max(dates[:k])
                 day = latest if k == len(dates) or dates[k] > latest else None
-            states.append(None if day is None else _state(finding, date.fromordinal(day)))
+            made = None if day is None else _state(finding, date.fromordinal(day))
+            states.append(same.setdefault(made, made))
     accounts = tuple(
         (event.date.toordinal(), _counter(event.accountability))
         for event in history
@@ -126,11 +131,12 @@ def summarize_finding(finding: Finding) -> FindingFacts:
     )
     closing = _counter(finding.accountability)
     extended = [event.date.toordinal() for event in history if event.action is Action.EXTEND and event.to is not None]
+    states_all = tuple(states)
     return (
         bool(history),
         dates[0] if dates else None,
-        dates,
-        tuple(states),
+        same.setdefault(dates, dates),
+        same.setdefault(states_all, states_all),
         accounts,
         None if _empty(closing) else closing,
         min(extended, default=None),
@@ -140,11 +146,12 @@ def summarize_finding(finding: Finding) -> FindingFacts:
 def summarize(ledger: Ledger) -> LedgerSummary:
     """The :class:`LedgerSummary` of ``ledger``."""
     unit = ledger.unit
+    shared: dict[Any, Any] = {}
     return LedgerSummary(
         unit=UnitInfo(unit.id, unit.name, unit.parent, unit.supervisor),
         feedback=_ordinal(ledger.inspection.feedback_date),
         ids="\n".join(finding.id for finding in ledger.findings),
-        findings=tuple(summarize_finding(finding) for finding in ledger.findings),
+        findings=tuple(summarize_finding(finding, shared) for finding in ledger.findings),
     )
 
 

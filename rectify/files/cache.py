@@ -5,7 +5,10 @@ command costs; the result depends only on the file's bytes, the settings, rectif
 version and, for "no event after today", today's date. :class:`Cache` wraps the plain
 reader (:func:`rectify.files.ledgerfile.read_content`) and keeps, for each ledger file,
 the validated :class:`~rectify.domain.model.Ledger` and the problems its own rules found,
-pickled in one entry file. The core knows nothing of it: :mod:`rectify.api` hands
+pickled in one entry file (:class:`Entry`), and beside it a small one (:class:`Brief`)
+with the same problems and the ledger's records for the figures
+(:class:`~rectify.domain.summary.LedgerSummary`): :meth:`Cache.summary` answers from it
+without building a model, for ``status`` on any date. The core knows nothing of it: :mod:`rectify.api` hands
 :meth:`Cache.read` to :func:`~rectify.files.ledgerfile.check_folder` as its reader. The
 rules across files and beside a file (ids across files, parents) run on the cached data
 each time.
@@ -21,9 +24,9 @@ is read again and trusted only when its sha256 is the one recorded. Each entry a
 carries a key (:data:`FORMAT`, rectify's, pydantic's and Python's versions, the settings
 in force); an entry of another key, a corrupt or truncated one, one not owned by the user
 or writable by others, is ignored and written anew. Unpickling admits only rectify's
-models, dates and decimals. A place where the cache cannot be written (read-only,
-full disk) means no cache, never an error. ``RECTIFY_CACHE=off`` (or the CLI's
-``--no-cache``) reads without it.
+models, dates and decimals (a :class:`Brief`: its own plain records and dates). A place
+where the cache cannot be written (read-only, full disk) means no cache, never an error.
+``RECTIFY_CACHE=off`` (or the CLI's ``--no-cache``) reads without it.
 
 Commands that change a ledger read it afresh under the lock
 (:func:`rectify.files.edit.editing`), never through the cache.
