@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rectify.domain.counts import Counts
+from rectify.domain.kinds import Action
 
 if TYPE_CHECKING:
     from rectify.domain.model import Accountability, Finding, Ledger
@@ -107,8 +108,6 @@ def summarize_finding(finding: Finding, shared: dict[Any, Any] | None = None) ->
     Equal parts are one object in ``shared`` (the findings of a ledger share most of
     their states: pickled once, loaded once)."""
     same = shared if shared is not None else {}
-    from rectify.domain.model import Action
-
     history = finding.history
     dates = tuple(event.date.toordinal() for event in history)
     states: list[State | None] = []
