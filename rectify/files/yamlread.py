@@ -249,7 +249,7 @@ def yaml_words(text: str) -> str:
     return text
 
 
-def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False) -> Doc:
+def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False, spans: bool = False) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
     Raises :class:`LedgerError` with every problem found at this level: encoding, git
@@ -313,6 +313,9 @@ def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False) -> Do
         doc._located = doc._spanned = True
         doc.data = _build(root, (), doc, problems, 0)
         _locate_findings(root, doc)
+    if spans and not doc._spanned:  # from this composition: an edit would compose the text again
+        _locate_findings(root, doc)
+        doc._spanned = True
     doc.problems = problems
     if problems and strict:
         raise LedgerError(problems)
@@ -432,10 +435,12 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         doc._top_keys[key_node.value] = key_node.start_mark.line
-        doc._top_spans[key_node.value] = (
-            key_node.start_mark.line,
-            max(key_node.start_mark.line, _last_line(value_node)),
-        )
+        items = key_node.value == "findings" and isinstance(value_node, yaml.SequenceNode) and value_node.value
+        if not items or value_node.flow_style:  # the findings' last line comes from their spans below
+            doc._top_spans[key_node.value] = (
+                key_node.start_mark.line,
+                max(key_node.start_mark.line, _last_line(value_node)),
+            )
         if key_node.value == "last_number" and isinstance(value_node, yaml.ScalarNode):
             if value_node.start_mark.line == value_node.end_mark.line:
                 doc._last_number_span = (
@@ -461,3 +466,6 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
                 line = doc.lines[start]
                 dash = line.find("-")
             doc._spans.append(Span(start=start, end=_last_line(item), indent=dash))
+        # each finding's nodes are walked once: the list ends where its last-ending item does
+        last = max(span.end for span in doc._spans[-len(value_node.value) :])
+        doc._top_spans[key_node.value] = (key_node.start_mark.line, max(key_node.start_mark.line, last))

@@ -16,12 +16,14 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rectify.domain.figures import Counts, Row
-from rectify.domain.trend import Point
 from rectify.i18n import default_lang as default_lang  # the language's one place: rectify.i18n.choose
 from rectify.present.words import GROUP, LANGS, STATUS, TABLE, WIDE, column, word
+
+if TYPE_CHECKING:
+    from rectify.domain.trend import Point
 
 FORMATS = ("table", "plain", "simple", "github", "grid", "markdown", "csv", "tsv", "json")
 """Output formats: for people (a rich table on a terminal; tabulate's plain, simple,
