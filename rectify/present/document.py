@@ -74,10 +74,21 @@ def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:hAnsi"), LATIN_FONT)
 
 
+def _chinese(style: Any) -> None:
+    """Mark ``style``'s East Asian text as Simplified Chinese (w:lang w:eastAsia="zh-CN"),
+    so a stand-in font is chosen with its Chinese glyphs and line breaking."""
+    from docx.oxml.ns import qn
+
+    props = style.element.get_or_add_rPr()
+    lang = props.makeelement(qn("w:lang"), {qn("w:val"): "zh-CN", qn("w:eastAsia"): "zh-CN"})
+    props.append(lang)
+
+
 def _fallbacks(doc: Any) -> None:
     """Name in the document's font table, for each office font, the font that stands in
     for it where it is missing (:data:`FALLBACKS`)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.oxml import serialize_part_xml
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
 
@@ -89,10 +100,10 @@ def _fallbacks(doc: Any) -> None:
         font.append(alt)
         charset = font.makeelement(qn("w:charset"), {qn("w:val"): "86"})  # GB2312
         font.append(charset)
+        family = "swiss" if "Sans" in fallback else "roman"
+        font.append(font.makeelement(qn("w:family"), {qn("w:val"): family}))
         table.append(font)
-    from lxml import etree
-
-    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part._blob = serialize_part_xml(table)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -324,6 +335,7 @@ def docx_bytes(
     section.footer_distance = Mm(20)
     normal = doc.styles["Normal"]
     _font(normal, BODY_FONT, BODY_PT)
+    _chinese(normal)
     _page_numbers(section)
 
     _fallbacks(doc)
