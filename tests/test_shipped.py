@@ -128,5 +128,5 @@ def test_unit_list(run: Run, shipped: Path) -> None:
 def test_show_in_chinese(run: Run, shipped: Path) -> None:
     shown = run("show", "jinhua-025", "--lang", "zh").stdout
     assert shown.startswith("jinhua-025  干部人事管理制度不到位\n  单位        金华市人民检察院\n")
-    assert "  状态        整改中\n" in shown
+    assert "  状态        整改中  逾期31天\n" in shown  # overdue on 2021-12-31 (deadline 2021-11-30)
     assert "  整改过程\n    2021-07-28  挂账" in shown

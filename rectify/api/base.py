@@ -268,6 +268,13 @@ class LedgersBase:
         """The ledger holding ``finding_id`` and the finding (reads only its unit's file)."""
         return find_finding(self.folder, finding_id)
 
+    def days_overdue(self, finding: Finding, as_of: date | None = None) -> int:
+        """How many days ``finding`` is overdue on ``as_of`` (default: today in the ledgers'
+        time zone), 0 when it is not (:func:`rectify.domain.states.days_overdue`)."""
+        from rectify.domain.states import days_overdue
+
+        return days_overdue(finding, as_of or self.today())
+
     def log(self, finding_id: str) -> list[gitops.Commit]:
         """The commits that changed ``finding_id``, newest first (also once removed).
         Raises :class:`UsageError` for a bad id, no ledger, or no commit yet."""

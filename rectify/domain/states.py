@@ -258,6 +258,16 @@ def is_overdue(finding: Finding, as_of: date) -> bool:
     return deadline is not None and as_of > deadline
 
 
+def days_overdue(finding: Finding, as_of: date) -> int:
+    """How many days ``finding`` is overdue on ``as_of`` (calendar days after the deadline
+    in force; DOMAIN.md, 逾期), 0 when it is not overdue (:func:`is_overdue`)."""
+    if not is_overdue(finding, as_of):
+        return 0
+    deadline = deadline_on(finding, as_of)
+    assert deadline is not None  # is_overdue holds only with a deadline
+    return (as_of - deadline).days
+
+
 def last_return(finding: Finding, as_of: date | None = None) -> Event | None:
     """Return the last ``return`` event (退回, with the reviewer's opinion in ``note``) of
     ``finding`` dated on or before ``as_of`` (None: any date), or None when it was never

@@ -173,6 +173,22 @@ def console_text(value: Any, encoding: str | None = None) -> str:
     return "".join(out)
 
 
+def paint(text: str, style: str) -> str:
+    """``text`` in ``style`` (a rich colour, e.g. :data:`LATE`) as a terminal shows it: the
+    colour codes only on a terminal that takes colour (not ``NO_COLOR``), else ``text``
+    unchanged (a pipe, a file). ``text`` is written from the program's own words; what
+    a person typed goes through :func:`shown` first."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console()
+    if not console.is_terminal or console.no_color or console.color_system is None:
+        return text
+    with console.capture() as captured:
+        console.print(Text(text, style=style), end="")
+    return captured.get()
+
+
 def emit(text: str, safe: bool = False) -> None:
     """Write ``text`` and a newline to the output (stdout, or the sink the CLI set for its
     pager: :data:`SINK`), control characters shown visibly (:func:`shown`) unless ``safe``
