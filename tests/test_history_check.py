@@ -70,7 +70,7 @@ def test_a_hand_moved_deadline_is_reported_with_its_commit(run: Run, repo: Path)
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout == (
-        f'ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): commit {sha} "改期": '
+        f'ledgers/demo.yaml:14:15: demo-001.deadline: commit {sha} "改期": '
         f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n"
     )
     assert result.stderr == "1 problem in ledgers\n"
@@ -85,7 +85,7 @@ def test_a_hand_closed_finding_is_reported_even_once_its_events_are_added(run: R
     assert result.exit_code == 1
     line = line_of(repo, "    status: closed")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{line}:13: findings[1].status (demo-001): commit {closed} "销号": '
+        f'ledgers/demo.yaml:{line}:13: demo-001.status: commit {closed} "销号": '
         "status changed from open to closed without the events that lead to it (close, or submit and the sign-off)\n"
     )
 
@@ -99,7 +99,7 @@ def test_an_edited_history_event_is_reported_at_the_event(run: Run, repo: Path) 
     assert result.exit_code == 1
     line = line_of(repo, "      - date: 2021-08-15")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{line}:9: findings[1].history[2] (demo-001): commit {sha} "backdate the close": '
+        f'ledgers/demo.yaml:{line}:9: demo-001.history[2]: commit {sha} "backdate the close": '
         "history event 2 (close of 2021-09-01) was changed; the history is append-only\n"
     )
 
@@ -118,9 +118,9 @@ def test_removed_events_are_reported(run: Run, repo: Path) -> None:
     history = line_of(repo, "    history:", after="  - id: demo-002")
     status = line_of(repo, "    status: open", after="  - id: demo-002")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{status}:13: findings[2].status (demo-002): commit {sha} "undo start": '
+        f'ledgers/demo.yaml:{status}:13: demo-002.status: commit {sha} "undo start": '
         "status changed from in_progress to open without the events that lead to it\n"
-        f'ledgers/demo.yaml:{history + 1}:7: findings[2].history (demo-002): commit {sha} "undo start": '
+        f'ledgers/demo.yaml:{history + 1}:7: demo-002.history: commit {sha} "undo start": '
         "1 history event removed (from event 2, start of 2021-08-02); the history is append-only\n"
     )
 
@@ -200,7 +200,7 @@ def test_a_merge_is_judged_by_what_it_made(run: Run, repo: Path) -> None:
     assert result.exit_code == 1
     line = line_of(repo, "    deadline: 2022-06-30")
     assert result.stdout == (
-        f'ledgers/demo.yaml:{line}:15: findings[2].deadline (demo-002): commit {sha} "Merge branch side": '
+        f'ledgers/demo.yaml:{line}:15: demo-002.deadline: commit {sha} "Merge branch side": '
         f"deadline changed from 2021-12-31 to 2022-06-30 {DEADLINE_RULE}\n"
     )
 
@@ -213,7 +213,7 @@ def test_a_hand_edit_not_yet_committed_is_reported(run: Run, repo: Path) -> None
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout == (
-        "ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): the change not yet committed: "
+        "ledgers/demo.yaml:14:15: demo-001.deadline: the change not yet committed: "
         f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n"
     )
     ledger.write_text(
@@ -230,7 +230,7 @@ def test_history_since_and_accept_acknowledge_old_hand_edits(run: Run, repo: Pat
     settings.write_text(f"check:\n  accept: [{first}]\n", encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1
-    assert [line.split(": ", 2)[1] for line in result.stdout.splitlines()] == ["findings[2].deadline (demo-002)"]
+    assert [line.split(": ", 2)[1] for line in result.stdout.splitlines()] == ["demo-002.deadline"]
     settings.write_text(f"check:\n  history_since: {second}\n", encoding="utf-8")
     assert (run("check").exit_code, run("check").stdout) == (0, "")
     later = hand_commit(repo, "title: 理论学习不深入", "title: 理论学习不够深入", "title only")  # no rule broken
@@ -316,13 +316,24 @@ def test_without_git_outside_a_repository_and_in_a_shallow_clone(
     monkeypatch.setenv("PATH", os.defpath)
 
 
-def test_a_version_too_large_to_be_a_ledger_is_not_read(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_version_too_large_to_be_a_ledger_is_reported_not_read(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from rectify.files import history
 
-    hand_commit(repo, "deadline: 2021-10-31", "deadline: 2031-10-31", "改期")
+    start = git(repo, "rev-parse", "--short=7", "HEAD").strip()
+    sha = hand_commit(repo, "deadline: 2021-10-31", "deadline: 2031-10-31", "改期")
     size = len((repo / "ledgers" / "demo.yaml").read_bytes())
     monkeypatch.setattr(history, "MAX_VERSION_BYTES", size - 1)  # both versions of the commit are larger
     result = run("--no-cache", "check")
-    assert (result.exit_code, result.stdout) == (0, "")
+    unreadable = (
+        f"could not be read (larger than {size - 1} bytes); "
+        "the next version that reads is compared with the last one before it\n"
+    )
+    assert (result.exit_code, result.stdout) == (
+        1,
+        f'ledgers/demo.yaml:1:1: commit {sha} "改期": the ledger {unreadable}'
+        f'ledgers/demo.yaml:1:1: commit {start} "start": the ledger {unreadable}',
+    )
     monkeypatch.setattr(history, "MAX_VERSION_BYTES", size)
-    assert run("--no-cache", "check").stdout.startswith("ledgers/demo.yaml:14:15: findings[1].deadline (demo-001): commit ")
+    assert run("--no-cache", "check").stdout.startswith("ledgers/demo.yaml:14:15: demo-001.deadline: commit ")
