@@ -629,3 +629,19 @@ def test_the_history_is_read_one_pair_at_a_time(run: Run, repo: Path, monkeypatc
     assert run("--no-cache", "check").exit_code == 0
     assert len(read) == len(set(read)) == 13  # each version once
     assert max(held) <= history._PARSED_KEPT
+
+
+def test_a_ledger_deleted_and_not_yet_committed_is_reported(run: Run, repo: Path) -> None:
+    (repo / "ledgers" / "other.yaml").write_text(MINIMAL_OTHER, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "other")
+    (repo / "ledgers" / "demo.yaml").unlink()
+    result = run("check")
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "".join(
+            f"ledgers/demo.yaml:1:1: the change not yet committed: finding {fid} was deleted by hand; "
+            "withdraw it instead (rectify withdraw keeps its id and history)\n"
+            for fid in ("demo-001", "demo-002")
+        ),
+    )

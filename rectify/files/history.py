@@ -678,11 +678,13 @@ def _hand_edits(loaded: list[Loaded], folder: Path, root: Path, keep: bool) -> t
         for touch in _touches(root, folders, exclude):
             label = None if touch.sha in accepted else f'commit {touch.sha[:7]} "{_subject(touch.subject)}"'
             walk.change(label, touch.files)
-        names = list(today)
-        if names:
-            listed = _git(["ls-tree", "-z", "HEAD", "--", *names], root).decode("utf-8", "replace")
-            committed = {e.split("\t", 1)[1]: e.split()[2] for e in listed.split("\x00") if "\t" in e}
-            pending: dict[str, tuple[tuple[str, ...], str]] = {}
+        committed = _tree(root, "HEAD", {inside})
+        pending: dict[str, tuple[tuple[str, ...], str]] = {
+            name: ((blob,), _ABSENT)
+            for name, blob in committed.items()
+            if name not in today and not (root / name).exists()  # deleted, not yet committed
+        }
+        if today or pending:
             for name, item in today.items():
                 try:
                     raw = item.path.read_bytes()
