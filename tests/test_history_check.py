@@ -370,7 +370,7 @@ UNREADABLE = "the next version that reads is compared with the last one before i
     [
         (b"\x00\x01garbage\xff", "(the file holds NUL bytes: "),
         (b"unit: [\n", "(YAML syntax error: did not find expected node content (while parsing a flow node));"),
-        (None, "finding demo-001 does not read: deadline: "),
+        (None, "(demo-001.deadline: '2021-02-30' is not a real date);"),
     ],
     ids=["junk bytes", "broken YAML", "invalid date"],
 )

@@ -230,11 +230,11 @@ def _version(raw: bytes | None, name: str) -> dict[str, Finding | None]:
         try:
             out[item["id"]] = Finding.model_validate(item)
         except ValidationError as exc:
+            from rectify.files.schema import _message, finding_label
+
             error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"])
-            raise _Unreadable(
-                _("finding {id} does not read: {where}: {error}").format(id=item["id"], where=where, error=error["msg"])
-            ) from None
+            loc = tuple(error["loc"])
+            raise _Unreadable(f"{finding_label(item['id'], loc)}: {_message(error, loc, Finding)}") from None
     return out
 
 
