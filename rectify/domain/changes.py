@@ -27,6 +27,10 @@ from rectify.domain.states import replay
 from rectify.errors import WorkflowError
 from rectify.i18n import _, ngettext
 
+RULES_VERSION = 2
+"""The version of these rules: raise it whenever a verdict of :func:`hand_edits` may
+change, so verdicts kept from an earlier version are judged again."""
+
 Version = Mapping[str, Finding | None]
 """The findings of one version of a ledger file by id; None for a finding that is there
 but cannot be read as a finding (written in a layout rectify no longer reads, say)."""
@@ -143,11 +147,12 @@ def hand_edits(parents: Sequence[Version], after: Version) -> list[HandEdit]:
     ``after``: the version the change made (empty for a deleted file). Returns the
     :class:`HandEdit` records in the order of ``parents[0]``'s findings, then the others.
 
-    A merge is judged by what it made that no parent had: a finding whose version is one
-    parent's is taken as it is; otherwise every parent's events must still be there, the
-    deadline must be a parent's, and a status no parent had must be the one the history
-    leads to. A finding is reported deleted by a merge only when every parent had it.
-    Findings that cannot be read (None) in a version are not judged in it.
+    A merge is judged against every parent, even when it took one side's version of the
+    file or of a finding (``git merge -s ours``, a conflict resolved by hand): every
+    parent's events must still be there, the deadline must be a parent's, and a status
+    no parent had must be the one the history leads to. A finding that any parent had
+    and the merge lacks is reported deleted. Findings that cannot be read (None) in a
+    version are not judged in it.
     """
     out: list[HandEdit] = []
     merge = len(parents) > 1
@@ -157,7 +162,7 @@ def hand_edits(parents: Sequence[Version], after: Version) -> list[HandEdit]:
             if fid in seen:
                 continue
             seen.add(fid)
-            if fid not in after and all(fid in p for p in parents):
+            if fid not in after:
                 message = _(
                     "finding {id} was deleted by hand; withdraw it instead (rectify withdraw keeps its id and history)"
                 ).format(id=fid)
@@ -169,8 +174,8 @@ def hand_edits(parents: Sequence[Version], after: Version) -> list[HandEdit]:
         if not olds or any(old is None for old in olds):
             continue  # added by this change, or not readable before
         before = [old for old in olds if old is not None]
-        if any(old == now for old in before):
-            continue  # a merge that took one side's version (or nothing changed)
+        if all(old == now for old in before):
+            continue  # nothing changed
         history = _merged_history_change(before, now) if merge else _history_change(before[0], now)
         for found in (_deadline_change(before, now), _status_change(before, now), history):
             if found is not None:

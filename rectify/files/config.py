@@ -169,9 +169,11 @@ def _revision(value: object) -> object:
 
 class CheckConfig(_Strict):
     """Settings of ``rectify check``'s look at git history: ``history_since``, a day
-    (commits made before it are not judged) or a commit (it and the commits before it are
-    not judged); ``accept``, commits whose hand edits are known and accepted (each
-    named by at least 7 hex digits of its hash)."""
+    (the history is cut just before the oldest commit of HEAD's first-parent line made on
+    or after it: by the history's order, not by later commits' dates) or a commit (it and
+    the commits before it are not judged); ``accept``, commits whose hand edits are known
+    and accepted (each named by at least 7 hex digits of its id, matched against the ids
+    of the history's commits, never a branch or tag name)."""
 
     history_since: Annotated[date | str, BeforeValidator(_since)] | None = None
     accept: list[Annotated[str, BeforeValidator(_revision)]] = Field(default_factory=list, max_length=1000)
