@@ -6,7 +6,11 @@ before they are loaded. The sheets are made by tests/data/make_sheets.py."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import resource
+import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -456,6 +460,66 @@ def test_a_small_file_that_declares_a_huge_sheet_is_refused_before_loading(
         "20,000 rows and 100 columns (delete the empty rows and columns beyond the table, or split the file)",
         "rectify: 1 problem found; nothing was written",
     ]
+
+
+def _no_refs(rows: int, cells: int) -> Any:
+    """A change adding ``rows`` rows of ``cells`` cells with no ``r`` attribute (ECMA-376
+    makes it optional; a reader places them one after another)."""
+    return lambda d: d.replace(b"</sheetData>", (b"<row>" + b"<c><v>1</v></c>" * cells + b"</row>") * rows + b"</sheetData>")
+
+
+@pytest.mark.parametrize(
+    ("rows", "cells", "cell"),
+    [(60_000, 90, "A20001"), (1, 150, "CW3")],  # the sheet has 2 rows, so the row added is row 3; CW is column 101
+)
+def test_rows_and_cells_without_references_count_toward_the_limits(
+    run: Run, demo: Path, tmp_path: Path, rows: int, cells: int, cell: str
+) -> None:
+    # Hostile review #6: 60,000 rows of 90 cells with no `r` took 77 s and 1.9 GB; the
+    # rows and cells are now counted as they stream past, and the count stops at the limit.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    hostile = _patched(good, tmp_path / "hostile.xlsx", _no_refs(rows, cells))
+    result = run("import", str(hostile), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"台账!{cell}: the sheet reaches {cell} (a cell, a merged range or its declared size); import reads at most "
+        "20,000 rows and 100 columns (delete the empty rows and columns beyond the table, or split the file)",
+        "rectify: 1 problem found; nothing was written",
+    ]
+
+
+def test_a_sheet_without_references_is_refused_within_bounded_memory(demo: Path, tmp_path: Path) -> None:
+    # The same 251 KB file as the review's, imported by a separate process whose address
+    # space is capped at 1 GiB (it took 1.9 GB before): it must end with the limit error.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    hostile = _patched(good, tmp_path / "hostile.xlsx", _no_refs(60_000, 90))
+    assert hostile.stat().st_size < 300_000
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "rectify", "--ledgers", str(demo.parent), "import", str(hostile), "--unit", "demo",
+         "--dry-run"],
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"}, capture_output=True, encoding="utf-8", timeout=300,
+        preexec_fn=cap,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("台账!A20001: the sheet reaches A20001 "), done.stderr
+
+
+def test_a_worksheet_with_a_document_type_is_refused(run: Run, demo: Path, tmp_path: Path) -> None:
+    # A worksheet never declares a document type; one that does could define entities.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    hostile = _patched(
+        good, tmp_path / "dtd.xlsx", lambda d: b'<!DOCTYPE worksheet [<!ENTITY a "aaaa">]>' + d
+    )
+    result = run("import", str(hostile), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        "rectify: error: cannot read dtd.xlsx as an Excel workbook: xl/worksheets/sheet1.xml: "
+        "a document type declaration, which a worksheet never has"
+    ), result.stderr
 
 
 def test_a_small_xls_with_a_far_cell_is_refused_before_loading(run: Run, demo: Path) -> None:
