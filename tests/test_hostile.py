@@ -246,7 +246,7 @@ def test_a_name_with_a_direction_mark_or_control_character_is_refused(run: Run, 
     before = demo.read_bytes()
     result = run(*CLOSE, "--by", "张某", "--approver", name)
     marks = "\u202e\u200f\x1b"
-    code = "U+{:04X}".format(ord(next(ch for ch in name if ch in marks)))
+    code = f"U+{ord(next(ch for ch in name if ch in marks)):04X}"
     assert result.exit_code == 2, result.output  # the model's rule for any text, before the rules of sign-off
     assert f"holds the control character or direction mark {code}, which" in result.stderr
     assert "\u202e" not in result.stderr and "\x1b" not in result.stderr
