@@ -934,6 +934,31 @@ def test_labels_that_differ_only_by_invisible_characters_name_one_unit() -> None
     assert {uid: len(found) for uid, found in groups.items()} == {"unit-1": 3}
 
 
+def test_a_filled_but_impossible_close_day_and_deadline_are_said_as_typed(
+    run: Run, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hostile review #14: L22 = 2023年2月30日 was called "empty" as well as not a date, and a
+    # deadline 2023年2月30日前 was echoed as '2023-02-30'.
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("zrzyj", "青山县自然资源局"))
+    book = load_workbook(NEWUSER / "A-青山县自然资源局-整改台账.xlsx")
+    book["整改台账"]["L22"] = "2023年2月30日"
+    book["整改台账"]["I5"] = "2023年2月30日前"
+    sheet = tmp_path / "A-typo.xlsx"
+    book.save(sheet)
+    result = run("import", str(sheet), "--approver", "张建国", "--dry-run", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "整改台账!I5: '2023年2月30日前' is not a real date",
+        "整改台账!L22: '2023年2月30日' is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)",
+        "rectify: 2 problems found; nothing was written",
+    ]
+    with pytest.raises(ValueError, match=r"^'２０２３年２月３０日' is not a real date$"):
+        read_deadline(" ２０２３年２月３０日 ", 30)
+
+
 def test_newuser_b_three_units_each_by_its_filled_by_line(
     run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

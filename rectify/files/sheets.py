@@ -496,7 +496,9 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 unsigned.append((row, f.get("status") or f.get("closed_on", "")))
             elif not approver:
                 bad("status", "a closed problem needs its 审签人 (column, or --approver)")
-            if closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
+            if closed_on is None and f.get("closed_on"):
+                pass  # the cell is filled but is not a date: said above, as typed
+            elif closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
                 letter, heading = row.columns["closed_on"]
                 sheet, _, line = row.where.partition("!")
                 message = (
