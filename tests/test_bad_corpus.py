@@ -128,10 +128,6 @@ def _check(cwd: Path, folder: str, timeout: float = 30, memory: int | None = Non
     )
 
 
-NOTE = "note: the ledgers are not in a git repository, so their history was not checked\n"
-"""What `check` says first outside git (the cases live in tmp_path)."""
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
@@ -156,7 +152,7 @@ def test_check_names_the_problem_and_no_command_writes(run: Run, tmp_path: Path,
     assert lines[0] == CASES[case]
     assert set(ALSO.get(case, [])) <= set(lines)
     assert all(line.startswith(f"{case}/") for line in lines), lines  # every line is path:line:col: message
-    assert result.stderr == NOTE + f"{_plural(len(lines), 'problem')} in {case}\n"
+    assert result.stderr == f"{_plural(len(lines), 'problem')} in {case}\n"
     assert _files(folder) == before
 
     unit = "other" if case == "duplicate-id-across-files" else "demo"
@@ -184,7 +180,7 @@ def test_a_bom_or_crlf_ledger_is_accepted_and_kept(run: Run, tmp_path: Path, cas
     else:
         assert not data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n") == 27
     result = _check(tmp_path, case)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", NOTE + VALID[case] + "\n")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", VALID[case] + "\n")
     assert run("--ledgers", case, "close", "demo-001", "--by", "甲", "--approver", "乙").exit_code == 0
     after = (folder / "demo.yaml").read_bytes()
     assert after.startswith(b"\xef\xbb\xbf") == (case == "bom")

@@ -103,6 +103,8 @@ findings:
         note: 退回：佐证材料只有草稿，须附印发文件和整改前后对比
 """
 RETURN_OPINION = "退回：佐证材料只有草稿，须附印发文件和整改前后对比"
+RETURN_SHOWN = "佐证材料只有草稿，须附印发文件和整改前后对比"
+"""The opinion as shown after a label that already says 退回 (not 退回 twice)."""
 BLUE, YELLOW, RED = (0x1F, 0x5F, 0xBF), (0xF2, 0xC2, 0x00), (0xD6, 0x28, 0x28)
 
 
@@ -237,7 +239,8 @@ def test_board_shows_the_figures_of_status(site: Site, browser: Any, run: Run) -
     browser.get(site.url)
     rows = _status(run, site)
     assert _totals(browser) == _expected(rows[-1])
-    assert _text(browser, "h1") == "挂图作战"  # the browser asks for Chinese
+    assert _text(browser, "h1") == "总览"  # the browser asks for Chinese
+    assert _text(browser, "header a.brand") == "挂图作战"  # once, in the top bar
     shown = {
         row.get_attribute("data-unit"): row.find_element(By.CSS_SELECTOR, "td.rate").text
         for row in browser.find_elements(By.CSS_SELECTOR, "tr.unit-row")
@@ -303,16 +306,124 @@ def test_units_below_95_their_overdue_owners_and_the_last_return(site: Site, bro
     row = browser.find_element(By.CSS_SELECTOR, '#overdue tr[data-finding="xss-002"]')
     assert row.find_element(By.CSS_SELECTOR, "td.owner").text == "周某某"
     returned = row.find_element(By.CSS_SELECTOR, "td.returned").text
-    assert "2021-11-15 退回" in returned and "李督导" in returned and RETURN_OPINION in returned
+    assert returned == f"2021-11-15 退回，退回人：李督导\n{RETURN_SHOWN}"  # 退回 said once
     assert "缺少会议纪要" not in returned  # the last return, not the first
     assert browser.find_element(By.CSS_SELECTOR, '#overdue tr[data-finding="xss-001"] td.returned').text == ""
     _follow(browser, row.find_element(By.CSS_SELECTOR, "a.finding-link"))
     box = _text(browser, "#last-return")
     assert box.startswith("最近一次退回意见") and "2021-11-15 退回" in box and "退回人：李督导" in box
-    assert _text(browser, "#last-return blockquote.opinion") == RETURN_OPINION
+    assert _text(browser, "#last-return blockquote.opinion") == RETURN_SHOWN
+    assert RETURN_OPINION in _text(browser, "#timeline")  # the timeline keeps the note as written
     browser.get(site.url + "finding/xss-002?as_of=2021-11-01&lang=en")  # as it stood then: the first return
     assert _text(browser, "#last-return blockquote.opinion") == "第一次退回：缺少会议纪要"
     assert "Returned on 2021-10-25, by 王审核" in _text(browser, "#last-return")
+
+
+UNFINISHED_BELOW_95 = [
+    "dongyang-033", "lanxi-003", "lanxi-027", "wucheng-035", "wuyi-020", "yiwu-037", "dongyang-003", "dongyang-007",
+    "jindong-011", "yongkang-004", "yongkang-026", "jindong-001", "wucheng-028", "wuyi-026", "yiwu-011", "yiwu-031",
+]  # fmt: skip
+"""The 16 findings of the shipped units below 95% not closed on 2021-12-31 (the supervisor's
+count in trial 2), earliest deadline in force first."""
+
+
+def test_the_readme_recipe_lists_the_unfinished_work_of_the_units_below_95(
+    site: Site, browser: Any, run: Run
+) -> None:
+    """README's recipe, clicked: 95 in 完成率低于, 查看, then 逾期与临期 at the top. The
+    未完成 section names every finding of those units not closed on the as-of date, with its
+    owner, deadline in force, days overdue and last return opinion, as `list` has them."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    browser.find_element(By.ID, "below").send_keys("95")
+    _follow(browser, browser.find_element(By.ID, "apply"))
+    _follow(browser, browser.find_element(By.ID, "nav-late"))
+    assert "below=95" in browser.current_url and _text(browser, "#active-filters") == "低于 95%"
+    rows = _status(run, site)[:-1]
+    below = {row["unit"] for row in rows if row["closed"] * 100 < 95 * row["findings"]}
+    listed = json.loads(run("--ledgers", str(site.ledgers), "list", "--format", "json").output)
+    expected = {f["id"]: f for f in listed if f["unit"] in below and f["status"] != "closed"}
+    shown = browser.find_elements(By.CSS_SELECTOR, "#unfinished tr.finding-row")
+    ids = [row.get_attribute("data-finding") for row in shown]
+    assert sorted(ids) == sorted(expected)
+    assert [i for i in ids if not i.startswith("xss-")] == UNFINISHED_BELOW_95
+    assert _text(browser, "#unfinished-heading") == f"未完成问题 ({len(expected)})"
+    for row in shown:
+        found = expected[row.get_attribute("data-finding")]
+        assert row.find_element(By.CSS_SELECTOR, "td.owner").text == (found["owner"] or "")
+    late = browser.find_element(By.CSS_SELECTOR, '#unfinished tr[data-finding="xss-002"]')
+    assert "overdue" in late.get_attribute("class") and "2021-11-15 退回" in late.text and RETURN_SHOWN in late.text
+    long_term = browser.find_element(By.CSS_SELECTOR, '#unfinished tr[data-finding="dongyang-007"]')
+    assert long_term.text.split()[1:] == ["东阳市人民检察院", "四大检察职能发挥不平衡不充分", "长期坚持", "2022-06-30", "刘某某"]
+    assert long_term.find_element(By.CSS_SELECTOR, "td.days-late").text == ""
+
+
+@pytest.mark.parametrize("path", ["/", "/late", "/problems", "/search?q=%E9%80%80%E5%9B%9E"])
+def test_every_page_that_filters_shows_the_filter(site: Site, browser: Any, path: str) -> None:
+    """A filtered page says so: 高频问题 under 低于 95% counts the units below 95% only,
+    so it shows the same chip as the others; without a filter there is no chip."""
+    from selenium.webdriver.common.by import By
+
+    joiner = "&" if "?" in path else "?"
+    browser.get(site.url.rstrip("/") + path + joiner + "below=95&supervisor=%E7%9D%A3%E5%AF%BC%E4%BA%8C%E7%BB%84")
+    assert _text(browser, "#active-filters") == "督导组：督导二组；低于 95%"
+    browser.get(site.url.rstrip("/") + path)
+    assert not browser.find_elements(By.ID, "active-filters")
+
+
+def test_an_overdue_count_of_zero_is_no_alarm(site: Site, browser: Any) -> None:
+    """0 overdue is drawn as a plain number, not as a red link; a count above 0 links to
+    the overdue list in red."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "?below=95&supervisor=%E7%9D%A3%E5%AF%BC%E4%BA%8C%E7%BB%84")  # 督导二组
+    zero = browser.find_element(By.CSS_SELECTOR, "#total-overdue")
+    assert zero.text == "0" and not zero.find_elements(By.TAG_NAME, "a")
+    assert zero.value_of_css_property("color") == "rgba(34, 34, 34, 1)"
+    assert zero.value_of_css_property("text-decoration-line") == "none"
+    browser.get(site.url)
+    alarm = browser.find_element(By.CSS_SELECTOR, "#total-overdue a")
+    assert alarm.value_of_css_property("color") == "rgba(214, 40, 40, 1)"
+
+
+@pytest.mark.parametrize(
+    ("note", "shown"),
+    [
+        ("退回：佐证材料不完整", "佐证材料不完整"),
+        ("退回:佐证材料不完整", "佐证材料不完整"),
+        ("Return: evidence incomplete", "evidence incomplete"),
+        ("第一次退回：缺少会议纪要", "第一次退回：缺少会议纪要"),  # not the word alone at the start
+        ("退回材料不全", "退回材料不全"),  # no colon: a sentence, kept
+        ("退回：", "退回："),  # nothing after the word: shown whole
+    ],
+)
+def test_an_opinion_does_not_repeat_its_step(note: str, shown: str) -> None:
+    from rectify.present.words import opinion_text
+
+    assert opinion_text(note, "return") == shown
+
+
+def test_a_closed_state_does_not_look_like_a_link(site: Site, browser: Any) -> None:
+    """已销号 is a label on a tinted ground, in another colour than the links beside it."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url + "unit/jinhua")
+    closed = browser.find_element(By.CSS_SELECTOR, "#findings .state-closed")
+    link = browser.find_element(By.CSS_SELECTOR, "#findings a.finding-link")
+    assert closed.text == "已销号" and closed.tag_name == "span"
+    assert closed.value_of_css_property("color") != link.value_of_css_property("color")
+    assert closed.value_of_css_property("background-color") == "rgba(228, 236, 248, 1)"
+    assert closed.value_of_css_property("text-decoration-line") == "none"
+
+
+def test_the_three_counters_are_evenly_spaced_and_named_as_domain_says(site: Site, browser: Any) -> None:
+    """三个到位 on a finding page: one separator between the counters, no stray space, and
+    the funds called 清退资金 (DOMAIN.md: 资金清退), as in the bulletin."""
+    browser.get(site.url + "finding/dongyang-020")
+    assert _text(browser, "#finding-accountability") == "问责人数：0；清退资金（元）：12600.00；建章立制（项）：1"
+    browser.get(site.url + "finding/dongyang-020?lang=en")
+    assert _text(browser, "#finding-accountability") == "People: 0; Funds (yuan): 12600.00; Rules: 1"
 
 
 def test_the_unit_page_shows_overdue_owners_and_return_opinions(site: Site, browser: Any) -> None:
@@ -324,14 +435,16 @@ def test_the_unit_page_shows_overdue_owners_and_return_opinions(site: Site, brow
     assert [(r.get_attribute("data-finding"), r.find_element(By.CSS_SELECTOR, "td.owner").text) for r in overdue] == [
         ("xss-001", "张某<i>x</i>"), ("xss-002", "周某某")]  # fmt: skip
     cell = browser.find_element(By.CSS_SELECTOR, '#findings tr[data-finding="xss-002"] td.returned')
-    assert RETURN_OPINION in cell.text
+    assert RETURN_SHOWN in cell.text and "退回：" not in cell.text
     data = yaml.safe_load((site.ledgers / "yiwu.yaml").read_text(encoding="utf-8"))
     browser.get(site.url + "unit/yiwu")
     for found in data["findings"]:
         returns = [e for e in found["history"] if e["action"] == "return"]
         text = browser.find_element(By.CSS_SELECTOR, f'#findings tr[data-finding="{found["id"]}"] td.returned').text
         if returns:
-            assert returns[-1]["note"] in text and f"{returns[-1]['date']} 退回" in text
+            note = returns[-1]["note"]
+            assert note.startswith("退回：") and note.removeprefix("退回：") in text and "退回：" not in text
+            assert f"{returns[-1]['date']} 退回" in text
         else:
             assert text == ""
 
@@ -362,7 +475,7 @@ def test_search_finds_every_field_and_names_it(
     fields = [li.get_attribute("data-field") for li in rows[0].find_elements(By.CSS_SELECTOR, "ul.matches li")]
     assert field in fields
     if field == "note":
-        assert "2021-11-15退回意见：" + RETURN_OPINION in _text(browser, "ul.matches")
+        assert "2021-11-15 退回意见：" + RETURN_SHOWN in _text(browser, "ul.matches")
 
 
 def test_search_matches_titles_as_list_title_does(shipped: Path, run: Run) -> None:
@@ -401,6 +514,17 @@ def test_filter_by_supervision_group(site: Site, browser: Any, run: Run) -> None
     assert "supervisor=" in browser.current_url
 
 
+def test_the_supervision_groups_are_offered_in_the_order_of_status(site: Site, browser: Any, run: Run) -> None:
+    """The 督导组 drop-down lists the groups as `status --by supervisor` does, not in the
+    order the ledger files happen to be read."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(site.url)
+    offered = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#supervisor option")][1:]
+    rows = _status(run, site, "--by", "supervisor")
+    assert offered == [row["supervisor"] for row in rows if row["supervisor"]] == ["督导一组", "督导二组", "督导三组", "督导四组"]
+
+
 def test_as_of_date_matches_status_as_of(site: Site, browser: Any, run: Run) -> None:
     from selenium.webdriver.common.by import By
 
@@ -420,13 +544,13 @@ def test_switch_language(site: Site, browser: Any) -> None:
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
     _follow(browser, browser.find_element(By.ID, "lang"))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-    assert _text(browser, "h1") == "Rectification board"
+    assert _text(browser, "h1") == "Board"
     _follow(browser, browser.find_element(By.CSS_SELECTOR, 'tr[data-unit="jinhua"] a.unit-link'))
     assert "lang=en" in browser.current_url and _text(browser, "#findings th") == "ID"  # the choice is kept
     status, _, body = site.get("/", headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.8"})
-    assert status == 200 and "<h1>Rectification board</h1>" in body.decode()
+    assert status == 200 and "<h1>Board</h1>" in body.decode()
     status, _, body = site.get("/", headers={"Accept-Language": "fr, zh-TW;q=0.5, en;q=0.3"})
-    assert "<h1>挂图作战</h1>" in body.decode()
+    assert "<h1>总览</h1>" in body.decode()
 
 
 def test_screenshot_shows_the_three_bar_colours(site: Site, browser: Any) -> None:
@@ -654,6 +778,11 @@ def test_a_ledger_broken_while_running_shows_the_problems(site: Site, browser: A
     good = path.read_bytes()
     path.write_bytes(good.replace(b"status: closed", b"staus: closed", 1))
     try:
+        browser.get(site.url + "late?as_of=2021-11-30")  # the date asked for, not today's
+        assert _text(browser, "#as-of") == "2021-11-30" and "2021-11-30" in _text(browser, "header")
+        assert browser.find_element(By.ID, "lang").get_attribute("href").endswith("/?as_of=2021-11-30&lang=en")
+        browser.get(site.url + "late?as_of=2021-02-30")  # a bad one: today's, as before
+        assert _text(browser, "#as-of") == TODAY
         browser.get(site.url + "?lang=en")
         problems = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#problems li")]
         checked = run("--ledgers", str(site.ledgers), "check")
@@ -718,6 +847,30 @@ def test_kept_ledgers_hold_each_text_and_date_once(shipped: Path, monkeypatch: p
     assert len(dates) > 30 and len({id(day) for day in dates}) == 1
     plain_owners = [f.owner for ledger in plain for f in ledger.findings if f.owner == "李某"]
     assert len({id(owner) for owner in plain_owners}) > 1  # a plain read makes a copy per finding
+
+
+@pytest.mark.parametrize("as_of", ["2021-12-31", "2026-12-03"])
+def test_the_chart_draws_the_weeks_of_the_word_bulletin(
+    site: Site, browser: Any, run: Run, tmp_path: Path, as_of: str
+) -> None:
+    """The board's trend is the Word 通报's: the last eight weekly points ending on the
+    as-of date (trend.recent_days), not years of a flat line; the chart's first and last
+    dates and its last rate are those of the 通报's 整改进度趋势 table."""
+    import docx
+    from selenium.webdriver.common.by import By
+
+    out = tmp_path / "通报.docx"
+    made = run("--ledgers", str(site.ledgers), "report", "-o", str(out), "--as-of", as_of, "--lang", "zh")
+    assert made.exit_code == 0, made.output
+    table = docx.Document(str(out)).tables[-1]
+    weeks = [[cell.text for cell in row.cells] for row in table.rows][1:]
+    assert len(weeks) == 8 and weeks[-1][0] == as_of
+    browser.get(f"{site.url}?as_of={as_of}")
+    chart = browser.find_element(By.CSS_SELECTOR, "#trend svg.trend")
+    assert len(chart.find_element(By.TAG_NAME, "polyline").get_attribute("points").split()) == 8
+    labels = [t.text for t in chart.find_elements(By.TAG_NAME, "text") if t.get_attribute("y") == "212"]
+    assert labels[0] == weeks[0][0] and labels[-1] == as_of[5:]
+    assert weeks[-1][2] in chart.text  # the last rate, written beside its point
 
 
 def test_the_trend_equals_count_on_each_day(shipped: Path) -> None:

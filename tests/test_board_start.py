@@ -40,7 +40,7 @@ def test_open_opens_the_printed_address(shipped: Path, run: Run, monkeypatch: py
     assert len(opened) == 1
     address, status, page = opened[0]
     assert address == printed and address.startswith("http://127.0.0.1:") and address.endswith("/")
-    assert status == 200 and "<h1>Rectification board</h1>" in page and 'id="total-rate">296/315 94.0%' in page
+    assert status == 200 and "<h1>Board</h1>" in page and 'id="total-rate">296/315 94.0%' in page
 
 
 def test_without_open_no_browser_is_opened(shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,6 +66,33 @@ def test_without_open_no_browser_is_opened(shipped: Path, run: Run, monkeypatch:
     result = run("--ledgers", str(shipped), "board", "--port", "0")
     assert result.exit_code == 0 and result.output.startswith("rectify board: http://127.0.0.1:")
     assert opened == []
+
+
+def test_the_address_is_said_in_the_users_language(shipped: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address is printed from the thread that waits for the server: it speaks the
+    command's language too (a new thread starts with no language of its own)."""
+    import typer
+    import uvicorn
+
+    servers: list[uvicorn.Server] = []
+    original, echo = uvicorn.Server.__init__, typer.echo
+
+    def keep(self: uvicorn.Server, config: uvicorn.Config) -> None:
+        servers.append(self)
+        original(self, config)
+
+    def said(message: str, **kwargs: object) -> None:
+        echo(message, **kwargs)  # type: ignore[arg-type]
+        if message.startswith("rectify board"):
+            servers[0].should_exit = True
+
+    monkeypatch.setattr(uvicorn.Server, "__init__", keep)
+    monkeypatch.setattr(typer, "echo", said)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    result = run("--ledgers", str(shipped), "board", "--port", "0")
+    printed = result.output.removeprefix("rectify board：").partition("（")[0]
+    assert result.exit_code == 0 and printed.startswith("http://127.0.0.1:")
+    assert result.output == f"rectify board：{printed}（按 Ctrl+C 停止）\n"
 
 
 @pytest.mark.parametrize("kind", ["device", "fifo", "file", "missing"])

@@ -42,15 +42,19 @@ def test_the_unit_table_is_the_same_read_either_way(shipped: Path, run: Run) -> 
     assert len(ledgers) == 10
     for tree in (False, True):
         assert api.status(AS_OF, tree=tree) == (*figures.unit_rows(ledgers, AS_OF, tree=tree), None)
-    kept = api.unit_counts(AS_OF)
-    assert kept == [(ledger.unit, figures.unit_rows([ledger], AS_OF)[1]) for ledger in ledgers]
+    kept = [(unit.id, unit.name, unit.parent, unit.supervisor, counts) for unit, counts in api.unit_counts(AS_OF)]
+    assert kept == [
+        (ledger.unit.id, ledger.unit.name, ledger.unit.parent, ledger.unit.supervisor, figures.unit_rows([ledger], AS_OF)[1])
+        for ledger in ledgers
+    ]  # the units as the cache's records hold them (plain text, no model)
     assert [unit.id for unit, _ in api.unit_counts(AS_OF, under="jinhua")] == [
         ledger.unit.id for ledger in figures.within(ledgers, "jinhua")
     ]
     rows, total, title = api.status(AS_OF, unit="jinhua", tree=True)
     assert (rows, total) == figures.unit_rows(figures.within(ledgers, "jinhua"), AS_OF, tree=True)
     assert title == "金华市人民检察院"
-    assert Ledgers(shipped, cache=False).unit_counts(AS_OF) == kept
+    plain = Ledgers(shipped, cache=False).unit_counts(AS_OF)
+    assert [(unit.id, unit.name, unit.parent, unit.supervisor, counts) for unit, counts in plain] == kept
     with pytest.raises(UsageError, match="no unit is followed by 'nobody'"):
         api.unit_counts(AS_OF, supervisor="nobody")
     with pytest.raises(UsageError, match="no unit 'nowhere' among the units chosen"):

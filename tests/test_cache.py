@@ -57,7 +57,7 @@ def test_the_same_answers_with_and_without_the_cache_on_every_bad_input(
     assert not (folder / PLAIN_FOLDER).exists()  # --no-cache neither reads nor writes it
     cold = _answers(run, "--ledgers", case, *command)
     assert cold == plain
-    assert _entries(folder) == sorted(f"{p.name}.pickle" for p in folder.glob("*.yaml"))
+    assert _entries(folder) == sorted(f"{p.name}.{kind}" for p in folder.glob("*.yaml") for kind in ("brief", "pickle"))
     _no_parse(monkeypatch)
     warm = _answers(run, "--ledgers", case, *command)
     assert warm == plain
@@ -179,7 +179,7 @@ def test_a_parent_ledger_removed_or_restored_is_seen(run: Run, demo: Path) -> No
     assert missing.exit_code == 1
     assert "unit.parent: unknown unit 'demo' (no ledger demo.yaml)" in missing.stdout
     demo.write_bytes(kept)
-    assert _answers(run, "check") == (0, "", "note: the ledgers are not in a git repository, so their history was not checked\nok: 2 ledgers, 4 findings in ledgers\n")
+    assert _answers(run, "check") == (0, "", "ok: 2 ledgers, 4 findings in ledgers\n")
 
 
 def test_an_event_after_today_is_judged_by_the_day_of_the_read(
@@ -236,6 +236,10 @@ def test_an_entry_that_would_run_code_is_refused(demo: Path, tmp_path: Path) -> 
     reader, titles = _read(demo.parent)
     assert reader.misses == 1 and titles[0] == "理论学习不深入"
     assert not marker.exists()
+    brief = demo.parent / PLAIN_FOLDER / "demo.yaml.brief"  # the records status reads
+    brief.write_bytes(MAGIC + key + zlib.crc32(body).to_bytes(4, "big") + body)
+    assert Cache(demo.parent).summary(demo, config_for(demo.parent))[0].finding_ids[0] == "demo-001"
+    assert not marker.exists()
 
 
 class _Evil:
@@ -279,7 +283,7 @@ def test_rectify_cache_off_bypasses_it(run: Run, demo: Path, monkeypatch: pytest
     assert not (demo.parent / PLAIN_FOLDER).exists()
     monkeypatch.delenv("RECTIFY_CACHE")
     assert run("status").exit_code == 0
-    assert _entries(demo.parent) == ["demo.yaml.pickle"]
+    assert _entries(demo.parent) == ["demo.yaml.brief", "demo.yaml.pickle"]
 
 
 def test_deleting_it_loses_nothing_and_a_write_reads_afresh(run: Run, demo: Path) -> None:
@@ -312,7 +316,7 @@ def test_a_place_where_the_cache_cannot_be_made_means_no_cache(run: Run, demo: P
     plain = _answers(run, "--no-cache", "status")
     (demo.parent / PLAIN_FOLDER).write_text("a file where the cache folder would be\n", encoding="utf-8")
     assert _answers(run, "status") == plain
-    assert _answers(run, "check") == (0, "", "note: the ledgers are not in a git repository, so their history was not checked\nok: 1 ledger, 2 findings in ledgers\n")
+    assert _answers(run, "check") == (0, "", "ok: 1 ledger, 2 findings in ledgers\n")
     assert (demo.parent / PLAIN_FOLDER).is_file()
 
 

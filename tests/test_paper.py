@@ -197,19 +197,21 @@ def test_the_bulletin_as_an_official_word_document(docx_pdf: tuple[Path, Path]) 
     xml = path.read_bytes()
     assert len(doc.tables) == 3  # units, overdue, trend: real Word tables
     assert [c.text for c in doc.tables[0].rows[1].cells[:3]] == ["1", "金华市人民检察院", "37"]
-    fonts = {r.font.name for p in doc.paragraphs for r in p.runs}
+    east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    fonts = {r._element.rPr.rFonts.get(east_asia) for p in doc.paragraphs for r in p.runs if r._element.rPr is not None}
     assert {"方正小标宋简体", "仿宋_GB2312", "黑体"} <= fonts
     assert b"word/document.xml" in xml  # a real .docx package
-    east = doc.paragraphs[1].runs[0]._element.rPr.rFonts.get(
+    east = doc.paragraphs[3].runs[0]._element.rPr.rFonts.get(  # the title
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     )
     assert east == "方正小标宋简体"
     with pdfplumber.open(pdf) as rendered:
-        assert 1 <= len(rendered.pages) <= 2
-        assert all((round(p.width), round(p.height)) == (595, 842) for p in rendered.pages)
+        assert 1 <= len(rendered.pages) <= 3
+        assert all(sorted((round(p.width), round(p.height))) == [595, 842] for p in rendered.pages)
         assert min(c["size"] for p in rendered.pages for c in p.chars) >= 9.0
         texts = [p.extract_text() or "" for p in rendered.pages]
-    assert texts[0].startswith("金华市巡察整改工作领导小组办公室\n巡察整改进展情况通报\n第 12 期")
+    assert texts[0].startswith("金华市巡察整改工作领导小组办公室\n第 12 期")
+    assert "\n".join(texts).count("巡察整改进展情况通报") == 1  # the title once
     for number, text in enumerate(texts, start=1):
         assert f"— {number} —" in text
     whole = "\n".join(texts)

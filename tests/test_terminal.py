@@ -160,3 +160,23 @@ def test_progress_shows_on_a_slow_read_in_a_terminal_and_never_in_a_pipe(shipped
     piped = subprocess.run([str(Path(sys.executable).with_name("rectify")), "status", "--as-of", "2021-12-31"],
                            env=env, capture_output=True, text=True)  # fmt: skip
     assert "reading ledgers" not in piped.stderr and "读取台账" not in piped.stderr
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("zh", "逾期60天"), ("en", "60 d late")])
+def test_show_marks_an_overdue_finding_in_red_on_a_terminal_and_plainly_in_a_pipe(
+    shipped: Path, run: Run, lang: str, mark: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status = "整改中" if lang == "zh" else "in_progress"
+    monkeypatch.setenv("RECTIFY_TODAY", "2022-03-01")  # dongyang-033: deadline 2021-12-31, still in progress
+    env = {**os.environ, "RECTIFY_LEDGERS": str(shipped), "RECTIFY_PAGER": "cat", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    if os.name == "posix":
+        shown = _in_a_terminal(["show", "dongyang-033", "--lang", lang], env, rows=60, cols=120)
+        line = next(line for line in shown.splitlines() if status in line)
+        assert f"{status}  \x1b[31m{mark}\x1b[0m" in line
+    piped = run("show", "dongyang-033", "--lang", lang).stdout.splitlines()
+    assert piped[3].split() == [piped[3].split()[0], status, *mark.split()] and "\x1b" not in "".join(piped)
+    closed = run("show", "dongyang-001", "--lang", lang).stdout
+    assert ("逾期" if lang == "zh" else "late") not in closed.splitlines()[3]
+    monkeypatch.setenv("RECTIFY_TODAY", "2021-12-31")  # the deadline itself: not yet overdue
+    assert mark not in run("show", "dongyang-033", "--lang", lang).stdout

@@ -82,7 +82,6 @@ def test_the_main_commands_work_without_posix_only_modules(shipped: Path, tmp_pa
         return done.stdout.decode() + done.stderr.decode()
 
     assert ok("check") == (
-        "note: the ledgers are not in a git repository, so their history was not checked\n"
         "ok: 10 ledgers, 315 findings in ledgers\n"
     )
     assert ok("status", "--as-of", "2021-12-31", "--lang", "zh").splitlines()[-1].split() == [
@@ -735,7 +734,7 @@ def test_a_windows_display_language_chooses_the_labels(
 def test_windows_without_the_ui_language_falls_back_to_pythons_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     import locale
 
-    from rectify.present import tables
+    from rectify import i18n
 
     class Broken:
         @property
@@ -747,9 +746,9 @@ def test_windows_without_the_ui_language_falls_back_to_pythons_locale(monkeypatc
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(ctypes, "windll", Broken(), raising=False)
     monkeypatch.setattr(locale, "getlocale", lambda *a: ("Chinese (Simplified)_China", "936"))  # as Windows names it
-    assert tables.system_lang() == "zh"
+    assert i18n.system_lang() == "zh"
     monkeypatch.setattr(locale, "getlocale", lambda *a: ("English_United States", "1252"))
-    assert tables.system_lang() == "en"
+    assert i18n.system_lang() == "en"
 
 
 def test_powershell_completes_commands_unit_ids_and_finding_ids(demo: Path) -> None:

@@ -17,6 +17,8 @@ file cannot be written. Nothing is written when one is raised.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rectify.api.base import LedgersBase
 from rectify.api.values import (
     Recorded,
@@ -31,8 +33,17 @@ from rectify.api.values import (
 )
 from rectify.api.views import FiguresMixin
 from rectify.api.writing import WritingMixin
-from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
+
+
+def __getattr__(name: str) -> Any:
+    """``merge_versions`` (git's merge driver, :func:`rectify.files.merge.merge_versions`),
+    loaded when first asked for: the other commands do without the modules it needs."""
+    if name == "merge_versions":
+        from rectify.files.merge import merge_versions
+
+        return merge_versions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Ledgers(WritingMixin, FiguresMixin, LedgersBase):

@@ -4,34 +4,41 @@ the ledgers, check and verify, a finding, its log, evidence files."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from rectify.domain import figures
+from rectify.domain.counts import Counts, UnitLike
 from rectify.domain.model import (
     Finding,
     Ledger,
-    Unit,
     unit_of,
 )
 from rectify.domain.portable import recorded_path_problem, shared_path
+from rectify.domain.summary import LedgerSummary, summary_counts
 from rectify.errors import LedgerError, Problem, UsageError
-from rectify.files import clock, gitops
+from rectify.files import clock
 from rectify.files.cache import Cache
 from rectify.files.cache import enabled as cache_enabled
 from rectify.files.config import Config, config_for, config_root
-from rectify.files.evidence import file_sha256
-from rectify.files.history import finding_versions
-from rectify.files.ledgerfile import Loaded, Reader, Remembered, check_folder, find_finding, read_folder, scan_folder
-from rectify.files.merge import merge_versions as merge_versions
+from rectify.files.ledgerfile import (
+    Loaded,
+    Reader,
+    Remembered,
+    check_folder,
+    find_finding,
+    read_folder,
+    scan_folder,
+    scan_summaries,
+)
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root, what_is
 from rectify.i18n import _
 
 if TYPE_CHECKING:
-    pass
+    from rectify.files import gitops
 
 
 from rectify.api.values import parse_day
@@ -144,20 +151,30 @@ class LedgersBase:
 
     def unit_counts(
         self, as_of: date, supervisor: str | None = None, under: str | None = None
-    ) -> list[tuple[Unit, figures.Counts]]:
+    ) -> list[tuple[UnitLike, Counts]]:
         """Each unit's own figures on ``as_of`` (:func:`~rectify.domain.figures.unit_counts`),
         chosen as :meth:`ledgers` chooses units, in file order. The ledgers are read one at a
         time and only these figures (and what the rules across files need) are kept, so
-        memory does not grow with the ledgers' size. Raises :class:`LedgerError` listing
-        every problem when any ledger is broken, :class:`UsageError` as :meth:`ledgers`."""
+        memory does not grow with the ledgers' size; through the cache, only each ledger's
+        records are loaded (:mod:`rectify.domain.summary`: no ledger model is built for a
+        file unchanged since it was cached). Raises :class:`LedgerError` listing every
+        problem when any ledger is broken, :class:`UsageError` as :meth:`ledgers`."""
+        units: list[tuple[UnitLike, Counts]] = []
         if self._memory is not None:  # a long-running reader keeps the ledgers anyway
-            return [figures.unit_counts(ledger, as_of) for ledger in self.ledgers(None, supervisor, under)]
-        units: list[tuple[Unit, figures.Counts]] = []
+            units += [figures.unit_counts(ledger, as_of) for ledger in self.ledgers(None, supervisor, under)]
+            return units
+        if self.cache:
 
-        def take(loaded: Loaded) -> None:
-            units.append(figures.unit_counts(loaded.ledger, as_of))
+            def count(summary: LedgerSummary) -> None:
+                units.append((summary.unit, summary_counts(summary, as_of)))
 
-        problems = scan_folder(self.folder, take, self.progress, self._reader())
+            problems = scan_summaries(self.folder, count, self.progress, Cache(self.folder).summary)
+        else:
+
+            def take(loaded: Loaded) -> None:
+                units.append(figures.unit_counts(loaded.ledger, as_of))
+
+            problems = scan_folder(self.folder, take, self.progress, None)
         if problems:
             raise LedgerError(problems)
         chosen = _choose([unit for unit, __ in units], supervisor, under)
@@ -209,8 +226,9 @@ class LedgersBase:
         committed) that changed a ledger of ``loaded`` (from :meth:`check`) in a way no
         rectify step does, at the finding's place in today's file and naming the commit
         (:func:`rectify.files.history.hand_edit_problems`). Returns ``(problems, note)``,
-        the note saying why the history was not looked at (no git, not a repository, a
-        shallow clone), else None. Raises :class:`LedgerError` for a commit named in
+        the note saying why the history was not looked at where the user expects it
+        looked at (a shallow clone, git missing beside a ``.git``, no repository while
+        ``rectify.yaml`` asks for the history), else None. Raises :class:`LedgerError` for a commit named in
         ``rectify.yaml``'s ``check`` settings that the repository does not hold."""
         from rectify.files.history import hand_edit_problems
 
@@ -222,6 +240,7 @@ class LedgersBase:
         level for that unit (:func:`rectify.files.signing.verify_ledgers`), and every change
         of the people file signed by an administrator. Raises
         :class:`UsageError` outside git or without ``.rectify/people.yaml``."""
+        from rectify.files import gitops
         from rectify.files.signing import PEOPLE_PATH, load_people, people_history_problems, verify_ledgers
 
         root = gitops.toplevel(self.folder)
@@ -249,6 +268,13 @@ class LedgersBase:
         """The ledger holding ``finding_id`` and the finding (reads only its unit's file)."""
         return find_finding(self.folder, finding_id)
 
+    def days_overdue(self, finding: Finding, as_of: date | None = None) -> int:
+        """How many days ``finding`` is overdue on ``as_of`` (default: today in the ledgers'
+        time zone), 0 when it is not (:func:`rectify.domain.states.days_overdue`)."""
+        from rectify.domain.states import days_overdue
+
+        return days_overdue(finding, as_of or self.today())
+
     def log(self, finding_id: str) -> list[gitops.Commit]:
         """The commits that changed ``finding_id``, newest first (also once removed).
         Raises :class:`UsageError` for a bad id, no ledger, or no commit yet."""
@@ -260,6 +286,8 @@ class LedgersBase:
         path = ledger_path(self.folder, unit_id)
         if not path.exists():
             raise UsageError(_("no ledger {path}").format(path=display(path)))
+        from rectify.files.history import finding_versions  # git's history: only this command reads it
+
         found = finding_versions(path, finding_id)
         if not found:
             raise UsageError(_("no commit has changed {finding_id} yet").format(finding_id=finding_id))
@@ -289,6 +317,8 @@ class LedgersBase:
             target = self.evidence_file(path)
         except UsageError:
             return "missing"
+        from rectify.files.evidence import file_sha256
+
         digest = file_sha256(target)
         if digest is None:
             kind = what_is(target)
@@ -296,7 +326,7 @@ class LedgersBase:
         return "unknown" if sha256 is None else "match" if digest == sha256 else "changed"
 
 
-def _choose(units: list[Unit], supervisor: str | None, under: str | None) -> set[str] | None:
+def _choose(units: Sequence[UnitLike], supervisor: str | None, under: str | None) -> set[str] | None:
     """The ids of the units among ``units`` followed by ``supervisor`` and at or below
     ``under`` (None: all of them). Raises :class:`UsageError` for a group or unit that has none."""
     if supervisor is None and under is None:

@@ -16,11 +16,8 @@ from rectify.domain.model import (
 )
 from rectify.domain.people import names_someone
 from rectify.errors import UsageError
-from rectify.files import gitops
 from rectify.files.cache import PLAIN_FOLDER
-from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
-from rectify.files.writing import LOCK_NAME
 from rectify.i18n import _
 
 if TYPE_CHECKING:
@@ -60,6 +57,9 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
     rectify's merge driver for the repository. Raises :class:`UsageError` when the path is
     a file or cannot be made.
     """
+    from rectify.files import gitops
+    from rectify.files.writing import LOCK_NAME
+
     try:
         if directory.exists() and not directory.is_dir():
             raise UsageError(_("{directory} exists and is not a folder").format(directory=display(directory)))

@@ -7,14 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rectify.domain import figures
-from rectify.domain import trend as trends
 from rectify.errors import UsageError
-from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import display as display
 from rectify.i18n import _
 
 if TYPE_CHECKING:
-    pass
+    from rectify.domain import trend as trends
 
 
 from rectify.api.base import LedgersBase
@@ -47,7 +45,7 @@ class FiguresMixin(LedgersBase):
         if tree and unit is not None:
             units = self.unit_counts(as_of, supervisor, under=unit)
             rows, total = figures.unit_rows_of(units, tree=True)
-            return rows, total, next(item.name for item, _ in units if item.id == unit)
+            return rows, total, next(item.name for item, __ in units if item.id == unit)
         if unit is None and by in (None, "unit"):  # the usual table: each unit's figures, read one at a time
             rows, total = figures.unit_rows_of(self.unit_counts(as_of, supervisor, under), tree=tree)
             return rows, total, None
@@ -77,6 +75,8 @@ class FiguresMixin(LedgersBase):
     def trend(self, every: str, start: date | None, end: date, unit: str | None = None) -> list[trends.Point]:
         """Figures every week or month from ``start`` (default: the first feedback date)
         to ``end``. Raises :class:`UsageError` for a bad period or an end before the start."""
+        from rectify.domain import trend as trends
+
         ledgers = self.ledgers(unit)
         first = start or trends.first_day(ledgers) or end
         try:
@@ -94,6 +94,8 @@ class FiguresMixin(LedgersBase):
     ) -> trends.Bulletin:
         """Everything the progress bulletin (通报) shows as of ``as_of``, with what changed
         after ``since``, for the units chosen."""
+        from rectify.domain import trend as trends
+
         try:
             return trends.bulletin(self.ledgers(unit, supervisor, under), as_of, since)
         except ValueError as exc:

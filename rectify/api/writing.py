@@ -22,16 +22,13 @@ from rectify.domain.portable import windows_name_problem
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import gitops
 from rectify.files.config import Config, config_for
-from rectify.files.edit import Edit, create_ledger, edit_together, editing
-from rectify.files.evidence import evidence_for
 from rectify.files.ledgerfile import finding_ledger, the_finding
-from rectify.files.merge import merge_versions as merge_versions
 from rectify.files.paths import LEDGER_SUFFIX, ledger_path, repository_root
 from rectify.files.paths import display as display
-from rectify.files.writing import write_file
 from rectify.i18n import _
 
 if TYPE_CHECKING:
+    from rectify.files.edit import Edit
     from rectify.files.sheets import SheetFile
 
 
@@ -118,12 +115,16 @@ class WritingMixin(LedgersBase):
             first = exc.errors(include_url=False)[0]
             raise UsageError(f"--{first['loc'][-1]}: {first['msg'][:1].lower()}{first['msg'][1:]}") from None
         if (problem := windows_name_problem(f"{unit_id}{LEDGER_SUFFIX}")) is not None:  # ledgers travel to Windows
-            raise UsageError(f"unit id {unit_id!r} cannot name a ledger file: {problem}")
+            raise UsageError(
+                _("unit id {unit_id!r} cannot name a ledger file: {problem}").format(unit_id=unit_id, problem=problem)
+            )
         path = ledger_path(self.folder, unit_id)
         wants = self._wants_commit(commit)
         signing = self._signing(wants, key)
         if wants:
             gitops.require_committable(path)
+        from rectify.files.edit import create_ledger
+
         create_ledger(path, ledger)
         if wants:
             gitops.commit_step([path], f"unit add {unit_id}: {name}", *signing)
@@ -147,6 +148,8 @@ class WritingMixin(LedgersBase):
         signing = self._signing(wants, key)
         if wants:
             gitops.require_committable(path)
+        from rectify.files.edit import editing  # the lock and the line-keeping edit: writes only
+
         with editing(path) as edit:
             made = steps.add_findings(edit.ledger, items, on, by)
             edit.append(made)
@@ -168,6 +171,8 @@ class WritingMixin(LedgersBase):
 
     def evidence(self, paths: Iterable[Path]) -> list[Any]:
         """Evidence records (path relative to the repository, sha256) for ``paths``."""
+        from rectify.files.evidence import evidence_for
+
         return evidence_for(paths, repository_root(self.folder))
 
     def record(
@@ -197,6 +202,8 @@ class WritingMixin(LedgersBase):
         if wants:
             gitops.require_committable(path, files)
         chain, now = tuple(config.chain), self.today()
+        from rectify.files.edit import editing  # the lock and the line-keeping edit: writes only
+
         with editing(path) as edit:
             current = the_finding(edit.loaded, finding_id)
             changed = make(current, when, chain, now)
@@ -383,16 +390,17 @@ class WritingMixin(LedgersBase):
         if on is None:
             for uid in groups:
                 if uid in known and known[uid].inspection.feedback_date is None:
-                    message = (
-                        f"{uid} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
+                    message = _(
+                        "{units} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
                         "over"
-                    )
+                    ).format(units=uid)
                     problems.append(Problem(display(self.unit_file(uid)), 1, 1, message))
             if new_units:
                 names = ", ".join(u.id for u in new_units)
-                message = (
-                    f"{names} has no feedback date (反馈日期): give --date DATE, the day the findings were handed over"
-                )
+                message = _(
+                    "{units} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
+                    "over"
+                ).format(units=names)
                 problems.append(Problem(display(self.folder), 1, 1, message))
         return problems
 
@@ -464,6 +472,8 @@ class WritingMixin(LedgersBase):
             return change
 
         changes = {self.unit_file(a.unit.id): appending(a.unit.id) for a, _m, _n in out if a.unit.id not in fresh}
+        from rectify.files.edit import edit_together
+
         edit_together(self.folder, created, changes, lambda uid: ledger_path(self.folder, uid))  # all or nothing
         if tick is not None:
             tick(len(out), len(out))
@@ -485,6 +495,8 @@ class WritingMixin(LedgersBase):
             raise UsageError(_(
                 "{path} is in the ledger folder; write exports and reports elsewhere"
             ).format(path=display(path)))
+        from rectify.files.writing import write_file
+
         write_file(path, data)
 
 

@@ -7,11 +7,14 @@ edit made by the CLI or by hand shows on reload. :func:`serve` runs it on uvicor
 
 from __future__ import annotations
 
+import contextvars
 import gc
 import threading
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+
+from rectify.i18n import _
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 """Hosts only this machine can reach; any other ``--host`` gets a warning."""
@@ -52,10 +55,11 @@ def serve(
         if open_browser:
             webbrowser.open(address)
 
-    threading.Thread(target=announce, daemon=True).start()
+    speaking = contextvars.copy_context()  # the thread says "ready" in the command's language
+    threading.Thread(target=speaking.run, args=(announce,), daemon=True).start()
     try:
         server.run()
     except SystemExit:  # uvicorn exits when it cannot bind
         server.started = False
     if not server.started:
-        raise OSError("the address is in use or not one of this machine's")
+        raise OSError(_("the address is in use or not one of this machine's"))

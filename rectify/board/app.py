@@ -9,11 +9,12 @@ Every answer carries a Content-Security-Policy that allows no script at all.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from rectify.domain.states import deadline_on, is_overdue, last_return
 from rectify.errors import LedgerError, RectifyError, UsageError
 from rectify.i18n import N_, _, reset_lang, set_lang
 from rectify.present import bulletin
-from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, word
+from rectify.present.words import ACTION, BOARD, FIELD, LANGS, STATUS, TABLE, column, opinion_text, word
 
 HERE = Path(__file__).resolve().parent
 
@@ -206,6 +207,7 @@ class View:
             "colon": "：" if self.lang == "zh" else ": ",
             "semi": "；" if self.lang == "zh" else "; ",
             "comma": "，" if self.lang == "zh" else ", ",
+            "opinion": opinion_text,
             **extra,
         }
 
@@ -329,17 +331,23 @@ def _chosen(view: View, ledgers: list[Ledger]) -> list[Ledger]:
         ]
         out = [ledger for ledger in out if ledger.findings]
     if view.below is not None:
-        rows, _ = figures.unit_rows(out, view.day)
+        rows, __ = figures.unit_rows(out, view.day)
         low = {row.key for row in rows if view.is_below(row.counts)}
         out = [ledger for ledger in out if ledger.unit.id in low]
     return out
 
 
-def _choices(ledgers: list[Ledger]) -> dict[str, list[tuple[str, str]]]:
+def _choices(ledgers: list[Ledger], day: date) -> dict[str, list[tuple[str, str]]]:
     """The values the filter form offers: (value, label) per supervision group, parent
-    unit and aspect, in order of first appearance."""
+    unit and aspect. The groups come in the order of ``rectify status --by supervisor``
+    on ``day`` (:func:`rectify.domain.figures.group_rows`: most units first, then most
+    findings), any group without a finding on that day after them; parent units and
+    aspects in order of first appearance."""
     names = {ledger.unit.id: ledger.unit.name for ledger in ledgers}
-    supervisors = dict.fromkeys(ledger.unit.supervisor for ledger in ledgers if ledger.unit.supervisor)
+    given = {" ".join(ledger.unit.supervisor.split()): ledger.unit.supervisor
+             for ledger in reversed(ledgers) if ledger.unit.supervisor}  # fmt: skip
+    ranked = [given[row.key] for row in figures.group_rows(ledgers, day, "supervisor")[0] if row.key in given]
+    supervisors = dict.fromkeys([*ranked, *(ledger.unit.supervisor for ledger in ledgers if ledger.unit.supervisor)])
     parents = dict.fromkeys(ledger.unit.parent for ledger in ledgers if ledger.unit.parent in names)
     aspects = dict.fromkeys(f.aspect for ledger in ledgers for f in ledger.findings)
     return {
@@ -353,17 +361,6 @@ def _rank_key(row: figures.Row) -> tuple[Fraction, int, str]:
     counts = row.counts
     rate = Fraction(counts.closed, counts.findings) if counts.findings else Fraction(-1)
     return (-rate, -counts.findings, row.key)
-
-
-def _trend_days(ledgers: list[Ledger], day: date) -> list[date]:
-    """The trend's points: weekly over the last half year of figures, else monthly over
-    at most the last three years (a page answers fast however old the ledgers are)."""
-    first = trends.first_day(ledgers)
-    if first is None or first > day:
-        return []
-    if (day - first).days <= 26 * 7:
-        return trends.trend_days(first, day, "week")
-    return trends.trend_days(max(first, day - timedelta(days=3 * 365)), day, "month")
 
 
 def _page(request: Request, view: View | None, name: str, status: int = 200, **extra: Any) -> Response:
@@ -441,15 +438,15 @@ def remembered(make: PageMaker) -> Callable[[Request], Response]:
 @remembered
 def board(request: Request, view: View, everything: list[Ledger]) -> Response:
     """The board: totals, units ranked by rate with their bars, overdue, the change since
-    a date, the trend, the filters and the as-of date picker."""
+    a date, the trend of the last eight weeks, the filters and the as-of date picker."""
     chosen = _chosen(view, everything)
     data = trends.bulletin(chosen, view.day, view.since, every=None)
     ranked = sorted(data.rows, key=_rank_key)
-    points = trends.trend(chosen, _trend_days(chosen, view.day))
+    points = trends.trend(chosen, trends.recent_days(chosen, view.day))  # the Word 通报's weeks
     return _page(
         request, view, "board.html",
         rows=[(row, Bar.of(row.counts)) for row in ranked], total=data.total, total_bar=Bar.of(data.total),
-        data=data, chart=Markup(bulletin.svg_trend(points)), choices=_choices(everything),
+        data=data, chart=Markup(bulletin.svg_trend(points)), choices=_choices(everything, view.day),
         supervisors={ledger.unit.id: ledger.unit.supervisor for ledger in chosen},
     )  # fmt: skip
 
@@ -531,15 +528,19 @@ def _evidence_rows(lib: Ledgers, found: Finding) -> list[tuple[Evidence, str, st
 
 @remembered
 def late(request: Request, view: View, everything: list[Ledger]) -> Response:
-    """Overdue findings, most overdue first, and those due within ``?within=`` days."""
+    """Overdue findings, most overdue first, those due within ``?within=`` days, and every
+    finding of the filtered units not closed on the as-of date (未完成), with owner,
+    deadline in force, days overdue and the last return opinion."""
     raw = request.query_params.get("within", "14")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or int(raw) > 3650:
         raise Refused("bad_within")
     within = int(raw)
-    found = figures.overdue(_chosen(view, everything), view.day, within)
+    chosen = _chosen(view, everything)
+    found = figures.overdue(chosen, view.day, within)
     return _page(
         request, view, "late.html", overdue=[x for x in found if x.days > 0], soon=[x for x in found if x.days <= 0],
-        within=within, returned=_returned(view.day),
+        within=within, returned=_returned(view.day), unfinished=figures.not_closed(chosen, view.day),
+        names={ledger.unit.id: ledger.unit.name for ledger in chosen}, late_days=_late_days(view.day),
     )  # fmt: skip
 
 
@@ -670,7 +671,8 @@ def _http(request: Request, exc: Exception) -> Response:
 
 
 def _fallback(request: Request) -> View:
-    """A view for an error page: the language and today, without the filters that failed."""
+    """A view for an error page: the language and the as-of date asked for (today when
+    none or a bad one was given), without the filters that failed."""
     lib: Ledgers = request.app.state.lib
     try:
         day = lib.today()
@@ -678,6 +680,11 @@ def _fallback(request: Request) -> View:
         day = date.today()
     lang = _language(request, lib)
     kept = {"lang": lang} if "lang" in request.query_params else {}
+    asked = request.query_params.getlist("as_of")
+    if len(asked) == 1 and asked[0]:
+        with contextlib.suppress(Refused):
+            day = _day(asked[0], "as_of")
+            kept["as_of"] = asked[0]
     return View(request, lib, lang, day, None, "", "", "", kept=kept, failed=True)
 
 

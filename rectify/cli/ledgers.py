@@ -226,18 +226,20 @@ def import_(
     ] = False,
     aspect: Annotated[
         str | None,
-        typer.Option("--aspect", metavar="TEXT", help="方面 of the problems when the sheet gives none."),
+        typer.Option("--aspect", metavar="TEXT", help=N_("方面 of the problems when the sheet gives none.")),
     ] = None,
     reported_on: Annotated[
         str | None,
         typer.Option(
-            "--reported-on", metavar="DATE", help="填报时间 of a sheet that has none: the day of its 整改进展 and 备注."
+            "--reported-on",
+            metavar="DATE",
+            help=N_("填报时间 of a sheet that has none: the day of its 整改进展 and 备注."),
         ),
     ] = None,
     extended_on: Annotated[
         str | None,
         typer.Option(
-            "--extended-on", metavar="DATE", help="Day the 延期 were approved when the sheet has no such column."
+            "--extended-on", metavar="DATE", help=N_("Day the 延期 were approved when the sheet has no such column.")
         ),
     ] = None,
     fmt: FormatOption = "table",
@@ -386,7 +388,7 @@ def check(
     loaded, found, files = lib.check()
     edits, note = lib.hand_edits(loaded)
     if note is not None:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(_("note: {note}").format(note=note), err=True)
     found = sorted({*found, *edits})
     if verify:
         found = sorted([*found, *lib.verify(loaded)])

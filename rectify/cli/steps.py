@@ -12,14 +12,17 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, KeyOption, library
-from rectify.domain.model import Action, Finding
+from rectify.domain.kinds import Action
 from rectify.errors import UsageError
 from rectify.i18n import N_, _
+
+if TYPE_CHECKING:
+    from rectify.domain.model import Finding
 
 
 @dataclass(frozen=True)

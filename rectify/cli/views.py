@@ -321,7 +321,8 @@ def show(
 
     lib = library(ctx)
     loaded, finding = lib.finding(finding_id)
-    findings.finding_detail(finding, loaded.ledger.unit.name, language(lang, lib), deadline_on(finding, None))
+    findings.finding_detail(finding, loaded.ledger.unit.name, language(lang, lib), deadline_on(finding, None),
+                            lib.days_overdue(finding))  # fmt: skip
 
 
 def log(ctx: typer.Context, finding_id: IdArgument) -> None:

@@ -25,6 +25,11 @@ from dataclasses import dataclass
 from rectify.domain.model import Event, Finding, Status
 from rectify.domain.states import replay
 from rectify.errors import WorkflowError
+from rectify.i18n import _, ngettext
+
+RULES_VERSION = 2
+"""The version of these rules: raise it whenever a verdict of :func:`hand_edits` may
+change, so verdicts kept from an earlier version are judged again."""
 
 Version = Mapping[str, Finding | None]
 """The findings of one version of a ledger file by id; None for a finding that is there
@@ -63,7 +68,7 @@ def _leads_to(finding: Finding) -> Status | None:
 
 
 def _describe(event: Event) -> str:
-    return f"{event.action.value} of {event.date}"
+    return _("{action} of {date}").format(action=event.action.value, date=event.date)
 
 
 def _history_change(before: Finding, after: Finding) -> HandEdit | None:
@@ -73,16 +78,15 @@ def _history_change(before: Finding, after: Finding) -> HandEdit | None:
     for index, key in enumerate(old):
         if index >= len(new):
             gone = len(old) - len(new)
-            what = "event" if gone == 1 else "events"
-            message = (
-                f"{gone} history {what} removed (from event {index + 1}, {_describe(before.history[index])}); "
-                "the history is append-only"
-            )
+            message = ngettext(
+                "{count} history event removed (from event {number}, {event}); the history is append-only",
+                "{count} history events removed (from event {number}, {event}); the history is append-only",
+                gone,
+            ).format(count=gone, number=index + 1, event=_describe(before.history[index]))
             return HandEdit(after.id, "history", message, index)
         if new[index] != key:
-            message = (
-                f"history event {index + 1} ({_describe(before.history[index])}) was changed; "
-                "the history is append-only"
+            message = _("history event {number} ({event}) was changed; the history is append-only").format(
+                number=index + 1, event=_describe(before.history[index])
             )
             return HandEdit(after.id, "history", message, index)
     return None
@@ -94,7 +98,9 @@ def _merged_history_change(parents: Sequence[Finding], after: Finding) -> HandEd
     for before in parents:
         for event in before.history:
             if event_key(event) not in kept:
-                message = f"the merge dropped or changed history event {_describe(event)}; the history is append-only"
+                message = _(
+                    "the merge dropped or changed history event {event}; the history is append-only"
+                ).format(event=_describe(event))
                 return HandEdit(after.id, "history", message, None)
     return None
 
@@ -103,10 +109,10 @@ def _deadline_change(parents: Sequence[Finding], after: Finding) -> HandEdit | N
     if any(before.deadline == after.deadline for before in parents):
         return None
     old = parents[0].deadline
-    message = (
-        f"deadline changed from {old or 'none'} to {after.deadline or 'none'} without an approved extend event "
+    message = _(
+        "deadline changed from {old} to {new} without an approved extend event "
         "(the original deadline stays; only `rectify extend` moves the deadline in force)"
-    )
+    ).format(old=old or _("none"), new=after.deadline or _("none"))
     return HandEdit(after.id, "deadline", message)
 
 
@@ -117,12 +123,19 @@ def _status_change(parents: Sequence[Finding], after: Finding) -> HandEdit | Non
         return None
     old = parents[0].status
     needs = {
-        Status.CLOSED: " (close, or submit and the sign-off)",
-        Status.WITHDRAWN: " (withdraw)",
-        Status.SUBMITTED: " (submit)",
-        Status.LONG_TERM: " (long_term)",
-    }.get(after.status, "")
-    message = f"status changed from {old.value} to {after.status.value} without the events that lead to it{needs}"
+        Status.CLOSED: _("close, or submit and the sign-off"),
+        Status.WITHDRAWN: "withdraw",
+        Status.SUBMITTED: "submit",
+        Status.LONG_TERM: "long_term",
+    }.get(after.status)
+    if needs is None:
+        message = _("status changed from {old} to {new} without the events that lead to it").format(
+            old=old.value, new=after.status.value
+        )
+    else:
+        message = _("status changed from {old} to {new} without the events that lead to it ({needs})").format(
+            old=old.value, new=after.status.value, needs=needs
+        )
     return HandEdit(after.id, "status", message)
 
 
@@ -134,11 +147,12 @@ def hand_edits(parents: Sequence[Version], after: Version) -> list[HandEdit]:
     ``after``: the version the change made (empty for a deleted file). Returns the
     :class:`HandEdit` records in the order of ``parents[0]``'s findings, then the others.
 
-    A merge is judged by what it made that no parent had: a finding whose version is one
-    parent's is taken as it is; otherwise every parent's events must still be there, the
-    deadline must be a parent's, and a status no parent had must be the one the history
-    leads to. A finding is reported deleted by a merge only when every parent had it.
-    Findings that cannot be read (None) in a version are not judged in it.
+    A merge is judged against every parent, even when it took one side's version of the
+    file or of a finding (``git merge -s ours``, a conflict resolved by hand): every
+    parent's events must still be there, the deadline must be a parent's, and a status
+    no parent had must be the one the history leads to. A finding that any parent had
+    and the merge lacks is reported deleted. Findings that cannot be read (None) in a
+    version are not judged in it.
     """
     out: list[HandEdit] = []
     merge = len(parents) > 1
@@ -148,11 +162,10 @@ def hand_edits(parents: Sequence[Version], after: Version) -> list[HandEdit]:
             if fid in seen:
                 continue
             seen.add(fid)
-            if fid not in after and all(fid in p for p in parents):
-                message = (
-                    f"finding {fid} was deleted by hand; withdraw it instead "
-                    "(rectify withdraw keeps its id and history)"
-                )
+            if fid not in after:
+                message = _(
+                    "finding {id} was deleted by hand; withdraw it instead (rectify withdraw keeps its id and history)"
+                ).format(id=fid)
                 out.append(HandEdit(fid, "deleted", message))
     for fid, now in after.items():
         if now is None:
@@ -161,8 +174,8 @@ def hand_edits(parents: Sequence[Version], after: Version) -> list[HandEdit]:
         if not olds or any(old is None for old in olds):
             continue  # added by this change, or not readable before
         before = [old for old in olds if old is not None]
-        if any(old == now for old in before):
-            continue  # a merge that took one side's version (or nothing changed)
+        if all(old == now for old in before):
+            continue  # nothing changed
         history = _merged_history_change(before, now) if merge else _history_change(before[0], now)
         for found in (_deadline_change(before, now), _status_change(before, now), history):
             if found is not None:

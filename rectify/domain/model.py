@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from rectify.domain.kinds import Action as Action
+from rectify.domain.kinds import Status as Status
 from rectify.domain.people import control_in_text
 from rectify.i18n import _
 
@@ -123,41 +124,6 @@ Text = Annotated[str, AfterValidator(_not_blank)]
 
 Note = Annotated[str, AfterValidator(_clean)]
 """Free text that may be empty."""
-
-
-class Status(StrEnum):
-    """The state of a finding (DOMAIN.md, "States of a finding")."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    CLOSED = "closed"
-    LONG_TERM = "long_term"
-    WITHDRAWN = "withdrawn"
-    """撤销 (put on the ledger by mistake) or 合并 (a duplicate of another): the finding
-    stays in the file with its history and counts in no figure from that day on."""
-
-
-class Action(StrEnum):
-    """What one event in a finding's history did.
-
-    ``add`` puts the finding on the ledger (挂账); ``close`` crosses it off with a named
-    approver (销号审签); the others follow DOMAIN.md's state diagram.
-    """
-
-    ADD = "add"
-    START = "start"
-    PROGRESS = "progress"
-    SUBMIT = "submit"
-    SIGN = "sign"
-    RETURN = "return"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    EXTEND = "extend"
-    LONG_TERM = "long_term"
-    EDIT = "edit"
-    WITHDRAW = "withdraw"
-    ACCOUNT = "account"
 
 
 EDITABLE = ("owner", "leader", "department", "title", "detail", "measures", "aspect", "problem", "category")

@@ -45,14 +45,15 @@ def windows_name_problem(name: str) -> str | None:
     None when it can. Checked: the characters ``< > : " | ? * \\`` and control characters,
     a trailing dot or space (Windows drops it), and the device names (``con.yaml``)."""
     if _FORBIDDEN.search(name):
-        return (
-            f"{name!r} holds a character Windows does not allow in a file name"
-            ' (< > : " | ? * \\ or a control character)'
-        )
+        return _(
+            '{name} holds a character Windows does not allow in a file name (< > : " | ? * \\ or a control character)'
+        ).format(name=repr(name))
     if name.endswith((".", " ")) and name not in (".", ".."):
-        return f"{name!r} ends with a dot or a space, which Windows drops"
+        return _("{name} ends with a dot or a space, which Windows drops").format(name=repr(name))
     if _reserved(name):
-        return f"{name!r} is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+        return _("{name} is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)").format(
+            name=repr(name)
+        )
     return None
 
 
@@ -67,12 +68,12 @@ def recorded_path_problem(path: str) -> str | None:
     format character (category Cf: direction marks, zero-width characters), which would
     show the name as another."""
     if "\\" in path:
-        return "is written with \\; write it with / so that it reads the same on every machine"
+        return _("is written with \\; write it with / so that it reads the same on every machine")
     parts = PurePosixPath(path).parts
     if not parts or path.startswith("/") or PureWindowsPath(path).drive:
-        return "is not a path inside the repository: record it relative to the repository"
+        return _("is not a path inside the repository: record it relative to the repository")
     if ".." in parts:
-        return "lies outside the repository"
+        return _("lies outside the repository")
     written = path.split("/")
     if "" in written:
         return _("has an empty name (// or a / at its end); name a file, each folder once")
@@ -83,7 +84,7 @@ def recorded_path_problem(path: str) -> str | None:
     for part in parts:
         problem = windows_name_problem(part)
         if problem is not None:
-            return f"cannot be checked out on Windows: {problem}"
+            return _("cannot be checked out on Windows: {problem}").format(problem=problem)
     hidden = next((ch for ch in path if unicodedata.category(ch) == "Cf"), None)
     if hidden is not None:  # a direction mark shows evidence/\u202egpj.exe as evidence/exe.jpg
         return _(
@@ -123,13 +124,19 @@ def repository_path(given: PurePath, root: PurePath, here: PurePath, typed: obje
     try:
         relative = absolute.relative_to(base)
     except ValueError:
-        raise UsageError(f"evidence file {shown} is outside the repository ({root}); copy it in first") from None
+        raise UsageError(
+            _("evidence file {path} is outside the repository ({root}); copy it in first").format(path=shown, root=root)
+        ) from None
     if not relative.parts:
-        raise UsageError(f"evidence {shown} is the repository itself; name the files in it")
+        raise UsageError(_("evidence {path} is the repository itself; name the files in it").format(path=shown))
     for part in relative.parts:
         problem = windows_name_problem(part)
         if problem is not None:  # the ledger is shared with Windows machines
-            raise UsageError(f"evidence file {shown} cannot be checked out on Windows: {problem}; rename it")
+            raise UsageError(
+                _("evidence file {path} cannot be checked out on Windows: {problem}; rename it").format(
+                    path=shown, problem=problem
+                )
+            )
     recorded = relative.as_posix()
     problem = recorded_path_problem(recorded)
     if problem is not None:  # .git/config, a name with a direction mark

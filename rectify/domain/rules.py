@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from rectify.domain.model import Action, Evidence, Ledger, Status, Unit, unit_of
+from rectify.domain.counts import UnitLike
+from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, step
 from rectify.errors import Problem, WorkflowError
@@ -76,7 +77,7 @@ class FolderSubject(Protocol):
         """The file as the user sees it (``ledgers/jinhua.yaml``)."""
 
     @property
-    def unit(self) -> Unit:
+    def unit(self) -> UnitLike:
         """The ledger's unit."""
 
     @property
@@ -294,9 +295,30 @@ def rule_unique_ids_across_files(ledgers: Sequence[FolderSubject]) -> list[Probl
     return problems
 
 
+class Neighbour(Protocol):
+    """What :func:`parent_problems` needs of a ledger read (a :class:`Subject`, or what
+    a read of the cache's records keeps)."""
+
+    def has_unit(self, unit_id: str) -> bool:
+        """True when the ledger of ``unit_id`` lies beside this one."""
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """A Problem at the value at ``path`` of the model."""
+
+
 def rule_parent_exists(loaded: Subject) -> list[Problem]:
     """A unit's parent names a unit that has a ledger in the same folder (one stat, no read)."""
-    parent = loaded.ledger.unit.parent
+    return parent_problems(loaded, loaded.ledger.unit.parent)
+
+
+def run_neighbour_rules(subject: Neighbour, parent: str | None) -> list[Problem]:
+    """:data:`NEIGHBOUR_RULES` on a ledger known by its records (the cache's), its unit's
+    ``parent`` given: the same problems :func:`run_rules` finds on the ledger itself."""
+    return _safe(lambda found: parent_problems(found, parent), subject, rule_parent_exists.__name__)
+
+
+def parent_problems(loaded: Neighbour, parent: str | None) -> list[Problem]:
+    """:func:`rule_parent_exists` of a ledger whose unit's parent is ``parent``."""
     if parent is None or loaded.has_unit(parent):
         return []
     return [loaded.problem(("unit", "parent"), _(

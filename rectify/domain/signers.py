@@ -115,7 +115,7 @@ class Person(_Strict):
     def may_sign(self, level: str | None, unit: str) -> bool:
         """True when this person may sign at ``level`` for ``unit`` (``level`` None: at any level)."""
         levels = self.signs.items() if level is None else [(level, self.signs.get(level, []))]
-        return any(unit in units or ALL_UNITS in units for _, units in levels)
+        return any(unit in units or ALL_UNITS in units for __, units in levels)
 
 
 class People(_Strict):
@@ -161,19 +161,22 @@ def people_problems(people: People) -> list[tuple[tuple[str | int, ...], str]]:
     keys: dict[str, str] = {}
     for number, person in enumerate(people.people):
         if person.id in ids:
-            out.append((("people", number, "id"), f"the id {person.id!r} is used twice"))
+            out.append((("people", number, "id"), _("the id {id!r} is used twice").format(id=person.id)))
         ids.add(person.id)
         for other in people.people[:number]:
             if other.id != person.id and same_person(other.name, person.name):
-                out.append((("people", number, "name"), f"the name {person.name!r} is also {other.id}'s"))
+                message = _("the name {name!r} is also {other}'s").format(name=person.name, other=other.id)
+                out.append((("people", number, "name"), message))
         for index, key in enumerate(person.keys):
             plain = public_key(key)
             if plain in keys and keys[plain] != person.id:
-                out.append((("people", number, "keys", index), f"this key is also {keys[plain]}'s"))
+                message = _("this key is also {other}'s").format(other=keys[plain])
+                out.append((("people", number, "keys", index), message))
             keys[plain] = person.id
     for index, admin in enumerate(people.administrators):
         if admin not in ids:
-            out.append((("administrators", index), f"{admin!r} is not the id of anyone in people"))
+            message = _("{admin!r} is not the id of anyone in people").format(admin=admin)
+            out.append((("administrators", index), message))
     return out
 
 

@@ -115,15 +115,18 @@ def step(
         due = track.next_role()
         role = event.role or due
         if role is None or due is None:
-            raise _refuse(track.status, action, "every level of the chain has signed this submission")
+            raise _refuse(track.status, action, _("every level of the chain has signed this submission"))
         if role in track.signed:
-            raise _refuse(track.status, action, f"level {role!r} has already signed this submission")
+            why = _("level {role!r} has already signed this submission").format(role=role)
+            raise _refuse(track.status, action, why)
         if role != track.next_role():
             levels = " -> ".join(track.chain)
             raise _refuse(
                 track.status,
                 action,
-                f"the next signature due is {track.next_role()!r} (chain: {levels}), not {role!r}",
+                _("the next signature due is {due!r} (chain: {levels}), not {role!r}").format(
+                    due=track.next_role(), levels=levels, role=role
+                ),
             )
         if track.submitter and event.by and same_person(track.submitter, event.by):
             raise WorkflowError(_(
@@ -253,6 +256,16 @@ def is_overdue(finding: Finding, as_of: date) -> bool:
         return False
     deadline = deadline_on(finding, as_of)
     return deadline is not None and as_of > deadline
+
+
+def days_overdue(finding: Finding, as_of: date) -> int:
+    """How many days ``finding`` is overdue on ``as_of`` (calendar days after the deadline
+    in force; DOMAIN.md, 逾期), 0 when it is not overdue (:func:`is_overdue`)."""
+    if not is_overdue(finding, as_of):
+        return 0
+    deadline = deadline_on(finding, as_of)
+    assert deadline is not None  # is_overdue holds only with a deadline
+    return (as_of - deadline).days
 
 
 def last_return(finding: Finding, as_of: date | None = None) -> Event | None:

@@ -345,16 +345,25 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         if reported is not None:
             if not added_on <= reported <= today:
                 problem(
-                    f"填报时间 {reported} is not between {added_on} (the day put on the ledger; --date) and today "
-                    f"({today})",
+                    _(
+                        "填报时间 {reported} is not between {added_on} (the day put on the ledger; --date) and today "
+                        "({today})"
+                    ).format(reported=reported, added_on=added_on, today=today),
                     "reported_on",
                 )
             elif closed is not None and item.status is Status.CLOSED and closed > reported:
-                message = f"销号日期 {closed} is after the sheet's 填报时间 {reported}; one of the two is wrong"
+                message = _(
+                    "销号日期 {closed} is after the sheet's 填报时间 {reported}; one of the two is wrong"
+                ).format(closed=closed, reported=reported)
                 problem(message, "closed_on")
             elif any(ext.on > reported for ext in item.extensions):
                 late = max(ext.on for ext in item.extensions)
-                problem(f"延期 approved on {late}, after the sheet's 填报时间 {reported}", "extended_on")
+                problem(
+                    _("延期 approved on {late}, after the sheet's 填报时间 {reported}").format(
+                        late=late, reported=reported
+                    ),
+                    "extended_on",
+                )
         if len(problems) > before:
             continue
         notes = "；".join(item.notes) or None
@@ -411,18 +420,18 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
         cell = dict(first.cells).get("title", first.where.partition("!")[2])
         line = int(first.where.partition("!")[2] or 0)
         if len(found) == 1:
-            message = (
-                f"this problem is already on the ledger as {twin} (same 方面 and 问题); import only adds problems: "
+            message = _(
+                "this problem is already on the ledger as {twin} (same 方面 and 问题); import only adds problems: "
                 "change one on the ledger with rectify progress, close or edit, or leave its row out"
-            )
+            ).format(twin=twin)
         else:
             listed = ", ".join(f"{dict(i.cells).get('title', '?')} {fid}" for i, fid in found[:10])
-            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
-            message = (
-                f"{len(found)} problems are already on the ledger, with the same 方面 and 问题 ({listed}{more}): was "
+            more = _(" and {count} more").format(count=len(found) - 10) if len(found) > 10 else ""
+            message = _(
+                "{count} problems are already on the ledger, with the same 方面 and 问题 ({listed}{more}): was "
                 "this sheet imported before? Import only adds problems: change them on the ledger with rectify "
                 "progress, close or edit, or leave their rows out"
-            )
+            ).format(count=len(found), listed=listed, more=more)
         problems.append(Problem(sheet, line, _column(cell), message, cell=cell))
     if problems:  # the sheet's 填报时间 is one cell for all its rows: named once
         raise LedgerError(list(dict.fromkeys(problems)))
@@ -544,7 +553,7 @@ def assign_units(
             unknown.setdefault(label, item)
         groups.setdefault(uid if uid is not None else f"?{label}", []).append(item)
     if unknown and not create:
-        names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or "none"
+        names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or _("none")
         message = (
             _(
                 "no unit named {label!r} (units: {names}); name the unit with --unit ID, start it with "

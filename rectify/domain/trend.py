@@ -80,6 +80,27 @@ def first_day(ledgers: Iterable[Ledger]) -> date | None:
     return min(days, default=None)
 
 
+RECENT_POINTS = 8
+"""How many of the weekly trend's last points a summary shows: the Word 通报's 整改进度趋势
+table and the board's chart, the last eight weeks ending on the as-of date."""
+
+
+def recent(points: list[Point]) -> list[Point]:
+    """The last :data:`RECENT_POINTS` of ``points`` (a weekly trend ending on the as-of
+    date, :func:`bulletin`'s), oldest first."""
+    return points[-RECENT_POINTS:]
+
+
+def recent_days(ledgers: Iterable[Ledger], as_of: date) -> list[date]:
+    """The days of :func:`recent` without working out the whole trend: the last
+    :data:`RECENT_POINTS` of the weekly days from :func:`first_day` to ``as_of`` (``as_of``
+    last); empty when no ledger has a day on or before ``as_of``."""
+    start = first_day(ledgers)
+    if start is None or start > as_of:
+        return []
+    return trend_days(start, as_of, "week")[-RECENT_POINTS:]
+
+
 @dataclass(frozen=True)
 class Closure:
     """A finding closed in a bulletin's period: its ``unit`` and the ``day`` it closed."""

@@ -5,7 +5,10 @@ command costs; the result depends only on the file's bytes, the settings, rectif
 version and, for "no event after today", today's date. :class:`Cache` wraps the plain
 reader (:func:`rectify.files.ledgerfile.read_content`) and keeps, for each ledger file,
 the validated :class:`~rectify.domain.model.Ledger` and the problems its own rules found,
-pickled in one entry file. The core knows nothing of it: :mod:`rectify.api` hands
+pickled in one entry file (:class:`Entry`), and beside it a small one (:class:`Brief`)
+with the same problems and the ledger's records for the figures
+(:class:`~rectify.domain.summary.LedgerSummary`): :meth:`Cache.summary` answers from it
+without building a model, for ``status`` on any date. The core knows nothing of it: :mod:`rectify.api` hands
 :meth:`Cache.read` to :func:`~rectify.files.ledgerfile.check_folder` as its reader. The
 rules across files and beside a file (ids across files, parents) run on the cached data
 each time.
@@ -21,9 +24,9 @@ is read again and trusted only when its sha256 is the one recorded. Each entry a
 carries a key (:data:`FORMAT`, rectify's, pydantic's and Python's versions, the settings
 in force); an entry of another key, a corrupt or truncated one, one not owned by the user
 or writable by others, is ignored and written anew. Unpickling admits only rectify's
-models, dates and decimals. A place where the cache cannot be written (read-only,
-full disk) means no cache, never an error. ``RECTIFY_CACHE=off`` (or the CLI's
-``--no-cache``) reads without it.
+models, dates and decimals (a :class:`Brief`: its own plain records and dates). A place
+where the cache cannot be written (read-only, full disk) means no cache, never an error.
+``RECTIFY_CACHE=off`` (or the CLI's ``--no-cache``) reads without it.
 
 Commands that change a ledger read it afresh under the lock
 (:func:`rectify.files.edit.editing`), never through the cache.
@@ -49,13 +52,14 @@ import pydantic
 
 from rectify import __version__, i18n
 from rectify.domain.model import Ledger
+from rectify.domain.summary import LedgerSummary, summarize
 from rectify.errors import LedgerError, Problem
 from rectify.files import clock, yamlread
 from rectify.files.config import Config
 from rectify.files.ledgerfile import Loaded, parse_content, read_bytes
 from rectify.files.paths import display
 
-FORMAT = 1
+FORMAT = 2
 """The layout of an entry; raise it when what is stored changes."""
 
 RACY_NS = 2_000_000_000
@@ -64,6 +68,10 @@ by its identity alone (a file system may keep coarse times; an edit in the same 
 would keep them): its bytes are hashed and compared."""
 
 MAGIC = b"rectify-cache\n"
+FULL = "pickle"
+BRIEF = "brief"
+"""The two entries of a ledger file, by their file names' ending: the whole read
+(:class:`Entry`) and the records the figures need (:class:`Brief`)."""
 GIT_FOLDER = "rectify-cache"
 PLAIN_FOLDER = ".rectify-cache"
 OFF = frozenset({"off", "0", "no", "false"})
@@ -126,6 +134,14 @@ def settings_key(config: Config) -> bytes:
 _ALLOWED = {
     ("datetime", "date"),
     ("decimal", "Decimal"),
+    ("rectify.domain.kinds", "Status"),
+    ("rectify.domain.kinds", "Action"),
+}
+_BRIEF_ALLOWED = {
+    ("datetime", "date"),
+    (__name__, "Brief"),
+    ("rectify.domain.summary", "LedgerSummary"),
+    ("rectify.domain.summary", "UnitInfo"),
 }
 
 
@@ -139,15 +155,22 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a ledger")
 
 
-@dataclass
-class Entry:
-    """What the cache keeps of one ledger file.
+class _BriefUnpickler(pickle.Unpickler):
+    """Admits a :class:`Brief` and the plain records it holds, nothing else (no model)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        """The class ``module.name`` when a :class:`Brief` holds it; else UnpicklingError."""
+        if (module, name) in _BRIEF_ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a ledger's records")
+
+
+class Stamp:
+    """What every entry holds besides its payload (:class:`Entry`, :class:`Brief`).
 
     ``name``: the file as shown when read (problems carry it); ``seen``: its identity;
     ``read_ns``: when it was read (``time.time_ns``); ``digest``: sha256 of its bytes;
-    ``ledger``/``positions``/``newline``/``bom``: as :class:`Loaded` holds them, or
-    ``ledger`` None when the file could not be read as a ledger at all; ``problems``:
-    those of the file's own rules (or why it could not be read), as tuples;
+    ``problems``: those of the file's own rules (or why it could not be read), as tuples;
     ``today``: the day the rules were run; ``latest``: the latest event date they saw.
     """
 
@@ -155,10 +178,6 @@ class Entry:
     seen: Identity
     read_ns: int
     digest: str
-    ledger: Ledger | None
-    positions: list[int] | None
-    newline: str
-    bom: bool
     problems: list[tuple[str, int, int, str, str]]
     today: date
     latest: date | None
@@ -172,6 +191,52 @@ class Entry:
         """True when the problems found on :attr:`today` are those of ``today`` (the
         rules look at today's date only to refuse events after it)."""
         return today == self.today or self.latest is None or self.latest <= min(today, self.today)
+
+    def problems_as(self, path: Path) -> list[Problem]:
+        """The problems, with the file named as shown now."""
+        name = display(path)
+        return [
+            Problem(name if where == self.name else where, line, col, message, finding)
+            for where, line, col, message, finding in self.problems
+        ]
+
+
+@dataclass
+class Entry(Stamp):
+    """What the cache keeps of one ledger file to rebuild a plain read: the
+    :class:`Stamp`'s fields, and ``ledger``/``positions``/``newline``/``bom`` as
+    :class:`Loaded` holds them, or ``ledger`` None when the file could not be read as a
+    ledger at all."""
+
+    name: str
+    seen: Identity
+    read_ns: int
+    digest: str
+    ledger: Ledger | None
+    positions: list[int] | None
+    newline: str
+    bom: bool
+    problems: list[tuple[str, int, int, str, str]]
+    today: date
+    latest: date | None
+
+
+@dataclass
+class Brief(Stamp):
+    """What the cache keeps of one ledger file for the figures (a small second entry
+    beside :class:`Entry`): the :class:`Stamp`'s fields, its
+    :class:`~rectify.domain.summary.LedgerSummary` (None when the file could not be read
+    as a ledger) and the places of its findings."""
+
+    name: str
+    seen: Identity
+    read_ns: int
+    digest: str
+    problems: list[tuple[str, int, int, str, str]]
+    today: date
+    latest: date | None
+    summary: LedgerSummary | None
+    positions: list[int] | None
 
 
 class Cache:
@@ -199,39 +264,110 @@ class Cache:
         """Read ``path`` through the cache: the cached result when the entry is trusted
         (see the module's text), else the plain read, stored for next time. Raises as
         :func:`~rectify.files.ledgerfile.read_content` does."""
+        entry, fresh = self._fetch(path, config)
+        if isinstance(fresh, LedgerError):
+            raise fresh
+        if fresh is not None:
+            return fresh
+        assert entry is not None  # a hit
+        return self._loaded(entry, path, config)
+
+    def summary(self, path: Path, config: Config) -> tuple[LedgerSummary, list[int] | None, list[Problem]]:
+        """The records the figures need of ``path`` (a
+        :data:`~rectify.files.ledgerfile.SummaryReader`): from its small :class:`Brief`
+        entry when that is trusted (no ledger model is built), else from a read through
+        :meth:`read`'s entry, and kept for next time. Raises as :meth:`read` does."""
+        key = settings_key(config)
+        today = clock.today(config.time_zone)
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        if info is not None:
+            brief = self._load(path, key, BRIEF)
+            if isinstance(brief, Brief) and self._trusted(brief, info, path, today, key, BRIEF):
+                self.hits += 1
+                problems = brief.problems_as(path)
+                if brief.summary is None:
+                    raise LedgerError(problems)
+                return brief.summary, brief.positions, problems
+        entry, fresh = self._fetch(path, config)
+        if entry is None:  # the file vanished between stat and read, or could not be read
+            if isinstance(fresh, LedgerError):
+                raise fresh
+            assert fresh is not None
+            loaded, problems = fresh
+            return summarize(loaded.ledger), loaded.positions, problems
+        brief = self._brief(entry)
+        self._store(path, key, brief, BRIEF)
+        problems = entry.problems_as(path)
+        if brief.summary is None:
+            raise LedgerError(problems)
+        return brief.summary, brief.positions, problems
+
+    def _fetch(
+        self, path: Path, config: Config
+    ) -> tuple[Entry | None, tuple[Loaded, list[Problem]] | LedgerError | None]:
+        """The entry of ``path``, trusted or made anew, and (when made anew) the plain
+        read's result or what it raised; (None, result) when no entry could be made."""
         key = settings_key(config)
         today = clock.today(config.time_zone)
         try:
             info = os.stat(path)
         except OSError:
             self.misses += 1
-            return parse_content(read_bytes(path), path, config)  # raises, saying why
-        entry = self._load(path, key)
-        raw: bytes | None = None
-        if entry is not None and identity(info) == entry.seen and entry.fits(today):
-            if not entry.racy():
-                self.hits += 1
-                return self._loaded(entry, path, config)
-            raw = read_bytes(path)  # read after the stat: a change since shows at the next stat
-            if hashlib.sha256(raw).hexdigest() == entry.digest:
-                self.hits += 1
-                now = time.time_ns()
-                if now - RACY_NS > max(entry.seen[3], entry.seen[4]):
-                    entry.read_ns = now  # out of the window now: trusted by identity next time
-                    self._store(path, key, entry)
-                return self._loaded(entry, path, config)
+            return None, parse_content(read_bytes(path), path, config)  # raises, saying why
+        entry = self._load(path, key, FULL)
+        if isinstance(entry, Entry) and self._trusted(entry, info, path, today, key, FULL):
+            self.hits += 1
+            return entry, None
         self.misses += 1
-        if raw is None:
-            raw = read_bytes(path)
+        raw = read_bytes(path)
         read_ns = time.time_ns()
         digest = hashlib.sha256(raw).hexdigest()
         try:
             loaded, problems = parse_content(raw, path, config)
         except LedgerError as exc:
-            self._store(path, key, self._entry(path, info, read_ns, digest, None, exc.problems, today))
-            raise
-        self._store(path, key, self._entry(path, info, read_ns, digest, loaded, problems, today))
-        return loaded, problems
+            entry = self._entry(path, info, read_ns, digest, None, exc.problems, today)
+            self._store(path, key, entry, FULL)
+            self._store(path, key, self._brief(entry), BRIEF)
+            return entry, exc
+        entry = self._entry(path, info, read_ns, digest, loaded, problems, today)
+        self._store(path, key, entry, FULL)
+        self._store(path, key, self._brief(entry), BRIEF)
+        return entry, (loaded, problems)
+
+    def _trusted(self, entry: Stamp, info: os.stat_result, path: Path, today: date, key: bytes, kind: str) -> bool:
+        """True when ``entry`` may stand for the file ``info`` describes (its identity,
+        today's date, git's racy rule: see the module's text); an entry trusted by its
+        hash once out of the racy window is stored again to be trusted by identity."""
+        if identity(info) != entry.seen or not entry.fits(today):
+            return False
+        if not entry.racy():
+            return True
+        raw = read_bytes(path)  # read after the stat: a change since shows at the next stat
+        if hashlib.sha256(raw).hexdigest() != entry.digest:
+            return False
+        now = time.time_ns()
+        if now - RACY_NS > max(entry.seen[3], entry.seen[4]):
+            entry.read_ns = now  # out of the window now: trusted by identity next time
+            self._store(path, key, entry, kind)
+        return True
+
+    @staticmethod
+    def _brief(entry: Entry) -> Brief:
+        """The :class:`Brief` of a full entry (the same stamp, the ledger's records)."""
+        return Brief(
+            name=entry.name,
+            seen=entry.seen,
+            read_ns=entry.read_ns,
+            digest=entry.digest,
+            problems=entry.problems,
+            today=entry.today,
+            latest=entry.latest,
+            summary=None if entry.ledger is None else summarize(entry.ledger),
+            positions=entry.positions,
+        )
 
     # ------------------------------------------------------------ entries
 
@@ -266,10 +402,7 @@ class Cache:
     def _loaded(self, entry: Entry, path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
         """The result of a plain read, rebuilt from ``entry`` (names as shown now)."""
         name = display(path)
-        problems = [
-            Problem(name if where == entry.name else where, line, col, message, finding)
-            for where, line, col, message, finding in entry.problems
-        ]
+        problems = entry.problems_as(path)
         if entry.ledger is None:
             raise LedgerError(problems)
         doc = yamlread.Doc(path=name, _text=None, newline=entry.newline, bom=entry.bom, data=None, source=path)
@@ -284,8 +417,8 @@ class Cache:
         )
         return loaded, problems
 
-    def _file(self, path: Path) -> Path:
-        return self.directory / f"{path.name}.pickle"
+    def _file(self, path: Path, kind: str) -> Path:
+        return self.directory / f"{path.name}.{kind}"
 
     def _safe_place(self) -> bool:
         """True when the cache folder may be trusted: it is the user's and no one else
@@ -294,9 +427,10 @@ class Cache:
             self._usable = _owned(self.directory)
         return self._usable
 
-    def _load(self, path: Path, key: bytes) -> Entry | None:
-        """The entry of ``path`` when there is a sound one of ``key``; None otherwise."""
-        target = self._file(path)
+    def _load(self, path: Path, key: bytes, kind: str) -> Stamp | None:
+        """The entry of ``path`` of ``kind`` (:data:`FULL` or :data:`BRIEF`) when there
+        is a sound one of ``key``; None otherwise."""
+        target = self._file(path, kind)
         try:
             fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
         except OSError:
@@ -319,22 +453,22 @@ class Cache:
         collecting = gc.isenabled()
         gc.disable()  # many small objects and no cycles: the collector would only walk them
         try:
-            entry = _Unpickler(io.BytesIO(body)).load()
+            entry = (_Unpickler if kind == FULL else _BriefUnpickler)(io.BytesIO(body)).load()
         except Exception:  # noqa: BLE001 - a corrupt or foreign entry is a miss, whatever it raises
             return None
         finally:
             if collecting:
                 gc.enable()
-        return entry if isinstance(entry, Entry) else None
+        return entry if isinstance(entry, Entry if kind == FULL else Brief) else None
 
-    def _store(self, path: Path, key: bytes, entry: Entry) -> None:
+    def _store(self, path: Path, key: bytes, entry: Stamp, kind: str) -> None:
         """Write ``entry`` atomically; any failure leaves the cache as it was (no error)."""
         try:
             body = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not self._safe_place():
                 return
-            target = self._file(path)
+            target = self._file(path, kind)
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
             fd = os.open(temporary, flags, 0o600)

@@ -150,7 +150,11 @@ def _since(value: object) -> object:
         return parse_date(text)
     if text is None or not re.match(_REVISION_RE, text):
         shown = str(value)[:40]
-        raise ValueError(f"expected a date written YYYY-MM-DD or a commit hash (7 to 40 hex digits), got {shown!r}")
+        raise ValueError(
+            _("expected a date written YYYY-MM-DD or a commit hash (7 to 40 hex digits), got {value!r}").format(
+                value=shown
+            )
+        )
     return text.lower()
 
 
@@ -159,15 +163,17 @@ def _revision(value: object) -> object:
 
     text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
     if text is None or not re.match(_REVISION_RE, text):
-        raise ValueError(f"expected a commit hash (7 to 40 hex digits), got {str(value)[:40]!r}")
+        raise ValueError(_("expected a commit hash (7 to 40 hex digits), got {value!r}").format(value=str(value)[:40]))
     return text.lower()
 
 
 class CheckConfig(_Strict):
     """Settings of ``rectify check``'s look at git history: ``history_since``, a day
-    (commits made before it are not judged) or a commit (it and the commits before it are
-    not judged); ``accept``, commits whose hand edits are known and accepted (each
-    named by at least 7 hex digits of its hash)."""
+    (the history is cut just before the oldest commit of HEAD's first-parent line made on
+    or after it: by the history's order, not by later commits' dates) or a commit (it and
+    the commits before it are not judged); ``accept``, commits whose hand edits are known
+    and accepted (each named by at least 7 hex digits of its id, matched against the ids
+    of the history's commits, never a branch or tag name)."""
 
     history_since: Annotated[date | str, BeforeValidator(_since)] | None = None
     accept: list[Annotated[str, BeforeValidator(_revision)]] = Field(default_factory=list, max_length=1000)

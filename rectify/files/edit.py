@@ -275,7 +275,7 @@ def edit_together(
         for ledger in new:
             path = path_of(ledger.unit.id)
             if path.exists():
-                raise UsageError(f"{display(path)} already exists")
+                raise UsageError(_("{path} already exists").format(path=display(path)))
             data = yamlwrite.render_ledger(ledger, "").encode("utf-8")
             _within_limit(display(path), data)
             parse_ledger(data, path)

@@ -151,7 +151,7 @@ def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
         capture_output=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        raise GitError(f"git cat-file: {result.stderr.decode('utf-8', 'replace').strip()}")
+        raise GitError(_("git cat-file: {error}").format(error=result.stderr.decode("utf-8", "replace").strip()))
     data, at = result.stdout, 0
     out: list[bytes | None] = []
     for __ in specs:

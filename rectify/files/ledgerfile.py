@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from rectify.domain.counts import UnitLike
 from rectify.domain.model import Finding, Ledger, Unit, unit_of
 from rectify.domain.portable import recorded_path_problem
 from rectify.domain.rules import (
@@ -27,8 +28,10 @@ from rectify.domain.rules import (
     NEIGHBOUR_RULES,
     FolderSubject,
     run_folder_rules,
+    run_neighbour_rules,
     run_rules,
 )
+from rectify.domain.summary import LedgerSummary
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import clock, yamlread
 from rectify.files.config import Config, chain_in_force_since, config_for
@@ -179,7 +182,7 @@ class Kept(_Placed):
     def __init__(self, loaded: Loaded) -> None:
         self.path = loaded.path
         self.name = loaded.name
-        self.unit = loaded.ledger.unit
+        self.unit: UnitLike = loaded.ledger.unit
         self._ids = "\n".join(loaded.finding_ids)
         self._doc = loaded.doc if loaded.doc._located else None
         self.positions = loaded.positions
@@ -198,6 +201,26 @@ class Kept(_Placed):
 
     def _finding_id(self, index: int) -> str:
         return self.finding_ids[index]
+
+    @classmethod
+    def of_summary(cls, path: Path, summary: LedgerSummary, positions: list[int] | None) -> Kept:
+        """What a read of the cache's records keeps of the ledger at ``path`` (its
+        :class:`~rectify.domain.summary.LedgerSummary` and the places of its findings)."""
+        kept = cls.__new__(cls)
+        kept.path = path
+        kept.name = display(path)
+        kept.unit = summary.unit
+        kept._ids = summary.ids
+        kept._doc = None
+        kept.positions = positions
+        return kept
+
+    def has_unit(self, unit_id: str) -> bool:
+        """True when ``<unit_id>.yaml`` lies beside this ledger (one stat, no read)."""
+        try:
+            return ledger_path(self.path.parent, unit_id).is_file()
+        except UsageError:
+            return False
 
 
 def _validate(doc: yamlread.Doc) -> Ledger:
@@ -231,17 +254,18 @@ def parse_ledger(raw: bytes, path: Path) -> Loaded:
 
 
 def _parse_with_rules(
-    raw: bytes, path: Path, config: Config | None = None, bulk: bool = False
+    raw: bytes, path: Path, config: Config | None = None, bulk: bool = False, spans: bool = False
 ) -> tuple[Loaded, list[Problem]]:
     """Parse and validate; return the ledger and the problems of :data:`CONTENT_RULES`.
-    ``config`` is the settings of ``path``'s folder (looked up when None); ``bulk`` as
-    :func:`rectify.files.yamlread.parse` takes it (a read for figures, not for an edit).
+    ``config`` is the settings of ``path``'s folder (looked up when None); ``bulk`` and
+    ``spans`` as :func:`rectify.files.yamlread.parse` takes them (a read for figures; a
+    read for an edit).
 
     Raises :class:`LedgerError` when the file cannot be read as a ledger at all.
     """
     config = config or config_for(path.parent)
     name = display(path)
-    doc = yamlread.parse(raw, name, strict=False, bulk=bulk)
+    doc = yamlread.parse(raw, name, strict=False, bulk=bulk, spans=spans)
     positions = None
     schema: list[Problem] = []
     try:
@@ -433,7 +457,7 @@ def _read_for_edit(path: Path, config: Config) -> tuple[Loaded, list[Problem]]:
     """:func:`read_content` with PyYAML alone (see :func:`read_ledger`)."""
     raw = read_bytes(path)
     with _bulk():
-        return _parse_with_rules(raw, path, config)
+        return _parse_with_rules(raw, path, config, spans=True)
 
 
 @contextmanager
@@ -486,6 +510,46 @@ def scan_folder(
     return _check_folder(folder, each, False, progress, read, None, keep=Kept)
 
 
+SummaryReader = Callable[[Path, Config], tuple[LedgerSummary, list[int] | None, list[Problem]]]
+"""Reads one ledger file's records (:meth:`rectify.files.cache.Cache.summary`): its
+:class:`~rectify.domain.summary.LedgerSummary`, the places of its findings, the problems
+of its own rules. Raises :class:`LedgerError` as a :data:`Reader` does."""
+
+
+def scan_summaries(
+    folder: Path,
+    each: Callable[[LedgerSummary], None],
+    progress: Callable[[int, int], None] | None,
+    read: SummaryReader,
+) -> list[Problem]:
+    """:func:`scan_folder` over the records ``read`` gives (no ledger is built when they
+    come from the cache): ``each`` is called with the record of every ledger that could be
+    read, in file order; the rules beside a file and across files run on the records.
+    Returns the same problems :func:`scan_folder` returns."""
+    kept: list[FolderSubject] = []
+    problems: list[Problem] = []
+    config = config_for(folder)
+    paths = ledger_paths(folder)
+    for done, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(done - 1, len(paths))
+        try:
+            summary, positions, found = read(path, config)
+        except LedgerError as exc:
+            problems.extend(exc.problems)
+            continue
+        item = Kept.of_summary(path, summary, positions)
+        problems.extend(found)
+        problems.extend(run_neighbour_rules(item, summary.unit.parent))
+        each(summary)
+        kept.append(item)
+    if progress is not None:
+        progress(len(paths), len(paths))
+    problems.extend(run_folder_rules(kept))
+    problems.extend(_folder_problems(folder))
+    return sorted(set(problems))
+
+
 def _check_folder(
     folder: Path,
     each: Callable[[Loaded], None],
@@ -527,6 +591,14 @@ def _check_folder(
     if progress is not None:
         progress(len(paths), len(paths))
     problems.extend(run_folder_rules(loaded))
+    problems.extend(_folder_problems(folder))
+    return sorted(set(problems))
+
+
+def _folder_problems(folder: Path) -> list[Problem]:
+    """What is in the ledger folder but cannot be read as a ledger: entries that are not
+    regular files, files with another ending."""
+    problems = []
     for entry in unreadable_entries(folder):
         link = _("a broken link") if entry.is_symlink() else _("not a regular file")
         kind = _("a folder") if entry.is_dir() else link
@@ -541,7 +613,7 @@ def _check_folder(
                 "ledger files end in {ledger_suffix}; rename it to {stem}{ledger_suffix}"
             ).format(ledger_suffix=LEDGER_SUFFIX, stem=stray.stem))
         )
-    return sorted(set(problems))
+    return problems
 
 
 def read_folder(

@@ -125,7 +125,7 @@ def sniff(path: Path) -> str:
         with path.open("rb") as stream:
             head = stream.read(512)
     except OSError as exc:
-        raise UsageError(f"cannot read {path.name}: {exc.strerror}") from None
+        raise UsageError(_("cannot read {name}: {strerror}").format(name=path.name, strerror=exc.strerror)) from None
     if head.startswith(_ZIP):
         return "xlsx"
     if head.startswith(_OLE):
@@ -137,15 +137,21 @@ def sniff(path: Path) -> str:
         except OSError:
             locked = False
         if locked:
-            raise UsageError(f"{path.name} is protected by a password; save a copy without one and import that")
+            raise UsageError(
+                _("{name} is protected by a password; save a copy without one and import that").format(name=path.name)
+            )
         return "xls"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"mime-version")):
         raise UsageError(
-            f"{path.name} is a web page or XML saved under a workbook's name, not a workbook; open it in WPS or "
-            "Excel and save it as .xlsx"
+            _(
+                "{name} is a web page or XML saved under a workbook's name, not a workbook; open it in WPS or "
+                "Excel and save it as .xlsx"
+            ).format(name=path.name)
         )
-    raise UsageError(f"{path.name} is not an Excel or WPS workbook; save it as .xlsx and import that")
+    raise UsageError(
+        _("{name} is not an Excel or WPS workbook; save it as .xlsx and import that").format(name=path.name)
+    )
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -171,7 +177,7 @@ def decode_csv(data: bytes, name: str) -> tuple[str, str]:
     if best is None:
         raise UsageError(_("{name}: the text is neither UTF-8 nor GBK/GB18030; save it as CSV UTF-8").format(name=name))
     encoding = "gb18030" if best.encoding in ("gb2312", "gbk", "gb18030") else best.encoding
-    return data.decode(encoding), f"{encoding.upper().replace('_', '-')} (detected)"
+    return data.decode(encoding), _("{encoding} (detected)").format(encoding=encoding.upper().replace("_", "-"))
 
 
 def _read_csv(path: Path, limits: Limits) -> Book:

@@ -29,7 +29,7 @@ from rectify.files.feedback import normal_date
 from rectify.files.sheetread import read_book
 from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
 from rectify.files.wording import Deadline, read_deadline, sounds_done, status_of, status_word, without_time
-from rectify.i18n import _
+from rectify.i18n import _, ngettext
 
 HEADER_NAMES: dict[str, str] = {
     "序号": "number", "编号": "number",
@@ -456,11 +456,12 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 try:
                     dates[key] = _day(text) if key != "extended_to" else _new_deadline(text)
                 except ValueError:
-                    bad(key, f"{text!r} is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)")
+                    bad(key, _("{text!r} is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)").format(text=text))
         flag = re.sub(r"\s", "", f.get("extended_flag", ""))
         if flag in ("是", "√", "✓", "已延期", "延期") and not f.get("extended_to"):
-            bad("extended_flag", f"{headings_of(row, 'extended_flag')} says {flag} but the row gives no new deadline: "
-                "fill in its 延期时限")  # fmt: skip
+            bad("extended_flag", _(
+                "{heading} says {flag} but the row gives no new deadline: fill in its 延期时限"
+            ).format(heading=headings_of(row, "extended_flag"), flag=flag))  # fmt: skip
         deadline = Deadline()
         if f.get("deadline"):
             try:
@@ -474,9 +475,11 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
             if found is None and not listed:  # the words known, once per sheet
                 listed = True
                 known = "、".join(k for k in reading.words if not k.isascii())
-                bad("status", f"{word!r} is not a status word ({known}; more in rectify.yaml, sheets: status_words)")
+                bad("status", _(
+                    "{word!r} is not a status word ({known}; more in rectify.yaml, sheets: status_words)"
+                ).format(word=word, known=known))  # fmt: skip
             elif found is None:
-                bad("status", f"{word!r} is not a status word (the words known are listed above)")
+                bad("status", _("{word!r} is not a status word (the words known are listed above)").format(word=word))
             else:
                 status = found
         elif dates.get("closed_on"):
@@ -488,34 +491,35 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         if not f.get("aspect") and "aspect" not in row.columns and not any(r.fields.get("aspect") for r in rows):
             aspectless.append(row)  # the whole sheet has none: one line
         elif not f.get("aspect"):
-            bad("title", "no 方面 for this problem (no aspect column or aspect row above)")
+            bad("title", _("no 方面 for this problem (no aspect column or aspect row above)"))
         approver = f.get("approver") or reading.approver
         closed_on = dates.get("closed_on")
         if status is Status.CLOSED:
             if not approver and "approver" not in row.columns:
                 unsigned.append((row, f.get("status") or f.get("closed_on", "")))
             elif not approver:
-                bad("status", "a closed problem needs its 审签人 (column, or --approver)")
+                bad("status", _("a closed problem needs its 审签人 (column, or --approver)"))
             if closed_on is None and f.get("closed_on"):
                 pass  # the cell is filled but is not a date: said above, as typed
             elif closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
                 letter, heading = row.columns["closed_on"]
-                sheet, _, line = row.where.partition("!")
-                message = (
-                    f"{f.get('status') or '销号'!r} closes this problem but its {heading} is empty: fill in the day it "
+                sheet, __, line = row.where.partition("!")
+                message = _(
+                    "{word!r} closes this problem but its {heading} is empty: fill in the day it "
                     "was signed off (or give --closed-on DATE for every closed row with none)"
-                )
+                ).format(word=f.get("status") or "销号", heading=heading)
                 problems.append(Problem(sheet, int(line), 0, message, cell=f"{letter}{line}"))
             elif closed_on is None and reading.closed_on is None and "closed_on" not in row.cells:
-                bad("status", f"{f.get('status') or '销号'!r} closes this problem but the sheet gives no 销号日期: "
-                    "add a 销号日期 or 完成时间 column, or give --closed-on DATE")  # fmt: skip
+                bad("status", _("{word!r} closes this problem but the sheet gives no 销号日期: "
+                    "add a 销号日期 or 完成时间 column, or give --closed-on DATE").format(
+                    word=f.get("status") or "销号"))  # fmt: skip
             closed_on = closed_on or reading.closed_on
         extensions: list[Extension] = []
         if f.get("extensions"):
             for line in f["extensions"].splitlines():
                 found_ext = _EXTENSION.fullmatch(line.strip())
                 if found_ext is None:
-                    bad("extensions", f"{line!r} is not DATE -> NEW DEADLINE | APPROVER | REASON")
+                    bad("extensions", _("{line!r} is not DATE -> NEW DEADLINE | APPROVER | REASON").format(line=line))
                     continue
                 try:
                     on_day, to_day = parse_date(found_ext[1]), parse_date(found_ext[2])
@@ -527,15 +531,19 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
             on = dates.get("extended_on") or (reading.extended_on if not f.get("extended_on") else None)
             who = f.get("extend_approver") or reading.approver
             if on is None and "extended_on" not in row.cells:
-                bad("extended_to", "a 延期 needs the day it was approved: add a 延期批准日期 column"
-                    + (" or give --extended-on DATE" if "extended_on" not in row.columns else ""))  # fmt: skip
+                if "extended_on" in row.columns:
+                    bad("extended_to", _("a 延期 needs the day it was approved: add a 延期批准日期 column"))
+                else:
+                    bad("extended_to", _(
+                        "a 延期 needs the day it was approved: add a 延期批准日期 column or give --extended-on DATE"
+                    ))  # fmt: skip
             if not who:
-                bad("extended_to", "a 延期 needs who approved it: add a 延期审批人 column or give --approver")
+                bad("extended_to", _("a 延期 needs who approved it: add a 延期审批人 column or give --approver"))
             if on is not None and who:
                 reason = f.get("extend_reason") or "台账记载的延期"
                 extensions.append(Extension(on, dates["extended_to"], who, reason))  # type: ignore[arg-type]
         elif f.get("extended_on") and not f.get("extended_to"):
-            bad("extended_on", "a 延期批准日期 with no new deadline (延期时限)")
+            bad("extended_on", _("a 延期批准日期 with no new deadline (延期时限)"))
         counters = Accountability()
         people: dict[str, int] = {}
         funds = Decimal(0)
@@ -595,21 +603,25 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         )
     if aspectless:
         first = _cell_problem(aspectless[0], "title", "")
-        message = (
-            f"the sheet gives no 方面 for its {len(aspectless)} "
-            f"{'problem' if len(aspectless) == 1 else 'problems'} (no 方面 column, no row such as 一、…方面 above "
-            "them): add a 方面 column, or give --aspect TEXT"
-        )
+        message = ngettext(
+            "the sheet gives no 方面 for its {count} problem (no 方面 column, no row such as 一、…方面 above "
+            "it): add a 方面 column, or give --aspect TEXT",
+            "the sheet gives no 方面 for its {count} problems (no 方面 column, no row such as 一、…方面 above "
+            "them): add a 方面 column, or give --aspect TEXT",
+            len(aspectless),
+        ).format(count=len(aspectless))
         problems.append(replace(first, message=message))
     if unsigned:  # one line for them all: the fix is one option
         first = _cell_problem(unsigned[0][0], "status", "")
         named = ", ".join(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
-        more = f" and {len(unsigned) - 20} more" if len(unsigned) > 20 else ""
-        message = (
-            f"{len(unsigned)} {'closed problem' if len(unsigned) == 1 else 'closed problems'} ({named}{more}) "
-            f"{'needs' if len(unsigned) == 1 else 'need'} a 审签人 and the sheet has no 审签人 column: "
-            "give --approver NAME (who signed off their 销号), or add a 审签人 column"
-        )
+        more = _(" and {count} more").format(count=len(unsigned) - 20) if len(unsigned) > 20 else ""
+        message = ngettext(
+            "{count} closed problem ({named}{more}) needs a 审签人 and the sheet has no 审签人 column: "
+            "give --approver NAME (who signed off their 销号), or add a 审签人 column",
+            "{count} closed problems ({named}{more}) need a 审签人 and the sheet has no 审签人 column: "
+            "give --approver NAME (who signed off their 销号), or add a 审签人 column",
+            len(unsigned),
+        ).format(count=len(unsigned), named=named, more=more)
         problems.append(replace(first, message=message))
     if problems:
         raise SheetProblems(problems, out)
@@ -844,7 +856,7 @@ def read_file(
         for g in book.sheets
         if g not in chosen
     ]
-    done_like = [w for w, (state, _) in words.items() if state is not Status.CLOSED and sounds_done(w)]
+    done_like = [w for w, (state, __) in words.items() if state is not Status.CLOSED and sounds_done(w)]
     return SheetFile(
         [g.name for g in chosen], names, skipped, book.encoding, items, words, reported, long_by_deadline, unworded,
         done_like, by_option,

@@ -21,7 +21,7 @@ from filelock import Timeout as FileLockTimeout
 
 from rectify.errors import LockTimeout, WriteError
 from rectify.files.paths import display
-from rectify.i18n import _
+from rectify.i18n import N_, _
 
 LOCK_NAME = ".rectify.lock"
 
@@ -140,7 +140,7 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
         _fsync_dir(path.parent)
     except OSError as exc:
         if held_by_another_program(exc):
-            message = _("{path}: {held}; the ledger is unchanged").format(path=display(path), held=HELD)
+            message = _("{path}: {held}; the ledger is unchanged").format(path=display(path), held=_(HELD))
             raise WriteError(message) from None
         raise WriteError(_(
             "{path}: could not write ({strerror}); the ledger is unchanged"
@@ -153,16 +153,19 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
                 pass
 
 
-HELD = "it is open in another program (Excel, WPS, a viewer) or read-only; close it and run the command again"
-"""Why a file could not be replaced on Windows (see :func:`held_by_another_program`)."""
+HELD = N_("it is open in another program (Excel, WPS, a viewer) or read-only; close it and run the command again")
+"""Why a file could not be replaced on Windows (see :func:`held_by_another_program`); an
+English msgid, translated where it is shown (``_(HELD)``)."""
 
 
 def _refuse_read_only(path: Path, mode: int) -> None:
     """Raise :class:`WriteError` when ``mode`` (of ``path``) says the file is read-only (on
     Windows: its Read-only attribute), with how to make it writable there."""
     if not mode & stat.S_IWUSR:
-        how = "untick Read-only in its Properties" if os.name == "nt" else "chmod u+w"
-        raise WriteError(f"{display(path)} is read-only; make it writable ({how}) to change it")
+        how = _("untick Read-only in its Properties") if os.name == "nt" else "chmod u+w"
+        raise WriteError(
+            _("{path} is read-only; make it writable ({how}) to change it").format(path=display(path), how=how)
+        )
 
 
 def held_by_another_program(exc: OSError) -> bool:
@@ -215,8 +218,8 @@ def write_file(path: Path, data: bytes) -> None:
         tmp_name = None
     except OSError as exc:
         if held_by_another_program(exc):
-            raise WriteError(f"cannot write {display(path)}: {HELD}") from None
-        raise WriteError(f"cannot write {display(path)}: {exc.strerror}") from None
+            raise WriteError(_("cannot write {path}: {why}").format(path=display(path), why=_(HELD))) from None
+        raise WriteError(_("cannot write {path}: {why}").format(path=display(path), why=exc.strerror)) from None
     finally:
         if tmp_name is not None:
             try:

@@ -206,6 +206,9 @@ YAML_WORDS: tuple[tuple[str, str], ...] = (
     (r"did not find expected key", N_("did not find expected key")),
     (r"did not find expected node content", N_("did not find expected node content")),
     (r"did not find expected '-' indicator", N_("did not find expected '-' indicator")),
+    (r"did not find expected ',' or '\]'", N_("did not find expected ',' or ']'")),
+    (r"did not find expected ',' or '}'", N_("did not find expected ',' or '}}'")),
+    (r"exceeded maximum nesting depth", N_("exceeded maximum nesting depth")),
     (r"found character that cannot start any token", N_("found a character that cannot start any token")),
     (r"found a tab character that violates indentation", N_("found a tab character that violates indentation")),
     (r"mapping keys are not allowed here", N_("mapping keys are not allowed here")),
@@ -223,6 +226,8 @@ YAML_WORDS: tuple[tuple[str, str], ...] = (
     (r"while scanning a quoted scalar", N_("while scanning a quoted scalar")),
     (r"while scanning a double-quoted scalar", N_("while scanning a double-quoted scalar")),
     (r"while scanning a block scalar", N_("while scanning a block scalar")),
+    (r"while scanning a plain scalar", N_("while scanning a plain scalar")),
+    (r"while increasing flow level", N_("while increasing flow level")),
     (r"while scanning for the next token", N_("while scanning for the next token")),
     (r"while parsing a block mapping", N_("while parsing a block mapping")),
     (r"while parsing a block collection", N_("while parsing a block collection")),
@@ -244,7 +249,7 @@ def yaml_words(text: str) -> str:
     return text
 
 
-def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False) -> Doc:
+def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False, spans: bool = False) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
     Raises :class:`LedgerError` with every problem found at this level: encoding, git
@@ -308,6 +313,9 @@ def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False) -> Do
         doc._located = doc._spanned = True
         doc.data = _build(root, (), doc, problems, 0)
         _locate_findings(root, doc)
+    if spans and not doc._spanned:  # from this composition: an edit would compose the text again
+        _locate_findings(root, doc)
+        doc._spanned = True
     doc.problems = problems
     if problems and strict:
         raise LedgerError(problems)
@@ -345,14 +353,15 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     doc._marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
         if depth == MAX_DEPTH + 1:
-            problems.append(Problem(doc.path, *doc._marks[path], f"nested more than {MAX_DEPTH} levels deep"))
+            message = _("nested more than {depth} levels deep").format(depth=MAX_DEPTH)
+            problems.append(Problem(doc.path, *doc._marks[path], message))
         return None
     if id(node) in doc._seen:
         problems.append(
             Problem(
                 doc.path,
                 *doc._marks[path],
-                "anchors and aliases (& and *) are not allowed in a ledger; write the value out",
+                _("anchors and aliases (& and *) are not allowed in a ledger; write the value out"),
             )
         )
         return None
@@ -371,7 +380,7 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
     for key_node, value_node in node.value:
         key_where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(doc.path, *key_where, "a key must be a plain word"))
+            problems.append(Problem(doc.path, *key_where, _("a key must be a plain word")))
             continue
         key = key_node.value
         if key in result:
@@ -380,7 +389,9 @@ def _build(node: yaml.Node, path: Path, doc: Doc, problems: list[Problem], depth
                 Problem(
                     doc.path,
                     *key_where,
-                    f"duplicate key {key!r} (first given at line {first[0]}); keep one of them",
+                    _("duplicate key {key!r} (first given at line {line}); keep one of them").format(
+                        key=key, line=first[0]
+                    ),
                 )
             )
             continue
@@ -424,10 +435,12 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         doc._top_keys[key_node.value] = key_node.start_mark.line
-        doc._top_spans[key_node.value] = (
-            key_node.start_mark.line,
-            max(key_node.start_mark.line, _last_line(value_node)),
-        )
+        items = key_node.value == "findings" and isinstance(value_node, yaml.SequenceNode) and value_node.value
+        if not items or value_node.flow_style:  # the findings' last line comes from their spans below
+            doc._top_spans[key_node.value] = (
+                key_node.start_mark.line,
+                max(key_node.start_mark.line, _last_line(value_node)),
+            )
         if key_node.value == "last_number" and isinstance(value_node, yaml.ScalarNode):
             if value_node.start_mark.line == value_node.end_mark.line:
                 doc._last_number_span = (
@@ -453,3 +466,6 @@ def _locate_findings(root: yaml.Node, doc: Doc) -> None:
                 line = doc.lines[start]
                 dash = line.find("-")
             doc._spans.append(Span(start=start, end=_last_line(item), indent=dash))
+        # each finding's nodes are walked once: the list ends where its last-ending item does
+        last = max(span.end for span in doc._spans[-len(value_node.value) :])
+        doc._top_spans[key_node.value] = (key_node.start_mark.line, max(key_node.start_mark.line, last))

@@ -17,7 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
-from rectify.domain.trend import Bulletin
+from rectify.domain.trend import Bulletin, recent
 from rectify.present.bulletin import (
     MAX_OVERDUE,
     WORDS,
@@ -38,7 +38,20 @@ BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体_GB2312"
 NUMBER_FONT = "宋体"
-"""The fonts of GB/T 9704-2012, by the names Chinese offices have them installed under."""
+LATIN_FONT = "Times New Roman"
+"""The fonts of GB/T 9704-2012, by the names Chinese offices have them installed under;
+letters and digits in Times New Roman as offices set them (Liberation Serif, of the same
+widths, in LibreOffice)."""
+
+FALLBACKS = {
+    TITLE_FONT: "Noto Serif CJK SC",
+    BODY_FONT: "Noto Serif CJK SC",
+    NUMBER_FONT: "Noto Serif CJK SC",
+    HEADING_FONT: "Noto Sans CJK SC",
+    SUBHEADING_FONT: "Noto Serif CJK SC",
+}
+"""The font that stands in for each office font where it is not installed (w:altName in
+the document's font table; LibreOffice on Linux has Noto CJK)."""
 
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
@@ -47,17 +60,50 @@ NUMBER_PT = 14  # 4号
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
-    """Set ``run``'s font for Latin and East Asian text (w:eastAsia), size in pt."""
+    """Set ``run``'s font: ``name`` for East Asian text (w:eastAsia), :data:`LATIN_FONT`
+    for letters and digits; size in pt."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    run.font.name = name
+    run.font.name = LATIN_FONT
     run.font.size = Pt(size)
     run.font.bold = bold
     fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), name)
-    fonts.set(qn("w:ascii"), name)
-    fonts.set(qn("w:hAnsi"), name)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+
+
+def _chinese(style: Any) -> None:
+    """Mark ``style``'s East Asian text as Simplified Chinese (w:lang w:eastAsia="zh-CN"),
+    so a stand-in font is chosen with its Chinese glyphs and line breaking."""
+    from docx.oxml.ns import qn
+
+    props = style.element.get_or_add_rPr()
+    lang = props.makeelement(qn("w:lang"), {qn("w:val"): "zh-CN", qn("w:eastAsia"): "zh-CN"})
+    props.append(lang)
+
+
+def _fallbacks(doc: Any) -> None:
+    """Name in the document's font table, for each office font, the font that stands in
+    for it where it is missing (:data:`FALLBACKS`)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    part = doc.part.part_related_by(RT.FONT_TABLE)
+    table = parse_xml(part.blob)
+    for name, fallback in FALLBACKS.items():
+        font = table.makeelement(qn("w:font"), {qn("w:name"): name})
+        alt = font.makeelement(qn("w:altName"), {qn("w:val"): fallback})
+        font.append(alt)
+        charset = font.makeelement(qn("w:charset"), {qn("w:val"): "86"})  # GB2312
+        font.append(charset)
+        family = "swiss" if "Sans" in fallback else "roman"
+        font.append(font.makeelement(qn("w:family"), {qn("w:val"): family}))
+        table.append(font)
+    part._blob = serialize_part_xml(table)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -89,25 +135,133 @@ def _paragraph(doc: Any, text: str, font: str, size: float, align: str = "left",
     return para
 
 
-def _table(doc: Any, headers: list[str], rows: list[list[str]], widths_cm: list[float], numeric: set[int],
-           total_last: bool = False) -> Any:  # fmt: skip
-    """A real Word table: header row repeated on each page, 5号 仿宋 text, 黑体 headings."""
+PORTRAIT_CM = 15.6
+"""The width of the text on A4 portrait (210 mm less margins of 28 and 26 mm), in cm."""
+
+LANDSCAPE_CM = 24.3
+"""The width of the text on A4 landscape (297 mm less the same side margins), in cm."""
+
+CELL_MARGIN_CM = 0.1
+"""The room left and right of a cell's text, in cm (Word's default is 0.19)."""
+
+CELL_PAD_CM = CELL_MARGIN_CM * 2 + 0.08
+"""What a cell takes beside its text: its margins and a little room for rounding, in cm."""
+
+WRAP_MIN_EM = 8
+"""The narrowest a column of wrapped text (a problem, measures) may be, in characters."""
+
+
+def text_cm(text: str, size: float = TABLE_PT) -> float:
+    """The printed width of the longest line of ``text`` at ``size`` pt, in cm: a wide
+    (CJK) character is one em, a digit or punctuation half an em, a letter 0.6 em (Times
+    New Roman's widest lower-case and most capitals fit; a conservative measure)."""
+    from wcwidth import wcwidth
+
+    em = size / 72 * 2.54
+    widest = 0.0
+    for line in str(text).split("\n"):
+        ems = 0.0
+        for char in line:
+            if wcwidth(char) == 2:
+                ems += 1
+            elif char.isalpha():
+                ems += 0.75 if char.isupper() or char in "mw" else 0.6
+            else:
+                ems += 0.5
+        widest = max(widest, ems)
+    return widest * em
+
+
+def column_widths(headers: list[str], rows: list[list[str]], wrap: set[int]) -> tuple[list[float], bool]:
+    """Widths (cm) for a table of ``headers`` and ``rows`` on A4 and whether it needs the
+    page in landscape. Every header, and every cell of a column not in ``wrap`` (ids,
+    dates, figures, names), fits on one line; the columns in ``wrap`` (long text) share
+    what the page leaves, in proportion to their longest text, none narrower than its
+    header or :data:`WRAP_MIN_EM` characters. The table takes the page's text width
+    (portrait when it fits, else landscape: :data:`PORTRAIT_CM`, :data:`LANDSCAPE_CM`)."""
+    em = TABLE_PT / 72 * 2.54
+    need = []
+    for index, header in enumerate(headers):
+        cells = [header] if index in wrap else [header, *(row[index] for row in rows)]
+        need.append(max(text_cm(cell) for cell in cells) + CELL_PAD_CM)
+    floor = {i: max(need[i], WRAP_MIN_EM * em + CELL_PAD_CM) for i in wrap}
+    want = {i: max(floor[i], max((text_cm(row[i]) for row in rows), default=0) + CELL_PAD_CM) for i in wrap}
+    fixed = sum(width for i, width in enumerate(need) if i not in wrap)
+    landscape = fixed + sum(floor.values()) > PORTRAIT_CM
+    page = LANDSCAPE_CM if landscape else PORTRAIT_CM
+    widths = list(need)
+    if not wrap or fixed + sum(want.values()) <= page:
+        for i in wrap:
+            widths[i] = want[i]
+        spare = page - sum(widths)
+        if spare > 0:  # the table takes the text's width: the spare room shared in proportion
+            total = sum(widths)
+            widths = [width + spare * width / total for width in widths]
+        return widths, landscape
+    room, left = page - fixed, dict(want)
+    while left:  # share the room in proportion; a column held at its floor leaves the rest to the others
+        scale = room / sum(left.values())
+        low = [i for i in left if left[i] * scale < floor[i]]
+        if not low:
+            for i in left:
+                widths[i] = left[i] * scale
+            break
+        for i in low:
+            widths[i] = floor[i]
+            room -= floor[i]
+            del left[i]
+    return widths, landscape
+
+
+def _orient(doc: Any, landscape: bool) -> None:
+    """Go on from a new page turned to ``landscape`` (or back to portrait) unless the page
+    is already so; the margins turn with the page, the page numbers carry on."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    current = doc.sections[-1]
+    if (current.orientation == WD_ORIENT.LANDSCAPE) == landscape:
+        return
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    if landscape:
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+    else:
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+
+def _table(doc: Any, headers: list[str], rows: list[list[str]], numeric: set[int], wrap: set[int],
+           total_last: bool = False, widths: list[float] | None = None) -> Any:  # fmt: skip
+    """A real Word table: columns as wide as :func:`column_widths` (or ``widths`` in cm)
+    sets them, the header row repeated on each page and never split, 5号 仿宋 text, 黑体
+    headings."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
+    widths_cm = widths if widths is not None else column_widths(headers, rows, wrap)[0]
     table = doc.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for index, width in enumerate(widths_cm):
         table.columns[index].width = Cm(width)  # the grid LibreOffice reads
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(CELL_MARGIN_CM / 2.54 * 1440)))  # twips
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
     header_props = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_props.append(repeat)
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        prop = OxmlElement(tag)
+        prop.set(qn("w:val"), "true")
+        header_props.append(prop)
     for r, (row, values) in enumerate(zip(table.rows, [headers, *rows], strict=True)):
         for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = Cm(widths_cm[c])
@@ -118,6 +272,8 @@ def _table(doc: Any, headers: list[str], rows: list[list[str]], widths_cm: list[
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif c in numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            elif c not in wrap:
+                para.alignment = WD_ALIGN_PARAGRAPH.LEFT
             bold = r == 0 or (total_last and r == len(rows))
             _font(para.add_run(_xml_safe(value)), HEADING_FONT if r == 0 else BODY_FONT, TABLE_PT, bold and r != 0)
     return table
@@ -166,7 +322,6 @@ def docx_bytes(
     findings (then a count) and the last eight points of the trend as tables; with
     ``details`` the findings by unit and aspect from a new page."""
     from docx import Document
-    from docx.enum.text import WD_BREAK
     from docx.shared import Mm
 
     from rectify.present.workbook import ranked
@@ -180,18 +335,20 @@ def docx_bytes(
     section.footer_distance = Mm(20)
     normal = doc.styles["Normal"]
     _font(normal, BODY_FONT, BODY_PT)
+    _chinese(normal)
     _page_numbers(section)
+
+    _fallbacks(doc)
 
     if office:
         _paragraph(doc, office, TITLE_FONT, BODY_PT, "center")
-    _paragraph(doc, words["title"], TITLE_FONT, TITLE_PT, "center", space_after=6)
     issue_text = word(BULLETIN, "issue", lang, number=issue) if issue else ""
     line = _paragraph(doc, issue_text, BODY_FONT, BODY_PT, "left")
     line.add_run("\t")
     _font(line.add_run(issued_text(issued or data.as_of, lang)), BODY_FONT, BODY_PT)
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)  # right tab at the text's right edge
     _paragraph(doc, "", BODY_FONT, 6)
-    _paragraph(doc, title_text(data, lang), TITLE_FONT, BODY_PT + 2, "center", space_after=6)
+    _paragraph(doc, title_text(data, lang), TITLE_FONT, TITLE_PT, "center", space_after=6)  # the title, once
 
     _paragraph(doc, f"一、{words['summary_heading']}" if lang == "zh" else words["summary_heading"], HEADING_FONT,
                BODY_PT)  # fmt: skip
@@ -207,12 +364,19 @@ def docx_bytes(
         )
         _paragraph(doc, changes, BODY_FONT, BODY_PT, indent=True)
 
-    _paragraph(doc, f"二、{words['units']}" if lang == "zh" else words["units"], HEADING_FONT, BODY_PT)
     order = ranked(data.rows)
     headers, body = _unit_table(order, data.total, lang, precision)
+    headers = [words["rank"], *headers]
     rows = [["" if i == len(body) - 1 else str(i + 1), *cells] for i, cells in enumerate(body)]
-    _table(doc, [words["rank"], *headers], rows, [1.0, 4.0, 1.4, 1.4, 1.4, 1.9, 1.1, 3.4], {2, 3, 4, 5, 6, 7}, True)
+    widths, landscape = column_widths(headers, rows, set())
+    _orient(doc, landscape)
+    _paragraph(doc, f"二、{words['units']}" if lang == "zh" else words["units"], HEADING_FONT, BODY_PT)
+    _table(doc, headers, rows, {2, 3, 4, 5, 6, 7}, set(), True, widths)
 
+    late_headers = _late_headers(lang)
+    late = _late_rows(data.overdue[:MAX_OVERDUE], lang)
+    widths, landscape = column_widths(late_headers, late, {2})
+    _orient(doc, landscape and bool(late))
     _paragraph(doc, "", BODY_FONT, 6)
     heading = (
         f"三、{words['overdue']}（{len(data.overdue)}）"
@@ -221,52 +385,68 @@ def docx_bytes(
     )
     _paragraph(doc, heading, HEADING_FONT, BODY_PT)
     if data.overdue:
-        late = _late_rows(data.overdue[:MAX_OVERDUE], lang)
-        _table(doc, _late_headers(lang), late, [2.4, 3.4, 3.9, 2.4, 1.9, 1.6], {4})
+        _table(doc, late_headers, late, {4}, {2}, widths=widths)
         if len(data.overdue) > MAX_OVERDUE:
             more = word(BULLETIN, "more_overdue", lang, number=len(data.overdue) - MAX_OVERDUE)
             _paragraph(doc, more, BODY_FONT, TABLE_PT + 1.5)
     else:
         _paragraph(doc, words["none"], BODY_FONT, BODY_PT, indent=True)
 
+    points = recent(data.trend)  # the last eight weeks, as the board draws them
+    trend_headers = [words["date"], _counts_word(lang, "closed"), words["rate"]]
+    trend = [[str(p.day), str(p.counts.closed), p.counts.rate_text(precision)] for p in points]
+    widths, landscape = column_widths(trend_headers, trend, set())
+    if landscape:  # else it stays on the page the overdue list is on, whichever way that page is turned
+        _orient(doc, landscape)
     _paragraph(doc, "", BODY_FONT, 6)
     _paragraph(doc, f"四、{words['trend']}" if lang == "zh" else words["trend"], HEADING_FONT, BODY_PT)
-    points = data.trend[-8:]  # the last eight weeks on the summary
-    _table(
-        doc,
-        [words["date"], _counts_word(lang, "closed"), words["rate"]],
-        [[str(p.day), str(p.counts.closed), p.counts.rate_text(precision)] for p in points],
-        [4.0, 4.0, 5.0],
-        {1, 2},
-    )
+    _table(doc, trend_headers, trend, {1, 2}, set(), widths=widths)
 
     if details:
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _paragraph(doc, words["findings"], HEADING_FONT, BODY_PT, "center")
-        for ledger in data.ledgers:
-            _paragraph(doc, ledger.unit.name, SUBHEADING_FONT, BODY_PT)
-            levels = _levels(ledger, data.as_of)
-            if levels is not None:  # 方面 （一） → 问题 1. → 具体问题 （1）
-                tops, counted = levels
-                _paragraph(doc, word(BULLETIN, "levels", lang, **counted), BODY_FONT, TABLE_PT + 1.5)
-                for top in tops:
-                    _paragraph(doc, top.mark + top.name, SUBHEADING_FONT, TABLE_PT + 1.5, bold=True)
-                    for middle in top.middles:
-                        if middle.label is not None:
-                            _paragraph(doc, middle.label, SUBHEADING_FONT, TABLE_PT + 1.5)
-                        rows = [[f.id, mark + f.title, "\n".join(f.measures), _state(f, data, lang)]
-                                for mark, f in middle.items]  # fmt: skip
-                        _table(doc, [words["id"], words["problem"], words["measures"], words["state"]], rows,
-                               [2.9, 3.6, 5.9, 3.2], set())  # fmt: skip
-                continue
-            for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
-                _paragraph(doc, aspect, SUBHEADING_FONT, TABLE_PT + 1.5)
-                rows = [[f.id, f.title, "\n".join(f.measures), _state(f, data, lang)] for f in findings]
-                _table(doc, [words["id"], words["problem"], words["measures"], words["state"]], rows,
-                       [2.9, 3.6, 5.9, 3.2], set())  # fmt: skip
+        _details(doc, data, lang, words)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _details(doc: Any, data: Bulletin, lang: str, words: dict[str, str]) -> None:
+    """The finding list from a new page: by unit, then aspect (and problem when the
+    ledger names them), one table each, all of the same column widths."""
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_BREAK
+
+    headers = [words["id"], words["problem"], words["measures"], words["state"]]
+    groups: list[tuple[str, list[tuple[str, int]], list[list[str]]]] = []  # unit, (heading, level)s, rows
+    for ledger in data.ledgers:
+        levels = _levels(ledger, data.as_of)
+        if levels is not None:  # 方面 （一） → 问题 1. → 具体问题 （1）
+            tops, counted = levels
+            groups.append((ledger.unit.name, [(word(BULLETIN, "levels", lang, **counted), 0)], []))
+            for top in tops:
+                groups.append(("", [(top.mark + top.name, 1)], []))
+                for middle in top.middles:
+                    rows = [[f.id, mark + f.title, "\n".join(f.measures), _state(f, data, lang)]
+                            for mark, f in middle.items]  # fmt: skip
+                    groups.append(("", [(middle.label, 2)] if middle.label is not None else [], rows))
+            continue
+        groups.append((ledger.unit.name, [], []))
+        for aspect, findings in _by_aspect(ledger.findings, data.as_of).items():
+            rows = [[f.id, f.title, "\n".join(f.measures), _state(f, data, lang)] for f in findings]
+            groups.append(("", [(aspect, 1)], rows))
+    every = [row for _, _, rows in groups for row in rows]
+    widths, landscape = column_widths(headers, every, {1, 2})
+    if (doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE) == landscape:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    else:
+        _orient(doc, landscape)
+    _paragraph(doc, words["findings"], HEADING_FONT, BODY_PT, "center")
+    for unit, headings, rows in groups:
+        if unit:
+            _paragraph(doc, unit, SUBHEADING_FONT, BODY_PT)
+        for text, level in headings:
+            _paragraph(doc, text, BODY_FONT if level == 0 else SUBHEADING_FONT, TABLE_PT + 1.5, bold=level == 1)
+        if rows:
+            _table(doc, headers, rows, set(), {1, 2}, widths=widths)
 
 
 def _counts_word(lang: str, key: str) -> str:

@@ -136,10 +136,11 @@ def finding_list(states: list[FindingState], fmt: str, lang: str, as_of: date | 
     table(headers, rows, fmt, records, flat=flat, keep=(0, 1, 2), keys=csv_keys, styles=styles)
 
 
-def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None) -> None:
+def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date | None = None, late: int = 0) -> None:
     """Print one finding: its fields, then its history as a dated timeline, with labels
     in ``lang``. ``deadline`` is the deadline in force; when an extension changed it, the
-    original is shown beside it."""
+    original is shown beside it. ``late`` (days overdue, 0 for none) marks the status
+    ``逾期N天`` / ``N d late``, red on a terminal (:func:`rectify.present.tables.paint`)."""
 
     def label(name: str) -> str:
         shown = word(FIELD, name, lang)
@@ -150,6 +151,7 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
         if getattr(finding, name):
             lines.append(label(name) + getattr(finding, name))
     lines.append(label("status") + status_word(finding.status.value, lang))
+    at = len(lines) - 1
     for name in ("leader", "department", "owner"):
         value = getattr(finding, name)
         if value:
@@ -197,7 +199,10 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
                          new=_value(change.new))
                 )  # fmt: skip
             lines.append("  ".join(parts))
-    emit("\n".join(lines))
+    safe = [tables.shown(line) for line in lines]
+    if late > 0:
+        safe[at] += "  " + tables.paint(word(PHRASE, "late_by", lang, days=late), tables.LATE)
+    emit("\n".join(safe), safe=True)
 
 
 def _counters(counters: Accountability, lang: str) -> str:

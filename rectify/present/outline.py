@@ -80,6 +80,18 @@ def three_levels(findings: Iterable[Finding]) -> bool:
     return any(finding.problem for finding in findings)
 
 
+def by_aspect(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` grouped under their aspect (方面), the aspects in the order each first
+    appears and the findings of one aspect in their own order (a stable grouping): a
+    finding added later under an aspect listed earlier joins that aspect, so a printed
+    list never shows one aspect twice. The order of every grouped view (the 整改销号表,
+    the 通报, the CSV and JSON exports); :func:`outline` groups the same way."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.aspect, []).append(finding)
+    return [finding for group in groups.values() for finding in group]
+
+
 def outline(findings: Iterable[Finding]) -> list[Top]:
     """``findings`` (a ledger's, in feedback order) grouped by aspect, then by problem, each
     in the order of its first finding; the problems numbered on through the list, the

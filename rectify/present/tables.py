@@ -16,12 +16,14 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rectify.domain.figures import Counts, Row
-from rectify.domain.trend import Point
 from rectify.i18n import default_lang as default_lang  # the language's one place: rectify.i18n.choose
 from rectify.present.words import GROUP, LANGS, STATUS, TABLE, WIDE, column, word
+
+if TYPE_CHECKING:
+    from rectify.domain.trend import Point
 
 FORMATS = ("table", "plain", "simple", "github", "grid", "markdown", "csv", "tsv", "json")
 """Output formats: for people (a rich table on a terminal; tabulate's plain, simple,
@@ -169,6 +171,22 @@ def console_text(value: Any, encoding: str | None = None) -> str:
         except (UnicodeEncodeError, LookupError):
             out.append("?" * max(1, cell_width(char)))
     return "".join(out)
+
+
+def paint(text: str, style: str) -> str:
+    """``text`` in ``style`` (a rich colour, e.g. :data:`LATE`) as a terminal shows it: the
+    colour codes only on a terminal that takes colour (not ``NO_COLOR``), else ``text``
+    unchanged (a pipe, a file). ``text`` is written from the program's own words; what
+    a person typed goes through :func:`shown` first."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console()
+    if not console.is_terminal or console.no_color or console.color_system is None:
+        return text
+    with console.capture() as captured:
+        console.print(Text(text, style=style), end="")
+    return captured.get()
 
 
 def emit(text: str, safe: bool = False) -> None:

@@ -412,8 +412,13 @@ BOARD: dict[str, tuple[str, str]] = {
     "returned_on": ("{date} 退回", "Returned on {date}"),
     "returned_by": ("退回人：{who}", "by {who}"),
     "unit_overdue": ("本单位逾期问题", "This unit's overdue findings"),
+    "unfinished": ("未完成问题", "Not yet closed"),
+    "unfinished_hint": (
+        "截至 {date} 尚未销号的问题（含长期坚持），按现行时限排列。",
+        "Findings not closed on {date} (long-term ones included), by deadline in force.",
+    ),
     "matched": ("匹配内容", "Matched in"),
-    "opinion_of": ("{date}{action}意见", "{action} note of {date}"),
+    "opinion_of": ("{date} {action}意见", "{action} note of {date}"),
     "results_capped": ("（仅列出前 {shown} 个）", "(only the first {shown} are listed)"),
     "bad_lang": (
         "不支持这种语言，请选择 zh（中文）或 en（英文）。",
@@ -460,6 +465,20 @@ def word(table: dict[str, tuple[str, str]], key: str, lang: str, **values: objec
         return key
     text = entry[LANGS.index(lang) if lang in LANGS else 1]
     return text.format(**values) if values else text
+
+
+def opinion_text(note: str, action: str) -> str:
+    """Return a step's ``note`` as shown after a label that already names the step
+    (``2021-08-18 退回``): a leading word of ``action`` (a key of :data:`ACTION`) in either
+    language, followed by a colon (``退回：``, ``return:``), is left out, so the label and
+    the note do not say 退回 twice. The note is stored unchanged; a note that is only the
+    word is shown whole."""
+    text = note.lstrip()
+    for said in ACTION.get(action, ()):
+        if text[: len(said)].casefold() == said.casefold() and text[len(said): len(said) + 1] in ("：", ":"):
+            rest = text[len(said) + 1:].lstrip()
+            return rest or note
+    return note
 
 
 COUNTED: dict[str, tuple[str, str, str]] = {

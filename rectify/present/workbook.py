@@ -22,7 +22,7 @@ from typing import Any
 from rectify.domain.figures import Counts, Row, unit_rows
 from rectify.domain.model import Action, Finding, Ledger, Status
 from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
-from rectify.present.outline import outline, three_levels
+from rectify.present.outline import by_aspect, outline, three_levels
 from rectify.present.tables import formula_safe
 from rectify.present.words import STATUS_ZH
 
@@ -106,6 +106,7 @@ def finding_record(ledger: Ledger, finding: Finding, as_of: date) -> dict[str, A
 def records(ledgers: list[Ledger], as_of: date) -> list[dict[str, Any]]:
     """Return :func:`finding_record` for every finding on the ledgers by ``as_of``.
 
+    Each ledger's records are grouped by aspect (:func:`rectify.present.outline.by_aspect`).
     When a finding of any ledger names its problem (three levels,
     :mod:`rectify.present.outline`), each ledger's records follow the outline (by aspect,
     then problem) and every record carries, after ``aspect``: ``aspect_mark`` (``（一）``),
@@ -115,7 +116,7 @@ def records(ledgers: list[Ledger], as_of: date) -> list[dict[str, Any]]:
     for ledger in ledgers:
         items = [finding for finding in ledger.findings if status_on(finding, as_of) is not None]
         if not three:
-            out += [finding_record(ledger, finding, as_of) for finding in items]
+            out += [finding_record(ledger, finding, as_of) for finding in by_aspect(items)]
             continue
         for top in outline(items):
             for middle in top.middles:
@@ -329,13 +330,14 @@ def _sheet_rows(items: list[Finding]) -> list[tuple[tuple[str, int] | None, str,
     """The rows of a unit's table in order: ``(heading, mark, finding)``, either a heading
     ``(text, level)`` (level 0 an aspect's row, 1 a problem's) or a finding with the mark
     its title starts with. Two levels (no finding names its problem): ``一、…`` rows, as on
-    the paper form, and no mark. Three levels (:mod:`rectify.present.outline`): ``（一）…``
+    the paper form, and no mark; the findings of one aspect together under its one row
+    (:func:`rectify.present.outline.by_aspect`). Three levels (:mod:`rectify.present.outline`): ``（一）…``
     and ``1. …`` rows, each title marked ``（1）`` from one under each problem. 序号 counts
     the specific findings on through the sheet either way."""
     rows: list[tuple[tuple[str, int] | None, str, Finding | None]] = []
     if not three_levels(items):
         last_aspect, aspects = None, 0
-        for finding in items:
+        for finding in by_aspect(items):
             if finding.aspect != last_aspect:
                 rows.append(((_aspect_label(aspects, finding.aspect), 0), "", None))
                 last_aspect, aspects = finding.aspect, aspects + 1
