@@ -105,21 +105,46 @@ def test_a_fifo_given_as_evidence_does_not_hang_check(run: Run, folder: Path, tm
     assert "evidence file pipe.pdf is missing" in run("check").stdout
 
 
-HOSTILE_TITLE = "清屏\x1b[2J[/bold] oops [link=http://evil.example]点我[/link]\u202e"
+HOSTILE_TITLE = "清屏[/bold] oops [link=http://evil.example]点我[/link]"
 
 
-def test_typed_text_never_reaches_the_terminal_as_control_sequences_or_markup(
-    run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_typed_text_never_reaches_the_terminal_as_markup(run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws its table as on a terminal
     monkeypatch.delenv("NO_COLOR")
-    assert run("add", "-u", "demo", "-a", "方面\x1b]8;;http://x\x1b\\", "-t", HOSTILE_TITLE).exit_code == 0
+    assert run("add", "-u", "demo", "-a", "方面", "-t", HOSTILE_TITLE).exit_code == 0
     for args in (("list",), ("show", "demo-003"), ("status", "--by", "aspect"), ("list", "-f", "plain")):
         result = run(*args)
         assert result.exit_code == 0, result.output
-        assert "\x1b[2J" not in result.stdout and "\x1b]8" not in result.stdout and "\u202e" not in result.stdout
+        assert "\x1b]8" not in result.stdout  # no hyperlink made of the [link] text
     shown = run("show", "demo-003").stdout
-    assert "\\x1b[2J[/bold] oops [link=http://evil.example]点我[/link]\\u202e" in shown
+    assert "[/bold] oops [link=http://evil.example]点我[/link]" in shown
+
+
+@pytest.mark.parametrize(
+    ("aspect", "title", "control"),
+    [
+        ("方面\x1b]8;;http://x\x1b\\", "问题", "U+001B"),  # OSC 8: a hyperlink
+        ("方面", "清屏\x1b[2J问题", "U+001B"),
+        ("方面", "问题\u202e", "U+202E"),  # right-to-left override
+        ("方面", "问题\x9b2J", "U+009B"),  # C1 control sequence introducer
+        ("方面", "问题\x07", "U+0007"),
+    ],
+)
+def test_typed_text_with_a_control_character_or_direction_mark_is_refused(
+    run: Run, demo: Path, aspect: str, title: str, control: str
+) -> None:
+    # Hostile review #15: a CSV export or a 通报 would carry the raw bytes to whoever opens
+    # it, so the ledger never holds them (the same rule as import's, rectify.domain.people).
+    before = demo.read_bytes()
+    result = run("add", "-u", "demo", "-a", aspect, "-t", title, "--lang", "en")
+    assert result.exit_code != 0
+    assert f"holds the control character or direction mark {control}, which could act on a terminal" in result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output and "\x9b" not in result.output
+    assert demo.read_bytes() == before
+
+
+def test_a_line_break_and_a_tab_are_text(run: Run, demo: Path) -> None:
+    assert run("add", "-u", "demo", "-a", "方面", "-t", "问题\n第二行\t续").exit_code == 0
 
 
 def test_exported_csv_cells_never_start_a_formula(run: Run, demo: Path, tmp_path: Path) -> None:
@@ -220,7 +245,10 @@ def test_check_reports_a_shortened_chain_recorded_with_a_submission(run: Run, fo
 def test_a_name_with_a_direction_mark_or_control_character_is_refused(run: Run, demo: Path, name: str) -> None:
     before = demo.read_bytes()
     result = run(*CLOSE, "--by", "张某", "--approver", name)
-    assert result.exit_code == 1 and "holds a control character or a direction mark" in result.stderr
+    marks = "\u202e\u200f\x1b"
+    code = f"U+{ord(next(ch for ch in name if ch in marks)):04X}"
+    assert result.exit_code == 2, result.output  # the model's rule for any text, before the rules of sign-off
+    assert f"holds the control character or direction mark {code}, which" in result.stderr
     assert "\u202e" not in result.stderr and "\x1b" not in result.stderr
     assert demo.read_bytes() == before
 
@@ -238,8 +266,11 @@ def test_office_templates_run_in_a_sandbox_inside_the_repository(run: Run, demo:
     assert outside.exit_code == 2 and "lies outside the repository" in outside.stderr
 
 
-def test_a_control_character_does_not_break_the_word_bulletin(run: Run, demo: Path, tmp_path: Path) -> None:
-    assert run("add", "-u", "demo", "-a", "方面", "-t", "a\x01b").exit_code == 0
+def test_the_control_characters_text_may_hold_do_not_break_the_word_bulletin(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
+    # U+0001 and its kind are refused on entry (above); a tab and line breaks are text.
+    assert run("add", "-u", "demo", "-a", "方面", "-t", "a\tb\r\nc\nd").exit_code == 0
     result = run("report", "-f", "docx", "--details", "-o", str(tmp_path / "r.docx"))
     assert result.exit_code == 0, result.output and (tmp_path / "r.docx").stat().st_size > 0
 

@@ -6,7 +6,11 @@ before they are loaded. The sheets are made by tests/data/make_sheets.py."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import resource
+import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -458,6 +462,97 @@ def test_a_small_file_that_declares_a_huge_sheet_is_refused_before_loading(
     ]
 
 
+def _no_refs(rows: int, cells: int) -> Any:
+    """A change adding ``rows`` rows of ``cells`` cells with no ``r`` attribute (ECMA-376
+    makes it optional; a reader places them one after another)."""
+    return lambda d: d.replace(b"</sheetData>", (b"<row>" + b"<c><v>1</v></c>" * cells + b"</row>") * rows + b"</sheetData>")
+
+
+@pytest.mark.parametrize(
+    ("rows", "cells", "cell"),
+    [(60_000, 90, "A20001"), (1, 150, "CW3")],  # the sheet has 2 rows, so the row added is row 3; CW is column 101
+)
+def test_rows_and_cells_without_references_count_toward_the_limits(
+    run: Run, demo: Path, tmp_path: Path, rows: int, cells: int, cell: str
+) -> None:
+    # Hostile review #6: 60,000 rows of 90 cells with no `r` took 77 s and 1.9 GB; the
+    # rows and cells are now counted as they stream past, and the count stops at the limit.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    hostile = _patched(good, tmp_path / "hostile.xlsx", _no_refs(rows, cells))
+    result = run("import", str(hostile), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"台账!{cell}: the sheet reaches {cell} (a cell, a merged range or its declared size); import reads at most "
+        "20,000 rows and 100 columns (delete the empty rows and columns beyond the table, or split the file)",
+        "rectify: 1 problem found; nothing was written",
+    ]
+
+
+def test_a_sheet_without_references_is_refused_within_bounded_memory(demo: Path, tmp_path: Path) -> None:
+    # The same 251 KB file as the review's, imported by a separate process whose address
+    # space is capped at 1 GiB (it took 1.9 GB before): it must end with the limit error.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    hostile = _patched(good, tmp_path / "hostile.xlsx", _no_refs(60_000, 90))
+    assert hostile.stat().st_size < 300_000
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "rectify", "--ledgers", str(demo.parent), "import", str(hostile), "--unit", "demo",
+         "--dry-run"],
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"}, capture_output=True, encoding="utf-8", timeout=300,
+        preexec_fn=cap,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("台账!A20001: the sheet reaches A20001 "), done.stderr
+
+
+def test_a_worksheet_with_a_document_type_is_refused(run: Run, demo: Path, tmp_path: Path) -> None:
+    # A worksheet never declares a document type; one that does could define entities.
+    good = _sheet(tmp_path, [["方面", "问题"], ["党的领导方面", "学习不深入"]])
+    hostile = _patched(
+        good, tmp_path / "dtd.xlsx", lambda d: b'<!DOCTYPE worksheet [<!ENTITY a "aaaa">]>' + d
+    )
+    result = run("import", str(hostile), "--unit", "demo", "--dry-run")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        "rectify: error: cannot read dtd.xlsx as an Excel workbook: xl/worksheets/sheet1.xml: "
+        "a document type declaration, which a worksheet never has"
+    ), result.stderr
+
+
+def test_a_cell_with_a_control_character_or_direction_mark_is_refused_at_its_cell(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
+    # Hostile review #15: ESC, an OSC sequence, a C1 control or a bidi override in a cell
+    # never reaches the ledger (the model's rule for every text field, said at the cell);
+    # a line break and a tab in a cell are text.
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text(
+        "方面,问题,备注\n"
+        "党的领导方面,清屏\x1b[2J问题,\n"
+        "党的领导方面,问题二,备注\x1b]0;pwned\x07\n"
+        "党的领导方面,问题三\u202e,\n"
+        "党的领导方面,问题四\x9b,\n"
+        '党的领导方面,"问题五\n第二行\t续",\n',
+        encoding="utf-8",
+    )
+    before = demo.read_bytes()
+    result = run("import", str(sheet), "--unit", "demo", "--lang", "en")
+    assert result.exit_code == 1
+    said = " which could act on a terminal or disguise the text; remove it"
+    assert result.stderr.splitlines() == [
+        "read 台账.csv as UTF-8",
+        f"台账!B2: holds the control character or direction mark U+001B,{said}",
+        f"台账!C3: holds the control character or direction mark U+001B,{said}",
+        f"台账!B4: holds the control character or direction mark U+202E,{said}",
+        f"台账!B5: holds the control character or direction mark U+009B,{said}",
+        "rectify: 4 problems found; nothing was written",
+    ]
+    assert demo.read_bytes() == before
+
+
 def test_a_small_xls_with_a_far_cell_is_refused_before_loading(run: Run, demo: Path) -> None:
     # Bounded by construction: the check walks the 6 KB file's records once; calamine,
     # which would build a 65536 x 256 grid (about a gigabyte), never opens it.
@@ -773,6 +868,95 @@ def test_newuser_a_merged_sub_headings_the_unit_from_its_filled_by_line_and_an_e
         "rectify: 1 problem found; nothing was written",
     ]
     assert len(_rows(run)) == 16
+
+
+def _newuser_a(tmp_path: Path, a2: str, l22: str = "2023-11-20") -> Path:
+    """The office's sheet A with its 填报单位 line (A2) and 销号时间 L22 as given (openpyxl
+    cannot save a control character in a cell, so A2 is written into the sheet's XML)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(NEWUSER / "A-青山县自然资源局-整改台账.xlsx")
+    book["整改台账"]["L22"] = l22
+    book["整改台账"]["A2"] = "填报单位（盖章）：@A2@"
+    plain = tmp_path / "A-plain.xlsx"
+    book.save(plain)
+    return _patched(plain, tmp_path / "A-changed.xlsx", lambda d: d.replace(b"@A2@", a2.encode()))
+
+
+def test_a_unit_name_with_a_full_width_space_is_the_unit_not_a_new_one(
+    run: Run, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hostile review #10: 青山县　自然资源局 was cut at the ideographic space (青山县) and
+    # made a second unit holding every finding again.
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("zrzyj", "青山县自然资源局"))
+    sheet = _newuser_a(tmp_path, "青山县\u3000自然资源局")
+    result = run("import", str(sheet), "--approver", "张建国", "--create-units", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "imported 16 findings into zrzyj: zrzyj-001..zrzyj-016\n"
+    assert sorted(p.name for p in folder.glob("*.yaml")) == ["zrzyj.yaml"]
+
+
+def test_a_unit_name_with_a_direction_mark_is_refused_at_its_cell(
+    run: Run, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("zrzyj", "青山县自然资源局"))
+    before = (folder / "zrzyj.yaml").read_bytes()
+    sheet = _newuser_a(tmp_path, "青山县自然资源局\u202e")
+    result = run("import", str(sheet), "--approver", "张建国", "--create-units", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "整改台账!A2: holds the control character or direction mark U+202E, which could act on a terminal or "
+        "disguise the text; remove it",
+        "rectify: 1 problem found; nothing was written",
+    ]
+    assert "\u202e" not in result.output
+    assert sorted(p.name for p in folder.glob("*.yaml")) == ["zrzyj.yaml"]
+    assert (folder / "zrzyj.yaml").read_bytes() == before
+
+
+def test_labels_that_differ_only_by_invisible_characters_name_one_unit() -> None:
+    from rectify.domain.model import Unit
+    from rectify.domain.steps import NewFinding, assign_units, unit_for
+
+    units = [("zrzyj", "青山县自然资源局")]
+    assert unit_for("青山县\u3000自然资源局", units) == "zrzyj"
+    assert unit_for("青山县自然资源局\u200b\ufeff", units) == "zrzyj"
+    assert unit_for("ｚｒｚｙｊ", units) is None  # an id is matched as written
+    assert unit_for("青山县林业局", units) is None
+    items = [
+        NewFinding(aspect="方面", title=f"问题{n}", unit=label, where=f"表!A{n}")
+        for n, label in enumerate(["青山县林业局", "青山县\u3000林业局", "青山县林业局\u200b"], start=2)
+    ]
+    groups, made, problems = assign_units(items, None, [Unit(id="zrzyj", name="青山县自然资源局")], True)
+    assert [(u.id, u.name) for u in made] == [("unit-1", "青山县林业局")] and problems == []
+    assert {uid: len(found) for uid, found in groups.items()} == {"unit-1": 3}
+
+
+def test_a_filled_but_impossible_close_day_and_deadline_are_said_as_typed(
+    run: Run, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hostile review #14: L22 = 2023年2月30日 was called "empty" as well as not a date, and a
+    # deadline 2023年2月30日前 was echoed as '2023-02-30'.
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("RECTIFY_TODAY", "2023-12-10")
+    _nu_units(run, ("zrzyj", "青山县自然资源局"))
+    book = load_workbook(NEWUSER / "A-青山县自然资源局-整改台账.xlsx")
+    book["整改台账"]["L22"] = "2023年2月30日"
+    book["整改台账"]["I5"] = "2023年2月30日前"
+    sheet = tmp_path / "A-typo.xlsx"
+    book.save(sheet)
+    result = run("import", str(sheet), "--approver", "张建国", "--dry-run", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "整改台账!I5: '2023年2月30日前' is not a real date",
+        "整改台账!L22: '2023年2月30日' is not a date (2021-10-31, 2021/10/31 or 2021年10月31日)",
+        "rectify: 2 problems found; nothing was written",
+    ]
+    with pytest.raises(ValueError, match=r"^'２０２３年２月３０日' is not a real date$"):
+        read_deadline(" ２０２３年２月３０日 ", 30)
 
 
 def test_newuser_b_three_units_each_by_its_filled_by_line(

@@ -425,6 +425,7 @@ def shown_error(message: str) -> str:
         (r"evidence\a.pdf", r"is written with \; write it with / so that it reads the same on every machine"),
         ("C:/evidence/a.pdf", "is not a path inside the repository: record it relative to the repository"),
         ("../a.pdf", "lies outside the repository"),
+        (".git/config", "lies in .git, git's own folder, which is never evidence"),
         (
             "evidence/a:b.pdf",
             "cannot be checked out on Windows: 'a:b.pdf' holds a character Windows does not allow in a file name "
@@ -443,6 +444,71 @@ def test_check_reports_an_evidence_path_that_reads_differently_on_windows(
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith("ledgers/demo.yaml:15:9: ") and first.endswith(f": evidence path {recorded} {why}")
+
+
+_EMPTY = "has an empty name (// or a / at its end); name a file, each folder once"
+_DOT = "has a . for a folder; write the path from the repository's top folder, as evidence/a.pdf"
+_GIT = "lies in .git, git's own folder, which is never evidence"
+
+
+def _hidden(code: str) -> str:
+    return (
+        f"holds the invisible character {code} (a direction mark or a zero-width character), which makes the name "
+        "read as another; rename the file"
+    )
+
+
+def _device(name: str) -> str:
+    return (
+        f"cannot be checked out on Windows: {name!r} is a name Windows keeps for a device "
+        "(CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("recorded", "why"),
+    [  # hostile review #11 (and C1: .git/config served by the board)
+        (".git/config", _GIT),
+        (".GIT/config", _GIT),
+        ("vendor/lib/.git/config", _GIT),
+        ("evidence//a.pdf", _EMPTY),
+        ("evidence/", _EMPTY),
+        ("./evidence/a.pdf", _DOT),
+        ("evidence/./a.pdf", _DOT),
+        ("evidence/\u202egpj.exe", _hidden("U+202E")),
+        ("evidence/a\u200b.pdf", _hidden("U+200B")),
+        ("evidence/\ufeffa.pdf", _hidden("U+FEFF")),
+        ("evidence/COM0", _device("COM0")),
+        ("evidence/lpt0.txt", _device("lpt0.txt")),
+        ("evidence/a.pdf", None),
+        ("evidence/jinhua-037/规程 第2版.pdf", None),
+        (".rectify-notes/a.pdf", None),
+        ("evidence/.gitignore", None),
+        ("evidence/git/a.pdf", None),
+        ("evidence/COM10.pdf", None),
+        ("evidence/整改\u3000报告.pdf", None),
+    ],
+)
+def test_an_evidence_path_is_written_one_way_and_never_in_git(recorded: str, why: str | None) -> None:
+    from rectify.domain.portable import recorded_path_problem
+
+    assert recorded_path_problem(recorded) == why
+
+
+def test_evidence_in_git_s_own_folder_is_refused_on_entry(run: Run, demo: Path, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("[remote]\n", encoding="utf-8")
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "\u202egpj.exe").write_bytes(b"MZ")
+    before = demo.read_bytes()
+    for given, said in (
+        (tmp_path / ".git" / "config", f"evidence file .git/config {_GIT}"),
+        (tmp_path / "evidence" / "\u202egpj.exe", f"evidence file evidence/\\u202egpj.exe {_hidden('U+202E')}"),
+    ):
+        result = run("submit", "demo-002", "--by", "甲", "-e", str(given), "--date", "2021-09-01", "--lang", "en")
+        assert result.exit_code == 2
+        assert result.stderr == shown_error(said)
+    assert demo.read_bytes() == before
 
 
 def test_a_unit_id_windows_keeps_for_a_device_is_refused(run: Run, folder: Path) -> None:

@@ -113,7 +113,7 @@ class WritingMixin(LedgersBase):
                     ).format(unit_id=unit_id)
                 ) from None
             first = exc.errors(include_url=False)[0]
-            raise UsageError(f"--{first['loc'][-1]}: {first['msg'].lower()}") from None
+            raise UsageError(f"--{first['loc'][-1]}: {first['msg'][:1].lower()}{first['msg'][1:]}") from None
         if (problem := windows_name_problem(f"{unit_id}{LEDGER_SUFFIX}")) is not None:  # ledgers travel to Windows
             raise UsageError(
                 _("unit id {unit_id!r} cannot name a ledger file: {problem}").format(unit_id=unit_id, problem=problem)

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from rectify.domain.kinds import Action as Action
 from rectify.domain.kinds import Status as Status
+from rectify.domain.people import control_in_text
 from rectify.i18n import _
 
 UNIT_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -52,7 +53,19 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 def _clean(value: str) -> str:
     if _SURROGATE_RE.search(value):
         raise ValueError(_("holds bytes that are not UTF-8 text (a GBK terminal?); type it again as UTF-8"))
+    control = control_in_text(value)
+    if control is not None:
+        raise ValueError(control_message(control))
     return value
+
+
+def control_message(control: str) -> str:
+    """The words for text holding the control character or direction mark ``control``
+    (``U+001B``), said by the model's validators and by import at the cell."""
+    return _(
+        "holds the control character or direction mark {control}, which could act on a terminal or disguise "
+        "the text; remove it"
+    ).format(control=control)
 
 
 def _not_blank(value: str) -> str:

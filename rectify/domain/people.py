@@ -16,6 +16,7 @@ disguise is an error rather than a second person.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -81,10 +82,26 @@ _CONTROLS = frozenset({*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0
 name (``"\u202e某钟"`` reads 钟某) or act on the terminal."""
 
 
+_BREAKS = frozenset({0x09, 0x0A, 0x0D})
+"""Tab, line feed and carriage return: allowed in free text (a cell's line breaks), never in a name."""
+_IN_TEXT = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CONTROLS - _BREAKS)) + "]")
+
+
 def hidden_controls(name: str) -> bool:
     """True when ``name`` holds a control character or a bidirectional mark (refused: such
     a name could pass for someone else on screen)."""
     return any(ord(ch) in _CONTROLS for ch in name)
+
+
+def control_in_text(text: str) -> str | None:
+    """Return the first control character or bidirectional mark in free text (a title, a
+    note, a cell) as ``U+001B``, or None when there is none. Tab, line feed and carriage
+    return are text; every other C0 and C1 control (ESC starts a terminal sequence, OSC
+    sets a window title), DEL and the direction marks and overrides of :data:`_CONTROLS`
+    are refused wherever text enters a ledger (the model's text fields, import's cells):
+    a CSV export or a 通报 would carry them to whoever opens it."""
+    found = _IN_TEXT.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def same_person(a: str, b: str) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ntpath
 import posixpath
 import re
+import unicodedata
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 from rectify.errors import UsageError
@@ -26,10 +27,17 @@ Paths, and Namespaces"); ``\\`` separates folders there."""
 def _reserved(name: str) -> bool:
     """True for a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9),
     with or without an extension: the standard library's own list."""
+    if _ZERO_DEVICE.fullmatch(name.partition(".")[0].rstrip(" ")):
+        return True
     isreserved = getattr(ntpath, "isreserved", None)  # Python 3.13+
     if isreserved is not None:
         return bool(isreserved(name))
     return PureWindowsPath(name).is_reserved()
+
+
+_ZERO_DEVICE = re.compile(r"(?i)(com|lpt)0")
+"""COM0 and LPT0: Microsoft's current list of reserved names has them ("Naming Files,
+Paths, and Namespaces"); Python's own lists (3.11's and 3.13's) do not."""
 
 
 def windows_name_problem(name: str) -> str | None:
@@ -53,7 +61,12 @@ def recorded_path_problem(path: str) -> str | None:
     """Why ``path``, as a ledger records an evidence file, is not a path inside the
     repository that reads the same on every machine, or None when it is one. It must be
     relative, ``/``-separated (``evidence/jinhua-037/规程.pdf``), without ``..``, a drive
-    or ``\\``, and every part a name Windows can hold (:func:`windows_name_problem`)."""
+    or ``\\``, and every part a name Windows can hold (:func:`windows_name_problem`); written
+    one way only (no ``//``, no ``.`` part, no ``/`` at the end: two spellings of one file
+    would be two records); never in ``.git`` (git's own folder, its ``config`` holding the
+    remote's address and credentials, served by the board were it evidence); without a
+    format character (category Cf: direction marks, zero-width characters), which would
+    show the name as another."""
     if "\\" in path:
         return _("is written with \\; write it with / so that it reads the same on every machine")
     parts = PurePosixPath(path).parts
@@ -61,11 +74,29 @@ def recorded_path_problem(path: str) -> str | None:
         return _("is not a path inside the repository: record it relative to the repository")
     if ".." in parts:
         return _("lies outside the repository")
+    written = path.split("/")
+    if "" in written:
+        return _("has an empty name (// or a / at its end); name a file, each folder once")
+    if "." in written:
+        return _("has a . for a folder; write the path from the repository's top folder, as evidence/a.pdf")
+    if any(part.rstrip(". ").casefold() == ".git" for part in written):
+        return _("lies in .git, git's own folder, which is never evidence")
     for part in parts:
         problem = windows_name_problem(part)
         if problem is not None:
             return _("cannot be checked out on Windows: {problem}").format(problem=problem)
+    hidden = next((ch for ch in path if unicodedata.category(ch) == "Cf"), None)
+    if hidden is not None:  # a direction mark shows evidence/\u202egpj.exe as evidence/exe.jpg
+        return _(
+            "holds the invisible character U+{code:04X} (a direction mark or a zero-width character), which "
+            "makes the name read as another; rename the file"
+        ).format(code=ord(hidden))
     return None
+
+
+def _visible(text: str) -> str:
+    """``text`` with each control and format character written as its escape (``\\u202e``)."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
 def repository_path(given: PurePath, root: PurePath, here: PurePath, typed: object = None) -> str:
@@ -106,7 +137,11 @@ def repository_path(given: PurePath, root: PurePath, here: PurePath, typed: obje
                     path=shown, problem=problem
                 )
             )
-    return relative.as_posix()
+    recorded = relative.as_posix()
+    problem = recorded_path_problem(recorded)
+    if problem is not None:  # .git/config, a name with a direction mark
+        raise UsageError(_("evidence file {path} {problem}").format(path=_visible(recorded), problem=problem))
+    return recorded
 
 
 def shared_path(text: str) -> str:

@@ -26,6 +26,7 @@ from rectify.domain.model import (
     Unit,
     finding_id,
 )
+from rectify.domain.people import name_key
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, deadline_on, replay, step
 from rectify.errors import LedgerError, Problem, UsageError, WorkflowError
@@ -538,16 +539,19 @@ def assign_units(
     """Sort imported findings by unit: all to ``unit`` when given, else each to the unit
     its ``unit`` label names (by id or name, among ``units``). With ``create`` a label no
     unit has gets a new :class:`Unit` (its id from :func:`new_unit_ids`, its name the
-    label). Returns ``(findings by unit id, units to create, problems)``: one problem per
+    label; labels that differ only as :func:`rectify.domain.people.name_key` ignores, such as
+    a full-width space, make one unit). Returns ``(findings by unit id, units to create, problems)``: one problem per
     unknown label, at the row that first names it, when not ``create``."""
     pairs = [(u.id, u.name) for u in units]
     groups: dict[str, list[NewFinding]] = {}
     unknown: dict[str, NewFinding] = {}  # label -> the first row naming it
+    spelled: dict[str, str] = {}  # a label's key (name_key) -> the label first met: one new unit per name
     for item in items:
         uid = unit or unit_for(item.unit, pairs)
+        label = spelled.setdefault(name_key(item.unit) or item.unit, item.unit)
         if uid is None:
-            unknown.setdefault(item.unit, item)
-        groups.setdefault(uid if uid is not None else f"?{item.unit}", []).append(item)
+            unknown.setdefault(label, item)
+        groups.setdefault(uid if uid is not None else f"?{label}", []).append(item)
     if unknown and not create:
         names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or _("none")
         message = (
@@ -579,10 +583,13 @@ def assign_units(
 
 
 def unit_for(label: str, units: Iterable[tuple[str, str]]) -> str | None:
-    """Return the id of the unit a sheet names by ``label`` (its id, or its name with
-    spaces ignored) among ``units`` (id, name); None when no unit or several match."""
+    """Return the id of the unit a sheet names by ``label`` (its id, or its name as
+    :func:`rectify.domain.people.name_key` compares names: NFKC, white space of any width,
+    format characters and invisible marks ignored, so ``青山县　自然资源局`` is
+    青山县自然资源局) among ``units`` (id, name); None when no unit or several match."""
     bare = "".join(label.split())
-    found = {uid for uid, name in units if bare in (uid, "".join(name.split()))}
+    key = name_key(label)
+    found = {uid for uid, name in units if bare == uid or (key and key == name_key(name))}
     return found.pop() if len(found) == 1 else None
 
 

@@ -8,10 +8,11 @@ charset-normalizer when the bytes are not UTF-8.
 
 Limits (:data:`LIMITS`) are checked before a workbook is loaded: the file's size; for a
 zip workbook the number of parts and their uncompressed size (a zip bomb), and in every
-worksheet the declared dimension, each cell's and row's reference and each merged range
-(a 5 KB file that declares ``XFD1048576`` or merges ``H1:XFD100`` would otherwise make a
-reader build billions of cells). The worksheet parts are scanned as a stream, so the
-check costs at most the uncompressed limit, whatever the file declares.
+worksheet the declared dimension, every row and cell (counted whether or not it carries
+its reference) and each merged range (a 5 KB file that declares ``XFD1048576`` or merges
+``H1:XFD100`` would otherwise make a reader build billions of cells). The worksheet parts
+are parsed as a stream and the count stops at the limit, so the check costs at most the
+uncompressed limit in time and a chunk in memory, whatever the file declares.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.i18n import _
@@ -211,8 +213,6 @@ def _beyond(sheet: str, row: int, col: int, limits: Limits) -> Problem:
 
 # --- zip workbooks ----------------------------------------------------------------------
 
-_REF = re.compile(rb'<(?:\w+:)?(c|row|dimension|mergeCell)\b[^>]*?\s(?:r|ref)="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _REL_SWAPPED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
@@ -274,7 +274,12 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> bool:
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 sheet = names.get(info.filename, info.filename)
-                found, has_formula = _scan_sheet(book, info, limits)
+                try:
+                    found, has_formula = _scan_sheet(book, info, limits)
+                except ExpatError as exc:
+                    raise UsageError(_(
+                        "cannot read {name} as an Excel workbook: {error}"
+                    ).format(name=path.name, error=f"{info.filename}: {exc}")) from None
                 formulas = formulas or has_formula
                 if found is not None:
                     problems.append(_beyond(sheet, found[0], found[1], limits))
@@ -283,28 +288,83 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> bool:
         return formulas
 
 
+class _Reach(Exception):
+    """Raised inside the parser's handlers to stop at the first cell beyond the limits."""
+
+    def __init__(self, row: int, col: int) -> None:
+        super().__init__(row, col)
+        self.row, self.col = row, col
+
+
+_RANGE = re.compile(r"\$?([A-Z]{0,3})\$?([0-9]{0,7})(?::\$?([A-Z]{0,3})\$?([0-9]{0,7}))?")
+
+
 def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[tuple[int, int] | None, bool]:
     """Return the first (row, column) a worksheet part reaches beyond ``limits`` (else
-    None) and whether it holds a formula. Reads the part as a stream (its declared size
-    bounds what is read)."""
-    tail = b""
+    None) and whether it holds a formula.
+
+    Reads the part as a stream through expat (the standard library's parser; a document
+    type declaration, which a worksheet never has, is refused, so no entity is expanded)
+    and counts rows and cells the way openpyxl places them (ECMA-376 Part 1, 18.3.1.73
+    and 18.3.1.4: ``r`` is optional; a row without it follows the previous row, a cell
+    without it the previous cell), so a sheet of cells without ``r`` is stopped at the
+    limit too. The declared dimension and each merged range count as well. The part's
+    uncompressed size (bounded by :func:`check_zip`) bounds the time; the memory is a
+    chunk and two counters. Raises ``xml.parsers.expat.ExpatError`` for a part that is not
+    well-formed XML or declares a document type.
+    """
+    from xml.parsers import expat
+
+    row = col = 0
     formula = False
-    with book.open(info) as stream:
-        while True:
-            chunk = stream.read(1 << 20)
-            if not chunk:
-                return None, formula
-            data = tail + chunk
-            formula = formula or _FORMULA.search(data) is not None
-            last = 0
-            for match in _REF.finditer(data):
-                last = match.end()
-                for letters, digits in ((match[2], match[3]), (match[4], match[5])):
-                    row = int(digits) if digits else 0
-                    col = _col_number(letters.decode()) if letters else 0
-                    if row > limits.rows or col > limits.columns:
-                        return (max(row, 1), max(col, 1)), formula
-            tail = data[max(last, len(data) - 300) :]
+
+    def reach(ref: str) -> None:
+        match = _RANGE.fullmatch(ref.strip())
+        if match is None:
+            return
+        for letters, digits in ((match[1], match[2]), (match[3], match[4])):
+            at_row = int(digits) if digits else 0
+            at_col = _col_number(letters) if letters else 0
+            if at_row > limits.rows or at_col > limits.columns:
+                raise _Reach(max(at_row, 1), max(at_col, 1))
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, formula
+        name = tag.rpartition(" ")[2]
+        if name == "c":
+            match = _RANGE.fullmatch(attrs.get("r", ""))
+            at_row = row
+            if match is not None and match[1] and match[2]:
+                col, at_row = _col_number(match[1]), int(match[2])
+            else:
+                col += 1
+            if at_row > limits.rows or col > limits.columns:
+                raise _Reach(max(at_row, 1), col)
+        elif name == "row":
+            number = attrs.get("r", "")
+            row = int(number) if number.isascii() and number.isdigit() else row + 1
+            col = 0
+            if row > limits.rows:
+                raise _Reach(row, 1)
+        elif name == "f":
+            formula = True
+        elif name in ("dimension", "mergeCell"):
+            reach(attrs.get("ref", ""))
+
+    def doctype(*_args: object) -> None:
+        raise expat.ExpatError(_("a document type declaration, which a worksheet never has"))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        with book.open(info) as stream:
+            while chunk := stream.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Reach as beyond:
+        return (beyond.row, beyond.col), formula
+    return None, formula
 
 
 def _read_xlsx(path: Path, has_formulas: bool = True) -> Book:

@@ -21,7 +21,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rectify.domain.model import Accountability, Status, parse_date
+from rectify.domain.model import Accountability, Status, control_message, parse_date
+from rectify.domain.people import control_in_text
 from rectify.domain.steps import Extension, NewFinding
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files.feedback import normal_date
@@ -441,6 +442,12 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         def bad(key: str, message: str, row: SheetRow = row) -> None:
             problems.append(_cell_problem(row, key, message))
 
+        for key, value in f.items():  # the rule of every text field (the model's), said at the cell
+            control = control_in_text(value)
+            if control is not None:
+                bad(key, control_message(control))
+        if len(problems) > errors_before:
+            continue
         dates: dict[str, date | None] = {}
         for key in ("closed_on", "extended_on", "extended_to"):
             text = f.get(key)
@@ -492,7 +499,9 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
                 unsigned.append((row, f.get("status") or f.get("closed_on", "")))
             elif not approver:
                 bad("status", _("a closed problem needs its 审签人 (column, or --approver)"))
-            if closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
+            if closed_on is None and f.get("closed_on"):
+                pass  # the cell is filled but is not a date: said above, as typed
+            elif closed_on is None and reading.closed_on is None and "closed_on" in row.columns:
                 letter, heading = row.columns["closed_on"]
                 sheet, __, line = row.where.partition("!")
                 message = _(
@@ -688,8 +697,11 @@ def reported_on(name: str, grid: list[list[Any]], header: int) -> Reported:
 
 
 _FILLED_BY = re.compile(
-    r"(?:填报|报送)单位\s*(?:[（(]盖章[）)])?\s*[：:]\s*(.+?)\s*(?:[（(]盖章[）)])?\s*(?=\s{2,}|\u3000|填报|填表|报送|日期|时间|$)"
+    r"(?:填报|报送)单位\s*(?:[（(]盖章[）)])?\s*[：:]\s*(.+?)\s*(?:[（(]盖章[）)])?\s*"
+    r"(?=\s{2,}|\s[^\s：:]{1,8}[：:]|填报|填表|报送|日期|时间|$)"
 )
+"""The 填报单位 line: the unit's name runs to two spaces, or to one space before the next
+``label：`` (``联系人：``), or to 填报日期…; one space (``青山县　自然资源局``) is kept in it."""
 
 
 def filled_by(grid: list[list[Any]], header: int) -> tuple[str, str] | None:
@@ -822,6 +834,13 @@ def read_file(
             found = [replace(item, reported_on=when.day, cells=item.cells + cells) for item in found]
         if every:  # the unit: the row's 单位 cell, else the sheet's 填报单位 line, else the sheet's name
             label = filled_by(grid.rows, header or 0)
+            if label is not None and (control := control_in_text(label[0])) is not None:
+                from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+                letters, number = coordinate_from_string(label[1])
+                column = column_index_from_string(letters)
+                problems.append(Problem(grid.name, number, column, control_message(control), cell=label[1]))
+                label, found = None, []  # the sheet's unit is unknown: its rows go nowhere
             by = label[0] if label else grid.name
             at: tuple[tuple[str, str], ...] = (("unit", label[1]),) if label else ()
             found = [item if item.unit else replace(item, unit=by, cells=item.cells + at) for item in found]

@@ -109,7 +109,10 @@ def read_deadline(text: str, immediate_days: int) -> Deadline:
     if cleaned in _NONE:
         return Deadline()
     if m := _FULL.fullmatch(cleaned) or _DIGITS.fullmatch(cleaned):
-        return Deadline(parse_date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"))
+        try:
+            return Deadline(parse_date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"))
+        except ValueError:  # 2023年2月30日前: said as typed, not as the date it would be
+            raise ValueError(_("{value!r} is not a real date").format(value=text.strip())) from None
     if m := _YEAR_MONTH.fullmatch(cleaned):
         return Deadline(due=Due(text, int(m[1]), _month(m[2])))
     if m := _MONTH_ONLY.fullmatch(cleaned):
