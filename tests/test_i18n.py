@@ -325,6 +325,11 @@ def test_typers_own_errors_speak_chinese(run: Run, zh: None) -> None:
     ]
     assert run("close", "x", "--bogus").output.splitlines()[-1] == "错误：没有选项：--bogus"
     assert run("nothing").output.splitlines()[-1] == "错误：没有命令 'nothing'。"
+    # typer's suggestion, appended to the translated message, is said in Chinese too
+    assert run("lsit").output.splitlines()[-1] == "错误：没有命令 'lsit'。是否应为 'list', 'submit'？"
+    assert run("--lang", "en", "lsit").output.splitlines()[-1] == (
+        "Error: No such command 'lsit'. Did you mean 'list', 'submit'?"
+    )
     assert run("--lang", "en", "close").output.splitlines()[-1] == "Error: Missing argument 'ID'."
 
 

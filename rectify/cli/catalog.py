@@ -60,6 +60,10 @@ WORDS = (
 :class:`Formatter`), and those it marks for gettext."""
 
 ERRORS: tuple[tuple[str, str], ...] = (
+    # typer appends its suggestion to the message already translated (and drops a final "."
+    # only): "没有命令 'lsit'。. Did you mean 'list'?"
+    (r"(?:No such command |没有命令 ?)(?P<name>'[^']*')。?\. Did you mean (?P<options>.+)\?",
+     N_("No such command {name}. Did you mean {options}?")),
     (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
     (r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
      N_("No such option: {name} (Possible options: {options})")),
