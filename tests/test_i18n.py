@@ -247,7 +247,7 @@ def test_no_help_line_is_wider_than_a_narrow_terminal(words: list[str]) -> None:
             [sys.executable, "-m", "rectify", *words, "--help"], env=env, capture_output=True, text=True, check=True
         ).stdout
         assert [line for line in output.splitlines() if wcswidth(line) > 60] == []
-        assert ("选项:" if lang.startswith("zh") else "Options:") in output
+        assert ("选项：" if lang.startswith("zh") else "Options:") in output
 
 
 def test_help_in_english_with_lang_en(run: Run, zh: None) -> None:
@@ -323,6 +323,9 @@ def test_typers_own_errors_speak_chinese(run: Run, zh: None) -> None:
         "",
         "错误：缺少参数 'ID'。",
     ]
+    helped = run("close", "--help").output.splitlines()
+    assert "参数：" in helped and "选项：" in helped and "参数:" not in helped
+    assert "Options:" in run("--lang", "en", "close", "--help").output.splitlines()
     assert run("close", "x", "--bogus").output.splitlines()[-1] == "错误：没有选项：--bogus"
     assert run("nothing").output.splitlines()[-1] == "错误：没有命令 'nothing'。"
     # typer's suggestion, appended to the translated message, is said in Chinese too
@@ -406,7 +409,7 @@ def test_rectify_alone_shows_the_chinese_help_and_every_command_a_sentence(run: 
     assert result.exit_code == 2
     assert result.output.startswith("用法： rectify [OPTIONS] COMMAND [ARGS]...\n\n  以 YAML 文件管理巡察整改台账")
     assert "错误" not in result.output
-    commands = result.output.split("命令:\n")[1].splitlines()
+    commands = result.output.split("命令：\n")[1].splitlines()
     assert any(line.startswith("  withdraw      撤销误挂账的问题，或将重复问题合并到另一问题") for line in commands)
     assert not [line for line in commands if line.rstrip().endswith(" ...")]
 

@@ -170,6 +170,11 @@ class Formatter(HelpFormatter):
             for line in lines[1:]:
                 self.write(f"{' ' * (first_col + self.current_indent)}{line}\n" if line else "\n")
 
+    def write_heading(self, heading: str) -> None:
+        """Write a section heading (``参数：``), with a full-width colon after a Chinese one."""
+        colon = "：" if re.search(f"[{_WIDE}]", heading) else ":"
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         """Write the usage line with the translated ``Usage:``."""
         super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
