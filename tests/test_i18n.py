@@ -318,7 +318,7 @@ def test_typers_own_errors_speak_chinese(run: Run, zh: None) -> None:
     missing = run("close")
     assert missing.exit_code == 2
     assert missing.output.splitlines() == [
-        "用法： rectify close [OPTIONS] {ID}",
+        "用法： rectify close [选项] {ID}",
         "运行 'rectify close -h' 查看帮助。",
         "",
         "错误：缺少参数 'ID'。",
@@ -407,7 +407,7 @@ def test_yaml_syntax_errors_and_an_empty_rectify_yaml_in_chinese(
 def test_rectify_alone_shows_the_chinese_help_and_every_command_a_sentence(run: Run, zh: None) -> None:
     result = run()
     assert result.exit_code == 2
-    assert result.output.startswith("用法： rectify [OPTIONS] COMMAND [ARGS]...\n\n  以 YAML 文件管理巡察整改台账")
+    assert result.output.startswith("用法： rectify [选项] 命令 [参数]...\n\n  以 YAML 文件管理巡察整改台账")
     assert "错误" not in result.output
     commands = result.output.split("命令：\n")[1].splitlines()
     assert any(line.startswith("  withdraw      撤销误挂账的问题，或将重复问题合并到另一问题") for line in commands)

@@ -55,6 +55,9 @@ WORDS = (
     N_("Commands"),
     N_("Missing command."),
     N_("No such command {name!r}."),
+    N_("[OPTIONS]"),
+    N_("COMMAND"),
+    N_("[ARGS]..."),
 )
 """typer's own words: those its click writes without gettext (:func:`show_error`,
 :class:`Formatter`), and those it marks for gettext."""
@@ -176,7 +179,10 @@ class Formatter(HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        """Write the usage line with the translated ``Usage:``."""
+        """Write the usage line with the translated ``Usage:`` and placeholders
+        (``[OPTIONS]``, ``COMMAND``, ``[ARGS]...``)."""
+        for word in ("[OPTIONS]", "COMMAND", "[ARGS]..."):
+            args = re.sub(rf"(?<!\S){re.escape(word)}(?!\S)", _(word), args)
         super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
 
 
