@@ -87,6 +87,13 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_LANG.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` (an English msgid) in the language in force, as the catalog gives it
+    under ``context``: the same English word may read differently by what it names
+    (``pgettext("state", "closed")`` is 已销号, a YAML value shown in a sentence)."""
+    return translations(_LANG.get()).pgettext(context, message)
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's own name for a deferred message
     """Mark ``message`` for the catalog without translating it now (help texts built at
     import, words in tables of data); :func:`_` translates it where it is shown."""

@@ -80,8 +80,8 @@ def test_the_shipped_compiled_catalog_is_the_po_compiled() -> None:
         if isinstance(message.id, tuple):
             for index, form in enumerate(message.string):
                 expected[(message.id[0], index)] = form
-        else:
-            expected[message.id] = message.string
+        else:  # a message with a context (pgettext) is keyed "context\x04id" in a .mo
+            expected[f"{message.context}\x04{message.id}" if message.context else message.id] = message.string
     assert shipped == expected, "rectify.mo is out of date: pybabel compile -d rectify/locale -D rectify"
 
 
@@ -304,7 +304,7 @@ def test_a_refused_close_and_an_unknown_id_speak_chinese(run: Run, demo: Path, z
     assert unknown.exit_code == 2
     assert unknown.output == "rectify：错误：没有问题 demo-999（ledgers/demo.yaml）\n"
     wrong_step = run("sign", "demo-001", "--by", "王五")
-    assert "不能对状态为 open 的问题执行 sign" in wrong_step.output
+    assert "不能对状态为 未整改 的问题执行 sign（审签）；未整改 状态下可执行：" in wrong_step.output  # state and step named in Chinese
     assert _english_left(wrong_step.output) == []
     assert (
         run("--lang", "en", "show", "demo-999").output == "rectify: error: no finding demo-999 in ledgers/demo.yaml\n"

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from rectify.domain.counts import UnitLike
 from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
 from rectify.domain.signoff import event_problems
-from rectify.domain.states import Track, step
+from rectify.domain.states import Track, state_name, step
 from rectify.errors import Problem, WorkflowError
 from rectify.i18n import _
 
@@ -192,10 +192,10 @@ def rule_history(loaded: Subject) -> list[Problem]:
                 break
         else:
             if track.status is not finding.status:
-                leads = track.status.value if track.status else _("no state")
+                leads = state_name(track.status) if track.status else _("no state")
                 message = _(
                     "status is {value} but its history leads to {leads}"
-                ).format(value=finding.status.value, leads=leads)
+                ).format(value=state_name(finding.status), leads=leads)
                 if finding.status is Status.CLOSED and track.status is Status.SUBMITTED:
                     missing = ", ".join(track.chain[len(track.signed) :])
                     message = _(

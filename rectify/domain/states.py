@@ -13,7 +13,7 @@ from datetime import date
 from rectify.domain.model import DEFAULT_CHAIN, Action, Event, Finding, Status
 from rectify.domain.people import same_person
 from rectify.errors import WorkflowError
-from rectify.i18n import _
+from rectify.i18n import _, pgettext
 
 _ANY_OPEN = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.LONG_TERM})
 _ON_THE_LEDGER = frozenset({*_ANY_OPEN, Status.CLOSED})
@@ -49,10 +49,48 @@ def allowed_actions(status: Status | None) -> list[Action]:
     return [action for action, (sources, __) in TRANSITIONS.items() if status in sources]
 
 
+def state_name(status: Status) -> str:
+    """The name of ``status`` in the language in force, for a sentence: the YAML word in
+    English (``closed``), the term DOMAIN.md gives in Chinese (已销号)."""
+    names = {
+        Status.OPEN: pgettext("state", "open"),
+        Status.IN_PROGRESS: pgettext("state", "in_progress"),
+        Status.SUBMITTED: pgettext("state", "submitted"),
+        Status.CLOSED: pgettext("state", "closed"),
+        Status.LONG_TERM: pgettext("state", "long_term"),
+        Status.WITHDRAWN: pgettext("state", "withdrawn"),
+    }
+    return names[status]
+
+
+def action_name(action: Action) -> str:
+    """The name of step ``action`` in the language in force, for a sentence: the command
+    in English (``close``), the command with the step's Chinese name in Chinese
+    (``close（销号）``), so the user also learns what to type."""
+    names = {
+        Action.ADD: pgettext("step", "add"),
+        Action.START: pgettext("step", "start"),
+        Action.PROGRESS: pgettext("step", "progress"),
+        Action.SUBMIT: pgettext("step", "submit"),
+        Action.SIGN: pgettext("step", "sign"),
+        Action.RETURN: pgettext("step", "return"),
+        Action.CLOSE: pgettext("step", "close"),
+        Action.REOPEN: pgettext("step", "reopen"),
+        Action.EXTEND: pgettext("step", "extend"),
+        Action.LONG_TERM: pgettext("step", "long_term"),
+        Action.EDIT: pgettext("step", "edit"),
+        Action.WITHDRAW: pgettext("step", "withdraw"),
+        Action.ACCOUNT: pgettext("step", "account"),
+    }
+    return names[action]
+
+
 def _refuse(status: Status | None, action: Action, why: str = "") -> WorkflowError:
-    allowed = ", ".join(a.value for a in allowed_actions(status)) or _("none")
-    state = status.value if status else _("not yet on the ledger")
-    reason = _("cannot {value} a finding that is {state}").format(value=action.value, state=state) if not why else why
+    allowed = ", ".join(action_name(a) for a in allowed_actions(status)) or _("none")
+    state = state_name(status) if status else _("not yet on the ledger")
+    reason = (
+        _("cannot {value} a finding that is {state}").format(value=action_name(action), state=state) if not why else why
+    )
     message = _("{reason}; allowed from {state}: {allowed}")
     return WorkflowError(message.format(reason=reason, state=state, allowed=allowed))
 
