@@ -7,6 +7,7 @@ disk since it was read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -114,11 +115,7 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
         ).format(path=display(path), what=what))
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        tmp_name = _written_beside(path, data)
         # compare again just before the rename (under the lock): an editor that saved the
         # ledger while the temporary file was written is not overwritten
         if _digest_now(path) != expect:
@@ -129,12 +126,7 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
                     "again"
                 ).format(path=display(path), what=what)
             )
-        if current is not None:
-            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
+        os.chmod(tmp_name, path.stat().st_mode & 0o7777 if current is not None else _new_file_mode())
         replace(tmp_name, path)
         tmp_name = None
         _fsync_dir(path.parent)
@@ -203,16 +195,10 @@ def write_file(path: Path, data: bytes) -> None:
     if mode is not None:
         _refuse_read_only(path, mode)
     else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = _new_file_mode()
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        tmp_name = _written_beside(path, data)
         os.chmod(tmp_name, mode)
         replace(tmp_name, path)
         tmp_name = None
@@ -226,6 +212,30 @@ def write_file(path: Path, data: bytes) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def _written_beside(path: Path, data: bytes) -> str:
+    """Write ``data`` to a new temporary file in ``path``'s folder, flushed to the disk,
+    and return its name (the caller renames it over ``path`` or removes it). Raises OSError,
+    having removed the temporary file (a full disk leaves nothing behind)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return name
+
+
+def _new_file_mode() -> int:
+    """The permission bits a new file gets here (0o666 less the process's umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _digest_now(path: Path) -> str | None:
