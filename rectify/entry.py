@@ -1,7 +1,9 @@
 """The ``rectify`` console script: answers ``--version`` before loading the CLI.
 
-Everything else goes to :func:`rectify.cli.main`; typer, pydantic and the YAML reader are
-imported only then (bench/province.py measures start-up).
+A read-only command run again with nothing changed is answered from what it printed last
+time (:mod:`rectify.files.answers`) before anything else is loaded. Everything else goes to
+:func:`rectify.cli.main`; typer, pydantic and the YAML reader are imported only then
+(bench/province.py measures start-up).
 """
 
 from __future__ import annotations
@@ -24,10 +26,42 @@ def main() -> None:
 
         sys.stdout.write(f"rectify {__version__}\n")
         return
+    from rectify.files import answers
+
+    argv = sys.argv[1:]
+    text = answers.lookup(argv)
+    if text is not None:
+        replay(text)
+        return
+    answers.begin(argv)
     gc.disable()
     try:
         from rectify.cli import main as run
 
-        run()
+        run(collect=answers.recording())
     finally:
         gc.freeze()
+
+
+def replay(text: str) -> None:
+    """Print a remembered answer as the command printed it: through the pager on a
+    terminal when it is longer than the window (:func:`rectify.present.console.page`), with
+    a Windows console set to show its colours; a closed pipe ends quietly."""
+    from rectify.present import console
+
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:  # a console that cannot show a character gets a replacement, as in the CLI
+        reconfigure(errors="replace")
+    try:
+        if sys.stdout.isatty():
+            console.prepare_console()
+            console.page(text)
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -50,7 +50,7 @@ findings:
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Point rectify at tmp_path/ledgers, fix 'today' and the language, no colour, and
-    a runtime folder where no server runs."""
+    keep remembered answers (rectify/files/answers.py) in tmp_path, not the user's cache."""
     monkeypatch.setenv("RECTIFY_LEDGERS", str(tmp_path / "ledgers"))
     monkeypatch.setenv("RECTIFY_TODAY", "2021-12-31")
     monkeypatch.setenv("LANG", "en_US.UTF-8")
@@ -58,7 +58,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("RECTIFY_RUNTIME_DIR", str(tmp_path / "runtime"))  # never a developer's server
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "user-cache"))
     monkeypatch.chdir(tmp_path)
 
 

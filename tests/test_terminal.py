@@ -77,7 +77,10 @@ def test_overdue_rows_are_red_and_closed_ones_dim_on_a_terminal(
 def test_bash_completes_unit_and_finding_ids(demo: Path, tmp_path: Path) -> None:
     rectify = Path(sys.executable).with_name("rectify")
     env = {**os.environ, "RECTIFY_LEDGERS": str(demo.parent)}
-    script = subprocess.run([str(rectify), "--show-completion", "bash"], env=env, capture_output=True, text=True)
+    # started by bash, as a user's shell starts it: typer asks the process tree which shell to write for
+    script = subprocess.run(
+        ["bash", "-c", f"'{rectify}' --show-completion; exit $?"], env=env, capture_output=True, text=True
+    )
     assert script.returncode == 0 and "_rectify_completion" in script.stdout
     (tmp_path / "complete.bash").write_text(script.stdout, encoding="utf-8")
 

@@ -19,10 +19,10 @@ from rectify.domain.model import (
 from rectify.domain.portable import recorded_path_problem, shared_path
 from rectify.domain.summary import LedgerSummary, summary_counts
 from rectify.errors import LedgerError, Problem, UsageError
-from rectify.files import clock
+from rectify.files import answers, clock
 from rectify.files.cache import Cache
 from rectify.files.cache import enabled as cache_enabled
-from rectify.files.config import Config, config_for, config_root
+from rectify.files.config import CONFIG_NAME, Config, config_for, config_root
 from rectify.files.ledgerfile import (
     Loaded,
     Reader,
@@ -42,6 +42,14 @@ if TYPE_CHECKING:
 
 
 from rectify.api.values import parse_day
+
+
+def _upward(folder: str) -> list[str]:
+    """``folder`` and every folder above it."""
+    found = [folder]
+    while os.path.dirname(found[-1]) != found[-1]:
+        found.append(os.path.dirname(found[-1]))
+    return found
 
 
 class LedgersBase:
@@ -79,8 +87,37 @@ class LedgersBase:
         cache: bool = True,
     ) -> Self:
         """Open the ledger folder named by ``option`` or found as described above
-        (``cache``: see :attr:`cache`). Raises :class:`UsageError` when there is none."""
-        return cls(find_ledgers_dir(option), notify, progress, cache=cache)
+        (``cache``: see :attr:`cache`). Raises :class:`UsageError` when there is none.
+
+        When this run's answer is being recorded (:mod:`rectify.files.answers`), the
+        folders searched and ``rectify.yaml`` are noted as they are before anything is
+        read, and a note to the user means no answer is kept."""
+        if answers.recording() and option is None and not os.environ.get("RECTIFY_LEDGERS"):
+            for place in _upward(os.path.realpath(os.getcwd())):  # the search find_ledgers_dir makes
+                answers.note_stat(os.path.join(place, "ledgers"), presence=True)
+        folder = find_ledgers_dir(option)
+        if answers.recording():
+            if not (cache and cache_enabled()):
+                answers.drop()
+            answers.note_names(os.path.abspath(folder))
+            for place in _upward(os.path.realpath(folder)):  # where settings and the repository are found
+                answers.note_stat(os.path.join(place, CONFIG_NAME))
+                answers.note_stat(os.path.join(place, ".git"), presence=True)
+            if notify is not None:
+                told = notify
+
+                def notify(message: str) -> None:
+                    answers.drop()
+                    told(message)
+
+        return cls(folder, notify, progress, cache=cache)
+
+    def keep_answer(self, text: str) -> None:
+        """Keep ``text``, all that a read-only command printed, as this run's answer
+        (:mod:`rectify.files.answers`), good for the rest of today in the ledgers' time zone."""
+        if answers.recording():
+            start, end = clock.today_lasts(self.config.time_zone)
+            answers.keep(text, start, end)
 
     def _reader(self) -> Reader | None:
         """How each ledger file is read: through the cache, or plainly (None)."""

@@ -207,12 +207,14 @@ def command() -> Any:
     return _command
 
 
-def main() -> None:
+def main(collect: bool = False) -> None:
     """Console-script entry point: run the app.
 
     A console that cannot show a character (a GBK terminal and an emoji) gets a
     replacement character, never a traceback; a closed pipe (``rectify list | head``)
-    ends quietly with exit 0.
+    ends quietly with exit 0. On a terminal the output is collected and shown through
+    the pager when long; with ``collect`` (this run's answer is being recorded:
+    :mod:`rectify.files.answers`) it is collected elsewhere too, and written at the end.
     """
     if sys.stdout is None:  # started with stdout closed (`rectify status >&-`): output goes nowhere
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
@@ -228,7 +230,8 @@ def main() -> None:
         prepare_console()
     completing = any(name.endswith("_COMPLETE") for name in os.environ)  # shell completion: no pager
     paged = sys.stdout.isatty() and not completing
-    if paged:
+    collecting = paged or collect
+    if collecting:
         from rectify.present import tables
 
         tables.SINK = []
@@ -238,10 +241,16 @@ def main() -> None:
         _quiet_stdout()
         sys.exit(0)
     finally:
-        if paged:
+        if collecting:
             collected, tables.SINK = tables.SINK, None
-            if collected:
+            if collected and paged:
                 tables.page("".join(collected))
+            elif collected:
+                try:
+                    sys.stdout.write("".join(collected))
+                    sys.stdout.flush()
+                except BrokenPipeError:
+                    _quiet_stdout()
 
 
 def _quiet_stdout() -> None:

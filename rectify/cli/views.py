@@ -90,6 +90,8 @@ def status(
         rows, total, kind=kind, fmt=output, lang=words, precision=precision, as_of=day, title=title,
         wide=wide, money=money, units=by not in (None, "unit") and unit is None,
     )  # fmt: skip
+    if tables.SINK is not None:  # all it printed, kept for the same command run again unchanged
+        lib.keep_answer("".join(tables.SINK))
 
 
 def overdue(

@@ -54,7 +54,7 @@ from rectify import __version__, i18n
 from rectify.domain.model import Ledger
 from rectify.domain.summary import LedgerSummary, summarize
 from rectify.errors import LedgerError, Problem
-from rectify.files import clock, yamlread
+from rectify.files import answers, clock, yamlread
 from rectify.files.config import Config
 from rectify.files.ledgerfile import Loaded, parse_content, read_bytes
 from rectify.files.paths import display
@@ -287,6 +287,7 @@ class Cache:
             brief = self._load(path, key, BRIEF)
             if isinstance(brief, Brief) and self._trusted(brief, info, path, today, key, BRIEF):
                 self.hits += 1
+                answers.note(os.path.abspath(path), identity(info), brief.digest)
                 problems = brief.problems_as(path)
                 if brief.summary is None:
                     raise LedgerError(problems)
@@ -320,11 +321,13 @@ class Cache:
         entry = self._load(path, key, FULL)
         if isinstance(entry, Entry) and self._trusted(entry, info, path, today, key, FULL):
             self.hits += 1
+            answers.note(os.path.abspath(path), identity(info), entry.digest)
             return entry, None
         self.misses += 1
         raw = read_bytes(path)
         read_ns = time.time_ns()
         digest = hashlib.sha256(raw).hexdigest()
+        answers.note(os.path.abspath(path), identity(info), digest)
         try:
             loaded, problems = parse_content(raw, path, config)
         except LedgerError as exc:

@@ -1,0 +1,298 @@
+"""Remembered answers (rectify/files/answers.py): ``rectify status`` run again with nothing
+changed prints what it printed, without loading the CLI; any change to what it read, to
+the command line, the environment, the terminal, rectify's code or the day means a fresh
+run; a corrupt or foreign answer file is ignored; a command that failed or said anything
+besides its output keeps nothing.
+
+The runs go through the console script's own entry (rectify.entry.main) in-process, with
+git's racy window made empty (a file is trusted by its identity at once), so no test waits.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rectify import entry
+from rectify.files import answers
+
+STATUS_TOTAL = "296/315 94.0%"
+"""The shipped ledgers' rate on 2021-12-31 (tests/test_shipped.py has its source)."""
+
+
+@pytest.fixture
+def here(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped ledgers, found by RECTIFY_LEDGERS, answers trusted by identity at once."""
+    monkeypatch.setattr(answers, "RACY_NS", 0)
+    return shipped
+
+
+def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``rectify ARGS`` as the console script does; (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["rectify", *args])
+    code = 0
+    try:
+        entry.main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        answers.drop()
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _served(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run ``rectify ARGS`` and require that it is answered without the CLI."""
+    import rectify.cli
+
+    def refuse(**_: Any) -> None:
+        raise AssertionError("the command ran; it should have been answered")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rectify.cli, "main", refuse)
+        code, out, err = _main(monkeypatch, capsys, *args)
+    assert (code, err) == (0, "")
+    return out
+
+
+def _answer_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "user-cache" / "rectify" / "answers").glob("*.answer"))
+
+
+def test_status_run_again_unchanged_is_answered_with_the_same_text(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, first, err = _main(monkeypatch, capsys, "status")
+    assert (code, err) == (0, "")
+    assert first.splitlines()[-1].startswith("Total") and first.splitlines()[-1].rstrip().endswith(STATUS_TOTAL)
+    assert len(_answer_files(tmp_path)) == 1
+    assert answers.lookup(["status"]) == first
+    assert _served(monkeypatch, capsys, "status") == first
+    assert answers.lookup(["status", "--unit", "jinhua"]) is None  # another command line: not answered
+    code, unit, _ = _main(monkeypatch, capsys, "status", "--unit", "jinhua")
+    assert code == 0 and unit.startswith("金华市人民检察院 (as of 2021-12-31)")
+    assert _served(monkeypatch, capsys, "status", "--unit", "jinhua") == unit
+    assert len(_answer_files(tmp_path)) == 2
+
+
+def test_the_answer_file_is_the_users_alone(here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    _main(monkeypatch, capsys, "status")
+    [kept] = _answer_files(tmp_path)
+    if os.name == "posix":
+        assert kept.stat().st_mode & 0o777 == 0o600
+        assert kept.parent.stat().st_mode & 0o777 == 0o700
+
+
+def _edit_keeping_size_and_mtime(path: Path) -> None:
+    """Change one character of ``path`` for another of the same size, putting its mtime back."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "status: closed" in text
+    path.write_text(text.replace("status: closed", "status: closeD", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "ledger edited, same size, mtime put back",
+        "ledger added",
+        "ledger removed",
+        "rectify.yaml added above the ledgers",
+        "rectify.yaml edited",
+        "a nearer ledgers/ folder",
+        "language changed",
+        "terminal width changed",
+        "a new day",
+        "rectify's code changed",
+    ],
+)
+def test_any_change_to_what_it_depends_on_means_a_fresh_run(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], change: str
+) -> None:
+    (tmp_path / "rectify.yaml").write_text("lang: en\n", encoding="utf-8")
+    _main(monkeypatch, capsys, "status")
+    assert answers.lookup(["status"]) is not None
+    jinhua = here / "jinhua.yaml"
+    if change == "ledger edited, same size, mtime put back":
+        _edit_keeping_size_and_mtime(jinhua)
+    elif change == "ledger added":
+        (here / "zz.yaml").write_text("", encoding="utf-8")
+    elif change == "ledger removed":
+        shutil.move(jinhua, tmp_path / "jinhua.yaml")
+    elif change == "rectify.yaml added above the ledgers":
+        (tmp_path / "rectify.yaml").unlink()
+        _main(monkeypatch, capsys, "status")
+        assert answers.lookup(["status"]) is not None
+        (tmp_path / "rectify.yaml").write_text("lang: zh\n", encoding="utf-8")
+    elif change == "rectify.yaml edited":
+        (tmp_path / "rectify.yaml").write_text("lang: zh\n", encoding="utf-8")
+    elif change == "a nearer ledgers/ folder":
+        monkeypatch.delenv("RECTIFY_LEDGERS")
+        inner = tmp_path / "office"
+        inner.mkdir()
+        monkeypatch.chdir(inner)
+        _main(monkeypatch, capsys, "status")
+        assert answers.lookup(["status"]) is not None
+        (inner / "ledgers").mkdir()
+    elif change == "language changed":
+        monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    elif change == "terminal width changed":
+        monkeypatch.setenv("COLUMNS", "80")
+    elif change == "a new day":
+        monkeypatch.delenv("RECTIFY_TODAY")
+        _main(monkeypatch, capsys, "status")
+        assert answers.lookup(["status"]) is not None
+        now = answers.time.time_ns()
+        monkeypatch.setattr(answers.time, "time_ns", lambda: now + 86_400 * 10**9)
+    elif change == "rectify's code changed":
+        stamp = answers.code_stamp()
+        monkeypatch.setattr(answers, "code_stamp", lambda: (stamp[0], stamp[1] + 1, stamp[2]))
+    assert answers.lookup(["status"]) is None
+
+
+def test_after_a_change_the_fresh_run_shows_it_and_is_kept_again(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, before, _ = _main(monkeypatch, capsys, "status", "--unit", "jinhua")
+    jinhua = here / "jinhua.yaml"
+    text = jinhua.read_text(encoding="utf-8")
+    jinhua.write_text(text.replace("name: 金华市人民检察院", "name: 金华市检察院", 1), encoding="utf-8")
+    code, after, err = _main(monkeypatch, capsys, "status", "--unit", "jinhua")
+    assert (code, err) == (0, "") and after.startswith("金华市检察院 (as of") and before.startswith("金华市人民检察院")
+    assert _served(monkeypatch, capsys, "status", "--unit", "jinhua") == after
+
+
+def test_a_file_changed_within_the_racy_window_is_trusted_only_by_its_digest(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(answers, "RACY_NS", 10**18)  # every file is "just changed"
+    _, out, _ = _main(monkeypatch, capsys, "status")
+    assert answers.lookup(["status"]) == out  # each ledger "just changed": trusted by the digest of the bytes used
+    (here.parent / "rectify.yaml").write_text("lang: en\n", encoding="utf-8")
+    _, out, _ = _main(monkeypatch, capsys, "status")
+    assert answers.lookup(["status"]) is None  # the settings just changed and have no digest: nothing kept
+    key = answers._key(["status"])
+    inputs = [(str(here / "jinhua.yaml"), answers.identity((here / "jinhua.yaml").stat()), "0" * 64)]
+    answers._state.update(key=key, inputs={i[0]: i for i in inputs})
+    answers.keep("text\n", 0, 2**63 - 1)
+    assert answers.lookup(["status"]) is None  # same identity, other bytes than those used
+    import hashlib
+
+    digest = hashlib.sha256((here / "jinhua.yaml").read_bytes()).hexdigest()
+    answers._state.update(key=key, inputs={inputs[0][0]: (*inputs[0][:2], digest)})
+    answers.keep("text\n", 0, 2**63 - 1)
+    assert answers.lookup(["status"]) == "text\n"
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_no_cache_neither_keeps_nor_uses_answers(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    args = ("--no-cache", "status") if how == "flag" else ("status",)
+    if how == "environment":
+        monkeypatch.setenv("RECTIFY_CACHE", "off")
+    code, out, _ = _main(monkeypatch, capsys, *args)
+    assert code == 0 and STATUS_TOTAL in out
+    assert _answer_files(tmp_path) == []
+    monkeypatch.delenv("RECTIFY_CACHE", raising=False)
+    _main(monkeypatch, capsys, "status")
+    if how == "environment":
+        monkeypatch.setenv("RECTIFY_CACHE", "off")
+        assert answers.lookup(["status"]) is None
+
+
+def test_a_failed_command_or_a_note_keeps_nothing(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (here / "broken.yaml").write_text("unit: [\n", encoding="utf-8")
+    code, _, err = _main(monkeypatch, capsys, "status")
+    assert code == 1 and "broken.yaml:" in err
+    assert _answer_files(tmp_path) == []
+    (here / "broken.yaml").unlink()
+    code, _, err = _main(monkeypatch, capsys, "status", "--by", "nonsense")
+    assert code != 0 and _answer_files(tmp_path) == []
+    code, _, _ = _main(monkeypatch, capsys, "status", "--help")
+    assert code == 0 and _answer_files(tmp_path) == []
+
+
+def test_commands_that_change_ledgers_are_never_answered(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = _main(monkeypatch, capsys, "list", "--status", "in_progress")
+    assert code == 0 and _answer_files(tmp_path) == []
+    code, _, _ = _main(monkeypatch, capsys, "add", "--unit", "jinhua", "--aspect", "status", "--title", "status",
+                       "--owner", "王某", "--deadline", "2022-03-31")  # fmt: skip
+    assert code == 0 and _answer_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("spoil", ["truncated", "a byte flipped", "not marshal", "empty"])
+def test_a_spoilt_answer_is_ignored_and_written_anew(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], spoil: str
+) -> None:
+    _, first, _ = _main(monkeypatch, capsys, "status")
+    [kept] = _answer_files(tmp_path)
+    data = kept.read_bytes()
+    spoilt = {
+        "truncated": data[: len(data) // 2],
+        "a byte flipped": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:],
+        "not marshal": answers.MAGIC + b"\0\0\0\0" + b"x" * 40,
+        "empty": b"",
+    }[spoil]
+    kept.write_bytes(spoilt)
+    assert answers.lookup(["status"]) is None
+    code, again, _ = _main(monkeypatch, capsys, "status")
+    assert (code, again) == (0, first)
+    assert answers.lookup(["status"]) == first
+
+
+@pytest.mark.skipif(os.name != "posix", reason="owners and modes are POSIX")
+def test_an_answer_others_may_write_is_not_used(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _main(monkeypatch, capsys, "status")
+    [kept] = _answer_files(tmp_path)
+    kept.chmod(0o666)
+    assert answers.lookup(["status"]) is None
+    kept.chmod(0o600)
+    kept.parent.chmod(0o777)
+    assert answers.lookup(["status"]) is None
+
+
+def test_only_so_many_answers_are_kept(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(answers, "KEEP", 3)
+    for precision in range(5):
+        _main(monkeypatch, capsys, "status", "--precision", str(precision))
+    assert len(_answer_files(tmp_path)) == 3
+    assert answers.lookup(["status", "--precision", "4"]) is not None
+
+
+def test_the_answer_goes_through_the_pager_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rectify.present import console
+
+    shown: list[str] = []
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(console, "page", shown.append)
+    entry.replay("一行\n" * 3)
+    assert shown == ["一行\n" * 3]
+
+
+def test_the_user_cache_folder_follows_the_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", r"C:\Users\王某\AppData\Local")
+    assert answers.home() == os.path.join(r"C:\Users\王某\AppData\Local", "rectify", "answers")
+    monkeypatch.delenv("LOCALAPPDATA")
+    assert answers.home() is None
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert answers.home() == str(tmp_path / ".cache" / "rectify" / "answers")
