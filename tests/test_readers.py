@@ -288,3 +288,19 @@ def test_an_edit_reads_with_pyyaml_alone(demo: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(yamlbulk, "values", refuse)
     assert read_ledger(demo).ledger.findings[0].id == "demo-001"
     assert MINIMAL in demo.read_text(encoding="utf-8")
+
+
+def test_the_characters_a_ledger_may_not_hold_are_one_class_equal_to_the_rule() -> None:
+    """rectify/files/text.py scans with one character class; it must refuse exactly YAML's
+    unprintable characters and the breaks only YAML reads as line ends, on every code point."""
+    import re
+    import sys
+
+    from rectify.files import text
+
+    rule = re.compile("[" + "".join(text._YAML_ONLY_BREAKS) + "]|" + text._NOT_PRINTABLE.pattern)
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    found = [m.start() for m in text._UNREADABLE.finditer(every)]
+    assert found == [m.start() for m in rule.finditer(every)]
+    # C0 but tab and LF (30), DEL, C1 with NEL (32), U+FFFE and U+FFFF, U+2028 and U+2029
+    assert len(found) == 30 + 1 + 32 + 2 + 2

@@ -160,6 +160,7 @@ def rule_history(loaded: Subject) -> list[Problem]:
     finding marked closed whose signatures do not cover its chain is reported as such."""
     problems = []
     since = loaded.chain_since
+    today, chain_in_force = loaded.today, loaded.chain  # looked up once, not per event
     for index, finding in enumerate(loaded.ledger.findings):
         if not finding.history:
             if finding.status is not Status.OPEN:
@@ -180,13 +181,13 @@ def rule_history(loaded: Subject) -> list[Problem]:
                 problems.append(loaded.problem(path, message))
             previous = event.date
             # a step is held to the chain in force when it was taken
-            chain = loaded.chain if since is not None and event.date >= since else None
-            for message in event_problems(track, finding, event, deadline, loaded.today, chain):
+            chain = chain_in_force if since is not None and event.date >= since else None
+            for message in event_problems(track, finding, event, deadline, today, chain):
                 problems.append(loaded.problem(path, message))
             if event.action is Action.EXTEND and event.to is not None:
                 deadline = event.to
             try:
-                track = step(track, event, submit_chain=loaded.chain)
+                track = step(track, event, submit_chain=chain_in_force)
             except WorkflowError as exc:
                 problems.append(loaded.problem(path, str(exc)))
                 break
