@@ -216,3 +216,39 @@ def test_the_bulletin_as_an_official_word_document(docx_pdf: tuple[Path, Path]) 
         assert f"— {number} —" in text
     whole = "\n".join(texts)
     assert "296/315 94.0%" in whole and "jinhua-025" in whole and "ID" not in whole
+
+
+def test_the_sheet_shows_return_opinions_and_long_term_findings_overdue(sheet_pdf: tuple[Path, Path]) -> None:
+    """整改进展 carries each 退回 opinion with who gave it (a supervisor reads why it was
+    sent back), without doubling the 退回 its note begins with; the printed page shows it."""
+    from openpyxl import load_workbook
+
+    book, pdf = sheet_pdf
+    ws = load_workbook(book)["东阳市人民检察院"]
+    row = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[1] == "津补贴发放不规范")
+    assert row[7] == (
+        "1. 2021-08-16 向党组汇报整改进展\n"
+        "2. 2021-08-18 退回（姜某）：整改成效体现不充分，需补充跟踪落实情况\n"
+        "3. 2021-08-24 按退回意见补充整改措施和佐证材料"
+    )
+    text = "".join(page for page, _ in _pages(pdf)).replace(" ", "")
+    assert "2021-08-18退回（姜某）" in text and "退回：退回" not in text
+
+
+def test_evidence_prints_by_file_name_and_a_late_long_term_finding_says_both() -> None:
+    from rectify.present import workbook
+
+    assert workbook.evidence_names(["evidence/jinhua-038/自查报告.pdf", "制度汇编.docx"]) == "自查报告.pdf\n制度汇编.docx"
+    assert {key: width for key, _, width in workbook.COLUMNS}["evidence"] == 13
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from rectify.api import Ledgers
+
+    ledgers = Ledgers(SHIPPED).ledgers()
+    ws = load_workbook(BytesIO(workbook.xlsx_bytes(ledgers, date(2026, 12, 3))))["东阳市人民检察院"]
+    states = {r[1]: r[8] for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)}
+    long_term = [f.title for f in ledgers[0].findings if f.status.value == "long_term"]
+    assert ledgers[0].unit.name == "东阳市人民检察院" and long_term
+    assert {states[title] for title in long_term} == {"长期坚持\n逾期"}

@@ -17,6 +17,7 @@ import re
 from copy import copy
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from rectify.domain.figures import Counts, Row, unit_rows
@@ -38,7 +39,7 @@ COLUMNS = [
     ("status", "状态", 5.5),
     ("closed_on", "销号日期", 10),
     ("approver", "审签人", 5.5),
-    ("evidence", "佐证材料", 8),
+    ("evidence", "佐证材料", 13),
 ]
 """The columns of the 整改销号表: (key, header, width in Excel's character units on A4
 landscape). The aspects (方面) are rows across the table, as on the paper form. 整改措施
@@ -196,6 +197,31 @@ def wrapped_lines(text: str, width: float, size: float = BODY_PT) -> int:
             used += step
         lines += count
     return lines
+
+
+def progress_lines(finding: Finding, as_of: date) -> list[str]:
+    """The 整改进展 of the printed 整改销号表 by ``as_of``: each progress note and each
+    退回 opinion with who returned it, in the order of the history (``2021-08-18 退回（姜某）：
+    整改成效体现不充分…``; an opinion written ``退回：…`` is not doubled)."""
+    lines = []
+    for event in finding.history:
+        if event.date > as_of:
+            continue
+        note = (event.note or "").strip()
+        if event.action is Action.PROGRESS and note:
+            lines.append(f"{event.date} {note}")
+        elif event.action is Action.RETURN:
+            opinion = note[3:].strip() if note[:3] in ("退回：", "退回:") else note
+            who = f"（{event.by}）" if event.by else ""
+            lines.append(f"{event.date} 退回{who}" + (f"：{opinion}" if opinion else ""))
+    return lines
+
+
+def evidence_names(paths: list[str]) -> str:
+    """The evidence as printed: each file's name on a line of its own (its folder, as
+    ``evidence/jinhua-038/``, is the same for a finding's files and would wrap the narrow
+    column into many lines); the CSV and JSON keep the whole paths."""
+    return "\n".join(PurePosixPath(path).name or path for path in paths)
 
 
 def numbered(items: list[str]) -> str:
@@ -421,7 +447,9 @@ def _unit_sheet(
         status = status_on(finding, as_of)
         late = is_overdue(finding, as_of)
         extended = finding.deadline is not None and record["deadline_in_force"] != finding.deadline
-        state = "逾期" if late else _state_word(status)
+        state = "逾期" if late and status is not Status.LONG_TERM else _state_word(status)
+        if late and status is Status.LONG_TERM:
+            state += "\n逾期"  # still 长期坚持: its deadline for this stage has passed
         if extended and status is not Status.CLOSED:
             state += "\n（已延期）"
         values = {
@@ -432,11 +460,11 @@ def _unit_sheet(
             "department": record["department"],
             "owner": record["owner"],
             "deadline": record["deadline_in_force"],
-            "progress": numbered(record["progress"]),
+            "progress": numbered(progress_lines(finding, as_of)),
             "status": state,
             "closed_on": record["closed_on"],
             "approver": record["approver"],
-            "evidence": "\n".join(record["evidence"]),
+            "evidence": evidence_names(record["evidence"]),
         }
         fill = late_fill if late else long_fill if status is Status.LONG_TERM else extended_fill if extended else None
         lines = 1
