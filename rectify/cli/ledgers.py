@@ -4,6 +4,7 @@ and git's merge driver."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -160,7 +161,11 @@ def add(
     commit: CommitOption = False,
     key: KeyOption = None,
 ) -> None:
-    """Add one finding (or a feedback list with --from) and print the new id(s)."""
+    """Add one finding (or a feedback list with --from) and print the new id(s).
+
+    On a terminal each new finding is told in a sentence (added jinhua-039: its title);
+    piped or captured, only the ids, one a line, for scripts.
+    """
     from rectify.api import parse_day
     from rectify.domain.steps import NewFinding
 
@@ -180,8 +185,13 @@ def add(
             NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due,
                        problem=problem, category=category)
         ]  # fmt: skip
-    for finding in lib.add(unit, items, when, by, commit, key):
-        typer.echo(finding.id)
+    made = lib.add(unit, items, when, by, commit, key)
+    if sys.stdout.isatty():  # a person reads a sentence; a script (`id=$(rectify add ...)`) gets the bare ids
+        for finding in made:
+            typer.echo(_("added {id}: {title}").format(id=finding.id, title=finding.title))
+    else:
+        for finding in made:
+            typer.echo(finding.id)
 
 
 def import_(

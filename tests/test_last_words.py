@@ -1,0 +1,176 @@
+"""The last English words a user on a Chinese locale met (issue "Speak the user's language
+everywhere"): the line that confirms each step (also its commit message), what `add`
+prints, and YAML indentation errors; each asserted in Chinese and under ``--lang en``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rectify.cli import app
+from tests.conftest import MINIMAL, Run
+from tests.test_git import git
+
+STEPS = [
+    (("start", "demo-001", "--by", "王某", "--date", "2021-08-02"),
+     "已开始整改 demo-001：整改人 王某（2021-08-02）", "start demo-001: 王某 (2021-08-02)"),
+    (("start", "demo-002", "--date", "2021-08-02"),
+     "已开始整改 demo-002（2021-08-02）", "start demo-002 (2021-08-02)"),
+    (("progress", "demo-001", "--by", "王某", "--note", "制定方案", "--date", "2021-08-03"),
+     "已记录整改进展 demo-001：王某（2021-08-03）", "progress demo-001: 王某 (2021-08-03)"),
+    (("submit", "demo-001", "--by", "王某", "-e", "proof.txt", "--date", "2021-08-04"),
+     "已提交销号申请 demo-001：申请人 王某（2021-08-04）", "submit demo-001: 申请销号 王某 (2021-08-04)"),
+    (("return", "demo-001", "--by", "钟某", "--opinion", "材料不全", "--date", "2021-08-05"),
+     "已退回 demo-001：审核人 钟某（2021-08-05）", "return demo-001: 退回 钟某 (2021-08-05)"),
+    (("submit", "demo-001", "--by", "王某", "-e", "proof.txt", "--date", "2021-08-06"),
+     "已提交销号申请 demo-001：申请人 王某（2021-08-06）", "submit demo-001: 申请销号 王某 (2021-08-06)"),
+    (("sign", "demo-001", "--by", "钟某", "--date", "2021-08-07"),
+     "已审签 demo-001：钟某（审签）（2021-08-07）", "sign demo-001: 审签 钟某 (审签) (2021-08-07)"),
+    (("reopen", "demo-001", "--by", "钟某", "--reason", "整改不到位", "--date", "2021-08-08"),
+     "已回炉重新整改 demo-001：决定人 钟某（2021-08-08）", "reopen demo-001: 回炉 钟某 (2021-08-08)"),
+    (("extend", "demo-001", "--to", "2021-11-30", "--approver", "钟某", "--reason", "跨年度", "--date", "2021-08-09"),
+     "已延期 demo-001：整改时限延至 2021-11-30，批准人 钟某（2021-08-09）",
+     "extend demo-001: 延期至 2021-11-30 钟某 (2021-08-09)"),
+    (("close", "demo-001", "--by", "王某", "--approver", "钟某", "--date", "2021-08-10"),
+     "已销号 demo-001：审签人 钟某（2021-08-10）", "close demo-001: 审签 钟某 (2021-08-10)"),
+    (("long-term", "demo-002", "--by", "钟某", "--note", "长期推进", "--date", "2021-08-11"),
+     "已转为需长期坚持 demo-002：决定人 钟某（2021-08-11）", "long-term demo-002: 长期坚持 钟某 (2021-08-11)"),
+    (("edit", "demo-002", "--by", "钟某", "--reason", "调整分工", "--owner", "李某", "--date", "2021-08-12"),
+     "已修改 demo-002：owner（修改人 钟某）（2021-08-12）", "edit demo-002: owner (钟某) (2021-08-12)"),
+    (("account", "demo-002", "--by", "钟某", "--people", "批评教育=2", "--date", "2021-08-13"),
+     "已记录 demo-002 的“三个到位”：记录人 钟某（2021-08-13）", "account demo-002: 三个到位 钟某 (2021-08-13)"),
+    (("withdraw", "demo-002", "--by", "王某", "--approver", "钟某", "--reason", "误挂账", "--date", "2021-08-14"),
+     "已撤销 demo-002：批准人 钟某（2021-08-14）", "withdraw demo-002: 撤销 钟某 (2021-08-14)"),
+]  # fmt: skip
+"""Each step, the line it confirms in Chinese, and in English."""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo: Path) -> Path:
+    """tmp_path as a git repository holding ledgers/demo.yaml and an evidence file, committed."""
+    for key, value in {
+        "GIT_AUTHOR_NAME": "王某", "GIT_AUTHOR_EMAIL": "wang@example.org", "GIT_COMMITTER_NAME": "王某",
+        "GIT_COMMITTER_EMAIL": "wang@example.org", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path / "home"),
+    }.items():  # fmt: skip
+        monkeypatch.setenv(key, value)
+    (tmp_path / "proof.txt").write_text("会议纪要\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "start")
+    return tmp_path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_step_confirms_itself_and_commits_in_the_users_language(
+    run: Run, repo: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if lang == "zh" else "en_US.UTF-8")
+    for args, chinese, english in STEPS:
+        result = run(*args, "--commit")
+        assert result.exit_code == 0, result.output
+        said = chinese if lang == "zh" else english
+        assert result.stdout == said + "\n"
+        # the commit message is the same line without its day: `rectify log`, `sync` and
+        # `check`'s history findings show it; nothing reads a step out of it
+        subject = said.rsplit("（" if lang == "zh" else " (", 1)[0]
+        assert git(repo, "log", "-1", "--format=%s").strip() == subject
+
+
+def test_a_commit_subject_in_chinese_is_shown_by_log(run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert run("close", "demo-001", "--by", "王某", "--approver", "钟某", "--date", "2021-09-01", "--commit").exit_code == 0
+    assert run("log", "demo-001").stdout.splitlines()[0].endswith("  已销号 demo-001：审签人 钟某")
+
+
+def test_add_prints_bare_ids_to_a_script() -> None:
+    runner = CliRunner()  # output captured: not a terminal
+    (Path("ledgers")).mkdir()
+    (Path("ledgers") / "demo.yaml").write_text(MINIMAL, encoding="utf-8")
+    for lang in ("zh", "en"):
+        result = runner.invoke(app, ["--lang", lang, "add", "-u", "demo", "-a", "作风建设方面", "-t", f"问题{lang}"])
+        assert result.exit_code == 0, result.output
+        assert result.stdout in ("demo-003\n", "demo-004\n")
+
+
+needs_pty = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+
+
+@needs_pty
+def test_add_says_a_sentence_on_a_terminal(demo: Path) -> None:
+    from tests.test_terminal import _in_a_terminal
+
+    env = {**os.environ, "RECTIFY_PAGER": "cat", "NO_COLOR": "1"}
+    shown = _in_a_terminal(["--lang", "zh", "add", "-u", "demo", "-a", "作风建设方面", "-t", "会风不实"], env)
+    assert shown.replace("\r", "") == "已添加 demo-003：会风不实\n"
+    shown = _in_a_terminal(["--lang", "en", "add", "-u", "demo", "-a", "作风建设方面", "-t", "文风不正"], env)
+    assert shown.replace("\r", "") == "added demo-004: 文风不正\n"
+    piped = subprocess.run(
+        [str(Path(sys.executable).with_name("rectify")), "add", "-u", "demo", "-a", "作风建设方面", "-t", "三"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert piped.stdout == "demo-005\n"
+
+
+def _sub(old: str, new: str) -> str:
+    assert old in MINIMAL
+    return MINIMAL.replace(old, new, 1)
+
+
+INDENTATION = [
+    pytest.param(
+        _sub("    owner: 张某\n", "     owner: 张某\n"),
+        "ledgers/demo.yaml:13:6: YAML 语法错误：缩进不对：本行缩进 5 个空格，与上方任何一层（0、2 或 4 个空格）都对不齐",
+        "ledgers/demo.yaml:13:6: YAML syntax error: wrong indentation: this line is indented 5 spaces, which lines up "
+        "with no level above it (0, 2 or 4 spaces)",
+        id="a key indented deeper than its neighbours",
+    ),
+    pytest.param(
+        _sub("    title: 制度执行不严格\n", "   title: 制度执行不严格\n"),
+        "ledgers/demo.yaml:22:4: YAML 语法错误：缩进不对：本行缩进 3 个空格，与上方任何一层（0、2 或 4 个空格）都对不齐",
+        "ledgers/demo.yaml:22:4: YAML syntax error: wrong indentation: this line is indented 3 spaces, which lines up "
+        "with no level above it (0, 2 or 4 spaces)",
+        id="a key indented less than its neighbours",
+    ),
+    pytest.param(
+        _sub("  - id: demo-002\n", "   - id: demo-002\n"),
+        "ledgers/demo.yaml:20:4: YAML 语法错误：缩进不对：本行缩进 3 个空格，与上方任何一层（0、2、4、6 或 8 个空格）都对不齐",
+        "ledgers/demo.yaml:20:4: YAML syntax error: wrong indentation: this line is indented 3 spaces, which lines up "
+        "with no level above it (0, 2, 4, 6 or 8 spaces)",
+        id="a list item after a comment, out of line with the items",
+    ),
+    pytest.param(
+        _sub("    owner: 张某\n", "\towner: 张某\n"),
+        "ledgers/demo.yaml:13:1: YAML 语法错误：缩进中有制表符（Tab），YAML 只能用空格缩进",
+        "ledgers/demo.yaml:13:1: YAML syntax error: a tab character in the indentation; YAML indents with spaces only",
+        id="a tab, told once",
+    ),
+    pytest.param(
+        _sub("    owner: 张某\n", "  \t  owner: 张某\n"),
+        "ledgers/demo.yaml:13:3: YAML 语法错误：缩进中有制表符（Tab），YAML 只能用空格缩进",
+        "ledgers/demo.yaml:13:3: YAML syntax error: a tab character in the indentation; YAML indents with spaces only",
+        id="a tab after spaces, at its column",
+    ),
+    pytest.param(
+        _sub("  name: 示例单位\n", "  name: 示例单位: 二\n"),
+        "ledgers/demo.yaml:4:13: YAML 语法错误：此处不能有“键: 值”（冒号后的值）",
+        "ledgers/demo.yaml:4:13: YAML syntax error: mapping values are not allowed here",
+        id="a colon in a value is not called indentation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "chinese", "english"), INDENTATION)
+def test_indentation_errors_point_at_the_line_and_say_indentation(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch, text: str, chinese: str, english: str
+) -> None:
+    (folder / "demo.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == chinese
+    assert run("--lang", "en", "check").stdout.splitlines()[0] == english
