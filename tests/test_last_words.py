@@ -174,3 +174,59 @@ def test_indentation_errors_point_at_the_line_and_say_indentation(
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == chinese
     assert run("--lang", "en", "check").stdout.splitlines()[0] == english
+
+
+COMMANDS = [
+    ["init"], ["merge-driver"], ["unit", "list"], ["unit", "add"], ["add"], ["close"], ["start"], ["progress"],
+    ["submit"], ["sign"], ["return"], ["reopen"], ["extend"], ["long-term"], ["edit"], ["withdraw"], ["account"],
+    ["status"], ["overdue"], ["trend"], ["report"], ["export"], ["frequent"], ["import"], ["schema"], ["list"],
+    ["board"], ["show"], ["log"], ["check"], ["sync"], ["hook", "install"], ["hook", "pre-receive"],
+]  # fmt: skip
+"""Every command of `rectify --help`."""
+
+PLACEHOLDERS = (
+    r"\b(ASPECT|BASE|DATE|DAYS|DIR|FILE|FORMAT|GROUP|HOST|ID|KIND|LANG|N|NAME|OURS|PATH|PERIOD|ROLE|ROUND|SIZE|TEXT"
+    r"|THEIRS|UNIT|YUAN)\b|<(str|path|int)>|<=x|x>="
+)
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=" ".join)
+def test_every_placeholder_of_the_help_is_chinese(run: Run, words: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = run(*words, "--help").stdout
+    rows = [line for line in shown.splitlines() if line.lstrip().startswith(("-", "用法")) or "<" in line]
+    assert [row for row in rows if re.search(PLACEHOLDERS, row.split("  ")[0] if "--" in row else row)] == []
+
+
+def test_placeholders_types_and_ranges_in_the_help(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    status = run("status", "--help").stdout.splitlines()
+    assert "  -p, --precision 位数  完成率的小数位数（0-4）。  [默认：1；范围 0～4]" in status
+    assert any(row.startswith("  --by 分组             按单位、方面、问题、督导组") for row in status)
+    assert "  --within 天数      同时列出此天数内到期的问题。  [默认：0；不小于 0]" in run("overdue", "--help").stdout
+    close = run("close", "--help").stdout.splitlines()
+    assert close[0].endswith(" close [选项] {编号}")
+    assert "  编号 <文本>  问题编号，如 jinhua-012。  [必填]" in close
+    assert "  --by 姓名            销号人。  [必填]" in close
+    assert "  [文件夹] <路径>  台账文件夹（默认：--ledgers、$RECTIFY_LEDGERS，否则" in run("init", "--help").stdout
+    assert "  --port 端口号  监听端口（0：任一空闲端口）。  [默认：8765；范围 0～65535]" in run("board", "--help").stdout
+    monkeypatch.setenv("LANG", "en_US.UTF-8")  # English keeps typer's own
+    status = run("status", "--help").stdout.splitlines()
+    assert "  -p, --precision N    Decimals of the rate (0-4).  [default: 1; 0<=x<=4]" in status
+    assert "  ID <str>  Finding id, e.g. jinhua-012.  [required]" in run("close", "--help").stdout.splitlines()
+
+
+def test_an_unknown_option_suggests_the_one_that_fills_its_field(run: Run, demo: Path) -> None:
+    said = run("--lang", "zh", "return", "demo-001", "--note", "材料不全")
+    assert said.exit_code == 2
+    assert said.stderr.splitlines()[-1] == "错误：没有选项：--note（可用选项：--opinion、--date）"
+    said = run("--lang", "en", "return", "demo-001", "--note", "材料不全")
+    assert said.stderr.splitlines()[-1] == "Error: No such option: --note (Possible options: --opinion, --date)"
+    said = run("--lang", "zh", "reopen", "demo-001", "--note", "x")
+    assert said.stderr.splitlines()[-1] == "错误：没有选项：--note（可用选项：--reason、--date）"
+    said = run("--lang", "zh", "close", "demo-001", "--aprover", "钟某")
+    assert said.stderr.splitlines()[-1] == "错误：没有选项：--aprover（可用选项：--approver）"
