@@ -230,3 +230,37 @@ def test_an_unknown_option_suggests_the_one_that_fills_its_field(run: Run, demo:
     assert said.stderr.splitlines()[-1] == "错误：没有选项：--note（可用选项：--reason、--date）"
     said = run("--lang", "zh", "close", "demo-001", "--aprover", "钟某")
     assert said.stderr.splitlines()[-1] == "错误：没有选项：--aprover（可用选项：--approver）"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "rectify merge-driver：冲突：demo-001：deadline：我方为 '2021-11-30'，对方为 '2021-11-15'"),
+        ("en", "rectify merge-driver: conflict in demo-001: deadline: ours '2021-11-30', theirs '2021-11-15'"),
+    ],
+)
+def test_the_merge_driver_speaks_the_users_language(
+    run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    from tests.test_git import _branches
+
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if lang == "zh" else "en_US.UTF-8")  # git passes it to the driver
+    _branches(repo, run)
+    ledger = repo / "ledgers" / "demo.yaml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("deadline: 2021-10-31", "deadline: 2021-11-15"),
+                      encoding="utf-8")  # fmt: skip
+    git(repo, "commit", "-qam", "theirs: deadline")
+    assert run("add", "-u", "demo", "-a", "a", "-t", "theirs new", "--date", "2021-08-01", "--commit").exit_code == 0
+    git(repo, "checkout", "-q", "main")
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("deadline: 2021-10-31", "deadline: 2021-11-30"),
+                      encoding="utf-8")  # fmt: skip
+    git(repo, "commit", "-qam", "ours: deadline")
+    assert run("add", "-u", "demo", "-a", "a", "-t", "ours new", "--date", "2021-08-01", "--commit").exit_code == 0
+    merged = subprocess.run(["git", "merge", "--no-edit", "theirs"], cwd=repo, capture_output=True, text=True)
+    assert merged.returncode != 0
+    notes = [line for line in (merged.stderr + merged.stdout).splitlines() if "merge-driver" in line]
+    renumbered = {
+        "zh": "rectify merge-driver：双方都添加了 demo-003：对方的保留此编号，我方的改为 demo-004",
+        "en": "rectify merge-driver: demo-003 was added on both sides: theirs keeps it, ours is now demo-004",
+    }
+    assert notes == [renumbered[lang], said]
