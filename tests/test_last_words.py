@@ -264,3 +264,28 @@ def test_the_merge_driver_speaks_the_users_language(
         "en": "rectify merge-driver: demo-003 was added on both sides: theirs keeps it, ours is now demo-004",
     }
     assert notes == [renumbered[lang], said]
+
+
+def test_lists_in_messages_and_marks_in_tables_are_written_as_chinese_is(
+    run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert run("start", "demo-001", "--date", "2021-08-02").exit_code == 0
+    assert run("start", "demo-001").stderr == (
+        "rectify：错误：不能对状态为 整改中 的问题执行 start（启动整改）；整改中 状态下可执行：progress（整改进展）、"
+        "submit（申请销号）、close（销号）、extend（延期）、long-term（转长期坚持）、edit（修改）、"
+        "account（记录三个到位）、withdraw（撤销）\n"
+    )
+    assert run("status", "--by", "x").stderr.splitlines()[-1].endswith(
+        "--by 须为 unit、aspect、problem、title、category、supervisor、department、owner、round 之一，不能是 'x'"
+    )
+    shown = run("list", "-f", "plain", "--as-of", "2021-12-31").stdout
+    assert "demo-001  整改中（逾期）  2021-10-31" in shown and "(" not in shown
+    assert run("status", "-u", "demo", "-f", "markdown", "--as-of", "2021-12-31").stdout.startswith(
+        "**示例单位（截至 2021-12-31）**"
+    )
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert run("start", "demo-001").stderr.splitlines()[-1].endswith(
+        "allowed from in_progress: progress, submit, close, extend, long-term, edit, account, withdraw"
+    )
+    assert "demo-001  in_progress (Overdue)  2021-10-31" in run("list", "-f", "plain", "--as-of", "2021-12-31").stdout

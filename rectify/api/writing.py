@@ -25,7 +25,7 @@ from rectify.files.config import Config, config_for
 from rectify.files.ledgerfile import finding_ledger, the_finding
 from rectify.files.paths import LEDGER_SUFFIX, ledger_path, repository_root
 from rectify.files.paths import display as display
-from rectify.i18n import _
+from rectify.i18n import _, listed
 
 if TYPE_CHECKING:
     from rectify.files.edit import Edit
@@ -401,7 +401,7 @@ class WritingMixin(LedgersBase):
                     ).format(units=uid)
                     problems.append(Problem(display(self.unit_file(uid)), 1, 1, message))
             if new_units:
-                names = ", ".join(u.id for u in new_units)
+                names = listed(u.id for u in new_units)
                 message = _(
                     "{units} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
                     "over"

@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import typer
 
-from rectify.i18n import N_, _, pgettext
+from rectify.i18n import N_, _, listed, pgettext
 
 try:  # typer 0.2x ships its own click
     from typer._click.exceptions import NoSuchOption
@@ -209,12 +209,6 @@ def error_text(message: str) -> str:
     return _(message)
 
 
-def listed(items: Sequence[str]) -> str:
-    """``items`` as one list in the language in force (``--a, --b``; ``--a、--b``)."""
-    text = items[0] if items else ""
-    for item in items[1:]:
-        text = _("{first}, {next}").format(first=text, next=item)
-    return text
 
 
 def suggestions(exc: NoSuchOption) -> list[str]:

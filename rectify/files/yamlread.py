@@ -19,7 +19,7 @@ import yaml
 
 from rectify.errors import LedgerError, Problem
 from rectify.files.text import conflict_markers, decode, usual_newline
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, listed
 
 try:  # libyaml's C parser is ~10x faster; fall back to the pure-Python one.
     _Base: Any = yaml.CSafeLoader
@@ -279,13 +279,11 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
                                           "spaces only"))
     levels = _misindented(lines, line) if problem.startswith(_INDENTATION_PROBLEMS) else None
     if levels is not None:
-        listed = str(levels[0])
-        for level in levels[1:-1]:
-            listed = _("{first}, {next}").format(first=listed, next=level)
+        shown = str(levels[0])
         if len(levels) > 1:
-            listed = _("{first} or {last}").format(first=listed, last=levels[-1])
+            shown = _("{first} or {last}").format(first=listed(levels[:-1]), last=levels[-1])
         what = _("wrong indentation: this line is indented {count} spaces, which lines up with no level above it "
-                 "({levels} spaces)").format(count=len(indent), levels=listed)
+                 "({levels} spaces)").format(count=len(indent), levels=shown)
         return Problem(path, line, len(indent) + 1, _("YAML syntax error: {what}").format(what=what))
     what = yaml_words(problem) if problem else _("not valid YAML")
     if exc.context and exc.context != exc.problem:
