@@ -289,3 +289,15 @@ def test_lists_in_messages_and_marks_in_tables_are_written_as_chinese_is(
         "allowed from in_progress: progress, submit, close, extend, long-term, edit, account, withdraw"
     )
     assert "demo-001  in_progress (Overdue)  2021-10-31" in run("list", "-f", "plain", "--as-of", "2021-12-31").stdout
+
+
+def test_import_lists_its_words_with_the_languages_comma(run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sheet = Path(__file__).resolve().parent / "data" / "office_gbk.csv"
+    args = ("import", str(sheet), "--create-units", "--approver", "钟某", "--date", "2021-07-28", "-n")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    said = run(*args)
+    assert said.exit_code == 0, said.output
+    assert "状态用语：已完成→已销号（1条）、正在推进→整改中（1条）" in said.output.splitlines()
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    said = run(*args).output
+    assert ", " in next(line for line in said.splitlines() if "已完成" in line and "正在推进" in line)
