@@ -301,3 +301,9 @@ def test_import_lists_its_words_with_the_languages_comma(run: Run, folder: Path,
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     said = run(*args).output
     assert ", " in next(line for line in said.splitlines() if "已完成" in line and "正在推进" in line)
+
+
+def test_an_option_and_its_problem_are_joined_by_the_languages_colon(run: Run, demo: Path) -> None:
+    args = ("add", "-u", "demo", "-a", "作风建设方面", "-t", "会风不实", "--deadline", "2021-02-30")
+    assert run("--lang", "zh", *args).stderr == "rectify：错误：--deadline：'2021-02-30' 不是有效日期\n"
+    assert run("--lang", "en", *args).stderr == "rectify: error: --deadline: '2021-02-30' is not a real date\n"

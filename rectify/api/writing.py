@@ -319,7 +319,8 @@ class WritingMixin(LedgersBase):
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = {"people": "--people", "funds_yuan": "--funds", "rules": "--rules"}.get(str(first["loc"][0]), "")
-            raise UsageError(f"{where}: {first.get('ctx', {}).get('error') or first['msg']}") from None
+            message = first.get("ctx", {}).get("error") or first["msg"]
+            raise UsageError(_("{option}: {message}").format(option=where, message=message)) from None
 
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.account(finding, counters, by, when, note, now)
