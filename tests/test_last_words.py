@@ -307,3 +307,19 @@ def test_an_option_and_its_problem_are_joined_by_the_languages_colon(run: Run, d
     args = ("add", "-u", "demo", "-a", "作风建设方面", "-t", "会风不实", "--deadline", "2021-02-30")
     assert run("--lang", "zh", *args).stderr == "rectify：错误：--deadline：'2021-02-30' 不是有效日期\n"
     assert run("--lang", "en", *args).stderr == "rectify: error: --deadline: '2021-02-30' is not a real date\n"
+
+
+def test_installing_completion_says_so_in_the_users_language(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    script = home / ".bash_completions" / "root.sh"  # the test runner's program name
+    said = run("--lang", "zh", "--install-completion", "bash")
+    assert said.exit_code == 0, said.output
+    assert said.stdout == f"已为 bash 安装命令补全：{script}\n重新打开终端后命令补全生效\n"
+    assert f"source '{script}'" in (home / ".bashrc").read_text(encoding="utf-8")
+    said = run("--lang", "en", "--install-completion", "bash")
+    assert said.stdout == f"bash completion installed in {script}\nCompletion will take effect once you restart the terminal\n"

@@ -367,10 +367,27 @@ def _checked_lang(ctx: Any, param: Any, value: str | None) -> str | None:
     return language(value) if value is not None else None
 
 
+def install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """``--install-completion``: typer installs the completion script for the shell
+    (typer.completion's ``install``, as its own callback does); what it says is said in
+    the language in force (typer writes it in English only)."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer import completion
+
+    shell, path = completion.install(shell=value) if isinstance(value, str) else completion.install()
+    typer.secho(_("{shell} completion installed in {path}").format(shell=shell, path=path), fg="green")
+    typer.echo(_("Completion will take effect once you restart the terminal"))
+    raise typer.Exit(0)
+
+
 def translate(group: Any) -> None:
     """Put the help of every command and parameter under ``group`` in the language in
     force (:func:`rectify.i18n._`); the English msgid is kept on the object, so a later
     call in another language starts from it."""
+    for param in group.params:
+        if param.name == "install_completion":
+            param.callback = install_completion
     for command in commands(group):
         command.context_class = Context
         for param in command.params:
