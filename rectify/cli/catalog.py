@@ -373,9 +373,9 @@ def install_completion(ctx: Any, param: Any, value: Any) -> Any:
     the language in force (typer writes it in English only)."""
     if not value or ctx.resilient_parsing:
         return value
-    from typer import completion
+    from typer._completion_shared import install  # what typer.completion's own callback calls
 
-    shell, path = completion.install(shell=value) if isinstance(value, str) else completion.install()
+    shell, path = install(shell=value) if isinstance(value, str) else install()
     typer.secho(_("{shell} completion installed in {path}").format(shell=shell, path=path), fg="green")
     typer.echo(_("Completion will take effect once you restart the terminal"))
     raise typer.Exit(0)
