@@ -375,8 +375,8 @@ def install_completion(ctx: Any, param: Any, value: Any) -> Any:
         return value
     from typer._completion_shared import install  # what typer.completion's own callback calls
 
-    shell, path = install(shell=value) if isinstance(value, str) else install()
-    typer.secho(_("{shell} completion installed in {path}").format(shell=shell, path=path), fg="green")
+    name, path = install(value) if isinstance(value, str) else install()
+    typer.secho(_("{name} completion installed in {path}").format(name=name, path=path), fg="green")
     typer.echo(_("Completion will take effect once you restart the terminal"))
     raise typer.Exit(0)
 
