@@ -20,7 +20,7 @@ from __future__ import annotations
 import gettext
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from pathlib import Path
@@ -92,6 +92,15 @@ def pgettext(context: str, message: str) -> str:
     under ``context``: the same English word may read differently by what it names
     (``pgettext("state", "closed")`` is 已销号, a YAML value shown in a sentence)."""
     return translations(_LANG.get()).pgettext(context, message)
+
+
+def listed(items: Iterable[object]) -> str:
+    """``items`` as one list in the language in force: ``a, b, c`` in English, ``a、b、c``
+    in Chinese (the catalog's ``{first}, {next}``); the empty text for none."""
+    text = ""
+    for number, item in enumerate(items):
+        text = str(item) if number == 0 else _("{first}, {next}").format(first=text, next=item)
+    return text
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's own name for a deferred message

@@ -23,8 +23,8 @@ BAD = Path(__file__).resolve().parent / "data" / "bad"
 CASES = {
     "yaml-syntax": "yaml-syntax/demo.yaml:23:13: YAML syntax error: did not find expected ',' or ']' "
     "(while parsing a flow sequence at line 22)",
-    "tab-indent": "tab-indent/demo.yaml:13:1: YAML syntax error: found a tab character that violates indentation "
-    "(while scanning a plain scalar at line 12); a tab is used for indentation: indent with spaces",
+    "tab-indent": "tab-indent/demo.yaml:13:1: YAML syntax error: a tab character in the indentation; "
+    "YAML indents with spaces only",
     "duplicate-key": "duplicate-key/demo.yaml:24:5: duplicate key 'deadline' (first given at line 23); keep one of them",
     "duplicate-id-across-files": "duplicate-id-across-files/other.yaml:20:9: demo-002.id: 'demo-002' does not belong to "
     "unit 'other' (expected other-NNN)",

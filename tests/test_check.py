@@ -23,8 +23,8 @@ CASES = [
     ),
     pytest.param(
         _sub("    owner: 张某\n", "\towner: 张某\n"),
-        "ledgers/demo.yaml:13:1: YAML syntax error: found a tab character that violates indentation "
-        "(while scanning a plain scalar at line 12); a tab is used for indentation: indent with spaces",
+        "ledgers/demo.yaml:13:1: YAML syntax error: a tab character in the indentation; "
+        "YAML indents with spaces only",
         id="tab-indent",
     ),
     pytest.param(

@@ -318,10 +318,10 @@ def test_typers_own_errors_speak_chinese(run: Run, zh: None) -> None:
     missing = run("close")
     assert missing.exit_code == 2
     assert missing.output.splitlines() == [
-        "用法： rectify close [选项] {ID}",
+        "用法： rectify close [选项] {编号}",
         "运行 'rectify close -h' 查看帮助。",
         "",
-        "错误：缺少参数 'ID'。",
+        "错误：缺少参数 '编号'。",
     ]
     helped = run("close", "--help").output.splitlines()
     assert "参数：" in helped and "选项：" in helped and "参数:" not in helped
@@ -329,7 +329,7 @@ def test_typers_own_errors_speak_chinese(run: Run, zh: None) -> None:
     assert run("close", "x", "--bogus").output.splitlines()[-1] == "错误：没有选项：--bogus"
     assert run("nothing").output.splitlines()[-1] == "错误：没有命令 'nothing'。"
     # typer's suggestion, appended to the translated message, is said in Chinese too
-    assert run("lsit").output.splitlines()[-1] == "错误：没有命令 'lsit'。是否应为 'list', 'submit'？"
+    assert run("lsit").output.splitlines()[-1] == "错误：没有命令 'lsit'。是否应为 'list'、'submit'？"
     assert run("--lang", "en", "lsit").output.splitlines()[-1] == (
         "Error: No such command 'lsit'. Did you mean 'list', 'submit'?"
     )

@@ -130,15 +130,15 @@ def test_as_of_follows_close_reopen_close(run: Run, demo: Path, evidence: Path) 
 REFUSALS = [
     (
         ["sign", "demo-001", "--by", "钟某"],
-        "cannot sign a finding that is open; allowed from open: start, progress, submit, close, extend, long_term, edit, account, withdraw",
+        "cannot sign a finding that is open; allowed from open: start, progress, submit, close, extend, long-term, edit, account, withdraw",
     ),
     (
         ["return", "demo-001", "--by", "钟某", "--opinion", "x"],
-        "cannot return a finding that is open; allowed from open: start, progress, submit, close, extend, long_term, edit, account, withdraw",
+        "cannot return a finding that is open; allowed from open: start, progress, submit, close, extend, long-term, edit, account, withdraw",
     ),
     (
         ["reopen", "demo-001", "--by", "钟某", "--reason", "x"],
-        "cannot reopen a finding that is open; allowed from open: start, progress, submit, close, extend, long_term, edit, account, withdraw",
+        "cannot reopen a finding that is open; allowed from open: start, progress, submit, close, extend, long-term, edit, account, withdraw",
     ),
     (
         ["extend", "demo-001", "--to", "2021-10-01", "--approver", "钟某", "--reason", "x"],

@@ -35,7 +35,7 @@ from rectify.files.ledgerfile import (
 )
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root, what_is
-from rectify.i18n import _
+from rectify.i18n import _, listed
 
 if TYPE_CHECKING:
     from rectify.files import gitops
@@ -223,7 +223,7 @@ class LedgersBase:
         for item in loaded:
             if item.ledger.unit.id == unit_id:
                 return item
-        known = ", ".join(item.ledger.unit.id for item in loaded) or "none"
+        known = listed(item.ledger.unit.id for item in loaded) or _("none")
         raise UsageError(_("no unit {unit_id!r} (units: {known})").format(unit_id=unit_id, known=known))
 
     def unit_ids(self) -> list[str]:

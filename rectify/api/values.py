@@ -30,7 +30,7 @@ def parse_day(value: str, option: str) -> date:
     try:
         parsed: date = parse_date(value)
     except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
+        raise UsageError(_("{option}: {message}").format(option=option, message=exc)) from None
     if not 1900 <= parsed.year <= 2999:
         raise UsageError(_(
             "{option}: {parsed} is too far from our time to be a ledger's date"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rectify.domain import figures
 from rectify.errors import UsageError
 from rectify.files.paths import display as display
-from rectify.i18n import _
+from rectify.i18n import _, listed
 
 if TYPE_CHECKING:
     from rectify.domain import trend as trends
@@ -39,7 +39,7 @@ class FiguresMixin(LedgersBase):
         if by is not None and by not in figures.GROUPS:
             raise UsageError(_(
                 "--by must be one of {groups}, not {by!r}"
-            ).format(groups=', '.join(figures.GROUPS), by=by))
+            ).format(groups=listed(figures.GROUPS), by=by))
         if tree and by not in (None, "unit"):
             raise UsageError(_("--tree rolls up units; it does not go with --by ") + str(by))
         if tree and unit is not None:

@@ -25,7 +25,7 @@ from rectify.files.config import Config, config_for
 from rectify.files.ledgerfile import finding_ledger, the_finding
 from rectify.files.paths import LEDGER_SUFFIX, ledger_path, repository_root
 from rectify.files.paths import display as display
-from rectify.i18n import _
+from rectify.i18n import _, listed
 
 if TYPE_CHECKING:
     from rectify.files.edit import Edit
@@ -127,7 +127,7 @@ class WritingMixin(LedgersBase):
 
         create_ledger(path, ledger)
         if wants:
-            gitops.commit_step([path], f"unit add {unit_id}: {name}", *signing)
+            gitops.commit_step([path], _("unit add {unit}: {name}").format(unit=unit_id, name=name), *signing)
         return path
 
     def add(
@@ -156,7 +156,7 @@ class WritingMixin(LedgersBase):
             if wants:
                 what = made[0].title if len(made) == 1 else _("{count} findings").format(count=len(made))
                 ids = made[0].id if len(made) == 1 else f"{made[0].id}..{made[-1].id}"
-                self._commit_after(edit, [path], lambda: f"add {ids}: {what}", signing)
+                self._commit_after(edit, [path], lambda: _("add {ids}: {what}").format(ids=ids, what=what), signing)
         return made
 
     def unit_file(self, unit: str) -> Path:
@@ -261,7 +261,8 @@ class WritingMixin(LedgersBase):
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.edit(finding, values, by, reason, when, now)
 
-        return self.record(finding_id, on, make, f"edit {finding_id}: {fields} ({by})", commit, None, key)
+        summary = _("edit {id}: {fields} ({by})").format(id=finding_id, fields=fields, by=by)
+        return self.record(finding_id, on, make, summary, commit, None, key)
 
     def withdraw(
         self,
@@ -286,8 +287,11 @@ class WritingMixin(LedgersBase):
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.withdraw(finding, by, approver, reason, when, into, now)
 
-        what = f"合并至 {into}" if into else "撤销"
-        return self.record(finding_id, on, make, f"withdraw {finding_id}: {what} {approver}", commit, None, key)
+        if into:
+            summary = _("withdraw {id}: 合并至 {into} {approver}").format(id=finding_id, into=into, approver=approver)
+        else:
+            summary = _("withdraw {id}: 撤销 {approver}").format(id=finding_id, approver=approver)
+        return self.record(finding_id, on, make, summary, commit, None, key)
 
     def account(
         self,
@@ -315,12 +319,14 @@ class WritingMixin(LedgersBase):
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = {"people": "--people", "funds_yuan": "--funds", "rules": "--rules"}.get(str(first["loc"][0]), "")
-            raise UsageError(f"{where}: {first.get('ctx', {}).get('error') or first['msg']}") from None
+            message = first.get("ctx", {}).get("error") or first["msg"]
+            raise UsageError(_("{option}: {message}").format(option=where, message=message)) from None
 
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.account(finding, counters, by, when, note, now)
 
-        return self.record(finding_id, on, make, f"account {finding_id}: 三个到位 {by}", commit, None, key)
+        summary = _("account {id}: 三个到位 {by}").format(id=finding_id, by=by)
+        return self.record(finding_id, on, make, summary, commit, None, key)
 
     def _known_category(self, category: object) -> None:
         allowed = self.config.categories
@@ -396,7 +402,7 @@ class WritingMixin(LedgersBase):
                     ).format(units=uid)
                     problems.append(Problem(display(self.unit_file(uid)), 1, 1, message))
             if new_units:
-                names = ", ".join(u.id for u in new_units)
+                names = listed(u.id for u in new_units)
                 message = _(
                     "{units} has no feedback date (反馈日期): give --date DATE, the day the findings were handed "
                     "over"

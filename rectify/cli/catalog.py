@@ -25,12 +25,14 @@ from typing import IO, Any
 
 import typer
 
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, listed, pgettext
 
 try:  # typer 0.2x ships its own click
+    from typer._click.exceptions import NoSuchOption
     from typer._click.exceptions import UsageError as ClickUsageError
     from typer._click.formatting import HelpFormatter
 except ImportError:  # pragma: no cover - older typer on the click package
+    from click.exceptions import NoSuchOption  # type: ignore[assignment]
     from click.exceptions import UsageError as ClickUsageError  # type: ignore[assignment]
     from click.formatting import HelpFormatter  # type: ignore[assignment]
 
@@ -153,7 +155,7 @@ class Formatter(HelpFormatter):
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         """Write option or command rows, their help translated when the catalog has it
         (``-h``'s own) and wrapped by display width beside the names."""
-        rows = [(term, _(text) if text else text) for term, text in rows]
+        rows = [(type_label(term), _range_words(_(text)) if text else text) for term, text in rows]
         first_col = min(max((_width(term) for term, _text in rows), default=0), col_max) + col_spacing
         indent = " " * self.current_indent
         for term, text in rows:
@@ -201,8 +203,26 @@ def error_text(message: str) -> str:
             values = found.groupdict()
             if "message" in values:
                 values["message"] = error_text(values["message"])
+            if "options" in values:
+                values["options"] = listed(re.split(r", (?=')", values["options"]))
             return _(msgid).format(**values)
     return _(message)
+
+
+
+
+def suggestions(exc: NoSuchOption) -> list[str]:
+    """The options to suggest for the unknown option of ``exc``: first the command's
+    option that fills the field of that name (``return --note`` is ``--opinion``, which
+    records the step's note), then those click finds spelled alike (difflib's close
+    matches), each once."""
+    ctx = getattr(exc, "ctx", None)
+    wanted = exc.option_name.lstrip("-").replace("-", "_")
+    found: list[str] = []
+    for param in getattr(getattr(ctx, "command", None), "params", []):
+        if param.param_type_name == "option" and param.name == wanted and param.expose_value:
+            found += [flag for flag in param.opts if flag.startswith("--")][:1]
+    return list(dict.fromkeys([*found, *sorted(exc.possibilities or ())]))
 
 
 def show_error(exc: Exception) -> None:
@@ -220,11 +240,98 @@ def show_error(exc: Exception) -> None:
             )
             hint += "\n"
         typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
-    format_message = getattr(exc, "format_message", None)
-    message = format_message() if format_message is not None else str(exc)
-    typer.echo(_("Error: {message}").format(message=error_text(message)), err=True)
+    if isinstance(exc, NoSuchOption) and (options := suggestions(exc)):
+        text = _("No such option: {name} (Possible options: {options})").format(
+            name=exc.option_name, options=listed(options)
+        )
+    else:
+        format_message = getattr(exc, "format_message", None)
+        text = error_text(format_message() if format_message is not None else str(exc))
+    typer.echo(_("Error: {message}").format(message=text), err=True)
 
 _MSGID = "_rectify_msgid"
+
+_PERSONS = ("--by", "--approver", "--owner", "--leader")
+"""The options whose NAME is a person's (姓名, not 名称)."""
+
+
+def metavar(word: str, flags: Collection[str]) -> str:
+    """The placeholder ``word`` (an option's or argument's metavar: ``DATE``, ``NAME``)
+    in the language in force, for the option of ``flags``; a word the catalog does not
+    know is kept. A few read differently by the option (``--by NAME`` names a person,
+    ``status --by GROUP`` a grouping, ``--port N`` a port)."""
+    by_flag = {
+        ("NAME", "person"): pgettext("metavar of a person", "NAME"),
+        ("GROUP", "--by"): pgettext("metavar of a grouping", "GROUP"),
+        ("N", "--precision"): pgettext("metavar of decimals", "N"),
+        ("N", "--rules"): pgettext("metavar of a count", "N"),
+        ("N", "--port"): pgettext("metavar of a port", "N"),
+        ("N", "--issue"): pgettext("metavar of an issue", "N"),
+    }
+    for flag in flags:
+        key = (word, "person" if word == "NAME" and flag in _PERSONS else flag)
+        if key in by_flag:
+            return by_flag[key]
+    words = {
+        "ASPECT": pgettext("metavar", "ASPECT"),
+        "BASE": pgettext("metavar", "BASE"),
+        "DATE": pgettext("metavar", "DATE"),
+        "DAYS": pgettext("metavar", "DAYS"),
+        "DIR": pgettext("metavar", "DIR"),
+        "[DIR]": pgettext("metavar", "[DIR]"),
+        "FILE": pgettext("metavar", "FILE"),
+        "FORMAT": pgettext("metavar", "FORMAT"),
+        "GROUP": pgettext("metavar", "GROUP"),
+        "HOST": pgettext("metavar", "HOST"),
+        "ID": pgettext("metavar", "ID"),
+        "KIND=N": pgettext("metavar", "KIND=N"),
+        "LANG": pgettext("metavar", "LANG"),
+        "N": pgettext("metavar", "N"),
+        "NAME": pgettext("metavar", "NAME"),
+        "OURS": pgettext("metavar", "OURS"),
+        "PATH": pgettext("metavar", "PATH"),
+        "PERIOD": pgettext("metavar", "PERIOD"),
+        "ROLE": pgettext("metavar", "ROLE"),
+        "ROUND": pgettext("metavar", "ROUND"),
+        "SIZE": pgettext("metavar", "SIZE"),
+        "TEXT": pgettext("metavar", "TEXT"),
+        "THEIRS": pgettext("metavar", "THEIRS"),
+        "UNIT": pgettext("metavar", "UNIT"),
+        "YUAN": pgettext("metavar", "YUAN"),
+    }
+    return words.get(word, word)
+
+
+def type_label(term: str) -> str:
+    """A help row's name with typer's type label (``ID <str>``, ``FILE <path>``) and
+    number range (``0<=x<=4``) in the language in force."""
+    labels = {
+        "<str>": pgettext("type", "<str>"),
+        "<path>": pgettext("type", "<path>"),
+        "<int>": pgettext("type", "<int>"),
+    }
+    return re.sub(r"<\w+>", lambda found: labels.get(found.group(), found.group()), term)
+
+
+def _range_words(text: str) -> str:
+    """The bracket typer ends an option's help with (``[default: 1; 0<=x<=4]``), its number
+    range in the language in force and its parts joined as the language does."""
+    found = re.search(r"  \[(.*)\]$", text, re.DOTALL)
+    if not found:
+        return text
+    parts = []
+    for part in found.group(1).split("; "):
+        if bounds := re.fullmatch(r"(-?[\d.]+)<=x<=(-?[\d.]+)", part):
+            part = _("{low}<=x<={high}").format(low=bounds[1], high=bounds[2])
+        elif low := re.fullmatch(r"x>=(-?[\d.]+)", part):
+            part = _("x>={low}").format(low=low[1])
+        elif high := re.fullmatch(r"x<=(-?[\d.]+)", part):
+            part = _("x<={high}").format(high=high[1])
+        parts.append(part)
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = _("{first}; {next}").format(first=joined, next=part)
+    return f"{text[: found.start()]}  [{joined}]"
 
 
 def commands(group: Any) -> Iterator[Any]:
@@ -260,12 +367,35 @@ def _checked_lang(ctx: Any, param: Any, value: str | None) -> str | None:
     return language(value) if value is not None else None
 
 
+def install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """``--install-completion``: typer installs the completion script for the shell
+    (typer.completion's ``install``, as its own callback does); what it says is said in
+    the language in force (typer writes it in English only)."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install  # what typer.completion's own callback calls
+
+    name, path = install(value) if isinstance(value, str) else install()
+    typer.secho(_("{name} completion installed in {path}").format(name=name, path=path), fg="green")
+    typer.echo(_("Completion will take effect once you restart the terminal"))
+    raise typer.Exit(0)
+
+
 def translate(group: Any) -> None:
     """Put the help of every command and parameter under ``group`` in the language in
     force (:func:`rectify.i18n._`); the English msgid is kept on the object, so a later
     call in another language starts from it."""
+    for param in group.params:
+        if param.name == "install_completion":
+            param.callback = install_completion
     for command in commands(group):
         command.context_class = Context
+        for param in command.params:
+            words = param.__dict__.setdefault(_MSGID, {})
+            if "metavar" not in words:
+                words["metavar"] = param.metavar
+            if words["metavar"]:
+                param.metavar = metavar(words["metavar"], param.opts)
         items: list[Any] = [command, *command.params]
         for item in items:
             for attribute in ("help", "short_help"):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rectify.errors import UsageError
-from rectify.i18n import LANGS, N_, _, choose, ngettext, set_lang
+from rectify.i18n import LANGS, N_, _, choose, listed, ngettext, set_lang
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -103,7 +103,7 @@ def output_format(value: str) -> str:
 
     if value not in FORMATS:
         message = _("--format must be one of {formats}, not {value!r}")
-        raise UsageError(message.format(formats=", ".join(FORMATS), value=value))
+        raise UsageError(message.format(formats=listed(FORMATS), value=value))
     return value
 
 

@@ -4,6 +4,7 @@ and git's merge driver."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, listed
 
 
 def init(
@@ -160,7 +161,11 @@ def add(
     commit: CommitOption = False,
     key: KeyOption = None,
 ) -> None:
-    """Add one finding (or a feedback list with --from) and print the new id(s)."""
+    """Add one finding (or a feedback list with --from) and print the new id(s).
+
+    On a terminal each new finding is told in a sentence (added jinhua-039: its title);
+    piped or captured, only the ids, one a line, for scripts.
+    """
     from rectify.api import parse_day
     from rectify.domain.steps import NewFinding
 
@@ -180,8 +185,13 @@ def add(
             NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due,
                        problem=problem, category=category)
         ]  # fmt: skip
-    for finding in lib.add(unit, items, when, by, commit, key):
-        typer.echo(finding.id)
+    made = lib.add(unit, items, when, by, commit, key)
+    if sys.stdout.isatty():  # a person reads a sentence; a script (`id=$(rectify add ...)`) gets the bare ids
+        for finding in made:
+            typer.echo(_("added {id}: {title}").format(id=finding.id, title=finding.title))
+    else:
+        for finding in made:
+            typer.echo(finding.id)
 
 
 def import_(
@@ -279,31 +289,31 @@ def import_(
     if read.encoding:
         pass  # a CSV: its encoding is said
     elif any(why == "one_sheet" for __, why in read.skipped):  # other sheets look like ledgers too
-        say("one_sheet", sheet=read.read[0], count=len(read.names), names=", ".join(read.names))
+        say("one_sheet", sheet=read.read[0], count=len(read.names), names=listed(read.names))
     else:
-        say("sheets", names=", ".join(read.read))
+        say("sheets", names=listed(read.read))
     aside = [word(IMPORT, why, words, name=name) for name, why in read.skipped if why != "one_sheet"]
     if aside:
-        say("skipped", names=", ".join(aside))
+        say("skipped", names=listed(aside))
     if read.words:
         pairs = [word(IMPORT, "pair", words, word=w, state=word(STATUS, s.value, words), count=n)
                  for w, (s, n) in read.words.items()]  # fmt: skip
-        say("words", pairs=", ".join(pairs))
+        say("words", pairs=listed(pairs))
     if read.sounds_done:
         say("not_closed", words="、".join(read.sounds_done))
     if read.long_by_deadline:
         cells = [word(IMPORT, "deadline_cell", words, cell=c, deadline=d, word=w or "-")
                  for c, d, w in read.long_by_deadline]  # fmt: skip
-        say("long_by_deadline", cells=", ".join(cells))
+        say("long_by_deadline", cells=listed(cells))
     people, funds, rules = read.open_counters()
     if people or funds or rules:
         say("counters_open", people=people, funds=f"{funds:.2f}", rules=rules)
     if read.closed_by_option and closing is not None:
-        say("closed_by_option", day=closing, count=len(read.closed_by_option), cells=", ".join(read.closed_by_option))
+        say("closed_by_option", day=closing, count=len(read.closed_by_option), cells=listed(read.closed_by_option))
     unworded = [word(IMPORT, "closed_by_date" if s is Status.CLOSED else "left_open", words, count=n)
                 for s, n in read.unworded.items() if s in (Status.CLOSED, Status.OPEN)]  # fmt: skip
     if unworded:
-        say("unworded", pairs=", ".join(unworded))
+        say("unworded", pairs=listed(unworded))
     try:
         done = lib.import_sheet(unit, read.items, given, dry_run, create_units, tick=bar)
     finally:
@@ -316,7 +326,7 @@ def import_(
         elif any(i.progress or i.notes for i in read.items if i.where.partition("!")[0] == name):
             days = sorted({str(given or a.inspection.feedback_date) for a, _made, _new in done})
             why = "why_date" if given is not None else "why_feedback"
-            say("unreported", sheet=name, days=", ".join(days), why=word(IMPORT, why, words))  # or --reported-on
+            say("unreported", sheet=name, days=listed(days), why=word(IMPORT, why, words))  # or --reported-on
     for after, _made, new in done:
         if new:
             say("would_create" if dry_run else "created", unit=after.unit.id, name=after.unit.name)

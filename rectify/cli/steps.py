@@ -22,6 +22,7 @@ from rectify.errors import UsageError
 from rectify.i18n import N_, _
 
 if TYPE_CHECKING:
+    from rectify.api.values import Recorded
     from rectify.domain.model import Finding
 
 
@@ -38,19 +39,21 @@ class Opt:
 @dataclass(frozen=True)
 class PlainStep:
     """A step that records one event of ``action`` from text options; ``summary`` is the
-    line printed (and the commit message), formatted with the id and the options."""
+    line printed (and the commit message), an English msgid formatted in the language in
+    force with the id and the options; ``alone`` the same when ``--by`` is not given."""
 
     name: str
     action: Action
     help: str
     options: tuple[Opt, ...]
     summary: str
+    alone: str | None = None
 
 
 PLAIN_STEPS = (
     PlainStep(
         "start", Action.START, N_("Start work on an open finding (open -> in_progress)."),
-        (Opt("by", "--by", N_("Who starts the work."), required=False),), "start {id}{by_part}",
+        (Opt("by", "--by", N_("Who starts the work."), required=False),), N_("start {id}: {by}"), N_("start {id}"),
     ),
     PlainStep(
         "sign", Action.SIGN,
@@ -58,28 +61,33 @@ PLAIN_STEPS = (
         (Opt("by", "--by", N_("Who signs (审签).")),
          Opt("role", "--role", N_("The level signed at (default: the next level due)."), required=False),
          Opt("note", "--opinion", N_("The signer's opinion."), required=False)),
-        "sign {id}: 审签 {by} ({role_signed})",
+        N_("sign {id}: 审签 {by} ({role_signed})"),
     ),
     PlainStep(
         "return", Action.RETURN, N_("Send a submitted finding back (退回) with an opinion: it is in_progress again."),
         (Opt("by", "--by", N_("The reviewer sending it back.")),
          Opt("note", "--opinion", N_("Why it goes back (退回意见)."))),
-        "return {id}: 退回 {by}",
+        N_("return {id}: 退回 {by}"),
     ),
     PlainStep(
         "reopen", Action.REOPEN, N_("Reopen a closed finding found not really fixed (回炉): it is in_progress again."),
         (Opt("by", "--by", N_("Who reopens it.")), Opt("note", "--reason", N_("Why it was not really fixed."))),
-        "reopen {id}: 回炉 {by}",
+        N_("reopen {id}: 回炉 {by}"),
     ),
     PlainStep(
         "long-term", Action.LONG_TERM,
         N_("Put a finding on a long-term footing (需长期坚持): measures in place, work continues."),
         (Opt("by", "--by", N_("Who decides it.")), Opt("note", "--note", N_("What stays in place and why."))),
-        "long-term {id}: 长期坚持 {by}",
+        N_("long-term {id}: 长期坚持 {by}"),
     ),
 )  # fmt: skip
 """The plain steps, in the order ``rectify --help`` lists them (start; sign, return,
 reopen; long-term)."""
+
+
+def said(done: Recorded) -> None:
+    """Print the line that confirms a step: its summary and the day it is recorded on."""
+    typer.echo(_("{summary} ({day})").format(summary=done.summary, day=done.day))
 
 
 def _metavar(opt: Opt) -> str:
@@ -97,12 +105,11 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
 
         def summary(changed: Finding) -> str:
             by = fields.get("by")
-            return spec.summary.format(
-                id=finding_id, by=by or "", by_part=f": {by}" if by else "", role_signed=changed.history[-1].role
-            )
+            template = spec.summary if by or spec.alone is None else spec.alone
+            return _(template).format(id=finding_id, by=by or "", role_signed=changed.history[-1].role)
 
         done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, key, **fields)
-        typer.echo(f"{done.summary} ({done.day})")
+        said(done)
 
     params = [
         inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
@@ -151,10 +158,10 @@ def close(
     """
     lib = library(ctx)
     proof = lib.evidence(evidence or [])
-    summary = f"close {finding_id}: 审签 {approver}"
+    summary = _("close {id}: 审签 {approver}").format(id=finding_id, approver=approver)
     fields = {"by": by, "approver": approver, "note": note, "evidence": proof}
     done = lib.step(finding_id, Action.CLOSE, on, summary, commit, list(evidence or []), key, **fields)
-    typer.echo(f"{done.summary} ({done.day})")
+    said(done)
 
 
 def submit(
@@ -173,11 +180,11 @@ def submit(
     """Ask for close with evidence (申请销号): records each file's path and sha256."""
     lib = library(ctx)
     proof = lib.evidence(evidence)
-    summary = f"submit {finding_id}: 申请销号 {by}"
+    summary = _("submit {id}: 申请销号 {by}").format(id=finding_id, by=by)
     done = lib.step(
         finding_id, Action.SUBMIT, on, summary, commit, list(evidence), key, by=by, note=note, evidence=proof
     )
-    typer.echo(f"{done.summary} ({done.day})")
+    said(done)
 
 
 def extend(
@@ -203,9 +210,11 @@ def extend(
     def make(finding: Finding, day: Any, chain: tuple[str, ...], now: Any) -> Finding:
         return extend_finding(finding, new_deadline, approver, reason, day, by, chain, now)
 
-    summary = f"extend {finding_id}: 延期至 {new_deadline} {approver}"
+    summary = _("extend {id}: 延期至 {deadline} {approver}").format(
+        id=finding_id, deadline=new_deadline, approver=approver
+    )
     done = library(ctx).record(finding_id, on, make, summary, commit, key=key)
-    typer.echo(f"{done.summary} ({done.day})")
+    said(done)
 
 
 def progress(
@@ -222,10 +231,10 @@ def progress(
     recorded; the state does not change); an open finding becomes in_progress."""
     lib = library(ctx)
     proof = lib.evidence(evidence or [])
-    summary = f"progress {finding_id}: {by}"
+    summary = _("progress {id}: {by}").format(id=finding_id, by=by)
     fields = {"by": by, "note": note, "evidence": proof}
     done = lib.step(finding_id, Action.PROGRESS, on, summary, commit, list(evidence or []), key, **fields)
-    typer.echo(f"{done.summary} ({done.day})")
+    said(done)
 
 
 def edit(
@@ -263,7 +272,7 @@ def edit(
     if not values:
         raise UsageError(_("name at least one field to change (--owner, --title, --measure, ...)"))
     done = library(ctx).edit(finding_id, values, by, reason, on, commit, key)
-    typer.echo(f"{done.summary} ({done.day})")
+    said(done)
 
 
 def withdraw(
@@ -284,7 +293,7 @@ def withdraw(
     another (合并, --into): it stays in the file with its history and counts in no figure
     from that day on; its id is never reused. `list --withdrawn` lists them."""
     done = library(ctx).withdraw(finding_id, by, approver, reason, into, on, commit, key)
-    typer.echo(f"{done.summary} ({done.day})")
+    said(done)
 
 
 def account(
@@ -319,4 +328,4 @@ def account(
     if not kinds and funds is None and rules is None:
         raise UsageError(_("give --people, --funds or --rules"))
     done = library(ctx).account(finding_id, kinds, funds, rules, by, on, note, commit, key)
-    typer.echo(f"{done.summary} ({done.day})")
+    said(done)

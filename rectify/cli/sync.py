@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from rectify.cli.common import KeyOption, LangOption, language, library
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, listed
 
 
 def hook_install(
@@ -50,7 +50,7 @@ def sync(ctx: typer.Context, key: KeyOption = None, lang: LangOption = None) -> 
     done = lib.sync(key)
     lang = language(lang, lib)
     if done.removed:
-        typer.echo(word(SYNC, "removed", lang, files=", ".join(done.removed)))
+        typer.echo(word(SYNC, "removed", lang, files=listed(done.removed)))
     for kind, items in (("came_in", done.incoming), ("went_out", done.outgoing)):
         if not items:
             typer.echo(word(SYNC, "nothing_in" if kind == "came_in" else "nothing_out", lang))

@@ -21,7 +21,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, listed
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -303,7 +303,7 @@ def list_(
     if status_ is not None and status_ not in statuses:
         raise UsageError(_(
             "--status must be one of {statuses}, not {status!r}"
-        ).format(statuses=', '.join(statuses), status=status_))
+        ).format(statuses=listed(statuses), status=status_))
     chosen = statuses[status_] if status_ else None
     found = lib.findings(
         day, unit, supervisor, under, status=chosen, aspect=aspect, overdue=overdue, owner=owner,

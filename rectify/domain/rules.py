@@ -18,7 +18,7 @@ from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, state_name, step
 from rectify.errors import Problem, WorkflowError
-from rectify.i18n import _
+from rectify.i18n import _, listed
 
 
 class Subject(Protocol):
@@ -198,7 +198,7 @@ def rule_history(loaded: Subject) -> list[Problem]:
                     "status is {value} but its history leads to {leads}"
                 ).format(value=state_name(finding.status), leads=leads)
                 if finding.status is Status.CLOSED and track.status is Status.SUBMITTED:
-                    missing = ", ".join(track.chain[len(track.signed) :])
+                    missing = listed(track.chain[len(track.signed) :])
                     message = _(
                         "closed without the approval chain's signatures (missing: {missing})"
                     ).format(missing=missing)

@@ -13,7 +13,7 @@ from datetime import date
 from rectify.domain.model import DEFAULT_CHAIN, Action, Event, Finding, Status
 from rectify.domain.people import same_person
 from rectify.errors import WorkflowError
-from rectify.i18n import _, pgettext
+from rectify.i18n import _, listed, pgettext
 
 _ANY_OPEN = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.LONG_TERM})
 _ON_THE_LEDGER = frozenset({*_ANY_OPEN, Status.CLOSED})
@@ -77,7 +77,7 @@ def action_name(action: Action) -> str:
         Action.CLOSE: pgettext("step", "close"),
         Action.REOPEN: pgettext("step", "reopen"),
         Action.EXTEND: pgettext("step", "extend"),
-        Action.LONG_TERM: pgettext("step", "long_term"),
+        Action.LONG_TERM: pgettext("step", "long-term"),
         Action.EDIT: pgettext("step", "edit"),
         Action.WITHDRAW: pgettext("step", "withdraw"),
         Action.ACCOUNT: pgettext("step", "account"),
@@ -86,7 +86,7 @@ def action_name(action: Action) -> str:
 
 
 def _refuse(status: Status | None, action: Action, why: str = "") -> WorkflowError:
-    allowed = ", ".join(action_name(a) for a in allowed_actions(status)) or _("none")
+    allowed = listed(action_name(a) for a in allowed_actions(status)) or _("none")
     state = state_name(status) if status else _("not yet on the ledger")
     reason = (
         _("cannot {value} a finding that is {state}").format(value=action_name(action), state=state) if not why else why

@@ -30,7 +30,7 @@ from rectify.domain.people import name_key
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, deadline_on, replay, step
 from rectify.errors import LedgerError, Problem, UsageError, WorkflowError
-from rectify.i18n import _
+from rectify.i18n import _, listed
 
 
 @dataclass(frozen=True)
@@ -425,13 +425,13 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
                 "change one on the ledger with rectify progress, close or edit, or leave its row out"
             ).format(twin=twin)
         else:
-            listed = ", ".join(f"{dict(i.cells).get('title', '?')} {fid}" for i, fid in found[:10])
+            named = listed(f"{dict(i.cells).get('title', '?')} {fid}" for i, fid in found[:10])
             more = _(" and {count} more").format(count=len(found) - 10) if len(found) > 10 else ""
             message = _(
                 "{count} problems are already on the ledger, with the same 方面 and 问题 ({listed}{more}): was "
                 "this sheet imported before? Import only adds problems: change them on the ledger with rectify "
                 "progress, close or edit, or leave their rows out"
-            ).format(count=len(found), listed=listed, more=more)
+            ).format(count=len(found), listed=named, more=more)
         problems.append(Problem(sheet, line, _column(cell), message, cell=cell))
     if problems:  # the sheet's 填报时间 is one cell for all its rows: named once
         raise LedgerError(list(dict.fromkeys(problems)))
@@ -485,7 +485,7 @@ def edit(
     changes = []
     for name, new in values.items():
         if name not in EDITABLE:
-            allowed = ", ".join(EDITABLE)
+            allowed = listed(EDITABLE)
             raise UsageError(_(
                 "{name} cannot be edited ({allowed} can; the deadline moves only by `extend`)"
             ).format(name=name, allowed=allowed))
@@ -553,7 +553,7 @@ def assign_units(
             unknown.setdefault(label, item)
         groups.setdefault(uid if uid is not None else f"?{label}", []).append(item)
     if unknown and not create:
-        names = ", ".join(f"{uid} ({name})" for uid, name in pairs) or _("none")
+        names = listed(f"{uid} ({name})" for uid, name in pairs) or _("none")
         message = (
             _(
                 "no unit named {label!r} (units: {names}); name the unit with --unit ID, start it with "
@@ -571,7 +571,7 @@ def assign_units(
                 text = _(
                     "no unit named {label!r} (units: {names}); did you mean {near}? Name the unit with --unit ID, "
                     "start it with `rectify unit add`, or import with --create-units"
-                ).format(label=label, names=names, near=", ".join(near))
+                ).format(label=label, names=names, near=listed(near))
             at = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or row or 1)
             problems.append(Problem(sheet, at, _column(cell), text, cell=cell))
         return groups, [], problems

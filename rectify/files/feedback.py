@@ -28,7 +28,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import text, yamlread
 from rectify.files.paths import display
 from rectify.files.schema import schema_problems
-from rectify.i18n import _
+from rectify.i18n import _, listed
 
 HEADERS = {
     "aspect": "aspect",
@@ -157,7 +157,7 @@ def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
         ).format(error=exc))]) from None
     columns: list[str | None] = []
     problems: list[Problem] = []
-    known = ", ".join(sorted(set(HEADERS.values())))
+    known = listed(sorted(set(HEADERS.values())))
     for col, cell in enumerate(header, start=1):
         key = HEADERS.get(cell.strip()) or HEADERS.get(cell.strip().lower())
         if cell.strip().lower() in IGNORED:

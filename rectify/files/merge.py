@@ -99,6 +99,11 @@ def _latest_evidence(evidence: list[Any], history: list[Any]) -> list[Any]:
     return list(out.values())
 
 
+def _clash(key: str, ours: Any, theirs: Any) -> str:
+    """The conflict of field ``key`` set to ``ours`` and ``theirs``, in the language in force."""
+    return _("{field}: ours {ours}, theirs {theirs}").format(field=key, ours=_shown(ours), theirs=_shown(theirs))
+
+
 def _merge_finding(
     base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -110,8 +115,9 @@ def _merge_finding(
         # the title is a problem's identity: renamed (or renumbered) on one side while the
         # other side worked on it, the events may belong to another problem
         conflicts.append(
-            f"title: ours {_shown(ours.get('title'))}, theirs {_shown(theirs.get('title'))}; "
-            "one side renamed it while the other changed it"
+            _("title: ours {ours}, theirs {theirs}; one side renamed it while the other changed it").format(
+                ours=_shown(ours.get("title")), theirs=_shown(theirs.get("title"))
+            )
         )
     keys = list(dict.fromkeys([*ours, *theirs, *base]))
     for key in keys:
@@ -119,7 +125,7 @@ def _merge_finding(
             continue
         value, clash = _three_way(base.get(key), ours.get(key), theirs.get(key))
         if clash:
-            conflicts.append(f"{key}: ours {_shown(ours.get(key))}, theirs {_shown(theirs.get(key))}")
+            conflicts.append(_clash(key, ours.get(key), theirs.get(key)))
         if value is not None:
             merged[key] = value
     history = _union(base.get("history", []), ours.get("history", []), theirs.get("history", []))
@@ -135,14 +141,16 @@ def _merge_finding(
         track = states.replay(events)
         merged["status"] = track.status.value if track.status else ours.get("status")
     except WorkflowError as exc:
-        conflicts.append(f"history: the events of both sides together are not allowed ({exc})")
+        conflicts.append(_("history: the events of both sides together are not allowed ({error})").format(error=exc))
         merged["status"] = ours.get("status")
     deadline = merged.get("deadline")
     for event in events:
         if event.action is Action.EXTEND and event.to is not None:
             if deadline is not None and event.to <= deadline:
                 conflicts.append(
-                    f"history: the extensions of both sides together would move the deadline back to {event.to}"
+                    _("history: the extensions of both sides together would move the deadline back to {day}").format(
+                        day=event.to
+                    )
                 )
                 break
             deadline = event.to
@@ -181,8 +189,11 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
                 edit.replace(t)
             continue
         if o is None or t is None:
-            side = "ours" if o is None else "theirs"
-            result.conflicts.append(f"{finding_id}: deleted in {side} but changed in the other")
+            result.conflicts.append(
+                _("{id}: deleted in ours but changed in the other").format(id=finding_id)
+                if o is None
+                else _("{id}: deleted in theirs but changed in the other").format(id=finding_id)
+            )
             if o is None and t is not None:
                 edit.append([t])
             clashes[finding_id] = (o, t)
@@ -192,12 +203,16 @@ def merge_ledgers(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Pat
             next_number += 1
             edit.replace(t)
             edit.append([renumbered])
-            result.notes.append(f"{finding_id} was added on both sides: theirs keeps it, ours is now {renumbered.id}")
+            result.notes.append(
+                _("{id} was added on both sides: theirs keeps it, ours is now {new}").format(
+                    id=finding_id, new=renumbered.id
+                )
+            )
             continue
         assert bd is not None and od is not None and td is not None
         data, conflicts = _merge_finding(bd, od, td)
         if conflicts:
-            result.conflicts.extend(f"{finding_id}: {c}" for c in conflicts)
+            result.conflicts.extend(_("{id}: {conflict}").format(id=finding_id, conflict=c) for c in conflicts)
             clashes[finding_id] = (o, t)
             continue
         edit.replace(Finding.model_validate(data))
@@ -224,7 +239,7 @@ def _merge_head(base: Ledger | None, ours: Ledger, theirs: Ledger, result: Merge
             value, conflict = _three_way(old.get(key), mine[key], other[key])
             if conflict:
                 clash.append(name)
-                result.conflicts.append(f"{name}.{key}: ours {_shown(mine[key])}, theirs {_shown(other[key])}")
+                result.conflicts.append(_clash(f"{name}.{key}", mine[key], other[key]))
             merged[key] = value
         parts[name] = merged
     edit.set_head(Unit.model_validate(parts["unit"]), Inspection.model_validate(parts["inspection"]))
@@ -278,16 +293,16 @@ def merge_versions(base: Path, ours: Path, theirs: Path) -> tuple[int, list[str]
     try:
         result = merge_ledgers(data[0], data[1], data[2], ours)
     except LedgerError as exc:
-        notes = [f"a version is not a valid ledger ({exc}); merging as text"]
+        notes = [_("a version is not a valid ledger ({error}); merging as text").format(error=exc)]
         code = merge_file(ours, base, theirs)
         if code == 0:  # a clean text merge still has to be a ledger, or git must not commit it
             try:
                 yamlread.parse(ours.read_bytes(), str(ours))
             except LedgerError:
-                notes.append("the text merge is not a valid ledger; left as a conflict")
+                notes.append(_("the text merge is not a valid ledger; left as a conflict"))
                 code = 1
         return code, notes
-    notes = [*result.notes, *(f"conflict in {c}" for c in result.conflicts)]
+    notes = [*result.notes, *(_("conflict in {what}").format(what=c) for c in result.conflicts)]
     text = result.text if result.text.endswith("\n") else result.text + "\n"
     bom = b"\xef\xbb\xbf" if data[1].startswith(b"\xef\xbb\xbf") else b""  # ours keeps its BOM
     try:

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from rectify import i18n
 from rectify.domain.model import Accountability, Status, control_message, parse_date
 from rectify.domain.people import control_in_text
 from rectify.domain.steps import Extension, NewFinding
@@ -613,7 +614,7 @@ def interpret(rows: list[SheetRow], reading: Reading | None = None) -> list[NewF
         problems.append(replace(first, message=message))
     if unsigned:  # one line for them all: the fix is one option
         first = _cell_problem(unsigned[0][0], "status", "")
-        named = ", ".join(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
+        named = i18n.listed(f"{r.cells.get('status', r.where).partition('!')[2]} {w}" for r, w in unsigned[:20])
         more = _(" and {count} more").format(count=len(unsigned) - 20) if len(unsigned) > 20 else ""
         message = ngettext(
             "{count} closed problem ({named}{more}) needs a 审签人 and the sheet has no 审签人 column: "

@@ -19,7 +19,7 @@ import yaml
 
 from rectify.errors import LedgerError, Problem
 from rectify.files.text import conflict_markers, decode, usual_newline
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, listed
 
 try:  # libyaml's C parser is ~10x faster; fall back to the pure-Python one.
     _Base: Any = yaml.CSafeLoader
@@ -249,6 +249,92 @@ def yaml_words(text: str) -> str:
     return text
 
 
+_INDENTATION_PROBLEMS = (
+    "mapping values are not allowed",
+    "did not find expected '-' indicator",
+    "did not find expected key",
+    "expected <block end>",
+    "could not find expected ':'",
+    "block sequence entries are not allowed",
+)
+"""PyYAML's problems that a wrongly indented line causes (checked by :func:`_misindented`)."""
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
+    """The problem a YAML syntax error ``exc`` in ``text`` (the file ``path``) is, in plain
+    words and the language in force: a tab in the indentation of the line PyYAML stopped at
+    is told once, at the tab (YAML indents with spaces only); a line indented to no level
+    of the lines above it, where PyYAML stops for that reason, is told as an indentation
+    error at that line's first character; any other error in PyYAML's words
+    (:data:`YAML_WORDS`), with the line its context began at."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.split("\n")
+    here = lines[min(line, len(lines)) - 1].rstrip("\r")
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    problem = exc.problem or ""
+    if "\t" in indent or ("tab" in problem and "\t" in here):
+        tab = (indent if "\t" in indent else here).index("\t") + 1
+        return Problem(path, line, tab, _("YAML syntax error: a tab character in the indentation; YAML indents with "
+                                          "spaces only"))
+    levels = _misindented(lines, line) if problem.startswith(_INDENTATION_PROBLEMS) else None
+    if levels is not None:
+        shown = str(levels[0])
+        if len(levels) > 1:
+            shown = _("{first} or {last}").format(first=listed(levels[:-1]), last=levels[-1])
+        what = _("wrong indentation: this line is indented {count} spaces, which lines up with no level above it "
+                 "({levels} spaces)").format(count=len(indent), levels=shown)
+        return Problem(path, line, len(indent) + 1, _("YAML syntax error: {what}").format(what=what))
+    what = yaml_words(problem) if problem else _("not valid YAML")
+    if exc.context and exc.context != exc.problem:
+        started = exc.context_mark.line + 1 if exc.context_mark else line
+        context = yaml_words(exc.context)
+        what += (
+            _(" ({context} at line {line})").format(context=context, line=started)
+            if started != line
+            else _(" ({context})").format(context=context)
+        )
+    return Problem(path, line, col, _("YAML syntax error: {what}").format(what=what))
+
+
+def _misindented(lines: list[str], line: int) -> list[int] | None:
+    """The indentation levels (in spaces, smallest first) open at 1-based ``line`` of
+    ``lines`` when that line is indented to none of them, else None. The levels are those
+    of the lines above, each less indented than the ones after it (a list item gives its
+    dash's column and its key's); a line after one that opens a block (``key:``, ``-``,
+    ``|``, ``>``) may be indented deeper, so None then."""
+    here = lines[line - 1]
+    indent = len(here) - len(here.lstrip(" "))
+    levels: list[int] = []
+    below = indent + 1 << 20
+    first = True
+    for above in reversed(lines[: line - 1]):
+        content = above.rstrip()
+        stripped = content.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if first:
+            first = False
+            if re.search(r"(:|^-|\s-|[|>][-+0-9]*)$", content.split(" #")[0].rstrip()) and indent > len(
+                content
+            ) - len(stripped):
+                return None
+        at = len(content) - len(stripped)
+        columns = [at]
+        item = re.match(r"(?:-[ ]+)+", stripped)
+        if item:
+            columns.append(at + item.end())
+        for column in sorted(columns, reverse=True):
+            if column < below:
+                levels.append(column)
+                below = column
+        if below == 0:
+            break
+    if indent in levels or not levels:
+        return None
+    return sorted(levels)
+
+
 def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False, spans: bool = False) -> Doc:
     """Parse a ledger file's bytes into a :class:`Doc` of plain values and positions.
 
@@ -276,21 +362,7 @@ def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False, spans
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = yaml_words(exc.problem) if exc.problem else _("not valid YAML")
-        if exc.context and exc.context != exc.problem:
-            started = exc.context_mark.line + 1 if exc.context_mark else line
-            context = yaml_words(exc.context)
-            what += (
-                _(" ({context} at line {line})").format(context=context, line=started)
-                if started != line
-                else _(" ({context})").format(context=context)
-            )
-        lines = text.split("\n")
-        if "\t" in lines[min(line, len(lines)) - 1]:
-            what += _("; a tab is used for indentation: indent with spaces")
-        raise LedgerError([Problem(path, line, col, _("YAML syntax error: {what}").format(what=what))]) from None
+        raise LedgerError([syntax_problem(exc, text, path)]) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1

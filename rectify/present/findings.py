@@ -102,7 +102,7 @@ def finding_list(states: list[FindingState], fmt: str, lang: str, as_of: date | 
         styles.append(row_style(state.status.value, state.overdue, left))
         shown = status_word(state.status.value, lang)
         if state.overdue:
-            shown += f" ({words['overdue']})"
+            shown = word(PHRASE, "marked", lang, text=shown, mark=words["overdue"])
         deadline = state.deadline or ""
         row = [finding.id, shown, deadline, finding.aspect, finding.title, finding.owner or ""]
         if levels:
@@ -241,7 +241,8 @@ def frequent_list(groups: list[Any], fmt: str, lang: str, as_of: date) -> None:
         for g in groups
     ]  # fmt: skip
     rows = [[g.label, g.count, len(g.units), "、".join(f"{name} {n}" for name, n in g.units.items())] for g in groups]
-    title = f"{word(TABLE, 'frequent', lang)} ({word(TABLE, 'as_of', lang)} {as_of})"
+    as_of_word = word(TABLE, "as_of", lang)
+    title = word(PHRASE, "titled", lang, title=word(TABLE, "frequent", lang), as_of=as_of_word, day=as_of)
     table(headers, rows, fmt, records, title=title, numeric=(1, 2), keep=(1, 2))
 
 

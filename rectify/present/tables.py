@@ -23,7 +23,7 @@ from rectify.i18n import default_lang as default_lang  # the language's one plac
 from rectify.present.console import git_for_windows_less as git_for_windows_less
 from rectify.present.console import page as page
 from rectify.present.console import prepare_console as prepare_console
-from rectify.present.words import GROUP, LANGS, STATUS, TABLE, WIDE, column, word
+from rectify.present.words import GROUP, LANGS, PHRASE, STATUS, TABLE, WIDE, column, word
 
 if TYPE_CHECKING:
     from rectify.domain.trend import Point
@@ -392,7 +392,9 @@ def status_table(
             ]
         body.append(line)
         records.append(status_record(row, precision, as_of, kind))
-    heading = f"{title} ({words['as_of']} {as_of})" if title else f"{words['as_of']} {as_of}"
+    heading = f"{words['as_of']} {as_of}"
+    if title:
+        heading = word(PHRASE, "titled", lang, title=title, as_of=words["as_of"], day=as_of)
     numeric = range(1, len(headers))
     table(
         headers, body, fmt, records, title=heading, numeric=numeric, footer_rows=1, keep=(headers.index(words["rate"]),)
