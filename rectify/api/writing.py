@@ -256,7 +256,7 @@ class WritingMixin(LedgersBase):
         require_name(by, "--by")
         require_name(reason, "--reason", person=False)
         self._known_category(values.get("category"))
-        fields = ", ".join(values)
+        fields = listed(steps.field_name(name) for name in values)
 
         def make(finding: Finding, when: date, chain: tuple[str, ...], now: date) -> Finding:
             return steps.edit(finding, values, by, reason, when, now)

@@ -30,7 +30,7 @@ from rectify.domain.people import name_key
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, deadline_on, replay, step
 from rectify.errors import LedgerError, Problem, UsageError, WorkflowError
-from rectify.i18n import _, listed
+from rectify.i18n import _, listed, pgettext
 
 
 @dataclass(frozen=True)
@@ -613,3 +613,21 @@ def new_unit_ids(labels: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
         used.add(chosen)
         out[label] = chosen
     return out
+
+
+def field_name(name: str) -> str:
+    """The name of an editable field (:data:`~rectify.domain.model.EDITABLE`) in the
+    language in force, for a sentence: the YAML key in English (``owner``), the term of
+    the 整改台账 in Chinese (责任人); any other name as it is."""
+    names = {
+        "owner": pgettext("field", "owner"),
+        "leader": pgettext("field", "leader"),
+        "department": pgettext("field", "department"),
+        "title": pgettext("field", "title"),
+        "detail": pgettext("field", "detail"),
+        "measures": pgettext("field", "measures"),
+        "aspect": pgettext("field", "aspect"),
+        "problem": pgettext("field", "problem"),
+        "category": pgettext("field", "category"),
+    }
+    return names.get(name, name)
