@@ -326,3 +326,23 @@ def test_today_is_the_ledger_time_zones_date(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("RECTIFY_TODAY")
     assert today() == datetime.now(ZoneInfo("Asia/Shanghai")).date()
     assert today("America/Los_Angeles") == datetime.now(ZoneInfo("America/Los_Angeles")).date()
+
+
+def test_the_owner_approves_neither_an_extension_nor_a_withdrawal_and_returns_nothing(
+    run: Run, demo: Path, evidence: Path
+) -> None:
+    """DOMAIN.md: 延期 is an approved new deadline, 撤销 approved by another, 退回 a reviewer's
+    opinion: the finding's owner (责任人) approves none of them for their own finding, and the
+    submitter does not return their own submission (the trial found all four accepted)."""
+    before = demo.read_text(encoding="utf-8")
+    extend = run("extend", "demo-001", "--to", "2022-03-31", "--approver", "张某", "--reason", "x", "--date", "2021-09-01")
+    assert extend.stderr == "rectify: error: 张某 is this finding's owner (责任人) and cannot approve its extend\n"
+    withdraw = run("withdraw", "demo-001", "--by", "王某", "--approver", "张某", "--reason", "误挂账")
+    assert withdraw.stderr == "rectify: error: 张某 is this finding's owner (责任人) and cannot approve its withdraw\n"
+    assert demo.read_text(encoding="utf-8") == before  # nothing written
+    _ok(run, "submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-09-01")
+    own = run("return", "demo-001", "--by", "王某", "--opinion", "自己退回", "--date", "2021-09-02")
+    assert own.stderr == "rectify: error: 王某 submitted this finding and cannot return it (退回 is a reviewer's)\n"
+    owner = run("--lang", "zh", "return", "demo-001", "--by", "张某", "--opinion", "责任人退回", "--date", "2021-09-02")
+    assert owner.stderr == "rectify：错误：张某 是该问题的责任人，不能退回（退回由审核人提出）\n"
+    _ok(run, "return", "demo-001", "--by", "钟某", "--opinion", "佐证不足", "--date", "2021-09-02")

@@ -12,7 +12,7 @@ from datetime import date
 
 from rectify.domain.model import Action, Event, Finding
 from rectify.domain.people import hidden_controls, mixed_scripts, names_someone, same_person
-from rectify.domain.states import Track
+from rectify.domain.states import Track, action_name
 from rectify.i18n import _
 
 
@@ -37,8 +37,11 @@ def event_problems(
     The rules: a step names who took it (submit, sign, close) and an approver where one
     is needed (close, extend); every name names someone (:func:`names_someone`) and
     mixes no look-alike scripts; the person closing, the submitter and the owner (责任人)
-    never approve or sign; an extension is not approved by the person asking for it and
-    moves the deadline in force later.
+    never approve or sign; the owner approves neither an extension nor a withdrawal of
+    their own finding, and neither the owner nor the submitter returns it (退回 is a
+    reviewer's opinion); an extension is not approved by the person asking for it and
+    moves the deadline in force later. (DOMAIN.md: 延期 is *approved*, 退回 is the
+    reviewer's, 审签 a second person's check.)
     """
     out: list[str] = []
     action = event.action
@@ -87,6 +90,18 @@ def event_problems(
         out.append(_(
             "{checker} submitted this finding and cannot approve its close (审签 is another's check)"
         ).format(checker=checker))
+    owner = finding.owner or ""
+    if action in (Action.EXTEND, Action.WITHDRAW) and approver and owner and same_person(approver, owner):
+        out.append(_(
+            "{approver} is this finding's owner (责任人) and cannot approve its {step}"
+        ).format(approver=approver, step=action_name(action)))
+    if action is Action.RETURN and by:
+        if owner and same_person(by, owner):
+            out.append(_(
+                "{by} is this finding's owner (责任人) and cannot return it (退回 is a reviewer's)"
+            ).format(by=by))
+        elif track.submitter and same_person(by, track.submitter):
+            out.append(_("{by} submitted this finding and cannot return it (退回 is a reviewer's)").format(by=by))
     if action is Action.WITHDRAW:
         if not approver:
             out.append(_("a withdraw event needs 'approver': 撤销 is approved by another person"))
