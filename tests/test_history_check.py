@@ -17,9 +17,12 @@ from tests.conftest import Run
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-DEADLINE_RULE = (
-    "without an approved extend event (the original deadline stays; only `rectify extend` moves the deadline in force)"
-)
+def DEADLINE_RULE(old: str) -> str:  # noqa: N802 - reads as the constant it was
+    """The end of the message for a deadline moved by hand from ``old``."""
+    return (
+        f"without an approved extend event; put back {old}, or record the approved extension with `rectify extend` "
+        "(until then the figures and the overdue list use the date written in the file)"
+    )
 
 
 @pytest.fixture
@@ -71,7 +74,7 @@ def test_a_hand_moved_deadline_is_reported_with_its_commit(run: Run, repo: Path)
     assert result.exit_code == 1
     assert result.stdout == (
         f'ledgers/demo.yaml:14:15: demo-001.deadline: commit {sha} "改期": '
-        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n"
+        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE('2021-10-31')}\n"
     )
     assert result.stderr == "1 problem in ledgers\n"
 
@@ -212,7 +215,7 @@ def test_a_merge_is_judged_by_what_it_made(run: Run, repo: Path) -> None:
     line = line_of(repo, "    deadline: 2022-06-30")
     assert result.stdout == (
         f'ledgers/demo.yaml:{line}:15: demo-002.deadline: commit {sha} "Merge branch side": '
-        f"deadline changed from 2021-12-31 to 2022-06-30 {DEADLINE_RULE}\n"
+        f"deadline changed from 2021-12-31 to 2022-06-30 {DEADLINE_RULE('2021-12-31')}\n"
     )
 
 
@@ -225,7 +228,7 @@ def test_a_hand_edit_not_yet_committed_is_reported(run: Run, repo: Path) -> None
     assert result.exit_code == 1
     assert result.stdout == (
         "ledgers/demo.yaml:14:15: demo-001.deadline: the change not yet committed: "
-        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n"
+        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE('2021-10-31')}\n"
     )
     ledger.write_text(
         ledger.read_text(encoding="utf-8").replace("deadline: 2031-10-31", "deadline: 2021-10-31"), encoding="utf-8"
@@ -394,7 +397,8 @@ def test_a_hand_edit_is_reported_in_the_language_asked_though_its_verdict_is_kep
     assert chinese.exit_code == 1
     assert chinese.stdout == (
         f"ledgers/demo.yaml:14:15: demo-001.deadline: 提交 {sha}“改期”：整改时限由 2021-10-31 改为 "
-        "2031-10-31，但没有经批准的延期（extend）记录（原整改时限保持不变；只有 `rectify extend` 才能变更现行整改时限）\n"
+        "2031-10-31，但没有经批准的延期（extend）记录；请改回 2021-10-31，或用 `rectify extend` 登记经批准的延期"
+        "（改正之前，完成率和逾期清单按文件中写的日期计算）\n"
     )
     assert run("check").stdout == english.stdout  # both kept: English again from the store
     assert run("check", "--lang", "zh").stdout == chinese.stdout
@@ -439,7 +443,7 @@ def test_a_version_that_does_not_read_does_not_hide_the_next_hand_edit(
     assert reason in lines[0] and lines[0].endswith(f"); {UNREADABLE}")
     assert lines[1] == (
         f'ledgers/demo.yaml:14:15: demo-001.deadline: commit {fixed} "{"fix typo" if bad is None else "restore"}": '
-        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}"
+        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE('2021-10-31')}"
     )
 
 
@@ -474,7 +478,7 @@ def test_a_finding_deleted_and_added_back_is_compared_with_its_version_before(ru
     assert (result.exit_code, result.stdout) == (
         1,
         f'ledgers/demo.yaml:14:15: demo-001.deadline: commit {readded} "readd": '
-        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n",
+        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE('2021-10-31')}\n",
     )
 
 
@@ -558,7 +562,7 @@ def test_a_moved_ledger_folder_keeps_its_history_and_an_edit_in_the_move_is_judg
     assert (result.exit_code, result.stdout) == (
         1,
         f'office/ledgers/demo.yaml:14:15: demo-001.deadline: commit {moved} "改期": '
-        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n",
+        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE('2021-10-31')}\n",
     )
     # a move with an edit inside it
     (repo / "archive").mkdir()
@@ -574,7 +578,7 @@ def test_a_moved_ledger_folder_keeps_its_history_and_an_edit_in_the_move_is_judg
     assert result.stdout.splitlines()[1] == (
         f"archive/ledgers/demo.yaml:{line_of(repo, '    deadline: 2099-12-31', folder='archive/ledgers')}:15: "
         f'demo-002.deadline: commit {short(repo)} "reorganise": '
-        f"deadline changed from 2021-12-31 to 2099-12-31 {DEADLINE_RULE}"
+        f"deadline changed from 2021-12-31 to 2099-12-31 {DEADLINE_RULE('2021-12-31')}"
     )
 
 
@@ -592,7 +596,7 @@ def test_history_since_a_day_is_not_fooled_by_a_backdated_commit(
     assert (result.exit_code, result.stdout) == (
         1,
         f'ledgers/demo.yaml:14:15: demo-001.deadline: commit {sha} "改期": '
-        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE}\n",
+        f"deadline changed from 2021-10-31 to 2031-10-31 {DEADLINE_RULE('2021-10-31')}\n",
     )
 
 
@@ -606,7 +610,7 @@ def test_accept_is_matched_against_commit_ids_never_a_tag(run: Run, repo: Path) 
     expected = (
         f"ledgers/demo.yaml:{line_of(repo, '    deadline: 2099-10-31')}:15: "
         f'demo-002.deadline: commit {sneaky} "sneaky": '
-        f"deadline changed from 2021-12-31 to 2099-10-31 {DEADLINE_RULE}\n"
+        f"deadline changed from 2021-12-31 to 2099-10-31 {DEADLINE_RULE('2021-12-31')}\n"
     )
     assert (run("check").exit_code, run("check").stdout) == (1, expected)
     git(repo, "tag", legit, "HEAD")  # a tag named like the accepted commit's short hash

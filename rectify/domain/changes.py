@@ -110,8 +110,9 @@ def _deadline_change(parents: Sequence[Finding], after: Finding) -> HandEdit | N
         return None
     old = parents[0].deadline
     message = _(
-        "deadline changed from {old} to {new} without an approved extend event "
-        "(the original deadline stays; only `rectify extend` moves the deadline in force)"
+        "deadline changed from {old} to {new} without an approved extend event; put back "
+        "{old}, or record the approved extension with `rectify extend` (until then the figures "
+        "and the overdue list use the date written in the file)"
     ).format(old=old or _("none"), new=after.deadline or _("none"))
     return HandEdit(after.id, "deadline", message)
 
