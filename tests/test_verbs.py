@@ -172,3 +172,27 @@ def test_the_wucheng_culture_bureau_inspection_reproduces_its_bulletin(
     assert "7.132" in wide
     problems = {r["problem"] for r in _json(run, "list", "--as-of", "2023-05-04")}
     assert len(problems) == 10
+
+
+def test_a_withdrawn_finding_is_left_out_of_the_printed_lists_as_out_of_the_figures(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
+    """The printed 整改销号表, the 通报 and `status --unit` list what the figures count: a
+    withdrawn finding (撤销) counts in none, so none shows it (the trial saw 6 rows under 5)."""
+    from openpyxl import load_workbook
+
+    assert run("add", "-u", "demo", "-a", "组织建设方面", "-t", "误挂的问题", "--date", "2021-08-01").stdout == "demo-003\n"
+    done = run("withdraw", "demo-003", "--reason", "误挂账", "--by", "甲", "--approver", "乙", "--date", "2021-09-01")
+    assert done.exit_code == 0, done.output
+    rows = _json(run, "status", "--unit", "demo", "--as-of", "2021-12-31")
+    assert [(r["aspect"], r["findings"]) for r in rows] == [("政治建设方面", 2), (None, 2)]  # no 0-finding row
+    before = _json(run, "status", "--unit", "demo", "--as-of", "2021-08-31")
+    assert [r["findings"] for r in before] == [2, 1, 3]  # the aspect is there while the finding counted
+    assert run("export", "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2021-12-31").exit_code == 0
+    sheet = load_workbook(tmp_path / "台账.xlsx").worksheets[1]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not any("误挂的问题" in c or "组织建设方面" in c for c in cells)
+    assert any("理论学习不深入" in c for c in cells)
+    assert run("report", "--details", "-o", str(tmp_path / "通报.md"), "--as-of", "2021-12-31").exit_code == 0
+    bulletin = (tmp_path / "通报.md").read_text(encoding="utf-8")
+    assert "误挂的问题" not in bulletin and "理论学习不深入" in bulletin

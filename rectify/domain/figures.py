@@ -217,12 +217,14 @@ def group_rows(ledgers: Iterable[Ledger], as_of: date, by: str) -> tuple[list[Ro
 
 
 def aspect_rows(ledger: Ledger, as_of: date) -> tuple[list[Row], Counts]:
-    """Return one row per aspect (方面) of one unit, in order of first appearance, and the unit's total."""
+    """Return one row per aspect (方面) of one unit, in order of first appearance, and the
+    unit's total. An aspect none of whose findings counts on ``as_of`` (all withdrawn, or
+    none on the ledger yet) has no row: the rows add up to the total."""
     groups: dict[str, list[tuple[Ledger, Finding]]] = {}
     for item in _items(ledger):
         groups.setdefault(item[1].aspect, []).append(item)
     rows = [Row(aspect, aspect, count(items, as_of), part="group") for aspect, items in groups.items()]
-    return rows, count(_items(ledger), as_of)
+    return [row for row in rows if row.counts.findings], count(_items(ledger), as_of)
 
 
 @dataclass(frozen=True)

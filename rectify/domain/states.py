@@ -215,6 +215,14 @@ def status_on(finding: Finding, as_of: date | None) -> Status | None:
         return finding.status  # `check` reports the broken history
 
 
+def listed_on(finding: Finding, as_of: date | None) -> bool:
+    """True when the finding is one of the unit's problems on ``as_of``: on the ledger by
+    then and not withdrawn (撤销, 合并 into another: it counts in no figure, so the printed
+    整改销号表 and the 通报 leave it out too, and their lists add up to the figures)."""
+    status = status_on(finding, as_of)
+    return status is not None and status is not Status.WITHDRAWN
+
+
 def closed_on(finding: Finding, as_of: date | None) -> date | None:
     """Return the day the finding was (last) closed, counting events on or before
     ``as_of``; None when it was not closed then (or its history is broken)."""

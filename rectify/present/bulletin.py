@@ -22,7 +22,7 @@ from typing import Any
 
 from rectify.domain.figures import Counts, Late, Row
 from rectify.domain.model import Finding, Ledger, Status
-from rectify.domain.states import deadline_on, is_overdue, status_on
+from rectify.domain.states import deadline_on, is_overdue, listed_on, status_on
 from rectify.domain.trend import Bulletin, Point
 from rectify.errors import UsageError
 from rectify.i18n import _
@@ -156,7 +156,7 @@ def _levels(ledger: Ledger, as_of: date) -> tuple[list[Top], dict[str, int]] | N
     """The three levels of ``ledger``'s findings on the ledger by ``as_of``
     (:func:`rectify.present.outline.outline`) and how many aspects, problems and specific
     findings they hold; None when no finding names its problem (two levels, as before)."""
-    findings = [finding for finding in ledger.findings if status_on(finding, as_of) is not None]
+    findings = [finding for finding in ledger.findings if listed_on(finding, as_of)]
     if not three_levels(findings):
         return None
     tops = outline(findings)
@@ -165,10 +165,10 @@ def _levels(ledger: Ledger, as_of: date) -> tuple[list[Top], dict[str, int]] | N
 
 
 def _by_aspect(findings: list[Finding], as_of: date) -> dict[str, list[Finding]]:
-    """The findings on the ledger by ``as_of``, by aspect in feedback order."""
+    """The findings on the ledger by ``as_of`` and not withdrawn, by aspect in feedback order."""
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
-        if status_on(finding, as_of) is not None:
+        if listed_on(finding, as_of):
             groups.setdefault(finding.aspect, []).append(finding)
     return groups
 

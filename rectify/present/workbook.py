@@ -22,7 +22,7 @@ from typing import Any
 
 from rectify.domain.figures import Counts, Row, unit_rows
 from rectify.domain.model import Action, Finding, Ledger, Status
-from rectify.domain.states import closed_on, deadline_on, is_overdue, status_on
+from rectify.domain.states import closed_on, deadline_on, is_overdue, listed_on, status_on
 from rectify.present.outline import by_aspect, outline, three_levels
 from rectify.present.tables import formula_safe
 from rectify.present.words import STATUS_ZH
@@ -396,7 +396,7 @@ def _unit_sheet(
     extended_fill = PatternFill("solid", fgColor="FFF2CC")
     aspect_fill = PatternFill("solid", fgColor="EDEDED")
     problem_fill = PatternFill("solid", fgColor="F6F6F6")
-    items = [f for f in ledger.findings if status_on(f, as_of) is not None]
+    items = [f for f in ledger.findings if listed_on(f, as_of)]
     columns = [c for c in COLUMNS if c[0] != "evidence" or any(f.evidence for f in items)]
     factor = A3_FACTOR if paper == "A3" else 1.0
     fixed = sum(width for _, _, width in columns)
