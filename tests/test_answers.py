@@ -296,3 +296,73 @@ def test_the_user_cache_folder_follows_the_platform(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert answers.home() == str(tmp_path / ".cache" / "rectify" / "answers")
+
+
+# ---------------------------------------------------------------- found by a hostile review
+
+
+def test_a_working_folder_that_is_gone_does_not_break_status(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``cd`` into a folder another shell then removes: the command runs as with answers off
+    (RECTIFY_LEDGERS names the ledgers absolutely) instead of a traceback from the key."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    code, out, err = _main(monkeypatch, capsys, "status")
+    assert code == 0 and STATUS_TOTAL in out, err
+
+
+def test_figures_made_for_yesterday_are_not_kept_for_today(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A status started a moment before midnight (in the ledgers' time zone) computes
+    yesterday's figures (overdue counts, the "as of" date); it ends after midnight, and the
+    window of the answer it keeps must not be today's, or today's status replays
+    yesterday's figures all day."""
+    from datetime import timedelta
+
+    from rectify.files import clock
+
+    monkeypatch.delenv("RECTIFY_TODAY")
+    real = clock.today
+    with monkeypatch.context() as patch:  # the day was read before midnight; the answer is kept after it
+        patch.setattr(clock, "today", lambda time_zone=clock.DEFAULT_TIME_ZONE: real(time_zone) - timedelta(days=1))
+        code, late, _ = _main(monkeypatch, capsys, "status", "--unit", "jinhua")
+    assert code == 0 and f"(as of {real() - timedelta(days=1)})" in late.splitlines()[0]
+    assert answers.lookup(["status", "--unit", "jinhua"]) is None
+
+
+def test_committing_rectify_yaml_in_the_past_is_seen(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``chain_since`` the chain is in force from the day rectify.yaml was last
+    committed (else last saved): a commit changes that day without touching any file the
+    answer notes (rectify.yaml, the ledgers, the presence of .git), and steps taken since
+    then now break the chain. A fresh run fails with the problems; the answer must not be
+    replayed. (The ledger cache, rectify/files/cache.py, keeps the same stale problems.)"""
+    import subprocess
+
+    people = {"GIT_AUTHOR_NAME": "王某", "GIT_AUTHOR_EMAIL": "w@example.org",
+              "GIT_COMMITTER_NAME": "王某", "GIT_COMMITTER_EMAIL": "w@example.org"}  # fmt: skip
+
+    def git(*args: str, **extra: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, env={**os.environ, **people, **extra}, check=True,
+                       capture_output=True)  # fmt: skip
+
+    git("init", "-q")
+    git("add", "ledgers")
+    git("commit", "-qm", "ledgers")
+    settings = tmp_path / "rectify.yaml"
+    settings.write_text("chain: [单位主要负责人, 巡察办]\n", encoding="utf-8")
+    saved = 1_641_000_000  # 2022-01-01 09:20 in Shanghai: no step of the shipped ledgers is held to the chain
+    os.utime(settings, (saved, saved))
+    code, first, err = _main(monkeypatch, capsys, "status")
+    assert (code, err) == (0, "") and STATUS_TOTAL in first
+    assert answers.lookup(["status"]) == first
+    git("add", "rectify.yaml")
+    git("commit", "-qm", "chain", GIT_COMMITTER_DATE="2021-01-01T12:00:00+08:00")
+    code, _, err = _main(monkeypatch, capsys, "--no-cache", "status")
+    assert code == 1 and "approval chain has 2 levels" in err  # what a fresh run says now
+    assert answers.lookup(["status"]) is None
