@@ -325,10 +325,24 @@ def test_figures_made_for_yesterday_are_not_kept_for_today(
 
     from rectify.files import clock
 
+    import time
+    import types
+
     monkeypatch.delenv("RECTIFY_TODAY")
     real = clock.today
-    with monkeypatch.context() as patch:  # the day was read before midnight; the answer is kept after it
-        patch.setattr(clock, "today", lambda time_zone=clock.DEFAULT_TIME_ZONE: real(time_zone) - timedelta(days=1))
+    start, _ = clock.today_lasts()
+    midnight = {"passed": False}
+
+    def before_midnight(time_zone: str = clock.DEFAULT_TIME_ZONE) -> Any:
+        midnight["passed"] = True  # the run has read its day, yesterday's; midnight passes now
+        return real(time_zone) - timedelta(days=1)
+
+    def now_ns() -> int:
+        return time.time_ns() if midnight["passed"] else start - 100_000_000
+
+    with monkeypatch.context() as patch:
+        patch.setattr(clock, "today", before_midnight)
+        patch.setattr(answers, "time", types.SimpleNamespace(time_ns=now_ns))
         code, late, _ = _main(monkeypatch, capsys, "status", "--unit", "jinhua")
     assert code == 0 and f"(as of {real() - timedelta(days=1)})" in late.splitlines()[0]
     assert answers.lookup(["status", "--unit", "jinhua"]) is None
