@@ -228,8 +228,13 @@ def begin(argv: list[str]) -> None:
     for a command listed in :data:`COMMANDS`); the key is taken now."""
     if argv and enabled(argv) and COMMANDS.intersection(argv):
         _state.clear()
-        _state["key"] = _key(argv)
+        try:
+            key = _key(argv)
+        except OSError:  # a working folder that is gone, say: this run keeps nothing
+            return
+        _state["key"] = key
         _state["inputs"] = {}
+        _state["begun_ns"] = time.time_ns()
 
 
 def recording() -> bool:
@@ -293,8 +298,11 @@ def keep(text: str, start_ns: int, end_ns: int) -> None:
         return
     key: Any = _state["key"]
     inputs: list[Any] = list(_state["inputs"].values())  # type: ignore[attr-defined]
+    begun_ns = _state.get("begun_ns")
     drop()
     made_ns = time.time_ns()
+    if not start_ns <= (begun_ns if isinstance(begun_ns, int) else made_ns):
+        return  # the run began before the day it would be kept for: its figures may be the day before's
     for _path, seen, digest in inputs:
         if seen and isinstance(seen[0], int) and digest is None and max(seen[3:5]) >= made_ns - RACY_NS:
             return
