@@ -380,3 +380,24 @@ def test_committing_rectify_yaml_in_the_past_is_seen(
     code, _, err = _main(monkeypatch, capsys, "--no-cache", "status")
     assert code == 1 and "approval chain has 2 levels" in err  # what a fresh run says now
     assert answers.lookup(["status"]) is None
+
+
+def test_status_with_its_output_closed_twice_ends_quietly(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rectify status >&-`` (Python's stdout is None): the CLI writes to nowhere and
+    exits 0; run again, its answer (kept with no stdout) is replayed to nowhere too, not
+    an AttributeError traceback and exit 1."""
+    codes = []
+    for _ in range(2):
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", None)
+            patch.setattr(sys, "argv", ["rectify", "status"])
+            try:
+                entry.main()
+                codes.append(0)
+            except SystemExit as exc:
+                codes.append(int(exc.code or 0))
+            finally:
+                answers.drop()
+    assert codes == [0, 0]
