@@ -401,3 +401,24 @@ def test_status_with_its_output_closed_twice_ends_quietly(
             finally:
                 answers.drop()
     assert codes == [0, 0]
+
+
+def test_the_racy_window_runs_from_the_read_not_from_the_end_of_a_long_run(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger written a moment before it was read may be written again in the same tick
+    of the file system's clock (same size, same identity, other bytes): that is why a file
+    changed within RACY_NS is trusted only by its digest. The window must be measured from
+    the read: a province's cold status reads its first ledger seconds before it ends, and
+    measured from the end the just-written ledger is trusted by its identity alone."""
+    monkeypatch.setattr(answers, "RACY_NS", 2_000_000_000)
+    jinhua = here / "jinhua.yaml"  # copied a moment ago: written just before this run reads it
+    answers.begin(["status"])
+    key = answers._state["key"]
+    answers._state["inputs"] = {str(jinhua): (str(jinhua), answers.identity(jinhua.stat()), "0" * 64)}
+    later = answers.time.time_ns() + 3_000_000_000  # the run ends 3 s after it read jinhua.yaml
+    with monkeypatch.context() as patch:
+        patch.setattr(answers, "time", __import__("types").SimpleNamespace(time_ns=lambda: later))
+        answers.keep("figures of other bytes\n", 0, 2**63 - 1)
+    assert answers._key(["status"]) == key
+    assert answers.lookup(["status"]) is None  # same identity, but not the bytes used: only the digest may tell
