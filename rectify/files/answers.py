@@ -300,8 +300,10 @@ def keep(text: str, start_ns: int, end_ns: int) -> None:
     inputs: list[Any] = list(_state["inputs"].values())  # type: ignore[attr-defined]
     begun_ns = _state.get("begun_ns")
     drop()
-    made_ns = time.time_ns()
-    if not start_ns <= (begun_ns if isinstance(begun_ns, int) else made_ns):
+    # the racy window runs from before the first read (the start of the run), not from now:
+    # a long run reads its first ledger seconds before it ends
+    made_ns = begun_ns if isinstance(begun_ns, int) else time.time_ns()
+    if not start_ns <= made_ns:
         return  # the run began before the day it would be kept for: its figures may be the day before's
     for _path, seen, digest in inputs:
         if seen and isinstance(seen[0], int) and digest is None and max(seen[3:5]) >= made_ns - RACY_NS:
