@@ -422,3 +422,33 @@ def test_the_racy_window_runs_from_the_read_not_from_the_end_of_a_long_run(
         answers.keep("figures of other bytes\n", 0, 2**63 - 1)
     assert answers._key(["status"]) == key
     assert answers.lookup(["status"]) is None  # same identity, but not the bytes used: only the digest may tell
+
+
+def test_a_ledger_folder_link_pointed_elsewhere_is_seen(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ledgers are reached through a link (``current -> 2021/ledgers``) and the link
+    is pointed at another office's folder whose ledgers are links to the same files (a
+    view of the same units) under another rectify.yaml: the files read have the same
+    names and identities, but the settings in force are the other folder's. The answer
+    notes the settings above the old folder only, and replays its English table."""
+    if os.name != "posix":
+        pytest.skip("symbolic links")
+    first, second = tmp_path / "2021", tmp_path / "view"
+    first.mkdir()
+    shutil.move(here, first / "ledgers")
+    (first / "rectify.yaml").write_text("lang: en\n", encoding="utf-8")
+    (second / "ledgers").mkdir(parents=True)
+    (second / "rectify.yaml").write_text("lang: zh\n", encoding="utf-8")
+    for ledger in (first / "ledgers").glob("*.yaml"):
+        (second / "ledgers" / ledger.name).symlink_to(ledger)
+    current = tmp_path / "current"
+    current.symlink_to(first / "ledgers")
+    monkeypatch.setenv("RECTIFY_LEDGERS", str(current))
+    code, english, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and english.splitlines()[-1].startswith("Total")
+    current.unlink()
+    current.symlink_to(second / "ledgers")
+    code, chinese, _ = _main(monkeypatch, capsys, "--no-cache", "status")
+    assert code == 0 and chinese.splitlines()[-1].startswith("合计")  # what a fresh run says now
+    assert answers.lookup(["status"]) is None
