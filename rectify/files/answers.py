@@ -269,8 +269,11 @@ def note_stat(path: str, presence: bool = False) -> None:
 
 
 def _names(folder: str) -> tuple[str, ...]:
-    """``("names", ...)``: the entries of ``folder`` that are not hidden, sorted."""
-    return ("names", *sorted(name for name in os.listdir(folder) if not name.startswith(".")))
+    """``("names", real path, ...)``: where ``folder`` leads (a link pointed elsewhere
+    changes the settings in force, found from there) and its entries that are not hidden,
+    sorted."""
+    entries = sorted(name for name in os.listdir(folder) if not name.startswith("."))
+    return ("names", os.path.realpath(folder), *entries)
 
 
 def note_names(folder: str) -> None:
