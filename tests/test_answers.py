@@ -452,3 +452,22 @@ def test_a_ledger_folder_link_pointed_elsewhere_is_seen(
     code, chinese, _ = _main(monkeypatch, capsys, "--no-cache", "status")
     assert code == 0 and chinese.splitlines()[-1].startswith("合计")  # what a fresh run says now
     assert answers.lookup(["status"]) is None
+
+
+def test_the_systems_display_language_is_part_of_the_answer(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no locale variable (the usual Windows desktop), the language comes from the
+    operating system (GetUserDefaultUILanguage, rectify.i18n.system_lang), which is not
+    in the environment: switching Windows to Chinese must not replay the English table."""
+    from rectify import i18n
+
+    for name in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(i18n, "system_lang", lambda: "en")
+    code, english, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and english.splitlines()[-1].startswith("Total")
+    monkeypatch.setattr(i18n, "system_lang", lambda: "zh")
+    code, chinese, _ = _main(monkeypatch, capsys, "--no-cache", "status")
+    assert code == 0 and chinese.splitlines()[-1].startswith("合计")  # what a fresh run says now
+    assert answers.lookup(["status"]) is None
