@@ -471,3 +471,17 @@ def test_the_systems_display_language_is_part_of_the_answer(
     code, chinese, _ = _main(monkeypatch, capsys, "--no-cache", "status")
     assert code == 0 and chinese.splitlines()[-1].startswith("合计")  # what a fresh run says now
     assert answers.lookup(["status"]) is None
+
+
+def test_an_answer_does_not_keep_the_environments_secrets(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The environment is part of what an answer depends on, but it holds tokens and
+    passwords (a CI's, a proxy's): the answer file must keep what tells it apart (a
+    digest), not the values, or every secret in the environment of a status run lands in
+    plain text in the cache folder (synced, backed up, copied with the profile)."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://wang:s3cret-pass@proxy.example.org:8080")
+    code, out, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and answers.lookup(["status"]) == out
+    [kept] = _answer_files(tmp_path)
+    assert b"s3cret-pass" not in kept.read_bytes()
