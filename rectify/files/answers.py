@@ -43,7 +43,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing takes ~8 ms to import: this module runs before anything else
     from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 """The layout of an answer file; raise it when what is stored changes."""
 
 MAGIC = b"rectify-answer\n"
@@ -146,6 +146,14 @@ def _key(argv: list[str]) -> tuple[Any, ...]:
     )
 
 
+def _digest(key: tuple[Any, ...]) -> str:
+    """What an answer keeps of its key: a digest, not the environment's values (tokens,
+    passwords) in plain text."""
+    import hashlib
+
+    return hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _file_name(key: tuple[Any, ...]) -> str:
     """The answer file of a command line, folder and environment (the whole key is
     stored inside and compared; the name only spreads them)."""
@@ -187,7 +195,7 @@ def lookup(argv: list[str]) -> str | None:
         if data[:head] != MAGIC or zlib.crc32(data[head + 4 :]).to_bytes(4, "big") != data[head : head + 4]:
             return None
         stored_key, made_ns, start_ns, end_ns, inputs, text = marshal.loads(data[head + 4 :])
-        if stored_key != key or not start_ns <= time.time_ns() < end_ns:
+        if stored_key != _digest(key) or not start_ns <= time.time_ns() < end_ns:
             return None
         if not all(_same(item, made_ns) for item in inputs):
             return None
@@ -314,7 +322,7 @@ def keep(text: str, start_ns: int, end_ns: int) -> None:
     folder = home()
     if folder is None:
         return
-    body = marshal.dumps((key, made_ns, start_ns, end_ns, inputs, text))
+    body = marshal.dumps((_digest(key), made_ns, start_ns, end_ns, inputs, text))
     target = os.path.join(folder, _file_name(key))
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
