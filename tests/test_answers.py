@@ -485,3 +485,22 @@ def test_an_answer_does_not_keep_the_environments_secrets(
     assert code == 0 and answers.lookup(["status"]) == out
     [kept] = _answer_files(tmp_path)
     assert b"s3cret-pass" not in kept.read_bytes()
+
+
+def test_a_forced_colour_table_through_a_pipe_follows_the_terminals_width(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``FORCE_COLOR=1 rectify status --wide | less -R`` (colour kept through a pager):
+    stdout is a pipe, yet rich draws the terminal's table, as wide as the terminal on
+    stdin or stderr, dropping columns when it is narrow. The answer keeps the terminal
+    size only when stdout is one: after the window is made narrower, the wide table of
+    before is replayed."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("COLUMNS")
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=1: os.terminal_size((220, 50)))
+    code, wide, _ = _main(monkeypatch, capsys, "status", "--wide")
+    assert code == 0 and answers.lookup(["status", "--wide"]) == wide
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=1: os.terminal_size((70, 50)))
+    code, narrow, _ = _main(monkeypatch, capsys, "--no-cache", "status", "--wide")
+    assert code == 0 and narrow != wide  # what a fresh run draws now
+    assert answers.lookup(["status", "--wide"]) is None
