@@ -126,12 +126,13 @@ def _key(argv: list[str]) -> tuple[Any, ...]:
             streams.append(bool(stream is not None and stream.isatty()))
         except (OSError, ValueError):
             streams.append(False)
-    size = None
-    if streams[1]:
+    sizes = []  # rich takes the window's size from stdin, stdout or stderr, even for a pipe (FORCE_COLOR)
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
         try:
-            size = tuple(os.get_terminal_size(sys.stdout.fileno()))
-        except (OSError, ValueError):
-            size = None
+            sizes.append(tuple(os.get_terminal_size(stream.fileno())) if stream is not None else None)
+        except (AttributeError, OSError, ValueError):
+            sizes.append(None)
+    size = tuple(sizes)
     return (
         FORMAT,
         tuple(argv),
