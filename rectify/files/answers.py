@@ -126,11 +126,11 @@ def _key(argv: list[str]) -> tuple[Any, ...]:
             streams.append(bool(stream is not None and stream.isatty()))
         except (OSError, ValueError):
             streams.append(False)
-    sizes = []  # rich takes the window's size from stdin, stdout or stderr, even for a pipe (FORCE_COLOR)
-    for stream in (sys.stdin, sys.stdout, sys.stderr):
+    sizes = []  # rich takes the window's size from descriptors 0, 1 or 2, even for a pipe (FORCE_COLOR)
+    for descriptor in (0, 1, 2):
         try:
-            sizes.append(tuple(os.get_terminal_size(stream.fileno())) if stream is not None else None)
-        except (AttributeError, OSError, ValueError):
+            sizes.append(tuple(os.get_terminal_size(descriptor)))
+        except (OSError, ValueError):
             sizes.append(None)
     size = tuple(sizes)
     return (
