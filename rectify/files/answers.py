@@ -11,8 +11,9 @@ searched for ``ledgers/``, ``rectify.yaml`` and ``.git``, and ``rectify.yaml`` i
 back only when every one of them is the same now. Files are compared by identity (device,
 inode, size, mtime_ns, ctime_ns: any write changes the ctime), taken *before* the command
 read them, with git's racy rule as the ledger cache applies it (:mod:`rectify.files.cache`):
-a file changed within :data:`RACY_NS` of the answer being kept is trusted only when its
-sha256 is the one of the bytes the command used (a ledger), and never otherwise.
+a file changed within :data:`RACY_NS` of the command starting (before it read anything) is
+trusted only when its sha256 is the one of the bytes the command used (a ledger), and
+never otherwise.
 
 Only a command that succeeded and said nothing besides its output is kept (no note, no
 warning, no problem). Commands that change ledgers keep nothing and are never answered
@@ -48,8 +49,8 @@ FORMAT = 2
 
 MAGIC = b"rectify-answer\n"
 RACY_NS = 2_000_000_000
-"""As :data:`rectify.files.cache.RACY_NS`: a file changed within 2 s of the answer being
-kept is not trusted by its identity alone."""
+"""As :data:`rectify.files.cache.RACY_NS`: a file changed within 2 s of the command
+starting is not trusted by its identity alone."""
 KEEP = 64
 """At most this many answer files are kept; writing one more removes the oldest."""
 OFF = frozenset({"off", "0", "no", "false"})
