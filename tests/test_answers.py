@@ -321,12 +321,11 @@ def test_figures_made_for_yesterday_are_not_kept_for_today(
     yesterday's figures (overdue counts, the "as of" date); it ends after midnight, and the
     window of the answer it keeps must not be today's, or today's status replays
     yesterday's figures all day."""
+    import time
+    import types
     from datetime import timedelta
 
     from rectify.files import clock
-
-    import time
-    import types
 
     monkeypatch.delenv("RECTIFY_TODAY")
     real = clock.today

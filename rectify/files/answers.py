@@ -127,7 +127,8 @@ def _key(argv: list[str]) -> tuple[Any, ...]:
             streams.append(bool(stream is not None and stream.isatty()))
         except (OSError, ValueError):
             streams.append(False)
-    sizes = []  # rich takes the window's size from descriptors 0, 1 or 2, even for a pipe (FORCE_COLOR)
+    # rich takes the window's size from descriptors 0, 1 or 2, even for a pipe (FORCE_COLOR)
+    sizes: list[tuple[int, ...] | None] = []
     for descriptor in (0, 1, 2):
         try:
             sizes.append(tuple(os.get_terminal_size(descriptor)))
