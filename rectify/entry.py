@@ -49,6 +49,8 @@ def replay(text: str) -> None:
     a Windows console set to show its colours; a closed pipe ends quietly."""
     from rectify.present import console
 
+    if sys.stdout is None:  # started with stdout closed (`rectify status >&-`): as the CLI, output goes nowhere
+        return
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # a console that cannot show a character gets a replacement, as in the CLI
         reconfigure(errors="replace")

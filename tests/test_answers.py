@@ -296,3 +296,210 @@ def test_the_user_cache_folder_follows_the_platform(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert answers.home() == str(tmp_path / ".cache" / "rectify" / "answers")
+
+
+# ---------------------------------------------------------------- found by a hostile review
+
+
+def test_a_working_folder_that_is_gone_does_not_break_status(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``cd`` into a folder another shell then removes: the command runs as with answers off
+    (RECTIFY_LEDGERS names the ledgers absolutely) instead of a traceback from the key."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    code, out, err = _main(monkeypatch, capsys, "status")
+    assert code == 0 and STATUS_TOTAL in out, err
+
+
+def test_figures_made_for_yesterday_are_not_kept_for_today(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A status started a moment before midnight (in the ledgers' time zone) computes
+    yesterday's figures (overdue counts, the "as of" date); it ends after midnight, and the
+    window of the answer it keeps must not be today's, or today's status replays
+    yesterday's figures all day."""
+    import time
+    import types
+    from datetime import timedelta
+
+    from rectify.files import clock
+
+    monkeypatch.delenv("RECTIFY_TODAY")
+    real = clock.today
+    start, _ = clock.today_lasts()
+    midnight = {"passed": False}
+
+    def before_midnight(time_zone: str = clock.DEFAULT_TIME_ZONE) -> Any:
+        midnight["passed"] = True  # the run has read its day, yesterday's; midnight passes now
+        return real(time_zone) - timedelta(days=1)
+
+    def now_ns() -> int:
+        return time.time_ns() if midnight["passed"] else start - 100_000_000
+
+    with monkeypatch.context() as patch:
+        patch.setattr(clock, "today", before_midnight)
+        patch.setattr(answers, "time", types.SimpleNamespace(time_ns=now_ns))
+        code, late, _ = _main(monkeypatch, capsys, "status", "--unit", "jinhua")
+    assert code == 0 and f"(as of {real() - timedelta(days=1)})" in late.splitlines()[0]
+    assert answers.lookup(["status", "--unit", "jinhua"]) is None
+
+
+def test_committing_rectify_yaml_in_the_past_is_seen(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``chain_since`` the chain is in force from the day rectify.yaml was last
+    committed (else last saved): a commit changes that day without touching any file the
+    answer notes (rectify.yaml, the ledgers, the presence of .git), and steps taken since
+    then now break the chain. A fresh run fails with the problems; the answer must not be
+    replayed. (The ledger cache, rectify/files/cache.py, keeps the same stale problems.)"""
+    import subprocess
+
+    people = {"GIT_AUTHOR_NAME": "王某", "GIT_AUTHOR_EMAIL": "w@example.org",
+              "GIT_COMMITTER_NAME": "王某", "GIT_COMMITTER_EMAIL": "w@example.org"}  # fmt: skip
+
+    def git(*args: str, **extra: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, env={**os.environ, **people, **extra}, check=True,
+                       capture_output=True)  # fmt: skip
+
+    git("init", "-q")
+    git("add", "ledgers")
+    git("commit", "-qm", "ledgers")
+    settings = tmp_path / "rectify.yaml"
+    settings.write_text("chain: [单位主要负责人, 巡察办]\n", encoding="utf-8")
+    saved = 1_641_000_000  # 2022-01-01 09:20 in Shanghai: no step of the shipped ledgers is held to the chain
+    os.utime(settings, (saved, saved))
+    code, first, err = _main(monkeypatch, capsys, "status")
+    assert (code, err) == (0, "") and STATUS_TOTAL in first
+    assert answers.lookup(["status"]) == first
+    git("add", "rectify.yaml")
+    git("commit", "-qm", "chain", GIT_COMMITTER_DATE="2021-01-01T12:00:00+08:00")
+    code, _, err = _main(monkeypatch, capsys, "--no-cache", "status")
+    assert code == 1 and "approval chain has 2 levels" in err  # what a fresh run says now
+    assert answers.lookup(["status"]) is None
+
+
+def test_status_with_its_output_closed_twice_ends_quietly(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rectify status >&-`` (Python's stdout is None): the CLI writes to nowhere and
+    exits 0; run again, its answer (kept with no stdout) is replayed to nowhere too, not
+    an AttributeError traceback and exit 1."""
+    codes = []
+    for _ in range(2):
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", None)
+            patch.setattr(sys, "argv", ["rectify", "status"])
+            try:
+                entry.main()
+                codes.append(0)
+            except SystemExit as exc:
+                codes.append(int(exc.code or 0))
+            finally:
+                answers.drop()
+    assert codes == [0, 0]
+
+
+def test_the_racy_window_runs_from_the_read_not_from_the_end_of_a_long_run(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger written a moment before it was read may be written again in the same tick
+    of the file system's clock (same size, same identity, other bytes): that is why a file
+    changed within RACY_NS is trusted only by its digest. The window must be measured from
+    the read: a province's cold status reads its first ledger seconds before it ends, and
+    measured from the end the just-written ledger is trusted by its identity alone."""
+    monkeypatch.setattr(answers, "RACY_NS", 2_000_000_000)
+    jinhua = here / "jinhua.yaml"  # copied a moment ago: written just before this run reads it
+    answers.begin(["status"])
+    key = answers._state["key"]
+    answers._state["inputs"] = {str(jinhua): (str(jinhua), answers.identity(jinhua.stat()), "0" * 64)}
+    later = answers.time.time_ns() + 3_000_000_000  # the run ends 3 s after it read jinhua.yaml
+    with monkeypatch.context() as patch:
+        patch.setattr(answers, "time", __import__("types").SimpleNamespace(time_ns=lambda: later))
+        answers.keep("figures of other bytes\n", 0, 2**63 - 1)
+    assert answers._key(["status"]) == key
+    assert answers.lookup(["status"]) is None  # same identity, but not the bytes used: only the digest may tell
+
+
+def test_a_ledger_folder_link_pointed_elsewhere_is_seen(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ledgers are reached through a link (``current -> 2021/ledgers``) and the link
+    is pointed at another office's folder whose ledgers are links to the same files (a
+    view of the same units) under another rectify.yaml: the files read have the same
+    names and identities, but the settings in force are the other folder's. The answer
+    notes the settings above the old folder only, and replays its English table."""
+    if os.name != "posix":
+        pytest.skip("symbolic links")
+    first, second = tmp_path / "2021", tmp_path / "view"
+    first.mkdir()
+    shutil.move(here, first / "ledgers")
+    (first / "rectify.yaml").write_text("lang: en\n", encoding="utf-8")
+    (second / "ledgers").mkdir(parents=True)
+    (second / "rectify.yaml").write_text("lang: zh\n", encoding="utf-8")
+    for ledger in (first / "ledgers").glob("*.yaml"):
+        (second / "ledgers" / ledger.name).symlink_to(ledger)
+    current = tmp_path / "current"
+    current.symlink_to(first / "ledgers")
+    monkeypatch.setenv("RECTIFY_LEDGERS", str(current))
+    code, english, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and english.splitlines()[-1].startswith("Total")
+    current.unlink()
+    current.symlink_to(second / "ledgers")
+    code, chinese, _ = _main(monkeypatch, capsys, "--no-cache", "status")
+    assert code == 0 and chinese.splitlines()[-1].startswith("合计")  # what a fresh run says now
+    assert answers.lookup(["status"]) is None
+
+
+def test_the_systems_display_language_is_part_of_the_answer(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no locale variable (the usual Windows desktop), the language comes from the
+    operating system (GetUserDefaultUILanguage, rectify.i18n.system_lang), which is not
+    in the environment: switching Windows to Chinese must not replay the English table."""
+    from rectify import i18n
+
+    for name in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(i18n, "system_lang", lambda: "en")
+    code, english, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and english.splitlines()[-1].startswith("Total")
+    monkeypatch.setattr(i18n, "system_lang", lambda: "zh")
+    code, chinese, _ = _main(monkeypatch, capsys, "--no-cache", "status")
+    assert code == 0 and chinese.splitlines()[-1].startswith("合计")  # what a fresh run says now
+    assert answers.lookup(["status"]) is None
+
+
+def test_an_answer_does_not_keep_the_environments_secrets(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The environment is part of what an answer depends on, but it holds tokens and
+    passwords (a CI's, a proxy's): the answer file must keep what tells it apart (a
+    digest), not the values, or every secret in the environment of a status run lands in
+    plain text in the cache folder (synced, backed up, copied with the profile)."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://wang:s3cret-pass@proxy.example.org:8080")
+    code, out, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and answers.lookup(["status"]) == out
+    [kept] = _answer_files(tmp_path)
+    assert b"s3cret-pass" not in kept.read_bytes()
+
+
+def test_a_forced_colour_table_through_a_pipe_follows_the_terminals_width(
+    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``FORCE_COLOR=1 rectify status --wide | less -R`` (colour kept through a pager):
+    stdout is a pipe, yet rich draws the terminal's table, as wide as the terminal on
+    stdin or stderr, dropping columns when it is narrow. The answer keeps the terminal
+    size only when stdout is one: after the window is made narrower, the wide table of
+    before is replayed."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("COLUMNS")
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=1: os.terminal_size((220, 50)))
+    code, wide, _ = _main(monkeypatch, capsys, "status", "--wide")
+    assert code == 0 and answers.lookup(["status", "--wide"]) == wide
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=1: os.terminal_size((70, 50)))
+    code, narrow, _ = _main(monkeypatch, capsys, "--no-cache", "status", "--wide")
+    assert code == 0 and narrow != wide  # what a fresh run draws now
+    assert answers.lookup(["status", "--wide"]) is None

@@ -11,8 +11,9 @@ searched for ``ledgers/``, ``rectify.yaml`` and ``.git``, and ``rectify.yaml`` i
 back only when every one of them is the same now. Files are compared by identity (device,
 inode, size, mtime_ns, ctime_ns: any write changes the ctime), taken *before* the command
 read them, with git's racy rule as the ledger cache applies it (:mod:`rectify.files.cache`):
-a file changed within :data:`RACY_NS` of the answer being kept is trusted only when its
-sha256 is the one of the bytes the command used (a ledger), and never otherwise.
+a file changed within :data:`RACY_NS` of the command starting (before it read anything) is
+trusted only when its sha256 is the one of the bytes the command used (a ledger), and
+never otherwise.
 
 Only a command that succeeded and said nothing besides its output is kept (no note, no
 warning, no problem). Commands that change ledgers keep nothing and are never answered
@@ -43,13 +44,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing takes ~8 ms to import: this module runs before anything else
     from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 """The layout of an answer file; raise it when what is stored changes."""
 
 MAGIC = b"rectify-answer\n"
 RACY_NS = 2_000_000_000
-"""As :data:`rectify.files.cache.RACY_NS`: a file changed within 2 s of the answer being
-kept is not trusted by its identity alone."""
+"""As :data:`rectify.files.cache.RACY_NS`: a file changed within 2 s of the command
+starting is not trusted by its identity alone."""
 KEEP = 64
 """At most this many answer files are kept; writing one more removes the oldest."""
 OFF = frozenset({"off", "0", "no", "false"})
@@ -126,12 +127,14 @@ def _key(argv: list[str]) -> tuple[Any, ...]:
             streams.append(bool(stream is not None and stream.isatty()))
         except (OSError, ValueError):
             streams.append(False)
-    size = None
-    if streams[1]:
+    # rich takes the window's size from descriptors 0, 1 or 2, even for a pipe (FORCE_COLOR)
+    sizes: list[tuple[int, ...] | None] = []
+    for descriptor in (0, 1, 2):
         try:
-            size = tuple(os.get_terminal_size(sys.stdout.fileno()))
+            sizes.append(tuple(os.get_terminal_size(descriptor)))
         except (OSError, ValueError):
-            size = None
+            sizes.append(None)
+    size = tuple(sizes)
     return (
         FORMAT,
         tuple(argv),
@@ -144,6 +147,14 @@ def _key(argv: list[str]) -> tuple[Any, ...]:
         getattr(sys.stdout, "encoding", None),
         code_stamp(),
     )
+
+
+def _digest(key: tuple[Any, ...]) -> str:
+    """What an answer keeps of its key: a digest, not the environment's values (tokens,
+    passwords) in plain text."""
+    import hashlib
+
+    return hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _file_name(key: tuple[Any, ...]) -> str:
@@ -187,7 +198,7 @@ def lookup(argv: list[str]) -> str | None:
         if data[:head] != MAGIC or zlib.crc32(data[head + 4 :]).to_bytes(4, "big") != data[head : head + 4]:
             return None
         stored_key, made_ns, start_ns, end_ns, inputs, text = marshal.loads(data[head + 4 :])
-        if stored_key != key or not start_ns <= time.time_ns() < end_ns:
+        if stored_key != _digest(key) or not start_ns <= time.time_ns() < end_ns:
             return None
         if not all(_same(item, made_ns) for item in inputs):
             return None
@@ -228,8 +239,13 @@ def begin(argv: list[str]) -> None:
     for a command listed in :data:`COMMANDS`); the key is taken now."""
     if argv and enabled(argv) and COMMANDS.intersection(argv):
         _state.clear()
-        _state["key"] = _key(argv)
+        try:
+            key = _key(argv)
+        except OSError:  # a working folder that is gone, say: this run keeps nothing
+            return
+        _state["key"] = key
         _state["inputs"] = {}
+        _state["begun_ns"] = time.time_ns()
 
 
 def recording() -> bool:
@@ -264,8 +280,11 @@ def note_stat(path: str, presence: bool = False) -> None:
 
 
 def _names(folder: str) -> tuple[str, ...]:
-    """``("names", ...)``: the entries of ``folder`` that are not hidden, sorted."""
-    return ("names", *sorted(name for name in os.listdir(folder) if not name.startswith(".")))
+    """``("names", real path, ...)``: where ``folder`` leads (a link pointed elsewhere
+    changes the settings in force, found from there) and its entries that are not hidden,
+    sorted."""
+    entries = sorted(name for name in os.listdir(folder) if not name.startswith("."))
+    return ("names", os.path.realpath(folder), *entries)
 
 
 def note_names(folder: str) -> None:
@@ -293,15 +312,20 @@ def keep(text: str, start_ns: int, end_ns: int) -> None:
         return
     key: Any = _state["key"]
     inputs: list[Any] = list(_state["inputs"].values())  # type: ignore[attr-defined]
+    begun_ns = _state.get("begun_ns")
     drop()
-    made_ns = time.time_ns()
+    # the racy window runs from before the first read (the start of the run), not from now:
+    # a long run reads its first ledger seconds before it ends
+    made_ns = begun_ns if isinstance(begun_ns, int) else time.time_ns()
+    if not start_ns <= made_ns:
+        return  # the run began before the day it would be kept for: its figures may be the day before's
     for _path, seen, digest in inputs:
         if seen and isinstance(seen[0], int) and digest is None and max(seen[3:5]) >= made_ns - RACY_NS:
             return
     folder = home()
     if folder is None:
         return
-    body = marshal.dumps((key, made_ns, start_ns, end_ns, inputs, text))
+    body = marshal.dumps((_digest(key), made_ns, start_ns, end_ns, inputs, text))
     target = os.path.join(folder, _file_name(key))
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
