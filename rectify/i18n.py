@@ -125,13 +125,19 @@ def choose(flag: str | None = None, configured: str | None = None) -> str:
 
 def default_lang() -> str:
     """The language of the user's environment: the locale variables (``LC_ALL``,
-    ``LC_MESSAGES``, ``LANG``, then ``LANGUAGE``), else the operating system's UI language
-    (:func:`system_lang`), else ``en``. ``zh`` for any Chinese locale."""
+    ``LC_MESSAGES``, ``LANG``, then ``LANGUAGE``: :func:`env_lang`), else the operating
+    system's UI language (:func:`system_lang`), else ``en``. ``zh`` for any Chinese locale."""
+    return env_lang() or system_lang() or "en"
+
+
+def env_lang() -> str | None:
+    """The language the locale variables name (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, then
+    ``LANGUAGE``; ``C`` and ``POSIX`` name none): ``zh``, ``en`` or None."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(name)
         if value and value not in ("C", "POSIX", "C.UTF-8"):
             return "zh" if value.lower().startswith("zh") else "en"
-    return system_lang() or "en"
+    return None
 
 
 def system_lang() -> str | None:

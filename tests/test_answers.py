@@ -373,12 +373,17 @@ def test_committing_rectify_yaml_in_the_past_is_seen(
     os.utime(settings, (saved, saved))
     code, first, err = _main(monkeypatch, capsys, "status")
     assert (code, err) == (0, "") and STATUS_TOTAL in first
-    assert answers.lookup(["status"]) == first
+    assert answers.lookup(["status"]) is None  # the chain's day hangs on git's history: nothing kept
     git("add", "rectify.yaml")
     git("commit", "-qm", "chain", GIT_COMMITTER_DATE="2021-01-01T12:00:00+08:00")
     code, _, err = _main(monkeypatch, capsys, "--no-cache", "status")
     assert code == 1 and "approval chain has 2 levels" in err  # what a fresh run says now
     assert answers.lookup(["status"]) is None
+    code, _, err = _main(monkeypatch, capsys, "status")  # through the ledger cache: the same, not its old problems
+    assert code == 1 and "approval chain has 2 levels" in err
+    settings.write_text("chain: [单位主要负责人, 巡察办]\nchain_since: 2022-01-01\n", encoding="utf-8")
+    code, kept, _ = _main(monkeypatch, capsys, "status")  # a day written down: answers again
+    assert code == 0 and answers.lookup(["status"]) == kept
 
 
 def test_status_with_its_output_closed_twice_ends_quietly(
@@ -463,13 +468,17 @@ def test_the_systems_display_language_is_part_of_the_answer(
 
     for name in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")  # elsewhere the system's locale comes from those variables
     monkeypatch.setattr(i18n, "system_lang", lambda: "en")
     code, english, _ = _main(monkeypatch, capsys, "status")
     assert code == 0 and english.splitlines()[-1].startswith("Total")
     monkeypatch.setattr(i18n, "system_lang", lambda: "zh")
     code, chinese, _ = _main(monkeypatch, capsys, "--no-cache", "status")
     assert code == 0 and chinese.splitlines()[-1].startswith("合计")  # what a fresh run says now
-    assert answers.lookup(["status"]) is None
+    assert answers.lookup(["status"]) is None  # none was kept: the display language decided
+    (here.parent / "rectify.yaml").write_text("lang: zh\n", encoding="utf-8")  # the office's setting decides
+    code, kept, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and answers.lookup(["status"]) == kept
 
 
 def test_an_answer_does_not_keep_the_environments_secrets(
@@ -503,3 +512,29 @@ def test_a_forced_colour_table_through_a_pipe_follows_the_terminals_width(
     code, narrow, _ = _main(monkeypatch, capsys, "--no-cache", "status", "--wide")
     assert code == 0 and narrow != wide  # what a fresh run draws now
     assert answers.lookup(["status", "--wide"]) is None
+
+
+def test_a_library_upgraded_means_a_fresh_run(here: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:  # fmt: skip
+    """rich and tabulate draw the table: `pip install -U` changes the site-packages folder
+    (a new *.dist-info), and the answer drawn by the old versions is not replayed."""
+    site = tmp_path / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    _main(monkeypatch, capsys, "status")
+    assert answers.lookup(["status"]) is not None
+    (site / "rich-99.0.dist-info").mkdir()
+    assert answers.lookup(["status"]) is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="links need privileges on Windows")
+def test_answers_are_never_written_through_a_linked_folder(
+    here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o700)
+    (tmp_path / "user-cache" / "rectify").mkdir(parents=True)
+    (tmp_path / "user-cache" / "rectify" / "answers").symlink_to(target)
+    code, _, _ = _main(monkeypatch, capsys, "status")
+    assert code == 0 and list(target.iterdir()) == []
+    assert answers.lookup(["status"]) is None

@@ -4,6 +4,7 @@ the ledgers, check and verify, a finding, its log, evidence files."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -35,7 +36,7 @@ from rectify.files.ledgerfile import (
 )
 from rectify.files.paths import display as display
 from rectify.files.paths import find_ledgers_dir, ledger_path, ledger_paths, repository_root, what_is
-from rectify.i18n import _, listed
+from rectify.i18n import _, env_lang, listed
 
 if TYPE_CHECKING:
     from rectify.files import gitops
@@ -115,6 +116,8 @@ class LedgersBase:
     def keep_answer(self, text: str) -> None:
         """Keep ``text``, all that a read-only command printed, as this run's answer
         (:mod:`rectify.files.answers`), good for the rest of today in the ledgers' time zone."""
+        if sys.platform == "win32" and self.config.lang is None and env_lang() is None:
+            answers.drop()  # the language may be Windows' display language, which no answer notes
         if answers.recording():
             start, end = clock.today_lasts(self.config.time_zone)
             answers.keep(text, start, end)

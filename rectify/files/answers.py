@@ -101,8 +101,9 @@ def identity(info: os.stat_result) -> Identity:
 
 def code_stamp() -> tuple[int, int, int]:
     """What changes when rectify's own files change (an upgrade, an edit of an editable
-    install): (number of files, total size, latest mtime or ctime in ns) of the package's
-    modules and message catalogs."""
+    install) or the libraries it draws with do (rich, tabulate, wcwidth: a change to the
+    site-packages folders): (number of files, total size, latest mtime or ctime in ns) of
+    the package's modules and message catalogs and of those folders."""
     count = size = latest = 0
     folders = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
     while folders:
@@ -116,6 +117,13 @@ def code_stamp() -> tuple[int, int, int]:
                     count += 1
                     size += info.st_size
                     latest = max(latest, info.st_mtime_ns, info.st_ctime_ns)
+    for place in sys.path:  # an installed library upgraded or removed (pip renames its *.dist-info)
+        if place.endswith("site-packages"):
+            try:
+                info = os.stat(place)
+            except OSError:
+                continue
+            latest = max(latest, info.st_mtime_ns, info.st_ctime_ns)
     return count, size, latest
 
 
@@ -165,6 +173,16 @@ def _file_name(key: tuple[Any, ...]) -> str:
     return f"{zlib.crc32(head):08x}-{zlib.adler32(head):08x}.answer"
 
 
+def _place(folder: str) -> bool:
+    """True when ``folder`` is a real folder (not a link: answers are never written through
+    one into another folder) that is the user's and no one else may write to."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and _owned(info)
+
+
 def _owned(info: os.stat_result) -> bool:
     """True when a file or folder is the user's and no one else may write to it (always
     True where files have no owner, as on Windows)."""
@@ -188,7 +206,7 @@ def lookup(argv: list[str]) -> str | None:
         path = os.path.join(folder, _file_name(key))
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
         try:
-            if not _owned(os.fstat(fd)) or not _owned(os.stat(folder)):
+            if not _owned(os.fstat(fd)) or not _place(folder):
                 return None
             with os.fdopen(fd, "rb", closefd=False) as handle:
                 data = handle.read()
@@ -330,7 +348,7 @@ def keep(text: str, start_ns: int, end_ns: int) -> None:
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        if not _owned(os.stat(folder)):
+        if not _place(folder):
             return
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(temporary, flags, 0o600)
@@ -348,10 +366,14 @@ def keep(text: str, start_ns: int, end_ns: int) -> None:
 
 
 def _prune(folder: str) -> None:
-    """Remove the oldest answer files beyond :data:`KEEP`."""
+    """Remove the oldest answer files beyond :data:`KEEP`, and temporary files a killed
+    run left (older than an hour)."""
     with os.scandir(folder) as entries:
-        found = [(entry.stat().st_mtime_ns, entry.path) for entry in entries if entry.name.endswith(".answer")]
-    for _mtime, path in sorted(found)[: max(0, len(found) - KEEP)]:
+        found = [(entry.stat().st_mtime_ns, entry.path, entry.name) for entry in entries]
+    answers = sorted((mtime, path) for mtime, path, name in found if name.endswith(".answer"))
+    stale = time.time_ns() - 3600 * 10**9
+    leftovers = [path for mtime, path, name in found if name.endswith(".tmp") and mtime < stale]
+    for path in [path for _mtime, path in answers[: max(0, len(answers) - KEEP)]] + leftovers:
         try:
             os.unlink(path)
         except OSError:

@@ -55,7 +55,7 @@ from rectify.domain.model import Ledger
 from rectify.domain.summary import LedgerSummary, summarize
 from rectify.errors import LedgerError, Problem
 from rectify.files import answers, clock, yamlread
-from rectify.files.config import Config
+from rectify.files.config import Config, chain_in_force_since
 from rectify.files.ledgerfile import Loaded, parse_content, read_bytes
 from rectify.files.paths import display
 
@@ -124,10 +124,13 @@ def cache_dir(folder: Path) -> Path:
     return found / GIT_FOLDER / hashlib.sha256(inside.encode("utf-8")).hexdigest()[:16]
 
 
-def settings_key(config: Config) -> bytes:
+def settings_key(config: Config, chain_day: date | None = None) -> bytes:
     """The 32-byte key of an entry: the entry layout, the versions of rectify, pydantic
-    and Python, the settings in force, and the language (an entry keeps its problems' words)."""
-    parts = [str(FORMAT), __version__, pydantic.VERSION, sys.version, config.model_dump_json(), i18n.current()]
+    and Python, the settings in force, the day the approval chain took effect
+    (``chain_day``, :func:`~rectify.files.config.chain_in_force_since`: the rules hold a
+    step to the chain from then) and the language (an entry keeps its problems' words)."""
+    parts = [str(FORMAT), __version__, pydantic.VERSION, sys.version, config.model_dump_json(), i18n.current(),
+             str(chain_day)]  # fmt: skip
     return hashlib.sha256("\0".join(parts).encode("utf-8")).digest()
 
 
@@ -252,6 +255,15 @@ class Cache:
         self.misses = 0
         self._dir: Path | None = None
         self._usable: bool | None = None
+        self._keys: dict[int, tuple[Config, bytes]] = {}
+
+    def _key(self, config: Config) -> bytes:
+        """:func:`settings_key` for ``config``, with the day its chain took effect when the
+        chain has more than one level (else no day matters); worked out once per settings."""
+        if self._keys.get(id(config), (None, b""))[0] is not config:
+            chain_day = chain_in_force_since(self.folder, config) if len(config.chain) > 1 else None
+            self._keys[id(config)] = (config, settings_key(config, chain_day))
+        return self._keys[id(config)][1]
 
     @property
     def directory(self) -> Path:
@@ -277,7 +289,7 @@ class Cache:
         :data:`~rectify.files.ledgerfile.SummaryReader`): from its small :class:`Brief`
         entry when that is trusted (no ledger model is built), else from a read through
         :meth:`read`'s entry, and kept for next time. Raises as :meth:`read` does."""
-        key = settings_key(config)
+        key = self._key(config)
         today = clock.today(config.time_zone)
         try:
             info = os.stat(path)
@@ -311,7 +323,7 @@ class Cache:
     ) -> tuple[Entry | None, tuple[Loaded, list[Problem]] | LedgerError | None]:
         """The entry of ``path``, trusted or made anew, and (when made anew) the plain
         read's result or what it raised; (None, result) when no entry could be made."""
-        key = settings_key(config)
+        key = self._key(config)
         today = clock.today(config.time_zone)
         try:
             info = os.stat(path)

@@ -303,14 +303,16 @@ def chain_in_force_since(folder: Path, config: Config) -> date | None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from rectify.files import gitops
+    from rectify.files import answers, gitops
 
     if config.chain_since is not None:
         return config.chain_since
     path = config_root(folder) / CONFIG_NAME
     if not path.is_file():
         return None
-    committed = gitops.last_commit_day(path)
+    committed = gitops.last_commit_day(path, config.time_zone)
+    if committed is not None or gitops.toplevel(path.parent) is not None:
+        answers.drop()  # the day depends on git's history (a commit moves it), which no answer notes
     if committed is not None:
         return committed
     return datetime.fromtimestamp(os.stat(path).st_mtime, ZoneInfo(config.time_zone)).date()

@@ -115,18 +115,23 @@ def file_history(path: Path) -> list[Commit]:
     return commits
 
 
-def last_commit_day(path: Path) -> date | None:
-    """The day of the last commit that changed ``path``, when it has no uncommitted change
-    (None: outside git, untracked, or changed since)."""
+def last_commit_day(path: Path, time_zone: str) -> date | None:
+    """The day, in ``time_zone`` (the ledgers'), of the last commit that changed ``path``,
+    when it has no uncommitted change (None: outside git, untracked, or changed since). The
+    commit's instant is read, not the committer's calendar day, which is in the
+    committer's own zone (a machine on UTC commits "yesterday" after 16:00)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     root = toplevel(path.parent)
     if root is None or uncommitted(path):
         return None
     name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
     try:
-        out = _git(["log", "-1", "--format=%cs", "--", name], root).decode().strip()
+        out = _git(["log", "-1", "--format=%ct", "--", name], root).decode().strip()
     except GitError:
         return None
-    return date.fromisoformat(out) if out else None
+    return datetime.fromtimestamp(int(out), ZoneInfo(time_zone)).date() if out.isdigit() else None
 
 
 def blob_at(path: Path, sha: str) -> bytes | None:
