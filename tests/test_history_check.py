@@ -691,3 +691,15 @@ def test_a_ledger_deleted_and_not_yet_committed_is_reported(run: Run, repo: Path
             for fid in ("demo-001", "demo-002")
         ),
     )
+
+
+def test_a_hand_edit_not_yet_committed_that_does_not_read_is_reported_once(run: Run, repo: Path) -> None:
+    """A clerk's typo in the working file is one mistake: `check` reports it at its place,
+    not again as "the change not yet committed could not be read" (the trial counted 2)."""
+    ledger = repo / "ledgers" / "demo.yaml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("deadline: 2021-10-31", "deadline: 2021-02-30", 1),
+                      encoding="utf-8")  # fmt: skip
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["ledgers/demo.yaml:14:15: demo-001.deadline: '2021-02-30' is not a real date"]
+    assert result.stderr == "1 problem in ledgers\n"

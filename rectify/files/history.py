@@ -609,7 +609,8 @@ class _Walk:
             reason = self.why_unreadable(after, name)
             if reason:
                 self.instead[after] = olds[0]
-                if label is not None:
+                # the working file's own problems are reported by the read of today's ledgers
+                if label is not None and after not in self.reader.extra:
                     message = _(
                         "{commit}: the ledger could not be read ({reason}); "
                         "the next version that reads is compared with the last one before it"
