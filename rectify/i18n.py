@@ -109,6 +109,37 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's own name for a deferred m
     return message
 
 
+_OS_REASONS = {
+    "ENOENT": N_("no such file or folder"),
+    "EISDIR": N_("it is a folder, not a file"),
+    "ENOTDIR": N_("a part of the path is a file, not a folder"),
+    "EACCES": N_("permission denied (or the file is open in another program)"),
+    "EPERM": N_("permission denied (or the file is open in another program)"),
+    "ENOSPC": N_("the disk is full"),
+    "EROFS": N_("the disk is read-only"),
+    "EEXIST": N_("it already exists"),
+    "EBUSY": N_("it is in use by another program"),
+    "ENAMETOOLONG": N_("the name is too long"),
+    "EINVAL": N_("the name or the path is not valid"),
+    "EADDRINUSE": N_("the port is in use by another program"),
+}
+"""The catalog's words for the operating-system errors people meet (by ``errno`` name)."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused (``exc``, an :class:`OSError`), in the language in
+    force: the catalog's words for the common ``errno`` values (:data:`_OS_REASONS`: no
+    such file, a folder, permission, disk full or read-only, exists, busy, name too long,
+    invalid), else the system's own text (``exc.strerror``, or ``str(exc)``). The one place
+    an ``OSError`` becomes words; every message that shows a reason calls it."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or -1, "")
+    if name in _OS_REASONS:
+        return _(_OS_REASONS[name])
+    return str(exc.strerror or exc)
+
+
 def choose(flag: str | None = None, configured: str | None = None) -> str:
     """Decide the language, the one place that does: ``flag`` (``--lang``) when given,
     else ``configured`` (``lang:`` in rectify.yaml), else the environment and the

@@ -18,7 +18,7 @@ from rectify.domain.people import names_someone
 from rectify.errors import UsageError
 from rectify.files.cache import PLAIN_FOLDER
 from rectify.files.paths import display as display
-from rectify.i18n import _
+from rectify.i18n import _, os_reason
 
 if TYPE_CHECKING:
     pass
@@ -71,7 +71,7 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
     except OSError as exc:
         raise UsageError(_(
             "cannot create {directory}: {strerror}"
-        ).format(directory=display(directory), strerror=exc.strerror)) from None
+        ).format(directory=display(directory), strerror=os_reason(exc))) from None
     return created, gitops.install_merge_driver(directory) if git else None
 
 

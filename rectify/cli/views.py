@@ -21,7 +21,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
-from rectify.i18n import N_, _, listed
+from rectify.i18n import N_, _, listed, os_reason
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -381,4 +381,5 @@ def board(
     try:
         web.serve(lib.folder, host, port, open_, ready)
     except OSError as exc:
-        raise UsageError(_("cannot listen on {host}:{port}: {error}").format(host=host, port=port, error=exc)) from None
+        raise UsageError(_("cannot listen on {host}:{port}: {error}").format(
+            host=host, port=port, error=os_reason(exc))) from None

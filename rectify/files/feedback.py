@@ -28,7 +28,7 @@ from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import text, yamlread
 from rectify.files.paths import display
 from rectify.files.schema import schema_problems
-from rectify.i18n import _, listed
+from rectify.i18n import _, listed, os_reason
 
 HEADERS = {
     "aspect": "aspect",
@@ -115,7 +115,7 @@ def read_feedback(path: Path) -> list[NewFinding]:
     except OSError as exc:
         raise UsageError(_(
             "cannot read {path}: {strerror}"
-        ).format(path=display(path), strerror=exc.strerror)) from None
+        ).format(path=display(path), strerror=os_reason(exc))) from None
     items = _read_csv(raw, path) if path.suffix.lower() == ".csv" else _read_yaml(raw, path)
     if not items:
         raise UsageError(_("{path} holds no problem to add").format(path=display(path)))
