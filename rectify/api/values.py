@@ -90,12 +90,13 @@ StepMaker = Callable[[Finding, date, tuple[str, ...], date], Finding]
 :class:`~rectify.errors.WorkflowError` when the rules refuse it)."""
 
 
-def read_feedback(path: Path) -> list[steps.NewFinding]:
+def read_feedback(path: Path, seen: Callable[[str], None] | None = None) -> list[steps.NewFinding]:
     """The findings of a feedback list (YAML or CSV) to add; :class:`LedgerError` naming
-    every bad row."""
+    every bad row. ``seen`` is told the encoding a CSV not in UTF-8 was read as (GBK from
+    Chinese Excel, read as ``import`` reads it)."""
     from rectify.files.feedback import read_feedback as read
 
-    return read(path)
+    return read(path, seen)
 
 
 def check_push(root: Path, updates: list[tuple[str, str, str]]) -> list[Any]:
