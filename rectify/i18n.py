@@ -20,7 +20,7 @@ from __future__ import annotations
 import gettext
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from pathlib import Path
@@ -138,6 +138,26 @@ def os_reason(exc: OSError) -> str:
     if name in _OS_REASONS:
         return _(_OS_REASONS[name])
     return str(exc.strerror or exc)
+
+
+def one_of(option: str, value: str, words: Mapping[str, Sequence[str]]) -> str:
+    """The value an option takes, from what was typed: ``words`` maps each value
+    (``month``) to the Chinese words that also name it (``("月", "按月", "每月")``, the
+    first the one shown), so a Chinese user may type what the help shows. Returns the value;
+    raises ValueError with the message that lists the values in the language in force
+    (``--every 须为 week（周）、month（月）之一，不能是 'x'``)."""
+    typed = value.strip()
+    for name, aliases in words.items():
+        if typed == name or typed in aliases:
+            return name
+    shown = (
+        (_("{value} ({name})").format(value=name, name=aliases[0]) if aliases else name)
+        if current() == "zh"
+        else name
+        for name, aliases in words.items()
+    )
+    raise ValueError(_("{option} must be one of {values}, not {value!r}").format(
+        option=option, values=listed(shown), value=value))
 
 
 def choose(flag: str | None = None, configured: str | None = None) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rectify.errors import UsageError
-from rectify.i18n import LANGS, N_, _, choose, listed, ngettext, set_lang
+from rectify.i18n import LANGS, N_, _, choose, ngettext, set_lang
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -99,12 +99,10 @@ def library(ctx: typer.Context) -> Ledgers:
 
 def output_format(value: str) -> str:
     """``--format`` checked against the formats the tables know."""
+    from rectify.present import words
     from rectify.present.tables import FORMATS
 
-    if value not in FORMATS:
-        message = _("--format must be one of {formats}, not {value!r}")
-        raise UsageError(message.format(formats=listed(FORMATS), value=value))
-    return value
+    return words.output_format(value, FORMATS)
 
 
 def language(value: str | None, lib: Ledgers | None = None) -> str:

@@ -79,10 +79,12 @@ def status(
     lang: LangOption = None,
 ) -> None:
     """Completion-rate table (整改完成率): one row per unit (or group) and the total (合计)."""
+    from rectify.domain.figures import group_of
     from rectify.present import tables
+    from rectify.present.words import money_unit
 
-    if money not in tables.MONEY:
-        raise UsageError(_("--money must be yuan or wan, not {money!r}").format(money=money))
+    money = money_unit(money)
+    by = group_of(by) if by is not None else None
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     rows, total, title = lib.status(day, unit, by, tree, supervisor, under)
     kind = by or ("aspect" if unit and not tree else "unit")
