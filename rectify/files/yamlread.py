@@ -216,7 +216,7 @@ YAML_WORDS: tuple[tuple[str, str], ...] = (
     (r"did not find expected <stream-start>|expected (STREAM-START|DOCUMENT-START or STREAM-END|DOCUMENT-END"
      r"|SCALAR, SEQUENCE-START, MAPPING-START, or ALIAS|nothing after STREAM-END)",
      N_("the file's structure could not be read")),
-    (r"(did not find|expected) alphabetic or numeric character(, but found .+)?",
+    (r"(did not find expected|expected) alphabetic or numeric character(, but found .+)?",
      N_("did not find expected alphabetic or numeric character")),
     (r"did not find expected whitespace or line break|expected ' ', but found .+",
      N_("did not find expected whitespace or line break")),
@@ -367,17 +367,13 @@ _SIGILS = ("while scanning a tag", "while parsing a tag", "while scanning an ali
 def _hint(problem: str, context: str) -> str:
     """What to do about a YAML syntax error, in office terms, when the error says it: a
     backslash in double quotes (an escape YAML does not know), a value starting with
-    ``!``, ``*`` or ``&`` (a tag, an alias, an anchor to YAML), a second ``---``; else the
-    empty text."""
+    ``!``, ``*`` or ``&`` (a tag, an alias, an anchor to YAML); else the empty text."""
     if problem.startswith(_ESCAPES):
         return _("in double quotes a backslash starts an escape: put the text in single quotes, or write \\\\ "
                  "for each backslash")
     if context.startswith(_SIGILS) or problem.startswith(("found undefined alias", "found undefined tag handle",
                                                           "found non-specific tag")):
         return _("a value that starts with !, * or & must be put in quotes")
-    if problem.startswith(("but found another document", "found unexpected document")):
-        return _("a line of --- starts a second document, and a ledger is one: remove the line, or put the text in "
-                 "quotes")
     return ""
 
 
