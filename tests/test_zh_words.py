@@ -182,3 +182,124 @@ def test_the_history_review_names_states_and_steps_in_chinese(tmp_path: Path) ->
         change = _status_change([before], after)
         assert change is not None
         assert change.message == "status changed from closed to in_progress without the events that lead to it"
+
+
+def test_help_names_states_and_values_in_chinese(run: Run, zh: None) -> None:
+    def flat(*args: str) -> str:  # the help's lines joined again (a Chinese line breaks anywhere)
+        return "".join(run(*args).stdout.split())
+
+    assert "开始整改一个未整改的问题（未整改→整改中）。" in flat("start", "--help")
+    assert "只看此状态：未整改、整改中、申请销号、已销号、长期坚持（可写中文或英文，如open、in_progress）。" in flat(
+        "list", "--help"
+    )
+    assert "周（week）或月（month），可写中文或英文。" in flat("trend", "--help")
+    assert "资金单位：元（yuan）或万元（wan），可写中文或英文。" in flat("status", "--help")
+    assert "Onlythisstatus(open,in_progress,submitted,closed,long_term)." in flat("list", "--help", "--lang", "en")
+
+
+def test_options_take_the_chinese_words_the_help_shows(run: Run, shipped: Path, zh: None) -> None:
+    def out(*args: str) -> Any:
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert out("trend", "--every", "月", "--to", "2021-12-31") == out("trend", "--every", "month", "--to", "2021-12-31")
+    assert out("trend", "--every", "周", "--to", "2021-09-30") == out("trend", "--every", "week", "--to", "2021-09-30")
+    for chinese, english in (("督导组", "supervisor"), ("方面", "aspect"), ("责任人", "owner"), ("单位", "unit")):
+        assert out("status", "--by", chinese, "--as-of", "2021-12-31") == out(
+            "status", "--by", english, "--as-of", "2021-12-31"
+        )
+    assert out("status", "--money", "万元", "--wide", "--as-of", "2021-12-31") == out(
+        "status", "--money", "wan", "--wide", "--as-of", "2021-12-31"
+    )
+    assert out("status", "--format", "表格", "--as-of", "2021-12-31") == out(
+        "status", "--format", "table", "--as-of", "2021-12-31"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "zh_text", "en_text"),
+    [
+        (("trend", "--every", "年"), "--every 须为 week（周）、month（月） 之一，不能是 '年'",
+         "--every must be one of week, month, not '年'"),
+        (("status", "--money", "千元"), "--money 须为 yuan（元）、wan（万元） 之一，不能是 '千元'",
+         "--money must be one of yuan, wan, not '千元'"),
+        (("status", "--by", "科室"), "--by 须为 unit（单位）、aspect（方面）、problem（所属问题）、title（问题）、category（类别）、"
+         "supervisor（督导组）、department（责任部门）、owner（责任人）、round（巡察轮次） 之一，不能是 '科室'",
+         "--by must be one of unit, aspect, problem, title, category, supervisor, department, owner, round, not "
+         "'科室'"),
+        (("list", "--format", "图表"), "--format 须为 table（表格）、plain（纯文本）、simple、github、grid、markdown、csv、tsv、json 之一，"
+         "不能是 '图表'",
+         "--format must be one of table, plain, simple, github, grid, markdown, csv, tsv, json, not '图表'"),
+    ],
+)
+def test_a_wrong_option_value_lists_the_values_in_the_users_language(
+    run: Run, demo: Path, zh: None, args: tuple[str, ...], zh_text: str, en_text: str
+) -> None:
+    chinese = run(*args)
+    assert (chinese.exit_code, chinese.stderr) == (2, f"rectify：错误：{zh_text}\n")
+    for english in (run(*args, "--lang", "en"), run("--lang", "en", *args)):
+        assert (english.exit_code, english.stderr) == (2, f"rectify: error: {en_text}\n")
+
+
+def test_a_mistyped_unit_is_asked_about_before_a_new_one_is_suggested(run: Run, shipped: Path, zh: None) -> None:
+    added = run("add", "-u", "jinhau", "--aspect", "作风建设方面", "--title", "服务企业举措不多")
+    assert (added.exit_code, added.stderr) == (2, (
+        "rectify：错误：没有单位 'jinhau'；是否应为 'jinhua'？（如确是新单位，先用 `rectify unit add jinhau --name 名称` "
+        "建立其台账。）\n"
+    ))
+    english = run("--lang", "en", "add", "-u", "jinhau", "--aspect", "作风建设方面", "--title", "服务企业举措不多")
+    assert english.stderr == (
+        "rectify: error: no unit 'jinhau'; did you mean 'jinhua'? (A new unit's ledger is started with "
+        "`rectify unit add jinhau --name NAME`.)\n"
+    )
+    status = run("status", "--unit", "jinhau")
+    assert (status.exit_code, status.stderr) == (2, "rectify：错误：没有单位 'jinhau'；是否应为 'jinhua'？\n")
+    far = run("add", "-u", "taizhou", "--aspect", "作风建设方面", "--title", "服务企业举措不多")
+    assert far.stderr == "rectify：错误：没有单位 'taizhou'：先用 `rectify unit add taizhou --name 名称` 建立其台账\n"
+
+
+def test_the_last_sign_off_says_the_finding_is_closed(run: Run, demo: Path, tmp_path: Path, zh: None) -> None:
+    evidence = tmp_path / "制度文件.pdf"
+    evidence.write_bytes(b"%PDF-1.4 rules")
+    submitted = run("submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-10-01")
+    assert submitted.exit_code == 0, submitted.output
+    signed = run("sign", "demo-001", "--by", "钟某", "--date", "2021-10-02")
+    assert (signed.exit_code, signed.stdout) == (0, "已审签 demo-001：钟某（审签），末级审签，已销号（2021-10-02）\n")
+    again = run("--lang", "en", "reopen", "demo-001", "--by", "巡察办", "--reason", "复查", "--date", "2021-10-05")
+    assert again.exit_code == 0, again.output
+    run("submit", "demo-001", "--by", "王某", "-e", str(evidence), "--date", "2021-10-06")
+    english = run("--lang", "en", "sign", "demo-001", "--by", "钟某", "--date", "2021-10-07")
+    assert english.stdout == "sign demo-001: 审签 钟某 (审签), the last level: closed (2021-10-07)\n"
+
+
+def test_edit_deadline_points_to_extend(run: Run, demo: Path, zh: None) -> None:
+    result = run("edit", "demo-001", "--deadline", "2022-01-31")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "错误：没有选项：--deadline；整改时限只能经批准延期后变更：请用 `rectify extend`（延期）"
+    )
+    english = run("--lang", "en", "edit", "demo-001", "--deadline", "2022-01-31")
+    assert english.stderr.splitlines()[-1] == (
+        "Error: No such option: --deadline; the deadline moves only by an approved extension: `rectify extend` (延期)"
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_log_outside_git_says_what_to_do(run: Run, demo: Path, tmp_path: Path, zh: None, monkeypatch: Any) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert subprocess.run(["git", "rev-parse"], cwd=tmp_path, capture_output=True, check=False).returncode != 0
+    result = run("log", "demo-001")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"rectify：错误：{tmp_path / 'ledgers'} 不在 git 仓库中；请先在台账所在文件夹运行 git init 并提交，或在共享仓库中使用\n"
+    ))
+
+
+def test_add_from_reads_a_gbk_csv_as_import_does(run: Run, demo: Path, tmp_path: Path, zh: None) -> None:
+    source = tmp_path / "反馈清单gbk.csv"
+    source.write_bytes("方面,问题\n作风建设方面,服务企业举措不多\n作风建设方面,法律监督质效不高\n".encode("gbk"))
+    result = run("add", "-u", "demo", "--from", str(source), "--date", "2021-08-01")
+    assert (result.exit_code, result.stdout) == (0, "demo-003\ndemo-004\n")
+    assert result.stderr == "按 GB18030（自动识别） 编码读取 反馈清单gbk.csv\n"
+    titles = run("--lang", "en", "list", "--format", "json").stdout
+    assert "服务企业举措不多" in titles and "法律监督质效不高" in titles

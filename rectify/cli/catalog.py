@@ -240,9 +240,10 @@ def show_error(exc: Exception) -> None:
             )
             hint += "\n"
         typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
-    absent = _ABSENT.get((getattr(getattr(ctx, "command", None), "name", None), exc.option_name)) if isinstance(
-        exc, NoSuchOption) else None
-    if absent is not None:
+    absent = None
+    if isinstance(exc, NoSuchOption):
+        absent = _ABSENT.get((str(getattr(getattr(ctx, "command", None), "name", "")), exc.option_name))
+    if isinstance(exc, NoSuchOption) and absent is not None:
         text = _("No such option: {name}; {why}").format(name=exc.option_name, why=_(absent))
     elif isinstance(exc, NoSuchOption) and (options := suggestions(exc)):
         text = _("No such option: {name} (Possible options: {options})").format(
