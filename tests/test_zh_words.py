@@ -303,3 +303,14 @@ def test_add_from_reads_a_gbk_csv_as_import_does(run: Run, demo: Path, tmp_path:
     assert result.stderr == "按 GB18030（自动识别） 编码读取 反馈清单gbk.csv\n"
     titles = run("--lang", "en", "list", "--format", "json").stdout
     assert "服务企业举措不多" in titles and "法律监督质效不高" in titles
+
+
+def test_a_step_dated_before_the_last_event_names_the_step_in_chinese(run: Run, demo: Path, zh: None) -> None:
+    args = ("extend", "demo-001", "--to", "2021-12-31", "--approver", "钟某", "--reason", "跨年", "--date", "2021-07-01")
+    result = run(*args)
+    assert (result.exit_code, result.stderr) == (
+        1, "rectify：错误：extend（延期） 的日期 2021-07-01 早于该问题最后一个事件的日期（2021-07-28）\n"
+    )
+    assert run(*args, "--lang", "en").stderr == (
+        "rectify: error: extend date 2021-07-01 is before the finding's last event (2021-07-28)\n"
+    )
