@@ -278,7 +278,8 @@ def test_lists_in_messages_and_marks_in_tables_are_written_as_chinese_is(
         "account（记录三个到位）、withdraw（撤销）\n"
     )
     assert run("status", "--by", "x").stderr.splitlines()[-1].endswith(
-        "--by 须为 unit、aspect、problem、title、category、supervisor、department、owner、round 之一，不能是 'x'"
+        "--by 须为 unit（单位）、aspect（方面）、problem（所属问题）、title（问题）、category（类别）、supervisor（督导组）、"
+        "department（责任部门）、owner（责任人）、round（巡察轮次） 之一，不能是 'x'"
     )
     shown = run("list", "-f", "plain", "--as-of", "2021-12-31").stdout
     assert "demo-001  整改中（逾期）  2021-10-31" in shown and "(" not in shown
