@@ -32,8 +32,9 @@ EVERY: dict[str, tuple[str, ...]] = {"week": ("周", "按周", "每周"), "month
 def trend_days(start: date, end: date, every: str) -> list[date]:
     """Return the days of a trend from ``start`` to ``end`` (both included): every 7 days
     from ``start`` for ``week``; ``start`` and the last day of each month for ``month``;
-    ``end`` is always the last point. Raises ValueError for another ``every`` or
-    ``end < start``."""
+    ``end`` is always the last point; ``every`` may be one of the Chinese words of
+    :data:`EVERY` (``月``). Raises ValueError for another ``every`` (listing the periods in
+    the language in force) or ``end < start``."""
     every = one_of("--every", every, EVERY)
     if end < start:
         raise ValueError(_("the trend ends ({end}) before it starts ({start})").format(end=end, start=start))
