@@ -20,7 +20,7 @@ from __future__ import annotations
 import gettext
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from pathlib import Path
@@ -107,6 +107,57 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's own name for a deferred m
     """Mark ``message`` for the catalog without translating it now (help texts built at
     import, words in tables of data); :func:`_` translates it where it is shown."""
     return message
+
+
+_OS_REASONS = {
+    "ENOENT": N_("no such file or folder"),
+    "EISDIR": N_("it is a folder, not a file"),
+    "ENOTDIR": N_("a part of the path is a file, not a folder"),
+    "EACCES": N_("permission denied, or the file is open in another program"),
+    "EPERM": N_("permission denied, or the file is open in another program"),
+    "ENOSPC": N_("the disk is full"),
+    "EROFS": N_("the disk is read-only"),
+    "EEXIST": N_("it already exists"),
+    "EBUSY": N_("it is in use by another program"),
+    "ENAMETOOLONG": N_("the name is too long"),
+    "EINVAL": N_("the name or the path is not valid"),
+    "EADDRINUSE": N_("the port is in use by another program"),
+}
+"""The catalog's words for the operating-system errors people meet (by ``errno`` name)."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused (``exc``, an :class:`OSError`), in the language in
+    force: the catalog's words for the common ``errno`` values (:data:`_OS_REASONS`: no
+    such file, a folder, permission, disk full or read-only, exists, busy, name too long,
+    invalid), else the system's own text (``exc.strerror``, or ``str(exc)``). The one place
+    an ``OSError`` becomes words; every message that shows a reason calls it."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or -1, "")
+    if name in _OS_REASONS:
+        return _(_OS_REASONS[name])
+    return str(exc.strerror or exc)
+
+
+def one_of(option: str, value: str, words: Mapping[str, Sequence[str]]) -> str:
+    """The value an option takes, from what was typed: ``words`` maps each value
+    (``month``) to the Chinese words that also name it (``("月", "按月", "每月")``, the
+    first the one shown), so a Chinese user may type what the help shows. Returns the value;
+    raises ValueError with the message that lists the values in the language in force
+    (``--every 须为 week（周）、month（月）之一，不能是 'x'``)."""
+    typed = value.strip()
+    for name, aliases in words.items():
+        if typed == name or typed in aliases:
+            return name
+    shown = (
+        (_("{value} ({name})").format(value=name, name=aliases[0]) if aliases else name)
+        if current() == "zh"
+        else name
+        for name, aliases in words.items()
+    )
+    raise ValueError(_("{option} must be one of {values}, not {value!r}").format(
+        option=option, values=listed(shown), value=value))
 
 
 def choose(flag: str | None = None, configured: str | None = None) -> str:

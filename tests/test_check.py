@@ -56,7 +56,7 @@ CASES = [
             "    status: done\n    history:\n      - date: 2021-07-28\n        action: add\n  #",
         ),
         "ledgers/demo.yaml:15:13: demo-001.status: 'done' is not allowed here; expected one of "
-        "'open', 'in_progress', 'submitted', 'closed', 'long_term' or 'withdrawn'",
+        "open, in_progress, submitted, closed, long_term, withdrawn",
         id="bad-status",
     ),
     pytest.param(

@@ -327,7 +327,7 @@ def test_a_read_only_folder_is_refused(demo: Path, args: tuple[str, ...]) -> Non
     result = _read_only_mount(folder, sys.executable, "-m", "rectify", *args)
     assert result.returncode == 1, result.stderr
     assert result.stderr == (
-        "rectify: error: cannot lock ledgers for writing: Read-only file system; nothing was written\n"
+        "rectify: error: cannot lock ledgers for writing: the disk is read-only; nothing was written\n"
     )
     assert result.stdout == ""
     assert demo.read_bytes() == before
@@ -345,7 +345,7 @@ def test_a_folder_without_write_permission_is_refused(run: Run, demo: Path, args
         demo.parent.chmod(0o755)
     assert result.exit_code == 1
     assert result.stderr == (
-        "rectify: error: cannot lock ledgers for writing: Permission denied; nothing was written\n"
+        "rectify: error: cannot lock ledgers for writing: permission denied, or the file is open in another program; nothing was written\n"
     )
     assert demo.read_bytes() == before
     assert _others(demo.parent) == []
@@ -387,7 +387,7 @@ def test_a_lock_that_cannot_be_made_is_a_clear_error(
     before = demo.read_bytes()
     result = run(*args)
     assert result.exit_code == 1
-    assert result.stderr == "rectify: error: cannot lock ledgers for writing: Permission denied; nothing was written\n"
+    assert result.stderr == "rectify: error: cannot lock ledgers for writing: permission denied, or the file is open in another program; nothing was written\n"
     assert demo.read_bytes() == before
     assert _others(demo.parent) == []
 
@@ -436,6 +436,13 @@ def _fault(kind: str, seen: list[list[str]]) -> tuple[str, Any]:
     raise AssertionError(kind)
 
 
+REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EACCES: "permission denied, or the file is open in another program",
+    errno.EIO: os.strerror(errno.EIO),  # a rare one: the system's own words
+}
+"""The reason a user reads for each fault (rectify.i18n.os_reason)."""
+
 FAULTS = {
     "fsync-disk-full": errno.ENOSPC,
     "write-disk-full": errno.ENOSPC,
@@ -460,7 +467,7 @@ def test_a_failed_write_leaves_the_old_ledger_and_no_temporary_file(
         assert any(TEMP.match(name) for name in seen[0]), seen  # the temporary file existed when it failed
     assert result.exit_code == 1
     assert result.stderr == (
-        f"rectify: error: ledgers/demo.yaml: could not write ({os.strerror(FAULTS[kind])}); the ledger is unchanged\n"
+        f"rectify: error: ledgers/demo.yaml: could not write ({REASONS[FAULTS[kind]]}); the ledger is unchanged\n"
     )
     assert result.stdout == ""
     assert demo.read_bytes() == before
@@ -478,7 +485,7 @@ def test_a_disk_full_while_starting_a_ledger_leaves_no_file(
     result = run("unit", "add", "solo", "--name", "单位")
     assert result.exit_code == 1
     assert result.stderr == (
-        "rectify: error: ledgers/solo.yaml: could not write (No space left on device); the ledger is unchanged\n"
+        "rectify: error: ledgers/solo.yaml: could not write (the disk is full); the ledger is unchanged\n"
     )
     assert seen and _others(folder, keep=()) == []
 

@@ -241,7 +241,7 @@ def test_commit_takes_the_evidence_along(run: Run, repo: Path) -> None:
     assert len(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == 2
     assert git(repo, "status", "--porcelain").strip() == ""
     run("sign", "demo-001", "--by", "钟某", "--date", "2021-09-02", "--commit")
-    assert git(repo, "log", "-1", "--format=%s").strip() == "sign demo-001: 审签 钟某 (审签)"
+    assert git(repo, "log", "-1", "--format=%s").strip() == "sign demo-001: 审签 钟某 (审签), the last level: closed"
 
 
 def test_a_renamed_finding_worked_on_elsewhere_is_a_conflict(run: Run, repo: Path) -> None:

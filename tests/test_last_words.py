@@ -30,7 +30,8 @@ STEPS = [
     (("submit", "demo-001", "--by", "王某", "-e", "proof.txt", "--date", "2021-08-06"),
      "已提交销号申请 demo-001：申请人 王某（2021-08-06）", "submit demo-001: 申请销号 王某 (2021-08-06)"),
     (("sign", "demo-001", "--by", "钟某", "--date", "2021-08-07"),
-     "已审签 demo-001：钟某（审签）（2021-08-07）", "sign demo-001: 审签 钟某 (审签) (2021-08-07)"),
+     "已审签 demo-001：钟某（审签），末级审签，已销号（2021-08-07）",
+     "sign demo-001: 审签 钟某 (审签), the last level: closed (2021-08-07)"),
     (("reopen", "demo-001", "--by", "钟某", "--reason", "整改不到位", "--date", "2021-08-08"),
      "已回炉重新整改 demo-001：决定人 钟某（2021-08-08）", "reopen demo-001: 回炉 钟某 (2021-08-08)"),
     (("extend", "demo-001", "--to", "2021-11-30", "--approver", "钟某", "--reason", "跨年度", "--date", "2021-08-09"),
@@ -277,7 +278,8 @@ def test_lists_in_messages_and_marks_in_tables_are_written_as_chinese_is(
         "account（记录三个到位）、withdraw（撤销）\n"
     )
     assert run("status", "--by", "x").stderr.splitlines()[-1].endswith(
-        "--by 须为 unit、aspect、problem、title、category、supervisor、department、owner、round 之一，不能是 'x'"
+        "--by 须为 unit（单位）、aspect（方面）、problem（所属问题）、title（问题）、category（类别）、supervisor（督导组）、"
+        "department（责任部门）、owner（责任人）、round（巡察轮次） 之一，不能是 'x'"
     )
     shown = run("list", "-f", "plain", "--as-of", "2021-12-31").stdout
     assert "demo-001  整改中（逾期）  2021-10-31" in shown and "(" not in shown

@@ -311,7 +311,7 @@ def test_a_posix_permission_error_is_not_retried(run: Run, demo: Path, tmp_path:
     busy.update(name="通报.html", times=1000, error=held(None))
     result = run("report", "-o", "通报.html")
     assert result.exit_code == 1 and busy["tries"] == 1 and busy["pauses"] == 0
-    assert result.stderr == "rectify: error: cannot write 通报.html: Permission denied\n"
+    assert result.stderr == "rectify: error: cannot write 通报.html: permission denied, or the file is open in another program\n"
 
 
 def test_a_read_only_export_is_refused_by_name(run: Run, demo: Path, tmp_path: Path) -> None:

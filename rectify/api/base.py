@@ -226,7 +226,11 @@ class LedgersBase:
         for item in loaded:
             if item.ledger.unit.id == unit_id:
                 return item
-        known = listed(item.ledger.unit.id for item in loaded) or _("none")
+        ids = [item.ledger.unit.id for item in loaded]
+        close = close_units(unit_id, ids)
+        if close:
+            raise UsageError(_("no unit {unit_id!r}; did you mean {close}?").format(unit_id=unit_id, close=close))
+        known = listed(ids) or _("none")
         raise UsageError(_("no unit {unit_id!r} (units: {known})").format(unit_id=unit_id, known=known))
 
     def unit_ids(self) -> list[str]:
@@ -364,6 +368,16 @@ class LedgersBase:
             kind = what_is(target)
             return "missing" if kind in (None, "a file", "not readable", "a link that leads nowhere") else "not_file"
         return "unknown" if sha256 is None else "match" if digest == sha256 else "changed"
+
+
+def close_units(unit_id: str, ids: Sequence[str]) -> str:
+    """The unit ids among ``ids`` close to ``unit_id`` (a typo: ``qinshan`` for
+    ``qingshan``; difflib's ratio of at least 0.75, at most three, closest first), each
+    quoted and listed in the language in force (``'qingshan'``); the empty text for none."""
+    import difflib
+
+    close = difflib.get_close_matches(unit_id, list(ids), n=3, cutoff=0.75)
+    return listed(repr(item) for item in close)
 
 
 def _choose(units: Sequence[UnitLike], supervisor: str | None, under: str | None) -> set[str] | None:

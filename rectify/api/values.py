@@ -18,7 +18,7 @@ from rectify.domain.people import names_someone
 from rectify.errors import UsageError
 from rectify.files.cache import PLAIN_FOLDER
 from rectify.files.paths import display as display
-from rectify.i18n import _
+from rectify.i18n import _, os_reason
 
 if TYPE_CHECKING:
     pass
@@ -71,7 +71,7 @@ def init_folder(directory: Path, git: bool = False) -> tuple[bool, Path | None]:
     except OSError as exc:
         raise UsageError(_(
             "cannot create {directory}: {strerror}"
-        ).format(directory=display(directory), strerror=exc.strerror)) from None
+        ).format(directory=display(directory), strerror=os_reason(exc))) from None
     return created, gitops.install_merge_driver(directory) if git else None
 
 
@@ -90,12 +90,13 @@ StepMaker = Callable[[Finding, date, tuple[str, ...], date], Finding]
 :class:`~rectify.errors.WorkflowError` when the rules refuse it)."""
 
 
-def read_feedback(path: Path) -> list[steps.NewFinding]:
+def read_feedback(path: Path, seen: Callable[[str], None] | None = None) -> list[steps.NewFinding]:
     """The findings of a feedback list (YAML or CSV) to add; :class:`LedgerError` naming
-    every bad row."""
+    every bad row. ``seen`` is told the encoding a CSV not in UTF-8 was read as (GBK from
+    Chinese Excel, read as ``import`` reads it)."""
     from rectify.files.feedback import read_feedback as read
 
-    return read(path)
+    return read(path, seen)
 
 
 def check_push(root: Path, updates: list[tuple[str, str, str]]) -> list[Any]:

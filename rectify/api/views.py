@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rectify.domain import figures
 from rectify.errors import UsageError
 from rectify.files.paths import display as display
-from rectify.i18n import _, listed
+from rectify.i18n import _
 
 if TYPE_CHECKING:
     from rectify.domain import trend as trends
@@ -36,10 +36,7 @@ class FiguresMixin(LedgersBase):
         name with ``unit``). By unit (``tree`` rolls parents up; with ``unit``, that unit
         and the units below it) or by one of :data:`~rectify.domain.figures.GROUPS`; one
         unit defaults to its aspects. ``supervisor`` and ``under`` choose the units."""
-        if by is not None and by not in figures.GROUPS:
-            raise UsageError(_(
-                "--by must be one of {groups}, not {by!r}"
-            ).format(groups=listed(figures.GROUPS), by=by))
+        by = figures.group_of(by) if by is not None else None
         if tree and by not in (None, "unit"):
             raise UsageError(_("--tree rolls up units; it does not go with --by ") + str(by))
         if tree and unit is not None:

@@ -164,6 +164,14 @@ class WritingMixin(LedgersBase):
         does not exist."""
         path = ledger_path(self.folder, unit)
         if not path.exists():
+            from rectify.api.base import close_units
+
+            close = close_units(unit, self.unit_ids())
+            if close:
+                raise UsageError(_(
+                    "no unit {unit!r}; did you mean {close}? (A new unit's ledger is started with "
+                    "`rectify unit add {unit} --name NAME`.)"
+                ).format(unit=unit, close=close))
             raise UsageError(_(
                 "no unit {unit!r}: start its ledger with `rectify unit add {unit} --name NAME`"
             ).format(unit=unit))

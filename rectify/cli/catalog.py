@@ -240,7 +240,12 @@ def show_error(exc: Exception) -> None:
             )
             hint += "\n"
         typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
-    if isinstance(exc, NoSuchOption) and (options := suggestions(exc)):
+    absent = None
+    if isinstance(exc, NoSuchOption):
+        absent = _ABSENT.get((str(getattr(getattr(ctx, "command", None), "name", "")), exc.option_name))
+    if isinstance(exc, NoSuchOption) and absent is not None:
+        text = _("No such option: {name}; {why}").format(name=exc.option_name, why=_(absent))
+    elif isinstance(exc, NoSuchOption) and (options := suggestions(exc)):
         text = _("No such option: {name} (Possible options: {options})").format(
             name=exc.option_name, options=listed(options)
         )
@@ -248,6 +253,11 @@ def show_error(exc: Exception) -> None:
         format_message = getattr(exc, "format_message", None)
         text = error_text(format_message() if format_message is not None else str(exc))
     typer.echo(_("Error: {message}").format(message=text), err=True)
+
+_ABSENT = {
+    ("edit", "--deadline"): N_("the deadline moves only by an approved extension: `rectify extend` (延期)"),
+}
+"""Options a command lacks on purpose, by (command, option), and what to use instead."""
 
 _MSGID = "_rectify_msgid"
 

@@ -7,13 +7,14 @@ message and an exit code (STYLE.md, patterns 1 and 2).
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rectify.errors import UsageError
-from rectify.i18n import LANGS, N_, _, choose, listed, ngettext, set_lang
+from rectify.i18n import LANGS, N_, _, choose, ngettext, set_lang
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -99,18 +100,22 @@ def library(ctx: typer.Context) -> Ledgers:
 
 def output_format(value: str) -> str:
     """``--format`` checked against the formats the tables know."""
+    from rectify.present import words
     from rectify.present.tables import FORMATS
 
-    if value not in FORMATS:
-        message = _("--format must be one of {formats}, not {value!r}")
-        raise UsageError(message.format(formats=listed(FORMATS), value=value))
-    return value
+    return words.output_format(value, FORMATS)
+
+
+_GIVEN_LANG: ContextVar[str | None] = ContextVar("rectify_given_lang", default=None)
+"""The ``--lang`` of this run's command line, wherever it stood (``rectify --lang en trend``)."""
 
 
 def language(value: str | None, lib: Ledgers | None = None) -> str:
     """The language of the output, and of every message from now on in this run:
     ``--lang``, else rectify.yaml's ``lang``, else the locale (:func:`rectify.i18n.choose`,
-    the one place that decides it)."""
+    the one place that decides it); ``rectify --lang en trend`` holds for the command too."""
+    if value is None:
+        value = _GIVEN_LANG.get()
     if value is not None and value not in LANGS:
         raise UsageError(_("--lang must be zh or en, not {value!r}").format(value=value))
     lang = choose(value, lib.config.lang if lib is not None else None)
@@ -126,6 +131,7 @@ def early_language(args: list[str]) -> str:
     flag = _option_value(args, "--lang")
     if flag not in LANGS:
         flag = None
+    _GIVEN_LANG.set(flag)
     configured = None
     if flag is None:
         from rectify.api import configured_lang

@@ -176,7 +176,8 @@ def add(
             raise UsageError(_("give either --from FILE or --aspect/--title, not both"))
         from rectify.api import read_feedback
 
-        items = read_feedback(from_file)
+        items = read_feedback(from_file, lambda encoding: typer.echo(_("read {file} as {encoding}").format(
+            file=from_file.name, encoding=encoding), err=True))
     else:
         if not aspect or not title:
             raise UsageError(_("a finding needs --aspect and --title (or --from FILE)"))

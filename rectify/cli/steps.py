@@ -18,6 +18,7 @@ import typer
 
 from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, KeyOption, library
 from rectify.domain.kinds import Action
+from rectify.domain.model import Status
 from rectify.errors import UsageError
 from rectify.i18n import N_, _
 
@@ -106,6 +107,8 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
         def summary(changed: Finding) -> str:
             by = fields.get("by")
             template = spec.summary if by or spec.alone is None else spec.alone
+            if spec.action is Action.SIGN and changed.status is Status.CLOSED:  # the last level closes it
+                template = N_("sign {id}: 审签 {by} ({role_signed}), the last level: closed")
             return _(template).format(id=finding_id, by=by or "", role_signed=changed.history[-1].role)
 
         done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, key, **fields)

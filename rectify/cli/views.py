@@ -21,7 +21,7 @@ from rectify.cli.common import (
     plural,
 )
 from rectify.errors import UsageError
-from rectify.i18n import N_, _, listed
+from rectify.i18n import N_, _, listed, os_reason
 
 if TYPE_CHECKING:
     from rectify.api import Ledgers
@@ -79,10 +79,12 @@ def status(
     lang: LangOption = None,
 ) -> None:
     """Completion-rate table (整改完成率): one row per unit (or group) and the total (合计)."""
+    from rectify.domain.figures import group_of
     from rectify.present import tables
+    from rectify.present.words import money_unit
 
-    if money not in tables.MONEY:
-        raise UsageError(_("--money must be yuan or wan, not {money!r}").format(money=money))
+    money = money_unit(money)
+    by = group_of(by) if by is not None else None
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
     rows, total, title = lib.status(day, unit, by, tree, supervisor, under)
     kind = by or ("aspect" if unit and not tree else "unit")
@@ -381,4 +383,5 @@ def board(
     try:
         web.serve(lib.folder, host, port, open_, ready)
     except OSError as exc:
-        raise UsageError(_("cannot listen on {host}:{port}: {error}").format(host=host, port=port, error=exc)) from None
+        raise UsageError(_("cannot listen on {host}:{port}: {error}").format(
+            host=host, port=port, error=os_reason(exc))) from None

@@ -22,8 +22,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rectify.domain.model import Event, Finding, Status
-from rectify.domain.states import replay
+from rectify.domain.model import Action, Event, Finding, Status
+from rectify.domain.states import action_name, replay, state_name
 from rectify.errors import WorkflowError
 from rectify.i18n import _, ngettext
 
@@ -68,7 +68,7 @@ def _leads_to(finding: Finding) -> Status | None:
 
 
 def _describe(event: Event) -> str:
-    return _("{action} of {date}").format(action=event.action.value, date=event.date)
+    return _("{action} of {date}").format(action=action_name(event.action), date=event.date)
 
 
 def _history_change(before: Finding, after: Finding) -> HandEdit | None:
@@ -125,17 +125,17 @@ def _status_change(parents: Sequence[Finding], after: Finding) -> HandEdit | Non
     old = parents[0].status
     needs = {
         Status.CLOSED: _("close, or submit and the sign-off"),
-        Status.WITHDRAWN: "withdraw",
-        Status.SUBMITTED: "submit",
-        Status.LONG_TERM: "long_term",
+        Status.WITHDRAWN: action_name(Action.WITHDRAW),
+        Status.SUBMITTED: action_name(Action.SUBMIT),
+        Status.LONG_TERM: action_name(Action.LONG_TERM),
     }.get(after.status)
     if needs is None:
         message = _("status changed from {old} to {new} without the events that lead to it").format(
-            old=old.value, new=after.status.value
+            old=state_name(old), new=state_name(after.status)
         )
     else:
         message = _("status changed from {old} to {new} without the events that lead to it ({needs})").format(
-            old=old.value, new=after.status.value, needs=needs
+            old=state_name(old), new=state_name(after.status), needs=needs
         )
     return HandEdit(after.id, "status", message)
 

@@ -36,6 +36,8 @@ from rectify.domain.counts import (
 from rectify.domain.model import Accountability, Action, Event, Finding, Ledger, Status, Unit
 from rectify.domain.states import deadline_on, is_overdue, status_and_close, status_on
 from rectify.domain.titles import title_key
+from rectify.errors import UsageError
+from rectify.i18n import one_of
 
 
 def _items(ledger: Ledger) -> list[tuple[Ledger, Finding]]:
@@ -180,6 +182,21 @@ def within(ledgers: list[Ledger], root: str) -> list[Ledger]:
 
 GROUPS = ("unit", "aspect", "problem", "title", "category", "supervisor", "department", "owner", "round")
 """What ``status --by`` groups findings by."""
+GROUP_WORDS: dict[str, tuple[str, ...]] = {
+    "unit": ("单位",), "aspect": ("方面",), "problem": ("所属问题",), "title": ("问题", "问题标题"),
+    "category": ("类别",), "supervisor": ("督导组",), "department": ("责任部门", "部门"), "owner": ("责任人",),
+    "round": ("巡察轮次", "轮次"),
+}
+"""Each of :data:`GROUPS` and the Chinese words that also name it (the first as shown)."""
+
+
+def group_of(by: str) -> str:
+    """The grouping ``status --by`` asked for (``by``, English or Chinese: ``督导组``), one
+    of :data:`GROUPS`. Raises :class:`~rectify.errors.UsageError` listing them."""
+    try:
+        return one_of("--by", by, {name: GROUP_WORDS.get(name, ()) for name in GROUPS})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _key(by: str, ledger: Ledger, finding: Finding) -> str | None:

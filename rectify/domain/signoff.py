@@ -48,7 +48,7 @@ def event_problems(
     if action.value in evidence_required and not event.evidence:
         out.append(_(
             "a {value} needs evidence (佐证材料): rectify.yaml's evidence_required says so"
-        ).format(value=action.value))
+        ).format(value=action_name(action)))
     if event.date > today:
         out.append(_("dated {date}, after today ({today})").format(date=event.date, today=today))
     for field in ("by", "approver"):
@@ -66,7 +66,7 @@ def event_problems(
     by, approver = (event.by or "").strip(), (event.approver or "").strip()
     if action in (Action.SUBMIT, Action.SIGN, Action.CLOSE, Action.WITHDRAW, Action.EDIT, Action.ACCOUNT) and not by:
         what = _("who closed the finding") if action is Action.CLOSE else _("who did it")
-        out.append(_("a {value} event needs 'by': {what}").format(value=action.value, what=what))
+        out.append(_("a {value} event needs 'by': {what}").format(value=action_name(action), what=what))
     if action is Action.CLOSE:
         if not approver:
             out.append(_("a close event needs 'approver': 销号 requires 审签"))

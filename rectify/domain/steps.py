@@ -28,7 +28,7 @@ from rectify.domain.model import (
 )
 from rectify.domain.people import name_key
 from rectify.domain.signoff import event_problems
-from rectify.domain.states import Track, deadline_on, replay, step
+from rectify.domain.states import Track, action_name, deadline_on, replay, state_name, step
 from rectify.errors import LedgerError, Problem, UsageError, WorkflowError
 from rectify.i18n import _, listed, pgettext
 
@@ -189,7 +189,7 @@ def apply(
         raise WorkflowError(
             _(
                 "{value} date {date} is before the finding's last event ({date2})"
-            ).format(value=event.action.value, date=event.date, date2=finding.history[-1].date)
+            ).format(value=action_name(event.action), date=event.date, date2=finding.history[-1].date)
         )
     try:
         track = replay(finding.history)
@@ -324,7 +324,7 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
             problem(
                 _(
                     "a 销号日期 ({closed}) on a problem that is {value}; one of the two is wrong"
-                ).format(closed=closed, value=item.status.value), "closed_on"
+                ).format(closed=closed, value=state_name(item.status)), "closed_on"
             )
         for ext in item.extensions:
             if not added_on <= ext.on <= today:

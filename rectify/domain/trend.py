@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from rectify.domain.figures import Counts, Facts, Late, Row, _items, count, events_by, facts, overdue, unit_rows
 from rectify.domain.model import Finding, Ledger, Unit
 from rectify.domain.states import closed_on
-from rectify.i18n import _
+from rectify.i18n import _, one_of
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,17 @@ class Point:
     counts: Counts
 
 
+EVERY: dict[str, tuple[str, ...]] = {"week": ("周", "按周", "每周"), "month": ("月", "按月", "每月")}
+"""The periods of a trend (``--every``) and the Chinese words that also name them."""
+
+
 def trend_days(start: date, end: date, every: str) -> list[date]:
     """Return the days of a trend from ``start`` to ``end`` (both included): every 7 days
     from ``start`` for ``week``; ``start`` and the last day of each month for ``month``;
-    ``end`` is always the last point. Raises ValueError for another ``every`` or
-    ``end < start``."""
+    ``end`` is always the last point; ``every`` may be one of the Chinese words of
+    :data:`EVERY` (``月``). Raises ValueError for another ``every`` (listing the periods in
+    the language in force) or ``end < start``."""
+    every = one_of("--every", every, EVERY)
     if end < start:
         raise ValueError(_("the trend ends ({end}) before it starts ({start})").format(end=end, start=start))
     days: list[date] = []
@@ -38,7 +44,7 @@ def trend_days(start: date, end: date, every: str) -> list[date]:
         while day < end:
             days.append(day)
             day += timedelta(days=7)
-    elif every == "month":
+    else:  # month
         days.append(start)
         year, month = start.year, start.month
         while True:
@@ -48,8 +54,6 @@ def trend_days(start: date, end: date, every: str) -> list[date]:
             if last > start:
                 days.append(last)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    else:
-        raise ValueError(_("--every must be week or month, not {every!r}").format(every=every))
     days.append(end)
     return days
 

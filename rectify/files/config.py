@@ -40,7 +40,7 @@ from rectify.domain.model import DEFAULT_CHAIN, CalendarDate, Status, Text, _Str
 from rectify.errors import LedgerError, Problem
 from rectify.files import yamlread
 from rectify.files.paths import repository_root
-from rectify.i18n import _
+from rectify.i18n import _, os_reason
 
 CONFIG_NAME = "rectify.yaml"
 
@@ -230,7 +230,7 @@ def load_config(root: Path, raw: bytes | None = None) -> Config:
         except OSError as exc:
             raise LedgerError([Problem(display(path), 1, 1, _(
                 "cannot read the file: {strerror}"
-            ).format(strerror=exc.strerror))]) from None
+            ).format(strerror=os_reason(exc)))]) from None
     name = display(path)
     try:
         doc = yamlread.parse(raw, name)

@@ -12,7 +12,7 @@ from rectify.domain.model import Evidence
 from rectify.domain.portable import repository_path
 from rectify.errors import UsageError
 from rectify.files.paths import what_is
-from rectify.i18n import _
+from rectify.i18n import _, os_reason
 
 
 def file_sha256(path: Path) -> str | None:
@@ -47,7 +47,7 @@ def evidence_for(paths: Iterable[Path], root: Path) -> list[Evidence]:
         except (OSError, RuntimeError) as exc:  # a symlink loop
             raise UsageError(_(
                 "evidence file {given} cannot be followed: {error}"
-            ).format(given=given, error=exc)) from None
+            ).format(given=given, error=os_reason(exc) if isinstance(exc, OSError) else exc)) from None
         if path.is_dir():
             raise UsageError(_("evidence {given} is a folder; name the files in it").format(given=given))
         if not path.is_file():

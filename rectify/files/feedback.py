@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,10 @@ from pydantic import Field, ValidationError
 from rectify.domain.model import CalendarDate, Text, _Strict
 from rectify.domain.steps import NewFinding
 from rectify.errors import LedgerError, Problem, UsageError
-from rectify.files import text, yamlread
+from rectify.files import yamlread
 from rectify.files.paths import display
 from rectify.files.schema import schema_problems
-from rectify.i18n import _, listed
+from rectify.i18n import _, listed, os_reason
 
 HEADERS = {
     "aspect": "aspect",
@@ -104,8 +105,13 @@ class FeedbackItem(_Strict):
         )
 
 
-def read_feedback(path: Path) -> list[NewFinding]:
+def read_feedback(path: Path, seen: Callable[[str], None] | None = None) -> list[NewFinding]:
     """Return the problems of the feedback file at ``path`` (``.csv`` or YAML) in order.
+
+    A CSV's text is read as ``import`` reads it (:func:`rectify.files.sheetread.decode_csv`:
+    UTF-8, else the encoding found among GB18030, UTF-16 and Big5, as Chinese Excel and WPS
+    save it); ``seen`` is called with the encoding's name when it is not UTF-8, so that
+    the user is told how the file was read.
 
     Raises :class:`LedgerError` with every problem found, :class:`UsageError` when the
     file cannot be read or holds no problem.
@@ -115,8 +121,8 @@ def read_feedback(path: Path) -> list[NewFinding]:
     except OSError as exc:
         raise UsageError(_(
             "cannot read {path}: {strerror}"
-        ).format(path=display(path), strerror=exc.strerror)) from None
-    items = _read_csv(raw, path) if path.suffix.lower() == ".csv" else _read_yaml(raw, path)
+        ).format(path=display(path), strerror=os_reason(exc))) from None
+    items = _read_csv(raw, path, seen) if path.suffix.lower() == ".csv" else _read_yaml(raw, path)
     if not items:
         raise UsageError(_("{path} holds no problem to add").format(path=display(path)))
     return [item.to_new() for item in items]
@@ -143,9 +149,13 @@ def _read_yaml(raw: bytes, path: Path) -> list[FeedbackItem]:
     return items
 
 
-def _read_csv(raw: bytes, path: Path) -> list[FeedbackItem]:
+def _read_csv(raw: bytes, path: Path, seen: Callable[[str], None] | None) -> list[FeedbackItem]:
+    from rectify.files.sheetread import decode_csv
+
     name = display(path)
-    content, _enc, _ends = text.decode(raw, name)
+    content, said = decode_csv(raw, name)
+    if seen is not None and not said.startswith("UTF-8"):
+        seen(said)
     reader = csv.reader(io.StringIO(content), strict=True)
     try:
         header = next(reader)

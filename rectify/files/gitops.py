@@ -105,7 +105,10 @@ def file_history(path: Path) -> list[Commit]:
     """Return the commits that changed ``path``, newest first, each with its parents."""
     root = toplevel(path.parent)
     if root is None:
-        raise GitError(_("{parent} is not in a git repository").format(parent=path.parent))
+        raise GitError(_(
+            "{parent} is not in a git repository; run `git init` in the ledgers' folder and commit them, or work "
+            "in the shared repository"
+        ).format(parent=path.parent))
     name = path.resolve().relative_to(root.resolve()).as_posix()  # a pathspec git reads the same everywhere
     out = _git(["log", "--format=%H%x1f%P%x1f%an%x1f%ad%x1f%s", "--date=short", "--", name], root)
     commits = []

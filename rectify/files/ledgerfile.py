@@ -46,7 +46,7 @@ from rectify.files.paths import (
     unreadable_entries,
 )
 from rectify.files.schema import _describe, finding_label, label, schema_problems
-from rectify.i18n import _
+from rectify.i18n import _, os_reason
 
 
 class _Placed:
@@ -329,7 +329,7 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise LedgerError([Problem(display(path), 1, 1, _(
             "cannot read the file: {strerror}"
-        ).format(strerror=exc.strerror))]) from None
+        ).format(strerror=os_reason(exc)))]) from None
 
 
 def read_ledger(path: Path) -> Loaded:

@@ -31,7 +31,7 @@ from rectify.files.edit import Edit
 from rectify.files.gitops import merge_file
 from rectify.files.ledgerfile import Loaded, _validate
 from rectify.files.paths import display
-from rectify.i18n import _
+from rectify.i18n import _, os_reason
 
 
 @dataclass
@@ -289,7 +289,7 @@ def merge_versions(base: Path, ours: Path, theirs: Path) -> tuple[int, list[str]
     except OSError as exc:
         raise UsageError(_(
             "merge-driver: cannot read {filename}: {strerror}"
-        ).format(filename=exc.filename, strerror=exc.strerror)) from None
+        ).format(filename=exc.filename, strerror=os_reason(exc))) from None
     try:
         result = merge_ledgers(data[0], data[1], data[2], ours)
     except LedgerError as exc:
@@ -308,5 +308,5 @@ def merge_versions(base: Path, ours: Path, theirs: Path) -> tuple[int, list[str]
     try:
         ours.write_bytes(bom + text.encode("utf-8"))
     except OSError as exc:
-        raise WriteError(_("cannot write {ours}: {strerror}").format(ours=ours, strerror=exc.strerror)) from None
+        raise WriteError(_("cannot write {ours}: {strerror}").format(ours=ours, strerror=os_reason(exc))) from None
     return (1 if result.conflicts else 0), notes

@@ -8,6 +8,7 @@ pattern 5), in the language in force.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from rectify.domain.model import Ledger
 from rectify.errors import Problem
 from rectify.files.yamlread import Doc
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, listed
 
 
 def _describe(value: Any) -> str:
@@ -76,6 +77,24 @@ _PATTERN_HINTS = {
 }
 
 
+def _allowed(expected: str) -> str:
+    """The values pydantic's ``expected`` (``'open', 'in_progress' or 'closed'``) allows,
+    as one list in the language in force (:func:`rectify.i18n.listed`); a state is shown
+    with its name when that differs (``open（未整改）``), since the file takes the YAML
+    word. ``expected`` as given when it holds no quoted value."""
+    from rectify.domain.model import Status
+    from rectify.domain.states import state_name
+
+    values = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    if not values:
+        return expected
+    shown = []
+    for value in values:
+        name = state_name(Status(value)) if value in {s.value for s in Status} else value
+        shown.append(value if name == value else _("{value} ({name})").format(value=value, name=name))
+    return listed(shown)
+
+
 def _message(err: Any, loc: tuple[str | int, ...], model: type[BaseModel] = Ledger, skip: int = 0) -> str:
     kind = err["type"]
     value = err.get("input")
@@ -105,7 +124,7 @@ def _message(err: Any, loc: tuple[str | int, ...], model: type[BaseModel] = Ledg
     if kind in {"greater_than_equal", "greater_than"}:
         return _("must not be negative, got {describe}").format(describe=_describe(value))
     if kind in {"enum", "literal_error"}:
-        expected = err.get("ctx", {}).get("expected", "")
+        expected = _allowed(str(err.get("ctx", {}).get("expected", "")))
         return _(
             "{describe} is not allowed here; expected one of {expected}"
         ).format(describe=_describe(value), expected=expected)

@@ -30,7 +30,7 @@ from typing import Any
 from xml.parsers.expat import ExpatError
 
 from rectify.errors import LedgerError, Problem, UsageError
-from rectify.i18n import _
+from rectify.i18n import _, os_reason
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def read_book(path: Path, limits: Limits = LIMITS) -> Book:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UsageError(_("cannot read {name}: {strerror}").format(name=path.name, strerror=exc.strerror)) from None
+        raise UsageError(_("cannot read {name}: {strerror}").format(name=path.name, strerror=os_reason(exc))) from None
     if size > limits.file_bytes:
         raise UsageError(_(
             "{name} is {size:,} bytes; import reads files up to {file_bytes:,} bytes"
@@ -125,7 +125,7 @@ def sniff(path: Path) -> str:
         with path.open("rb") as stream:
             head = stream.read(512)
     except OSError as exc:
-        raise UsageError(_("cannot read {name}: {strerror}").format(name=path.name, strerror=exc.strerror)) from None
+        raise UsageError(_("cannot read {name}: {strerror}").format(name=path.name, strerror=os_reason(exc))) from None
     if head.startswith(_ZIP):
         return "xlsx"
     if head.startswith(_OLE):
@@ -247,7 +247,7 @@ def check_zip(path: Path, limits: Limits = LIMITS) -> bool:
         hint = _(" (an encrypted workbook, or an .xls named .xlsx?)") if isinstance(exc, zipfile.BadZipFile) else ""
         raise UsageError(_(
             "cannot read {name} as an Excel workbook: {error}{hint}"
-        ).format(name=path.name, error=exc, hint=hint)) from None
+        ).format(name=path.name, error=os_reason(exc) if isinstance(exc, OSError) else exc, hint=hint)) from None
     with book:
         infos = book.infolist()
         if len(infos) > limits.parts:
@@ -490,7 +490,7 @@ def check_xls(path: Path, limits: Limits = LIMITS) -> None:
     except (OSError, struct.error, ValueError, IndexError, KeyError) as exc:  # a damaged or truncated file
         raise UsageError(_(
             "cannot read {name} as an Excel 97-2003 workbook: {error}"
-        ).format(name=path.name, error=exc)) from None
+        ).format(name=path.name, error=os_reason(exc) if isinstance(exc, OSError) else exc)) from None
     names: dict[int, str] = {}
     sheet = ""
     problems: list[Problem] = []
@@ -538,7 +538,7 @@ def _read_xls(path: Path, limits: Limits) -> Book:
     except Exception as exc:  # calamine raises its own kinds for a broken file
         raise UsageError(_(
             "cannot read {name} as an Excel 97-2003 workbook: {error}"
-        ).format(name=path.name, error=exc)) from None
+        ).format(name=path.name, error=os_reason(exc) if isinstance(exc, OSError) else exc)) from None
     grids = []
     try:
         metas = book.sheets_metadata

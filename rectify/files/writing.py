@@ -22,7 +22,7 @@ from filelock import Timeout as FileLockTimeout
 
 from rectify.errors import LockTimeout, WriteError
 from rectify.files.paths import display
-from rectify.i18n import N_, _
+from rectify.i18n import N_, _, os_reason
 
 LOCK_NAME = ".rectify.lock"
 
@@ -77,7 +77,7 @@ def locked(folder: Path) -> Iterator[None]:
     except OSError as exc:
         raise WriteError(_(
             "cannot lock {folder} for writing: {strerror}; nothing was written"
-        ).format(folder=display(folder), strerror=exc.strerror)) from None
+        ).format(folder=display(folder), strerror=os_reason(exc))) from None
     try:
         yield
     finally:
@@ -105,7 +105,7 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
     except OSError as exc:
         raise WriteError(_(
             "{path}: cannot read before writing: {strerror}"
-        ).format(path=display(path), strerror=exc.strerror)) from None
+        ).format(path=display(path), strerror=os_reason(exc))) from None
     if current is not None:
         _refuse_read_only(path, path.stat().st_mode)
     if (None if current is None else hashlib.sha256(current).hexdigest()) != expect:
@@ -136,7 +136,7 @@ def atomic_write(path: Path, data: bytes, expect: str | None) -> None:
             raise WriteError(message) from None
         raise WriteError(_(
             "{path}: could not write ({strerror}); the ledger is unchanged"
-        ).format(path=display(path), strerror=exc.strerror)) from None
+        ).format(path=display(path), strerror=os_reason(exc))) from None
     finally:
         if tmp_name is not None:
             try:
@@ -205,7 +205,7 @@ def write_file(path: Path, data: bytes) -> None:
     except OSError as exc:
         if held_by_another_program(exc):
             raise WriteError(_("cannot write {path}: {why}").format(path=display(path), why=_(HELD))) from None
-        raise WriteError(_("cannot write {path}: {why}").format(path=display(path), why=exc.strerror)) from None
+        raise WriteError(_("cannot write {path}: {why}").format(path=display(path), why=os_reason(exc))) from None
     finally:
         if tmp_name is not None:
             try:

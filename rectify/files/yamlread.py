@@ -200,43 +200,97 @@ class Doc:
 
 
 YAML_WORDS: tuple[tuple[str, str], ...] = (
+    # problems (libyaml's words, then the pure-Python parser's where they differ)
     (r"could not find expected ':'", N_("could not find expected ':'")),
     (r"mapping values are not allowed (here|in this context)", N_("mapping values are not allowed here")),
-    (r"block sequence entries are not allowed in this context", N_("block sequence entries are not allowed here")),
+    (r"block sequence entries are not allowed (here|in this context)",
+     N_("block sequence entries are not allowed here")),
+    (r"mapping keys are not allowed (here|in this context)", N_("mapping keys are not allowed here")),
     (r"did not find expected key", N_("did not find expected key")),
     (r"did not find expected node content", N_("did not find expected node content")),
     (r"did not find expected '-' indicator", N_("did not find expected '-' indicator")),
     (r"did not find expected ',' or '\]'", N_("did not find expected ',' or ']'")),
     (r"did not find expected ',' or '}'", N_("did not find expected ',' or '}}'")),
+    (r"did not find expected <document start>|expected '<document start>', but found .+",
+     N_("did not find the start of a document")),
+    (r"did not find expected <stream-start>|expected (STREAM-START|DOCUMENT-START or STREAM-END|DOCUMENT-END"
+     r"|SCALAR, SEQUENCE-START, MAPPING-START, or ALIAS|nothing after STREAM-END)",
+     N_("the file's structure could not be read")),
+    (r"(did not find expected|expected) alphabetic or numeric character(, but found .+)?",
+     N_("did not find expected alphabetic or numeric character")),
+    (r"did not find expected whitespace or line break|expected ' ', but found .+",
+     N_("did not find expected whitespace or line break")),
+    (r"did not find expected whitespace", N_("did not find expected whitespace")),
+    (r"did not find expected comment or line break|expected a comment or a line break, but found .+",
+     N_("did not find expected comment or line break")),
+    (r"did not find expected '!'|expected '!', but found .+", N_("did not find expected '!'")),
+    (r"did not find the expected '>'|expected '>', but found .+", N_("did not find expected '>'")),
+    (r"did not find expected tag URI|did not find URI escaped octet|expected URI(, | escape sequence).+",
+     N_("did not find a valid tag")),
+    (r"found undefined tag handle( .+)?|found non-specific tag '!'", N_("found an unknown tag")),
+    (r"could not find expected directive name|found unknown directive name|found unexpected non-alphabetical "
+     r"character|did not find expected version number|did not find expected digit or '\.' character"
+     r"|found extremely long version number|found duplicate (%TAG |%YAML |YAML )directive"
+     r"|found incompatible YAML document.*|expected a digit.*",
+     N_("found a directive (a line starting with %) that is not valid")),
+    (r"did not find expected hexdecimal number|expected escape sequence of .+",
+     N_("did not find the hexadecimal digits of an escape")),
+    (r"found invalid Unicode character escape code", N_("found an invalid Unicode escape")),
+    (r"found an indentation indicator equal to 0|expected indentation indicator in the range 1-9, but found 0",
+     N_("found an indentation indicator of 0 after | or >")),
+    (r"expected chomping or indentation indicators, but found .+",
+     N_("found something other than a digit, + or - after | or >")),
+    (r"found unexpected ':'", N_("found an unexpected ':'")),
+    (r"found unexpected document (indicator|separator)", N_("found an unexpected document marker (--- or ...)")),
+    (r"but found another document", N_("but found another document")),
+    (r"found duplicate anchor.*|second occurrence", N_("found a duplicate anchor")),
+    (r"found an incorrect (leading|trailing) UTF-8 octet|invalid (leading|trailing) UTF-8 octet"
+     r"|incomplete UTF-8 octet sequence|invalid length of a UTF-8 sequence|incomplete UTF-16.*"
+     r"|invalid Unicode character", N_("found bytes that are not valid text")),
+    (r"control characters are not allowed", N_("found a control character, which a ledger may not hold")),
+    (r"input is too long", N_("the file is too long")),
     (r"exceeded maximum nesting depth", N_("exceeded maximum nesting depth")),
     (r"found character that cannot start any token", N_("found a character that cannot start any token")),
     (r"found a tab character that violates indentation", N_("found a tab character that violates indentation")),
-    (r"mapping keys are not allowed here", N_("mapping keys are not allowed here")),
+    (r"found a tab character where an indentation space is expected",
+     N_("found a tab character that violates indentation")),
     (r"found character (?P<char>.+) that cannot start any token",
      N_("found character {char} that cannot start any token")),
     (r"found unexpected end of stream", N_("found unexpected end of stream")),
     (r"found undefined alias (?P<name>.+)", N_("found undefined alias {name}")),
+    (r"found undefined alias", N_("found an undefined alias")),
     (r"found unknown escape character (?P<char>.+)", N_("found unknown escape character {char}")),
+    (r"found unknown escape character", N_("found an unknown escape character")),
     (r"expected <block end>, but found (?P<found>.+)", N_("expected <block end>, but found {found}")),
     (r"expected the node content, but found (?P<found>.+)", N_("expected the node content, but found {found}")),
     (r"expected ',' or '\]', but got (?P<found>.+)", N_("expected ',' or ']', but got {found}")),
     (r"expected ',' or '}', but got (?P<found>.+)", N_("expected ',' or '}}', but got {found}")),
     (r"expected a single document in the stream", N_("expected a single document in the stream")),
+    # contexts
     (r"while scanning a simple key", N_("while scanning a simple key")),
-    (r"while scanning a quoted scalar", N_("while scanning a quoted scalar")),
+    (r"while (scanning|parsing) a quoted scalar", N_("while scanning a quoted scalar")),
     (r"while scanning a double-quoted scalar", N_("while scanning a double-quoted scalar")),
     (r"while scanning a block scalar", N_("while scanning a block scalar")),
     (r"while scanning a plain scalar", N_("while scanning a plain scalar")),
     (r"while increasing flow level", N_("while increasing flow level")),
+    (r"while increasing block level", N_("while increasing block level")),
     (r"while scanning for the next token", N_("while scanning for the next token")),
+    (r"while (scanning|parsing) a tag", N_("while scanning a tag")),
+    (r"while scanning an alias", N_("while scanning an alias")),
+    (r"while scanning an anchor", N_("while scanning an anchor")),
+    (r"while (scanning|parsing) a (%TAG |%YAML |tag )?directive", N_("while scanning a directive")),
     (r"while parsing a block mapping", N_("while parsing a block mapping")),
     (r"while parsing a block collection", N_("while parsing a block collection")),
+    (r"while parsing a block node", N_("while parsing a block node")),
     (r"while parsing a flow mapping", N_("while parsing a flow mapping")),
     (r"while parsing a flow sequence", N_("while parsing a flow sequence")),
+    (r"while parsing a flow node", N_("while parsing a flow node")),
     (r"while parsing a node", N_("while parsing a node")),
+    (r"while composing a mapping", N_("while parsing a block mapping")),
 )  # fmt: skip
-"""PyYAML's words for the syntax errors people make in a ledger (a pattern, and the
-catalog's msgid); others are shown as PyYAML words them."""
+"""PyYAML's words (libyaml's, and the pure-Python parser's) for every problem and context
+its scanner, parser, reader and composer can report (a pattern, and the catalog's msgid),
+read from their sources; any other text is shown as PyYAML gives it."""
 
 
 def yaml_words(text: str) -> str:
@@ -277,6 +331,11 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
         tab = (indent if "\t" in indent else here).index("\t") + 1
         return Problem(path, line, tab, _("YAML syntax error: a tab character in the indentation; YAML indents with "
                                           "spaces only"))
+    colon = _full_width_colon(lines, line) if problem.startswith(_INDENTATION_PROBLEMS) else None
+    if colon is not None:
+        what = _("line {line} has a full-width colon “：”; a key and its value are separated by a half-width "
+                 "colon ':' and a space").format(line=colon[0])
+        return Problem(path, colon[0], colon[1], _("YAML syntax error: {what}").format(what=what))
     levels = _misindented(lines, line) if problem.startswith(_INDENTATION_PROBLEMS) else None
     if levels is not None:
         shown = str(levels[0])
@@ -294,7 +353,42 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
             if started != line
             else _(" ({context})").format(context=context)
         )
+    hint = _hint(problem, exc.context or "")
+    if hint:
+        what = _("{what}; {hint}").format(what=what, hint=hint)
     return Problem(path, line, col, _("YAML syntax error: {what}").format(what=what))
+
+
+_ESCAPES = ("found unknown escape character", "did not find expected hexdecimal number",
+            "found invalid Unicode character escape code", "expected escape sequence")
+_SIGILS = ("while scanning a tag", "while parsing a tag", "while scanning an alias", "while scanning an anchor")
+
+
+def _hint(problem: str, context: str) -> str:
+    """What to do about a YAML syntax error, in office terms, when the error says it: a
+    backslash in double quotes (an escape YAML does not know), a value starting with
+    ``!``, ``*`` or ``&`` (a tag, an alias, an anchor to YAML); else the empty text."""
+    if problem.startswith(_ESCAPES):
+        return _("in double quotes a backslash starts an escape: put the text in single quotes, or write \\\\ "
+                 "for each backslash")
+    if context.startswith(_SIGILS) or problem.startswith(("found undefined alias", "found undefined tag handle",
+                                                          "found non-specific tag")):
+        return _("a value that starts with !, * or & must be put in quotes")
+    return ""
+
+
+def _full_width_colon(lines: list[str], line: int) -> tuple[int, int] | None:
+    """The 1-based (line, col) of a full-width colon ``：`` written where a key's ``:``
+    belongs, on 1-based ``line`` or the line above it (PyYAML stops on the line after
+    ``owner：王某``), else None. A ``：`` counts when nothing before it on its line is a
+    half-width colon, a quote or a comment (``title: 关于：……`` is a value, and right)."""
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        found = re.match(r"^[ ]*(?:-[ ]+)*([^:：'\"#\[\]{}]+)：", lines[number - 1])
+        if found:
+            return number, found.end()
+    return None
 
 
 def _misindented(lines: list[str], line: int) -> list[int] | None:

@@ -10,6 +10,11 @@ i18n work that builds on this module).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rectify.errors import UsageError
+from rectify.i18n import one_of
+
 LANGS = ("zh", "en")
 """The languages rectify speaks; the column of each in the tables below."""
 
@@ -56,6 +61,30 @@ STATUS: dict[str, tuple[str, str]] = {
     "withdrawn": ("已撤销", "withdrawn"),
 }
 """The states of a finding (DOMAIN.md): the Chinese term, or the word used in YAML."""
+
+MONEY_WORDS: dict[str, tuple[str, ...]] = {"yuan": ("元",), "wan": ("万元", "万")}
+"""The units funds are shown in (``--money``) and the Chinese words that also name them."""
+FORMAT_WORDS: dict[str, tuple[str, ...]] = {"table": ("表格",), "plain": ("纯文本",)}
+"""The Chinese words that also name an output format (``--format 表格``)."""
+
+
+def money_unit(value: str) -> str:
+    """The unit ``--money`` asked for (``yuan`` or ``wan``, or 元/万元); raises
+    :class:`~rectify.errors.UsageError` listing them in the language in force."""
+    try:
+        return one_of("--money", value, MONEY_WORDS)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def output_format(value: str, formats: Sequence[str]) -> str:
+    """The output format ``--format`` asked for, one of ``formats`` (English, or a word of
+    :data:`FORMAT_WORDS`); raises :class:`~rectify.errors.UsageError` listing them."""
+    try:
+        return one_of("--format", value, {name: FORMAT_WORDS.get(name, ()) for name in formats})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
 
 GROUP: dict[str, tuple[str, str]] = {
     "unit": ("单位", "Unit"),
