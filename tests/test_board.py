@@ -207,9 +207,22 @@ def _follow(browser: Any, element: Any) -> None:
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.common.exceptions import WebDriverException
+
     old = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, 120).until(expected_conditions.staleness_of(old))
+
+    def replaced(driver: Any) -> bool:
+        """The old page is gone: its element is stale, or (Chromium, mid-navigation) its
+        node "does not belong to the document" any more."""
+        try:
+            return bool(expected_conditions.staleness_of(old)(driver))
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+
+    WebDriverWait(browser, 120).until(replaced)
     WebDriverWait(browser, 120).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
