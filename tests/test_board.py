@@ -203,11 +203,10 @@ def _status(run: Run, site: Site, *args: str) -> list[dict[str, Any]]:
 def _follow(browser: Any, element: Any) -> None:
     """Click ``element`` and wait until the next page has replaced this one (bounded: a
     page that never comes fails the test, whatever the machine's speed)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import WebDriverException
 
     old = browser.find_element(By.TAG_NAME, "html")
     element.click()
