@@ -314,3 +314,15 @@ def test_a_step_dated_before_the_last_event_names_the_step_in_chinese(run: Run, 
     assert run(*args, "--lang", "en").stderr == (
         "rectify: error: extend date 2021-07-01 is before the finding's last event (2021-07-28)\n"
     )
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(run: Run, shipped: Path) -> None:
+    """`rectify status --no-pager` (the trial's) names the option's place, in the user's language."""
+    english = run("status", "--no-pager")
+    assert english.exit_code == 2
+    assert english.stderr.splitlines()[-1] == (
+        "Error: --no-pager is an option of rectify itself: put it before the command (rectify --no-pager status …)"
+    )
+    chinese = run("--lang", "zh", "status", "--no-cache")
+    assert chinese.stderr.splitlines()[-1] == "错误：--no-cache 是 rectify 本身的选项，请放在命令之前（rectify --no-cache status …）"
+    assert run("status", "--no-such").stderr.splitlines()[-1] == "Error: No such option: --no-such"

@@ -243,8 +243,17 @@ def show_error(exc: Exception) -> None:
     absent = None
     if isinstance(exc, NoSuchOption):
         absent = _ABSENT.get((str(getattr(getattr(ctx, "command", None), "name", "")), exc.option_name))
+    root = ctx.find_root() if ctx is not None else None
+    global_option = (
+        isinstance(exc, NoSuchOption) and root is not None and ctx is not root
+        and any(exc.option_name in param.opts for param in root.command.params)
+    )  # fmt: skip
     if isinstance(exc, NoSuchOption) and absent is not None:
         text = _("No such option: {name}; {why}").format(name=exc.option_name, why=_(absent))
+    elif isinstance(exc, NoSuchOption) and global_option and ctx is not None:
+        text = _("{name} is an option of rectify itself: put it before the command ({example})").format(
+            name=exc.option_name, example=f"rectify {exc.option_name} {ctx.info_name} …"
+        )
     elif isinstance(exc, NoSuchOption) and (options := suggestions(exc)):
         text = _("No such option: {name} (Possible options: {options})").format(
             name=exc.option_name, options=listed(options)
