@@ -78,7 +78,10 @@ def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
     keys = ["id", "unit", "unit_name", "title", "deadline", "days_overdue", "status", "leader", "department",
             "owner", "as_of"]  # fmt: skip
     styles = [row_style("", int(r["days_overdue"]) > 0, -int(r["days_overdue"]), 10**6) for r in records]
-    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys, styles=styles)
+    # a narrow window drops the leader first, then the department, then the owner (who is chased)
+    table(
+        headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys, styles=styles, drop=(6, 7, 8)
+    )
 
 
 def finding_list(states: list[FindingState], fmt: str, lang: str, as_of: date | None = None) -> None:

@@ -85,16 +85,19 @@ def balanced(text: str, room: int) -> list[str]:
     width giving that many lines, so ``金华市人民检察院`` in 14 cells is ``金华市人`` /
     ``民检察院``, never a lone ``院`` on its own line."""
     out: list[str] = []
-    for line in text.split("\n"):
-        greedy = _fill(line, room) or [""]
+    for whole in text.split("\n"):
+        line = whole.lstrip(" \u3000")
+        indent = whole[: len(whole) - len(line)]  # a child unit's indent stays on each of its lines
+        space = max(room - width(indent), 1)
+        greedy = _fill(line, space) or [""]
         if len(greedy) > 1:
             narrowest = max((width(unit) for unit in units(line) if not unit.isspace()), default=1)
-            for tried in range(min(narrowest, room), room):
+            for tried in range(min(narrowest, space), space):
                 even = _fill(line, tried)
                 if len(even) == len(greedy):
                     greedy = even
                     break
-        out.extend(greedy)
+        out.extend(indent + part for part in greedy)
     return out
 
 
