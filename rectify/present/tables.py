@@ -366,6 +366,15 @@ def fit_columns(
     return Fitted(columns, [widths[i] for i in columns], dropped, [i for i in dropped if i in empty])
 
 
+def terminal_width() -> int | None:
+    """The width of the terminal the output goes to, in cells (as rich measures it:
+    ``COLUMNS``, else the terminal's own), or None when it goes to a pipe or a file."""
+    from rich.console import Console
+
+    console = Console()
+    return console.width if console.is_terminal else None
+
+
 def money_text(amount: Decimal, unit: str = "yuan") -> str:
     """Return an amount of 元 as text, exactly: ``71320.00`` in 元, ``7.132`` in 万元."""
     if unit == "wan":
