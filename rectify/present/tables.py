@@ -252,7 +252,7 @@ def table(
         from rich.table import Table
         from rich.text import Text
 
-        from rectify.present.wrapping import balanced
+        from rectify.present.wrapping import balanced, wrap
 
         texts = [console_text(shown(header)) for header in headers]
         cells = [[console_text(shown(cell)) for cell in row] for row in rows]
@@ -281,11 +281,9 @@ def table(
         if hidden and sys.stderr.isatty():
             from rectify.i18n import _, listed
 
-            sys.stderr.write(
-                _("Window too narrow, not shown: {columns}; widen the window or use --format csv").format(
-                    columns=listed(hidden)
-                ) + "\n"
-            )  # fmt: skip
+            notice = _("Window too narrow, not shown: {columns}; widen the window or use --format csv")
+            lines = wrap(notice.format(columns=listed(hidden)), console.width)  # the window is narrow
+            sys.stderr.write("".join(line + "\n" for line in lines))
         return
     if title and fmt == "table":
         emit(title)
