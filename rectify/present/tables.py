@@ -330,7 +330,8 @@ def fit_columns(
     order until they do: first the empty ones (no cell has anything), then those in
     ``drop`` in its order (the least needed first), then the others from the last
     leftwards; never the first column nor one in ``keep``. Room left over goes to the
-    columns of text, a cell at a time to the one with most left to show.
+    columns of text not yet whole, a cell at a time to the narrowest (a fair share each,
+    none more than it needs).
 
     ``rows`` are the cells as text. Returns a :class:`Fitted`.
     """
@@ -358,8 +359,8 @@ def fit_columns(
         short = [i for i in columns if widths[i] < natural[i]]
         if not short:
             break
-        widest = max(short, key=lambda i: natural[i] - widths[i])
-        widths[widest] += 1
+        narrowest = min(short, key=lambda i: (widths[i], widths[i] - natural[i]))
+        widths[narrowest] += 1
         spare -= 1
     return Fitted(columns, [widths[i] for i in columns], dropped, [i for i in dropped if i in empty])
 
