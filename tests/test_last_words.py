@@ -213,7 +213,8 @@ def test_placeholders_types_and_ranges_in_the_help(run: Run, monkeypatch: pytest
     assert close[0].endswith(" close [选项] {编号}")
     assert "  编号 <文本>  问题编号，如 jinhua-012。  [必填]" in close
     assert "  --by 姓名            销号人。  [必填]" in close
-    assert "  [文件夹] <路径>  台账文件夹（默认：--ledgers、$RECTIFY_LEDGERS，否则" in run("init", "--help").stdout
+    init = run("init", "--help").stdout  # an optional argument: [文件夹] in the usage line, once
+    assert "  文件夹 <路径>  台账文件夹（默认：--ledgers、$RECTIFY_LEDGERS，否则" in init and " init [选项] [文件夹]\n" in init
     assert "  --port 端口号  监听端口（0：任一空闲端口）。  [默认：8765；范围 0～65535]" in run("board", "--help").stdout
     monkeypatch.setenv("LANG", "en_US.UTF-8")  # English keeps typer's own
     status = run("status", "--help").stdout.splitlines()

@@ -4,6 +4,7 @@ everywhere"): the language found as a user expects, colour with meaning, complet
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -183,3 +184,175 @@ def test_show_marks_an_overdue_finding_in_red_on_a_terminal_and_plainly_in_a_pip
     assert ("逾期" if lang == "zh" else "late") not in closed.splitlines()[3]
     monkeypatch.setenv("RECTIFY_TODAY", "2021-12-31")  # the deadline itself: not yet overdue
     assert mark not in run("show", "dongyang-033", "--lang", lang).stdout
+
+
+# What a user sees in a window of 80 and 160 columns, in Chinese and in English (issue #16):
+# no line wider than the window; columns a narrow window cannot hold dropped in a stated
+# order (empty ones first) and named on stderr; dates and ids whole; no lone character.
+
+WINDOWS = [(80, "zh"), (160, "zh"), (80, "en"), (160, "en")]
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_BORDERS = "┏┃┡│└"
+
+
+def _seen(args: list[str], ledgers: Path, cols: int, lang: str) -> list[str]:
+    """The lines rectify shows in a terminal ``cols`` wide (stdout and stderr, colour codes
+    taken out), after checking that none is wider than the window."""
+    from wcwidth import wcswidth
+
+    env = {**os.environ, "RECTIFY_LEDGERS": str(ledgers), "RECTIFY_PAGER": "cat", "NO_COLOR": "1",
+           "LANG": "zh_CN.UTF-8" if lang == "zh" else "en_US.UTF-8"}  # fmt: skip
+    shown = _in_a_terminal([*args, "--lang", lang], env, rows=200, cols=cols)
+    lines = [_ESCAPES.sub("", line) for line in shown.replace("\r", "").split("\n")]
+    assert lines[-1] == "" and "Traceback" not in shown
+    assert [line for line in lines if wcswidth(line) > cols] == []
+    return lines[:-1]
+
+
+def _table(lines: list[str]) -> list[list[str]]:
+    """The rows of the boxed table in ``lines``: cells stripped, for the lines with cells;
+    every line of the table has both borders."""
+    boxed = [line for line in lines if line[:1] in _BORDERS]
+    assert boxed and all(line[-1] in "┓┃┩│┘" for line in boxed)  # never cropped: the right border is there
+    return [[cell.strip() for cell in line[1:-1].split(line[0])] for line in boxed if line[0] in "┃│"]
+
+
+def _dropped_notice(lines: list[str]) -> str:
+    """The narrow-window notice, its lines joined; empty when there is none."""
+    start = next((n for n, line in enumerate(lines) if line.startswith(("窗口太窄", "Window too narrow"))), None)
+    if start is None:
+        return ""
+    end = next(n for n in range(start, len(lines)) if "csv" in lines[n])
+    return "".join(lines[start : end + 1]) if lines[start].startswith("窗") else " ".join(lines[start : end + 1])
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+def test_overdue_narrows_to_the_window_dropping_the_least_needed_columns_and_saying_so(
+    shipped: Path, cols: int, lang: str
+) -> None:
+    lines = _seen(["overdue", "--within", "30", "--as-of", "2021-12-20"], shipped, cols, lang)
+    rows = _table(lines)
+    every = {"zh": ["编号", "单位", "问题", "整改时限", "逾期天数", "状态", "责任领导", "责任部门", "责任人"],
+             "en": ["ID", "Unit", "Title", "Deadline", "Days late", "Status", "Leader", "Department", "Owner"]}[lang]  # fmt: skip
+    notice = _dropped_notice(lines)
+    if cols == 80:  # the leader goes first, then the department, then the owner
+        assert rows[0] == every[:6]
+        assert notice == {
+            "zh": "窗口太窄，未显示：责任领导、责任部门、责任人；可加宽窗口或用 --format csv",
+            "en": "Window too narrow, not shown: Leader, Department, Owner; widen the window or use --format csv",
+        }[lang]
+    else:
+        assert [" ".join(cell.split()) for cell in rows[0]] == every and notice == ""
+    first = rows[1]
+    assert first[:2] == ["jinhua-025", "金华市人" if cols == 80 else "金华市人民检察院"]
+    assert first[3:5] == ["2021-11-30", "20"]  # the date and the id whole, on the finding's first line
+    ids = [row[0] for row in rows[1:] if row[0]]
+    assert len(ids) == 28 and all(re.fullmatch(r"[a-z]+-\d{3}", found) for found in ids)
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+def test_empty_columns_are_the_first_a_narrow_window_drops_and_go_unmentioned(
+    demo: Path, cols: int, lang: str
+) -> None:
+    lines = _seen(["overdue", "--within", "30", "--as-of", "2021-12-20"], demo.parent, cols, lang)
+    header = [" ".join(cell.split()) for cell in _table(lines)[0]]
+    empty = {"zh": ["责任领导", "责任部门"], "en": ["Leader", "Department"]}[lang]
+    owner = {"zh": "责任人", "en": "Owner"}[lang]
+    assert owner in header and _dropped_notice(lines) == ""
+    assert all(name not in header for name in empty) if cols == 80 else all(name in header for name in empty)
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+def test_unit_list_never_breaks_a_date_or_an_id(shipped: Path, cols: int, lang: str) -> None:
+    rows = _table(_seen(["unit", "list"], shipped, cols, lang))
+    feedback = [row[5] for row in rows[1:] if row[5]]
+    assert feedback[:3] == ["2021-08-02", "2021-07-29", "2021-07-28"] and len(feedback) == 10
+    assert [row[0] for row in rows[1:] if row[0]][:3] == ["dongyang", "jindong", "jinhua"]
+    names = [row[1] for row in rows[1:4]]
+    assert names == (["东阳市人", "民检察院", "金华市金"] if cols == 80 else ["东阳市人民检察院", "金华市金东区人民检察院", "金华市人民检察院"])
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+@pytest.mark.parametrize("tree", [False, True])
+def test_status_names_wrap_evenly_never_leaving_a_lone_character(
+    shipped: Path, cols: int, lang: str, tree: bool
+) -> None:
+    lines = _seen(["status", "--as-of", "2021-12-31", *(["--tree"] if tree else [])], shipped, cols, lang)
+    rows = _table(lines)
+    names = [row[0] for row in rows[1:] if row[0]]
+    assert [name for name in names if len(name) == 1] == []  # no 院 nor ） alone
+    assert rows[-1][-1] == "296/315 94.0%"
+    if cols == 80 and lang == "zh":
+        assert names[:2] == (["金华市人民", "检察院（含"] if tree else ["东阳市人", "民检察院"])
+    if cols == 160:
+        if tree and lang == "zh":
+            assert names[0] == "金华市人民检察院（含下级单位）"
+        assert len(names) == len([row for row in rows[1:] if row[1]])  # one line a unit
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+def test_status_wide_names_what_a_narrow_window_leaves_out(shipped: Path, cols: int, lang: str) -> None:
+    lines = _seen(["status", "-w", "--money", "wan", "--as-of", "2021-12-31"], shipped, cols, lang)
+    header = [" ".join(cell.split()) for cell in _table(lines)[0]]
+    notice = _dropped_notice(lines)
+    if cols == 160:
+        assert notice == "" and len(header) == 13
+    elif lang == "zh":
+        assert notice == "窗口太窄，未显示：按期完成率、平均整改天数、问责人数、清退资金（万元）、建章立制（项）；可加宽窗口或用 --format csv"  # noqa: E501
+        assert header == ["单位", "问题数", "已销号", "整改中", "长期坚持", "逾期", "整改完成率", "延期"]
+    else:
+        assert notice == ("Window too narrow, not shown: Overdue, Extended, On time, Avg days, People, Funds "
+                          "(10k yuan), Rules; widen the window or use --format csv")  # fmt: skip
+        assert header == ["Unit", "Findings", "Closed", "In progress", "Long-term", "Rate"]
+
+
+def test_a_pipe_gets_every_column_and_no_notice(shipped: Path) -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("rectify")), "status", "-w", "--as-of", "2021-12-31", "--lang", "zh"],
+        env={**os.environ, "RECTIFY_LEDGERS": str(shipped), "COLUMNS": "80"}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.stderr == "" and "建章立制（项）" in done.stdout.splitlines()[1]
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+def test_trend_drops_its_bar_before_any_figure(shipped: Path, cols: int, lang: str) -> None:
+    lines = _seen(["trend"], shipped, cols, lang)
+    header = [" ".join(cell.split()) for cell in _table(lines)[0]]
+    assert header[5] == {"zh": "逾期", "en": "Overdue"}[lang] and _dropped_notice(lines) == ""
+    assert ("█" in "".join(lines)) is (cols == 160) and (header[-1] == "") is (cols == 160)
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+def test_show_wraps_to_the_window_with_a_hanging_indent(shipped: Path, cols: int, lang: str) -> None:
+    lines = _seen(["show", "jinhua-025"], shipped, cols, lang)
+    start = next(n for n, line in enumerate(lines) if line.startswith("    2021-11-15  "))
+    history = "在整改工作专班第6次周例会上汇报：干部选拔任用、交流轮岗制度修订稿已形成，正在征求意见"
+    if cols == 160:
+        assert lines[start].endswith("— " + history) and lines[start + 1].startswith("    2021-12-27  ")
+    else:
+        assert lines[start + 1].startswith(" " * 16) and not lines[start + 1].startswith(" " * 17)
+        joined = lines[start] + lines[start + 1].strip()
+        assert joined.endswith("— " + history)
+
+
+HELPS = [["unit", "add"], ["status"], ["overdue"], ["trend"], ["list"], ["import"], ["init"]]
+
+
+@needs_pty
+@pytest.mark.parametrize(("cols", "lang"), WINDOWS)
+def test_help_keeps_brackets_with_their_words(shipped: Path, cols: int, lang: str) -> None:
+    for words in HELPS:
+        lines = _seen([*words, "--help"], shipped, cols, lang)
+        assert [line for line in lines if line.rstrip().endswith(("[", "（", "("))] == [], words
+        assert [line for line in lines if line.strip()[:1] in ("]", "）", ")", "；", "，", "、", "。")] == [], words
+        usage = lines[0]
+        assert "[[" not in usage and "]]" not in usage
+        if words == ["init"]:
+            assert usage.endswith({"zh": "rectify init [选项] [文件夹]", "en": "rectify init [OPTIONS] [DIR]"}[lang])

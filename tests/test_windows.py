@@ -645,6 +645,33 @@ def test_windows_pages_with_the_less_git_for_windows_brings(
     assert started[0][1]["env"]["LESSCHARSET"] == "utf-8" and "shell" not in started[0][1]
 
 
+@pytest.mark.parametrize(("platform", "theirs"), [("linux", None), ("darwin", None), ("linux", "latin1")])
+def test_the_less_rectify_starts_is_told_it_reads_utf8_on_every_system(
+    monkeypatch: pytest.MonkeyPatch, platform: str, theirs: str | None
+) -> None:
+    import io
+    import shutil
+    import subprocess as subprocess_module
+
+    from rectify.present import tables
+
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/less" if name == "less" else None)
+    for name in ("RECTIFY_PAGER", "PAGER", "LESSCHARSET"):
+        monkeypatch.delenv(name, raising=False)
+    if theirs:
+        monkeypatch.setenv("LESSCHARSET", theirs)
+    monkeypatch.setenv("LANG", "C")  # no locale: less alone would show <E2><94><8F> for ┏
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    started: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(subprocess_module, "run", lambda argv, **kw: started.append((argv, kw)))
+    tables.page("┏━┓ 一行\n" * 500)
+    assert [argv for argv, _ in started] == [["/usr/bin/less", "-FRX"]]
+    assert started[0][1]["input"] == ("┏━┓ 一行\n" * 500).encode("utf-8")
+    assert started[0][1]["env"]["LESSCHARSET"] == (theirs or "utf-8")
+    assert started[0][1]["env"]["LANG"] == "C" and "shell" not in started[0][1]
+
+
 def test_windows_without_git_has_no_pager(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

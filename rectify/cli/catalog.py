@@ -26,6 +26,7 @@ from typing import IO, Any
 import typer
 
 from rectify.i18n import N_, _, listed, pgettext
+from rectify.present.wrapping import wrap  # brackets kept with their words, widths in cells
 
 try:  # typer 0.2x ships its own click
     from typer._click.exceptions import NoSuchOption
@@ -93,42 +94,12 @@ ERRORS: tuple[tuple[str, str], ...] = (
 
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _TOKENS = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
-_NO_LINE_START = set("，。；：、）》」』！？,.;:)]")
 
 
 def _width(text: str) -> int:
     from wcwidth import wcswidth
 
     return max(wcswidth(text), len(text) if wcswidth(text) < 0 else 0)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of ``text`` at most ``width`` terminal columns wide (a Chinese character
-    counts two), broken at spaces or between Chinese characters, never before closing
-    punctuation (，。）); a word longer than the width stands alone. Paragraphs (blank
-    lines) are kept; a line break inside one is a space, or nothing between Chinese."""
-    out: list[str] = []
-    for number, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
-        if number:
-            out.append("")
-        joined = re.sub(rf"(?<=[{_WIDE}])\s*\n\s*(?=[{_WIDE}])", "", paragraph)
-        line: list[str] = []
-        for token in _TOKENS.findall(joined.replace("\n", " ")):
-            if token.isspace():
-                if line:
-                    line.append(" " if "\n" in token else token)  # two spaces before [default: ...] stay
-                continue
-            if line and _width("".join(line) + token) > width:
-                carried: list[str] = []
-                if token[0] in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
-                    # closing punctuation never starts a line: the word before goes down with it
-                    carried = [line.pop()]
-                out.append("".join(line).rstrip())
-                line = carried
-            line.append(token)
-        if line:
-            out.append("".join(line).rstrip())
-    return out
 
 
 def _shorten(text: str, width: int) -> str:

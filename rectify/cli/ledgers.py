@@ -30,7 +30,7 @@ def init(
     directory: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[DIR]", help=N_("Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers).")
+            metavar="DIR", help=N_("Ledger folder (default: --ledgers, $RECTIFY_LEDGERS, else ./ledgers).")
         ),
     ] = None,
     git: Annotated[

@@ -16,7 +16,11 @@ def page(text: str) -> None:
     """Show ``text`` (already made safe) on the terminal: through a pager when it is longer
     than the window, as git does (``RECTIFY_PAGER``, else ``PAGER``, run by the shell;
     else ``less -FRX`` where it is on the PATH or, on Windows, the less that Git for
-    Windows brings, :func:`git_for_windows_less`), else written out directly."""
+    Windows brings, :func:`git_for_windows_less`), else written out directly. The text
+    goes in stdout's encoding; when that is UTF-8 (as Python's is where the locale is
+    missing, and on a Windows console), the less rectify starts itself is told so
+    (``LESSCHARSET=utf-8`` unless the user set ``LESSCHARSET``), on every system."""
+    import codecs
     import shutil
     import subprocess
 
@@ -31,11 +35,14 @@ def page(text: str) -> None:
         sys.stdout.flush()
         return
     sys.stdout.flush()
-    data = text.encode(sys.stdout.encoding or "utf-8", "replace")
+    encoding = sys.stdout.encoding or "utf-8"
+    data = text.encode(encoding, "replace")
     try:
         if argv is not None:
             env = None
-            if sys.platform == "win32":  # less reads UTF-8 (Python's encoding of a Windows console)
+            if codecs.lookup(encoding).name == "utf-8":
+                # less told what it is given: where the locale is missing (LANG=C, no zh_CN
+                # locale installed, Windows) it would show the bytes of ┏ as <E2><94><8F>
                 env = {**os.environ, "LESSCHARSET": os.environ.get("LESSCHARSET", "utf-8")}
             subprocess.run(argv, input=data, env=env, check=False)
         elif command:

@@ -5,6 +5,7 @@ finding with its history, commits, and ``check``'s problems. Tables go through
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ from rectify.errors import Problem
 from rectify.present import tables
 from rectify.present.tables import LABELS, cell_width, emit, money_text, row_style, status_word, table
 from rectify.present.words import ACTION, FIELD, PHRASE, TABLE, word
+from rectify.present.wrapping import hanging
 
 
 def unit_list(ledgers: list[Ledger], fmt: str, lang: str) -> None:
@@ -78,7 +80,10 @@ def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
     keys = ["id", "unit", "unit_name", "title", "deadline", "days_overdue", "status", "leader", "department",
             "owner", "as_of"]  # fmt: skip
     styles = [row_style("", int(r["days_overdue"]) > 0, -int(r["days_overdue"]), 10**6) for r in records]
-    table(headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys, styles=styles)
+    # a narrow window drops the leader first, then the department, then the owner (who is chased)
+    table(
+        headers, rows, fmt, records, title=title, numeric=(4,), keep=(0, 3, 4), keys=keys, styles=styles, drop=(6, 7, 8)
+    )
 
 
 def finding_list(states: list[FindingState], fmt: str, lang: str, as_of: date | None = None) -> None:
@@ -202,7 +207,27 @@ def finding_detail(finding: Finding, unit_name: str, lang: str, deadline: date |
     safe = [tables.shown(line) for line in lines]
     if late > 0:
         safe[at] += "  " + tables.paint(word(PHRASE, "late_by", lang, days=late), tables.LATE)
+    room = tables.terminal_width()
+    if room is not None:  # on a terminal: wrapped to the window, under the text they continue
+        safe = [part for line in safe for whole in line.split("\n") for part in hanging(whole, room, _hang(whole))]
     emit("\n".join(safe), safe=True)
+
+
+def _hang(line: str) -> int:
+    """Where the continuation of one of ``show``'s lines starts: under the action of a
+    history line (``    2021-07-28  ``), under the value of a field (14 cells, as its
+    further lines), under the text of a numbered measure (``    1. ``), else two cells in
+    from the line."""
+    history = re.match(r" {4}\d{4}-\d\d-\d\d  ", line)
+    if history:
+        return history.end()
+    numbered = re.match(r" {4}\d+\. ", line)
+    if numbered:
+        return numbered.end()
+    lead = len(line) - len(line.lstrip(" "))
+    if lead == 2 or lead == 14:  # a field, or a further line of its value
+        return 14
+    return lead + 2
 
 
 def _counters(counters: Accountability, lang: str) -> str:

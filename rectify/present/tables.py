@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rectify.domain.figures import Counts, Row
 from rectify.i18n import default_lang as default_lang  # the language's one place: rectify.i18n.choose
@@ -24,6 +24,7 @@ from rectify.present.console import git_for_windows_less as git_for_windows_less
 from rectify.present.console import page as page
 from rectify.present.console import prepare_console as prepare_console
 from rectify.present.words import GROUP, LANGS, PHRASE, STATUS, TABLE, WIDE, column, word
+from rectify.present.wrapping import width
 
 if TYPE_CHECKING:
     from rectify.domain.trend import Point
@@ -220,6 +221,7 @@ def table(
     keep: Sequence[int] = (0,),
     keys: Sequence[str] = (),
     styles: Sequence[str | None] = (),
+    drop: Sequence[int] = (),
 ) -> None:
     """Print a table in ``fmt``: ``table`` (rich on a terminal, else plain text) or
     ``markdown`` for people (``headers`` and ``rows``, labels in the chosen language);
@@ -227,10 +229,11 @@ def table(
     value a cell) for programs.
 
     ``numeric`` are the column indexes to right-align on a terminal, ``keep`` those never
-    squeezed (names, ids, rates); the last ``footer_rows`` rows are set apart (the total row).
-    On a terminal too narrow for every column, columns are dropped from the last one
-    leftwards (never the first nor those in ``keep``) and long text wraps within its cell,
-    so no line is wider than the window.
+    dropped; the last ``footer_rows`` rows are set apart (the total row). On a terminal
+    the columns are fitted to the window by :func:`fit_columns` (``drop``: the columns
+    to drop first when it is too narrow, least needed first), text wraps within its cell
+    (:func:`rectify.present.wrapping.balanced`), and the columns with something in them
+    that did not fit are named in one line on stderr when that is a terminal.
     ``styles`` colours rows on a terminal (:data:`LATE`, :data:`DUE_SOON`, :data:`DONE`);
     ``NO_COLOR``, pipes and the formats for programs stay plain.
     """
@@ -246,49 +249,129 @@ def table(
 
         console = Console()
     if console is not None and console.is_terminal:
-        from rich.cells import cell_len
         from rich.table import Table
         from rich.text import Text
 
-        def minimum(index: int) -> int:
-            widest = max((cell_len(str(row[index])) for row in [headers, *rows]), default=0)
-            head = max((cell_len(word) for word in str(header_words[index]).split()), default=0)
-            whole = index in numeric or index in keep  # figures, ids and rates are never broken
-            return max(widest, head) if whole else max(head, min(widest, 6))
+        from rectify.present.wrapping import balanced, wrap
 
-        header_words = list(headers)
-        shown_columns = list(range(len(headers)))
-        # a narrow window: columns are dropped, last first, never those in ``keep`` nor the first
-        droppable = [i for i in reversed(shown_columns) if i not in keep and i != 0]
-        while sum(minimum(i) + 3 for i in shown_columns) + 1 > console.width and droppable:
-            shown_columns.remove(droppable.pop(0))
+        texts = [console_text(shown(header)) for header in headers]
+        cells = [[console_text(shown(cell)) for cell in row] for row in rows]
+        fitted = fit_columns(texts, cells, console.width, numeric=numeric, keep=keep, drop=drop)
         grid = Table(title=Text(console_text(shown(title))) if title else None, show_footer=False)
-        for index in shown_columns:
-            whole = index in numeric or index in keep
+        for index, room in zip(fitted.columns, fitted.widths, strict=True):
             grid.add_column(
-                Text(console_text(shown(headers[index]))),
-                overflow="fold",  # a long name wraps rather than losing its end
+                Text("\n".join(balanced(texts[index], room))),
+                overflow="fold",  # only a word wider than the whole column is cut, never lost
                 justify="right" if index in numeric else "left",
-                no_wrap=whole,
-                min_width=minimum(index),
+                width=room,
             )
-        for number, row in enumerate(rows):
+        for number, row in enumerate(cells):
             meaning = styles[number] if number < len(styles) else None
             grid.add_row(
                 # Text: data is never rich markup
-                *(Text(console_text(shown(row[index]))) for index in shown_columns),
+                *(Text("\n".join(balanced(row[index], room)))
+                  for index, room in zip(fitted.columns, fitted.widths, strict=True)),
                 end_section=number == len(rows) - footer_rows - 1 and footer_rows > 0,
                 style="bold" if number >= len(rows) - footer_rows else meaning,
-            )
+            )  # fmt: skip
         with console.capture() as captured:
             console.print(grid)
         emit(captured.get().rstrip("\n"), safe=True)
+        hidden = [texts[i] for i in sorted(fitted.dropped) if i not in fitted.empty and texts[i].strip()]
+        if hidden and sys.stderr.isatty():
+            from rectify.i18n import _, listed
+
+            notice = _("Window too narrow, not shown: {columns}; widen the window or use --format csv")
+            lines = wrap(notice.format(columns=listed(hidden)), console.width)  # the window is narrow
+            sys.stderr.write("".join(line + "\n" for line in lines))
         return
     if title and fmt == "table":
         emit(title)
     if title and fmt == "markdown":
         emit(f"**{title}**\n")
     emit(_text_table([console_text(h) for h in headers], [[console_text(c) for c in r] for r in rows], fmt))
+
+
+class Fitted(NamedTuple):
+    """The columns of a table fitted to a window: ``columns`` (indexes, in order) with
+    their text ``widths`` in cells, the ``dropped`` ones in the order they were dropped,
+    and of those the ``empty`` ones (no cell has anything)."""
+
+    columns: list[int]
+    widths: list[int]
+    dropped: list[int]
+    empty: list[int]
+
+
+TEXT_MIN = 8
+"""The narrowest a column of text is squeezed to, in cells (four Chinese characters)."""
+_WHOLE = re.compile(r"[!-~]{1,24}")
+"""A cell kept on one line: a date, an id, a number, one English word (no space)."""
+
+
+def fit_columns(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    room: int,
+    *,
+    numeric: Sequence[int] = (),
+    keep: Sequence[int] = (0,),
+    drop: Sequence[int] = (),
+) -> Fitted:
+    """Decide which columns of a table fit a window ``room`` cells wide and how wide each
+    is, for every terminal table (rich's box: a column takes its width plus 3 cells, the
+    table 1 more).
+
+    A column is as wide as its widest cell or heading when the window allows. Columns of
+    figures (``numeric``), those in ``keep`` and those whose every cell is a date, an id
+    or a single word are never narrowed below that (a date or an id never breaks); other
+    text is narrowed down to :data:`TEXT_MIN` cells (or its longest heading word) and
+    wraps. When even the narrowest widths do not fit, columns are dropped in a stated
+    order until they do: first the empty ones (no cell has anything), then those in
+    ``drop`` in its order (the least needed first), then the others from the last
+    leftwards; never the first column nor one in ``keep``. Room left over goes to the
+    columns of text not yet whole, a cell at a time to the narrowest (a fair share each,
+    none more than it needs).
+
+    ``rows`` are the cells as text. Returns a :class:`Fitted`.
+    """
+    count = len(headers)
+    natural = [max((width(str(row[i])) for row in [headers, *rows]), default=0) for i in range(count)]
+    least = []
+    for index in range(count):
+        filled = [str(row[index]) for row in rows if str(row[index]).strip()]
+        whole = index in numeric or index in keep or bool(filled) and all(_WHOLE.fullmatch(c) for c in filled)
+        head = max((width(part) for part in str(headers[index]).split()), default=0)
+        least.append(natural[index] if whole else max(head, min(natural[index], TEXT_MIN)))
+
+    empty = [i for i in range(count) if not any(str(row[i]).strip() for row in rows)]
+    stated = [i for i in drop if i not in keep and i != 0]
+    stated += [i for i in reversed(range(count)) if i not in stated and i not in keep and i != 0]
+    order = [i for i in stated if i in empty] + [i for i in stated if i not in empty]
+    columns = list(range(count))
+    dropped: list[int] = []
+    while sum(least[i] + 3 for i in columns) + 1 > room and order:
+        dropped.append(order.pop(0))
+        columns.remove(dropped[-1])
+    widths = {i: least[i] for i in columns}
+    spare = room - sum(widths[i] + 3 for i in columns) - 1
+    while spare > 0:
+        short = [i for i in columns if widths[i] < natural[i]]
+        if not short:
+            break
+        narrowest = min(short, key=lambda i: (widths[i], widths[i] - natural[i]))
+        widths[narrowest] += 1
+        spare -= 1
+    return Fitted(columns, [widths[i] for i in columns], dropped, [i for i in dropped if i in empty])
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal the output goes to, in cells (as rich measures it:
+    ``COLUMNS``, else the terminal's own), or None when it goes to a pipe or a file."""
+    from rich.console import Console
+
+    console = Console()
+    return console.width if console.is_terminal else None
 
 
 def money_text(amount: Decimal, unit: str = "yuan") -> str:
@@ -431,7 +514,8 @@ def trend_table(points: list[Point], fmt: str, lang: str, precision: int) -> Non
     if fmt in ("json", "csv", "tsv"):
         table(headers, rows, fmt, records)
         return
-    table([*headers, ""], rows, fmt, records, numeric=(1, 2, 3, 4, 5), keep=(0, 6, 7))
+    # the bar only draws the rate beside it: the first column a narrow window drops
+    table([*headers, ""], rows, fmt, records, numeric=(1, 2, 3, 4, 5), keep=(0, 6), drop=(7,))
 
 
 def rate_text_of(counts: Counts, precision: int) -> str:
