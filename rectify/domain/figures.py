@@ -61,16 +61,22 @@ def counters_on(finding: Finding, status: Status | None, as_of: date) -> Account
     which counts as a result of the close (from the day it was closed)."""
     people: dict[str, int] = {}
     funds, rules = Decimal("0"), 0
-    parts = [e.accountability for e in finding.history if e.date <= as_of and e.accountability is not None]
-    if status is Status.CLOSED:
-        parts.append(finding.accountability)
-    for part in parts:
+    for part in _counter_parts(finding, status, as_of):
         for kind, number in part.people.items():
             people[kind] = people.get(kind, 0) + number
         funds += part.funds_yuan
         rules += part.rules
     # sums of counters validated when the ledger was read: not validated again for each finding
     return Accountability.model_construct(people=people, funds_yuan=funds, rules=rules)
+
+
+def _counter_parts(finding: Finding, status: Status | None, as_of: date) -> list[Accountability]:
+    """The counters :func:`counters_on` adds up: the ``account`` events' up to ``as_of``,
+    and the finding's own when it is closed."""
+    parts = [e.accountability for e in finding.history if e.accountability is not None and e.date <= as_of]
+    if status is Status.CLOSED:
+        parts.append(finding.accountability)
+    return parts
 
 
 def extended_on(finding: Finding, status: Status | None, as_of: date) -> bool:
@@ -142,11 +148,11 @@ def count(
             counts.overdue += 1  # is_overdue: not closed and past the deadline in force
         if extended_on(finding, status, as_of):
             counts.extended += 1
-        counters = counters_on(finding, status, as_of)
-        for kind, number in counters.people.items():
-            people[kind] = people.get(kind, 0) + number
-        counts.funds_yuan += counters.funds_yuan
-        counts.rules += counters.rules
+        for part in _counter_parts(finding, status, as_of):  # counters_on, without a model per finding
+            for kind, number in part.people.items():
+                people[kind] = people.get(kind, 0) + number
+            counts.funds_yuan += part.funds_yuan
+            counts.rules += part.rules
     counts.people = people
     counts.units = frozenset(units)
     return counts

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from rectify.domain.kinds import Action as Action
 from rectify.domain.kinds import Status as Status
-from rectify.domain.people import control_in_text
+from rectify.domain.people import CONTROLS_IN_TEXT, control_in_text
 from rectify.i18n import _
 
 UNIT_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -38,19 +38,36 @@ def parse_date(value: Any) -> Any:
     """
     if isinstance(value, date):
         return value
+    if isinstance(value, str) and (known := _DATES.get(value)) is not None:
+        return known
     if not isinstance(value, str) or not _ISO_DATE_RE.match(value.strip()):
         raise ValueError(_("expected a date written YYYY-MM-DD, got {value!r}").format(value=value))
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(_("{value!r} is not a real date").format(value=value.strip())) from None
+    if len(_DATES) < _DATES_KEPT:
+        _DATES[value] = day
+    return day
+
+
+_DATES: dict[str, date] = {}
+"""Dates already read, by their text: a ledger writes the same few hundred days again and
+again (tens of thousands of events), and each text is checked once. At most
+:data:`_DATES_KEPT` are kept, so the memory stays bounded whatever a file holds."""
+_DATES_KEPT = 8192
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 """A lone surrogate: what Python makes of bytes that are not UTF-8 (``surrogateescape``)."""
+_UNSAFE_RE = re.compile("[\ud800-\udfff" + CONTROLS_IN_TEXT + "]")
+"""A lone surrogate or a character :func:`~rectify.domain.people.control_in_text` refuses:
+one search of every text field, the two told apart only when one is there."""
 
 
 def _clean(value: str) -> str:
+    if _UNSAFE_RE.search(value) is None:
+        return value
     if _SURROGATE_RE.search(value):
         raise ValueError(_("holds bytes that are not UTF-8 text (a GBK terminal?); type it again as UTF-8"))
     control = control_in_text(value)

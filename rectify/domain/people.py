@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import Enum
 from functools import lru_cache
 
 _DEFAULT_IGNORABLE = (
@@ -84,13 +85,17 @@ name (``"\u202e某钟"`` reads 钟某) or act on the terminal."""
 
 _BREAKS = frozenset({0x09, 0x0A, 0x0D})
 """Tab, line feed and carriage return: allowed in free text (a cell's line breaks), never in a name."""
-_IN_TEXT = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CONTROLS - _BREAKS)) + "]")
+CONTROLS_IN_TEXT = "".join(re.escape(chr(c)) for c in sorted(_CONTROLS - _BREAKS))
+"""The characters of :data:`_CONTROLS` but tab, line feed and carriage return, escaped for
+use inside a regular expression's character class (``"[" + CONTROLS_IN_TEXT + "]"``)."""
+_IN_TEXT = re.compile("[" + CONTROLS_IN_TEXT + "]")
+_IN_NAME = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CONTROLS)) + "]")
 
 
 def hidden_controls(name: str) -> bool:
     """True when ``name`` holds a control character or a bidirectional mark (refused: such
     a name could pass for someone else on screen)."""
-    return any(ord(ch) in _CONTROLS for ch in name)
+    return _IN_NAME.search(name) is not None
 
 
 def control_in_text(text: str) -> str | None:
@@ -132,3 +137,37 @@ def _mixed(name: str) -> bool:
         if len(scripts & {"LATIN", "CYRILLIC", "GREEK"}) > 1:
             return True
     return False
+
+
+class NameFault(Enum):
+    """What is wrong with a name given for a step (see :func:`name_fault`)."""
+
+    NOBODY = "nobody"
+    """No visible letter or digit (:func:`names_someone` is False)."""
+    CONTROLS = "controls"
+    """A control character or a direction mark (:func:`hidden_controls`)."""
+    MIXED = "mixed"
+    """Letters of look-alike scripts mixed in one word (:func:`mixed_scripts`)."""
+
+
+def name_fault(name: str) -> NameFault | None:
+    """The first of :func:`names_someone`, :func:`hidden_controls` and
+    :func:`mixed_scripts` that ``name`` fails, in that order, or None when it names
+    someone plainly. Remembered for short names, as the three are (a ledger repeats a few
+    dozen names across thousands of events)."""
+    return _fault_short(name) if len(name) <= _SHORT else _fault(name)
+
+
+@lru_cache(maxsize=4096)
+def _fault_short(name: str) -> NameFault | None:
+    return _fault(name)
+
+
+def _fault(name: str) -> NameFault | None:
+    if not names_someone(name):
+        return NameFault.NOBODY
+    if hidden_controls(name):
+        return NameFault.CONTROLS
+    if mixed_scripts(name):
+        return NameFault.MIXED
+    return None

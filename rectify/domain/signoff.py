@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from rectify.domain.model import Action, Event, Finding
-from rectify.domain.people import hidden_controls, mixed_scripts, names_someone, same_person
+from rectify.domain.people import NameFault, name_fault, same_person
 from rectify.domain.states import Track, action_name
 from rectify.i18n import _
 
@@ -45,24 +45,26 @@ def event_problems(
     """
     out: list[str] = []
     action = event.action
-    if action.value in evidence_required and not event.evidence:
+    if evidence_required and action.value in evidence_required and not event.evidence:
         out.append(_(
             "a {value} needs evidence (佐证材料): rectify.yaml's evidence_required says so"
         ).format(value=action_name(action)))
     if event.date > today:
         out.append(_("dated {date}, after today ({today})").format(date=event.date, today=today))
-    for field in ("by", "approver"):
-        value = getattr(event, field)
-        if value is not None and not names_someone(value):
+    for field, value in (("by", event.by), ("approver", event.approver)):
+        fault = None if value is None else name_fault(value)
+        if fault is NameFault.NOBODY:
             out.append(_("'{field}' must name a person (it has no visible letter or digit)").format(field=field))
-        elif value is not None and hidden_controls(value):
+        elif fault is NameFault.CONTROLS:
             out.append(_(
                 "'{field}' holds a control character or a direction mark; write the name plainly"
             ).format(field=field))
-        elif value is not None and mixed_scripts(value):
+        elif fault is NameFault.MIXED:
             out.append(_(
                 "'{field}' {value!r} mixes letters of different scripts (a look-alike letter?)"
             ).format(field=field, value=value))
+    if action in _NAMES_ONLY:
+        return out  # the rules below concern other steps (most events of a ledger are these)
     by, approver = (event.by or "").strip(), (event.approver or "").strip()
     if action in (Action.SUBMIT, Action.SIGN, Action.CLOSE, Action.WITHDRAW, Action.EDIT, Action.ACCOUNT) and not by:
         what = _("who closed the finding") if action is Action.CLOSE else _("who did it")
@@ -130,3 +132,8 @@ def event_problems(
                 "the new deadline {to} is not after the deadline in force ({deadline})"
             ).format(to=event.to, deadline=deadline))
     return out
+
+
+_NAMES_ONLY = frozenset({Action.ADD, Action.START, Action.PROGRESS, Action.REOPEN, Action.LONG_TERM})
+"""Steps that only the rules every event meets apply to (evidence asked for, the date,
+the names given): none of them needs a ``by``, an approver or a second person's check."""
