@@ -303,3 +303,48 @@ def test_a_link_loop_and_a_fifo_settings_file_are_reported_not_raised(
     os.mkfifo(tmp_path / "rectify.yaml")
     fifo = run("status")
     assert fifo.exit_code == 1 and "rectify.yaml is not a regular file" in fifo.stdout + fifo.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "fault"),
+    [("王某", None), ("\u3164", "nobody"), ("王\u202e某", "controls"), ("Wаng", "mixed"), ("\u200b\u202e", "nobody")],
+)
+def test_a_name_has_the_first_fault_of_the_three_checks(name: str, fault: str | None) -> None:
+    """name_fault (signoff's one remembered check) is names_someone, then the controls,
+    then the scripts, in that order, as the three were asked one by one."""
+    from rectify.domain.people import NameFault, name_fault
+
+    assert name_fault(name) == (None if fault is None else NameFault(fault))
+
+
+def test_every_text_field_refuses_every_control_and_a_lone_surrogate_with_its_own_words() -> None:
+    """The model searches a text once for both (rectify/domain/model.py _clean); each
+    refused character still gets its own message, and plain text passes unchanged."""
+    from pydantic import ValidationError
+
+    from rectify.domain.model import Event
+    from rectify.domain.people import _CONTROLS, _BREAKS
+
+    for point in sorted(_CONTROLS - _BREAKS):
+        with pytest.raises(ValidationError, match=f"U\\+{point:04X}"):
+            Event(date="2021-09-01", action="progress", by="王某", note=f"好{chr(point)}")
+    with pytest.raises(ValidationError, match="not UTF-8"):
+        Event(date="2021-09-01", action="progress", by="王某", note="好\udcb0")
+    for allowed in ("第一行\n第二行\t", "加强\r\n整改", ""):
+        assert Event(date="2021-09-01", action="progress", by="王某", note=allowed).note == allowed
+
+
+def test_a_date_read_again_is_the_same_day_and_the_memory_of_dates_is_bounded() -> None:
+    from datetime import date
+
+    from rectify.domain import model
+
+    assert model.parse_date("2021-09-01") == date(2021, 9, 1) == model.parse_date("2021-09-01")
+    for bad in ("2021-02-30", " 2021-9-1", "2021/09/01"):
+        with pytest.raises(ValueError):
+            model.parse_date(bad)
+        assert bad not in model._DATES
+    start = date(2000, 1, 1).toordinal()
+    for day in range(model._DATES_KEPT + 10):
+        assert model.parse_date(date.fromordinal(start + day).isoformat()) == date.fromordinal(start + day)
+    assert len(model._DATES) <= model._DATES_KEPT

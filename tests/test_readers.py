@@ -304,3 +304,9 @@ def test_the_characters_a_ledger_may_not_hold_are_one_class_equal_to_the_rule() 
     assert found == [m.start() for m in rule.finditer(every)]
     # C0 but tab and LF (30), DEL, C1 with NEL (32), U+FFFE and U+FFFF, U+2028 and U+2029
     assert len(found) == 30 + 1 + 32 + 2 + 2
+
+
+@given(parts=st.lists(st.sampled_from([*yamlbulk._TWISTED, b"~", b"N", b".", b'"', b"e", b"tru", b"Nul", b":", b"x"])))
+def test_the_grouped_search_for_twisted_values_finds_what_a_search_for_each_finds(parts: list[bytes]) -> None:
+    emitted = b"".join(parts)
+    assert yamlbulk._twisted(emitted) == any(token in emitted for token in yamlbulk._TWISTED)

@@ -175,6 +175,23 @@ _TWISTED = (b'"~"', b'"Null"', b'"NULL"', b'".nan"', b'".inf"', b'"-.inf"', b"tr
 ``Null``, ``nan``, ``inf``, ``true``) or that is a JSON literal rather than text, and
 an empty key (left out, or written ``""``); a value written so is taken by the
 node-by-node walk instead."""
+_TWISTED_BY_BYTE = tuple((gate, tuple(token for token in _TWISTED if gate in token)) for gate in (b"~", b"N", b"."))
+""":data:`_TWISTED` grouped by a byte every token of the group holds: one byte is searched
+by ``memchr``, ten times as fast as a longer token, so a group is searched for only when
+its byte is there (``~``, ``N`` and ``.`` are rarely in a ledger at all)."""
+_TWISTED_ALWAYS = tuple(token for token in _TWISTED if not any(token in group for _gate, group in _TWISTED_BY_BYTE))
+"""The tokens of :data:`_TWISTED` no group holds (``true``, ``false``, an empty key),
+searched for in every text."""
+
+
+def _twisted(emitted: bytes) -> bool:
+    """True when one of :data:`_TWISTED` is in ``emitted`` (the same answer as searching
+    for each, faster)."""
+    if any(token in emitted for token in _TWISTED_ALWAYS):
+        return True
+    return any(gate in emitted and any(token in emitted for token in group) for gate, group in _TWISTED_BY_BYTE)
+
+
 _PADDED_FLOAT = re.compile(r"^-?0\.|\.0(?:[eE]|$)")
 """A JSON number rapidyaml may have padded (``.5`` is written ``0.5``, ``1.`` ``1.0``)."""
 
@@ -184,9 +201,12 @@ def _plain_shape(text: str) -> bool:
     nesting is known shallow: no flow collection but ``[]`` and ``{}``, no sequence
     started on its parent's line (``- - x``), no line indented 60 columns or more (so
     nothing nests deeper than :data:`~rectify.files.yamlread.MAX_DEPTH`)."""
-    flat = text.replace("[]", "").replace("{}", "")
+    if "[" in text or "{" in text:
+        flat = text.replace("[]", "").replace("{}", "")
+        if "[" in flat or "{" in flat:
+            return False
     deep = text.startswith(_DEEP) or "\n" + _DEEP in text
-    return not ("[" in flat or "{" in flat or "?" in flat or _NESTED_SEQUENCE.search(text) or deep)
+    return not ("?" in text or _NESTED_SEQUENCE.search(text) or deep)
 
 
 class _Twisted(Exception):
@@ -197,7 +217,7 @@ def _from_json(emitted: bytes) -> Any:
     """The values of rapidyaml's JSON form of a ledger, or :data:`_WALK` when a value in
     it may not be the text as written (see :data:`_TWISTED`, :data:`_PADDED_FLOAT`), a
     key is given twice or it is not JSON (a key written as a number, say)."""
-    if any(token in emitted for token in _TWISTED):
+    if _twisted(emitted):
         return _WALK
     try:
         return json.loads(
