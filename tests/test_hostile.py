@@ -323,7 +323,7 @@ def test_every_text_field_refuses_every_control_and_a_lone_surrogate_with_its_ow
     from pydantic import ValidationError
 
     from rectify.domain.model import Event
-    from rectify.domain.people import _CONTROLS, _BREAKS
+    from rectify.domain.people import _BREAKS, _CONTROLS
 
     for point in sorted(_CONTROLS - _BREAKS):
         with pytest.raises(ValidationError, match=f"U\\+{point:04X}"):
