@@ -298,7 +298,7 @@ def test_the_characters_a_ledger_may_not_hold_are_one_class_equal_to_the_rule() 
 
     from rectify.files import text
 
-    rule = re.compile("[" + "".join(text._YAML_ONLY_BREAKS) + "]|" + text._NOT_PRINTABLE.pattern)
+    rule = re.compile("[" + "".join(text._YAML_ONLY_BREAKS) + "]|" + text._NOT_PRINTABLE)
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     found = [m.start() for m in text._UNREADABLE.finditer(every)]
     assert found == [m.start() for m in rule.finditer(every)]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator, MutableMapping
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +22,6 @@ import typer
 from typer.core import TyperGroup
 
 from rectify import __version__
-from rectify.cli import ledgers, steps, sync, views
 from rectify.cli.common import LangOption, language
 from rectify.errors import LedgerError, RectifyError
 from rectify.i18n import N_, _, ngettext, reset_lang, route_libraries, set_lang
@@ -104,7 +105,6 @@ app = typer.Typer(
 )
 unit_app = typer.Typer(cls=RectifyGroup, help=N_("Start and list units' ledgers."), no_args_is_help=True,
                        context_settings=_SETTINGS)  # fmt: skip
-app.add_typer(unit_app, name="unit")
 hook_app = typer.Typer(cls=RectifyGroup, help=N_("The server's git hook that guards a shared ledger repository."),
                        no_args_is_help=True, context_settings=_SETTINGS)  # fmt: skip
 
@@ -155,36 +155,144 @@ def main_options(
         tables.SINK = None
 
 
-# The commands, in the order `rectify --help` lists them.
-app.command()(ledgers.init)
-app.command("merge-driver")(ledgers.merge_driver)
-unit_app.command("list")(ledgers.unit_list)
-unit_app.command("add")(ledgers.unit_add)
-app.command()(ledgers.add)
-app.command()(steps.close)
-app.command(steps.PLAIN_STEPS[0].name)(steps.make_command(steps.PLAIN_STEPS[0]))  # start
-app.command()(steps.progress)
-app.command()(steps.submit)
-for _plain in steps.PLAIN_STEPS[1:4]:  # sign, return, reopen
-    app.command(_plain.name)(steps.make_command(_plain))
-app.command()(steps.extend)
-app.command(steps.PLAIN_STEPS[4].name)(steps.make_command(steps.PLAIN_STEPS[4]))  # long-term
-app.command()(steps.edit)
-app.command()(steps.withdraw)
-app.command()(steps.account)
-for _view in (views.status, views.overdue, views.trend, views.report, views.export, views.frequent):
-    app.command()(_view)
-app.command("import")(ledgers.import_)
-app.command()(ledgers.schema)
-app.command("list")(views.list_)
-app.command()(views.board)
-app.command()(views.show)
-app.command()(views.log)
-app.command()(ledgers.check)
-app.command()(sync.sync)
-app.add_typer(hook_app, name="hook")
-hook_app.command("install")(sync.hook_install)
-hook_app.command("pre-receive")(sync.hook_pre_receive)
+# The commands, in the order `rectify --help` lists them: (name, module of rectify.cli,
+# the function's name there, or a plain step's index in steps.PLAIN_STEPS). Each is made
+# when first asked for (RootGroup), so a command imports its own module and typer builds
+# its options alone: `rectify close` neither builds the thirty others nor imports views.
+COMMANDS: tuple[tuple[str, str, str | int], ...] = (
+    ("init", "ledgers", "init"),
+    ("merge-driver", "ledgers", "merge_driver"),
+    ("add", "ledgers", "add"),
+    ("close", "steps", "close"),
+    ("start", "steps", 0),
+    ("progress", "steps", "progress"),
+    ("submit", "steps", "submit"),
+    ("sign", "steps", 1),
+    ("return", "steps", 2),
+    ("reopen", "steps", 3),
+    ("extend", "steps", "extend"),
+    ("long-term", "steps", 4),
+    ("edit", "steps", "edit"),
+    ("withdraw", "steps", "withdraw"),
+    ("account", "steps", "account"),
+    ("status", "views", "status"),
+    ("overdue", "views", "overdue"),
+    ("trend", "views", "trend"),
+    ("report", "views", "report"),
+    ("export", "views", "export"),
+    ("frequent", "views", "frequent"),
+    ("import", "ledgers", "import_"),
+    ("schema", "ledgers", "schema"),
+    ("list", "views", "list_"),
+    ("board", "views", "board"),
+    ("show", "views", "show"),
+    ("log", "views", "log"),
+    ("check", "ledgers", "check"),
+    ("sync", "sync", "sync"),
+)
+GROUPS: tuple[tuple[str, Any, tuple[tuple[str, str, str], ...]], ...] = (
+    ("unit", unit_app, (("list", "ledgers", "unit_list"), ("add", "ledgers", "unit_add"))),
+    ("hook", hook_app, (("install", "sync", "hook_install"), ("pre-receive", "sync", "hook_pre_receive"))),
+)
+"""The groups of commands (after the commands, as typer lists them): name, typer app, its commands."""
+
+
+def _function(module: str, name: str | int) -> Any:
+    """The function of a command: ``name`` in ``rectify.cli.<module>``, or the plain step
+    ``steps.PLAIN_STEPS[name]`` made a command."""
+    import importlib
+
+    found = importlib.import_module(f"rectify.cli.{module}")
+    return found.make_command(found.PLAIN_STEPS[name]) if isinstance(name, int) else getattr(found, name)
+
+
+def _make_command(name: str, module: str, function: str | int) -> Any:
+    from typer.models import CommandInfo
+
+    info = CommandInfo(name=name, callback=_function(module, function))
+    return typer.main.get_command_from_info(
+        info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+    )
+
+
+def _make_group(name: str, sub_app: Any, commands: tuple[tuple[str, str, str], ...]) -> Any:
+    from typer.models import TyperInfo
+
+    if not sub_app.registered_commands:  # once per process: every root group made shares the typer app
+        for command, module, function in commands:
+            sub_app.command(command)(_function(module, function))
+    return typer.main.get_group_from_info(
+        TyperInfo(sub_app, name=name),
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        suggest_commands=app.suggest_commands,
+        rich_markup_mode=app.rich_markup_mode,
+    )
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands by name, each made when first looked up (its module
+    imported, typer's click command built) and then made ready by ``ready`` (the help in
+    the language in force, the group's ``--lang``). Names, their order and ``in`` never
+    make one; :meth:`made` lists those made so far."""
+
+    def __init__(self, makers: dict[str, Callable[[], Any]], ready: Callable[[Any], None]) -> None:
+        self._makers = makers
+        self._made: dict[str, Any] = {}
+        self._ready = ready
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._made:
+            command = self._makers[name]()  # KeyError for a name that is no command
+            self._made[name] = command
+            self._ready(command)
+        return self._made[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._made[name] = command
+        self._makers.setdefault(name, lambda: command)
+
+    def __delitem__(self, name: str) -> None:
+        del self._makers[name]
+        self._made.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._makers
+
+    def made(self) -> list[Any]:
+        """The commands made so far, in the order they were made."""
+        return list(self._made.values())
+
+
+class RootGroup(RectifyGroup):
+    """The ``rectify`` group itself: its commands are :data:`COMMANDS` and :data:`GROUPS`,
+    each made only when run, listed or asked for help (:class:`LazyCommands`)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        makers: dict[str, Callable[[], Any]] = {
+            name: partial(_make_command, name, module, function) for name, module, function in COMMANDS
+        }
+        makers.update({name: partial(_make_group, name, sub_app, commands) for name, sub_app, commands in GROUPS})
+        self.commands = LazyCommands(makers, self._ready)
+
+    def _ready(self, command: Any) -> None:
+        from rectify.cli.catalog import lang_everywhere, translate
+
+        lang_everywhere(self, command)
+        translate(self, command)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands' names in the order of the help, without making any."""
+        return list(self.commands)
+
+
+app.info.cls = RootGroup
 
 _command: Any = None
 

@@ -324,24 +324,28 @@ def _range_words(text: str) -> str:
     return f"{text[: found.start()]}  [{joined}]"
 
 
-def commands(group: Any) -> Iterator[Any]:
+def commands(group: Any, every: bool = False) -> Iterator[Any]:
     """Every command of the click tree under ``group`` (typer's click commands), ``group``
-    first, depth first."""
+    first, depth first. A group whose commands are made when asked for
+    (:class:`rectify.cli.LazyCommands`) gives those made so far, unless ``every``."""
     yield group
-    for sub in getattr(group, "commands", {}).values():
-        yield from commands(sub)
+    found = getattr(group, "commands", {})
+    made = getattr(found, "made", None)
+    for sub in made() if made is not None and not every else found.values():
+        yield from commands(sub, every)
 
 
-def lang_everywhere(group: Any) -> None:
+def lang_everywhere(group: Any, under: Any = None) -> None:
     """Give every command that has no ``--lang`` of its own the group's (``rectify check
     --lang en``): its value is not passed to the command, since the language of a run is
-    decided from the command line before parsing (:func:`rectify.cli.common.early_language`)."""
+    decided from the command line before parsing (:func:`rectify.cli.common.early_language`).
+    ``under``: only the commands of that part of the tree (one just made), else all made."""
     import copy
 
     given = next((param for param in group.params if param.name == "lang"), None)
     if given is None:
         return
-    for command in commands(group):
+    for command in commands(under or group):
         if command is group or hasattr(command, "commands") or any(p.name == "lang" for p in command.params):
             continue
         option = copy.copy(given)
@@ -371,14 +375,15 @@ def install_completion(ctx: Any, param: Any, value: Any) -> Any:
     raise typer.Exit(0)
 
 
-def translate(group: Any) -> None:
+def translate(group: Any, under: Any = None) -> None:
     """Put the help of every command and parameter under ``group`` in the language in
     force (:func:`rectify.i18n._`); the English msgid is kept on the object, so a later
-    call in another language starts from it."""
+    call in another language starts from it. ``under``: only that part of the tree (a
+    command just made), else every command made so far."""
     for param in group.params:
         if param.name == "install_completion":
             param.callback = install_completion
-    for command in commands(group):
+    for command in commands(under or group):
         command.context_class = Context
         for param in command.params:
             words = param.__dict__.setdefault(_MSGID, {})
@@ -436,7 +441,7 @@ def extract(
     name = getattr(fileobj, "name", None)
     if not name:
         return
-    for command in commands(tree):
+    for command in commands(tree, every=True):
         function = _origin(command)
         code = getattr(function, "__code__", None)
         if code is None or not os.path.exists(code.co_filename) or not command.help:
