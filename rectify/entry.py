@@ -9,7 +9,6 @@ time (:mod:`rectify.files.answers`) before anything else is loaded. Everything e
 from __future__ import annotations
 
 import gc
-import os
 import sys
 
 
@@ -35,10 +34,6 @@ def main() -> None:
         replay(text)
         return
     answers.begin(argv)
-    # pydantic looks for plugins (monitoring hooks) in every installed package's metadata
-    # the first time a model is made; rectify has none to offer them. A value set by the
-    # user stands (pydantic's documented switch; the answer's key was taken above).
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     gc.disable()
     try:
         from rectify.cli import main as run

@@ -173,23 +173,23 @@ def rule_history(loaded: Subject) -> list[Problem]:
         track = Track()
         deadline = finding.deadline
         for number, event in enumerate(finding.history):
-            path = ("findings", index, "history", number)
-            if previous is not None and event.date < previous:
+            day = event.date
+            if previous is not None and day < previous:
                 message = _(
                     "event dated {date} comes after one dated {previous}; events must be in date order"
-                ).format(date=event.date, previous=previous)
-                problems.append(loaded.problem(path, message))
-            previous = event.date
+                ).format(date=day, previous=previous)
+                problems.append(loaded.problem(("findings", index, "history", number), message))
+            previous = day
             # a step is held to the chain in force when it was taken
-            chain = chain_in_force if since is not None and event.date >= since else None
+            chain = chain_in_force if since is not None and day >= since else None
             for message in event_problems(track, finding, event, deadline, today, chain):
-                problems.append(loaded.problem(path, message))
+                problems.append(loaded.problem(("findings", index, "history", number), message))
             if event.action is Action.EXTEND and event.to is not None:
                 deadline = event.to
             try:
                 track = step(track, event, submit_chain=chain_in_force)
             except WorkflowError as exc:
-                problems.append(loaded.problem(path, str(exc)))
+                problems.append(loaded.problem(("findings", index, "history", number), str(exc)))
                 break
         else:
             if track.status is not finding.status:

@@ -51,8 +51,8 @@ def event_problems(
         ).format(value=action_name(action)))
     if event.date > today:
         out.append(_("dated {date}, after today ({today})").format(date=event.date, today=today))
-    for field, value in (("by", event.by), ("approver", event.approver)):
-        fault = None if value is None else name_fault(value)
+    for field, value in _NAMED(event):
+        fault = name_fault(value)
         if fault is NameFault.NOBODY:
             out.append(_("'{field}' must name a person (it has no visible letter or digit)").format(field=field))
         elif fault is NameFault.CONTROLS:
@@ -137,3 +137,11 @@ def event_problems(
 _NAMES_ONLY = frozenset({Action.ADD, Action.START, Action.PROGRESS, Action.REOPEN, Action.LONG_TERM})
 """Steps that only the rules every event meets apply to (evidence asked for, the date,
 the names given): none of them needs a ``by``, an approver or a second person's check."""
+
+
+def _NAMED(event: Event) -> list[tuple[str, str]]:  # noqa: N802 - read as a table of the event's names
+    """The names ``event`` gives, by field (``by``, then ``approver``)."""
+    by, approver = event.by, event.approver
+    if approver is None:
+        return [] if by is None else [("by", by)]
+    return [("approver", approver)] if by is None else [("by", by), ("approver", approver)]
