@@ -310,3 +310,15 @@ def test_the_characters_a_ledger_may_not_hold_are_one_class_equal_to_the_rule() 
 def test_the_grouped_search_for_twisted_values_finds_what_a_search_for_each_finds(parts: list[bytes]) -> None:
     emitted = b"".join(parts)
     assert yamlbulk._twisted(emitted) == any(token in emitted for token in yamlbulk._TWISTED)
+
+
+def test_the_json_form_is_written_again_when_the_first_buffer_is_too_small() -> None:
+    """yamlbulk writes rapidyaml's JSON into a buffer sized from the text and writes it
+    again at the length rapidyaml asks for when it does not fit: the same bytes either way."""
+    text = "a:\n" + "".join(f"  k{i}: x\n" for i in range(3000))  # JSON twice the text's size
+    tree = yamlbulk._Tree()
+    yamlbulk._parse(text.encode("utf-8"), tree)
+    roomy = yamlbulk._emit_json(tree, 10 * len(text))
+    assert yamlbulk._emit_json(tree, 1) == roomy and len(roomy) > 3 * len(text) // 2 + 4096
+    assert yamlbulk.values(text, MAX_DEPTH) == yamlbulk.values(text, MAX_DEPTH, text.encode("utf-8"))
+    assert yamlbulk.values(text, MAX_DEPTH)["a"]["k2999"] == "x"

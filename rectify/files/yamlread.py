@@ -450,7 +450,7 @@ def parse(data: bytes, path: str, strict: bool = True, bulk: bool = False, spans
     if bulk:
         from rectify.files import yamlbulk
 
-        fast = yamlbulk.values(text, MAX_DEPTH)
+        fast = yamlbulk.values(text, MAX_DEPTH, None if bom or endings else data)  # the bytes are the text's
         if fast is not yamlbulk.SLOW:
             return Doc(path=path, _text=text, newline=usual_newline(endings), bom=bom, data=fast, endings=endings)
     try:
