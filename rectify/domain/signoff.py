@@ -43,8 +43,12 @@ def event_problems(
     moves the deadline in force later. (DOMAIN.md: 延期 is *approved*, 退回 is the
     reviewer's, 审签 a second person's check.)
     """
-    out: list[str] = []
     action = event.action
+    if action in _NAMES_ONLY and not evidence_required and event.date <= today:  # most events: nothing to say
+        by, approver = event.by, event.approver
+        if (by is None or name_fault(by) is None) and (approver is None or name_fault(approver) is None):
+            return []
+    out: list[str] = []
     if evidence_required and action.value in evidence_required and not event.evidence:
         out.append(_(
             "a {value} needs evidence (佐证材料): rectify.yaml's evidence_required says so"
