@@ -123,7 +123,9 @@ def conflict_markers(text: str, path: str) -> list[Problem]:
     """Return a problem for each unresolved git conflict marker line (``<<<<<<<``,
     ``=======``, ``>>>>>>>``, ``|||||||``), found anywhere, multi-line text included."""
     problems: list[Problem] = []
-    if not any(marker in text for marker in _MARKERS):  # a plain search first: the scan by line is slower
+    # plain searches first (the scan by line is slower), each behind a search for its first
+    # character, which is rarely in a ledger at all and ten times as fast to look for
+    if not any(marker[0] in text and marker in text for marker in _MARKERS):
         return problems
     for match in _CONFLICT_LINE_RE.finditer(text):  # one scan of the text, not a string per line
         number = text.count("\n", 0, match.start()) + 1

@@ -61,8 +61,8 @@ def _avoid(text: str) -> bool:
         or "\ufeff" in text
         or text.startswith(("---", "...", "%", *_MARKS))
         or "\n---" in text
-        or "\n..." in text
-        or "\n%" in text
+        or "." in text and "\n..." in text  # behind a one-character search: "." and "%" are rare
+        or "%" in text and "\n%" in text
     ):
         return True
     checks = [_NODE_START] if any(mark in text for mark in _MARKS) else []
