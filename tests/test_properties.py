@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rectify.domain import steps as workflow
@@ -74,3 +74,56 @@ def test_text_survives_add_and_rewrite(
         assert fields == (aspect, title, detail, owner, leader, department)
         assert finding.measures == [measure]
     assert read_ledger(path).ledger.findings[0].history[-1].note == note
+
+
+_DAYS = st.dates(min_value=date(2022, 1, 1), max_value=date(2022, 3, 31))
+_EVENTS = st.lists(
+    st.tuples(
+        _DAYS,
+        st.sampled_from(["add", "start", "progress", "submit", "sign", "return", "close", "reopen", "extend",
+                         "long_term", "withdraw"]),  # fmt: skip
+        st.one_of(st.none(), _DAYS),
+    ),
+    max_size=8,
+)
+
+
+@given(
+    events=_EVENTS, deadline=st.one_of(st.none(), _DAYS), as_of=_DAYS, ordered=st.booleans(), allowed=st.booleans()
+)
+@example(  # extended before its close: the deadline on the close day is the extension's
+    events=[(date(2022, 1, 2), "extend", date(2022, 2, 1)), (date(2022, 1, 3), "close", None)],
+    deadline=date(2022, 1, 15), as_of=date(2022, 3, 1), ordered=True, allowed=True,
+)
+@settings(max_examples=500, deadline=None)
+def test_one_walk_of_a_history_gives_what_the_three_functions_give(
+    events: list[tuple[date, str, date | None]], deadline: date | None, as_of: date, ordered: bool, allowed: bool
+) -> None:
+    """close_and_deadlines (the figures' one walk) against status_and_close and
+    deadline_on asked one by one, on histories in and out of date order, broken ones,
+    with signatures and extensions."""
+    from rectify.domain.model import Event, Finding
+    from rectify.domain.states import close_and_deadlines, deadline_on, status_and_close
+
+    if ordered:
+        events = sorted(events, key=lambda item: item[0])
+    if allowed:  # keep only the steps the state diagram allows, so most walks go to the end
+        from rectify.domain.kinds import Action
+        from rectify.domain.states import WorkflowError, next_status
+
+        kept, status = [], None
+        for item in [(date(2022, 1, 1), "add", None), *events]:
+            try:
+                status = next_status(status, Action(item[1]))
+            except WorkflowError:
+                continue
+            kept.append(item)
+        events = kept
+    history = [
+        Event(date=day, action=action, by="王某", approver="李某", to=to if action == "extend" else None)
+        for day, action, to in events
+    ]
+    finding = Finding(id="demo-001", aspect="作风建设方面", title="问题", deadline=deadline, history=history)
+    status, closed = status_and_close(finding, as_of)
+    at_close = deadline_on(finding, closed) if closed is not None else None
+    assert close_and_deadlines(finding, as_of) == (status, closed, at_close, deadline_on(finding, as_of))

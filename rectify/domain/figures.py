@@ -34,7 +34,7 @@ from rectify.domain.counts import (
     within_units as within_units,
 )
 from rectify.domain.model import Accountability, Action, Event, Finding, Ledger, Status, Unit
-from rectify.domain.states import deadline_on, is_overdue, status_and_close, status_on
+from rectify.domain.states import close_and_deadlines, deadline_on, is_overdue, status_on
 from rectify.domain.titles import title_key
 from rectify.errors import UsageError
 from rectify.i18n import one_of
@@ -96,12 +96,9 @@ whether its close was on time (closed on or before the deadline in force then)."
 def facts(finding: Finding, as_of: date) -> Facts:
     """The :data:`Facts` of ``finding`` on ``as_of``, from its events up to that date.
     They depend only on how many of its events came by then (:func:`events_by`)."""
-    status, closed = status_and_close(finding, as_of) if finding.history else (status_on(finding, as_of), None)
-    on_time = False
-    if closed is not None:
-        deadline = deadline_on(finding, closed)
-        on_time = deadline is None or closed <= deadline
-    return status, closed, deadline_on(finding, as_of), on_time
+    status, closed, at_close, deadline = close_and_deadlines(finding, as_of)
+    on_time = closed is not None and (at_close is None or closed <= at_close)
+    return status, closed, deadline, on_time
 
 
 def events_by(finding: Finding, as_of: date) -> int:
