@@ -322,7 +322,7 @@ def test_every_text_field_refuses_every_control_and_a_lone_surrogate_with_its_ow
     refused character still gets its own message, and plain text passes unchanged."""
     from pydantic import ValidationError
 
-    from rectify.domain.model import Event
+    from rectify.domain.model import Event, Finding
     from rectify.domain.people import _BREAKS, _CONTROLS
 
     for point in sorted(_CONTROLS - _BREAKS):
@@ -330,6 +330,9 @@ def test_every_text_field_refuses_every_control_and_a_lone_surrogate_with_its_ow
             Event(date="2021-09-01", action="progress", by="王某", note=f"好{chr(point)}")
     with pytest.raises(ValidationError, match="not UTF-8"):
         Event(date="2021-09-01", action="progress", by="王某", note="好\udcb0")
+    for bad in ("\u202e", "\x1b", "\udcb0"):  # a field that must not be empty says the same
+        with pytest.raises(ValidationError, match="U\\+202E|U\\+001B|not UTF-8"):
+            Finding(id="demo-001", aspect=f"作风{bad}建设方面", title="问题")
     for allowed in ("第一行\n第二行\t", "加强\r\n整改", ""):
         assert Event(date="2021-09-01", action="progress", by="王某", note=allowed).note == allowed
 

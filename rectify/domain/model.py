@@ -88,7 +88,7 @@ def control_message(control: str) -> str:
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError(_("must not be empty"))
-    return _clean(value)
+    return value if _UNSAFE_RE.search(value) is None else _clean(value)  # _clean's own first look, inline
 
 
 _AMOUNT_RE = re.compile(r"^[0-9]{1,13}(?:\.[0-9]{1,2})?$")
