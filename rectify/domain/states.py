@@ -183,10 +183,17 @@ def step(
         status = Status.CLOSED if done else status
         return replace(track, status=status, signed=signed, signers=(*track.signers, (event.by or "").strip()))
     if action in (Action.RETURN, Action.REOPEN, Action.CLOSE, Action.WITHDRAW):
-        return Track(status)
+        return _PLAIN_TRACKS[status]
     if status is track.status:
         return track  # frozen: the same track serves (most steps of a long history)
+    if track.submitter is None and not (track.chain or track.signed or track.signers):
+        return _PLAIN_TRACKS[status]
     return Track(status, track.submitter, track.chain, track.signed, track.signers)
+
+
+_PLAIN_TRACKS = {status: Track(status) for status in Status}
+"""A track of each state with nothing pending (no submission, no signature): frozen, so
+one of each serves every history (making one is the most of a plain step's cost)."""
 
 
 def replay(events: Iterable[Event], as_of: date | None = None) -> Track:
