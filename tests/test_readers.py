@@ -208,6 +208,10 @@ MORE = [
     "a: \u3000\n",
     "a: b\n\u3000c: d\n",
     "\u3000a: b\n",
+    "a:\n  '': x\n  b: c\n",
+    "a:\n  \"\": x\n",
+    "a:\n  : x\n",
+    "a:\n  - '': true\n",
 ]
 """Syntax readers are known to take differently: spaces, colons, comments, quotes, block
 scalars, flow collections, indentation, and characters some take as white space."""

@@ -181,11 +181,11 @@ _NESTED_SEQUENCE = re.compile(r"-[ ]+-(?:[ ]|$)", re.MULTILINE)
 _DEEP = " " * 60
 """A line starting with this is indented 60 columns or more (found by a plain search, ten
 times as fast as the pattern ``^ {60}``)."""
-_TWISTED = (b'"~"', b'"Null"', b'"NULL"', b'".nan"', b'".inf"', b'"-.inf"', b"true", b"false", b'"":')
+_TWISTED = (b'"~"', b'"Null"', b'"NULL"', b'".nan"', b'".inf"', b'"-.inf"', b"true", b"false")
 """In rapidyaml's JSON, what may stand for a plain scalar written otherwise (``~``,
-``Null``, ``nan``, ``inf``, ``true``) or that is a JSON literal rather than text, and
-an empty key (left out, or written ``""``); a value written so is taken by the
-node-by-node walk instead."""
+``Null``, ``nan``, ``inf``, ``true``) or that is a JSON literal rather than text; a value
+written so is taken by the node-by-node walk instead (as is an empty key, left out or
+written ``""``: :func:`_pairs` sees every key)."""
 _TWISTED_BY_BYTE = tuple((gate, tuple(token for token in _TWISTED if gate in token)) for gate in (b"~", b"N", b"."))
 """:data:`_TWISTED` grouped by a byte every token of the group holds: one byte is searched
 by ``memchr``, ten times as fast as a longer token, so a group is searched for only when
@@ -249,8 +249,9 @@ def _constant(token: str) -> str:
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's mapping; :class:`_Twisted` for a key given twice or an empty key."""
     mapping = dict(pairs)
-    if len(mapping) != len(pairs):
+    if len(mapping) != len(pairs) or "" in mapping:
         raise _Twisted
     return mapping
 
