@@ -1,0 +1,118 @@
+"""What a county office's clerk met trying rectify on a Chinese locale, each fixed: dates
+written as import reads them, ids typed in capitals or full width, dates before the
+feedback or after today, two units of one name, one form of the date in the 通报, and a
+sentence when ``frequent`` finds nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rectify.domain.model import written_date
+from tests.conftest import Run
+
+ZH_FORMS = "日期应写作 2026-12-31、2026/12/31、2026.12.31 或 2026年12月31日（年份在前，写全四位），实际为 "
+
+
+@pytest.fixture
+def zh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clerk's locale."""
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2021-12-30", date(2021, 12, 30)),
+        ("2021-1-5", date(2021, 1, 5)),
+        ("2021/12/30", date(2021, 12, 30)),
+        ("2021.12.30", date(2021, 12, 30)),
+        ("2021年12月30日", date(2021, 12, 30)),
+        ("2021年1月5号", date(2021, 1, 5)),
+        ("２０２１年１２月３０日", date(2021, 12, 30)),
+        ("２０２１－１２－３０", date(2021, 12, 30)),
+        (" 2021/12/30 ", date(2021, 12, 30)),
+        ("20211230", date(2021, 12, 30)),
+    ],
+)
+def test_a_date_is_read_in_each_written_form_import_reads(written: str, day: date) -> None:
+    assert written_date(written) == day
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("12/31/2021", "expected a date written 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日 "
+         "(the year first, in four digits), got '12/31/2021'"),
+        ("31/12/2021", "expected a date written 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日 "
+         "(the year first, in four digits), got '31/12/2021'"),
+        ("21/12/31", "expected a date written 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日 "
+         "(the year first, in four digits), got '21/12/31'"),
+        ("2021-2-30", "'2021-2-30' is not a real date"),
+        ("2021年12月", "expected a date written 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日 "
+         "(the year first, in four digits), got '2021年12月'"),
+    ],
+)
+def test_a_date_that_would_be_a_guess_is_refused_naming_the_forms(written: str, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        written_date(written)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("written", ["2021/12/30", "2021年12月30日", "2021.12.30", "２０２１－１２－３０"])
+def test_add_takes_a_deadline_and_a_date_written_as_import_reads_them(
+    run: Run, demo: Path, zh: None, written: str
+) -> None:
+    result = run("add", "-u", "demo", "-a", "政治建设方面", "-t", "会风不实", "--deadline", written, "--date", written)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "demo-003\n", "")
+    text = demo.read_text(encoding="utf-8")
+    added = text[text.index("  - id: demo-003"):]
+    assert "    deadline: 2021-12-30\n" in added and "      - date: 2021-12-30\n" in added
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "-u", "demo", "-a", "政治建设方面", "-t", "会风不实", "--deadline"),
+        ("add", "-u", "demo", "-a", "政治建设方面", "-t", "会风不实", "--date"),
+        ("extend", "demo-001", "--approver", "李某", "--reason", "待审计", "--to"),
+        ("start", "demo-001", "--date"),
+    ],
+)
+@pytest.mark.parametrize("written", ["12/31/2021", "31/12/2021", "21/12/31"])
+def test_every_date_option_refuses_a_guess_and_writes_nothing(
+    run: Run, demo: Path, zh: None, args: tuple[str, ...], written: str
+) -> None:
+    before = demo.read_bytes()
+    result = run(*args, written)
+    assert result.exit_code == 2
+    assert result.stderr == f"rectify：错误：{args[-1]}：{ZH_FORMS}'{written}'\n"
+    assert demo.read_bytes() == before
+
+
+def test_an_impossible_date_is_refused_as_such(run: Run, demo: Path, zh: None) -> None:
+    before = demo.read_bytes()
+    result = run("add", "-u", "demo", "-a", "政治建设方面", "-t", "会风不实", "--deadline", "2021-2-30")
+    assert (result.exit_code, result.stderr) == (2, "rectify：错误：--deadline：'2021-2-30' 不是有效日期\n")
+    assert demo.read_bytes() == before
+
+
+def test_the_as_of_date_of_a_view_takes_the_written_forms(run: Run, demo: Path) -> None:
+    iso = run("status", "--as-of", "2021-11-01", "--format", "csv")
+    assert iso.exit_code == 0
+    for written in ("2021/11/1", "2021年11月1日", "2021.11.01"):
+        assert run("status", "--as-of", written, "--format", "csv").stdout == iso.stdout
+    refused = run("status", "--as-of", "11/01/2021")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "rectify: error: --as-of: expected a date written 2026-12-31, 2026/12/31, 2026.12.31 or "
+        "2026年12月31日 (the year first, in four digits), got '11/01/2021'\n"
+    )
+
+
+def test_unit_add_takes_a_feedback_date_written_in_chinese(run: Run, folder: Path) -> None:
+    result = run("unit", "add", "qingshan", "--name", "青山县人民检察院", "--feedback-date", "2021年7月28日")
+    assert result.exit_code == 0, result.output
+    assert "  feedback_date: 2021-07-28\n" in (folder / "qingshan.yaml").read_text(encoding="utf-8")
