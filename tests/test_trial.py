@@ -116,3 +116,40 @@ def test_unit_add_takes_a_feedback_date_written_in_chinese(run: Run, folder: Pat
     result = run("unit", "add", "qingshan", "--name", "青山县人民检察院", "--feedback-date", "2021年7月28日")
     assert result.exit_code == 0, result.output
     assert "  feedback_date: 2021-07-28\n" in (folder / "qingshan.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("typed", ["DEMO-001", "Demo-001", "ｄｅｍｏ－００１", "ＤＥＭＯ－００１"])
+def test_a_finding_id_typed_in_capitals_or_full_width_finds_the_finding(
+    run: Run, demo: Path, zh: None, typed: str
+) -> None:
+    exact = run("show", "demo-001")
+    assert (exact.exit_code, exact.stderr) == (0, "")
+    shown = run("show", typed)
+    assert shown.exit_code == 0
+    assert shown.stdout == exact.stdout
+    assert shown.stderr == f"rectify：{typed} 按 demo-001 查找\n"
+
+
+def test_a_step_on_an_id_typed_in_capitals_is_recorded_on_the_finding(run: Run, demo: Path, zh: None) -> None:
+    done = run("start", "ＤＥＭＯ－００２", "--date", "2021-08-01")
+    assert (done.exit_code, done.stdout) == (0, "已开始整改 demo-002（2021-08-01）\n")
+    assert done.stderr == "rectify：ＤＥＭＯ－００２ 按 demo-002 查找\n"
+    text = demo.read_text(encoding="utf-8")
+    assert "      - date: 2021-08-01\n        action: start\n" in text[text.index("  - id: demo-002"):]
+
+
+def test_merging_into_an_id_typed_in_capitals(run: Run, demo: Path) -> None:
+    done = run("withdraw", "demo-002", "--into", "DEMO-001", "--approver", "钟某", "--by", "王某", "--reason", "重复", "--date", "2021-08-01")
+    assert done.exit_code == 0, done.output
+    assert done.stderr == "rectify: DEMO-001 read as demo-001\n"
+    assert "        into: demo-001\n" in demo.read_text(encoding="utf-8")
+
+
+def test_an_id_that_is_none_in_any_form_is_refused_as_typed(run: Run, demo: Path, zh: None) -> None:
+    before = demo.read_bytes()
+    missing = run("start", "DEMO-009")
+    assert (missing.exit_code, missing.stdout) == (2, "")
+    assert missing.stderr == "rectify：DEMO-009 按 demo-009 查找\nrectify：错误：没有问题 demo-009（ledgers/demo.yaml）\n"
+    wrong = run("start", "DEMO 001")
+    assert wrong.stderr == "rectify：错误：'DEMO 001' 不是问题编号（应为 <单位编号>-NNN，如 jinhua-007）\n"
+    assert demo.read_bytes() == before

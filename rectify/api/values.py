@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rectify.domain import steps
 from rectify.domain.model import (
     Finding,
+    typed_id,
     written_date,
 )
 from rectify.domain.people import names_someone
@@ -40,6 +41,12 @@ def parse_day(value: str, option: str) -> date:
             "{option}: {parsed} is too far from our time to be a ledger's date"
         ).format(option=option, parsed=parsed))
     return parsed
+
+
+def finding_typed(typed: str) -> str:
+    """The finding id meant by ``typed`` as given on a command line (capitals, an IME's
+    full-width form): :func:`rectify.domain.model.typed_id`."""
+    return typed_id(typed)
 
 
 def require_name(value: str | None, option: str, person: bool = True) -> str | None:

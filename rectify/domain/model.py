@@ -322,6 +322,15 @@ def unit_of(finding_id: str) -> str | None:
     return match.group("unit") if match else None
 
 
+def typed_id(typed: str) -> str:
+    """A finding id as a person types it, in the ledger's form: ``QINGSHAN-001`` (caps
+    lock) and ``ｑｉｎｇｓｈａｎ－００１`` (an IME's full-width letters, digits and hyphen)
+    are ``qingshan-001``, by NFKC and lower case. Returns ``typed`` unchanged when that
+    does not give a finding id (``<unit-id>-NNN``), so a message names what was typed."""
+    folded = unicodedata.normalize("NFKC", typed).lower()
+    return folded if FINDING_ID_RE.match(folded) else typed
+
+
 def finding_id(unit_id: str, number: int) -> str:
     """Return the id of finding ``number`` of unit ``unit_id``: ``jinhua-007`` (at least
     three digits; the one place the id form is written)."""
