@@ -153,3 +153,87 @@ def test_an_id_that_is_none_in_any_form_is_refused_as_typed(run: Run, demo: Path
     wrong = run("start", "DEMO 001")
     assert wrong.stderr == "rectify：错误：'DEMO 001' 不是问题编号（应为 <单位编号>-NNN，如 jinhua-007）\n"
     assert demo.read_bytes() == before
+
+
+def test_a_finding_dated_before_the_feedback_is_refused(run: Run, demo: Path, zh: None) -> None:
+    before = demo.read_bytes()
+    result = run("add", "-u", "demo", "-a", "政治建设方面", "-t", "会风不实", "--date", "2021-07-27")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rectify：错误：挂账日期 2021-07-27 早于本单位的反馈日期（2021-07-28）；问题反馈后才能挂账\n"
+    )
+    assert demo.read_bytes() == before
+    on_the_day = run("add", "-u", "demo", "-a", "政治建设方面", "-t", "会风不实", "--date", "2021-07-28")
+    assert (on_the_day.exit_code, on_the_day.stdout) == (0, "demo-003\n")
+
+
+def test_a_feedback_list_dated_before_the_feedback_is_refused(run: Run, demo: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "feedback.csv"
+    listing.write_text("方面,问题\n作风建设方面,会风不实\n", encoding="utf-8")
+    before = demo.read_bytes()
+    result = run("add", "-u", "demo", "--from", str(listing), "--date", "2021-07-01")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "rectify: error: put on the ledger on 2021-07-01, before the unit's feedback date (2021-07-28): "
+        "the problems are handed over at the feedback (反馈)\n"
+    )
+    assert demo.read_bytes() == before
+
+
+def test_a_feedback_date_after_today_is_refused(run: Run, folder: Path, zh: None) -> None:
+    result = run("unit", "add", "qingshan", "--name", "青山县人民检察院", "--feedback-date", "2022-01-01")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rectify：错误：--feedback-date：反馈日期 2022-01-01 晚于今天（2021-12-31）；"
+        "反馈日期是问题交办的日期，不能是将来的日子\n"
+    )
+    assert list(folder.iterdir()) == []
+    today = run("unit", "add", "qingshan", "--name", "青山县人民检察院", "--feedback-date", "2021-12-31")
+    assert today.exit_code == 0
+
+
+EARLY = """\
+unit:
+  id: early
+  name: 青山县人民检察院
+inspection:
+  feedback_date: 2022-01-05
+findings:
+  - id: early-001
+    aspect: 政治建设方面
+    title: 理论学习不深入
+    status: open
+    history:
+      - date: 2021-12-01
+        action: add
+"""
+
+
+def test_check_reports_a_feedback_date_after_today_and_a_finding_added_before_it(
+    run: Run, folder: Path, zh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "early.yaml").write_text(EARLY, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ledgers/early.yaml:5:18: inspection.feedback_date: 反馈日期 2022-01-05 晚于今天（2021-12-31）；"
+        "反馈日期是问题交办的日期，不能是将来的日子",
+        "ledgers/early.yaml:12:15: early-001.history[1].date: 挂账日期 2021-12-01 早于本单位的反馈日期（2022-01-05）；"
+        "问题反馈后才能挂账",
+    ]
+    monkeypatch.setenv("RECTIFY_TODAY", "2022-01-05")  # the cache's entry of yesterday no longer holds
+    again = run("check").stdout.splitlines()
+    assert again == [line for line in result.stdout.splitlines() if "反馈日期 2022-01-05 晚于今天" not in line]
+
+
+def test_an_import_dated_before_the_feedback_is_refused(run: Run, demo: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("方面,问题,整改时限\n作风建设方面,会风不实,2021/12/31\n", encoding="utf-8")
+    before = demo.read_bytes()
+    result = run("import", str(sheet), "-u", "demo", "--date", "2021-07-01")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "rectify: error: put on the ledger on 2021-07-01, before the unit's feedback date (2021-07-28): "
+        "the problems are handed over at the feedback (反馈)"
+    )
+    assert demo.read_bytes() == before

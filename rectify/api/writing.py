@@ -92,8 +92,14 @@ class WritingMixin(LedgersBase):
         commit: bool = False,
         key: str | None = None,
     ) -> Path:
-        """Start unit ``unit_id``'s ledger (no findings yet); return its path."""
+        """Start unit ``unit_id``'s ledger (no findings yet); return its path. Raises
+        :class:`UsageError` for a parent with no ledger, a bad id or name, or a feedback
+        date after today (:func:`rectify.domain.steps.feedback_after_today`)."""
         from pydantic import ValidationError
+
+        late = steps.feedback_after_today(feedback_date, self.today())
+        if late is not None:
+            raise UsageError(_("{option}: {message}").format(option="--feedback-date", message=late))
 
         if parent is not None and not ledger_path(self.folder, parent).exists():
             raise UsageError(_(

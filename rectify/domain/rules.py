@@ -17,6 +17,7 @@ from rectify.domain.counts import UnitLike
 from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, state_name, step
+from rectify.domain.steps import added_before_feedback, feedback_after_today
 from rectify.errors import Problem, WorkflowError
 from rectify.i18n import _, listed
 
@@ -206,6 +207,26 @@ def rule_history(loaded: Subject) -> list[Problem]:
     return problems
 
 
+def rule_feedback_dates(loaded: Subject) -> list[Problem]:
+    """The unit's feedback date (反馈日期) is not after today, and no finding was put on the
+    ledger (its ``add`` event) before it: the rules of ``unit add`` and ``add``
+    (:func:`rectify.domain.steps.feedback_after_today`,
+    :func:`rectify.domain.steps.added_before_feedback`), at the date's place."""
+    feedback = loaded.ledger.inspection.feedback_date
+    if feedback is None:
+        return []
+    problems = []
+    late = feedback_after_today(feedback, loaded.today)
+    if late is not None:
+        problems.append(loaded.problem(("inspection", "feedback_date"), late))
+    for index, finding in enumerate(loaded.ledger.findings):
+        for number, event in enumerate(finding.history):
+            early = added_before_feedback(event.date, feedback) if event.action is Action.ADD else None
+            if early is not None:
+                problems.append(loaded.problem(("findings", index, "history", number, "date"), early))
+    return problems
+
+
 def rule_evidence(loaded: Subject) -> list[Problem]:
     """Every evidence file lies inside the repository and exists, and its sha256 is the
     one last recorded for it (the finding's ``evidence`` list), so a file changed after it
@@ -346,7 +367,9 @@ def rule_parent_cycles(ledgers: Sequence[FolderSubject]) -> list[Problem]:
     return problems
 
 
-CONTENT_RULES: list[FileRule] = [rule_stem_is_unit_id, rule_finding_ids, rule_history, rule_categories]
+CONTENT_RULES: list[FileRule] = [
+    rule_stem_is_unit_id, rule_finding_ids, rule_history, rule_feedback_dates, rule_categories
+]
 """Rules that look only at the file (its name and bytes, the settings, today's date)."""
 
 NEIGHBOUR_RULES: list[FileRule] = [rule_parent_exists]
