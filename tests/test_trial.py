@@ -237,3 +237,34 @@ def test_an_import_dated_before_the_feedback_is_refused(run: Run, demo: Path, tm
         "the problems are handed over at the feedback (反馈)"
     )
     assert demo.read_bytes() == before
+
+
+def _unit(unit_id: str, name: str) -> str:
+    return f"unit:\n  id: {unit_id}\n  name: {name}\ninspection:\n  feedback_date: 2021-07-28\nfindings: []\n"
+
+
+def test_check_reports_two_units_of_one_name_at_both_files(run: Run, folder: Path, zh: None) -> None:
+    (folder / "qingshan.yaml").write_text(_unit("qingshan", "青山县人民检察院"), encoding="utf-8")
+    (folder / "other.yaml").write_text("# 另一个院\n" + _unit("other", "别的院"), encoding="utf-8")
+    (folder / "qs.yaml").write_text("# 抄错了\n\n" + _unit("qs", "青山县　人民 检察院"), encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "ledgers/qingshan.yaml:3:9: unit.name: 单位名称 '青山县人民检察院' 与 ledgers/qs.yaml:5 中单位 qs 的名称相同",
+        "ledgers/qs.yaml:5:9: unit.name: 单位名称 '青山县\\u3000人民 检察院' 与 ledgers/qingshan.yaml:3 中单位 "
+        "qingshan 的名称相同",
+    ]
+    assert result.stderr == "ledgers 中有 2 处错误\n"
+
+
+@pytest.mark.parametrize("name", ["青山县人民检察院", "青山县 人民检察院", "青山县人民检察院\u200b", "青山县人民检察院 "])
+def test_unit_add_refuses_a_name_another_unit_has(run: Run, folder: Path, zh: None, name: str) -> None:
+    assert run("unit", "add", "qingshan", "--name", "青山县人民检察院").exit_code == 0
+    before = sorted(path.name for path in folder.glob("*.yaml"))
+    result = run("unit", "add", "qs", "--name", name)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "rectify：错误：--name：单位 qingshan（ledgers/qingshan.yaml）已使用名称 '青山县人民检察院'；请为本单位另取名称\n"
+    )
+    assert sorted(path.name for path in folder.glob("*.yaml")) == before
+    assert run("unit", "add", "qs", "--name", "青山县人民法院").exit_code == 0

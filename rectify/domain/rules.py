@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from rectify.domain.counts import UnitLike
 from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
+from rectify.domain.people import name_key
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, state_name, step
 from rectify.domain.steps import added_before_feedback, feedback_after_today
@@ -317,6 +318,27 @@ def rule_unique_ids_across_files(ledgers: Sequence[FolderSubject]) -> list[Probl
     return problems
 
 
+def rule_unit_names_across_files(ledgers: Sequence[FolderSubject]) -> list[Problem]:
+    """Each unit's name (unit.name) names one unit: two ledgers whose units' names read
+    the same to a person (:func:`rectify.domain.people.name_key`: NFKC, white space and
+    invisible characters ignored) are both reported at their ``unit.name``, each naming
+    the other (``unit add`` refuses such a name: :func:`rectify.domain.steps.unit_named`)."""
+    holders: dict[str, list[FolderSubject]] = {}
+    for loaded in ledgers:
+        holders.setdefault(name_key(loaded.unit.name) or loaded.unit.name, []).append(loaded)
+    problems = []
+    for same in holders.values():
+        for loaded in same if len(same) > 1 else []:
+            for other in same:
+                if other is loaded:
+                    continue
+                other_line, __ = other.at(("unit", "name"))
+                problems.append(loaded.problem(("unit", "name"), _(
+                    "unit name {name!r} is also the name of unit {unit} in {file}:{line}"
+                ).format(name=loaded.unit.name, unit=other.unit.id, file=other.name, line=other_line)))
+    return problems
+
+
 class Neighbour(Protocol):
     """What :func:`parent_problems` needs of a ledger read (a :class:`Subject`, or what
     a read of the cache's records keeps)."""
@@ -382,5 +404,5 @@ AUDIT_RULES: list[FileRule] = [rule_evidence]
 """Rules only ``rectify check`` runs: they look beyond the ledger (evidence files), so a
 missing attachment does not stop the daily commands."""
 
-FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parent_cycles]
+FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_unit_names_across_files, rule_parent_cycles]
 """Rules run across all ledgers by ``rectify check`` and the commands that read them all."""

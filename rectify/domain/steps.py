@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from rectify.domain.counts import UnitLike
 from rectify.domain.model import (
     DEFAULT_CHAIN,
     EDITABLE,
@@ -169,6 +170,16 @@ def feedback_after_today(feedback: date | None, today: date) -> str | None:
     return _(
         "feedback date {feedback} is after today ({today}): it is the day the problems were handed over"
     ).format(feedback=feedback, today=today)
+
+
+def unit_named(name: str, units: Iterable[UnitLike]) -> UnitLike | None:
+    """The unit of ``units`` whose name reads as ``name`` to a person
+    (:func:`rectify.domain.people.name_key`: NFKC, white space and invisible characters
+    ignored, so ``青山县 人民检察院`` and ``青山县人民检察院`` are one name), else None. A name
+    names one unit: ``unit add`` refuses one taken, ``check`` reports two
+    (:func:`rectify.domain.rules.rule_unit_names_across_files`)."""
+    key = name_key(name) or name
+    return next((unit for unit in units if (name_key(unit.name) or unit.name) == key), None)
 
 
 def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None) -> list[Finding]:
