@@ -5,6 +5,9 @@ sentence when ``frequent`` finds nothing."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +15,8 @@ import pytest
 
 from rectify.domain.model import written_date
 from tests.conftest import Run
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 ZH_FORMS = "日期应写作 2026-12-31、2026/12/31、2026.12.31 或 2026年12月31日（年份在前，写全四位），实际为 "
 
@@ -268,3 +273,51 @@ def test_unit_add_refuses_a_name_another_unit_has(run: Run, folder: Path, zh: No
     )
     assert sorted(path.name for path in folder.glob("*.yaml")) == before
     assert run("unit", "add", "qs", "--name", "青山县人民法院").exit_code == 0
+
+
+ISO_DAY = re.compile(r"\b20\d\d-\d\d-\d\d\b|\b\d\d-\d\d\b")
+"""A date written the ISO way, whole or as month and day (the chart's short labels)."""
+
+
+def test_the_chinese_bulletin_writes_every_date_one_way(run: Run, shipped: Path, tmp_path: Path) -> None:
+    args = ("report", "--as-of", "2021-12-03", "--since", "2021-11-01", "--details", "--lang", "zh")
+    assert run(*args, "-o", "b.md").exit_code == 0
+    text = (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert ISO_DAY.findall(text) == []
+    assert text.startswith("# 巡察整改进展情况通报（截至2021年12月3日）\n")
+    assert "## 本期变化（自2021年11月1日）\n" in text
+    assert "| jinhua-025 | 金华市人民检察院 | 干部人事管理制度不到位 | 2021年11月30日 | 3 " in text
+    assert "| 2021年7月28日  | 73 " in text  # the trend's first week
+    assert "- **dongyang-001 案件流程监控和质量评查不严格**（已销号，整改时限2021年10月31日）\n" in text
+    assert run(*args, "-o", "b.html").exit_code == 0
+    page = (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert ISO_DAY.findall(page) == []
+    assert "<title>巡察整改进展情况通报（截至2021年12月3日）</title>" in page
+    assert "<span>2021年12月3日</span>" in page  # the header block
+    assert "本期（2021年11月1日以来）新完成销号80个" in page
+    labels = re.findall(r'<text x="[0-9.]+" y="212"[^>]*>([^<]*)</text>', page)
+    assert labels[0] == "2021年7月28日" and labels[-1] == "12月3日" and all("月" in label for label in labels)
+
+
+def test_the_english_bulletin_keeps_the_iso_dates(run: Run, shipped: Path, tmp_path: Path) -> None:
+    assert run("report", "--as-of", "2021-12-03", "--lang", "en", "-o", "b.md").exit_code == 0
+    text = (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert text.startswith("# Rectification progress bulletin (as of 2021-12-03)\n")
+    assert "2021年" not in text and "2021-11-30" in text
+
+
+@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"), reason="LibreOffice is not installed")
+def test_the_word_bulletin_prints_every_date_in_chinese(run: Run, shipped: Path, tmp_path: Path) -> None:
+    from tests.test_print import _text, to_pdf
+
+    made = run("report", "--as-of", "2022-03-01", "--since", "2022-02-01", "--unit", "dongyang", "--lang", "zh",
+               "-o", "bulletin.docx")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    text = _text(to_pdf(tmp_path / "bulletin.docx", tmp_path), layout=True)
+    assert ISO_DAY.findall(text) == []
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[:3] == ["2022 年 3 月 1 日", "巡察整改进展情况通报", "（截至 2022 年 3 月 1 日）"]  # pdftotext spaces the scripts
+    assert any(line.startswith("本期（2022 年 2 月 1 日以来）新完成销号") for line in lines)
+    assert any(re.match(r"dongyang-033 .* 2021 年 12 月 31 日 +60 彭某$", line) for line in lines)  # its deadline whole
+    trend = [line.split()[:7] for line in lines if re.match(r"20\d\d 年 \d+ 月 \d+ 日 +\d+ +\d+/\d+", line)]
+    assert len(trend) == 8 and trend[-1] == ["2022", "年", "3", "月", "1", "日", trend[-1][6]]
