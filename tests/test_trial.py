@@ -5,6 +5,7 @@ sentence when ``frequent`` finds nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -321,3 +322,29 @@ def test_the_word_bulletin_prints_every_date_in_chinese(run: Run, shipped: Path,
     assert any(re.match(r"dongyang-033 .* 2021 年 12 月 31 日 +60 彭某$", line) for line in lines)  # its deadline whole
     trend = [line.split()[:7] for line in lines if re.match(r"20\d\d 年 \d+ 月 \d+ 日 +\d+ +\d+/\d+", line)]
     assert len(trend) == 8 and trend[-1] == ["2022", "年", "3", "月", "1", "日", trend[-1][6]]
+
+
+def test_frequent_with_nothing_found_says_so_and_why(run: Run, demo: Path, zh: None) -> None:
+    found = run("frequent")
+    assert (found.exit_code, found.stderr) == (0, "")
+    assert found.stdout == (
+        "截至 2021-12-31 没有高频问题：1 个单位的 2 个问题中，没有两个问题类别相同或问题描述含义相同。\n"
+    )
+    early = run("frequent", "--as-of", "2021-07-01")
+    assert (early.exit_code, early.stdout) == (
+        0, "截至 2021-07-01 没有高频问题：1 个单位在台账上共有 0 个问题，高频问题是至少出现两次的问题。\n"
+    )
+    english = run("--lang", "en", "frequent", "--unit", "demo")
+    assert english.stdout == (
+        "No high-frequency problem as of 2021-12-31: no two of the 2 findings of 1 unit share a category or a "
+        "problem (titles that mean the same).\n"
+    )
+    assert run("frequent", "--format", "json").stdout == "[]\n"  # a program gets an empty list, no sentence
+
+
+def test_frequent_still_lists_what_it_finds(run: Run, shipped: Path) -> None:
+    listed = run("frequent", "--format", "json")
+    assert listed.exit_code == 0
+    groups = json.loads(listed.stdout)
+    assert groups[0]["label"] == "四大检察职能发挥不平衡不充分" and groups[0]["findings"] == 9
+    assert "No high-frequency problem" not in run("frequent").stdout
