@@ -348,3 +348,13 @@ def test_frequent_still_lists_what_it_finds(run: Run, shipped: Path) -> None:
     groups = json.loads(listed.stdout)
     assert groups[0]["label"] == "四大检察职能发挥不平衡不充分" and groups[0]["findings"] == 9
     assert "No high-frequency problem" not in run("frequent").stdout
+
+
+def test_three_units_of_one_name_give_one_problem_each(run: Run, folder: Path) -> None:
+    for unit in ("aa", "bb", "cc"):
+        (folder / f"{unit}.yaml").write_text(_unit(unit, "青山县人民检察院"), encoding="utf-8")
+    assert run("check").stdout.splitlines() == [
+        "ledgers/aa.yaml:3:9: unit.name: unit name '青山县人民检察院' is also the name of unit bb in ledgers/bb.yaml:3",
+        "ledgers/bb.yaml:3:9: unit.name: unit name '青山县人民检察院' is also the name of unit aa in ledgers/aa.yaml:3",
+        "ledgers/cc.yaml:3:9: unit.name: unit name '青山县人民检察院' is also the name of unit aa in ledgers/aa.yaml:3",
+    ]

@@ -328,7 +328,7 @@ def typed_id(typed: str) -> str:
     are ``qingshan-001``, by NFKC and lower case. Returns ``typed`` unchanged when that
     does not give a finding id (``<unit-id>-NNN``), so a message names what was typed."""
     folded = unicodedata.normalize("NFKC", typed).lower()
-    return folded if FINDING_ID_RE.match(folded) else typed
+    return folded if FINDING_ID_RE.fullmatch(folded) else typed
 
 
 def finding_id(unit_id: str, number: int) -> str:

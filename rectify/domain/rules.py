@@ -15,10 +15,9 @@ from typing import Any, Protocol
 
 from rectify.domain.counts import UnitLike
 from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
-from rectify.domain.people import name_key
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, state_name, step
-from rectify.domain.steps import added_before_feedback, feedback_after_today
+from rectify.domain.steps import added_before_feedback, feedback_after_today, unit_name_key
 from rectify.errors import Problem, WorkflowError
 from rectify.i18n import _, listed
 
@@ -325,17 +324,15 @@ def rule_unit_names_across_files(ledgers: Sequence[FolderSubject]) -> list[Probl
     the other (``unit add`` refuses such a name: :func:`rectify.domain.steps.unit_named`)."""
     holders: dict[str, list[FolderSubject]] = {}
     for loaded in ledgers:
-        holders.setdefault(name_key(loaded.unit.name) or loaded.unit.name, []).append(loaded)
+        holders.setdefault(unit_name_key(loaded.unit.name), []).append(loaded)
     problems = []
     for same in holders.values():
         for loaded in same if len(same) > 1 else []:
-            for other in same:
-                if other is loaded:
-                    continue
-                other_line, __ = other.at(("unit", "name"))
-                problems.append(loaded.problem(("unit", "name"), _(
-                    "unit name {name!r} is also the name of unit {unit} in {file}:{line}"
-                ).format(name=loaded.unit.name, unit=other.unit.id, file=other.name, line=other_line)))
+            other = same[1] if loaded is same[0] else same[0]  # one problem a file, however many share the name
+            other_line, __ = other.at(("unit", "name"))
+            problems.append(loaded.problem(("unit", "name"), _(
+                "unit name {name!r} is also the name of unit {unit} in {file}:{line}"
+            ).format(name=loaded.unit.name, unit=other.unit.id, file=other.name, line=other_line)))
     return problems
 
 

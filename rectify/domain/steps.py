@@ -178,8 +178,14 @@ def unit_named(name: str, units: Iterable[UnitLike]) -> UnitLike | None:
     ignored, so ``青山县 人民检察院`` and ``青山县人民检察院`` are one name), else None. A name
     names one unit: ``unit add`` refuses one taken, ``check`` reports two
     (:func:`rectify.domain.rules.rule_unit_names_across_files`)."""
-    key = name_key(name) or name
-    return next((unit for unit in units if (name_key(unit.name) or unit.name) == key), None)
+    key = unit_name_key(name)
+    return next((unit for unit in units if unit_name_key(unit.name) == key), None)
+
+
+def unit_name_key(name: str) -> str:
+    """A unit's name as compared: :func:`rectify.domain.people.name_key` (NFKC, case folded,
+    white space and invisible characters left out), or the name itself when nothing is left."""
+    return name_key(name) or name
 
 
 def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None) -> list[Finding]:
