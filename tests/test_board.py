@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -876,12 +877,14 @@ def test_the_chart_draws_the_weeks_of_the_word_bulletin(
     assert made.exit_code == 0, made.output
     table = docx.Document(str(out)).tables[-1]
     weeks = [[cell.text for cell in row.cells] for row in table.rows][1:]
-    assert len(weeks) == 8 and weeks[-1][0] == as_of
+    day = date.fromisoformat(as_of)
+    assert len(weeks) == 8 and weeks[-1][0] == f"{day.year}年{day.month}月{day.day}日"  # as the 通报 writes a date
     browser.get(f"{site.url}?as_of={as_of}")
     chart = browser.find_element(By.CSS_SELECTOR, "#trend svg.trend")
     assert len(chart.find_element(By.TAG_NAME, "polyline").get_attribute("points").split()) == 8
     labels = [t.text for t in chart.find_elements(By.TAG_NAME, "text") if t.get_attribute("y") == "212"]
-    assert labels[0] == weeks[0][0] and labels[-1] == as_of[5:]
+    first = date.fromisoformat(labels[0])
+    assert f"{first.year}年{first.month}月{first.day}日" == weeks[0][0] and labels[-1] == as_of[5:]
     assert weeks[-1][2] in chart.text  # the last rate, written beside its point
 
 

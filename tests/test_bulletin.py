@@ -22,15 +22,15 @@ def _status(run: Run, as_of: str) -> list[dict[str, object]]:
     return rows
 
 
-@pytest.mark.parametrize("as_of", ["2021-09-30", "2021-12-31"])
-def test_markdown_figures_equal_status(run: Run, shipped: Path, tmp_path: Path, as_of: str) -> None:
+@pytest.mark.parametrize(("as_of", "written"), [("2021-09-30", "2021年9月30日"), ("2021-12-31", "2021年12月31日")])
+def test_markdown_figures_equal_status(run: Run, shipped: Path, tmp_path: Path, as_of: str, written: str) -> None:
     out = tmp_path / "通报.md"
     result = run("report", "-f", "md", "-o", str(out), "--as-of", as_of, "--lang", "zh")
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     rows = _status(run, as_of)
     total = rows[-1]
-    assert text.startswith(f"# 巡察整改进展情况通报（截至 {as_of}）\n")
+    assert text.startswith(f"# 巡察整改进展情况通报（截至{written}）\n")
     assert (
         f"共反馈问题{total['findings']}个，已完成整改{total['closed']}个，正在整改{total['in_progress']}个，"
         f"需长期坚持{total['long_term']}个，逾期{total['overdue']}个，整改完成率{total['rate']}%"
@@ -87,7 +87,7 @@ def test_the_bulletin_in_a_real_browser(run: Run, shipped: Path, tmp_path: Path)
         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1400",
     ]  # fmt: skip
     dom = subprocess.run([*flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    assert "<title>巡察整改进展情况通报（截至 2021-12-31）</title>" in dom
+    assert "<title>巡察整改进展情况通报（截至2021年12月31日）</title>" in dom
     assert len(re.findall(r'<div class="bar"', dom)) == 11
     assert "整改完成率94.0%" in dom and "296/315 94.0%" in dom
     shot = tmp_path / "bulletin.png"

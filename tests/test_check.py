@@ -155,7 +155,7 @@ def test_every_problem_in_every_file_is_reported(run: Run, folder: Path) -> None
         encoding="utf-8",
     )
     (folder / "other.yaml").write_text(
-        MINIMAL.replace("demo", "other").replace("    title: 理论学习不深入\n", ""),
+        MINIMAL.replace("demo", "other").replace("    title: 理论学习不深入\n", "").replace("示例单位", "另一单位"),
         encoding="utf-8",
     )
     result = run("check")
@@ -227,6 +227,7 @@ def test_check_json_and_ok(run: Run, demo: Path) -> None:
 def test_parent_cycle(run: Run, folder: Path) -> None:
     a = MINIMAL.replace("  name: 示例单位\n", "  name: 示例单位\n  parent: other\n")
     b = MINIMAL.replace("  id: demo\n", "  id: other\n  parent: demo\n").replace("demo-00", "other-00")
+    b = b.replace("示例单位", "另一单位")  # one name, one unit
     (folder / "demo.yaml").write_text(a, encoding="utf-8")
     (folder / "other.yaml").write_text(b, encoding="utf-8")
     result = run("check")

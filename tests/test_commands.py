@@ -179,8 +179,8 @@ def test_add_with_invalid_dates(run: Run, demo: Path) -> None:
     result = run("add", "-u", "demo", "-a", "a", "-t", "t", "--deadline", "2024-02-30")
     assert result.exit_code == 2
     assert "--deadline: '2024-02-30' is not a real date" in result.stderr
-    result = run("add", "-u", "demo", "-a", "a", "-t", "t", "--deadline", "2021/10/31")
-    assert "expected a date written YYYY-MM-DD" in result.stderr
+    result = run("add", "-u", "demo", "-a", "a", "-t", "t", "--deadline", "10/31/2021")
+    assert "expected a date written 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日" in result.stderr
     result = run(
         "add",
         "-u",

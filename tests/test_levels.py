@@ -139,7 +139,7 @@ def test_markdown_bulletin_and_csv_follow_the_outline(
     assert _marks(details) == marks
     _in_order(details, names)
     assert "#### （一）贯彻落实党的路线方针政策和上级决策部署方面\n\n##### 1. 文旅融合发展推进不力\n\n" in details
-    assert "- **（1）wucheng-wlt-001 文旅项目谋划储备不足**（已销号，整改时限 2023-04-30）\n" in details
+    assert "- **（1）wucheng-wlt-001 文旅项目谋划储备不足**（已销号，整改时限2023年4月30日）\n" in details
     assert run("export", "-o", "台账.csv").exit_code == 0
     rows = list(csv.DictReader(io.StringIO((tmp_path / "台账.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 25

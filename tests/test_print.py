@@ -95,6 +95,7 @@ def test_the_word_bulletin_tables_print_whole(shipped: Path, run: Run, tmp_path:
     assert "dongyang-033" in ids  # overdue on 2022-03-01
     assert not re.search(r"\b[a-z]+-\n", text)  # no id broken after its hyphen
     assert not re.search(r"\b20\d\d-\d\d-\n", text)  # no date broken
+    assert not re.search(r"20\d\d ?年(?: ?\d{1,2} ?月(?: ?\d{1,2})?)? *\n", text)  # nor one written in Chinese
     import pdfplumber
 
     with pdfplumber.open(pdf) as rendered:
@@ -106,4 +107,4 @@ def test_the_word_bulletin_tables_print_whole(shipped: Path, run: Run, tmp_path:
                 assert left <= line["x0"] and line["x1"] <= right, (page.page_number, line["x0"], line["x1"])
         wide = [p for p in rendered.pages if p.width > p.height]
         assert wide  # the overdue list and the details need the page turned
-        assert len(rendered.pages) == (31 if unit is None else 4)
+        assert len(rendered.pages) == (32 if unit is None else 6)  # dates in Chinese: the overdue list turns too

@@ -295,6 +295,7 @@ def test_check_verify_reports_each_forgery_at_its_line(run: Run, repo: Path, key
 
 def _ledger(unit: str, findings: int = 2) -> str:
     head = LEDGER_HEAD.replace("id: demo", f"id: {unit}").replace("last_number: 7", f"last_number: {findings}")
+    head = head if unit == "demo" else head.replace("name: 示例单位", f"name: 示例单位（{unit}）")  # a name names one unit
     return head + "".join(_finding(n).replace("demo-", f"{unit}-") for n in range(1, findings + 1))
 
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from rectify.domain import steps
 from rectify.domain.model import (
     Finding,
-    parse_date,
+    typed_id,
+    written_date,
 )
 from rectify.domain.people import names_someone
 from rectify.errors import UsageError
@@ -25,10 +26,14 @@ if TYPE_CHECKING:
 
 
 def parse_day(value: str, option: str) -> date:
-    """Parse a user's ``YYYY-MM-DD`` for ``option``; raise :class:`UsageError` naming the
-    option for anything else, or a year outside 1900-2999 (a typo, not a ledger's date)."""
+    """Parse a date a user typed for ``option`` (``--deadline``, ``--date``, ``--to``, ...)
+    in any form :func:`rectify.domain.model.written_date` takes, as ``import`` reads one
+    (``2026-12-31``, ``2026/12/31``, ``2026.12.31``, ``2026年12月31日``); returns the
+    :class:`datetime.date`. Raises :class:`UsageError` naming the option for anything else
+    (the message says the forms taken), or a year outside 1900-2999 (a typo, not a
+    ledger's date)."""
     try:
-        parsed: date = parse_date(value)
+        parsed: date = written_date(value)
     except ValueError as exc:
         raise UsageError(_("{option}: {message}").format(option=option, message=exc)) from None
     if not 1900 <= parsed.year <= 2999:
@@ -36,6 +41,12 @@ def parse_day(value: str, option: str) -> date:
             "{option}: {parsed} is too far from our time to be a ledger's date"
         ).format(option=option, parsed=parsed))
     return parsed
+
+
+def finding_typed(typed: str) -> str:
+    """The finding id meant by ``typed`` as given on a command line (capitals, an IME's
+    full-width form): :func:`rectify.domain.model.typed_id`."""
+    return typed_id(typed)
 
 
 def require_name(value: str | None, option: str, person: bool = True) -> str | None:

@@ -112,12 +112,14 @@ class FiguresMixin(LedgersBase):
 
     def frequent(
         self, as_of: date, unit: str | None = None, supervisor: str | None = None, under: str | None = None
-    ) -> list[Any]:
-        """High-frequency problems (高频问题) across the units chosen, most frequent first
-        (:func:`rectify.domain.frequent.frequent`, threshold from rectify.yaml)."""
-        from rectify.domain.frequent import frequent
+    ) -> Any:
+        """High-frequency problems (高频问题) across the units chosen, most frequent first,
+        with how many units and findings were looked at: a
+        :class:`rectify.domain.frequent.Frequents` (threshold from rectify.yaml). Raises
+        :class:`UsageError` for a unit or group that has none, as :meth:`ledgers`."""
+        from rectify.domain.frequent import frequents
 
-        return frequent(self.ledgers(unit, supervisor, under), as_of, self.config.frequent.threshold)
+        return frequents(self.ledgers(unit, supervisor, under), as_of, self.config.frequent.threshold)
 
 
     def search(

@@ -92,9 +92,15 @@ class WritingMixin(LedgersBase):
         commit: bool = False,
         key: str | None = None,
     ) -> Path:
-        """Start unit ``unit_id``'s ledger (no findings yet); return its path."""
+        """Start unit ``unit_id``'s ledger (no findings yet); return its path. Raises
+        :class:`UsageError` for a parent with no ledger, a bad id or name, a feedback date
+        after today (:func:`rectify.domain.steps.feedback_after_today`), or a name another
+        unit has (:func:`rectify.domain.steps.unit_named`)."""
         from pydantic import ValidationError
 
+        late = steps.feedback_after_today(feedback_date, self.today())
+        if late is not None:
+            raise UsageError(_("{option}: {message}").format(option="--feedback-date", message=late))
         if parent is not None and not ledger_path(self.folder, parent).exists():
             raise UsageError(_(
                 "unknown parent unit {parent!r}: there is no {ledger_path}"
@@ -119,6 +125,8 @@ class WritingMixin(LedgersBase):
                 _("unit id {unit_id!r} cannot name a ledger file: {problem}").format(unit_id=unit_id, problem=problem)
             )
         path = ledger_path(self.folder, unit_id)
+        if not path.exists():  # else creating it says it exists
+            self._refuse_taken_name(name)
         wants = self._wants_commit(commit)
         signing = self._signing(wants, key)
         if wants:
@@ -129,6 +137,26 @@ class WritingMixin(LedgersBase):
         if wants:
             gitops.commit_step([path], _("unit add {unit}: {name}").format(unit=unit_id, name=name), *signing)
         return path
+
+    def _refuse_taken_name(self, name: str) -> None:
+        """:class:`UsageError` when a ledger of the folder holds a unit whose name reads as
+        ``name`` (:func:`rectify.domain.steps.unit_named`); ledgers that cannot be read are
+        passed over (``check`` reports them)."""
+        from rectify.files.ledgerfile import Loaded, scan_folder
+
+        files: dict[str, str] = {}  # unit id -> its file as shown
+        units: list[Unit] = []
+
+        def take(loaded: Loaded) -> None:
+            files[loaded.ledger.unit.id] = loaded.name
+            units.append(loaded.ledger.unit)
+
+        scan_folder(self.folder, take, None, self._reader())
+        taken = steps.unit_named(name, units)
+        if taken is not None:
+            raise UsageError(_(
+                "--name: unit {unit} ({file}) is named {name!r} already; give this unit its own name"
+            ).format(unit=taken.id, file=files[taken.id], name=taken.name))
 
     def add(
         self,

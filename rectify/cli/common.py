@@ -71,8 +71,26 @@ def complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
 
 
+def typed_finding(typed: str | None) -> str | None:
+    """The finding id ``typed`` means (``QINGSHAN-001``, ``ｑｉｎｇｓｈａｎ－００１``:
+    :func:`rectify.api.finding_typed`), with a line on stderr saying how it was read when
+    it was not typed as the ledger writes it."""
+    from rectify.api import finding_typed
+
+    if typed is None:
+        return None
+    meant = finding_typed(typed)
+    if meant != typed:
+        note = _("{typed} read as {id}").format(typed=typed, id=meant)
+        typer.echo(_("rectify: {note}").format(note=note), err=True)
+    return meant
+
+
 IdArgument = Annotated[
-    str, typer.Argument(metavar="ID", help=N_("Finding id, e.g. jinhua-012."), autocompletion=complete_finding)
+    str,
+    typer.Argument(
+        metavar="ID", help=N_("Finding id, e.g. jinhua-012."), autocompletion=complete_finding, callback=typed_finding
+    ),
 ]
 EvidenceOption = Annotated[
     list[Path] | None,

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from rectify.cli.common import CommitOption, DateOption, EvidenceOption, IdArgument, KeyOption, library
+from rectify.cli.common import (
+    CommitOption,
+    DateOption,
+    EvidenceOption,
+    IdArgument,
+    KeyOption,
+    library,
+    typed_finding,
+)
 from rectify.domain.kinds import Action
 from rectify.domain.model import Status
 from rectify.errors import UsageError
@@ -286,7 +294,10 @@ def withdraw(
     by: Annotated[str, typer.Option("--by", metavar="NAME", help=N_("Who asks for it."))],
     approver: Annotated[str, typer.Option("--approver", metavar="NAME", help=N_("Who approves it; not --by."))],
     into: Annotated[
-        str | None, typer.Option("--into", metavar="ID", help=N_("Merge into this finding (合并): a duplicate."))
+        str | None,
+        typer.Option(
+            "--into", metavar="ID", help=N_("Merge into this finding (合并): a duplicate."), callback=typed_finding
+        ),
     ] = None,
     on: DateOption = None,
     commit: CommitOption = False,

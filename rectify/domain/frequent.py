@@ -38,6 +38,27 @@ class Frequent:
         return len(self.findings)
 
 
+@dataclass(frozen=True)
+class Frequents:
+    """What ``frequent`` found: the ``groups`` (:func:`frequent`, most frequent first) and
+    what was looked at, so that an empty answer can say why: the ``units`` chosen and the
+    ``findings`` on their ledgers on the date (withdrawn ones left out)."""
+
+    groups: list[Frequent]
+    units: int
+    findings: int
+
+
+def frequents(
+    ledgers: Iterable[Ledger], as_of: date, threshold: int = DEFAULT_THRESHOLD, minimum: int = 2
+) -> Frequents:
+    """:func:`frequent` of ``ledgers`` with how many units and findings were looked at
+    (a :class:`Frequents`)."""
+    chosen = list(ledgers)
+    looked = sum(1 for ledger in chosen for finding in ledger.findings if state_on(ledger, finding, as_of) is not None)
+    return Frequents(frequent(chosen, as_of, threshold, minimum), len(chosen), looked)
+
+
 def frequent(
     ledgers: Iterable[Ledger], as_of: date, threshold: int = DEFAULT_THRESHOLD, minimum: int = 2
 ) -> list[Frequent]:

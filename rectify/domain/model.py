@@ -11,6 +11,7 @@ reported instead of silently dropped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -56,6 +57,49 @@ _DATES: dict[str, date] = {}
 again (tens of thousands of events), and each text is checked once. At most
 :data:`_DATES_KEPT` are kept, so the memory stays bounded whatever a file holds."""
 _DATES_KEPT = 8192
+
+
+WRITTEN_DATE = r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*[日号]?"
+"""The written forms of a calendar date that say it unambiguously, year first with four
+digits: ``2026-12-31``, ``2026-1-5``, ``2026/12/31``, ``2026.12.31``, ``2026年12月31日``
+(``31号``); groups year, month, day. ``12/31/2026``, ``31/12/2026`` and ``26/12/31``
+do not match: which number is the day would be a guess."""
+_WRITTEN_DATE_RE = re.compile(rf"{WRITTEN_DATE}|([0-9]{{4}})([0-9]{{2}})([0-9]{{2}})")
+""":data:`WRITTEN_DATE`, or the date typed as one number (``20261231``)."""
+
+
+def date_text(value: str) -> str:
+    """Return a date written in one of :data:`WRITTEN_DATE`'s forms (or ``20261231``), in
+    NFKC form (full-width digits as an IME types them), as ``YYYY-MM-DD`` text; any other
+    text comes back stripped and unchanged, for :func:`parse_date` to refuse. The month
+    and day are not checked here (``2026-2-30`` gives ``2026-02-30``)."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _WRITTEN_DATE_RE.fullmatch(text)
+    if match is None:
+        return text
+    year, month, day = (part for part in match.groups() if part is not None)
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def written_date(value: str) -> date:
+    """The calendar date a person wrote: on the command line and in imported sheets and
+    feedback lists alike (one rule, so ``add --deadline`` takes what ``import`` reads).
+
+    ``value`` is text in one of :data:`WRITTEN_DATE`'s forms or ``20261231``; returns the
+    :class:`datetime.date`. Raises ``ValueError`` naming the forms taken for any other text
+    (``12/31/2026``, ``31/12/2026``, a two-digit year: never guessed), or "... is not a
+    real date" for an impossible one (``2026-2-30``). DOMAIN.md, "Dates".
+    """
+    text = date_text(value)
+    if not _ISO_DATE_RE.match(text):
+        raise ValueError(_(
+            "expected a date written 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日 "
+            "(the year first, in four digits), got {value!r}"
+        ).format(value=value.strip()))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("{value!r} is not a real date").format(value=value.strip())) from None
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -293,6 +337,15 @@ def unit_of(finding_id: str) -> str | None:
     """Return the unit id a finding id belongs to (``jinhua-012`` -> ``jinhua``), or None."""
     match = FINDING_ID_RE.match(finding_id)
     return match.group("unit") if match else None
+
+
+def typed_id(typed: str) -> str:
+    """A finding id as a person types it, in the ledger's form: ``QINGSHAN-001`` (caps
+    lock) and ``ｑｉｎｇｓｈａｎ－００１`` (an IME's full-width letters, digits and hyphen)
+    are ``qingshan-001``, by NFKC and lower case. Returns ``typed`` unchanged when that
+    does not give a finding id (``<unit-id>-NNN``), so a message names what was typed."""
+    folded = unicodedata.normalize("NFKC", typed).lower()
+    return folded if FINDING_ID_RE.fullmatch(folded) else typed
 
 
 def finding_id(unit_id: str, number: int) -> str:

@@ -17,6 +17,7 @@ from rectify.domain.counts import UnitLike
 from rectify.domain.model import Action, Evidence, Ledger, Status, unit_of
 from rectify.domain.signoff import event_problems
 from rectify.domain.states import Track, state_name, step
+from rectify.domain.steps import added_before_feedback, feedback_after_today, unit_name_key
 from rectify.errors import Problem, WorkflowError
 from rectify.i18n import _, listed
 
@@ -206,6 +207,26 @@ def rule_history(loaded: Subject) -> list[Problem]:
     return problems
 
 
+def rule_feedback_dates(loaded: Subject) -> list[Problem]:
+    """The unit's feedback date (反馈日期) is not after today, and no finding was put on the
+    ledger (its ``add`` event) before it: the rules of ``unit add`` and ``add``
+    (:func:`rectify.domain.steps.feedback_after_today`,
+    :func:`rectify.domain.steps.added_before_feedback`), at the date's place."""
+    feedback = loaded.ledger.inspection.feedback_date
+    if feedback is None:
+        return []
+    problems = []
+    late = feedback_after_today(feedback, loaded.today)
+    if late is not None:
+        problems.append(loaded.problem(("inspection", "feedback_date"), late))
+    for index, finding in enumerate(loaded.ledger.findings):
+        for number, event in enumerate(finding.history):
+            early = added_before_feedback(event.date, feedback) if event.action is Action.ADD else None
+            if early is not None:
+                problems.append(loaded.problem(("findings", index, "history", number, "date"), early))
+    return problems
+
+
 def rule_evidence(loaded: Subject) -> list[Problem]:
     """Every evidence file lies inside the repository and exists, and its sha256 is the
     one last recorded for it (the finding's ``evidence`` list), so a file changed after it
@@ -296,6 +317,25 @@ def rule_unique_ids_across_files(ledgers: Sequence[FolderSubject]) -> list[Probl
     return problems
 
 
+def rule_unit_names_across_files(ledgers: Sequence[FolderSubject]) -> list[Problem]:
+    """Each unit's name (unit.name) names one unit: two ledgers whose units' names read
+    the same to a person (:func:`rectify.domain.people.name_key`: NFKC, white space and
+    invisible characters ignored) are both reported at their ``unit.name``, each naming
+    the other (``unit add`` refuses such a name: :func:`rectify.domain.steps.unit_named`)."""
+    holders: dict[str, list[FolderSubject]] = {}
+    for loaded in ledgers:
+        holders.setdefault(unit_name_key(loaded.unit.name), []).append(loaded)
+    problems = []
+    for same in holders.values():
+        for loaded in same if len(same) > 1 else []:
+            other = same[1] if loaded is same[0] else same[0]  # one problem a file, however many share the name
+            other_line, __ = other.at(("unit", "name"))
+            problems.append(loaded.problem(("unit", "name"), _(
+                "unit name {name!r} is also the name of unit {unit} in {file}:{line}"
+            ).format(name=loaded.unit.name, unit=other.unit.id, file=other.name, line=other_line)))
+    return problems
+
+
 class Neighbour(Protocol):
     """What :func:`parent_problems` needs of a ledger read (a :class:`Subject`, or what
     a read of the cache's records keeps)."""
@@ -346,7 +386,9 @@ def rule_parent_cycles(ledgers: Sequence[FolderSubject]) -> list[Problem]:
     return problems
 
 
-CONTENT_RULES: list[FileRule] = [rule_stem_is_unit_id, rule_finding_ids, rule_history, rule_categories]
+CONTENT_RULES: list[FileRule] = [
+    rule_stem_is_unit_id, rule_finding_ids, rule_history, rule_feedback_dates, rule_categories
+]
 """Rules that look only at the file (its name and bytes, the settings, today's date)."""
 
 NEIGHBOUR_RULES: list[FileRule] = [rule_parent_exists]
@@ -359,5 +401,5 @@ AUDIT_RULES: list[FileRule] = [rule_evidence]
 """Rules only ``rectify check`` runs: they look beyond the ledger (evidence files), so a
 missing attachment does not stop the daily commands."""
 
-FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_parent_cycles]
+FOLDER_RULES: list[FolderRule] = [rule_unique_ids_across_files, rule_unit_names_across_files, rule_parent_cycles]
 """Rules run across all ledgers by ``rectify check`` and the commands that read them all."""

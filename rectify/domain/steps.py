@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from rectify.domain.counts import UnitLike
 from rectify.domain.model import (
     DEFAULT_CHAIN,
     EDITABLE,
@@ -143,12 +144,60 @@ class NewFinding:
         )
 
 
+def added_before_feedback(added: date, feedback: date | None) -> str | None:
+    """The message when a finding is put on a ledger (挂账) on ``added``, a day before its
+    unit's feedback date ``feedback`` (反馈日期), else None (also without a feedback date).
+
+    DOMAIN.md, "The job": the problems a unit rectifies are those the inspection group
+    hands over at the feedback, so none is on the ledger before that day. ``add``,
+    ``import`` and ``check`` (:func:`rectify.domain.rules.rule_feedback_dates`) apply it.
+    """
+    if feedback is None or added >= feedback:
+        return None
+    return _(
+        "put on the ledger on {added}, before the unit's feedback date ({feedback}): the problems are "
+        "handed over at the feedback (反馈)"
+    ).format(added=added, feedback=feedback)
+
+
+def feedback_after_today(feedback: date | None, today: date) -> str | None:
+    """The message when a unit's feedback date ``feedback`` (反馈日期) is after ``today``
+    (the ledgers' today, DOMAIN.md "Dates"), else None: the feedback date is the day the
+    problems were handed over, a day that has happened. ``unit add`` and ``check``
+    (:func:`rectify.domain.rules.rule_feedback_dates`) apply it."""
+    if feedback is None or feedback <= today:
+        return None
+    return _(
+        "feedback date {feedback} is after today ({today}): it is the day the problems were handed over"
+    ).format(feedback=feedback, today=today)
+
+
+def unit_named(name: str, units: Iterable[UnitLike]) -> UnitLike | None:
+    """The unit of ``units`` whose name reads as ``name`` to a person
+    (:func:`rectify.domain.people.name_key`: NFKC, white space and invisible characters
+    ignored, so ``青山县 人民检察院`` and ``青山县人民检察院`` are one name), else None. A name
+    names one unit: ``unit add`` refuses one taken, ``check`` reports two
+    (:func:`rectify.domain.rules.rule_unit_names_across_files`)."""
+    key = unit_name_key(name)
+    return next((unit for unit in units if unit_name_key(unit.name) == key), None)
+
+
+def unit_name_key(name: str) -> str:
+    """A unit's name as compared: :func:`rectify.domain.people.name_key` (NFKC, case folded,
+    white space and invisible characters left out), or the name itself when nothing is left."""
+    return name_key(name) or name
+
+
 def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None) -> list[Finding]:
     """Return new findings for ``ledger``, numbered from :meth:`Ledger.next_number` on.
 
     Each gets status ``open`` and one ``add`` event (挂账) dated ``on``. Raises
-    :class:`UsageError` when a deadline is before ``on`` or a text field is blank.
+    :class:`UsageError` when ``on`` is before the unit's feedback date
+    (:func:`added_before_feedback`), a deadline is before ``on`` or a text field is blank.
     """
+    early = added_before_feedback(on, ledger.inspection.feedback_date)
+    if early is not None:
+        raise UsageError(early)
     number = ledger.next_number()
     made: list[Finding] = []
     for item in items:
@@ -284,7 +333,12 @@ def import_findings(ledger: Ledger, items: list[NewFinding], added_on: date, tod
     延期, or whose trail breaks a sign-off rule (the 填报时间 named once).
 
     The sheet's 整改进展 and 备注 are ``progress`` notes dated :func:`noted_on`.
+    Raises :class:`UsageError` when ``added_on`` is before the unit's feedback date
+    (:func:`added_before_feedback`).
     """
+    early = added_before_feedback(added_on, ledger.inspection.feedback_date)
+    if early is not None:
+        raise UsageError(early)
     number = ledger.next_number()
     made = []
     problems: list[Problem] = []

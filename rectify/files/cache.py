@@ -2,7 +2,7 @@
 
 Reading a ledger (YAML, validation, the rules of the file itself) is most of what a
 command costs; the result depends only on the file's bytes, the settings, rectify's
-version and, for "no event after today", today's date. :class:`Cache` wraps the plain
+version and, for "no event (nor feedback date) after today", today's date. :class:`Cache` wraps the plain
 reader (:func:`rectify.files.ledgerfile.read_content`) and keeps, for each ledger file,
 the validated :class:`~rectify.domain.model.Ledger` and the problems its own rules found,
 pickled in one entry file (:class:`Entry`), and beside it a small one (:class:`Brief`)
@@ -59,7 +59,7 @@ from rectify.files.config import Config, chain_in_force_since
 from rectify.files.ledgerfile import Loaded, parse_content, read_bytes
 from rectify.files.paths import display
 
-FORMAT = 2
+FORMAT = 3
 """The layout of an entry; raise it when what is stored changes."""
 
 RACY_NS = 2_000_000_000
@@ -174,7 +174,8 @@ class Stamp:
     ``name``: the file as shown when read (problems carry it); ``seen``: its identity;
     ``read_ns``: when it was read (``time.time_ns``); ``digest``: sha256 of its bytes;
     ``problems``: those of the file's own rules (or why it could not be read), as tuples;
-    ``today``: the day the rules were run; ``latest``: the latest event date they saw.
+    ``today``: the day the rules were run; ``latest``: the latest date they compared with
+    today (an event's, the feedback date).
     """
 
     name: str
@@ -192,7 +193,7 @@ class Stamp:
 
     def fits(self, today: date) -> bool:
         """True when the problems found on :attr:`today` are those of ``today`` (the
-        rules look at today's date only to refuse events after it)."""
+        rules look at today's date only to refuse events, or a feedback date, after it)."""
         return today == self.today or self.latest is None or self.latest <= min(today, self.today)
 
     def problems_as(self, path: Path) -> list[Problem]:
@@ -399,7 +400,9 @@ class Cache:
         ledger = loaded.ledger if loaded is not None else None
         latest = None
         if ledger is not None:
-            latest = max((event.date for f in ledger.findings for event in f.history), default=None)
+            dates = [event.date for f in ledger.findings for event in f.history]
+            feedback = ledger.inspection.feedback_date  # a feedback date after today is a problem until that day
+            latest = max([*dates, *([feedback] if feedback is not None else [])], default=None)
         return Entry(
             name=display(path),
             seen=identity(info),

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from rectify.domain.model import CalendarDate, Text, _Strict
+from rectify.domain.model import CalendarDate, Text, _Strict, date_text
 from rectify.domain.steps import NewFinding
 from rectify.errors import LedgerError, Problem, UsageError
 from rectify.files import yamlread
@@ -62,17 +62,7 @@ HEADERS = {
 }
 IGNORED = {"序号", "编号", "备注", "no", "number", "note", "notes"}
 """Columns a feedback sheet often has that rectify does not keep (it numbers findings itself)."""
-_DATE_FORMS = re.compile(r"^\s*([0-9]{4})\s*(?:[-/.年])\s*([0-9]{1,2})\s*(?:[-/.月])\s*([0-9]{1,2})\s*日?\s*$")
 
-
-def normal_date(text: str) -> str:
-    """Return a date typed as 2021-10-31, 2021/10/31, 2021.10.31 or 2021年10月31日 as
-    ``YYYY-MM-DD`` (other text unchanged, for the model to refuse with a message)."""
-    match = _DATE_FORMS.match(text)
-    if not match:
-        return text
-    year, month, day = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 class FeedbackItem(_Strict):
@@ -215,7 +205,7 @@ def _read_csv(raw: bytes, path: Path, seen: Callable[[str], None] | None) -> lis
             if key == "measures":
                 record[key] = [m.strip() for m in re.split(r"[\n；;]", cell) if m.strip()]
             else:
-                record[key] = normal_date(cell.strip()) if key == "deadline" else cell.strip()
+                record[key] = date_text(cell) if key == "deadline" else cell.strip()  # dates as typed at a prompt
         try:
             items.append(FeedbackItem.model_validate(record))
         except ValidationError as exc:

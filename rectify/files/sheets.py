@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from rectify import i18n
-from rectify.domain.model import Accountability, Status, control_message, parse_date
+from rectify.domain.model import Accountability, Status, control_message, parse_date, written_date
 from rectify.domain.people import control_in_text
 from rectify.domain.steps import Extension, NewFinding
 from rectify.errors import LedgerError, Problem, UsageError
-from rectify.files.feedback import normal_date
 from rectify.files.sheetread import read_book
 from rectify.files.wording import STATUS_WORDS as STATUS_WORDS
 from rectify.files.wording import Deadline, read_deadline, sounds_done, status_of, status_word, without_time
@@ -371,10 +370,11 @@ def _people(text: str) -> dict[str, int]:
 
 
 def _day(text: str) -> date:
-    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text)).replace("号", "日")  # 6月30号
-    cleaned = re.sub(r"^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1-\2-\3", cleaned)  # typed as one number
-    day: date = parse_date(normal_date(re.sub(r"(之前|以前|前)$", "", cleaned)))
-    return day
+    """A date cell: a date as :func:`written_date` reads one on the command line too
+    (``2021/10/31``, ``2021年10月31日``, ``2021年6月30号``, ``20211031``), after a time of day,
+    a leading ``延期至`` and a trailing ``之前`` are left out."""
+    cleaned = re.sub(r"^(延期至|延至|延长至)", "", without_time(text))
+    return written_date(re.sub(r"(之前|以前|前)$", "", cleaned))
 
 
 def _new_deadline(text: str) -> date:

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from rectify.domain.model import Status, parse_date
+from rectify.domain.model import WRITTEN_DATE, Status, parse_date
 from rectify.domain.steps import Due
 from rectify.i18n import _
 
@@ -61,7 +61,8 @@ _CN_MONTH = {
 }
 _MONTH = r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _TAIL = r"(?:底|末)?(?:之前|以前|前)?(?:完成|整改到位|完成整改)?"
-_FULL = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*[日号]?(?:之前|以前|前)?(?:完成)?")
+_FULL = re.compile(rf"{WRITTEN_DATE}(?:之前|以前|前)?(?:完成)?")
+"""A date in the forms the command line takes too (:data:`WRITTEN_DATE`), then ``前``."""
 _YEAR_MONTH = re.compile(rf"([0-9]{{4}})\s*[-/.年]\s*{_MONTH}\s*月?{_TAIL}")
 _MONTH_ONLY = re.compile(rf"(?:今年|当年|本年)?{_MONTH}\s*月{_TAIL}")
 _YEAR_END = re.compile(

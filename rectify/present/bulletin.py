@@ -35,9 +35,9 @@ WORDS = {lang: column(BULLETIN, lang) for lang in LANGS}
 
 
 def title(data: Bulletin, lang: str) -> str:
-    """Return the bulletin's title, e.g. ``巡察整改进展情况通报（截至 2021-12-31）``."""
+    """Return the bulletin's title, e.g. ``巡察整改进展情况通报（截至2021年12月31日）``."""
     words = WORDS[lang]
-    return word(BULLETIN, "heading", lang, title=words["title"], as_of=words["as_of"], day=data.as_of)
+    return word(BULLETIN, "heading", lang, title=words["title"], as_of=words["as_of"], day=day_text(data.as_of, lang))
 
 
 def summary(total: Counts, lang: str, precision: int = 1) -> str:
@@ -88,7 +88,7 @@ def _unit_table(rows: list[Row], total: Counts, lang: str, precision: int) -> tu
 
 def _late_rows(found: list[Late], lang: str) -> list[list[str]]:
     return [
-        [late.finding.id, late.unit.name, late.finding.title, str(late.deadline), str(late.days),
+        [late.finding.id, late.unit.name, late.finding.title, day_text(late.deadline, lang), str(late.days),
          late.finding.owner or ""]
         for late in found
     ]  # fmt: skip
@@ -102,12 +102,14 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     headers, body = _unit_table(data.rows, data.total, lang, precision)
     out += [f"## {words['units']}", "", text_table(headers, body, "github"), ""]
     if data.since is not None:
-        changes = word(BULLETIN, "changes_since", lang, changes=words["changes"], since=words["since"], day=data.since)
+        changes = word(BULLETIN, "changes_since", lang, changes=words["changes"], since=words["since"],
+                       day=day_text(data.since, lang))
         out += [f"## {changes}", ""]
         out += [f"### {words['closed_since']}: {len(data.closed_since)}", ""]
-        out += [md_text(f"- {c.day} {c.finding.id} {c.unit.name}：{c.finding.title}") for c in data.closed_since] or [
-            words["none"]
-        ]
+        out += [
+            md_text(f"- {day_text(c.day, lang)} {c.finding.id} {c.unit.name}：{c.finding.title}")
+            for c in data.closed_since
+        ] or [words["none"]]
         out += ["", f"### {words['newly_overdue']}: {len(data.newly_overdue)}", ""]
         out += [
             md_text(f"- {late.finding.id} {late.unit.name}：{late.finding.title}") for late in data.newly_overdue
@@ -117,7 +119,8 @@ def markdown(data: Bulletin, lang: str = "zh", precision: int = 1) -> str:
     out.append(text_table(late_headers, _late_rows(data.overdue, lang), "github") if data.overdue else words["none"])
     out += ["", f"## {words['trend']}", ""]
     points = [
-        [str(p.day), str(p.counts.findings), str(p.counts.closed), p.counts.rate_text(precision)] for p in data.trend
+        [day_text(p.day, lang), str(p.counts.findings), str(p.counts.closed), p.counts.rate_text(precision)]
+        for p in data.trend
     ]
     out += [
         text_table([words["date"], LABELS[lang]["findings"], LABELS[lang]["closed"], words["rate"]], points, "github"),
@@ -182,19 +185,22 @@ def _state(finding: Finding, data: Bulletin, lang: str) -> str:
         text += word(BULLETIN, "overdue_suffix", lang)
     deadline = deadline_on(finding, data.as_of)
     if deadline is not None:
-        text += word(BULLETIN, "deadline_suffix", lang, day=deadline)
+        text += word(BULLETIN, "deadline_suffix", lang, day=day_text(deadline, lang))
     return text
 
 
-def _svg_trend(data: Bulletin, precision: int) -> str:
-    """An inline SVG line of the completion rate over the bulletin's trend."""
-    return svg_trend(data.trend, precision)
+def _svg_trend(data: Bulletin, precision: int, lang: str) -> str:
+    """An inline SVG line of the completion rate over the bulletin's trend, its dates as
+    the bulletin writes them in ``lang``."""
+    return svg_trend(data.trend, precision, lang)
 
 
-def svg_trend(points: list[Point], precision: int = 1) -> str:
+def svg_trend(points: list[Point], precision: int = 1, lang: str | None = None) -> str:
     """Return an inline SVG (680×220 px) of the completion rate over ``points``: a blue
     line on 0-100% grid lines, dates below, the last rate written beside its point;
-    ``""`` for fewer than two points. Numbers and dates only; the label is escaped."""
+    ``""`` for fewer than two points. Numbers and dates only; the label is escaped.
+    The dates are ``2021-11-01`` then ``11-08``, or with ``lang`` ``zh`` as the 通报 writes
+    them, ``2021年11月1日`` then ``11月8日`` (wider, so fewer are shown)."""
     if len(points) < 2:
         return ""
     width, height, left, bottom = 680, 220, 40, 30
@@ -215,12 +221,18 @@ def svg_trend(points: list[Point], precision: int = 1) -> str:
     shown: list[tuple[float, str]] = []
     for i, (x, __, point) in enumerate(coords):  # first and last always; others when there is room
         year_changed = i > 0 and point.day.year != coords[i - 1][2].day.year
-        text = point.day.isoformat() if i == 0 or year_changed else point.day.strftime("%m-%d")
+        whole = i == 0 or year_changed
+        if lang == "zh":
+            text = day_text(point.day, "zh") if whole else f"{point.day.month}月{point.day.day}日"
+            first_room, room_apart = 135, 62  # 13px: a wide character is 13px, a digit 7.5px
+        else:
+            text = point.day.isoformat() if whole else point.day.strftime("%m-%d")
+            first_room, room_apart = 90, 48
         final = i == len(coords) - 1
-        room = 90 if len(shown) == 1 else 48  # the first label carries the year and is wider
+        room = first_room if len(shown) == 1 else room_apart  # the first label carries the year and is wider
         if shown and x - shown[-1][0] < room and not final:
             continue
-        if final and len(shown) > 1 and x - shown[-1][0] < 48:
+        if final and len(shown) > 1 and x - shown[-1][0] < room_apart:
             shown.pop()
         shown.append((x, text))
     labels = "".join(
@@ -243,6 +255,13 @@ MAX_OVERDUE = 8
 
 def issued_text(day: date, lang: str) -> str:
     """Return the issue date as the header block writes it (``2021年12月31日``)."""
+    return day_text(day, lang)
+
+
+def day_text(day: date, lang: str) -> str:
+    """Return ``day`` as the 通报 writes every date, in one form throughout (title, header,
+    changes, tables, chart, Markdown, HTML and Word alike): ``2021年12月3日`` in Chinese
+    (GB/T 9704-2012's 成文日期, Arabic numerals, no leading zero), ``2021-12-03`` in English."""
     return word(BULLETIN, "issued", lang, year=day.year, month=day.month, day=day.day)
 
 
@@ -303,7 +322,7 @@ def html(
             BULLETIN,
             "changes_line",
             lang,
-            since=data.since,
+            since=day_text(data.since, lang),
             closed=len(data.closed_since),
             late=len(data.newly_overdue),
         )
@@ -359,7 +378,7 @@ def html(
             overdue=_late_rows(data.overdue, lang),
             max_overdue=MAX_OVERDUE,
             more_overdue=word(BULLETIN, "more_overdue", lang, number=len(data.overdue) - MAX_OVERDUE),
-            trend_svg=_svg_trend(data, precision),
+            trend_svg=_svg_trend(data, precision, lang),
             details=units,
             finding_headers=finding_headers,
         )

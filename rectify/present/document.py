@@ -27,6 +27,7 @@ from rectify.present.bulletin import (
     _levels,
     _state,
     _unit_table,
+    day_text,
     issued_text,
 )
 from rectify.present.bulletin import summary as summary_text
@@ -154,15 +155,22 @@ WRAP_MIN_EM = 8
 def text_cm(text: str, size: float = TABLE_PT) -> float:
     """The printed width of the longest line of ``text`` at ``size`` pt, in cm: a wide
     (CJK) character is one em, a digit or punctuation half an em, a letter 0.6 em (Times
-    New Roman's widest lower-case and most capitals fit; a conservative measure)."""
+    New Roman's widest lower-case and most capitals fit; a conservative measure), and a
+    quarter em where a wide character meets a Latin letter or digit (the space Word and
+    LibreOffice put between Chinese and Western text: ``2021年11月30日`` is 8¼ em)."""
     from wcwidth import wcwidth
 
     em = size / 72 * 2.54
     widest = 0.0
     for line in str(text).split("\n"):
         ems = 0.0
+        before = ""  # "wide", "latin" or "" (anything else)
         for char in line:
-            if wcwidth(char) == 2:
+            kind = "wide" if wcwidth(char) == 2 else "latin" if char.isascii() and char.isalnum() else ""
+            if {before, kind} == {"wide", "latin"}:
+                ems += 0.25
+            before = kind
+            if kind == "wide":
                 ems += 1
             elif char.isalpha():
                 ems += 0.75 if char.isupper() or char in "mw" else 0.6
@@ -170,6 +178,19 @@ def text_cm(text: str, size: float = TABLE_PT) -> float:
                 ems += 0.5
         widest = max(widest, ems)
     return widest * em
+
+
+def title_lines(title: str) -> str:
+    """The 通报's title as printed: on one line when it fits the text's width at 2号
+    (:data:`TITLE_PT`), else with its date (``（截至2021年12月3日）``) on a line of its own, so
+    a date is never broken across lines."""
+    if text_cm(title, TITLE_PT) <= PORTRAIT_CM:
+        return title
+    for opening in ("（", " ("):
+        head, found, tail = title.partition(opening)
+        if found:
+            return f"{head}\n{opening.strip()}{tail}"
+    return title
 
 
 def column_widths(headers: list[str], rows: list[list[str]], wrap: set[int]) -> tuple[list[float], bool]:
@@ -348,7 +369,7 @@ def docx_bytes(
     _font(line.add_run(issued_text(issued or data.as_of, lang)), BODY_FONT, BODY_PT)
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)  # right tab at the text's right edge
     _paragraph(doc, "", BODY_FONT, 6)
-    _paragraph(doc, title_text(data, lang), TITLE_FONT, TITLE_PT, "center", space_after=6)  # the title, once
+    _paragraph(doc, title_lines(title_text(data, lang)), TITLE_FONT, TITLE_PT, "center", space_after=6)  # once
 
     _paragraph(doc, f"一、{words['summary_heading']}" if lang == "zh" else words["summary_heading"], HEADING_FONT,
                BODY_PT)  # fmt: skip
@@ -358,7 +379,7 @@ def docx_bytes(
             BULLETIN,
             "changes_line",
             lang,
-            since=data.since,
+            since=day_text(data.since, lang),
             closed=len(data.closed_since),
             late=len(data.newly_overdue),
         )
@@ -394,7 +415,7 @@ def docx_bytes(
 
     points = recent(data.trend)  # the last eight weeks, as the board draws them
     trend_headers = [words["date"], _counts_word(lang, "closed"), words["rate"]]
-    trend = [[str(p.day), str(p.counts.closed), p.counts.rate_text(precision)] for p in points]
+    trend = [[day_text(p.day, lang), str(p.counts.closed), p.counts.rate_text(precision)] for p in points]
     widths, landscape = column_widths(trend_headers, trend, set())
     if landscape:  # else it stays on the page the overdue list is on, whichever way that page is turned
         _orient(doc, landscape)

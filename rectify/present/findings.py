@@ -12,6 +12,7 @@ from typing import Any
 from rectify.domain.figures import FindingState, Late, counters_on
 from rectify.domain.model import Accountability, Finding, Ledger
 from rectify.errors import Problem
+from rectify.i18n import _, ngettext
 from rectify.present import tables
 from rectify.present.tables import LABELS, cell_width, emit, money_text, row_style, status_word, table
 from rectify.present.words import ACTION, FIELD, PHRASE, TABLE, word
@@ -256,9 +257,15 @@ def problems(found: list[Problem], fmt: str) -> None:
         emit(str(problem))
 
 
-def frequent_list(groups: list[Any], fmt: str, lang: str, as_of: date) -> None:
-    """Print the high-frequency problems (高频问题): each group's label, how many findings,
-    in how many units, and the units with their counts."""
+def frequent_list(found: Any, fmt: str, lang: str, as_of: date) -> None:
+    """Print the high-frequency problems (高频问题) of ``found`` (a
+    :class:`rectify.domain.frequent.Frequents`): each group's label, how many findings, in
+    how many units, and the units with their counts. When there is none, a person reads
+    a sentence saying so and why (:func:`none_frequent`); a program gets an empty list."""
+    groups = found.groups
+    if not groups and fmt not in ("json", "csv", "tsv"):
+        emit(none_frequent(found.units, found.findings, as_of))
+        return
     headers = [word(TABLE, key, lang) for key in ("title", "findings", "units_count", "units_list")]
     records = [
         {"label": g.label, "kind": g.kind, "findings": g.count, "units": dict(g.units),
@@ -269,6 +276,23 @@ def frequent_list(groups: list[Any], fmt: str, lang: str, as_of: date) -> None:
     as_of_word = word(TABLE, "as_of", lang)
     title = word(PHRASE, "titled", lang, title=word(TABLE, "frequent", lang), as_of=as_of_word, day=as_of)
     table(headers, rows, fmt, records, title=title, numeric=(1, 2), keep=(1, 2))
+
+
+def none_frequent(units: int, findings: int, as_of: date) -> str:
+    """The sentence ``frequent`` prints when it finds nothing: on ``as_of``, ``units``
+    units held ``findings`` findings and no two of them share a category or a problem (a
+    title meaning the same), or there were fewer than two to compare."""
+    held = ngettext("{count} unit", "{count} units", units).format(count=units)
+    counted = ngettext("{count} finding", "{count} findings", findings).format(count=findings)
+    if findings < 2:
+        return _(
+            "No high-frequency problem as of {day}: {findings} on the ledger in {units}; a high-frequency "
+            "problem is one found at least twice."
+        ).format(day=as_of, units=held, findings=counted)
+    return _(
+        "No high-frequency problem as of {day}: no two of the {findings} of {units} share a category or "
+        "a problem (titles that mean the same)."
+    ).format(day=as_of, units=held, findings=counted)
 
 
 def push_refusals(refusals: list[Any]) -> str:
