@@ -358,3 +358,18 @@ def test_three_units_of_one_name_give_one_problem_each(run: Run, folder: Path) -
         "ledgers/bb.yaml:3:9: unit.name: unit name '青山县人民检察院' is also the name of unit aa in ledgers/aa.yaml:3",
         "ledgers/cc.yaml:3:9: unit.name: unit name '青山县人民检察院' is also the name of unit aa in ledgers/aa.yaml:3",
     ]
+
+
+def test_overdue_and_list_with_nothing_found_say_so(run: Run, shipped: Path, zh: None) -> None:
+    """A clerk who filters everything away reads a sentence, not an empty table; a program
+    still gets an empty answer (JSON ``[]``, CSV's header line)."""
+    assert run("overdue", "--unit", "dongyang", "--as-of", "2021-12-01").stdout == "截至 2021-12-01，没有逾期的问题。\n"
+    soon = run("overdue", "--unit", "yongkang", "--within", "3", "--as-of", "2021-10-01")
+    assert (soon.exit_code, soon.stdout) == (0, "截至 2021-10-01，没有逾期或 3 天内到期的问题。\n")
+    english = run("--lang", "en", "overdue", "--unit", "yongkang", "--within", "1", "--as-of", "2021-10-01")
+    assert english.stdout == "No finding is overdue or due within 1 day as of 2021-10-01.\n"
+    nobody = run("list", "--owner", "不存在的人")
+    assert (nobody.exit_code, nobody.stdout) == (0, "截至 2021-12-31，没有符合条件的问题。\n")
+    assert run("list", "--owner", "不存在的人", "--format", "json").stdout == "[]\n"
+    assert run("overdue", "--unit", "yongkang", "--as-of", "2021-10-01", "--format", "csv").stdout.startswith("id,unit,")
+    assert "jinhua-025" in run("overdue").stdout  # one is overdue on the shipped ledgers: the table as before

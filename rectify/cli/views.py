@@ -117,7 +117,7 @@ def overdue(
     from rectify.present import findings
 
     lib, output, words, day = _opened(ctx, fmt, lang, as_of)
-    findings.overdue_list(lib.overdue(day, within, unit, owner, supervisor, under), output, words, day)
+    findings.overdue_list(lib.overdue(day, within, unit, owner, supervisor, under), output, words, day, within)
 
 
 def trend(

@@ -41,9 +41,24 @@ def unit_list(ledgers: list[Ledger], fmt: str, lang: str) -> None:
     table(headers, rows, fmt, records, numeric=(6,))
 
 
-def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date) -> None:
+_FOR_PROGRAMS = ("json", "csv", "tsv")
+"""Formats read by programs: an empty answer stays empty (``[]``, a header), never a sentence."""
+
+
+def overdue_list(found: list[Late], fmt: str, lang: str, as_of: date, within: int = 0) -> None:
     """Print overdue and soon-due findings: id, unit, title, deadline in force, days
-    overdue (negative: days left), status, leader, department, owner."""
+    overdue (negative: days left), status, leader, department, owner. When there is none,
+    a person reads a sentence saying so (``within``: the days ahead that were looked at
+    too), not an empty table."""
+    if not found and fmt not in _FOR_PROGRAMS:
+        if within:
+            emit(ngettext(
+                "No finding is overdue or due within {count} day as of {day}.",
+                "No finding is overdue or due within {count} days as of {day}.", within,
+            ).format(count=within, day=as_of))  # fmt: skip
+        else:
+            emit(_("No finding is overdue as of {day}.").format(day=as_of))
+        return
     shown = ("id", "unit", "title", "deadline", "days_late", "status", "leader", "department", "owner")
     headers = [word(TABLE, key, lang) for key in shown]
     records = [
@@ -91,7 +106,11 @@ def finding_list(states: list[FindingState], fmt: str, lang: str, as_of: date | 
     """Print findings, one row each: id, status on the date (marked when overdue), the
     deadline in force, aspect, title, owner. JSON records hold every field of the
     finding, with ``status``, ``deadline_in_force`` and ``overdue`` as of the date; CSV
-    rows the same flattened (measures joined with "；")."""
+    rows the same flattened (measures joined with "；"). When there is none, a person reads
+    a sentence saying so, not an empty table."""
+    if not states and fmt not in _FOR_PROGRAMS:
+        emit(_("No finding matches as of {day}.").format(day=as_of) if as_of else _("No finding matches."))
+        return
     words = LABELS[lang]
     levels = any(state.finding.problem for state in states)  # a three-level list: 方面 → 问题 → 具体问题
     keys = ("id", "status", "deadline", "aspect", "title", "owner")
