@@ -100,7 +100,7 @@ def unit_add(
     ] = None,
     feedback_date: Annotated[
         str | None,
-        typer.Option("--feedback-date", metavar="DATE", help=N_("Feedback date (反馈日期), YYYY-MM-DD.")),
+        typer.Option("--feedback-date", metavar="DATE", help=N_("Feedback date (反馈日期), such as 2021-08-16 or 2021/8/16.")),
     ] = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -147,7 +147,7 @@ def add(
         help=N_("Responsible person (责任人)."))] = None,
     deadline: Annotated[
         str | None,
-        typer.Option("--deadline", metavar="DATE", help=N_("Deadline (整改时限), YYYY-MM-DD.")),
+        typer.Option("--deadline", metavar="DATE", help=N_("Deadline (整改时限), such as 2021-12-31 or 2021/12/31.")),
     ] = None,
     on: Annotated[
         str | None,
