@@ -373,3 +373,17 @@ def test_overdue_and_list_with_nothing_found_say_so(run: Run, shipped: Path, zh:
     assert run("list", "--owner", "不存在的人", "--format", "json").stdout == "[]\n"
     assert run("overdue", "--unit", "yongkang", "--as-of", "2021-10-01", "--format", "csv").stdout.startswith("id,unit,")
     assert "jinhua-025" in run("overdue").stdout  # one is overdue on the shipped ledgers: the table as before
+
+
+def test_a_unit_id_typed_in_capitals_or_full_width_finds_the_unit(run: Run, shipped: Path, zh: None) -> None:
+    """As finding ids: -u JINHUA and an IME's ｊｉｎｈｕａ are jinhua, said once on stderr;
+    a name typed in Chinese is named as typed in the error."""
+    plain = run("status", "--unit", "jinhua")
+    for typed in ("JINHUA", "ｊｉｎｈｕａ"):
+        result = run("status", "--unit", typed)
+        assert (result.exit_code, result.stdout) == (0, plain.stdout)
+        assert result.stderr == f"rectify：{typed} 按 jinhua 查找\n"
+    assert run("overdue", "-u", "Jinhua").stdout == run("overdue", "-u", "jinhua").stdout
+    assert plain.stderr == ""
+    named = run("list", "-u", "金华")
+    assert named.exit_code == 2 and "没有单位 '金华'" in named.stderr

@@ -31,6 +31,7 @@ from rectify.api.values import (
     parse_day,
     read_feedback,
     require_name,
+    unit_typed,
 )
 from rectify.api.views import FiguresMixin
 from rectify.api.writing import WritingMixin
@@ -65,6 +66,7 @@ __all__ = [
     "configured_lang",
     "display",
     "finding_typed",
+    "unit_typed",
     "init_folder",
     "install_hook",
     "merge_versions",

@@ -13,6 +13,7 @@ from rectify.domain import steps
 from rectify.domain.model import (
     Finding,
     typed_id,
+    typed_unit_id,
     written_date,
 )
 from rectify.domain.people import names_someone
@@ -47,6 +48,12 @@ def finding_typed(typed: str) -> str:
     """The finding id meant by ``typed`` as given on a command line (capitals, an IME's
     full-width form): :func:`rectify.domain.model.typed_id`."""
     return typed_id(typed)
+
+
+def unit_typed(typed: str) -> str:
+    """The unit id meant by ``typed`` as given on a command line (capitals, an IME's
+    full-width form): :func:`rectify.domain.model.typed_unit_id`."""
+    return typed_unit_id(typed)
 
 
 def require_name(value: str | None, option: str, person: bool = True) -> str | None:

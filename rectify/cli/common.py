@@ -86,6 +86,21 @@ def typed_finding(typed: str | None) -> str | None:
     return meant
 
 
+def typed_unit(typed: str | None) -> str | None:
+    """The unit id ``typed`` means (``QINGSHAN``, ``ｑｉｎｇｓｈａｎ``:
+    :func:`rectify.api.unit_typed`), with a line on stderr saying how it was read when it
+    was not typed as the ledger writes it."""
+    from rectify.api import unit_typed
+
+    if typed is None:
+        return None
+    meant = unit_typed(typed)
+    if meant != typed:
+        note = _("{typed} read as {id}").format(typed=typed, id=meant)
+        typer.echo(_("rectify: {note}").format(note=note), err=True)
+    return meant
+
+
 IdArgument = Annotated[
     str,
     typer.Argument(
@@ -97,7 +112,10 @@ EvidenceOption = Annotated[
     typer.Option("--evidence", "-e", metavar="PATH", help=N_("Evidence file (佐证材料); repeat for several.")),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", metavar="ID", help=N_("Only this unit."), autocompletion=complete_unit)
+    str | None,
+    typer.Option(
+        "--unit", "-u", metavar="ID", help=N_("Only this unit."), autocompletion=complete_unit, callback=typed_unit
+    ),
 ]
 PrecisionOption = Annotated[
     int, typer.Option("--precision", "-p", min=0, max=4, metavar="N", help=N_("Decimals of the rate (0-4)."))

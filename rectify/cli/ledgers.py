@@ -20,6 +20,7 @@ from rectify.cli.common import (
     library,
     output_format,
     plural,
+    typed_unit,
 )
 from rectify.errors import UsageError
 from rectify.i18n import N_, _, listed
@@ -87,7 +88,9 @@ def unit_add(
         typer.Argument(metavar="ID", help=N_("Unit id (slug), e.g. jinhua; the file is ledgers/ID.yaml.")),
     ],
     name: Annotated[str, typer.Option("--name", metavar="NAME", help=N_("Display name, e.g. 金华市人民检察院."))],
-    parent: Annotated[str | None, typer.Option("--parent", metavar="ID", help=N_("Parent unit id."))] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", metavar="ID", help=N_("Parent unit id."), callback=typed_unit)
+    ] = None,
     supervisor: Annotated[
         str | None,
         typer.Option("--supervisor", metavar="GROUP", help=N_("Supervision group (督导组).")),
@@ -100,7 +103,9 @@ def unit_add(
     ] = None,
     feedback_date: Annotated[
         str | None,
-        typer.Option("--feedback-date", metavar="DATE", help=N_("Feedback date (反馈日期), such as 2021-08-16 or 2021/8/16.")),
+        typer.Option(
+            "--feedback-date", metavar="DATE", help=N_("Feedback date (反馈日期), such as 2021-08-16 or 2021/8/16.")
+        ),
     ] = None,
     commit: CommitOption = False,
     key: KeyOption = None,
@@ -115,7 +120,12 @@ def unit_add(
 
 def add(
     ctx: typer.Context,
-    unit: Annotated[str, typer.Option("--unit", "-u", metavar="ID", help=N_("Unit id."), autocompletion=complete_unit)],
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit", "-u", metavar="ID", help=N_("Unit id."), autocompletion=complete_unit, callback=typed_unit
+        ),
+    ],
     aspect: Annotated[
         str | None,
         typer.Option("--aspect", "-a", metavar="ASPECT", help=N_("Aspect (方面) the problem is listed under.")),

@@ -19,6 +19,7 @@ from rectify.cli.common import (
     library,
     output_format,
     plural,
+    typed_unit,
 )
 from rectify.errors import UsageError
 from rectify.i18n import N_, _, listed, os_reason
@@ -38,7 +39,8 @@ SupervisorOption = Annotated[
     typer.Option("--supervisor", metavar="GROUP", help=N_("Only the units this supervision group (督导组) follows.")),
 ]
 UnderOption = Annotated[
-    str | None, typer.Option("--under", metavar="ID", help=N_("Only this unit and the units below it."))
+    str | None,
+    typer.Option("--under", metavar="ID", help=N_("Only this unit and the units below it."), callback=typed_unit),
 ]
 
 AsOfOption = Annotated[
@@ -56,6 +58,7 @@ def status(
             metavar="ID",
             help=N_("Only this unit (its findings by aspect unless --by)."),
             autocompletion=complete_unit,
+            callback=typed_unit,
         ),
     ] = None,
     by: Annotated[

@@ -348,6 +348,15 @@ def typed_id(typed: str) -> str:
     return folded if FINDING_ID_RE.fullmatch(folded) else typed
 
 
+def typed_unit_id(typed: str) -> str:
+    """A unit id as a person types it, in the ledger's form: ``QINGSHAN`` and
+    ``ｑｉｎｇｓｈａｎ`` are ``qingshan`` (NFKC, lower case), as :func:`typed_id` reads a
+    finding id. Returns ``typed`` unchanged when that does not give a unit id (a name
+    typed in Chinese stays as typed, for the message that names it)."""
+    folded = unicodedata.normalize("NFKC", typed).lower()
+    return folded if UNIT_ID_RE.fullmatch(folded) else typed
+
+
 def finding_id(unit_id: str, number: int) -> str:
     """Return the id of finding ``number`` of unit ``unit_id``: ``jinhua-007`` (at least
     three digits; the one place the id form is written)."""
