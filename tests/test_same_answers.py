@@ -424,18 +424,65 @@ def test_the_sign_off_rules_and_the_track_answer_as_before(
         track, old_track = new_next, old_next
 
 
+_STEP = st.tuples(
+    _DAYS,
+    st.sampled_from(["start", "progress", "submit", "sign", "sign", "return", "close", "close", "reopen", "extend",
+                     "extend", "long_term", "withdraw", "account"]),  # fmt: skip
+    st.one_of(st.none(), _DAYS),
+    st.sampled_from([[], ["a"], ["a", "b"]]),
+)
+"""A step of a history meant to be walked: its day, action, new deadline and chain."""
+
+
+def _history(steps: list[tuple[date, str, date | None, list[str]]]) -> list[Event]:
+    made = []
+    for number, (day, action, to, chain) in enumerate(steps):
+        made.append(Event(
+            date=day, action=Action(action), by=f"审{number}某" if action == "sign" else "王某", approver="李某",
+            to=to if action == "extend" else None, chain=chain if action == "submit" else [],
+            note="理由" if action in ("withdraw", "edit") else None,
+            accountability={"rules": 1, "people": {"诫勉": number}} if action == "account" else None,
+        ))  # fmt: skip
+    return made
+
+
 @given(
-    raw=st.lists(_EVENT, min_size=1, max_size=8),
+    steps=st.lists(_STEP, max_size=10),
+    raw=st.lists(_EVENT, max_size=4),
     ordered=st.booleans(),
+    allowed=st.booleans(),
     deadline=st.one_of(st.none(), _DAYS),
     as_of=_DAYS,
     status=st.sampled_from(list(Status)),
     feedback=st.one_of(st.none(), _DAYS),
 )
+@example(  # closed on its deadline: on time
+    steps=[(date(2022, 1, 15), "close", None, [])], raw=[], ordered=True, allowed=True, deadline=date(2022, 1, 15),
+    as_of=date(2022, 3, 1), status=Status.CLOSED, feedback=None,
+)
+@example(  # closed after the original deadline, within an extension's: on time
+    steps=[(date(2022, 1, 5), "extend", date(2022, 2, 1), []), (date(2022, 1, 20), "close", None, [])], raw=[],
+    ordered=True, allowed=True, deadline=date(2022, 1, 15), as_of=date(2022, 3, 1), status=Status.CLOSED,
+    feedback=date(2022, 1, 1),
+)
+@example(  # signed off at two levels, the last after the deadline; reopened, extended, closed again
+    steps=[(date(2022, 1, 5), "submit", None, ["a", "b"]), (date(2022, 1, 6), "sign", None, []),
+           (date(2022, 1, 9), "sign", None, []), (date(2022, 1, 12), "reopen", None, []),
+           (date(2022, 1, 13), "extend", date(2022, 2, 20), []), (date(2022, 2, 1), "close", None, [])],
+    raw=[], ordered=True, allowed=True, deadline=date(2022, 1, 8), as_of=date(2022, 1, 10), status=Status.CLOSED,
+    feedback=None,
+)  # fmt: skip
+@example(  # an extension dated before the close, written after it (out of date order)
+    steps=[(date(2022, 1, 20), "close", None, []), (date(2022, 1, 5), "extend", date(2022, 2, 1), [])], raw=[],
+    ordered=False, allowed=False, deadline=date(2022, 1, 15), as_of=date(2022, 3, 1), status=Status.CLOSED,
+    feedback=None,
+)
 @_SETTINGS
 def test_a_findings_figures_are_counted_as_before(
+    steps: list[tuple[date, str, date | None, list[str]]],
     raw: list[dict[str, Any]],
     ordered: bool,
+    allowed: bool,
     deadline: date | None,
     as_of: date,
     status: Status,
@@ -444,17 +491,26 @@ def test_a_findings_figures_are_counted_as_before(
     """facts (one walk for status, close day and deadlines) and count (counters without a
     model per finding) against the old functions, on histories in and out of date order,
     broken ones, with signatures, extensions, reopenings and accountability."""
-    history = _events(raw)
+    history = _history(steps) + _events(raw)
     if ordered:
         history.sort(key=lambda event: event.date)
-    if ordered and history and history[0].action is not Action.ADD:
-        history.insert(0, Event(date=date(2022, 1, 1), action=Action.ADD))
+    if allowed:  # the steps the state diagram allows, after an add: most walks go to the end
+        kept, track = [Event(date=date(2022, 1, 1), action=Action.ADD)], states.Track(Status.OPEN)
+        for event in history:
+            try:
+                track = _old_step(track, event)
+            except states.WorkflowError:
+                continue
+            kept.append(event)
+        history = kept
     own = Accountability(rules=3, funds_yuan=Decimal("1.5"), people={"问责": 1})
     finding = Finding(
         id="demo-001", aspect="作风建设方面", title="问题", deadline=deadline, status=status, history=history,
         accountability=own,
     )  # fmt: skip
-    assert figures.facts(finding, as_of) == _old_facts(finding, as_of)
+    days = {as_of, date(2021, 12, 31)} | {event.date + timedelta(days=k) for event in history for k in (-1, 0, 1)}
+    for day in sorted(days):
+        assert figures.facts(finding, day) == _old_facts(finding, day)
     for day in (as_of, as_of - timedelta(days=20), date(2023, 1, 1)):
         facts = _old_facts(finding, day)
         assert figures.counters_on(finding, facts[0], day) == _old_counters_on(finding, facts[0], day)
