@@ -137,8 +137,8 @@ def values(text: str, max_depth: int, encoded: bytes | None = None) -> Any:
     if not AVAILABLE or not enabled() or _avoid(text):
         return SLOW
     tree = _Tree()
-    data = text.encode("utf-8") if encoded is None else encoded
     try:
+        data = text.encode("utf-8") if encoded is None else encoded  # a lone surrogate: SLOW, as any refusal
         with _quiet():
             _parse(data, tree)
     except Exception:  # noqa: BLE001 - whatever rapidyaml refuses, PyYAML reads and explains
