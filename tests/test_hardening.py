@@ -24,12 +24,21 @@ def test_fullwidth_letters_are_the_same_person(run: Run, demo: Path) -> None:
     assert "is the person who closed it" in result.stderr
 
 
-@pytest.mark.parametrize("unit", ["../outside/demo", "/tmp/demo", "Demo", "x" * 300])
+@pytest.mark.parametrize("unit", ["../outside/demo", "/tmp/demo", "Demo/..", "x" * 300])
 def test_a_unit_that_is_not_an_id_is_refused(run: Run, demo: Path, unit: str) -> None:
     result = run("add", "-u", unit, "-a", "a", "-t", "t")
     assert result.exit_code == 2
     assert "is not a unit id: lowercase letters, digits and hyphens" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_unit_typed_in_capitals_is_its_id_not_another_file(run: Run, demo: Path) -> None:
+    """``-u Demo`` is the unit demo (as a finding id typed in capitals is its finding): the
+    finding goes into demo.yaml, and no Demo.yaml is made."""
+    result = run("add", "-u", "Demo", "-a", "作风建设方面", "-t", "新问题")
+    assert result.exit_code == 0 and "Demo read as demo" in result.stderr
+    assert "新问题" in demo.read_text(encoding="utf-8")
+    assert sorted(path.name for path in demo.parent.glob("*.yaml")) == ["demo.yaml"]
 
 
 def test_a_parent_that_is_not_an_id_is_a_problem(run: Run, folder: Path) -> None:
