@@ -73,28 +73,23 @@ def complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def typed_finding(typed: str | None) -> str | None:
     """The finding id ``typed`` means (``QINGSHAN-001``, ``ｑｉｎｇｓｈａｎ－００１``:
-    :func:`rectify.api.finding_typed`), with a line on stderr saying how it was read when
-    it was not typed as the ledger writes it."""
+    :func:`rectify.api.finding_typed`), said as :func:`_read_as` says it."""
     from rectify.api import finding_typed
 
-    if typed is None:
-        return None
-    meant = finding_typed(typed)
-    if meant != typed:
-        note = _("{typed} read as {id}").format(typed=typed, id=meant)
-        typer.echo(_("rectify: {note}").format(note=note), err=True)
-    return meant
+    return None if typed is None else _read_as(typed, finding_typed(typed))
 
 
 def typed_unit(typed: str | None) -> str | None:
     """The unit id ``typed`` means (``QINGSHAN``, ``ｑｉｎｇｓｈａｎ``:
-    :func:`rectify.api.unit_typed`), with a line on stderr saying how it was read when it
-    was not typed as the ledger writes it."""
+    :func:`rectify.api.unit_typed`), said as :func:`_read_as` says it."""
     from rectify.api import unit_typed
 
-    if typed is None:
-        return None
-    meant = unit_typed(typed)
+    return None if typed is None else _read_as(typed, unit_typed(typed))
+
+
+def _read_as(typed: str, meant: str) -> str:
+    """``meant``, with a line on stderr saying how ``typed`` was read when it was not typed
+    as the ledger writes it (nothing more when it was)."""
     if meant != typed:
         note = _("{typed} read as {id}").format(typed=typed, id=meant)
         typer.echo(_("rectify: {note}").format(note=note), err=True)

@@ -55,7 +55,7 @@ def event_problems(
         ).format(value=action_name(action)))
     if event.date > today:
         out.append(_("dated {date}, after today ({today})").format(date=event.date, today=today))
-    for field, value in _NAMED(event):
+    for field, value in _names_given(event):
         fault = name_fault(value)
         if fault is NameFault.NOBODY:
             out.append(_("'{field}' must name a person (it has no visible letter or digit)").format(field=field))
@@ -143,7 +143,7 @@ _NAMES_ONLY = frozenset({Action.ADD, Action.START, Action.PROGRESS, Action.REOPE
 the names given): none of them needs a ``by``, an approver or a second person's check."""
 
 
-def _NAMED(event: Event) -> list[tuple[str, str]]:  # noqa: N802 - read as a table of the event's names
+def _names_given(event: Event) -> list[tuple[str, str]]:
     """The names ``event`` gives, by field (``by``, then ``approver``)."""
     by, approver = event.by, event.approver
     if approver is None:
