@@ -387,3 +387,22 @@ def test_a_unit_id_typed_in_capitals_or_full_width_finds_the_unit(run: Run, ship
     assert plain.stderr == ""
     named = run("list", "-u", "金华")
     assert named.exit_code == 2 and "没有单位 '金华'" in named.stderr
+
+
+def test_refusals_name_the_option_typed_in_plain_chinese(run: Run, demo: Path, zh: None) -> None:
+    """From a second trial: a blank or controlled unit name is refused in rectify's words
+    (no pydantic "value error,"), a supervision group that follows nobody lists 无, and a
+    blank opinion or reason names --opinion / --reason, the option typed."""
+    blank = run("unit", "add", "b", "--name", "   ")
+    assert (blank.exit_code, blank.stderr) == (2, "rectify：错误：--name：不能为空\n")
+    controlled = run("unit", "add", "b", "--name", "乙\x1b单位")
+    assert controlled.exit_code == 2 and controlled.stderr.startswith("rectify：错误：--name：含有控制字符")
+    nobody = run("status", "--supervisor", "无此组")
+    assert nobody.stderr == "rectify：错误：没有单位由 '无此组' 督导（督导组：无）\n"
+    assert run("start", "demo-001", "--by", "王某").exit_code == 0
+    reopened = run("reopen", "demo-001", "--by", "巡察办", "--reason", "")
+    assert reopened.exit_code == 2 and "--reason" in reopened.stderr and "--note" not in reopened.stderr
+    before = demo.read_bytes()
+    returned = run("return", "demo-001", "--by", "钟某", "--opinion", " ")
+    assert returned.exit_code == 2 and returned.stderr == "rectify：错误：--opinion 不能为空\n"
+    assert demo.read_bytes() == before

@@ -391,7 +391,7 @@ def _choose(units: Sequence[UnitLike], supervisor: str | None, under: str | None
         if not units:
             raise UsageError(_(
                 "no unit is followed by {supervisor!r} (groups: {value})"
-            ).format(supervisor=supervisor, value=', '.join(groups) or 'none'))
+            ).format(supervisor=supervisor, value=listed(groups) or _("none")))
     if under is not None:
         if under not in {unit.id for unit in units}:
             raise UsageError(_("no unit {under!r} among the units chosen").format(under=under))

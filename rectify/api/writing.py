@@ -119,7 +119,9 @@ class WritingMixin(LedgersBase):
                     ).format(unit_id=unit_id)
                 ) from None
             first = exc.errors(include_url=False)[0]
-            raise UsageError(f"--{first['loc'][-1]}: {first['msg'][:1].lower()}{first['msg'][1:]}") from None
+            option = "--" + str(first["loc"][-1]).replace("_", "-")
+            message = first.get("ctx", {}).get("error") or first["msg"]  # rectify's words, not "Value error, "
+            raise UsageError(_("{option}: {message}").format(option=option, message=message)) from None
         if (problem := windows_name_problem(f"{unit_id}{LEDGER_SUFFIX}")) is not None:  # ledgers travel to Windows
             raise UsageError(
                 _("unit id {unit_id!r} cannot name a ledger file: {problem}").format(unit_id=unit_id, problem=problem)
@@ -260,13 +262,17 @@ class WritingMixin(LedgersBase):
         commit: bool = False,
         files: list[Path] | None = None,
         key: str | None = None,
+        flags: dict[str, str] | None = None,
         **fields: Any,
     ) -> Recorded:
         """Record one plain workflow step: an event of ``action`` with ``fields`` (by,
-        approver, note, role, evidence, to); see :meth:`record`."""
+        approver, note, role, evidence, to); see :meth:`record`. ``flags`` names the
+        option each field was given by, for the messages (``{"note": "--opinion"}``;
+        default ``--`` and the field's name)."""
+        flag = {"by": "--by", "approver": "--approver", "note": "--note", **(flags or {})}
         for name in ("by", "approver"):
-            require_name(fields.get(name), f"--{name}")
-        require_name(fields.get("note"), "--note", person=False)
+            require_name(fields.get(name), flag[name])
+        require_name(fields.get("note"), flag["note"], person=False)
         event_fields = {k: v for k, v in fields.items() if v not in (None, [])}
 
         required = tuple(self.config.evidence_required)

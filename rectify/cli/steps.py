@@ -119,7 +119,8 @@ def make_command(spec: PlainStep) -> Callable[..., None]:
                 template = N_("sign {id}: 审签 {by} ({role_signed}), the last level: closed")
             return _(template).format(id=finding_id, by=by or "", role_signed=changed.history[-1].role)
 
-        done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, key, **fields)
+        flags = {opt.field: opt.flag for opt in spec.options}
+        done = library(ctx).step(finding_id, spec.action, on, summary, commit, None, key, flags, **fields)
         said(done)
 
     params = [
@@ -170,7 +171,7 @@ def close(
     lib = library(ctx)
     proof = lib.evidence(evidence or [])
     summary = _("close {id}: 审签 {approver}").format(id=finding_id, approver=approver)
-    fields = {"by": by, "approver": approver, "note": note, "evidence": proof}
+    fields: dict[str, Any] = {"by": by, "approver": approver, "note": note, "evidence": proof}
     done = lib.step(finding_id, Action.CLOSE, on, summary, commit, list(evidence or []), key, **fields)
     said(done)
 
@@ -243,7 +244,7 @@ def progress(
     lib = library(ctx)
     proof = lib.evidence(evidence or [])
     summary = _("progress {id}: {by}").format(id=finding_id, by=by)
-    fields = {"by": by, "note": note, "evidence": proof}
+    fields: dict[str, Any] = {"by": by, "note": note, "evidence": proof}
     done = lib.step(finding_id, Action.PROGRESS, on, summary, commit, list(evidence or []), key, **fields)
     said(done)
 
