@@ -406,3 +406,29 @@ def test_refusals_name_the_option_typed_in_plain_chinese(run: Run, demo: Path, z
     returned = run("return", "demo-001", "--by", "钟某", "--opinion", " ")
     assert returned.exit_code == 2 and returned.stderr == "rectify：错误：--opinion 不能为空\n"
     assert demo.read_bytes() == before
+
+
+def test_a_feedback_list_added_twice_is_refused_and_spaces_make_no_aspect(
+    run: Run, demo: Path, tmp_path: Path, zh: None
+) -> None:
+    """From a second trial: `add --from` run again doubled every problem and cut the rate;
+    now it is refused, as import refuses a sheet imported again, and nothing is written. An
+    aspect typed with a space after it ("作风建设方面 ") is the aspect, not a second row."""
+    source = tmp_path / "feedback.yaml"
+    source.write_text(
+        "- aspect: 作风建设方面\n  title: 服务企业举措不多\n- aspect: '作风建设方面 '\n  title: ' 法律监督质效不高'\n",
+        encoding="utf-8",
+    )
+    first = run("add", "--unit", "demo", "--from", str(source), "--date", "2021-08-01")
+    assert (first.exit_code, first.stdout) == (0, "demo-003\ndemo-004\n")
+    before = demo.read_bytes()
+    again = run("add", "--unit", "demo", "--from", str(source), "--date", "2021-08-01")
+    assert again.exit_code == 2 and demo.read_bytes() == before
+    assert "'作风建设方面' 下的 '服务企业举措不多' 已在台账上（demo-003），未添加" in again.stderr
+    text = demo.read_text(encoding="utf-8")
+    assert "aspect: 作风建设方面\n    title: 法律监督质效不高\n" in text
+    rows = json.loads(run("status", "--unit", "demo", "--format", "json").stdout)
+    aspects = [row["aspect"] for row in rows if row["row"] == "group"]
+    assert aspects.count("作风建设方面") == 1 and "作风建设方面 " not in aspects
+    single = run("add", "-u", "demo", "-a", "作风建设方面", "-t", "服务企业举措不多", "--date", "2021-08-02")
+    assert single.exit_code == 0  # one finding typed by hand may share a title (a person chose to)

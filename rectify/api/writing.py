@@ -168,9 +168,12 @@ class WritingMixin(LedgersBase):
         by: str | None = None,
         commit: bool = False,
         key: str | None = None,
+        listed: bool = False,
     ) -> list[Finding]:
         """Put ``items`` on unit ``unit``'s ledger (挂账) on ``on``; return the new findings.
-        ``key`` signs the commit (see :meth:`record`)."""
+        ``key`` signs the commit (see :meth:`record`); ``listed``: they are a feedback list
+        (``add --from``), refused when one stands on the ledger already
+        (:func:`rectify.domain.steps.add_findings`)."""
         path = self.unit_file(unit)
         for item in items:
             self._known_category(item.category)
@@ -181,7 +184,7 @@ class WritingMixin(LedgersBase):
         from rectify.files.edit import editing  # the lock and the line-keeping edit: writes only
 
         with editing(path) as edit:
-            made = steps.add_findings(edit.ledger, items, on, by)
+            made = steps.add_findings(edit.ledger, items, on, by, from_list=listed)
             edit.append(made)
             if wants:
                 what = made[0].title if len(made) == 1 else _("{count} findings").format(count=len(made))

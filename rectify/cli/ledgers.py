@@ -196,7 +196,7 @@ def add(
             NewFinding(aspect, title, detail, tuple(measure or ()), leader, department, owner, due,
                        problem=problem, category=category)
         ]  # fmt: skip
-    made = lib.add(unit, items, when, by, commit, key)
+    made = lib.add(unit, items, when, by, commit, key, listed=from_file is not None)
     if sys.stdout.isatty():  # a person reads a sentence; a script (`id=$(rectify add ...)`) gets the bare ids
         for finding in made:
             typer.echo(_("added {id}: {title}").format(id=finding.id, title=finding.title))

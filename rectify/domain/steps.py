@@ -128,8 +128,8 @@ class NewFinding:
         (blank measures left out)."""
         return Finding(
             id=finding_id,
-            aspect=self.aspect,
-            title=self.title,
+            aspect=self.aspect.strip(),  # "测 " would be an aspect of its own in every table
+            title=self.title.strip(),
             detail=self.detail,
             measures=[m for m in self.measures if m.strip()],
             leader=self.leader,
@@ -138,8 +138,8 @@ class NewFinding:
             deadline=self.deadline,
             status=status,
             history=history,
-            problem=self.problem,
-            category=self.category,
+            problem=self.problem.strip() if self.problem is not None else None,
+            category=self.category.strip() if self.category is not None else None,
             accountability=self.accountability,
         )
 
@@ -188,21 +188,35 @@ def unit_name_key(name: str) -> str:
     return name_key(name) or name
 
 
-def add_findings(ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None) -> list[Finding]:
+def add_findings(
+    ledger: Ledger, items: Iterable[NewFinding], on: date, by: str | None = None, from_list: bool = False
+) -> list[Finding]:
     """Return new findings for ``ledger``, numbered from :meth:`Ledger.next_number` on.
 
     Each gets status ``open`` and one ``add`` event (挂账) dated ``on``. Raises
     :class:`UsageError` when ``on`` is before the unit's feedback date
-    (:func:`added_before_feedback`), a deadline is before ``on`` or a text field is blank.
+    (:func:`added_before_feedback`), a deadline is before ``on``, a text field is blank, or,
+    for a lot ``from_list`` (a feedback list, ``add --from``), when a finding of the same
+    aspect and title (spaces around them aside) stands on the ledger already or earlier in
+    the list: the list added twice, as ``import`` refuses a sheet imported again. Aspect
+    and title are kept without spaces around them.
     """
     early = added_before_feedback(on, ledger.inspection.feedback_date)
     if early is not None:
         raise UsageError(early)
     number = ledger.next_number()
     made: list[Finding] = []
+    standing = {(f.aspect.strip(), f.title.strip()): f.id for f in ledger.findings if f.status is not Status.WITHDRAWN}
     for item in items:
         if not item.aspect.strip() or not item.title.strip():
             raise UsageError(_("a finding needs a non-empty aspect and title"))
+        twin = standing.get((item.aspect.strip(), item.title.strip())) if from_list else None
+        if twin is not None:  # a feedback list added again would count every problem twice
+            raise UsageError(_(
+                "{title!r} under {aspect!r} is on the ledger already as {id}; nothing was added (a list "
+                "added twice would count each problem twice; change a finding with rectify edit)"
+            ).format(title=item.title.strip(), aspect=item.aspect.strip(), id=twin))
+        standing[(item.aspect.strip(), item.title.strip())] = finding_id(ledger.unit.id, number)
         if item.deadline is not None and item.deadline < on:
             raise UsageError(_(
                 "deadline {deadline} is before the date the finding is added ({on})"
